@@ -1,0 +1,220 @@
+package io.autogaze4j.model;
+
+import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Greedy multi-token gazing of one frame for a batch of rows, exactly as the official per-frame loop
+ * (spec section 4.3-4.4): prefill of the pending tokens and the frame's vision tokens, then steps of up
+ * to K tokens with no-repeat and pad masking, the budget and task-loss stop rules, stale decode
+ * positions, and the mask bookkeeping that later frames see.
+ */
+final class FrameGenerator {
+    private final ModelWeights w;
+    private final Backend backend;
+    private final GazeDecoder decoder;
+    private final int k;
+    private final int vocab;
+    private final int pad;
+
+    FrameGenerator(ModelWeights w, Backend backend, GazeDecoder decoder) {
+        this.w = w;
+        this.backend = backend;
+        this.decoder = decoder;
+        this.k = w.config.numHeads();
+        this.vocab = w.config.decoder().vocabSize();
+        this.pad = w.config.decoder().eosTokenId();
+    }
+
+    /**
+     * Gazes frame {@code st.frames} of every row. {@code vision[b]} is row b's {@code [196, hidden]}
+     * embeddings; {@code threshold} is the float32 task-loss requirement or null. Returns the frame's
+     * local ids {@code [B][N_t]} (pads = the pad id).
+     */
+    int[][] run(GazeState st, Tensor[] vision, int budget, Float threshold, List<StepTrace> trace) {
+        int batch = st.batch();
+        int hidden = w.config.decoder().hiddenSize();
+        int visionTokens = vision[0].dim(0);
+        int nPending = st.pending == null ? 0 : st.pending[0].length;
+        int prefill = nPending + visionTokens;
+
+        // ---- prefill: pending tokens of the previous frame, then this frame's vision tokens
+        float[] x = new float[batch * prefill * hidden];
+        int[][] positions = new int[batch][];
+        int[][] tail = new int[batch][];
+        for (int b = 0; b < batch; b++) {
+            DecoderSequence seq = st.rows.get(b);
+            if (nPending > 0) {
+                System.arraycopy(decoder.embedTokens(st.pending[b]).data(), 0, x, b * prefill * hidden, nPending * hidden);
+            }
+            System.arraycopy(vision[b].data(), 0, x, (b * prefill + nPending) * hidden, visionTokens * hidden);
+            for (int i = 0; i < visionTokens; i++) {
+                seq.appendMask(true);
+            }
+            int[] full = seq.cumulativePositions();
+            positions[b] = Arrays.copyOfRange(full, full.length - prefill, full.length);
+            tail[b] = Arrays.copyOfRange(full, Math.max(0, full.length - k), full.length);
+        }
+        Tensor query = Tensor.wrap(x, batch * prefill, hidden);
+        int queryLength = prefill;
+        int frameStart = st.rows.get(0).maskLength(); // first mask index of this frame's gaze tokens
+
+        List<int[]>[] generated = newLists(batch);
+        boolean[] finished = new boolean[batch];
+        boolean firstStep = true;
+        int[][] lastStep;
+        for (int step = 0; ; step++) {
+            int cacheBefore = st.rows.get(0).cache.length();
+            Tensor hiddenLast = decoder.forward(st.rows, query, queryLength, positions, null);
+            GazeDecoder.Heads heads = decoder.heads(hiddenLast);
+            float[] scores = heads.logits().data().clone();
+            float[] taskLoss = heads.taskLoss().data();
+            int already = generated[0].size();
+            for (int b = 0; b < batch; b++) {
+                for (int[] ids : generated[b]) {
+                    forbid(scores, b, 0, ids[0]);
+                }
+                forbid(scores, b, 0, pad);
+            }
+            List<int[]> chosen = new ArrayList<>();
+            float[][] margins = new float[batch][k];
+            boolean stoppedEarly = false;
+            for (int i = 0; i < k; i++) {
+                if (chosen.size() + already >= budget) {
+                    stoppedEarly = true;
+                    break;
+                }
+                if (allForbidden(scores, batch, i)) {
+                    stoppedEarly = true;
+                    break;
+                }
+                int[] tok = new int[batch];
+                for (int b = 0; b < batch; b++) {
+                    int off = (b * k + i) * vocab;
+                    int best = backend.argmax(scores, off, vocab);
+                    tok[b] = best < 0 ? 0 : best;
+                    margins[b][i] = finished[b] ? Float.NaN : margin(scores, off, tok[b]);
+                    forbid(scores, b, i + 1, tok[b]);
+                }
+                chosen.add(tok);
+            }
+            int n = chosen.size();
+            boolean[][] meet = new boolean[batch][n];
+            int[][] stepIds = new int[batch][n];
+            for (int b = 0; b < batch; b++) {
+                boolean rowMeets = false;
+                for (int i = 0; i < n; i++) {
+                    int id = finished[b] ? pad : chosen.get(i)[b];
+                    if (threshold != null && !(firstStep && i == 0) && taskLoss[b * k + i] <= threshold) {
+                        meet[b][i] = true;
+                        rowMeets = true;
+                        id = pad;
+                    }
+                    stepIds[b][i] = id;
+                }
+                finished[b] |= rowMeets;
+            }
+            boolean reachedBudget = n + already >= budget;
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < n; i++) {
+                    generated[b].add(new int[] {stepIds[b][i]});
+                }
+                finished[b] |= reachedBudget || stoppedEarly;
+            }
+            if (trace != null) {
+                float[][] tl = new float[batch][];
+                for (int b = 0; b < batch; b++) {
+                    tl[b] = Arrays.copyOfRange(taskLoss, b * k, (b + 1) * k);
+                    margins[b] = Arrays.copyOf(margins[b], n);
+                }
+                trace.add(new StepTrace(st.frames, step, queryLength, cacheBefore, positions, stepIds, tl, margins, meet));
+            }
+            firstStep = false;
+            lastStep = stepIds;
+            if (allTrue(finished)) {
+                break;
+            }
+            // ---- next decode step: feed this step's tokens at the frame's stale tail positions
+            float[] fed = new float[batch * n * hidden];
+            positions = new int[batch][n];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(decoder.embedTokens(stepIds[b]).data(), 0, fed, b * n * hidden, n * hidden);
+                for (int j = 0; j < n; j++) {
+                    positions[b][j] = tail[b][j % tail[b].length];
+                    st.rows.get(b).appendMask(true);
+                }
+            }
+            query = Tensor.wrap(fed, batch * n, hidden);
+            queryLength = n;
+        }
+
+        // ---- epilogue: pads of this frame are masked for later frames; the last step becomes pending
+        int total = generated[0].size();
+        int lastCount = lastStep[0].length;
+        int[][] ids = new int[batch][total];
+        for (int b = 0; b < batch; b++) {
+            DecoderSequence seq = st.rows.get(b);
+            for (int j = 0; j < total; j++) {
+                ids[b][j] = generated[b].get(j)[0];
+            }
+            for (int j = 0; j < total - lastCount; j++) {
+                seq.setMask(frameStart + j, ids[b][j] != pad);
+            }
+            for (int j = total - lastCount; j < total; j++) {
+                seq.appendMask(ids[b][j] != pad);
+            }
+        }
+        st.pending = lastStep;
+        st.frames++;
+        return ids;
+    }
+
+    private void forbid(float[] scores, int row, int fromHead, int id) {
+        for (int h = fromHead; h < k; h++) {
+            scores[(row * k + h) * vocab + id] = Float.NEGATIVE_INFINITY;
+        }
+    }
+
+    private boolean allForbidden(float[] scores, int batch, int head) {
+        for (int b = 0; b < batch; b++) {
+            int off = (b * k + head) * vocab;
+            for (int v = 0; v < vocab; v++) {
+                if (scores[off + v] != Float.NEGATIVE_INFINITY) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private float margin(float[] scores, int off, int best) {
+        float second = Float.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocab; v++) {
+            if (v != best && scores[off + v] > second) {
+                second = scores[off + v];
+            }
+        }
+        return scores[off + best] - second;
+    }
+
+    private static boolean allTrue(boolean[] a) {
+        for (boolean b : a) {
+            if (!b) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<int[]>[] newLists(int n) {
+        List<int[]>[] l = new List[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = new ArrayList<>();
+        }
+        return l;
+    }
+}

@@ -1,0 +1,104 @@
+package io.autogaze4j.model;
+
+import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.RopeTable;
+import io.autogaze4j.weights.AutoGazeConfig;
+import io.autogaze4j.weights.Checkpoint;
+import io.autogaze4j.weights.DecoderConfig;
+import io.autogaze4j.weights.ExpectedTensors;
+import io.autogaze4j.weights.SafetensorsException;
+import io.autogaze4j.weights.SafetensorsFile;
+import io.autogaze4j.weights.VisionConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * All AutoGaze parameters, converted once into the layouts the kernels read (linear weights
+ * transposed to {@code [in, out]}, conv kernels flattened in im2col order). Immutable after loading.
+ */
+final class ModelWeights {
+    /** One decoder layer. */
+    record Layer(float[] inputNorm, LinearWeight q, LinearWeight k, LinearWeight v, LinearWeight o,
+                 float[] postNorm, LinearWeight gate, LinearWeight up, LinearWeight down) {
+    }
+
+    final AutoGazeConfig config;
+    final LinearWeight patchEmbed;
+    final float[] visionNormWeight;
+    final float[] visionNormBias;
+    final List<LinearWeight> trunk;
+    final LinearWeight outProj;
+    final float[] posEmbed;
+    final float[] embedTokens;
+    final List<Layer> layers;
+    final float[] finalNorm;
+    final LinearWeight lmHead;
+    final LinearWeight taskLossHead;
+    final RopeTable rope;
+
+    private ModelWeights(AutoGazeConfig config, SafetensorsFile w) throws SafetensorsException {
+        this.config = config;
+        VisionConfig v = config.vision();
+        String vm = ExpectedTensors.PREFIX + "vision_model.";
+        int hid = v.hiddenDim();
+        int patchIn = 3 * v.kernelSize() * v.kernelSize();
+        patchEmbed = LinearWeight.fromTorch(w.floats(vm + "temporal_conv.weight"), hid, patchIn, w.floats(vm + "temporal_conv.bias"));
+        visionNormWeight = w.floats(vm + "norm.weight");
+        visionNormBias = w.floats(vm + "norm.bias");
+        trunk = new ArrayList<>();
+        for (int b = 0; b < v.depth(); b++) {
+            trunk.add(trunkWeight(w.floats(vm + "blocks." + b + ".conv3d.weight"), w.floats(vm + "blocks." + b + ".conv3d.bias"),
+                    hid, v.trunkTemporalKernelSize(), v.trunkSpatialKernelSize()));
+        }
+        outProj = LinearWeight.fromTorch(w.floats(vm + "out_proj.weight"), v.outDim(), hid, w.floats(vm + "out_proj.bias"));
+        posEmbed = w.floats(ExpectedTensors.PREFIX + "connector.pos_embed");
+        DecoderConfig d = config.decoder();
+        String dm = ExpectedTensors.PREFIX + "gaze_decoder.";
+        embedTokens = w.floats(dm + "model.embed_tokens.weight");
+        int h = d.hiddenSize();
+        int qkv = d.numHeads() * d.headDim();
+        layers = new ArrayList<>();
+        for (int l = 0; l < d.numLayers(); l++) {
+            String p = dm + "model.layers." + l + ".";
+            layers.add(new Layer(w.floats(p + "input_layernorm.weight"),
+                    LinearWeight.fromTorch(w.floats(p + "self_attn.q_proj.weight"), qkv, h, null),
+                    LinearWeight.fromTorch(w.floats(p + "self_attn.k_proj.weight"), qkv, h, null),
+                    LinearWeight.fromTorch(w.floats(p + "self_attn.v_proj.weight"), qkv, h, null),
+                    LinearWeight.fromTorch(w.floats(p + "self_attn.o_proj.weight"), h, qkv, null),
+                    w.floats(p + "post_attention_layernorm.weight"),
+                    LinearWeight.fromTorch(w.floats(p + "mlp.gate_proj.weight"), d.intermediateSize(), h, null),
+                    LinearWeight.fromTorch(w.floats(p + "mlp.up_proj.weight"), d.intermediateSize(), h, null),
+                    LinearWeight.fromTorch(w.floats(p + "mlp.down_proj.weight"), h, d.intermediateSize(), null)));
+        }
+        finalNorm = w.floats(dm + "model.norm.weight");
+        lmHead = LinearWeight.fromTorch(w.floats(dm + "lm_head.weight"), d.numMultiTokenPred() * d.vocabSize(), h, null);
+        taskLossHead = LinearWeight.fromTorch(w.floats(dm + "task_loss_prediction_head.weight"), d.numMultiTokenPred(), h, null);
+        var r = d.rope();
+        rope = r.isLlama3()
+                ? RopeTable.llama3(d.headDim(), r.theta(), r.factor(), r.lowFreqFactor(), r.highFreqFactor(), r.originalMaxPositionEmbeddings())
+                : RopeTable.standard(d.headDim(), r.theta());
+    }
+
+    static ModelWeights load(Checkpoint checkpoint) throws SafetensorsException {
+        return new ModelWeights(checkpoint.config(), checkpoint.weights());
+    }
+
+    /** Conv3d weight {@code [out, in, kt, ks, ks]} to im2col layout {@code [(dt, dy, dx, c), out]}. */
+    private static LinearWeight trunkWeight(float[] w, float[] bias, int ch, int kt, int ks) {
+        int in = kt * ks * ks * ch;
+        float[] packed = new float[in * ch];
+        for (int o = 0; o < ch; o++) {
+            for (int c = 0; c < ch; c++) {
+                for (int dt = 0; dt < kt; dt++) {
+                    for (int dy = 0; dy < ks; dy++) {
+                        for (int dx = 0; dx < ks; dx++) {
+                            int row = ((dt * ks + dy) * ks + dx) * ch + c;
+                            packed[row * ch + o] = w[(((o * ch + c) * kt + dt) * ks + dy) * ks + dx];
+                        }
+                    }
+                }
+            }
+        }
+        return LinearWeight.fromInOut(packed, in, ch, bias);
+    }
+}

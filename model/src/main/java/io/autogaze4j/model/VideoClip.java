@@ -1,0 +1,100 @@
+package io.autogaze4j.model;
+
+import io.autogaze4j.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Preprocessed video, {@code [B, T, 3, H, W]} float32 channels-first (the official model's {@code video}
+ * input: pixels already normalised by the image processor). Validated on construction: positive
+ * sizes and finite values only.
+ */
+public final class VideoClip {
+    private final float[] data;
+    private final int batch;
+    private final int frames;
+    private final int height;
+    private final int width;
+
+    private VideoClip(float[] data, int batch, int frames, int height, int width) {
+        this.data = data;
+        this.batch = batch;
+        this.frames = frames;
+        this.height = height;
+        this.width = width;
+    }
+
+    /** Wraps {@code data} laid out {@code [batch, frames, 3, height, width]} (copied). */
+    public static VideoClip of(float[] data, int batch, int frames, int height, int width) {
+        if (batch < 1 || frames < 1 || height < 1 || width < 1) {
+            throw new IllegalArgumentException("clip sizes must be positive: batch " + batch + ", frames " + frames
+                    + ", height " + height + ", width " + width);
+        }
+        long n = (long) batch * frames * 3 * height * width;
+        if (n != data.length) {
+            throw new IllegalArgumentException("clip [" + batch + ", " + frames + ", 3, " + height + ", " + width
+                    + "] needs " + n + " values, got " + data.length);
+        }
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                int per = 3 * height * width;
+                throw new IllegalArgumentException("clip value " + data[i] + " at batch " + (i / (per * frames))
+                        + ", frame " + (i / per) % frames + ", channel " + (i % per) / (height * width) + ": input must be finite");
+            }
+        }
+        return new VideoClip(data.clone(), batch, frames, height, width);
+    }
+
+    /** From a tensor of shape {@code [B, T, 3, H, W]}. */
+    public static VideoClip of(Tensor t) {
+        if (t.rank() != 5 || t.dim(2) != 3) {
+            throw new IllegalArgumentException("clip tensor must be [B, T, 3, H, W], got " + t);
+        }
+        return of(t.data(), t.dim(0), t.dim(1), t.dim(3), t.dim(4));
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int frames() {
+        return frames;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** A copy of frame {@code t} of row {@code b}, {@code [3, H, W]}. */
+    public Tensor frame(int b, int t) {
+        int per = 3 * height * width;
+        int off = (b * frames + t) * per;
+        return Tensor.wrap(Arrays.copyOfRange(data, off, off + per), 3, height, width);
+    }
+
+    /** Frames {@code [from, to)} of every row as a new clip. */
+    public VideoClip frames(int from, int to) {
+        if (from < 0 || to > frames || from >= to) {
+            throw new IllegalArgumentException("frame range [" + from + ", " + to + ") outside [0, " + frames + ")");
+        }
+        int per = 3 * height * width;
+        float[] out = new float[batch * (to - from) * per];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(data, (b * frames + from) * per, out, b * (to - from) * per, (to - from) * per);
+        }
+        return new VideoClip(out, batch, to - from, height, width);
+    }
+
+    /** The clip as a tensor {@code [B, T, 3, H, W]} (a copy). */
+    public Tensor toTensor() {
+        return Tensor.wrap(data.clone(), batch, frames, 3, height, width);
+    }
+
+    @Override
+    public String toString() {
+        return "VideoClip[" + batch + ", " + frames + ", 3, " + height + ", " + width + "]";
+    }
+}

@@ -1,0 +1,78 @@
+package io.autogaze4j.tensor;
+
+/**
+ * The compute boundary of the engine: every numeric kernel the AutoGaze model needs. The pure-Java
+ * {@link #cpu()} implementation is the reference; accelerator backends implement the same contract
+ * and must give the same tokens. Backends may hold native or device memory, hence {@link AutoCloseable}.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The multithreaded Vector API CPU backend with one thread per processor. */
+    static Backend cpu() {
+        return new CpuBackend(Parallel.allProcessors());
+    }
+
+    /** The CPU backend with a fixed number of threads (results do not depend on it). */
+    static Backend cpu(int threads) {
+        return new CpuBackend(Parallel.withThreads(threads));
+    }
+
+    /** A short human-readable name ("cpu (16 threads)"). */
+    String name();
+
+    /** {@code y[rows, out] = x[rows, in] · W + b}; {@code x} is 2-D {@code [rows, in]}. */
+    Tensor linear(Tensor x, LinearWeight w);
+
+    /**
+     * Non-overlapping {@code patch x patch} convolution of one channels-first image {@code [C, H, W]} with
+     * {@code w} laid out {@code [C*patch*patch, out]} (input order c, y, x): returns
+     * {@code [(H/patch)*(W/patch), out]}, patches in row-major order.
+     */
+    Tensor patchEmbed(Tensor image, LinearWeight w, int patch);
+
+    /**
+     * One output frame of a causal 3-D convolution over token grids. {@code window} holds the
+     * {@code kt} input frames, oldest first, each {@code [gh*gw, C]} (null = an all-zero frame);
+     * {@code w} is laid out {@code [(dt, dy, dx, c), out]}; spatial padding is {@code ks/2} zeros.
+     * Returns {@code [gh*gw, out]}.
+     */
+    Tensor causalConv3d(Tensor[] window, LinearWeight w, int ks, int gh, int gw);
+
+    /** LayerNorm over the last dimension (biased variance). */
+    Tensor layerNorm(Tensor x, float[] gamma, float[] beta, float eps);
+
+    /** RMSNorm over the last dimension: {@code w * (x / sqrt(mean(x^2) + eps))}. */
+    Tensor rmsNorm(Tensor x, float[] weight, float eps);
+
+    /** {@code max(x, 0)} in place. */
+    void reluInPlace(Tensor x);
+
+    /** {@code silu(gate) * up}, element-wise. */
+    Tensor siluGate(Tensor gate, Tensor up);
+
+    /** {@code a + b} into {@code a}. */
+    void addInPlace(Tensor a, Tensor b);
+
+    /** Rotary embedding of {@code x [rows, heads * headDim]} in place, row r at {@code positions[r]}. */
+    void rope(Tensor x, int heads, int[] positions, RopeTable table);
+
+    /**
+     * Attention of {@code q [S, heads * headDim]} against layer {@code layer} of {@code cache}: query s is
+     * cache entry {@code first + s} and sees keys {@code j <= first + s} with {@code keyMask[j] != 0}.
+     * Returns {@code [S, heads * headDim]}.
+     */
+    Tensor attention(Tensor q, KvCache cache, int layer, int first, byte[] keyMask, float scale);
+
+    /**
+     * PyTorch {@code interpolate(mode="bicubic", align_corners=False, antialias=False)} of {@code [C, H, W]}
+     * to {@code [C, outH, outW]} (A = -0.75, edge-clamped taps, float32).
+     */
+    Tensor bicubicResize(Tensor image, int outH, int outW);
+
+    /** First index of the maximum of {@code x[off, off+len)}; -1 when every value is -infinity. */
+    int argmax(float[] x, int off, int len);
+
+    /** Releases threads and memory. */
+    @Override
+    void close();
+}

@@ -1,0 +1,133 @@
+package io.autogaze4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Keys and values of every decoder layer for one sequence, in insertion (cache index) order. Keys are
+ * stored dimension-major per head ({@code [head][dim][capacity]}) so attention scores for many keys
+ * are one broadcast multiply-add per dimension; values are stored {@code [head][capacity][dim]}.
+ * Capacity grows on demand up to a fixed limit.
+ */
+public final class KvCache {
+    private final int layers;
+    private final int heads;
+    private final int headDim;
+    private final int maxCapacity;
+    private int capacity;
+    private int length;
+    private float[][][] keys;
+    private float[][][] values;
+
+    /**
+     * @param initialCapacity entries allocated up front
+     * @param maxCapacity     hard limit; appending beyond it throws
+     */
+    public KvCache(int layers, int heads, int headDim, int initialCapacity, int maxCapacity) {
+        if (initialCapacity < 1 || maxCapacity < initialCapacity) {
+            throw new IllegalArgumentException("bad capacities " + initialCapacity + " / " + maxCapacity);
+        }
+        this.layers = layers;
+        this.heads = heads;
+        this.headDim = headDim;
+        this.maxCapacity = maxCapacity;
+        this.capacity = initialCapacity;
+        this.keys = new float[layers][heads][headDim * initialCapacity];
+        this.values = new float[layers][heads][initialCapacity * headDim];
+    }
+
+    /** Entries stored so far (equal for all layers once a forward pass has finished). */
+    public int length() {
+        return length;
+    }
+
+    /** The hard limit on entries. */
+    public int maxCapacity() {
+        return maxCapacity;
+    }
+
+    /** Entries currently allocated. */
+    public int capacity() {
+        return capacity;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    /** Makes room for {@code needed} entries in total; throws when that exceeds the limit. */
+    public void reserve(int needed) {
+        if (needed > maxCapacity) {
+            throw new IllegalStateException("KV cache needs " + needed + " entries but holds at most " + maxCapacity);
+        }
+        if (needed <= capacity) {
+            return;
+        }
+        int grown = (int) Math.min(maxCapacity, Math.max(needed, (long) capacity * 2));
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                float[] k = new float[headDim * grown];
+                for (int d = 0; d < headDim; d++) {
+                    System.arraycopy(keys[l][h], d * capacity, k, d * grown, length);
+                }
+                keys[l][h] = k;
+                values[l][h] = Arrays.copyOf(values[l][h], grown * headDim);
+            }
+        }
+        capacity = grown;
+    }
+
+    /**
+     * Writes {@code count} entries of layer {@code layer} starting at cache index {@code at}, from rows of
+     * {@code k} and {@code v} laid out {@code [row][head * headDim + d]} starting at row {@code firstRow}.
+     */
+    public void write(int layer, int at, float[] k, float[] v, int firstRow, int count) {
+        reserve(at + count);
+        int width = heads * headDim;
+        for (int h = 0; h < heads; h++) {
+            float[] kt = keys[layer][h];
+            float[] vh = values[layer][h];
+            for (int r = 0; r < count; r++) {
+                int src = (firstRow + r) * width + h * headDim;
+                for (int d = 0; d < headDim; d++) {
+                    kt[d * capacity + at + r] = k[src + d];
+                }
+                System.arraycopy(v, src, vh, (at + r) * headDim, headDim);
+            }
+        }
+    }
+
+    /** Marks {@code newLength} entries as valid (after all layers were written). */
+    public void setLength(int newLength) {
+        if (newLength > capacity) {
+            throw new IllegalStateException("length " + newLength + " beyond capacity " + capacity);
+        }
+        this.length = newLength;
+    }
+
+    /** Dimension-major keys of one head: element {@code d * capacity() + index}. */
+    float[] keysOf(int layer, int head) {
+        return keys[layer][head];
+    }
+
+    /** Values of one head: element {@code index * headDim + d}. */
+    float[] valuesOf(int layer, int head) {
+        return values[layer][head];
+    }
+
+    /** A deep copy (for forking a stream's state). */
+    public KvCache copy() {
+        KvCache c = new KvCache(layers, heads, headDim, capacity, maxCapacity);
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                c.keys[l][h] = keys[l][h].clone();
+                c.values[l][h] = values[l][h].clone();
+            }
+        }
+        c.length = length;
+        return c;
+    }
+}

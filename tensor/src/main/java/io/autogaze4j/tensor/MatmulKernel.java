@@ -1,0 +1,135 @@
+package io.autogaze4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code C[m,n] = A[m,k] · B[k,n] (+ bias[n])}, all row-major, with the Vector API. A 4-row x 3-vector
+ * register block streams B rows; tails use masked vectors. Every element is the same fused
+ * multiply-add chain over k in increasing order whatever the blocking or task split, so the result
+ * does not depend on the thread count.
+ */
+final class MatmulKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int ROWS = 4;
+    private static final int WIDE = 3 * L;
+    /** Rows per task: a multiple of ROWS, large enough to amortise task overhead. */
+    private static final int ROW_BLOCK = 32;
+    /** Below this many multiply-adds the work runs on the calling thread. */
+    private static final long SERIAL_MACS = 1L << 17;
+
+    private MatmulKernel() {
+    }
+
+    static void matmul(Parallel par, float[] a, int aOff, int m, int k, float[] b, int n, float[] bias, float[] c, int cOff) {
+        int colBlock = Math.max(WIDE, ((n + WIDE - 1) / WIDE + 3) / 4 * WIDE);
+        int rowTasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+        int colTasks = m >= 2 * ROW_BLOCK ? 1 : (n + colBlock - 1) / colBlock;
+        int colWidth = colTasks == 1 ? n : colBlock;
+        Runnable serial = () -> block(a, aOff, k, b, n, bias, c, cOff, 0, m, 0, n);
+        if ((long) m * n * k < SERIAL_MACS) {
+            serial.run();
+            return;
+        }
+        par.forEach(rowTasks * colTasks, t -> {
+            int r0 = (t / colTasks) * ROW_BLOCK;
+            int c0 = (t % colTasks) * colWidth;
+            block(a, aOff, k, b, n, bias, c, cOff, r0, Math.min(m, r0 + ROW_BLOCK), c0, Math.min(n, c0 + colWidth));
+        });
+    }
+
+    private static void block(float[] a, int aOff, int k, float[] b, int n, float[] bias, float[] c, int cOff,
+                              int r0, int r1, int c0, int c1) {
+        int i = r0;
+        for (; i + ROWS <= r1; i += ROWS) {
+            int j = c0;
+            for (; j + WIDE <= c1; j += WIDE) {
+                kernel4x3(a, aOff + i * k, k, b, n, j, bias, c, cOff + i * n);
+            }
+            for (; j < c1; j += L) {
+                kernel4x1(a, aOff + i * k, k, b, n, j, S.indexInRange(j, c1), bias, c, cOff + i * n);
+            }
+        }
+        for (; i < r1; i++) {
+            for (int j = c0; j < c1; j += L) {
+                kernel1x1(a, aOff + i * k, k, b, n, j, S.indexInRange(j, c1), bias, c, cOff + i * n);
+            }
+        }
+    }
+
+    private static void kernel4x3(float[] a, int a0, int k, float[] b, int n, int j, float[] bias, float[] c, int c0) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        for (int p = 0; p < k; p++) {
+            int bo = p * n + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
+        }
+        store(c00, bias, j, c, c0 + j);
+        store(c01, bias, j + L, c, c0 + j + L);
+        store(c02, bias, j + 2 * L, c, c0 + j + 2 * L);
+        store(c10, bias, j, c, c0 + n + j);
+        store(c11, bias, j + L, c, c0 + n + j + L);
+        store(c12, bias, j + 2 * L, c, c0 + n + j + 2 * L);
+        store(c20, bias, j, c, c0 + 2 * n + j);
+        store(c21, bias, j + L, c, c0 + 2 * n + j + L);
+        store(c22, bias, j + 2 * L, c, c0 + 2 * n + j + 2 * L);
+        store(c30, bias, j, c, c0 + 3 * n + j);
+        store(c31, bias, j + L, c, c0 + 3 * n + j + L);
+        store(c32, bias, j + 2 * L, c, c0 + 3 * n + j + 2 * L);
+    }
+
+    private static void store(FloatVector v, float[] bias, int j, float[] c, int at) {
+        if (bias != null) {
+            v = v.add(FloatVector.fromArray(S, bias, j));
+        }
+        v.intoArray(c, at);
+    }
+
+    private static void kernel4x1(float[] a, int a0, int k, float[] b, int n, int j, VectorMask<Float> mask,
+                                  float[] bias, float[] c, int c0) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, b, p * n + j, mask);
+            s0 = FloatVector.broadcast(S, a[a0 + p]).fma(bv, s0);
+            s1 = FloatVector.broadcast(S, a[a1 + p]).fma(bv, s1);
+            s2 = FloatVector.broadcast(S, a[a2 + p]).fma(bv, s2);
+            s3 = FloatVector.broadcast(S, a[a3 + p]).fma(bv, s3);
+        }
+        storeMasked(s0, bias, j, mask, c, c0 + j);
+        storeMasked(s1, bias, j, mask, c, c0 + n + j);
+        storeMasked(s2, bias, j, mask, c, c0 + 2 * n + j);
+        storeMasked(s3, bias, j, mask, c, c0 + 3 * n + j);
+    }
+
+    private static void kernel1x1(float[] a, int a0, int k, float[] b, int n, int j, VectorMask<Float> mask,
+                                  float[] bias, float[] c, int c0) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            s = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, p * n + j, mask), s);
+        }
+        storeMasked(s, bias, j, mask, c, c0 + j);
+    }
+
+    private static void storeMasked(FloatVector v, float[] bias, int j, VectorMask<Float> mask, float[] c, int at) {
+        if (bias != null) {
+            v = v.add(FloatVector.fromArray(S, bias, j, mask));
+        }
+        v.intoArray(c, at, mask);
+    }
+}

@@ -1,0 +1,92 @@
+package io.autogaze4j.tensor;
+
+/**
+ * Rotary position embedding frequencies (optionally llama3-scaled) and their application in the
+ * "rotate half" layout: for a head vector {@code x[0..D)} at integer position {@code p},
+ * {@code out[d] = x[d] cos(p f[d mod D/2]) + rot[d] sin(p f[d mod D/2])} with
+ * {@code rot = (-x[D/2..D), x[0..D/2))}; the angle is the float32 product {@code p * f}.
+ */
+public final class RopeTable {
+    private final float[] frequencies;
+
+    private RopeTable(float[] frequencies) {
+        this.frequencies = frequencies;
+    }
+
+    /** Unscaled frequencies {@code 1 / theta^(2i/dim)}. */
+    public static RopeTable standard(int headDim, double theta) {
+        return new RopeTable(inverseFrequencies(headDim, theta));
+    }
+
+    /**
+     * llama3-scaled frequencies: long wavelengths divided by {@code factor}, short ones kept, the band
+     * between smoothly interpolated.
+     */
+    public static RopeTable llama3(int headDim, double theta, double factor, double lowFreqFactor,
+                                   double highFreqFactor, int originalMaxPositions) {
+        float[] inv = inverseFrequencies(headDim, theta);
+        float lowWavelen = (float) (originalMaxPositions / lowFreqFactor);
+        float highWavelen = (float) (originalMaxPositions / highFreqFactor);
+        float[] f = new float[inv.length];
+        for (int i = 0; i < inv.length; i++) {
+            float wavelen = (float) (2 * Math.PI) / inv[i];
+            if (wavelen > lowWavelen) {
+                f[i] = (float) (inv[i] / factor);
+            } else if (wavelen < highWavelen) {
+                f[i] = inv[i];
+            } else {
+                // float32 in the reference's operation order
+                float smooth = ((float) originalMaxPositions / wavelen - (float) lowFreqFactor)
+                        / (float) (highFreqFactor - lowFreqFactor);
+                f[i] = (1 - smooth) * inv[i] / (float) factor + smooth * inv[i];
+            }
+        }
+        return new RopeTable(f);
+    }
+
+    private static float[] inverseFrequencies(int headDim, double theta) {
+        if (headDim <= 0 || headDim % 2 != 0) {
+            throw new IllegalArgumentException("head dim must be even and positive, got " + headDim);
+        }
+        float[] inv = new float[headDim / 2];
+        for (int i = 0; i < inv.length; i++) {
+            // float32 evaluation as in the reference: 1 / theta ** (arange(0, dim, 2).float() / dim)
+            float exponent = (float) (2 * i) / (float) headDim;
+            inv[i] = 1f / (float) Math.pow((float) theta, exponent);
+        }
+        return inv;
+    }
+
+    /** The frequencies, one per pair of dimensions. */
+    public float[] frequencies() {
+        return frequencies.clone();
+    }
+
+    /**
+     * Rotates, in place, the heads of {@code rows} rows of {@code x} laid out {@code [row][head * headDim + d]};
+     * row {@code r} uses position {@code positions[r]}.
+     */
+    public void apply(float[] x, int rows, int heads, int[] positions) {
+        int half = frequencies.length;
+        int dim = 2 * half;
+        float[] cos = new float[half];
+        float[] sin = new float[half];
+        for (int r = 0; r < rows; r++) {
+            float p = positions[r];
+            for (int i = 0; i < half; i++) {
+                float angle = p * frequencies[i];
+                cos[i] = (float) Math.cos(angle);
+                sin[i] = (float) Math.sin(angle);
+            }
+            for (int h = 0; h < heads; h++) {
+                int o = r * heads * dim + h * dim;
+                for (int i = 0; i < half; i++) {
+                    float a = x[o + i];
+                    float b = x[o + i + half];
+                    x[o + i] = a * cos[i] + (-b) * sin[i];
+                    x[o + i + half] = b * cos[i] + a * sin[i];
+                }
+            }
+        }
+    }
+}
