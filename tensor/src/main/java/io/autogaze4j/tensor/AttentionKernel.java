@@ -1,7 +1,6 @@
 package io.autogaze4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -103,10 +102,10 @@ final class AttentionKernel {
         int j = 0;
         FloatVector vmax = FloatVector.broadcast(S, max);
         for (; j + L <= visible; j += L) {
-            FloatVector.fromArray(S, s, j).sub(vmax).lanewise(VectorOperators.EXP).intoArray(s, j);
+            FastExp.exp(FloatVector.fromArray(S, s, j).sub(vmax)).intoArray(s, j);
         }
         for (; j < visible; j++) {
-            s[j] = mask[j] == 0 ? 0f : (float) Math.exp(s[j] - max);
+            s[j] = mask[j] == 0 ? 0f : FastExp.exp(s[j] - max);
         }
         for (j = 0; j < visible; j++) {
             sum += s[j];

@@ -1,7 +1,6 @@
 package io.autogaze4j.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The pure-Java backend: Vector API kernels on a deterministic fork-join split. */
@@ -150,11 +149,11 @@ final class CpuBackend implements Backend {
         int i = 0;
         for (; i < S.loopBound(g.length); i += S.length()) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
-            FloatVector sig = gv.neg().lanewise(VectorOperators.EXP).add(1f);
+            FloatVector sig = FastExp.exp(gv.neg()).add(1f);
             gv.div(sig).mul(FloatVector.fromArray(S, u, i)).intoArray(o, i);
         }
         for (; i < g.length; i++) {
-            o[i] = g[i] / (1f + (float) Math.exp(-g[i])) * u[i];
+            o[i] = g[i] / (1f + FastExp.exp(-g[i])) * u[i];
         }
         return y;
     }
