@@ -30,7 +30,6 @@ public final class AutoGaze implements AutoCloseable {
     private final Backend backend;
     private final boolean ownsBackend;
     private final VisionEncoder encoder;
-    private final GazeDecoder decoder;
     private final FrameGenerator generator;
     private final ScaleLayout layout;
 
@@ -42,8 +41,7 @@ public final class AutoGaze implements AutoCloseable {
         this.backend = backend;
         this.ownsBackend = ownsBackend;
         this.encoder = new VisionEncoder(weights, backend);
-        this.decoder = new GazeDecoder(weights, backend);
-        this.generator = new FrameGenerator(weights, backend, decoder);
+        this.generator = new FrameGenerator(weights, backend);
         this.layout = ScaleLayout.of(config);
     }
 
@@ -134,10 +132,6 @@ public final class AutoGaze implements AutoCloseable {
 
     VisionEncoder encoder() {
         return encoder;
-    }
-
-    GazeDecoder decoder() {
-        return decoder;
     }
 
     FrameGenerator generator() {

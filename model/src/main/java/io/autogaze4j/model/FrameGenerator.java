@@ -1,6 +1,7 @@
 package io.autogaze4j.model;
 
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,15 +16,13 @@ import java.util.List;
 final class FrameGenerator {
     private final ModelWeights w;
     private final Backend backend;
-    private final GazeDecoder decoder;
     private final int k;
     private final int vocab;
     private final int pad;
 
-    FrameGenerator(ModelWeights w, Backend backend, GazeDecoder decoder) {
+    FrameGenerator(ModelWeights w, Backend backend) {
         this.w = w;
         this.backend = backend;
-        this.decoder = decoder;
         this.k = w.config.numHeads();
         this.vocab = w.config.decoder().vocabSize();
         this.pad = w.config.decoder().eosTokenId();
@@ -46,9 +45,9 @@ final class FrameGenerator {
         int[][] positions = new int[batch][];
         int[][] tail = new int[batch][];
         for (int b = 0; b < batch; b++) {
-            DecoderSequence seq = st.rows.get(b);
+            AttentionMask seq = st.masks[b];
             if (nPending > 0) {
-                System.arraycopy(decoder.embedTokens(st.pending[b]).data(), 0, x, b * prefill * hidden, nPending * hidden);
+                System.arraycopy(w.embedTokens(st.pending[b]).data(), 0, x, b * prefill * hidden, nPending * hidden);
             }
             System.arraycopy(vision[b].data(), 0, x, (b * prefill + nPending) * hidden, visionTokens * hidden);
             for (int i = 0; i < visionTokens; i++) {
@@ -60,16 +59,15 @@ final class FrameGenerator {
         }
         Tensor query = Tensor.wrap(x, batch * prefill, hidden);
         int queryLength = prefill;
-        int frameStart = st.rows.get(0).maskLength(); // first mask index of this frame's gaze tokens
+        int frameStart = st.masks[0].maskLength(); // first mask index of this frame's gaze tokens
 
         List<int[]>[] generated = newLists(batch);
         boolean[] finished = new boolean[batch];
         boolean firstStep = true;
         int[][] lastStep;
         for (int step = 0; ; step++) {
-            int cacheBefore = st.rows.get(0).cache.length();
-            Tensor hiddenLast = decoder.forward(st.rows, query, queryLength, positions, null);
-            GazeDecoder.Heads heads = decoder.heads(hiddenLast);
+            int cacheBefore = st.decoder.length();
+            DecoderHeads heads = st.decoder.forward(query, queryLength, positions, st.maskArrays(), null);
             float[] scores = heads.logits().data().clone();
             float[] taskLoss = heads.taskLoss().data();
             int already = generated[0].size();
@@ -141,10 +139,10 @@ final class FrameGenerator {
             float[] fed = new float[batch * n * hidden];
             positions = new int[batch][n];
             for (int b = 0; b < batch; b++) {
-                System.arraycopy(decoder.embedTokens(stepIds[b]).data(), 0, fed, b * n * hidden, n * hidden);
+                System.arraycopy(w.embedTokens(stepIds[b]).data(), 0, fed, b * n * hidden, n * hidden);
                 for (int j = 0; j < n; j++) {
                     positions[b][j] = tail[b][j % tail[b].length];
-                    st.rows.get(b).appendMask(true);
+                    st.masks[b].appendMask(true);
                 }
             }
             query = Tensor.wrap(fed, batch * n, hidden);
@@ -156,7 +154,7 @@ final class FrameGenerator {
         int lastCount = lastStep[0].length;
         int[][] ids = new int[batch][total];
         for (int b = 0; b < batch; b++) {
-            DecoderSequence seq = st.rows.get(b);
+            AttentionMask seq = st.masks[b];
             for (int j = 0; j < total; j++) {
                 ids[b][j] = generated[b].get(j)[0];
             }

@@ -1,38 +1,52 @@
 package io.autogaze4j.model;
 
-import io.autogaze4j.tensor.KvCache;
-import java.util.ArrayList;
-import java.util.List;
+import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.DecoderSession;
 
 /**
- * Everything generation carries from frame to frame for a batch of independent rows: each row's
- * decoder sequence (KV cache + attention mask) and conv cache, the pending tokens of the previous
+ * Everything generation carries from frame to frame for a batch of independent rows: the decoder
+ * session (KV caches), each row's attention mask and conv cache, the pending tokens of the previous
  * frame's last step (not yet fed), and the number of frames processed.
  */
-final class GazeState {
-    final List<DecoderSequence> rows;
+final class GazeState implements AutoCloseable {
+    final DecoderSession decoder;
+    final AttentionMask[] masks;
     final ConvCache[] conv;
     /** [row][token] ids of the previous frame's final step, or null before the first frame. */
     int[][] pending;
     int frames;
 
-    private GazeState(List<DecoderSequence> rows, ConvCache[] conv) {
-        this.rows = rows;
+    private GazeState(DecoderSession decoder, AttentionMask[] masks, ConvCache[] conv) {
+        this.decoder = decoder;
+        this.masks = masks;
         this.conv = conv;
     }
 
-    static GazeState create(ModelWeights w, int batch, int initialEntries, int maxEntries) {
-        var d = w.config.decoder();
-        List<DecoderSequence> rows = new ArrayList<>();
+    static GazeState create(ModelWeights w, Backend backend, int batch, int initialEntries, int maxEntries) {
+        AttentionMask[] masks = new AttentionMask[batch];
         ConvCache[] conv = new ConvCache[batch];
         for (int b = 0; b < batch; b++) {
-            rows.add(new DecoderSequence(new KvCache(d.numLayers(), d.numHeads(), d.headDim(), initialEntries, maxEntries)));
+            masks[b] = new AttentionMask();
             conv[b] = new ConvCache(w.trunk.size(), w.config.vision().trunkTemporalKernelSize());
         }
-        return new GazeState(rows, conv);
+        return new GazeState(backend.openDecoder(w.decoder, batch, initialEntries, maxEntries), masks, conv);
     }
 
     int batch() {
-        return rows.size();
+        return masks.length;
+    }
+
+    /** Every row's mask array, for a decoder call. */
+    byte[][] maskArrays() {
+        byte[][] m = new byte[masks.length][];
+        for (int b = 0; b < masks.length; b++) {
+            m[b] = masks[b].mask();
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
     }
 }

@@ -30,7 +30,7 @@ public final class GazeStream implements AutoCloseable {
         int maxEntries = maxFrames * perFrame + k;
         int firstFrames = Math.max(1, Math.min(expectedFrames, maxFrames));
         int initial = Math.min(maxEntries, firstFrames * (model.config().visionTokensPerFrame() + budget.maxTokens()) + k);
-        this.state = GazeState.create(model.weights(), batch, initial, maxEntries);
+        this.state = GazeState.create(model.weights(), model.backend(), batch, initial, maxEntries);
     }
 
     /** Rows in this stream. */
@@ -101,6 +101,9 @@ public final class GazeStream implements AutoCloseable {
 
     @Override
     public void close() {
+        if (state != null) {
+            state.close();
+        }
         state = null;
     }
 }

@@ -1,6 +1,9 @@
 package io.autogaze4j.model;
 
+import io.autogaze4j.tensor.DecoderLayerWeights;
+import io.autogaze4j.tensor.DecoderWeights;
 import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.weights.AutoGazeConfig;
 import io.autogaze4j.weights.Checkpoint;
@@ -17,11 +20,6 @@ import java.util.List;
  * transposed to {@code [in, out]}, conv kernels flattened in im2col order). Immutable after loading.
  */
 final class ModelWeights {
-    /** One decoder layer. */
-    record Layer(float[] inputNorm, LinearWeight q, LinearWeight k, LinearWeight v, LinearWeight o,
-                 float[] postNorm, LinearWeight gate, LinearWeight up, LinearWeight down) {
-    }
-
     final AutoGazeConfig config;
     final LinearWeight patchEmbed;
     final float[] visionNormWeight;
@@ -30,11 +28,7 @@ final class ModelWeights {
     final LinearWeight outProj;
     final float[] posEmbed;
     final float[] embedTokens;
-    final List<Layer> layers;
-    final float[] finalNorm;
-    final LinearWeight lmHead;
-    final LinearWeight taskLossHead;
-    final RopeTable rope;
+    final DecoderWeights decoder;
 
     private ModelWeights(AutoGazeConfig config, SafetensorsFile w) throws SafetensorsException {
         this.config = config;
@@ -57,10 +51,10 @@ final class ModelWeights {
         embedTokens = w.floats(dm + "model.embed_tokens.weight");
         int h = d.hiddenSize();
         int qkv = d.numHeads() * d.headDim();
-        layers = new ArrayList<>();
+        List<DecoderLayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < d.numLayers(); l++) {
             String p = dm + "model.layers." + l + ".";
-            layers.add(new Layer(w.floats(p + "input_layernorm.weight"),
+            layers.add(new DecoderLayerWeights(w.floats(p + "input_layernorm.weight"),
                     LinearWeight.fromTorch(w.floats(p + "self_attn.q_proj.weight"), qkv, h, null),
                     LinearWeight.fromTorch(w.floats(p + "self_attn.k_proj.weight"), qkv, h, null),
                     LinearWeight.fromTorch(w.floats(p + "self_attn.v_proj.weight"), qkv, h, null),
@@ -70,13 +64,23 @@ final class ModelWeights {
                     LinearWeight.fromTorch(w.floats(p + "mlp.up_proj.weight"), d.intermediateSize(), h, null),
                     LinearWeight.fromTorch(w.floats(p + "mlp.down_proj.weight"), h, d.intermediateSize(), null)));
         }
-        finalNorm = w.floats(dm + "model.norm.weight");
-        lmHead = LinearWeight.fromTorch(w.floats(dm + "lm_head.weight"), d.numMultiTokenPred() * d.vocabSize(), h, null);
-        taskLossHead = LinearWeight.fromTorch(w.floats(dm + "task_loss_prediction_head.weight"), d.numMultiTokenPred(), h, null);
         var r = d.rope();
-        rope = r.isLlama3()
+        RopeTable rope = r.isLlama3()
                 ? RopeTable.llama3(d.headDim(), r.theta(), r.factor(), r.lowFreqFactor(), r.highFreqFactor(), r.originalMaxPositionEmbeddings())
                 : RopeTable.standard(d.headDim(), r.theta());
+        decoder = new DecoderWeights(h, d.numHeads(), d.headDim(), d.rmsNormEps(), rope, layers, w.floats(dm + "model.norm.weight"),
+                LinearWeight.fromTorch(w.floats(dm + "lm_head.weight"), d.numMultiTokenPred() * d.vocabSize(), h, null),
+                LinearWeight.fromTorch(w.floats(dm + "task_loss_prediction_head.weight"), d.numMultiTokenPred(), h, null));
+    }
+
+    /** Embeddings of gaze token ids, {@code [ids.length, hidden]}. */
+    Tensor embedTokens(int[] ids) {
+        int hidden = decoder.hidden();
+        float[] out = new float[ids.length * hidden];
+        for (int i = 0; i < ids.length; i++) {
+            System.arraycopy(embedTokens, ids[i] * hidden, out, i * hidden, hidden);
+        }
+        return Tensor.wrap(out, ids.length, hidden);
     }
 
     static ModelWeights load(Checkpoint checkpoint) throws SafetensorsException {

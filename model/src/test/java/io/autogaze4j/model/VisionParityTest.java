@@ -3,6 +3,8 @@ package io.autogaze4j.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.tensor.DecoderHeads;
+import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.weights.SafetensorsFile;
 import java.util.ArrayList;
@@ -16,6 +18,19 @@ class VisionParityTest {
     private static void assertClose(Tensor expected, Tensor actual, float tol, String what) {
         float d = expected.maxAbsDiff(actual);
         assertTrue(d <= tol, what + ": max abs difference " + d + " > " + tol);
+    }
+
+    /** Frame 0's prefill: 196 vision tokens at positions 0..195, all valid. */
+    private static DecoderHeads prefillFrameZero(AutoGaze model, Tensor embeds, List<Tensor> layerOutputs) {
+        int[] positions = new int[196];
+        byte[] mask = new byte[196];
+        for (int i = 0; i < 196; i++) {
+            positions[i] = i;
+            mask[i] = 1;
+        }
+        try (DecoderSession s = model.backend().openDecoder(model.weights().decoder, 1, 256, 4096)) {
+            return s.forward(embeds, 196, new int[][] {positions}, new byte[][] {mask}, layerOutputs);
+        }
     }
 
     @Test
@@ -60,15 +75,7 @@ class VisionParityTest {
         try (SafetensorsFile f = Fixtures.open("square_2f")) {
             VideoClip clip = VideoClip.of(Fixtures.tensor(f, "video"));
             Tensor embeds = model.embed(clip.frames(0, 1));
-            GazeState st = GazeState.create(model.weights(), 1, 256, 4096);
-            DecoderSequence seq = st.rows.get(0);
-            int[] positions = new int[196];
-            for (int i = 0; i < 196; i++) {
-                seq.appendMask(true);
-                positions[i] = i;
-            }
-            Tensor last = model.decoder().forward(st.rows, Fixtures.frameOf(embeds, 0, 0), 196, new int[][] {positions}, null);
-            GazeDecoder.Heads heads = model.decoder().heads(last);
+            DecoderHeads heads = prefillFrameZero(model, Fixtures.frameOf(embeds, 0, 0), null);
             Tensor logits = Fixtures.tensor(f, "step0_logits");
             Tensor taskLoss = Fixtures.tensor(f, "step0_task_loss");
             assertClose(logits, heads.logits().reshape(logits.shape()), TOL, "step0_logits");
@@ -83,14 +90,8 @@ class VisionParityTest {
             VideoClip clip = VideoClip.of(Fixtures.tensor(f, "input.video"));
             Tensor hidden = Fixtures.tensor(f, "decoder.prefill0.hidden_states");
             Tensor embeds = Fixtures.frameOf(model.embed(clip.frames(0, 1)), 0, 0);
-            GazeState st = GazeState.create(model.weights(), 1, 256, 4096);
-            int[] positions = new int[196];
-            for (int i = 0; i < 196; i++) {
-                st.rows.get(0).appendMask(true);
-                positions[i] = i;
-            }
             List<Tensor> outs = new ArrayList<>();
-            model.decoder().forward(st.rows, embeds, 196, new int[][] {positions}, outs);
+            prefillFrameZero(model, embeds, outs);
             assertEquals(5, outs.size());
             int per = 196 * 192;
             for (int l = 0; l < 6; l++) {

@@ -69,6 +69,15 @@ public interface Backend extends AutoCloseable {
      */
     Tensor bicubicResize(Tensor image, int outH, int outW);
 
+    /**
+     * Opens a decoder for {@code batch} rows whose KV caches start with room for {@code initialCapacity}
+     * entries and may grow to {@code maxCapacity}. The default runs this backend's single operations with
+     * host-memory caches; accelerator backends may return a fused implementation.
+     */
+    default DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
+        return new HostDecoderSession(this, weights, batch, initialCapacity, maxCapacity);
+    }
+
     /** First index of the maximum of {@code x[off, off+len)}; -1 when every value is -infinity. */
     int argmax(float[] x, int off, int len);
 

@@ -1,21 +1,15 @@
 package io.autogaze4j.model;
 
-import io.autogaze4j.tensor.KvCache;
 import java.util.Arrays;
 
 /**
- * One batch row's decoder context: its KV cache and the 0/1 attention mask of every entry inserted
- * (or about to be inserted) so far. Mask entries may be rewritten later (pads of a finished frame
- * become 0), exactly as the official code rewrites its attention mask.
+ * One batch row's 0/1 attention mask over every decoder cache entry inserted (or about to be inserted)
+ * so far. Entries may be rewritten later (pads of a finished frame become 0), exactly as the official
+ * code rewrites its attention mask.
  */
-final class DecoderSequence {
-    final KvCache cache;
+final class AttentionMask {
     private byte[] mask = new byte[512];
     private int maskLength;
-
-    DecoderSequence(KvCache cache) {
-        this.cache = cache;
-    }
 
     int maskLength() {
         return maskLength;
@@ -46,12 +40,5 @@ final class DecoderSequence {
             pos[i] = ones - 1;
         }
         return pos;
-    }
-
-    DecoderSequence copy() {
-        DecoderSequence c = new DecoderSequence(cache.copy());
-        c.mask = mask.clone();
-        c.maskLength = maskLength;
-        return c;
     }
 }

@@ -1,0 +1,93 @@
+package io.autogaze4j.tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A {@link DecoderSession} built from a backend's single operations, with host-memory KV caches. It is
+ * the reference implementation every backend gets unless it provides a fused one.
+ */
+final class HostDecoderSession implements DecoderSession {
+    private final Backend backend;
+    private final DecoderWeights w;
+    private final List<KvCache> caches = new ArrayList<>();
+    private int length;
+
+    HostDecoderSession(Backend backend, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        this.backend = backend;
+        this.w = w;
+        for (int b = 0; b < batch; b++) {
+            caches.add(new KvCache(w.layers().size(), w.heads(), w.headDim(), initialCapacity, maxCapacity));
+        }
+    }
+
+    @Override
+    public int batch() {
+        return caches.size();
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
+        int batch = caches.size();
+        int hidden = w.hidden();
+        int width = w.heads() * w.headDim();
+        int first = length;
+        int[] flatPositions = new int[batch * perRow];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(positions[b], 0, flatPositions, b * perRow, perRow);
+            caches.get(b).reserve(first + perRow);
+        }
+        x = x.copy();
+        for (int l = 0; l < w.layers().size(); l++) {
+            DecoderLayerWeights layer = w.layers().get(l);
+            Tensor a = backend.rmsNorm(x, layer.inputNorm(), w.rmsNormEps());
+            Tensor q = backend.linear(a, layer.q());
+            Tensor k = backend.linear(a, layer.k());
+            Tensor v = backend.linear(a, layer.v());
+            backend.rope(q, w.heads(), flatPositions, w.rope());
+            backend.rope(k, w.heads(), flatPositions, w.rope());
+            float[] attn = new float[batch * perRow * width];
+            for (int b = 0; b < batch; b++) {
+                KvCache cache = caches.get(b);
+                cache.write(l, first, k.data(), v.data(), b * perRow, perRow);
+                Tensor qb = Tensor.wrap(Arrays.copyOfRange(q.data(), b * perRow * width, (b + 1) * perRow * width), perRow, width);
+                Tensor ob = backend.attention(qb, cache, l, first, masks[b], w.attentionScale());
+                System.arraycopy(ob.data(), 0, attn, b * perRow * width, perRow * width);
+            }
+            backend.addInPlace(x, backend.linear(Tensor.wrap(attn, batch * perRow, width), layer.o()));
+            Tensor m = backend.rmsNorm(x, layer.postNorm(), w.rmsNormEps());
+            Tensor mlp = backend.siluGate(backend.linear(m, layer.gate()), backend.linear(m, layer.up()));
+            backend.addInPlace(x, backend.linear(mlp, layer.down()));
+            if (layerOutputs != null) {
+                layerOutputs.add(x.copy());
+            }
+        }
+        length = first + perRow;
+        for (KvCache c : caches) {
+            c.setLength(length);
+        }
+        if (layerOutputs != null) {
+            layerOutputs.add(backend.rmsNorm(x, w.finalNorm(), w.rmsNormEps()));
+        }
+        float[] last = new float[batch * hidden];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(x.data(), ((b + 1) * perRow - 1) * hidden, last, b * hidden, hidden);
+        }
+        Tensor normed = backend.rmsNorm(Tensor.wrap(last, batch, hidden), w.finalNorm(), w.rmsNormEps());
+        return new DecoderHeads(backend.linear(normed, w.lmHead()), backend.linear(normed, w.taskLossHead()));
+    }
+
+    @Override
+    public void close() {
+        caches.clear();
+    }
+}
