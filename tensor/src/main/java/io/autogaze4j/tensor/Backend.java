@@ -1,5 +1,7 @@
 package io.autogaze4j.tensor;
 
+import java.util.List;
+
 /**
  * The compute boundary of the engine: every numeric kernel the AutoGaze model needs. The pure-Java
  * {@link #cpu()} implementation is the reference; accelerator backends implement the same contract
@@ -62,6 +64,24 @@ public interface Backend extends AutoCloseable {
      * Returns {@code [S, heads * headDim]}.
      */
     Tensor attention(Tensor q, KvCache cache, int layer, int first, byte[] keyMask, float scale);
+
+    /**
+     * Attention for a batch of rows, each with its own cache and mask: {@code q} is
+     * {@code [rows * S, heads * headDim]} grouped by row, every row's new queries start at cache index
+     * {@code first}. The default runs {@link #attention(Tensor, KvCache, int, int, byte[], float)} row by row.
+     */
+    default Tensor attention(Tensor q, List<KvCache> caches, int layer, int first, byte[][] keyMasks, float scale) {
+        int rows = caches.size();
+        int perRow = q.dim(0) / rows;
+        int width = q.dim(1);
+        float[] out = new float[q.size()];
+        for (int b = 0; b < rows; b++) {
+            Tensor qb = Tensor.wrap(java.util.Arrays.copyOfRange(q.data(), b * perRow * width, (b + 1) * perRow * width), perRow, width);
+            Tensor ob = attention(qb, caches.get(b), layer, first, keyMasks[b], scale);
+            System.arraycopy(ob.data(), 0, out, b * perRow * width, perRow * width);
+        }
+        return Tensor.wrap(out, q.dim(0), width);
+    }
 
     /**
      * PyTorch {@code interpolate(mode="bicubic", align_corners=False, antialias=False)} of {@code [C, H, W]}

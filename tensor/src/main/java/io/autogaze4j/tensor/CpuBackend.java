@@ -186,6 +186,13 @@ final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor attention(Tensor q, java.util.List<KvCache> caches, int layer, int first, byte[][] keyMasks, float scale) {
+        Tensor out = Tensor.zeros(q.shape());
+        AttentionKernel.attendRows(par, q.data(), q.dim(0) / caches.size(), caches, layer, first, keyMasks, scale, out.data());
+        return out;
+    }
+
+    @Override
     public Tensor bicubicResize(Tensor image, int outH, int outW) {
         return BicubicResize.resize(image, outH, outW);
     }

@@ -1,7 +1,6 @@
 package io.autogaze4j.tensor;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,7 +38,6 @@ final class HostDecoderSession implements DecoderSession {
     public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         int batch = caches.size();
         int hidden = w.hidden();
-        int width = w.heads() * w.headDim();
         int first = length;
         int[] flatPositions = new int[batch * perRow];
         for (int b = 0; b < batch; b++) {
@@ -55,15 +53,11 @@ final class HostDecoderSession implements DecoderSession {
             Tensor v = backend.linear(a, layer.v());
             backend.rope(q, w.heads(), flatPositions, w.rope());
             backend.rope(k, w.heads(), flatPositions, w.rope());
-            float[] attn = new float[batch * perRow * width];
             for (int b = 0; b < batch; b++) {
-                KvCache cache = caches.get(b);
-                cache.write(l, first, k.data(), v.data(), b * perRow, perRow);
-                Tensor qb = Tensor.wrap(Arrays.copyOfRange(q.data(), b * perRow * width, (b + 1) * perRow * width), perRow, width);
-                Tensor ob = backend.attention(qb, cache, l, first, masks[b], w.attentionScale());
-                System.arraycopy(ob.data(), 0, attn, b * perRow * width, perRow * width);
+                caches.get(b).write(l, first, k.data(), v.data(), b * perRow, perRow);
             }
-            backend.addInPlace(x, backend.linear(Tensor.wrap(attn, batch * perRow, width), layer.o()));
+            Tensor attn = backend.attention(q, caches, l, first, masks, w.attentionScale());
+            backend.addInPlace(x, backend.linear(attn, layer.o()));
             Tensor m = backend.rmsNorm(x, layer.postNorm(), w.rmsNormEps());
             Tensor mlp = backend.siluGate(backend.linear(m, layer.gate()), backend.linear(m, layer.up()));
             backend.addInPlace(x, backend.linear(mlp, layer.down()));

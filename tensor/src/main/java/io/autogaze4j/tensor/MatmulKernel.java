@@ -17,25 +17,28 @@ final class MatmulKernel {
     private static final int WIDE = 3 * L;
     /** Rows per task: a multiple of ROWS, large enough to amortise task overhead. */
     private static final int ROW_BLOCK = 32;
-    /** Below this many multiply-adds the work runs on the calling thread. */
-    private static final long SERIAL_MACS = 1L << 17;
+    /** Below this many multiply-adds (a decode step's projections) the work runs on the calling thread. */
+    private static final long SERIAL_MACS = 1L << 20;
+    /** Aim for at least this many tasks on large products, by splitting columns when rows are few. */
+    private static final int MIN_TASKS = 64;
 
     private MatmulKernel() {
     }
 
     static void matmul(Parallel par, float[] a, int aOff, int m, int k, float[] b, int n, float[] bias, float[] c, int cOff) {
-        int colBlock = Math.max(WIDE, ((n + WIDE - 1) / WIDE + 3) / 4 * WIDE);
-        int rowTasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
-        int colTasks = m >= 2 * ROW_BLOCK ? 1 : (n + colBlock - 1) / colBlock;
-        int colWidth = colTasks == 1 ? n : colBlock;
-        Runnable serial = () -> block(a, aOff, k, b, n, bias, c, cOff, 0, m, 0, n);
         if ((long) m * n * k < SERIAL_MACS) {
-            serial.run();
+            block(a, aOff, k, b, n, bias, c, cOff, 0, m, 0, n);
             return;
         }
-        par.forEach(rowTasks * colTasks, t -> {
-            int r0 = (t / colTasks) * ROW_BLOCK;
-            int c0 = (t % colTasks) * colWidth;
+        // The split depends only on the shape: enough tasks for many cores, never on the thread count.
+        int rowTasks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+        int maxColTasks = (n + WIDE - 1) / WIDE;
+        int colTasks = Math.max(1, Math.min(maxColTasks, (MIN_TASKS + rowTasks - 1) / rowTasks));
+        int colWidth = colTasks == 1 ? n : ((n + colTasks - 1) / colTasks + WIDE - 1) / WIDE * WIDE;
+        int cols = (n + colWidth - 1) / colWidth;
+        par.forEach(rowTasks * cols, t -> {
+            int r0 = (t / cols) * ROW_BLOCK;
+            int c0 = (t % cols) * colWidth;
             block(a, aOff, k, b, n, bias, c, cOff, r0, Math.min(m, r0 + ROW_BLOCK), c0, Math.min(n, c0 + colWidth));
         });
     }

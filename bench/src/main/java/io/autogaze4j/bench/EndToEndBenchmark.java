@@ -1,0 +1,67 @@
+package io.autogaze4j.bench;
+
+import io.autogaze4j.model.AutoGaze;
+import io.autogaze4j.model.GazeOptions;
+import io.autogaze4j.model.GazeResult;
+import io.autogaze4j.model.VideoClip;
+import io.autogaze4j.tensor.Backend;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The headline figure: milliseconds to gaze one 16-frame 224x224 clip (ratio 0.75, no task-loss stop,
+ * so 198 tokens per frame), per batch size, median over several runs after warm-up, and tokens per
+ * second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]}.
+ */
+public final class EndToEndBenchmark {
+    private EndToEndBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of("../shared/fixtures/model_k10");
+        int[] batches = {1, 8};
+        int frames = 16, runs = 5, warmup = 2;
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < args.length; i += 2) {
+            String v = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--model" -> model = Path.of(v);
+                case "--batch" -> batches = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--frames" -> frames = Integer.parseInt(v);
+                case "--runs" -> runs = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--threads" -> threads = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
+        try (Backend backend = Backend.cpu(threads); AutoGaze gaze = AutoGaze.load(model, backend)) {
+            System.out.printf(Locale.ROOT, "model %s, K=%d, backend %s, %s %s, %d cores%n", model, gaze.config().numHeads(),
+                    backend.name(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors());
+            for (int batch : batches) {
+                VideoClip clip = SyntheticClip.normal(batch, frames, 224, 42);
+                double[] ms = new double[runs];
+                long tokens = 0;
+                for (int r = -warmup; r < runs; r++) {
+                    long t0 = System.nanoTime();
+                    GazeResult result = gaze.gaze(clip, options);
+                    long t1 = System.nanoTime();
+                    if (r >= 0) {
+                        ms[r] = (t1 - t0) / 1e6;
+                    }
+                    tokens = 0;
+                    for (int b = 0; b < batch; b++) {
+                        tokens += result.gazingPos()[b].length;
+                    }
+                }
+                Arrays.sort(ms);
+                double median = ms[runs / 2];
+                System.out.printf(Locale.ROOT, "batch %d: %d frames x 224x224, median %.1f ms per clip (min %.1f, max %.1f, %d runs), "
+                                + "%d tokens, %.0f tokens/s, %.1f frames/s%n",
+                        batch, frames, median, ms[0], ms[runs - 1], runs, tokens, tokens / (median / 1000), batch * frames / (median / 1000));
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Packs what a machine without Java needs to run the benchmarks: a jlink-made runtime (jre.tgz),
+# the project's jars and their dependencies (lib/), and the demo checkpoint (model_k10/), into devicerun/.
+# Then, on that machine:  tar xzf devicerun/jre.tgz -C /tmp && /tmp/jre/bin/java --add-modules=jdk.incubator.vector \
+#   -cp 'devicerun/lib/*' io.autogaze4j.bench.EndToEndBenchmark --model devicerun/model_k10
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+export PATH="$JAVA_HOME/bin:$PATH"
+out=devicerun
+rm -rf "$out" && mkdir -p "$out/lib"
+mvn -B -q package -DskipTests -pl bench -am
+mvn -B -q dependency:copy-dependencies -pl bench -DincludeScope=runtime -DoutputDirectory="$PWD/$out/lib"
+cp bench/target/autogaze4j-bench-*.jar "$out/lib/"
+# the reactor's own jars (copy-dependencies resolves them from the reactor build)
+for m in tensor weights model; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
+cp -r ../shared/fixtures/model_k10 "$out/"
+rm -rf /tmp/jre-device
+jlink --add-modules java.base,java.logging,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
+  --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output /tmp/jre-device/jre
+tar czf "$out/jre.tgz" -C /tmp/jre-device jre
+du -sh "$out"
