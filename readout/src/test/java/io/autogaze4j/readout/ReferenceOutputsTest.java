@@ -142,6 +142,54 @@ class ReferenceOutputsTest {
         }
     }
 
+    @Test
+    void tiledReferenceOutputMapsTileCellsOntoTheSourceFrame() throws IOException {
+        // nonsquare_tiles: a 448x672 frame cut into 2x3 tiles of 224 px, batch row = 3 * tileRow + tileCol
+        List<TilePlacement> tiles = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tiles.add(TilePlacement.ofPixels(i, 224 * (i % 3), 224 * (i / 3), 224, 224, 672, 448));
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(TestData.fixture("nonsquare_tiles").resolve("fixture.safetensors"))) {
+            GazeResult r = load(f, V2);
+            List<GazeTrace> traces = GazeTraces.tiled(r, ConfidenceSource.unknown(), tiles);
+            assertEquals(1, traces.size());
+            SparseReadoutGrid patches = SparseReadoutGrid.ofImage(448, 672, 16, 16);
+            for (int t = 0; t < 2; t++) {
+                List<Fixation> fx = traces.get(0).frame(t).fixations();
+                int expectedCount = 0;
+                for (int s = 0; s < TestData.LAYOUT.numScales(); s++) {
+                    int g = TestData.LAYOUT.grid(s);
+                    float[] mask = f.floats(V2.maskPrefix + s);
+                    Set<List<Integer>> fromMasks = new java.util.HashSet<>();
+                    for (int tile = 0; tile < 6; tile++) {
+                        for (int cell = 0; cell < g * g; cell++) {
+                            if (mask[(tile * 2 + t) * g * g + cell] != 0) {
+                                // global cell (R*g + r, C*g + c) of a 2g x 3g grid over the source frame (spec 5.2)
+                                fromMasks.add(List.of((tile / 3) * g + cell / g, (tile % 3) * g + cell % g));
+                            }
+                        }
+                    }
+                    expectedCount += fromMasks.size();
+                    Set<List<Integer>> fromTrace = new java.util.HashSet<>();
+                    for (Fixation x : fx) {
+                        if (x.scale() == s) {
+                            int gr = (int) Math.round(x.rect().y0() * 2 * g);
+                            int gc = (int) Math.round(x.rect().x0() * 3 * g);
+                            assertEquals((double) (gc + 1) / (3 * g), x.rect().x1(), 1e-12);
+                            assertEquals((double) (gr + 1) / (2 * g), x.rect().y1(), 1e-12);
+                            fromTrace.add(List.of(gr, gc));
+                            if (s == 3) { // a finest cell is exactly one 16-px patch of the source frame
+                                assertEquals(new TokenBox(gr, gc, gr + 1, gc + 1), patches.cover(x.rect()));
+                            }
+                        }
+                    }
+                    assertEquals(fromMasks, fromTrace, "scale " + s + ", frame " + t);
+                }
+                assertEquals(expectedCount, fx.size());
+            }
+        }
+    }
+
     private static Set<Integer> set(int[] a) {
         Set<Integer> s = new TreeSet<>();
         for (int v : a) {
