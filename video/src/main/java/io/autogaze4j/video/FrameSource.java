@@ -1,0 +1,27 @@
+package io.autogaze4j.video;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * A sequence of RGB frames read one at a time: a decoded video file, a folder of images, or frames in
+ * memory. Make one with {@link FrameSources}; close it to release the file it reads.
+ *
+ * <pre>{@code
+ * try (FrameSource video = FrameSources.open(Path.of("clip.mp4"))) {
+ *     for (Optional<VideoFrame> f = video.next(); f.isPresent(); f = video.next()) { ... }
+ * }
+ * }</pre>
+ */
+public interface FrameSource extends AutoCloseable {
+
+    /** The next frame, or empty at the end. */
+    Optional<VideoFrame> next() throws IOException;
+
+    /** What is being read (a path, or "memory"), for messages. */
+    String description();
+
+    /** Releases the underlying file; further reads fail. */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,86 @@
+package io.autogaze4j.video;
+
+import io.autogaze4j.model.preprocess.RgbFrame;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Makes {@link FrameSource}s from what users have: video files (MP4 / MOV with H.264 or MPEG-4 Part 2,
+ * decoded in pure Java by jcodec), folders of image files, packed RGBA buffers and {@link BufferedImage}s.
+ */
+public final class FrameSources {
+    /** The frame rate given to image folders and in-memory frames when none is stated. */
+    public static final double DEFAULT_FPS = 25;
+
+    private FrameSources() {
+    }
+
+    /** A video file, or a folder of images at {@link #DEFAULT_FPS}. */
+    public static FrameSource open(Path path) throws IOException {
+        return Files.isDirectory(path) ? imageFolder(path, DEFAULT_FPS) : video(path);
+    }
+
+    /** The video track of an MP4 / MOV file. */
+    public static FrameSource video(Path file) throws IOException {
+        return Mp4FrameSource.open(file);
+    }
+
+    /** The image files of {@code folder} (PNG, JPEG, BMP, GIF) in file-name order, {@code fps} frames a second. */
+    public static FrameSource imageFolder(Path folder, double fps) throws IOException {
+        return ImageFolderSource.open(folder, fps);
+    }
+
+    /** In-memory RGB frames. */
+    public static FrameSource frames(List<RgbFrame> frames, double fps) {
+        return MemoryFrameSource.of(frames, fps);
+    }
+
+    /** In-memory images (any {@link BufferedImage} type; alpha is dropped). */
+    public static FrameSource images(List<BufferedImage> images, double fps) {
+        return MemoryFrameSource.of(images.stream().map(FrameSources::rgb).toList(), fps);
+    }
+
+    /**
+     * {@code frames} RGBA frames of {@code width x height} packed one after another in {@code rgba}
+     * ({@code [frames, height, width, 4]} bytes, e.g. a browser's or game engine's frame dump).
+     */
+    public static FrameSource rgba(byte[] rgba, int width, int height, int frames, double fps) {
+        RgbFrame.checkSize(width, height);
+        long need = 4L * width * height * frames;
+        if (frames < 1 || need != rgba.length) {
+            throw new IllegalArgumentException(frames + " RGBA frames of " + width + "x" + height + " need " + need
+                    + " bytes, the buffer has " + rgba.length);
+        }
+        byte[] copy = rgba.clone();
+        int per = 4 * width * height;
+        return new MemoryFrameSource(frames, i -> RgbFrame.fromRgba(width, height, copy, i * per), fps,
+                frames + " RGBA frames in memory");
+    }
+
+    /**
+     * The RGB pixels of an image. 8-bit grey images keep their stored values in all three channels (as
+     * Pillow's {@code convert("RGB")} does); {@code getRGB} would treat them as linear light and brighten them.
+     */
+    public static RgbFrame rgb(BufferedImage image) {
+        int w = image.getWidth(), h = image.getHeight();
+        RgbFrame.checkSize(w, h);
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            int[] grey = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+            int[] argb = new int[grey.length];
+            for (int i = 0; i < grey.length; i++) {
+                argb[i] = grey[i] * 0x010101;
+            }
+            return RgbFrame.fromArgb(w, h, argb);
+        }
+        return RgbFrame.fromArgb(w, h, image.getRGB(0, 0, w, h, null, 0, w));
+    }
+
+    static void checkFps(double fps) {
+        if (!(fps > 0) || Double.isInfinite(fps)) {
+            throw new IllegalArgumentException("frame rate must be positive and finite, got " + fps);
+        }
+    }
+}
