@@ -28,12 +28,15 @@ final class FrameGenerator {
         this.pad = w.config.decoder().eosTokenId();
     }
 
+    /** One frame's output: local ids {@code [B][N_t]} (pads = the pad id) and their confidences. */
+    record FrameOutput(int[][] ids, float[][] confidence) {
+    }
+
     /**
      * Gazes frame {@code st.frames} of every row. {@code vision[b]} is row b's {@code [196, hidden]}
-     * embeddings; {@code threshold} is the float32 task-loss requirement or null. Returns the frame's
-     * local ids {@code [B][N_t]} (pads = the pad id).
+     * embeddings; {@code threshold} is the float32 task-loss requirement or null.
      */
-    int[][] run(GazeState st, Tensor[] vision, int budget, Float threshold, List<StepTrace> trace) {
+    FrameOutput run(GazeState st, Tensor[] vision, int budget, Float threshold, List<StepTrace> trace) {
         int batch = st.batch();
         int hidden = w.config.decoder().hiddenSize();
         int visionTokens = vision[0].dim(0);
@@ -62,6 +65,7 @@ final class FrameGenerator {
         int frameStart = st.masks[0].maskLength(); // first mask index of this frame's gaze tokens
 
         List<int[]>[] generated = newLists(batch);
+        List<Float>[] confidences = newLists(batch);
         boolean[] finished = new boolean[batch];
         boolean firstStep = true;
         int[][] lastStep;
@@ -79,6 +83,7 @@ final class FrameGenerator {
             }
             List<int[]> chosen = new ArrayList<>();
             float[][] margins = new float[batch][k];
+            float[][] probability = new float[batch][k];
             boolean stoppedEarly = false;
             for (int i = 0; i < k; i++) {
                 if (chosen.size() + already >= budget) {
@@ -95,6 +100,7 @@ final class FrameGenerator {
                     int best = backend.argmax(scores, off, vocab);
                     tok[b] = best < 0 ? 0 : best;
                     margins[b][i] = finished[b] ? Float.NaN : margin(scores, off, tok[b]);
+                    probability[b][i] = best < 0 ? Float.NaN : probabilityOfMax(scores, off, tok[b]);
                     forbid(scores, b, i + 1, tok[b]);
                 }
                 chosen.add(tok);
@@ -119,6 +125,7 @@ final class FrameGenerator {
             for (int b = 0; b < batch; b++) {
                 for (int i = 0; i < n; i++) {
                     generated[b].add(new int[] {stepIds[b][i]});
+                    confidences[b].add(stepIds[b][i] == pad ? Float.NaN : probability[b][i]);
                 }
                 finished[b] |= reachedBudget || stoppedEarly;
             }
@@ -153,10 +160,12 @@ final class FrameGenerator {
         int total = generated[0].size();
         int lastCount = lastStep[0].length;
         int[][] ids = new int[batch][total];
+        float[][] confidence = new float[batch][total];
         for (int b = 0; b < batch; b++) {
             AttentionMask seq = st.masks[b];
             for (int j = 0; j < total; j++) {
                 ids[b][j] = generated[b].get(j)[0];
+                confidence[b][j] = confidences[b].get(j);
             }
             for (int j = 0; j < total - lastCount; j++) {
                 seq.setMask(frameStart + j, ids[b][j] != pad);
@@ -167,7 +176,20 @@ final class FrameGenerator {
         }
         st.pending = lastStep;
         st.frames++;
-        return ids;
+        return new FrameOutput(ids, confidence);
+    }
+
+    /** Softmax probability of the maximum {@code best} over one head's processed scores. */
+    private float probabilityOfMax(float[] scores, int off, int best) {
+        float max = scores[off + best];
+        double sum = 0;
+        for (int v = 0; v < vocab; v++) {
+            float s = scores[off + v];
+            if (s != Float.NEGATIVE_INFINITY) {
+                sum += Math.exp((double) s - max);
+            }
+        }
+        return (float) (1 / sum);
     }
 
     private void forbid(float[] scores, int row, int fromHead, int id) {
@@ -208,8 +230,8 @@ final class FrameGenerator {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<int[]>[] newLists(int n) {
-        List<int[]>[] l = new List[n];
+    private static <T> List<T>[] newLists(int n) {
+        List<T>[] l = new List[n];
         for (int i = 0; i < n; i++) {
             l[i] = new ArrayList<>();
         }

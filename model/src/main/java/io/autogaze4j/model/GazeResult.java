@@ -13,12 +13,33 @@ import java.util.List;
  * @param padded             {@code [B][N]} true where the slot is padding
  * @param numGazingEachFrame {@code [T]} slots per frame including padding (shared by all rows)
  * @param trace              per decoder call records, empty unless asked for
+ * @param confidence         {@code [B][N]} softmax probability of each chosen id over its head's processed
+ *                           scores at selection time (ids already chosen in the frame, ids chosen by earlier
+ *                           heads of the step and the pad id excluded); NaN for padding or when unknown
  */
 public record GazeResult(ScaleLayout layout, int firstFrame, long[][] gazingPos, boolean[][] padded,
-                         int[] numGazingEachFrame, List<StepTrace> trace) {
+                         int[] numGazingEachFrame, List<StepTrace> trace, float[][] confidence) {
 
     public GazeResult {
         trace = List.copyOf(trace);
+        if (confidence.length != gazingPos.length) {
+            throw new IllegalArgumentException("confidence has " + confidence.length + " rows, gazingPos " + gazingPos.length);
+        }
+    }
+
+    /** A result without confidences (all NaN), e.g. rebuilt from masks. */
+    public GazeResult(ScaleLayout layout, int firstFrame, long[][] gazingPos, boolean[][] padded,
+                      int[] numGazingEachFrame, List<StepTrace> trace) {
+        this(layout, firstFrame, gazingPos, padded, numGazingEachFrame, trace, unknownConfidence(gazingPos));
+    }
+
+    private static float[][] unknownConfidence(long[][] gazingPos) {
+        float[][] c = new float[gazingPos.length][];
+        for (int b = 0; b < c.length; b++) {
+            c[b] = new float[gazingPos[b].length];
+            java.util.Arrays.fill(c[b], Float.NaN);
+        }
+        return c;
     }
 
     /** Rows in the batch. */

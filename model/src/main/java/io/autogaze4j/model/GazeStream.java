@@ -63,7 +63,7 @@ public final class GazeStream implements AutoCloseable {
         int batch = state.batch();
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;
-        List<int[][]> perFrame = new ArrayList<>();
+        List<FrameGenerator.FrameOutput> perFrame = new ArrayList<>();
         for (int t = 0; t < frames.frames(); t++) {
             Tensor[] vision = new Tensor[batch];
             for (int b = 0; b < batch; b++) {
@@ -74,29 +74,31 @@ public final class GazeStream implements AutoCloseable {
         return assemble(first, perFrame, trace);
     }
 
-    private GazeResult assemble(int first, List<int[][]> perFrame, List<StepTrace> trace) {
+    private GazeResult assemble(int first, List<FrameGenerator.FrameOutput> perFrame, List<StepTrace> trace) {
         int batch = state.batch();
         int cells = model.config().cellsPerFrame();
         int pad = model.config().decoder().eosTokenId();
         int total = 0;
         int[] counts = new int[perFrame.size()];
         for (int t = 0; t < counts.length; t++) {
-            counts[t] = perFrame.get(t)[0].length;
+            counts[t] = perFrame.get(t).ids()[0].length;
             total += counts[t];
         }
         long[][] pos = new long[batch][total];
         boolean[][] padded = new boolean[batch][total];
+        float[][] confidence = new float[batch][total];
         for (int b = 0; b < batch; b++) {
             int j = 0;
             for (int t = 0; t < counts.length; t++) {
-                for (int id : perFrame.get(t)[b]) {
-                    pos[b][j] = (long) t * cells + id;
-                    padded[b][j] = id == pad;
-                    j++;
+                int[] ids = perFrame.get(t).ids()[b];
+                for (int i = 0; i < ids.length; i++, j++) {
+                    pos[b][j] = (long) t * cells + ids[i];
+                    padded[b][j] = ids[i] == pad;
+                    confidence[b][j] = perFrame.get(t).confidence()[b][i];
                 }
             }
         }
-        return new GazeResult(model.layout(), first, pos, padded, counts, trace == null ? List.of() : trace);
+        return new GazeResult(model.layout(), first, pos, padded, counts, trace == null ? List.of() : trace, confidence);
     }
 
     @Override

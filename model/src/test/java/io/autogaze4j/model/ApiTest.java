@@ -117,6 +117,22 @@ class ApiTest {
     }
 
     @Test
+    void confidencesAreProbabilitiesAndNaNOnPadding() throws Exception {
+        GazeResult r = Fixtures.model("model_mtp4").gaze(clip("mtp4_4f", "input.video"), Reference.options("mtp4_4f"));
+        int valid = 0;
+        for (int j = 0; j < r.gazingPos()[0].length; j++) {
+            float c = r.confidence()[0][j];
+            if (r.padded()[0][j]) {
+                assertTrue(Float.isNaN(c), "pad slot " + j + " has confidence " + c);
+            } else {
+                valid++;
+                assertTrue(c > 0 && c <= 1, "slot " + j + " confidence " + c);
+            }
+        }
+        assertTrue(valid > 0);
+    }
+
+    @Test
     void cellsDecodeToTheDocumentedGeometry() {
         ScaleLayout l = Fixtures.model("model_k10").layout();
         assertEquals(265, l.cellsPerFrame());

@@ -34,11 +34,8 @@ public interface ConfidenceSource {
         };
     }
 
-    /**
-     * The confidences the model recorded in {@code result}. The model does not expose them yet, so this
-     * is {@link #unknown()} for now; it is the single place to connect them once {@link GazeResult} does.
-     */
+    /** The confidences the model recorded in {@code result} (NaN where unknown, e.g. rebuilt results). */
     static ConfidenceSource of(GazeResult result) {
-        return unknown();
+        return perSlot(result.confidence());
     }
 }

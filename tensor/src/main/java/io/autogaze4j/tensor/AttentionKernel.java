@@ -161,7 +161,14 @@ final class AttentionKernel {
             e.intoArray(s, j);
             vsum = vsum.add(e);
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        // lane sums added in a fixed order: reduceLanes(ADD) may use any order, which differs between
+        // interpreted and compiled code and would make results depend on JIT timing
+        float[] lanes = new float[L];
+        vsum.intoArray(lanes, 0);
+        float sum = 0;
+        for (float lane : lanes) {
+            sum += lane;
+        }
         for (; j < visible; j++) {
             s[j] = FastExp.exp(s[j] - max);
             sum += s[j];
