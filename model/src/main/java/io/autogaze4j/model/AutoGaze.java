@@ -85,11 +85,18 @@ public final class AutoGaze implements AutoCloseable {
         int tokens = config.visionTokensPerFrame();
         int hidden = config.decoder().hiddenSize();
         float[] out = new float[clip.batch() * clip.frames() * tokens * hidden];
+        Tensor[][] frames = new Tensor[clip.batch()][clip.frames()];
+        ConvCache[] caches = new ConvCache[clip.batch()];
         for (int b = 0; b < clip.batch(); b++) {
-            ConvCache cache = new ConvCache(weights.trunk.size(), config.vision().trunkTemporalKernelSize());
+            caches[b] = new ConvCache(weights.trunk.size(), config.vision().trunkTemporalKernelSize());
             for (int t = 0; t < clip.frames(); t++) {
-                Tensor e = encoder.encode(clip.frame(b, t), cache);
-                System.arraycopy(e.data(), 0, out, (b * clip.frames() + t) * tokens * hidden, tokens * hidden);
+                frames[b][t] = clip.frame(b, t);
+            }
+        }
+        Tensor[][] e = encoder.encode(frames, caches);
+        for (int b = 0; b < clip.batch(); b++) {
+            for (int t = 0; t < clip.frames(); t++) {
+                System.arraycopy(e[b][t].data(), 0, out, (b * clip.frames() + t) * tokens * hidden, tokens * hidden);
             }
         }
         return Tensor.wrap(out, clip.batch(), clip.frames(), tokens, hidden);

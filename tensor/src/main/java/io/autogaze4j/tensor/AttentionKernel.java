@@ -6,15 +6,23 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Scaled dot-product attention of new queries against a {@link KvCache}: query {@code s} sits at cache
- * index {@code first + s} and attends every key at an index {@code <= first + s} whose mask byte is
- * non-zero (causal by insertion order, plus a key padding mask). Each (head, query block) is one task,
- * computed in a fixed order.
+ * Scaled dot-product attention of new queries against {@link KvCache}s: query {@code s} of a row sits at
+ * cache index {@code first + s} and attends every key at an index {@code <= first + s} whose mask byte
+ * is non-zero (causal by insertion order, plus a key padding mask).
+ *
+ * <p>Scores are vectorised over keys (keys are stored dimension-major), so the head size only has to
+ * be a multiple of two vectors. Eight queries share every key load in prefill; decode steps run one
+ * query per task to spread few queries over many cores. Each query's arithmetic is the same whichever
+ * way queries are grouped or split into tasks, so results do not depend on the thread count.
  */
 final class AttentionKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int QB = 4;
+    /** Keys per score iteration: two vectors. KvCache capacities are multiples of this. */
+    static final int KEY_CHUNK = 2 * L;
+    private static final int QB = 8;
+    /** Below this many tasks of QB queries, single-query tasks are used instead (more parallelism). */
+    private static final int MIN_BLOCK_TASKS = 48;
 
     private AttentionKernel() {
     }
@@ -32,101 +40,165 @@ final class AttentionKernel {
         int dim = c0.headDim();
         int rows = caches.size();
         int width = heads * dim;
-        if (dim % L != 0) {
-            // generic path keeps correctness for head sizes that are not a vector multiple
-            par.forEach(rows * heads * queries, t -> {
-                int b = t / (heads * queries);
-                int rest = t % (heads * queries);
-                scalar(q, b * queries * width, caches.get(b), layer, first, keyMasks[b], scale, out, rest / queries, rest % queries);
-            });
-            return;
-        }
-        // few queries (decode steps): one query per task for parallelism; many (prefill): blocks of QB
-        int qb = queries <= 2 * QB ? 1 : QB;
-        int blocks = (queries + qb - 1) / qb;
-        long work = (long) rows * heads * queries * (first + queries) * dim;
-        Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
         float[][] bias = new float[rows][];
         for (int b = 0; b < rows; b++) {
             bias[b] = keyBias(keyMasks[b], first + queries);
         }
-        p.forEach(rows * heads * blocks, t -> {
-            int b = t / (heads * blocks);
-            int rest = t % (heads * blocks);
-            block(q, b * queries * width, queries, caches.get(b), layer, first, keyMasks[b], bias[b], scale, out,
-                    rest / blocks, (rest % blocks) * qb, qb);
+        long work = (long) rows * heads * queries * (first + queries) * dim;
+        Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
+        if (dim % KEY_CHUNK != 0) {
+            p.forEach(rows * heads * queries, t -> {
+                int b = t / (heads * queries);
+                int rest = t % (heads * queries);
+                scalar(q, b * queries * width, caches.get(b), layer, first, bias[b], scale, out, rest / queries, rest % queries);
+            });
+            return;
+        }
+        int blocks = rows * heads * (queries / QB) >= MIN_BLOCK_TASKS ? queries / QB : 0;
+        int perHead = blocks + (queries - blocks * QB);
+        p.forEach(rows * heads * perHead, t -> {
+            int b = t / (heads * perHead);
+            int h = (t / perHead) % heads;
+            int sub = t % perHead;
+            int rowOff = b * queries * width;
+            if (sub < blocks) {
+                block8(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, sub * QB);
+            } else {
+                single(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, blocks * QB + sub - blocks);
+            }
         });
     }
 
-    private static void block(float[] q, int rowOff, int queries, KvCache cache, int layer, int first, byte[] mask,
-                              float[] bias, float scale, float[] out, int h, int s0, int qb) {
+    /** Eight queries {@code s0 .. s0+7} of one head: every key chunk load feeds sixteen multiply-adds. */
+    private static void block8(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
+                               float[] out, int h, int s0) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
         int cap = cache.capacity();
         float[] kt = cache.keysOf(layer, h);
         float[] v = cache.valuesOf(layer, h);
-        int nq = Math.min(qb, queries - s0);
-        int keys = first + s0 + nq; // keys visible to the last query of the block
-        int padded = (keys + L - 1) / L * L;
-        float[][] scores = new float[QB][padded];
-        int q0 = rowOff + s0 * width + h * dim;
-        int q1 = nq > 1 ? q0 + width : q0;
-        int q2 = nq > 2 ? q0 + 2 * width : q0;
-        int q3 = nq > 3 ? q0 + 3 * width : q0;
-        // scores[r][j] = q_r . k_j, accumulated over dimensions in order (rows beyond nq are computed and ignored)
-        int fullEnd = Math.min(padded, cap / L * L);
-        for (int j = 0; j < padded; j += L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            if (j < fullEnd) {
-                for (int d = 0, ko = j; d < dim; d++, ko += cap) {
-                    FloatVector kv = FloatVector.fromArray(S, kt, ko);
-                    a0 = FloatVector.broadcast(S, q[q0 + d]).fma(kv, a0);
-                    a1 = FloatVector.broadcast(S, q[q1 + d]).fma(kv, a1);
-                    a2 = FloatVector.broadcast(S, q[q2 + d]).fma(kv, a2);
-                    a3 = FloatVector.broadcast(S, q[q3 + d]).fma(kv, a3);
-                }
-            } else {
-                var inCache = S.indexInRange(j, cap);
-                for (int d = 0, ko = j; d < dim; d++, ko += cap) {
-                    FloatVector kv = FloatVector.fromArray(S, kt, ko, inCache);
-                    a0 = FloatVector.broadcast(S, q[q0 + d]).fma(kv, a0);
-                    a1 = FloatVector.broadcast(S, q[q1 + d]).fma(kv, a1);
-                    a2 = FloatVector.broadcast(S, q[q2 + d]).fma(kv, a2);
-                    a3 = FloatVector.broadcast(S, q[q3 + d]).fma(kv, a3);
-                }
+        int keys = first + s0 + QB; // keys visible to the last query of the block
+        int padded = (keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
+        int base = rowOff + s0 * width + h * dim;
+        float[][] sc = new float[QB][padded];
+        for (int j = 0; j < padded; j += KEY_CHUNK) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
+            for (int d = 0, ko = j; d < dim; d++, ko += cap) {
+                FloatVector k0 = FloatVector.fromArray(S, kt, ko);
+                FloatVector k1 = FloatVector.fromArray(S, kt, ko + L);
+                int qo = base + d;
+                FloatVector x = FloatVector.broadcast(S, q[qo]);
+                a0 = x.fma(k0, a0); b0 = x.fma(k1, b0);
+                x = FloatVector.broadcast(S, q[qo + width]);
+                a1 = x.fma(k0, a1); b1 = x.fma(k1, b1);
+                x = FloatVector.broadcast(S, q[qo + 2 * width]);
+                a2 = x.fma(k0, a2); b2 = x.fma(k1, b2);
+                x = FloatVector.broadcast(S, q[qo + 3 * width]);
+                a3 = x.fma(k0, a3); b3 = x.fma(k1, b3);
+                x = FloatVector.broadcast(S, q[qo + 4 * width]);
+                a4 = x.fma(k0, a4); b4 = x.fma(k1, b4);
+                x = FloatVector.broadcast(S, q[qo + 5 * width]);
+                a5 = x.fma(k0, a5); b5 = x.fma(k1, b5);
+                x = FloatVector.broadcast(S, q[qo + 6 * width]);
+                a6 = x.fma(k0, a6); b6 = x.fma(k1, b6);
+                x = FloatVector.broadcast(S, q[qo + 7 * width]);
+                a7 = x.fma(k0, a7); b7 = x.fma(k1, b7);
             }
-            a0.intoArray(scores[0], j);
-            a1.intoArray(scores[1], j);
-            a2.intoArray(scores[2], j);
-            a3.intoArray(scores[3], j);
+            a0.intoArray(sc[0], j); b0.intoArray(sc[0], j + L);
+            a1.intoArray(sc[1], j); b1.intoArray(sc[1], j + L);
+            a2.intoArray(sc[2], j); b2.intoArray(sc[2], j + L);
+            a3.intoArray(sc[3], j); b3.intoArray(sc[3], j + L);
+            a4.intoArray(sc[4], j); b4.intoArray(sc[4], j + L);
+            a5.intoArray(sc[5], j); b5.intoArray(sc[5], j + L);
+            a6.intoArray(sc[6], j); b6.intoArray(sc[6], j + L);
+            a7.intoArray(sc[7], j); b7.intoArray(sc[7], j + L);
         }
-        for (int r = 0; r < nq; r++) {
-            softmaxInPlace(scores[r], first + s0 + r + 1, bias, scale);
+        float[] inv = new float[QB];
+        for (int r = 0; r < QB; r++) {
+            inv[r] = 1f / expScores(sc[r], first + s0 + r + 1, bias, scale);
         }
-        // out_r = sum_j p_rj v_j in key order; masked keys have p = 0 and are skipped
-        float[] p0 = scores[0], p1 = scores[nq > 1 ? 1 : 0], p2 = scores[nq > 2 ? 2 : 0], p3 = scores[nq > 3 ? 3 : 0];
-        for (int c = 0; c < dim; c += L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        // out_r = (sum_j e_rj v_j) / sum_j e_rj, keys in order; excluded keys have e = 0 and are skipped
+        float[] p0 = sc[0], p1 = sc[1], p2 = sc[2], p3 = sc[3], p4 = sc[4], p5 = sc[5], p6 = sc[6], p7 = sc[7];
+        for (int c = 0; c < dim; c += KEY_CHUNK) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
             for (int j = 0; j < keys; j++) {
-                if (mask[j] == 0) {
+                if (bias[j] != 0f) {
                     continue;
                 }
-                FloatVector vv = FloatVector.fromArray(S, v, j * dim + c);
-                a0 = FloatVector.broadcast(S, p0[j]).fma(vv, a0);
-                a1 = FloatVector.broadcast(S, p1[j]).fma(vv, a1);
-                a2 = FloatVector.broadcast(S, p2[j]).fma(vv, a2);
-                a3 = FloatVector.broadcast(S, p3[j]).fma(vv, a3);
+                FloatVector v0 = FloatVector.fromArray(S, v, j * dim + c);
+                FloatVector v1 = FloatVector.fromArray(S, v, j * dim + c + L);
+                FloatVector x = FloatVector.broadcast(S, p0[j]);
+                a0 = x.fma(v0, a0); b0 = x.fma(v1, b0);
+                x = FloatVector.broadcast(S, p1[j]);
+                a1 = x.fma(v0, a1); b1 = x.fma(v1, b1);
+                x = FloatVector.broadcast(S, p2[j]);
+                a2 = x.fma(v0, a2); b2 = x.fma(v1, b2);
+                x = FloatVector.broadcast(S, p3[j]);
+                a3 = x.fma(v0, a3); b3 = x.fma(v1, b3);
+                x = FloatVector.broadcast(S, p4[j]);
+                a4 = x.fma(v0, a4); b4 = x.fma(v1, b4);
+                x = FloatVector.broadcast(S, p5[j]);
+                a5 = x.fma(v0, a5); b5 = x.fma(v1, b5);
+                x = FloatVector.broadcast(S, p6[j]);
+                a6 = x.fma(v0, a6); b6 = x.fma(v1, b6);
+                x = FloatVector.broadcast(S, p7[j]);
+                a7 = x.fma(v0, a7); b7 = x.fma(v1, b7);
             }
-            a0.intoArray(out, q0 + c);
-            if (nq > 1) a1.intoArray(out, q1 + c);
-            if (nq > 2) a2.intoArray(out, q2 + c);
-            if (nq > 3) a3.intoArray(out, q3 + c);
+            int o = base + c;
+            a0.mul(inv[0]).intoArray(out, o); b0.mul(inv[0]).intoArray(out, o + L);
+            a1.mul(inv[1]).intoArray(out, o + width); b1.mul(inv[1]).intoArray(out, o + width + L);
+            a2.mul(inv[2]).intoArray(out, o + 2 * width); b2.mul(inv[2]).intoArray(out, o + 2 * width + L);
+            a3.mul(inv[3]).intoArray(out, o + 3 * width); b3.mul(inv[3]).intoArray(out, o + 3 * width + L);
+            a4.mul(inv[4]).intoArray(out, o + 4 * width); b4.mul(inv[4]).intoArray(out, o + 4 * width + L);
+            a5.mul(inv[5]).intoArray(out, o + 5 * width); b5.mul(inv[5]).intoArray(out, o + 5 * width + L);
+            a6.mul(inv[6]).intoArray(out, o + 6 * width); b6.mul(inv[6]).intoArray(out, o + 6 * width + L);
+            a7.mul(inv[7]).intoArray(out, o + 7 * width); b7.mul(inv[7]).intoArray(out, o + 7 * width + L);
+        }
+    }
+
+    /** One query {@code s} of one head (the same arithmetic per query as {@link #block8}). */
+    private static void single(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
+                               float[] out, int h, int s) {
+        int dim = cache.headDim();
+        int width = cache.heads() * dim;
+        int cap = cache.capacity();
+        float[] kt = cache.keysOf(layer, h);
+        float[] v = cache.valuesOf(layer, h);
+        int keys = first + s + 1;
+        int padded = (keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
+        int base = rowOff + s * width + h * dim;
+        float[] sc = new float[padded];
+        for (int j = 0; j < padded; j += KEY_CHUNK) {
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int d = 0, ko = j; d < dim; d++, ko += cap) {
+                FloatVector x = FloatVector.broadcast(S, q[base + d]);
+                a = x.fma(FloatVector.fromArray(S, kt, ko), a);
+                b = x.fma(FloatVector.fromArray(S, kt, ko + L), b);
+            }
+            a.intoArray(sc, j);
+            b.intoArray(sc, j + L);
+        }
+        float inv = 1f / expScores(sc, keys, bias, scale);
+        for (int c = 0; c < dim; c += KEY_CHUNK) {
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int j = 0; j < keys; j++) {
+                if (bias[j] != 0f) {
+                    continue;
+                }
+                FloatVector x = FloatVector.broadcast(S, sc[j]);
+                a = x.fma(FloatVector.fromArray(S, v, j * dim + c), a);
+                b = x.fma(FloatVector.fromArray(S, v, j * dim + c + L), b);
+            }
+            a.mul(inv).intoArray(out, base + c);
+            b.mul(inv).intoArray(out, base + c + L);
         }
     }
 
     /** Additive key bias: 0 where the mask allows a key, -infinity where it excludes it. */
     private static float[] keyBias(byte[] mask, int keys) {
-        float[] bias = new float[(keys + L - 1) / L * L];
+        float[] bias = new float[(keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK];
         for (int j = 0; j < keys; j++) {
             bias[j] = mask[j] != 0 ? 0f : Float.NEGATIVE_INFINITY;
         }
@@ -134,10 +206,11 @@ final class AttentionKernel {
     }
 
     /**
-     * Softmax over the first {@code visible} scores after scaling and the key bias; the rest become 0.
-     * Vector lanes give a fixed summation order for a given length, so results do not depend on threads.
+     * Turns the first {@code visible} raw scores into {@code exp(scale * s + bias - max)} in place (the
+     * rest into 0) and returns their sum (the softmax denominator). Lane sums are added in a fixed order:
+     * {@code reduceLanes(ADD)} may use any order, which differs between interpreted and compiled code.
      */
-    private static void softmaxInPlace(float[] s, int visible, float[] bias, float scale) {
+    private static float expScores(float[] s, int visible, float[] bias, float scale) {
         int full = visible / L * L;
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int j = 0;
@@ -146,7 +219,7 @@ final class AttentionKernel {
             x.intoArray(s, j);
             vmax = vmax.max(x);
         }
-        float max = vmax.reduceLanes(VectorOperators.MAX);
+        float max = vmax.reduceLanes(VectorOperators.MAX); // exact in any order
         for (; j < visible; j++) {
             s[j] = s[j] * scale + bias[j];
             max = Math.max(max, s[j]);
@@ -161,8 +234,6 @@ final class AttentionKernel {
             e.intoArray(s, j);
             vsum = vsum.add(e);
         }
-        // lane sums added in a fixed order: reduceLanes(ADD) may use any order, which differs between
-        // interpreted and compiled code and would make results depend on JIT timing
         float[] lanes = new float[L];
         vsum.intoArray(lanes, 0);
         float sum = 0;
@@ -173,17 +244,12 @@ final class AttentionKernel {
             s[j] = FastExp.exp(s[j] - max);
             sum += s[j];
         }
-        float inv = 1f / sum;
-        for (j = 0; j < full; j += L) {
-            FloatVector.fromArray(S, s, j).mul(inv).intoArray(s, j);
-        }
-        for (; j < visible; j++) {
-            s[j] *= inv;
-        }
-        java.util.Arrays.fill(s, visible, s.length, 0f);
+        java.util.Arrays.fill(s, visible, s.length, 0f); // later queries' keys: weight 0 for this one
+        return sum;
     }
 
-    private static void scalar(float[] q, int rowOff, KvCache cache, int layer, int first, byte[] mask, float scale,
+    /** Reference path for head sizes that are not a multiple of two vectors. */
+    private static void scalar(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
                                float[] out, int h, int s) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
@@ -199,15 +265,15 @@ final class AttentionKernel {
             }
             sc[j] = acc;
         }
-        softmaxInPlace(sc, visible, keyBias(mask, visible), scale);
+        float inv = 1f / expScores(sc, visible, bias, scale);
         for (int d = 0; d < dim; d++) {
             float acc = 0;
             for (int j = 0; j < visible; j++) {
-                if (mask[j] != 0) {
+                if (bias[j] == 0f) {
                     acc = Math.fma(sc[j], v[j * dim + d], acc);
                 }
             }
-            out[rowOff + s * width + h * dim + d] = acc;
+            out[rowOff + s * width + h * dim + d] = acc * inv;
         }
     }
 }

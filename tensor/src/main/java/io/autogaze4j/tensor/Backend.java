@@ -1,5 +1,6 @@
 package io.autogaze4j.tensor;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +32,30 @@ public interface Backend extends AutoCloseable {
      * {@code [(H/patch)*(W/patch), out]}, patches in row-major order.
      */
     Tensor patchEmbed(Tensor image, LinearWeight w, int patch);
+
+    /**
+     * {@link #patchEmbed(Tensor, LinearWeight, int)} of several images at once, results stacked in order:
+     * {@code [images * patches, out]}. The default embeds them one by one.
+     */
+    default Tensor patchEmbed(List<Tensor> images, LinearWeight w, int patch) {
+        List<Tensor> parts = new ArrayList<>();
+        for (Tensor image : images) {
+            parts.add(patchEmbed(image, w, patch));
+        }
+        return Tensor.concatRows(parts);
+    }
+
+    /**
+     * {@link #causalConv3d(Tensor[], LinearWeight, int, int, int)} of several output frames at once, one
+     * window each, results stacked in order: {@code [windows * gh * gw, out]}. The default runs them one by one.
+     */
+    default Tensor causalConv3d(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
+        List<Tensor> parts = new ArrayList<>();
+        for (Tensor[] window : windows) {
+            parts.add(causalConv3d(window, w, ks, gh, gw));
+        }
+        return Tensor.concatRows(parts);
+    }
 
     /**
      * One output frame of a causal 3-D convolution over token grids. {@code window} holds the

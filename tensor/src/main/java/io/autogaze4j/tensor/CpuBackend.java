@@ -1,11 +1,15 @@
 package io.autogaze4j.tensor;
 
+import java.util.ArrayList;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The pure-Java backend: Vector API kernels on a deterministic fork-join split. */
 final class CpuBackend implements Backend {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Output frames per trunk im2col buffer (about 4 MB each at the model's sizes). */
+    private static final int CONV_CHUNK = 16;
     private final Parallel par;
 
     CpuBackend(Parallel par) {
@@ -29,17 +33,29 @@ final class CpuBackend implements Backend {
 
     @Override
     public Tensor patchEmbed(Tensor image, LinearWeight w, int patch) {
-        int c = image.dim(0), h = image.dim(1), wd = image.dim(2);
+        return patchEmbed(List.of(image), w, patch);
+    }
+
+    @Override
+    public Tensor patchEmbed(List<Tensor> images, LinearWeight w, int patch) {
+        Tensor first = images.get(0);
+        int c = first.dim(0), h = first.dim(1), wd = first.dim(2);
         if (h % patch != 0 || wd % patch != 0 || w.in() != c * patch * patch) {
-            throw new IllegalArgumentException("patchEmbed: image " + image + " with patch " + patch + " and weight in " + w.in());
+            throw new IllegalArgumentException("patchEmbed: image " + first + " with patch " + patch + " and weight in " + w.in());
         }
         int gh = h / patch, gw = wd / patch;
         int k = c * patch * patch;
-        float[] cols = new float[gh * gw * k];
-        float[] src = image.data();
-        par.forEach(gh, i -> {
+        int per = gh * gw * k;
+        float[] cols = new float[images.size() * per];
+        par.forEach(images.size() * gh, task -> {
+            Tensor image = images.get(task / gh);
+            if (image.dim(0) != c || image.dim(1) != h || image.dim(2) != wd) {
+                throw new IllegalArgumentException("patchEmbed: images differ in size: " + image + " vs " + first);
+            }
+            float[] src = image.data();
+            int i = task % gh;
             for (int j = 0; j < gw; j++) {
-                int o = (i * gw + j) * k;
+                int o = (task / gh) * per + (i * gw + j) * k;
                 for (int ch = 0; ch < c; ch++) {
                     for (int y = 0; y < patch; y++) {
                         System.arraycopy(src, (ch * h + i * patch + y) * wd + j * patch, cols, o, patch);
@@ -48,37 +64,49 @@ final class CpuBackend implements Backend {
                 }
             }
         });
-        return linear(Tensor.wrap(cols, gh * gw, k), w);
+        return linear(Tensor.wrap(cols, images.size() * gh * gw, k), w);
     }
 
     @Override
     public Tensor causalConv3d(Tensor[] window, LinearWeight w, int ks, int gh, int gw) {
-        int kt = window.length;
+        return causalConv3d(List.<Tensor[]>of(window), w, ks, gh, gw);
+    }
+
+    @Override
+    public Tensor causalConv3d(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
+        int kt = windows.get(0).length;
         int cin = w.in() / (kt * ks * ks);
         if (cin * kt * ks * ks != w.in()) {
             throw new IllegalArgumentException("causalConv3d: weight in " + w.in() + " is not kt*ks*ks*C");
         }
         int tokens = gh * gw;
-        int k = w.in();
+        List<Tensor> parts = new ArrayList<>();
+        // im2col in chunks of frames to bound memory (5184 values per token)
+        for (int from = 0; from < windows.size(); from += CONV_CHUNK) {
+            List<Tensor[]> chunk = windows.subList(from, Math.min(windows.size(), from + CONV_CHUNK));
+            float[] cols = new float[chunk.size() * tokens * w.in()];
+            par.forEach(chunk.size() * gh, task -> im2col(chunk.get(task / gh), task / gh, task % gh, cols, w.in(), cin, ks, gh, gw));
+            parts.add(linear(Tensor.wrap(cols, chunk.size() * tokens, w.in()), w));
+        }
+        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+    }
+
+    /** Row {@code i} of output frame {@code f}: its 3x3 (x kt) neighbourhoods, zero outside the grid or window. */
+    private static void im2col(Tensor[] window, int f, int i, float[] cols, int k, int cin, int ks, int gh, int gw) {
         int pad = ks / 2;
-        float[] cols = new float[tokens * k];
-        par.forEach(gh, i -> {
-            for (int j = 0; j < gw; j++) {
-                int o = (i * gw + j) * k;
-                for (int dt = 0; dt < kt; dt++) {
-                    Tensor frame = window[dt];
-                    for (int dy = 0; dy < ks; dy++) {
-                        for (int dx = 0; dx < ks; dx++, o += cin) {
-                            int y = i + dy - pad, x = j + dx - pad;
-                            if (frame != null && y >= 0 && y < gh && x >= 0 && x < gw) {
-                                System.arraycopy(frame.data(), (y * gw + x) * cin, cols, o, cin);
-                            }
+        for (int j = 0; j < gw; j++) {
+            int o = (f * gh * gw + i * gw + j) * k;
+            for (Tensor frame : window) {
+                for (int dy = 0; dy < ks; dy++) {
+                    for (int dx = 0; dx < ks; dx++, o += cin) {
+                        int y = i + dy - pad, x = j + dx - pad;
+                        if (frame != null && y >= 0 && y < gh && x >= 0 && x < gw) {
+                            System.arraycopy(frame.data(), (y * gw + x) * cin, cols, o, cin);
                         }
                     }
                 }
             }
-        });
-        return linear(Tensor.wrap(cols, tokens, k), w);
+        }
     }
 
     @Override
@@ -186,7 +214,7 @@ final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor attention(Tensor q, java.util.List<KvCache> caches, int layer, int first, byte[][] keyMasks, float scale) {
+    public Tensor attention(Tensor q, List<KvCache> caches, int layer, int first, byte[][] keyMasks, float scale) {
         Tensor out = Tensor.zeros(q.shape());
         AttentionKernel.attendRows(par, q.data(), q.dim(0) / caches.size(), caches, layer, first, keyMasks, scale, out.data());
         return out;

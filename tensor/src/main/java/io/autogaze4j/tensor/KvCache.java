@@ -30,9 +30,15 @@ public final class KvCache {
         this.heads = heads;
         this.headDim = headDim;
         this.maxCapacity = maxCapacity;
-        this.capacity = initialCapacity;
-        this.keys = new float[layers][heads][headDim * initialCapacity];
-        this.values = new float[layers][heads][initialCapacity * headDim];
+        this.capacity = roundUp(initialCapacity);
+        this.keys = new float[layers][heads][headDim * capacity];
+        this.values = new float[layers][heads][capacity * headDim];
+    }
+
+    /** Allocation granularity: attention reads keys in chunks of this many entries. */
+    private static int roundUp(int n) {
+        int chunk = AttentionKernel.KEY_CHUNK;
+        return (n + chunk - 1) / chunk * chunk;
     }
 
     /** Entries stored so far (equal for all layers once a forward pass has finished). */
@@ -66,7 +72,7 @@ public final class KvCache {
         if (needed <= capacity) {
             return;
         }
-        int grown = (int) Math.min(maxCapacity, Math.max(needed, (long) capacity * 2));
+        int grown = roundUp((int) Math.min(maxCapacity, Math.max(needed, (long) capacity * 2)));
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
                 float[] k = new float[headDim * grown];
@@ -120,7 +126,7 @@ public final class KvCache {
 
     /** A deep copy (for forking a stream's state). */
     public KvCache copy() {
-        KvCache c = new KvCache(layers, heads, headDim, capacity, maxCapacity);
+        KvCache c = new KvCache(layers, heads, headDim, capacity, Math.max(maxCapacity, capacity));
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
                 c.keys[l][h] = keys[l][h].clone();

@@ -46,6 +46,25 @@ public final class Tensor {
         return n;
     }
 
+    /** 2-D tensors {@code [r_i, c]} stacked along the rows into {@code [sum r_i, c]}. */
+    public static Tensor concatRows(java.util.List<Tensor> parts) {
+        int cols = parts.get(0).dim(1);
+        int rows = 0;
+        for (Tensor p : parts) {
+            if (p.rank() != 2 || p.dim(1) != cols) {
+                throw new IllegalArgumentException("concatRows: " + p + " does not have " + cols + " columns");
+            }
+            rows += p.dim(0);
+        }
+        float[] out = new float[rows * cols];
+        int at = 0;
+        for (Tensor p : parts) {
+            System.arraycopy(p.data, 0, out, at, p.data.length);
+            at += p.data.length;
+        }
+        return new Tensor(out, new int[] {rows, cols});
+    }
+
     /** The backing array (row-major). */
     public float[] data() {
         return data;

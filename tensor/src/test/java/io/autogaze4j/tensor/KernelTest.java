@@ -73,9 +73,11 @@ class KernelTest {
             byte[] mask = new byte[300];
             java.util.Arrays.fill(mask, (byte) 1);
             mask[17] = 0;
-            float[] q = random(r, 40 * 192);
-            assertArrayEquals(b1.attention(Tensor.wrap(q, 40, 192), c1, 0, 260, mask, 0.17f).data(),
-                    b5.attention(Tensor.wrap(q.clone(), 40, 192), c5, 0, 260, mask, 0.17f).data());
+            for (int queries : new int[] {40, 64}) {
+                float[] q = random(r, queries * 192);
+                assertArrayEquals(b1.attention(Tensor.wrap(q, queries, 192), c1, 0, 300 - queries, mask, 0.17f).data(),
+                        b5.attention(Tensor.wrap(q.clone(), queries, 192), c5, 0, 300 - queries, mask, 0.17f).data());
+            }
         }
     }
 
@@ -87,18 +89,22 @@ class KernelTest {
     }
 
     @Test
-    void attentionIsCausalAndMasked() {
+    void attentionIsCausalAndMaskedInBothQueryGroupings() {
+        // 10 queries run one per task; 72 queries run in blocks of eight (+ none left over)
+        checkAttention(50, 40, 10);
+        checkAttention(150, 70, 75);
+    }
+
+    private static void checkAttention(int n, int first, int queries) {
         Random r = new Random(3);
-        int n = 50;
         float[] k = random(r, n * 192), v = random(r, n * 192);
-        KvCache cache = new KvCache(1, 6, 32, 8, 100); // small initial capacity: exercises growth
+        KvCache cache = new KvCache(1, 6, 32, 8, n); // small initial capacity: exercises growth
         cache.write(0, 0, k, v, 0, n);
         cache.setLength(n);
         byte[] mask = new byte[n];
         for (int i = 0; i < n; i++) {
             mask[i] = (byte) (i % 7 == 3 ? 0 : 1);
         }
-        int first = 40, queries = 10;
         float[] q = random(r, queries * 192);
         float scale = 0.1767767f;
         try (Backend cpu = Backend.cpu(2)) {
@@ -128,7 +134,7 @@ class KernelTest {
                         for (int j = 0; j < p.length; j++) {
                             o += p[j] / sum * v[j * 192 + h * 32 + x];
                         }
-                        assertEquals(o, out[s * 192 + h * 32 + x], 1e-5, "query " + s + " head " + h + " dim " + x);
+                        assertEquals(o, out[s * 192 + h * 32 + x], 1e-5, queries + " queries: query " + s + " head " + h + " dim " + x);
                     }
                 }
             }
