@@ -9,11 +9,10 @@ export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH="$JAVA_HOME/bin:$PATH"
 out=devicerun
 rm -rf "$out" && mkdir -p "$out/lib"
-mvn -B -q package -DskipTests -pl bench -am
-mvn -B -q dependency:copy-dependencies -pl bench -DincludeScope=runtime -DoutputDirectory="$PWD/$out/lib"
-cp bench/target/autogaze4j-bench-*.jar "$out/lib/"
-# the reactor's own jars (copy-dependencies resolves them from the reactor build)
-for m in tensor weights model; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
+# one reactor run: package the modules and copy their third-party dependencies
+mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench -am -DincludeScope=runtime \
+  -DexcludeGroupIds=io.autogaze4j -DoutputDirectory="$PWD/$out/lib"
+for m in tensor weights model video readout bench; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
 cp -r ../shared/fixtures/model_k10 "$out/"
 rm -rf /tmp/jre-device
 jlink --add-modules java.base,java.logging,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \

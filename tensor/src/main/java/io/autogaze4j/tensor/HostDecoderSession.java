@@ -48,9 +48,8 @@ final class HostDecoderSession implements DecoderSession {
         for (int l = 0; l < w.layers().size(); l++) {
             DecoderLayerWeights layer = w.layers().get(l);
             Tensor a = backend.rmsNorm(x, layer.inputNorm(), w.rmsNormEps());
-            Tensor q = backend.linear(a, layer.q());
-            Tensor k = backend.linear(a, layer.k());
-            Tensor v = backend.linear(a, layer.v());
+            Tensor[] qkv = splitColumns(backend.linear(a, layer.qkv()), layer.q().out(), layer.k().out(), layer.v().out());
+            Tensor q = qkv[0], k = qkv[1], v = qkv[2];
             backend.rope(q, w.heads(), flatPositions, w.rope());
             backend.rope(k, w.heads(), flatPositions, w.rope());
             for (int b = 0; b < batch; b++) {
@@ -59,7 +58,8 @@ final class HostDecoderSession implements DecoderSession {
             Tensor attn = backend.attention(q, caches, l, first, masks, w.attentionScale());
             backend.addInPlace(x, backend.linear(attn, layer.o()));
             Tensor m = backend.rmsNorm(x, layer.postNorm(), w.rmsNormEps());
-            Tensor mlp = backend.siluGate(backend.linear(m, layer.gate()), backend.linear(m, layer.up()));
+            Tensor[] gateUp = splitColumns(backend.linear(m, layer.gateUp()), layer.gate().out(), layer.up().out());
+            Tensor mlp = backend.siluGate(gateUp[0], gateUp[1]);
             backend.addInPlace(x, backend.linear(mlp, layer.down()));
             if (layerOutputs != null) {
                 layerOutputs.add(x.copy());
@@ -78,6 +78,22 @@ final class HostDecoderSession implements DecoderSession {
         }
         Tensor normed = backend.rmsNorm(Tensor.wrap(last, batch, hidden), w.finalNorm(), w.rmsNormEps());
         return new DecoderHeads(backend.linear(normed, w.lmHead()), backend.linear(normed, w.taskLossHead()));
+    }
+
+    /** The column blocks of {@code x [rows, sum(widths)]} as separate {@code [rows, width]} tensors. */
+    private static Tensor[] splitColumns(Tensor x, int... widths) {
+        int rows = x.dim(0), total = x.dim(1);
+        Tensor[] parts = new Tensor[widths.length];
+        int col = 0;
+        for (int p = 0; p < widths.length; p++) {
+            float[] out = new float[rows * widths[p]];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x.data(), r * total + col, out, r * widths[p], widths[p]);
+            }
+            parts[p] = Tensor.wrap(out, rows, widths[p]);
+            col += widths[p];
+        }
+        return parts;
     }
 
     @Override

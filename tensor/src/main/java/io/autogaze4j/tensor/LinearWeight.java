@@ -44,6 +44,36 @@ public final class LinearWeight {
         return new LinearWeight(weightInOut.clone(), bias == null ? null : bias.clone(), in, out);
     }
 
+    /**
+     * Several weights with the same input size side by side: outputs of {@code parts[0]} first, then
+     * {@code parts[1]}, ... One product with the result equals the separate products, column for column.
+     */
+    public static LinearWeight concatOutputs(LinearWeight... parts) {
+        int in = parts[0].in;
+        int out = 0;
+        boolean anyBias = false;
+        for (LinearWeight p : parts) {
+            if (p.in != in) {
+                throw new IllegalArgumentException("concatOutputs: input sizes differ (" + p.in + " vs " + in + ")");
+            }
+            out += p.out;
+            anyBias |= p.bias != null;
+        }
+        float[] t = new float[in * out];
+        float[] bias = anyBias ? new float[out] : null;
+        int col = 0;
+        for (LinearWeight p : parts) {
+            for (int i = 0; i < in; i++) {
+                System.arraycopy(p.transposed, i * p.out, t, i * out + col, p.out);
+            }
+            if (p.bias != null) {
+                System.arraycopy(p.bias, 0, bias, col, p.out);
+            }
+            col += p.out;
+        }
+        return new LinearWeight(t, bias, in, out);
+    }
+
     /** The weight as {@code [in, out]}; kernels read it, nobody writes it. */
     public float[] transposed() {
         return transposed;
