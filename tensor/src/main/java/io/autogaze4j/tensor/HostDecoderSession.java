@@ -37,7 +37,6 @@ final class HostDecoderSession implements DecoderSession {
     @Override
     public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         int batch = caches.size();
-        int hidden = w.hidden();
         int first = length;
         int[] flatPositions = new int[batch * perRow];
         for (int b = 0; b < batch; b++) {
@@ -45,7 +44,8 @@ final class HostDecoderSession implements DecoderSession {
             caches.get(b).reserve(first + perRow);
         }
         x = x.copy();
-        for (int l = 0; l < w.layers().size(); l++) {
+        int layers = w.layers().size();
+        for (int l = 0; l < layers; l++) {
             DecoderLayerWeights layer = w.layers().get(l);
             Tensor a = backend.rmsNorm(x, layer.inputNorm(), w.rmsNormEps());
             Tensor[] qkv = splitColumns(backend.linear(a, layer.qkv()), layer.q().out(), layer.k().out(), layer.v().out());
@@ -55,14 +55,20 @@ final class HostDecoderSession implements DecoderSession {
             for (int b = 0; b < batch; b++) {
                 caches.get(b).write(l, first, k.data(), v.data(), b * perRow, perRow);
             }
-            Tensor attn = backend.attention(q, caches, l, first, masks, w.attentionScale());
-            backend.addInPlace(x, backend.linear(attn, layer.o()));
-            Tensor m = backend.rmsNorm(x, layer.postNorm(), w.rmsNormEps());
-            Tensor[] gateUp = splitColumns(backend.linear(m, layer.gateUp()), layer.gate().out(), layer.up().out());
-            Tensor mlp = backend.siluGate(gateUp[0], gateUp[1]);
-            backend.addInPlace(x, backend.linear(mlp, layer.down()));
-            if (layerOutputs != null) {
-                layerOutputs.add(x.copy());
+            if (l == layers - 1 && layerOutputs == null && perRow > 1) {
+                // Only each row's last token reaches the heads, and the last layer's keys and values are
+                // already cached: the rest of this layer is needed for the last tokens alone. Per-row
+                // arithmetic is unchanged, so the result is bit-identical to running every token.
+                x = lastRows(x, batch, perRow);
+                q = lastRows(q, batch, perRow);
+                Tensor attn = backend.attention(q, caches, l, first + perRow - 1, masks, w.attentionScale());
+                residualTail(x, attn, layer);
+            } else {
+                Tensor attn = backend.attention(q, caches, l, first, masks, w.attentionScale());
+                residualTail(x, attn, layer);
+                if (layerOutputs != null) {
+                    layerOutputs.add(x.copy());
+                }
             }
         }
         length = first + perRow;
@@ -72,12 +78,28 @@ final class HostDecoderSession implements DecoderSession {
         if (layerOutputs != null) {
             layerOutputs.add(backend.rmsNorm(x, w.finalNorm(), w.rmsNormEps()));
         }
-        float[] last = new float[batch * hidden];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(x.data(), ((b + 1) * perRow - 1) * hidden, last, b * hidden, hidden);
-        }
-        Tensor normed = backend.rmsNorm(Tensor.wrap(last, batch, hidden), w.finalNorm(), w.rmsNormEps());
+        Tensor last = x.dim(0) == batch ? x : lastRows(x, batch, perRow);
+        Tensor normed = backend.rmsNorm(last, w.finalNorm(), w.rmsNormEps());
         return new DecoderHeads(backend.linear(normed, w.lmHead()), backend.linear(normed, w.taskLossHead()));
+    }
+
+    /** Output projection, residual, and the MLP block with its residual, into {@code x}. */
+    private void residualTail(Tensor x, Tensor attn, DecoderLayerWeights layer) {
+        backend.addInPlace(x, backend.linear(attn, layer.o()));
+        Tensor m = backend.rmsNorm(x, layer.postNorm(), w.rmsNormEps());
+        Tensor[] gateUp = splitColumns(backend.linear(m, layer.gateUp()), layer.gate().out(), layer.up().out());
+        Tensor mlp = backend.siluGate(gateUp[0], gateUp[1]);
+        backend.addInPlace(x, backend.linear(mlp, layer.down()));
+    }
+
+    /** Row {@code perRow - 1} of every group of {@code perRow} rows: {@code [batch, width]}. */
+    private static Tensor lastRows(Tensor x, int batch, int perRow) {
+        int width = x.dim(1);
+        float[] out = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(x.data(), ((b + 1) * perRow - 1) * width, out, b * width, width);
+        }
+        return Tensor.wrap(out, batch, width);
     }
 
     /** The column blocks of {@code x [rows, sum(widths)]} as separate {@code [rows, width]} tensors. */
