@@ -54,32 +54,43 @@ final class AttentionKernel {
             });
             return;
         }
-        int blocks = rows * heads * (queries / QB) >= MIN_BLOCK_TASKS ? queries / QB : 0;
-        int perHead = blocks + (queries - blocks * QB);
+        // Blocks of up to QB queries of near-equal size when that still gives enough tasks, else one query
+        // per task. The grouping depends only on the shapes.
+        int blockCount = (queries + QB - 1) / QB;
+        boolean blocked = (long) rows * heads * blockCount >= MIN_BLOCK_TASKS;
+        int size = blocked ? (queries + blockCount - 1) / blockCount : 1;
+        int perHead = (queries + size - 1) / size;
         p.forEach(rows * heads * perHead, t -> {
             int b = t / (heads * perHead);
             int h = (t / perHead) % heads;
-            int sub = t % perHead;
+            int s0 = (t % perHead) * size;
             int rowOff = b * queries * width;
-            if (sub < blocks) {
-                block8(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, sub * QB);
+            if (blocked) {
+                block8(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0, Math.min(size, queries - s0));
             } else {
-                single(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, blocks * QB + sub - blocks);
+                single(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0);
             }
         });
     }
 
-    /** Eight queries {@code s0 .. s0+7} of one head: every key chunk load feeds sixteen multiply-adds. */
+    /**
+     * Queries {@code s0 .. s0+nq-1} ({@code nq <= 8}) of one head: every key chunk load feeds sixteen
+     * multiply-adds. Lanes beyond {@code nq} repeat the last query and are not stored.
+     */
     private static void block8(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
-                               float[] out, int h, int s0) {
+                               float[] out, int h, int s0, int nq) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
         int cap = cache.capacity();
         float[] kt = cache.keysOf(layer, h);
         float[] v = cache.valuesOf(layer, h);
-        int keys = first + s0 + QB; // keys visible to the last query of the block
+        int keys = first + s0 + nq; // keys visible to the last query of the block
         int padded = (keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
         int base = rowOff + s0 * width + h * dim;
+        // row offsets of the block's queries; missing ones repeat the last
+        int w1 = Math.min(1, nq - 1) * width, w2 = Math.min(2, nq - 1) * width, w3 = Math.min(3, nq - 1) * width;
+        int w4 = Math.min(4, nq - 1) * width, w5 = Math.min(5, nq - 1) * width, w6 = Math.min(6, nq - 1) * width;
+        int w7 = Math.min(7, nq - 1) * width;
         float[][] sc = new float[QB][padded];
         for (int j = 0; j < padded; j += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
@@ -90,19 +101,19 @@ final class AttentionKernel {
                 int qo = base + d;
                 FloatVector x = FloatVector.broadcast(S, q[qo]);
                 a0 = x.fma(k0, a0); b0 = x.fma(k1, b0);
-                x = FloatVector.broadcast(S, q[qo + width]);
+                x = FloatVector.broadcast(S, q[qo + w1]);
                 a1 = x.fma(k0, a1); b1 = x.fma(k1, b1);
-                x = FloatVector.broadcast(S, q[qo + 2 * width]);
+                x = FloatVector.broadcast(S, q[qo + w2]);
                 a2 = x.fma(k0, a2); b2 = x.fma(k1, b2);
-                x = FloatVector.broadcast(S, q[qo + 3 * width]);
+                x = FloatVector.broadcast(S, q[qo + w3]);
                 a3 = x.fma(k0, a3); b3 = x.fma(k1, b3);
-                x = FloatVector.broadcast(S, q[qo + 4 * width]);
+                x = FloatVector.broadcast(S, q[qo + w4]);
                 a4 = x.fma(k0, a4); b4 = x.fma(k1, b4);
-                x = FloatVector.broadcast(S, q[qo + 5 * width]);
+                x = FloatVector.broadcast(S, q[qo + w5]);
                 a5 = x.fma(k0, a5); b5 = x.fma(k1, b5);
-                x = FloatVector.broadcast(S, q[qo + 6 * width]);
+                x = FloatVector.broadcast(S, q[qo + w6]);
                 a6 = x.fma(k0, a6); b6 = x.fma(k1, b6);
-                x = FloatVector.broadcast(S, q[qo + 7 * width]);
+                x = FloatVector.broadcast(S, q[qo + w7]);
                 a7 = x.fma(k0, a7); b7 = x.fma(k1, b7);
             }
             a0.intoArray(sc[0], j); b0.intoArray(sc[0], j + L);
@@ -116,7 +127,7 @@ final class AttentionKernel {
         }
         float[] inv = new float[QB];
         for (int r = 0; r < QB; r++) {
-            inv[r] = 1f / expScores(sc[r], first + s0 + r + 1, bias, scale);
+            inv[r] = 1f / expScores(sc[r], first + s0 + Math.min(r, nq - 1) + 1, bias, scale);
         }
         // out_r = (sum_j e_rj v_j) / sum_j e_rj, keys in order; excluded keys have e = 0 and are skipped
         float[] p0 = sc[0], p1 = sc[1], p2 = sc[2], p3 = sc[3], p4 = sc[4], p5 = sc[5], p6 = sc[6], p7 = sc[7];
@@ -148,13 +159,13 @@ final class AttentionKernel {
             }
             int o = base + c;
             a0.mul(inv[0]).intoArray(out, o); b0.mul(inv[0]).intoArray(out, o + L);
-            a1.mul(inv[1]).intoArray(out, o + width); b1.mul(inv[1]).intoArray(out, o + width + L);
-            a2.mul(inv[2]).intoArray(out, o + 2 * width); b2.mul(inv[2]).intoArray(out, o + 2 * width + L);
-            a3.mul(inv[3]).intoArray(out, o + 3 * width); b3.mul(inv[3]).intoArray(out, o + 3 * width + L);
-            a4.mul(inv[4]).intoArray(out, o + 4 * width); b4.mul(inv[4]).intoArray(out, o + 4 * width + L);
-            a5.mul(inv[5]).intoArray(out, o + 5 * width); b5.mul(inv[5]).intoArray(out, o + 5 * width + L);
-            a6.mul(inv[6]).intoArray(out, o + 6 * width); b6.mul(inv[6]).intoArray(out, o + 6 * width + L);
-            a7.mul(inv[7]).intoArray(out, o + 7 * width); b7.mul(inv[7]).intoArray(out, o + 7 * width + L);
+            if (nq > 1) { a1.mul(inv[1]).intoArray(out, o + w1); b1.mul(inv[1]).intoArray(out, o + w1 + L); }
+            if (nq > 2) { a2.mul(inv[2]).intoArray(out, o + w2); b2.mul(inv[2]).intoArray(out, o + w2 + L); }
+            if (nq > 3) { a3.mul(inv[3]).intoArray(out, o + w3); b3.mul(inv[3]).intoArray(out, o + w3 + L); }
+            if (nq > 4) { a4.mul(inv[4]).intoArray(out, o + w4); b4.mul(inv[4]).intoArray(out, o + w4 + L); }
+            if (nq > 5) { a5.mul(inv[5]).intoArray(out, o + w5); b5.mul(inv[5]).intoArray(out, o + w5 + L); }
+            if (nq > 6) { a6.mul(inv[6]).intoArray(out, o + w6); b6.mul(inv[6]).intoArray(out, o + w6 + L); }
+            if (nq > 7) { a7.mul(inv[7]).intoArray(out, o + w7); b7.mul(inv[7]).intoArray(out, o + w7 + L); }
         }
     }
 
