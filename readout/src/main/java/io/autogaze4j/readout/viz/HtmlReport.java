@@ -66,6 +66,21 @@ public record HtmlReport(String title, RunMetrics metrics, Map<String, String> s
                 .append(".swatch{display:inline-block;width:14px;height:14px;margin:0 4px 0 12px;vertical-align:middle}")
                 .append("figure{display:inline-block;margin:6px}img{image-rendering:pixelated;max-width:100%}</style></head>\n<body>\n");
         h.append("<h1>").append(escape(title)).append("</h1>\n");
+        h.append("<h2>Per-frame metrics</h2>\n");
+        List<FrameMetrics> f = metrics.frames();
+        h.append(plot("plot-ratios", "Gaze and update ratio", 0, 1, List.of(
+                new Series("gaze ratio", GAZE_COLOUR, false, f.stream().mapToDouble(FrameMetrics::gazeRatio).toArray()),
+                new Series("EMA", GAZE_COLOUR, true, f.stream().mapToDouble(FrameMetrics::emaGazeRatio).toArray()),
+                new Series("update ratio", UPDATE_COLOUR, false, f.stream().mapToDouble(FrameMetrics::updateRatio).toArray()))));
+        double[] psnr = f.stream().mapToDouble(FrameMetrics::psnr).toArray();
+        double top = 10;
+        for (FrameMetrics m : f) {
+            top = Math.max(top, Double.isFinite(m.psnr()) ? m.psnr() : 0);
+        }
+        top = Math.ceil(top / 10) * 10;
+        h.append(plot("plot-psnr", "PSNR of the interframe output (dB; identical frames drawn at the top)", 0, top, List.of(
+                new Series("PSNR", PSNR_COLOUR, false, psnr),
+                new Series("EMA", PSNR_COLOUR, true, f.stream().mapToDouble(FrameMetrics::emaPsnr).toArray()))));
         h.append("<h2>Summary</h2>\n<table id=\"summary\">");
         row(h, "frames", Integer.toString(metrics.frameCount()));
         row(h, "keyframes", Integer.toString(metrics.keyframes()));
@@ -88,21 +103,7 @@ public record HtmlReport(String title, RunMetrics metrics, Map<String, String> s
         for (int s = 0; s < scaleCount; s++) {
             h.append("<span class=\"swatch\" style=\"background:").append(palette.css(s)).append("\"></span>scale ").append(s);
         }
-        h.append("</p>\n<h2>Per-frame metrics</h2>\n");
-        List<FrameMetrics> f = metrics.frames();
-        h.append(plot("plot-ratios", "Gaze and update ratio", 0, 1, List.of(
-                new Series("gaze ratio", GAZE_COLOUR, false, f.stream().mapToDouble(FrameMetrics::gazeRatio).toArray()),
-                new Series("EMA", GAZE_COLOUR, true, f.stream().mapToDouble(FrameMetrics::emaGazeRatio).toArray()),
-                new Series("update ratio", UPDATE_COLOUR, false, f.stream().mapToDouble(FrameMetrics::updateRatio).toArray()))));
-        double[] psnr = f.stream().mapToDouble(FrameMetrics::psnr).toArray();
-        double top = 10;
-        for (FrameMetrics m : f) {
-            top = Math.max(top, Double.isFinite(m.psnr()) ? m.psnr() : 0);
-        }
-        top = Math.ceil(top / 10) * 10;
-        h.append(plot("plot-psnr", "PSNR of the interframe output (dB; identical frames drawn at the top)", 0, top, List.of(
-                new Series("PSNR", PSNR_COLOUR, false, psnr),
-                new Series("EMA", PSNR_COLOUR, true, f.stream().mapToDouble(FrameMetrics::emaPsnr).toArray()))));
+        h.append("</p>\n");
         if (!images.isEmpty()) {
             h.append("<h2>Frames</h2>\n");
             for (ReportImage img : images) {
