@@ -69,9 +69,9 @@ public record HtmlReport(String title, RunMetrics metrics, Map<String, String> s
         h.append("<h2>Per-frame metrics</h2>\n");
         List<FrameMetrics> f = metrics.frames();
         h.append(plot("plot-ratios", "Gaze and update ratio", 0, 1, List.of(
+                new Series("update ratio", UPDATE_COLOUR, false, f.stream().mapToDouble(FrameMetrics::updateRatio).toArray()),
                 new Series("gaze ratio", GAZE_COLOUR, false, f.stream().mapToDouble(FrameMetrics::gazeRatio).toArray()),
-                new Series("EMA", GAZE_COLOUR, true, f.stream().mapToDouble(FrameMetrics::emaGazeRatio).toArray()),
-                new Series("update ratio", UPDATE_COLOUR, false, f.stream().mapToDouble(FrameMetrics::updateRatio).toArray()))));
+                new Series("EMA", GAZE_COLOUR, true, f.stream().mapToDouble(FrameMetrics::emaGazeRatio).toArray()))));
         double[] psnr = f.stream().mapToDouble(FrameMetrics::psnr).toArray();
         double top = 10;
         for (FrameMetrics m : f) {
@@ -119,7 +119,7 @@ public record HtmlReport(String title, RunMetrics metrics, Map<String, String> s
     private record Series(String name, String colour, boolean dashed, double[] values) {
     }
 
-    /** A line plot of the series over the frame axis; values are clamped to {@code [yMin, yMax]}. */
+    /** A line plot of the series over the frame axis (later series drawn on top); values are clamped to {@code [yMin, yMax]}. */
     private static String plot(String id, String title, double yMin, double yMax, List<Series> series) {
         int iw = PLOT_W - LEFT - RIGHT;
         int ih = PLOT_H - TOP - BOTTOM;
