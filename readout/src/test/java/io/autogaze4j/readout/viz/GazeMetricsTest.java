@@ -69,6 +69,7 @@ class GazeMetricsTest {
         assertEquals(List.of(trace), TraceJson.read(file)); // the trace reader ignores the extra field
         assertEquals(List.of(run), MetricsJson.readTrace(file));
         assertTrue(Files.readString(file).contains("\"metrics\""));
+        assertThrows(IllegalArgumentException.class, () -> TraceJson.write(List.of(trace), java.util.Map.of("clips", MetricsJson.toJson(run)), file));
         RunMetrics empty = new GazeMetrics().summary();
         assertEquals(empty, MetricsJson.fromJson(MetricsJson.toJson(empty)));
     }
