@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads and writes traces as JSON, schema {@value #FORMAT} version {@value #VERSION} (documented in
@@ -35,8 +36,23 @@ public final class TraceJson {
 
     /** Writes the traces to a stream (UTF-8, pretty-printed); the stream is left open. */
     public static void write(List<GazeTrace> traces, OutputStream out) throws IOException {
+        write(traces, Map.of(), out);
+    }
+
+    /**
+     * Writes the traces followed by extra top-level fields (e.g. {@code "metrics"}), in the map's iteration
+     * order. {@link #read} ignores such fields. The names {@code format}, {@code version} and {@code clips}
+     * are refused.
+     */
+    public static void write(List<GazeTrace> traces, Map<String, ? extends JsonNode> extraFields, OutputStream out) throws IOException {
+        for (String name : extraFields.keySet()) {
+            if (name.equals("format") || name.equals("version") || name.equals("clips")) {
+                throw new IllegalArgumentException("extra field \"" + name + "\" would replace a trace field");
+            }
+        }
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.setCodec(MAPPER);
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("format", FORMAT);
@@ -46,14 +62,23 @@ public final class TraceJson {
                 writeTrace(g, trace);
             }
             g.writeEndArray();
+            for (Map.Entry<String, ? extends JsonNode> e : extraFields.entrySet()) {
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
+            }
             g.writeEndObject();
         }
     }
 
     /** Writes the traces to a file. */
     public static void write(List<GazeTrace> traces, Path file) throws IOException {
+        write(traces, Map.of(), file);
+    }
+
+    /** Writes the traces and extra top-level fields to a file (see {@link #write(List, Map, OutputStream)}). */
+    public static void write(List<GazeTrace> traces, Map<String, ? extends JsonNode> extraFields, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            write(traces, out);
+            write(traces, extraFields, out);
         }
     }
 

@@ -1,0 +1,27 @@
+package io.autogaze4j.readout.viz;
+
+import io.autogaze4j.readout.NormRect;
+
+/**
+ * One cell to draw or composite: its rectangle on the (source) frame and the scale whose colour it takes.
+ * {@link MaskGeometry} makes them from fixations.
+ *
+ * @param scale scale index, 0 = coarsest
+ * @param rect  normalised half-open rectangle on the frame
+ */
+public record MaskCell(int scale, NormRect rect) {
+
+    public MaskCell {
+        if (scale < 0) {
+            throw new IllegalArgumentException("scale must be >= 0, got " + scale);
+        }
+        if (rect == null) {
+            throw new IllegalArgumentException("rectangle must be given");
+        }
+    }
+
+    /** Pixel rectangle {@code [x0, y0, x1, y1)} on a {@code width x height} frame ({@link NormRect#pixelRect}). */
+    public int[] pixelRect(int width, int height) {
+        return rect.pixelRect(width, height);
+    }
+}
