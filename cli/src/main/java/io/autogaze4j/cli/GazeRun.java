@@ -50,8 +50,8 @@ final class GazeRun {
         if (!Files.exists(settings.input())) {
             throw new CliException(ExitCode.INPUT, "input " + settings.input() + " does not exist");
         }
-        prepareOutput();
-        // the input is opened and its first frame decoded before the model loads: a bad input fails fast
+        // the input is opened and its first frame decoded before the model loads, so a bad input fails fast,
+        // and the output folder is only touched once input and model are known to be usable
         try (RecordingSource source = open()) {
             FrameSize firstSize = firstFrame(source);
             try (Backend backend = Backend.cpu(settings.threads());
@@ -62,6 +62,7 @@ final class GazeRun {
                     err.flush();
                 }
                 long loaded = System.nanoTime();
+                prepareOutput();
                 return gaze(source, firstSize, model, loaded - start).withTotal(System.nanoTime() - start);
             }
         } catch (IOException e) {

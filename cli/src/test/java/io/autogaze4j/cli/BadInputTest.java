@@ -86,8 +86,10 @@ class BadInputTest {
     }
 
     @Test
-    void missingModelDirectory() {
+    void missingModelDirectoryLeavesAnEarlierRunsOutputAlone() throws IOException {
+        Path earlier = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("trace.json"), "{}");
         gaze(Cli.exampleVideo(), "--model", dir.resolve("no-model").toString()).assertFails(ExitCode.MODEL, "no-model", "does not exist");
+        assertEquals("{}", Files.readString(earlier));
     }
 
     @Test
