@@ -76,7 +76,7 @@ class PartsTest {
         StringWriter text = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(text), true, OptionalInt.of(64));
         assertEquals("gazing [######################--------] 48/64 frames, 3 clips, 12.0 frames/s", bar.line(48, 3, 4.0));
-        assertEquals("gazing: 5 frames, 1 clips, 2.5 frames/s", new ProgressBar(new PrintWriter(text), true, OptionalInt.empty()).line(5, 1, 2));
+        assertEquals("gazing: 5 frames, 1 clip, 2.5 frames/s", new ProgressBar(new PrintWriter(text), true, OptionalInt.empty()).line(5, 1, 2));
         bar.update(16, 1);
         bar.finish(64, 4);
         assertTrue(text.toString().startsWith("\rgazing [#######") && text.toString().endsWith(System.lineSeparator()), text.toString());
