@@ -2,6 +2,7 @@ package io.autogaze4j.video;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Which frames of a source to use: those whose time lies in {@code [fromSeconds, toSeconds)}, of them every
@@ -67,6 +68,17 @@ public record FrameSampling(double fromSeconds, double toSeconds, int step, int 
                 }
             }
             return Optional.empty();
+        }
+
+        /** Known when the source's count is and no time range is set (times are only known while decoding). */
+        @Override
+        public OptionalInt frameCount() {
+            OptionalInt all = source.frameCount();
+            if (all.isEmpty() || fromSeconds > 0 || toSeconds != Double.POSITIVE_INFINITY) {
+                return OptionalInt.empty();
+            }
+            int sampled = Math.ceilDiv(all.getAsInt(), step);
+            return OptionalInt.of(maxFrames == 0 ? sampled : Math.min(sampled, maxFrames));
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.autogaze4j.video;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A sequence of RGB frames read one at a time: a decoded video file, a folder of images, or frames in
@@ -17,6 +18,15 @@ public interface FrameSource extends AutoCloseable {
 
     /** The next frame, or empty at the end. */
     Optional<VideoFrame> next() throws IOException;
+
+    /**
+     * How many frames {@link #next()} yields in all, when the source knows it up front (video files
+     * from their sample table, image folders from their file count); empty when unknown. For progress
+     * reports: a damaged file may end early.
+     */
+    default OptionalInt frameCount() {
+        return OptionalInt.empty();
+    }
 
     /** What is being read (a path, or "memory"), for messages. */
     String description();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -69,6 +70,11 @@ final class ImageFolderSource implements FrameSource {
         }
         int i = index++;
         return Optional.of(new VideoFrame(i, i / fps, rgb));
+    }
+
+    @Override
+    public OptionalInt frameCount() {
+        return OptionalInt.of(files.size());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.autogaze4j.video;
 import io.autogaze4j.model.preprocess.RgbFrame;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.IntFunction;
 
 /** Frames held in memory, made on demand by index, at a given frame rate. */
@@ -33,6 +34,11 @@ final class MemoryFrameSource implements FrameSource {
         }
         int i = index++;
         return Optional.of(new VideoFrame(i, i / fps, frame.apply(i)));
+    }
+
+    @Override
+    public OptionalInt frameCount() {
+        return OptionalInt.of(count);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jcodec.api.FrameGrab;
 import org.jcodec.api.PictureWithMetadata;
 import org.jcodec.api.specific.AVCMP4Adaptor;
@@ -31,11 +32,13 @@ final class Mp4FrameSource implements FrameSource {
     private final SeekableByteChannel channel;
     private final FrameGrab grab;
     private final DisplayOrder order;
+    private final int frameCount;
     private int decoded;
     private int index;
 
-    private Mp4FrameSource(Path path, SeekableByteChannel channel, FrameGrab grab, DisplayOrder order) {
+    private Mp4FrameSource(Path path, SeekableByteChannel channel, FrameGrab grab, DisplayOrder order, int frameCount) {
         this.path = path;
+        this.frameCount = frameCount;
         this.channel = channel;
         this.grab = grab;
         this.order = order;
@@ -52,7 +55,7 @@ final class Mp4FrameSource implements FrameSource {
         try {
             AbstractMP4DemuxerTrack track = videoTrack(path, channel);
             return new Mp4FrameSource(path, channel, new FrameGrab(track, adaptor(path, track)),
-                    new DisplayOrder(DisplayOrder.windowOf(track.getBox())));
+                    new DisplayOrder(DisplayOrder.windowOf(track.getBox())), (int) Math.min(Integer.MAX_VALUE, track.getFrameCount()));
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (e instanceof VideoDecodeException v) {
@@ -116,6 +119,11 @@ final class Mp4FrameSource implements FrameSource {
         } catch (IOException | RuntimeException e) {
             throw new VideoDecodeException("decoding sample " + decoded + " of " + path + " failed: " + e, e);
         }
+    }
+
+    @Override
+    public OptionalInt frameCount() {
+        return OptionalInt.of(frameCount);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.autogaze4j.video;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.autogaze4j.model.preprocess.RgbFrame;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** First N, every k-th and time ranges, alone and together, over 40 frames at 10 fps. */
@@ -31,6 +33,18 @@ class FrameSamplingTest {
         assertArrayEquals(new int[] {15, 18, 21},
                 indices(FrameSampling.builder().timeRange(1.5, 10).everyNth(3).firstFrames(3).build()));
         assertArrayEquals(new int[0], indices(FrameSampling.builder().timeRange(100, 200).build()));
+    }
+
+    @Test
+    void frameCountIsKnownUnlessATimeRangeIsSet() throws Exception {
+        assertEquals(OptionalInt.of(40), fortyFrames().frameCount());
+        assertEquals(OptionalInt.of(14), FrameSampling.builder().everyNth(3).build().apply(fortyFrames()).frameCount());
+        assertEquals(OptionalInt.of(5), FrameSampling.builder().everyNth(3).firstFrames(5).build().apply(fortyFrames()).frameCount());
+        assertEquals(OptionalInt.empty(), FrameSampling.builder().timeRange(1, 2).build().apply(fortyFrames()).frameCount());
+        try (FrameSource video = FrameSources.open(Media.shared("example_input.mp4"))) {
+            assertEquals(OptionalInt.of(64), video.frameCount());
+        }
+        assertEquals(14, indices(FrameSampling.builder().everyNth(3).build()).length, "the count matches what is read");
     }
 
     @Test

@@ -1,0 +1,196 @@
+package io.autogaze4j.cli;
+
+import io.autogaze4j.video.FrameSampling;
+import io.autogaze4j.video.ClipBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code autogaze} command: its options, their checks, and the run they start. */
+@Command(name = "autogaze", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = Main.Version.class,
+        description = {"Gazes a video with NVIDIA AutoGaze: writes trace.json (every frame's gazed cells, padding, options, model"
+                + " and timings) and one PNG per frame with the gazed cells drawn over it, colour by scale.",
+                "With no --model the bundled demo checkpoint is used: its weights are random and its gaze is meaningless."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done", "1:internal error (a bug; --debug prints the stack trace)", "2:bad command line",
+                "3:input unusable (missing, unreadable, empty, unsupported codec, bad frame size)",
+                "4:model directory unusable (missing files, bad config, corrupt weights)", "5:outputs cannot be written",
+                "6:out of memory"})
+final class GazeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "PATH", description = "Video file (MP4/MOV, H.264 or MPEG-4 Part 2) or folder"
+            + " of images (PNG/JPEG/BMP/GIF, file-name order, 25 frames/s). Default: ${DEFAULT-VALUE}")
+    Path input = Defaults.input();
+
+    @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "Hugging Face AutoGaze checkpoint (config.json,"
+            + " model.safetensors, preprocessor_config.json), e.g. a download of nvidia/AutoGaze. Default: the bundled demo checkpoint"
+            + " (random weights).")
+    Path model;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory for trace.json and frames/. Default: ${DEFAULT-VALUE}")
+    Path out = Defaults.out();
+
+    @Option(names = {"-r", "--gazing-ratio"}, paramLabel = "R", description = "Share of the 265 cells a frame may gaze, in (0, 1]."
+            + " Default: the checkpoint's (0.75 for nvidia/AutoGaze).")
+    Double gazingRatio;
+
+    @Option(names = "--task-loss-requirement", paramLabel = "Q|none", description = "Stop gazing a frame once the predicted"
+            + " task loss is at most Q; 'none' never stops early. Default: the checkpoint's (0.7 for nvidia/AutoGaze) when no ratio is"
+            + " given, else none (the official rule).")
+    String taskLossRequirement;
+
+    @Option(names = {"-n", "--frames"}, paramLabel = "N", description = "Gaze at most N frames (after --start/--every). Default: all.")
+    Integer frames;
+
+    @Option(names = "--every", paramLabel = "K", description = "Gaze every K-th frame. Default: ${DEFAULT-VALUE}")
+    int every = 1;
+
+    @Option(names = "--start", paramLabel = "SECONDS", description = "Skip frames shown before this time. Default: ${DEFAULT-VALUE}")
+    double start = 0;
+
+    @Option(names = "--end", paramLabel = "SECONDS", description = "Stop at frames shown at or after this time. Default: the end.")
+    Double end;
+
+    @Option(names = "--clip-length", paramLabel = "T", description = "Frames per model call, 1.." + ClipBuilder.MAX_CLIP_LENGTH
+            + " (the model sees each clip on its own). Default: ${DEFAULT-VALUE}")
+    int clipLength = ClipBuilder.MAX_CLIP_LENGTH;
+
+    @Option(names = "--tiles", description = "Keep the source resolution: cut frames into 224-px tiles (AnyRes) and gaze each tile,"
+            + " instead of squashing the whole frame to 224x224.")
+    boolean tiles;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads. Default: all processors (${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--no-png", description = "Write trace.json only, no overlay PNGs.")
+    boolean noPng;
+
+    @Option(names = "--no-progress", description = "Draw no progress bar on stderr.")
+    boolean noProgress;
+
+    @Option(names = "--debug", description = "Print the stack trace of a failure.")
+    boolean debug;
+
+    @Override
+    public Integer call() throws CliException {
+        RunSettings settings = settings();
+        RunReport report;
+        try {
+            report = new GazeRun(settings, err()).run();
+        } catch (OutOfMemoryError e) {
+            throw new CliException(ExitCode.OUT_OF_MEMORY, "out of memory (heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB):"
+                    + " lower --clip-length, drop --tiles, or raise the heap (e.g. JAVA_OPTS=-Xmx16g)", e);
+        }
+        Path trace = settings.out().resolve(GazeRun.TRACE_FILE);
+        try {
+            RunJson.write(report, trace);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.OUTPUT, "cannot write " + trace + ": " + GazeRun.describe(e), e);
+        }
+        printSummary(report, trace);
+        return ExitCode.OK;
+    }
+
+    /** The options checked and gathered; a bad value is a {@link ParameterException} (exit code 2). */
+    RunSettings settings() {
+        if (gazingRatio != null && !(gazingRatio > 0 && gazingRatio <= 1)) {
+            throw usage("--gazing-ratio must be in (0, 1], got " + gazingRatio);
+        }
+        OptionalDouble requirement = OptionalDouble.empty();
+        if (taskLossRequirement != null && !taskLossRequirement.strip().equalsIgnoreCase("none")) {
+            try {
+                requirement = OptionalDouble.of(Double.parseDouble(taskLossRequirement.strip()));
+            } catch (NumberFormatException e) {
+                throw usage("--task-loss-requirement must be a number or 'none', got '" + taskLossRequirement + "'");
+            }
+            if (!Double.isFinite(requirement.getAsDouble())) {
+                throw usage("--task-loss-requirement must be finite, got " + taskLossRequirement);
+            }
+        }
+        if (frames != null && frames < 1) {
+            throw usage("--frames must be at least 1, got " + frames);
+        }
+        if (every < 1) {
+            throw usage("--every must be at least 1, got " + every);
+        }
+        if (!(start >= 0) || Double.isInfinite(start)) {
+            throw usage("--start must be a time >= 0 in seconds, got " + start);
+        }
+        if (end != null && !(end > start)) {
+            throw usage("--end (" + end + " s) must be after --start (" + start + " s)");
+        }
+        if (clipLength < 1 || clipLength > ClipBuilder.MAX_CLIP_LENGTH) {
+            throw usage("--clip-length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + clipLength);
+        }
+        if (threads < 1 || threads > 4096) {
+            throw usage("--threads must be in 1..4096, got " + threads);
+        }
+        FrameSampling.Builder sampling = FrameSampling.builder().everyNth(every)
+                .timeRange(start, end != null ? end : Double.POSITIVE_INFINITY);
+        if (frames != null) {
+            sampling.firstFrames(frames);
+        }
+        return new RunSettings(input, Optional.ofNullable(model), out, gazingRatio != null ? OptionalDouble.of(gazingRatio)
+                : OptionalDouble.empty(), taskLossRequirement != null, requirement, sampling.build(), clipLength, tiles, threads, !noPng,
+                !noProgress);
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    private void printSummary(RunReport r, Path trace) {
+        PrintWriter out = spec.commandLine().getOut();
+        int frames = r.frames().size();
+        long gazed = r.traces().stream().mapToLong(t -> t.fixations().size()).sum();
+        int clips = r.clips().size();
+        out.printf(Locale.ROOT, "gazed %d frames of %s (%s, %d clip%s%s) in %.1f s (%.2f frames/s), %.1f cells per frame on average%n",
+                frames, r.settings().input(), r.plan().source(), clips, clips == 1 ? "" : "s", r.plan().tiling()
+                        .map(t -> ", " + t.rows() + "x" + t.cols() + " tiles of " + t.tile() + " px").orElse(""), r.totalNanos() / 1e9,
+                frames / (r.totalNanos() / 1e9), (double) gazed / frames);
+        out.println("trace:    " + trace);
+        if (r.settings().png()) {
+            out.println("overlays: " + r.settings().out().resolve(GazeRun.FRAMES_DIR) + " (" + frames + " PNGs; cells outlined by scale:"
+                    + " blue 2x2, green 4x4, yellow 7x7, red 14x14)");
+        }
+        if (r.model().demo()) {
+            out.println("note:     demo checkpoint with random weights: this gaze is meaningless (use --model DIR for real gaze)");
+        }
+        out.flush();
+    }
+
+    /** Default paths: relative to {@code -Dautogaze.home} (the ./autogaze launcher sets it to the checkout), else the working directory. */
+    static final class Defaults {
+        private Defaults() {
+        }
+
+        static Path home() {
+            String home = System.getProperty("autogaze.home");
+            return home != null ? Path.of(home) : Path.of("");
+        }
+
+        static Path input() {
+            return home().resolve("../shared/media/example_input.mp4").normalize();
+        }
+
+        static Path out() {
+            return home().resolve("runs/example").normalize();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.autogaze4j.cli;
+
+import io.autogaze4j.readout.GazeTrace;
+import java.util.List;
+
+/**
+ * Everything a finished run reports (written as trace.json by {@link RunJson}).
+ *
+ * @param settings   the settings it ran with
+ * @param inputKind  {@code "video"} or {@code "image-folder"}
+ * @param model      the model used
+ * @param budget     the resolved ratio and requirement
+ * @param plan       how the first clip's frames were fed to the model
+ * @param traces     one fixation trace per clip, frames numbered across the run
+ * @param frames     one record per gazed frame, in order
+ * @param clips      the timing of each clip
+ * @param loadNanos  time to load the model
+ * @param totalNanos wall time of the whole run up to writing trace.json
+ */
+record RunReport(RunSettings settings, String inputKind, LoadedModel model, GazeBudget budget, FramePlan plan, List<GazeTrace> traces,
+                 List<FrameRecord> frames, List<ClipTiming> clips, long loadNanos, long totalNanos) {
+
+    RunReport {
+        traces = List.copyOf(traces);
+        frames = List.copyOf(frames);
+        clips = List.copyOf(clips);
+    }
+
+    /** The same report with its total time set. */
+    RunReport withTotal(long nanos) {
+        return new RunReport(settings, inputKind, model, budget, plan, traces, frames, clips, loadNanos, nanos);
+    }
+}

@@ -1,0 +1,27 @@
+package io.autogaze4j.cli;
+
+import io.autogaze4j.video.FrameSampling;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The validated settings of one {@code autogaze} run, as the command line gave them.
+ *
+ * @param input            a video file or a folder of images
+ * @param model            a checkpoint directory, or empty for the bundled demo checkpoint
+ * @param out              the output directory
+ * @param gazingRatio      the given gazing ratio, or empty
+ * @param requirementGiven whether a task-loss requirement was given
+ * @param requirement      the given requirement, empty for {@code none}
+ * @param sampling         which frames to gaze
+ * @param clipLength       frames per model call, 1..16
+ * @param tiles            whether to cut frames into 224-px tiles at source resolution
+ * @param threads          CPU threads
+ * @param png              whether to write one overlay PNG per frame
+ * @param progress         whether to draw a progress bar on stderr
+ */
+record RunSettings(Path input, Optional<Path> model, Path out, OptionalDouble gazingRatio, boolean requirementGiven,
+                   OptionalDouble requirement, FrameSampling sampling, int clipLength, boolean tiles, int threads, boolean png,
+                   boolean progress) {
+}
