@@ -1,42 +1,89 @@
 package io.autogaze4j.tensor;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * Runs numbered tasks on a fork-join pool. Kernels split their work into tasks whose boundaries do not
- * depend on the thread count, and every output element is computed by exactly one task in a fixed
- * order, so results are bit-for-bit identical whatever the number of threads.
+ * Runs numbered tasks on a fixed set of worker threads plus the calling thread. Kernels split their
+ * work into tasks whose boundaries do not depend on the thread count, and every output element is
+ * computed by exactly one task in a fixed order, so results are bit-for-bit identical whatever the
+ * number of threads.
+ *
+ * <p>Generation issues thousands of short parallel regions (a decode step is well under a millisecond),
+ * so idle workers spin briefly on the next job before parking: waking parked threads would cost more
+ * than the work. Calls from several threads at once are served one after another.
  */
 public final class Parallel implements AutoCloseable {
     /** Runs every task on the calling thread. */
-    public static final Parallel SERIAL = new Parallel(null, 1, false);
+    public static final Parallel SERIAL = new Parallel(1);
 
-    private final ForkJoinPool pool;
+    /** How long an idle worker spins before parking. */
+    private static final long SPIN_NANOS = 200_000;
+
     private final int threads;
-    private final boolean ownsPool;
+    private final Thread[] workers;
+    private final ReentrantLock callLock = new ReentrantLock();
+    private final AtomicReference<Job> job = new AtomicReference<>();
+    private volatile long generation;
+    private volatile boolean closed;
 
-    private Parallel(ForkJoinPool pool, int threads, boolean ownsPool) {
-        this.pool = pool;
-        this.threads = threads;
-        this.ownsPool = ownsPool;
+    /** One parallel region: tasks are claimed by index; {@code remaining} counts unfinished ones. */
+    private static final class Job {
+        final int tasks;
+        final IntConsumer body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger remaining;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int tasks, IntConsumer body) {
+            this.tasks = tasks;
+            this.body = body;
+            this.remaining = new AtomicInteger(tasks);
+        }
+
+        void work() {
+            int i;
+            while ((i = next.getAndIncrement()) < tasks) {
+                try {
+                    if (failure.get() == null) {
+                        body.accept(i);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    remaining.decrementAndGet();
+                }
+            }
+        }
     }
 
-    /** A private pool of {@code threads} workers (1 = run everything on the calling thread). */
+    private Parallel(int threads) {
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Thread(this::workerLoop, "autogaze4j-worker-" + w);
+            workers[w].setDaemon(true);
+            workers[w].start();
+        }
+    }
+
+    /** A pool of {@code threads} threads in all, the caller included (1 = run everything on the caller). */
     public static Parallel withThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        return threads == 1 ? SERIAL : new Parallel(new ForkJoinPool(threads), threads, true);
+        return threads == 1 ? SERIAL : new Parallel(threads);
     }
 
-    /** One worker per available processor. */
+    /** One thread per available processor. */
     public static Parallel allProcessors() {
         return withThreads(Runtime.getRuntime().availableProcessors());
     }
 
-    /** Number of worker threads. */
+    /** Number of threads, the caller included. */
     public int threads() {
         return threads;
     }
@@ -46,46 +93,68 @@ public final class Parallel implements AutoCloseable {
         if (tasks <= 0) {
             return;
         }
-        if (pool == null || tasks == 1) {
+        if (workers.length == 0 || tasks == 1 || callLock.isHeldByCurrentThread()) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);
             }
             return;
         }
-        RangeTask root = new RangeTask(0, tasks, body);
-        if (java.util.concurrent.ForkJoinTask.getPool() == pool) {
-            root.invoke();
-        } else {
-            pool.invoke(root);
+        if (closed) {
+            throw new IllegalStateException("thread pool is closed");
+        }
+        callLock.lock();
+        try {
+            Job j = new Job(tasks, body);
+            job.set(j);
+            generation++;
+            for (Thread w : workers) {
+                LockSupport.unpark(w);
+            }
+            j.work();
+            while (j.remaining.get() > 0) {
+                Thread.onSpinWait();
+            }
+            job.set(null);
+            Throwable t = j.failure.get();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            } else if (t instanceof Error e) {
+                throw e;
+            } else if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        } finally {
+            callLock.unlock();
+        }
+    }
+
+    private void workerLoop() {
+        long seen = generation;
+        while (!closed) {
+            long spinStart = System.nanoTime();
+            while (generation == seen && !closed) {
+                if (System.nanoTime() - spinStart < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this); // the caller unparks every worker when it posts a job
+                }
+            }
+            seen = generation;
+            Job j = job.get();
+            if (j != null) {
+                j.work();
+            }
         }
     }
 
     @Override
     public void close() {
-        if (ownsPool) {
-            pool.shutdown();
+        if (this == SERIAL) {
+            return;
         }
-    }
-
-    private static final class RangeTask extends RecursiveAction {
-        private final int from;
-        private final int to;
-        private final transient IntConsumer body;
-
-        RangeTask(int from, int to, IntConsumer body) {
-            this.from = from;
-            this.to = to;
-            this.body = body;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                body.accept(from);
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            invokeAll(new RangeTask(from, mid, body), new RangeTask(mid, to, body));
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
         }
     }
 }
