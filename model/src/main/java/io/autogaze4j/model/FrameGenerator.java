@@ -90,7 +90,8 @@ final class FrameGenerator {
                     stoppedEarly = true;
                     break;
                 }
-                if (allForbidden(scores, batch, i)) {
+                // a head can only be fully forbidden once every cell id has been used in this frame or step
+                if (already + i >= vocab - 1 && allForbidden(scores, batch, i)) {
                     stoppedEarly = true;
                     break;
                 }
@@ -99,7 +100,7 @@ final class FrameGenerator {
                     int off = (b * k + i) * vocab;
                     int best = backend.argmax(scores, off, vocab);
                     tok[b] = best < 0 ? 0 : best;
-                    margins[b][i] = finished[b] ? Float.NaN : margin(scores, off, tok[b]);
+                    margins[b][i] = trace == null || finished[b] ? Float.NaN : margin(scores, off, tok[b]);
                     probability[b][i] = best < 0 ? Float.NaN : probabilityOfMax(scores, off, tok[b]);
                     forbid(scores, b, i + 1, tok[b]);
                 }

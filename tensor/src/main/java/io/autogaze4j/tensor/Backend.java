@@ -83,6 +83,11 @@ public interface Backend extends AutoCloseable {
     /** Rotary embedding of {@code x [rows, heads * headDim]} in place, row r at {@code positions[r]}. */
     void rope(Tensor x, int heads, int[] positions, RopeTable table);
 
+    /** Rotary embedding of {@code x [rows, heads * headDim]} in place with precomputed angles. */
+    default void rope(Tensor x, int heads, RopeTable.Angles angles) {
+        angles.apply(x.data(), heads);
+    }
+
     /**
      * Attention of {@code q [S, heads * headDim]} against layer {@code layer} of {@code cache}: query s is
      * cache entry {@code first + s} and sees keys {@code j <= first + s} with {@code keyMask[j] != 0}.

@@ -44,14 +44,15 @@ final class HostDecoderSession implements DecoderSession {
             caches.get(b).reserve(first + perRow);
         }
         x = x.copy();
+        RopeTable.Angles angles = w.rope().angles(flatPositions); // shared by q and k of every layer
         int layers = w.layers().size();
         for (int l = 0; l < layers; l++) {
             DecoderLayerWeights layer = w.layers().get(l);
             Tensor a = backend.rmsNorm(x, layer.inputNorm(), w.rmsNormEps());
             Tensor[] qkv = splitColumns(backend.linear(a, layer.qkv()), layer.q().out(), layer.k().out(), layer.v().out());
             Tensor q = qkv[0], k = qkv[1], v = qkv[2];
-            backend.rope(q, w.heads(), flatPositions, w.rope());
-            backend.rope(k, w.heads(), flatPositions, w.rope());
+            backend.rope(q, w.heads(), angles);
+            backend.rope(k, w.heads(), angles);
             for (int b = 0; b < batch; b++) {
                 caches.get(b).write(l, first, k.data(), v.data(), b * perRow, perRow);
             }

@@ -18,7 +18,7 @@ final class MatmulKernel {
     /** Rows per task: a multiple of ROWS, large enough to amortise task overhead. */
     private static final int ROW_BLOCK = 32;
     /** Below this many multiply-adds (a decode step's projections) the work runs on the calling thread. */
-    private static final long SERIAL_MACS = 1L << 20;
+    private static final long SERIAL_MACS = 1L << 18;
     /** Aim for at least this many tasks on large products, by splitting columns when rows are few. */
     private static final int MIN_TASKS = 64;
 

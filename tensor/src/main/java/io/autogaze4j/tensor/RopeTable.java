@@ -62,31 +62,61 @@ public final class RopeTable {
         return frequencies.clone();
     }
 
+    /** The cosines and sines of a list of positions, computed once and applied to many tensors. */
+    public final class Angles {
+        private final float[] cos;
+        private final float[] sin;
+        private final int rows;
+
+        private Angles(int[] positions) {
+            int half = frequencies.length;
+            rows = positions.length;
+            cos = new float[rows * half];
+            sin = new float[rows * half];
+            for (int r = 0; r < rows; r++) {
+                float p = positions[r];
+                for (int i = 0; i < half; i++) {
+                    float angle = p * frequencies[i];
+                    cos[r * half + i] = (float) Math.cos(angle);
+                    sin[r * half + i] = (float) Math.sin(angle);
+                }
+            }
+        }
+
+        /** Number of positions. */
+        public int rows() {
+            return rows;
+        }
+
+        /** Rotates, in place, the heads of {@code x} laid out {@code [row][head * headDim + d]}. */
+        public void apply(float[] x, int heads) {
+            int half = frequencies.length;
+            int dim = 2 * half;
+            for (int r = 0; r < rows; r++) {
+                for (int h = 0; h < heads; h++) {
+                    int o = r * heads * dim + h * dim;
+                    for (int i = 0; i < half; i++) {
+                        float c = cos[r * half + i], s = sin[r * half + i];
+                        float a = x[o + i];
+                        float b = x[o + i + half];
+                        x[o + i] = a * c + (-b) * s;
+                        x[o + i + half] = b * c + a * s;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The angles of {@code positions}, to rotate several tensors at the same positions. */
+    public Angles angles(int[] positions) {
+        return new Angles(positions);
+    }
+
     /**
      * Rotates, in place, the heads of {@code rows} rows of {@code x} laid out {@code [row][head * headDim + d]};
      * row {@code r} uses position {@code positions[r]}.
      */
     public void apply(float[] x, int rows, int heads, int[] positions) {
-        int half = frequencies.length;
-        int dim = 2 * half;
-        float[] cos = new float[half];
-        float[] sin = new float[half];
-        for (int r = 0; r < rows; r++) {
-            float p = positions[r];
-            for (int i = 0; i < half; i++) {
-                float angle = p * frequencies[i];
-                cos[i] = (float) Math.cos(angle);
-                sin[i] = (float) Math.sin(angle);
-            }
-            for (int h = 0; h < heads; h++) {
-                int o = r * heads * dim + h * dim;
-                for (int i = 0; i < half; i++) {
-                    float a = x[o + i];
-                    float b = x[o + i + half];
-                    x[o + i] = a * cos[i] + (-b) * sin[i];
-                    x[o + i + half] = b * cos[i] + a * sin[i];
-                }
-            }
-        }
+        angles(java.util.Arrays.copyOf(positions, rows)).apply(x, heads);
     }
 }
