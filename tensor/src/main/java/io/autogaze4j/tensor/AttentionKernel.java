@@ -40,12 +40,10 @@ final class AttentionKernel {
         int dim = c0.headDim();
         int rows = caches.size();
         int width = heads * dim;
-        float[][] bias = new float[rows][];
-        for (int b = 0; b < rows; b++) {
-            bias[b] = keyBias(keyMasks[b], first + queries);
-        }
         long work = (long) rows * heads * queries * (first + queries) * dim;
         Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
+        float[][] bias = new float[rows][];
+        p.forEach(rows, b -> bias[b] = keyBias(keyMasks[b], first + queries));
         if (dim % KEY_CHUNK != 0) {
             p.forEach(rows * heads * queries, t -> {
                 int b = t / (heads * queries);

@@ -10,6 +10,8 @@ final class CpuBackend implements Backend {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Output frames per trunk im2col buffer (about 4 MB each at the model's sizes). */
     private static final int CONV_CHUNK = 16;
+    /** Rows per task of the element-wise kernels. */
+    private static final int ROW_CHUNK = 64;
     private final Parallel par;
 
     CpuBackend(Parallel par) {
@@ -115,8 +117,8 @@ final class CpuBackend implements Backend {
         int rows = x.size() / dim;
         Tensor y = Tensor.zeros(x.shape());
         float[] a = x.data(), b = y.data();
-        par.forEach((rows + 63) / 64, t -> {
-            for (int r = t * 64; r < Math.min(rows, t * 64 + 64); r++) {
+        forRowChunks(rows, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
                 int o = r * dim;
                 float mean = 0;
                 for (int i = 0; i < dim; i++) {
@@ -144,18 +146,31 @@ final class CpuBackend implements Backend {
         int rows = x.size() / dim;
         Tensor y = Tensor.zeros(x.shape());
         float[] a = x.data(), b = y.data();
-        for (int r = 0; r < rows; r++) {
-            int o = r * dim;
-            float ss = 0;
-            for (int i = 0; i < dim; i++) {
-                ss += a[o + i] * a[o + i];
+        forRowChunks(rows, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * dim;
+                float ss = 0;
+                for (int i = 0; i < dim; i++) {
+                    ss += a[o + i] * a[o + i];
+                }
+                float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
+                for (int i = 0; i < dim; i++) {
+                    b[o + i] = weight[i] * (a[o + i] * inv);
+                }
             }
-            float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
-            for (int i = 0; i < dim; i++) {
-                b[o + i] = weight[i] * (a[o + i] * inv);
-            }
-        }
+        });
         return y;
+    }
+
+    /** Element-wise work on rows in chunks of {@link #ROW_CHUNK}: parallel for prefill, inline for decode. */
+    private void forRowChunks(int rows, RowRange body) {
+        int chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+        par.forEach(chunks, c -> body.run(c * ROW_CHUNK, Math.min(rows, (c + 1) * ROW_CHUNK)));
+    }
+
+    /** A half-open range of rows. */
+    private interface RowRange {
+        void run(int from, int to);
     }
 
     @Override
@@ -204,6 +219,11 @@ final class CpuBackend implements Backend {
     @Override
     public void rope(Tensor x, int heads, int[] positions, RopeTable table) {
         table.apply(x.data(), x.dim(0), heads, positions);
+    }
+
+    @Override
+    public void rope(Tensor x, int heads, RopeTable.Angles angles) {
+        forRowChunks(angles.rows(), (r0, r1) -> angles.apply(x.data(), heads, r0, r1));
     }
 
     @Override

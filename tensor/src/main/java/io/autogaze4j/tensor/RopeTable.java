@@ -90,9 +90,14 @@ public final class RopeTable {
 
         /** Rotates, in place, the heads of {@code x} laid out {@code [row][head * headDim + d]}. */
         public void apply(float[] x, int heads) {
+            apply(x, heads, 0, rows);
+        }
+
+        /** Like {@link #apply(float[], int)} for rows {@code [from, to)} only. */
+        public void apply(float[] x, int heads, int from, int to) {
             int half = frequencies.length;
             int dim = 2 * half;
-            for (int r = 0; r < rows; r++) {
+            for (int r = from; r < to; r++) {
                 for (int h = 0; h < heads; h++) {
                     int o = r * heads * dim + h * dim;
                     for (int i = 0; i < half; i++) {
