@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import io.autogaze4j.readout.viz.GeometryMode;
+import io.autogaze4j.readout.viz.VisualizationWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,6 +79,18 @@ final class GazeCommand implements Callable<Integer> {
     @Option(names = "--no-png", description = "Write trace.json only, no overlay PNGs.")
     boolean noPng;
 
+    @Option(names = "--viz", description = "Also write viz/: input | mask | interframe panels (PNG), an animated GIF and a"
+            + " self-contained HTML report with the metrics plotted.")
+    boolean viz;
+
+    @Option(names = "--viz-geometry", paramLabel = "MODE", description = "Cells drawn and measured: ${COMPLETION-CANDIDATES}."
+            + " Default: ${DEFAULT-VALUE}")
+    GeometryMode geometry = GeometryMode.NATIVE;
+
+    @Option(names = "--keyframe-period", paramLabel = "N", description = "Interframe output: refresh the whole frame every N"
+            + " frames (0 = only the first). Default: ${DEFAULT-VALUE}")
+    int keyframePeriod = 12;
+
     @Option(names = "--no-progress", description = "Draw no progress bar on stderr.")
     boolean noProgress;
 
@@ -119,6 +133,9 @@ final class GazeCommand implements Callable<Integer> {
                 throw usage("--task-loss-requirement must be finite, got " + taskLossRequirement);
             }
         }
+        if (keyframePeriod < 0) {
+            throw usage("--keyframe-period must be >= 0, got " + keyframePeriod);
+        }
         if (frames != null && frames < 1) {
             throw usage("--frames must be at least 1, got " + frames);
         }
@@ -144,7 +161,7 @@ final class GazeCommand implements Callable<Integer> {
         }
         return new RunSettings(input, Optional.ofNullable(model), out, gazingRatio != null ? OptionalDouble.of(gazingRatio)
                 : OptionalDouble.empty(), taskLossRequirement != null, requirement, sampling.build(), clipLength, tiles, threads, !noPng,
-                !noProgress);
+                !noProgress, viz, geometry, keyframePeriod);
     }
 
     private ParameterException usage(String message) {
@@ -166,9 +183,14 @@ final class GazeCommand implements Callable<Integer> {
                 frames / (r.totalNanos() / 1e9), (double) gazed / frames);
         out.println("trace:    " + trace);
         if (r.settings().png()) {
-            out.println("overlays: " + r.settings().out().resolve(GazeRun.FRAMES_DIR) + " (" + frames + " PNGs; cells outlined by scale:"
-                    + " blue 2x2, green 4x4, yellow 7x7, red 14x14)");
+            out.println("overlays: " + r.settings().out().resolve(GazeRun.FRAMES_DIR) + " (" + frames + " PNGs; cells coloured by scale:"
+                    + " red 2x2, orange 4x4, green 7x7, blue 14x14)");
         }
+        if (r.settings().viz()) {
+            out.println("viz:      " + r.settings().out().resolve(GazeRun.VIZ_DIR) + " (panels, " + VisualizationWriter.GIF_NAME + ", "
+                    + VisualizationWriter.HTML_NAME + ")");
+        }
+        out.println("metrics:  " + r.metrics().summaryLine());
         if (r.model().demo()) {
             out.println("note:     demo checkpoint with random weights: this gaze is meaningless (use --model DIR for real gaze)");
         }

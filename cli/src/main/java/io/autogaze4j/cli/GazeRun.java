@@ -8,6 +8,16 @@ import io.autogaze4j.readout.ConfidenceSource;
 import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.FrameTrace;
 import io.autogaze4j.readout.GazeTrace;
+import io.autogaze4j.readout.viz.ArgbImage;
+import io.autogaze4j.readout.viz.GazeMetrics;
+import io.autogaze4j.readout.viz.InterframeOptions;
+import io.autogaze4j.readout.viz.InterframeRun;
+import io.autogaze4j.readout.viz.MaskGeometry;
+import io.autogaze4j.readout.viz.MaskRenderer;
+import io.autogaze4j.readout.viz.MaskStyle;
+import io.autogaze4j.readout.viz.RunMetrics;
+import io.autogaze4j.readout.viz.VisualizationWriter;
+import io.autogaze4j.readout.viz.VizOptions;
 import io.autogaze4j.readout.GazeTraces;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.video.ClipBuilder;
@@ -34,6 +44,10 @@ final class GazeRun {
     /** Where the overlay PNGs go, inside the output directory. */
     static final String FRAMES_DIR = "frames";
     static final String TRACE_FILE = "trace.json";
+    /** Where --viz writes its panels, GIF and report, inside the output directory. */
+    static final String VIZ_DIR = "viz";
+    /** Per-frame overlays: the frame with its gazed cells alpha-blended in their scale's colour. */
+    private static final MaskRenderer OVERLAY = MaskRenderer.of(MaskStyle.IMAGE_OVERLAY);
     static final String DEMO_WARNING = "WARNING: no --model given, so the bundled DEMO checkpoint is used. Its weights are random:"
             + " the gaze it produces is meaningless. For real gaze pass --model DIR with the official nvidia/AutoGaze files.";
 
@@ -80,6 +94,10 @@ final class GazeRun {
         List<ClipTiming> timings = new ArrayList<>();
         FramePlan first = plan(firstSize, processor);
         ProgressBar bar = new ProgressBar(err, settings.progress(), source.frameCount());
+        InterframeOptions interframe = InterframeOptions.sparse(settings.keyframePeriod());
+        VisualizationWriter viz = settings.viz() ? openViz(interframe) : null;
+        // without --viz the metrics come from a picture-free run of the same interframe output
+        InterframeRun metrics = viz != null ? null : new InterframeRun(settings.geometry(), interframe, GazeMetrics.DEFAULT_EMA_ALPHA);
         long mark = System.nanoTime();
         for (Optional<FrameClip> next = readClip(builder, source); next.isPresent(); next = readClip(builder, source)) {
             FrameClip clip = next.get();
@@ -96,7 +114,7 @@ final class GazeRun {
                     records.size());
             traces.add(trace);
             for (int t = 0; t < frames.size(); t++) {
-                records.add(record(frames.get(t), trace.frame(t), clipIndex, result, t, model.model().config().numScales()));
+                records.add(record(frames.get(t), trace, t, clipIndex, result, viz, metrics));
             }
             long rendered = System.nanoTime();
             timings.add(new ClipTiming(clipIndex, trace.frame(0).frame(), frames.size(), plan.rows(), decode,
@@ -105,8 +123,25 @@ final class GazeRun {
             mark = System.nanoTime();
         }
         bar.finish(records.size(), timings.size());
+        RunMetrics summary;
+        try {
+            summary = viz != null ? viz.finish().metrics() : metrics.summary();
+        } catch (IOException e) {
+            throw new CliException(ExitCode.OUTPUT, "cannot write the visualisation: " + describe(e), e);
+        }
         return new RunReport(settings, Files.isDirectory(settings.input()) ? "image-folder" : "video", model, budget, first, traces,
-                records, timings, loadNanos, 0);
+                records, timings, loadNanos, 0, summary);
+    }
+
+    private VisualizationWriter openViz(InterframeOptions interframe) throws CliException {
+        VizOptions options = VizOptions.builder().style(MaskStyle.IMAGE_OVERLAY).geometry(settings.geometry()).interframe(interframe)
+                .build();
+        Path dir = settings.out().resolve(VIZ_DIR);
+        try {
+            return VisualizationWriter.open(dir, options);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.OUTPUT, "cannot prepare " + dir + ": " + describe(e), e);
+        }
     }
 
     private ImageProcessor processor(LoadedModel model) throws CliException {
@@ -201,8 +236,12 @@ final class GazeRun {
         return new GazeTrace(clip, frames, trace.tiles());
     }
 
-    /** The record of frame {@code t} of a clip, writing its overlay if asked. */
-    private FrameRecord record(VideoFrame frame, FrameTrace trace, int clip, GazeResult result, int t, int scales) throws CliException {
+    /**
+     * The record of frame {@code t} of a clip: its overlay PNG if asked, its interframe metrics, and its
+     * visualisation panels when {@code viz} is open.
+     */
+    private FrameRecord record(VideoFrame frame, GazeTrace trace, int t, int clip, GazeResult result, VisualizationWriter viz,
+                               InterframeRun metrics) throws CliException {
         int slots = 0, padded = 0;
         int start = result.frameStart(t);
         for (int row = 0; row < result.batch(); row++) {
@@ -211,19 +250,27 @@ final class GazeRun {
                 padded += result.padded()[row][j] ? 1 : 0;
             }
         }
+        ArgbImage picture = ArgbImage.of(frame.image());
         String png = null;
-        if (settings.png()) {
-            png = FRAMES_DIR + "/" + String.format(Locale.ROOT, "frame_%06d.png", frame.index());
-            Path file = settings.out().resolve(png);
-            try {
-                if (!ImageIO.write(GazeOverlay.render(frame.image(), trace.fixations(), scales), "png", file.toFile())) {
+        try {
+            if (viz != null) {
+                viz.add(picture, trace, t);
+            } else {
+                metrics.add(picture, trace, t);
+            }
+            if (settings.png()) {
+                png = FRAMES_DIR + "/" + String.format(Locale.ROOT, "frame_%06d.png", frame.index());
+                Path file = settings.out().resolve(png);
+                ArgbImage overlay = OVERLAY.render(MaskGeometry.cells(trace, t, settings.geometry()), picture);
+                if (!ImageIO.write(overlay.toBufferedImage(), "png", file.toFile())) {
                     throw new IOException("no PNG writer in this JVM");
                 }
-            } catch (IOException e) {
-                throw new CliException(ExitCode.OUTPUT, "cannot write " + file + ": " + describe(e), e);
             }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.OUTPUT, "cannot write the pictures of frame " + frame.index() + ": " + describe(e), e);
         }
-        return new FrameRecord(trace.frame(), frame.index(), frame.seconds(), clip, frame.image().width(), frame.image().height(), slots,
+        FrameTrace f = trace.frame(t);
+        return new FrameRecord(f.frame(), frame.index(), frame.seconds(), clip, frame.image().width(), frame.image().height(), slots,
                 padded, png);
     }
 

@@ -31,6 +31,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new GazeCommand())
                 .setOut(out)
                 .setErr(err)
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(Main::badCommandLine)
                 .setExecutionExceptionHandler(Main::failure);
         return cli.execute(args);

@@ -8,6 +8,7 @@ import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.FrameTrace;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.TraceJson;
+import io.autogaze4j.readout.viz.MetricsJson;
 import io.autogaze4j.video.FrameSampling;
 import io.autogaze4j.weights.AutoGazeConfig;
 import java.io.IOException;
@@ -50,6 +51,8 @@ final class RunJson {
             writeOptions(g, report);
             writeTimings(g, report);
             writeFrames(g, report);
+            g.writeFieldName(MetricsJson.FIELD);
+            g.writeTree(MetricsJson.toJson(report.metrics()));
             g.writeFieldName("trace");
             g.writeTree(MAPPER.readTree(TraceJson.toJson(report.traces())));
             g.writeEndObject();

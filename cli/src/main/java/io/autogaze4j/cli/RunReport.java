@@ -1,6 +1,7 @@
 package io.autogaze4j.cli;
 
 import io.autogaze4j.readout.GazeTrace;
+import io.autogaze4j.readout.viz.RunMetrics;
 import java.util.List;
 
 /**
@@ -16,9 +17,10 @@ import java.util.List;
  * @param clips      the timing of each clip
  * @param loadNanos  time to load the model
  * @param totalNanos wall time of the whole run up to writing trace.json
+ * @param metrics    gaze ratio, update ratio and PSNR of the interframe output, per frame and for the run
  */
 record RunReport(RunSettings settings, String inputKind, LoadedModel model, GazeBudget budget, FramePlan plan, List<GazeTrace> traces,
-                 List<FrameRecord> frames, List<ClipTiming> clips, long loadNanos, long totalNanos) {
+                 List<FrameRecord> frames, List<ClipTiming> clips, long loadNanos, long totalNanos, RunMetrics metrics) {
 
     RunReport {
         traces = List.copyOf(traces);
@@ -28,6 +30,6 @@ record RunReport(RunSettings settings, String inputKind, LoadedModel model, Gaze
 
     /** The same report with its total time set. */
     RunReport withTotal(long nanos) {
-        return new RunReport(settings, inputKind, model, budget, plan, traces, frames, clips, loadNanos, nanos);
+        return new RunReport(settings, inputKind, model, budget, plan, traces, frames, clips, loadNanos, nanos, metrics);
     }
 }

@@ -1,5 +1,6 @@
 package io.autogaze4j.cli;
 
+import io.autogaze4j.readout.viz.GeometryMode;
 import io.autogaze4j.video.FrameSampling;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,8 +21,11 @@ import java.util.OptionalDouble;
  * @param threads          CPU threads
  * @param png              whether to write one overlay PNG per frame
  * @param progress         whether to draw a progress bar on stderr
+ * @param viz              whether to write the visualisation (panels, GIF, HTML report) under {@code viz/}
+ * @param geometry         which cells the masks, interframe output and metrics use
+ * @param keyframePeriod   interframe keyframe period in frames (0 = only the first frame)
  */
 record RunSettings(Path input, Optional<Path> model, Path out, OptionalDouble gazingRatio, boolean requirementGiven,
                    OptionalDouble requirement, FrameSampling sampling, int clipLength, boolean tiles, int threads, boolean png,
-                   boolean progress) {
+                   boolean progress, boolean viz, GeometryMode geometry, int keyframePeriod) {
 }

@@ -78,6 +78,28 @@ class MainJobTest {
             assertEquals(width, image.getWidth());
             assertEquals(height, image.getHeight());
         }
+        // interframe metrics: the first frame is a keyframe (everything updated), later ones update the gazed area only
+        JsonNode metrics = root.get("metrics");
+        assertEquals(3, metrics.get("frames").size());
+        assertEquals(1.0, metrics.get("frames").get(0).get("updateRatio").asDouble(), 1e-12);
+        double gaze = metrics.get("frames").get(1).get("gazeRatio").asDouble();
+        assertTrue(gaze > 0 && gaze <= 1, "gaze ratio " + gaze);
+        assertTrue(run.out().contains("metrics:") && run.out().contains("PSNR"), run.out());
+    }
+
+    @Test
+    void vizWritesPanelsGifAndReport() throws IOException {
+        Cli run = Cli.run("--input", Cli.exampleVideo().toString(), "--out", out.toString(), "--frames", "2", "--no-png", "--viz",
+                "--viz-geometry", "deduplicated", "--keyframe-period", "0");
+        assertEquals(0, run.code(), run.err());
+        Path viz = out.resolve("viz");
+        assertTrue(Files.isRegularFile(viz.resolve("gaze.gif")), "no GIF");
+        assertTrue(Files.readString(viz.resolve("report.html")).contains("<svg"), "report has no plot");
+        try (var panels = Files.list(viz)) {
+            assertEquals(2, panels.filter(p -> p.getFileName().toString().startsWith("panel_")).count());
+        }
+        assertEquals(2, JSON.readTree(out.resolve("trace.json").toFile()).at("/metrics/frames").size());
+        assertEquals(2, Cli.run("--input", Cli.exampleVideo().toString(), "--keyframe-period", "-1").code());
     }
 
     @Test

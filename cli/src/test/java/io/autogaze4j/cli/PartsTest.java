@@ -53,25 +53,6 @@ class PartsTest {
     }
 
     @Test
-    void overlayDimsOutsideKeepsInsideAndOutlinesByScale() {
-        int w = 8, h = 4;
-        byte[] rgb = new byte[w * h * 3];
-        java.util.Arrays.fill(rgb, (byte) 90);
-        RgbFrame frame = RgbFrame.of(w, h, rgb);
-        // a 4x4 cell (scale 3 of 4: 1-px outline) over the left half of the frame
-        Fixation cell = new Fixation(0, 0, 3, 0, 0, 2, -1, new NormRect(0, 0, 0.5, 1), Double.NaN);
-        BufferedImage image = GazeOverlay.render(frame, List.of(cell), 4);
-        int outline = GazeOverlay.colour(3);
-        assertEquals(outline, image.getRGB(0, 0) & 0xFFFFFF);
-        assertEquals(outline, image.getRGB(3, 3) & 0xFFFFFF);
-        assertEquals(0x5A5A5A, image.getRGB(1, 1) & 0xFFFFFF, "inside a cell: the original pixel");
-        assertEquals(0x1E1E1E, image.getRGB(6, 2) & 0xFFFFFF, "outside every cell: dimmed to a third");
-        // the coarsest scale gets the thickest outline: 4 px here, filling this 4-px cell
-        BufferedImage coarse = GazeOverlay.render(frame, List.of(new Fixation(0, 0, 0, 0, 0, 2, -1, new NormRect(0, 0, 0.5, 1), Double.NaN)), 4);
-        assertEquals(GazeOverlay.colour(0), coarse.getRGB(1, 1) & 0xFFFFFF);
-    }
-
-    @Test
     void progressLine() {
         StringWriter text = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(text), true, OptionalInt.of(64));
