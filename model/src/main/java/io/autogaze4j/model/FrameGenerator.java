@@ -3,6 +3,7 @@ package io.autogaze4j.model;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,41 +65,18 @@ final class FrameGenerator {
         List<int[]>[] generated = newLists(batch);
         boolean[] finished = new boolean[batch];
         boolean firstStep = true;
-        int[][] lastStep;
+        int[][] lastStep = null;
         for (int step = 0; ; step++) {
             int cacheBefore = st.decoder.length();
-            DecoderHeads heads = st.decoder.forward(query, queryLength, positions, st.maskArrays(), null);
-            float[] scores = heads.logits().data().clone();
-            float[] taskLoss = heads.taskLoss().data();
             int already = generated[0].size();
-            for (int b = 0; b < batch; b++) {
-                for (int[] ids : generated[b]) {
-                    forbid(scores, b, 0, ids[0]);
-                }
-                forbid(scores, b, 0, pad);
-            }
-            List<int[]> chosen = new ArrayList<>();
-            float[][] margins = new float[batch][k];
-            boolean stoppedEarly = false;
-            for (int i = 0; i < k; i++) {
-                if (chosen.size() + already >= budget) {
-                    stoppedEarly = true;
-                    break;
-                }
-                if (allForbidden(scores, batch, i)) {
-                    stoppedEarly = true;
-                    break;
-                }
-                int[] tok = new int[batch];
-                for (int b = 0; b < batch; b++) {
-                    int off = (b * k + i) * vocab;
-                    int best = backend.argmax(scores, off, vocab);
-                    tok[b] = best < 0 ? 0 : best;
-                    margins[b][i] = finished[b] ? Float.NaN : margin(scores, off, tok[b]);
-                    forbid(scores, b, i + 1, tok[b]);
-                }
-                chosen.add(tok);
-            }
+            Choice choice = st.decoder.choosesTokens()
+                    ? chooseOnDevice(st, query, queryLength, positions, firstStep ? null : lastStep, finished, budget - already)
+                    : chooseOnHost(st.decoder.forward(query, queryLength, positions, st.maskArrays(), null), generated, finished,
+                    budget - already);
+            List<int[]> chosen = choice.tokens();
+            float[][] margins = choice.margins();
+            float[] taskLoss = choice.taskLoss();
+            boolean stoppedEarly = choice.stoppedEarly();
             int n = chosen.size();
             boolean[][] meet = new boolean[batch][n];
             int[][] stepIds = new int[batch][n];
@@ -168,6 +146,67 @@ final class FrameGenerator {
         st.pending = lastStep;
         st.frames++;
         return ids;
+    }
+
+    /** One step's greedy choice: per head a {@code [B]} column of ids, with margins {@code [B][K]}. */
+    private record Choice(List<int[]> tokens, float[][] margins, float[] taskLoss, boolean stoppedEarly) {
+    }
+
+    /** The reference selection on the host: mask, then argmax head by head (spec 4.3). */
+    private Choice chooseOnHost(DecoderHeads heads, List<int[]>[] generated, boolean[] finished, int room) {
+        int batch = finished.length;
+        float[] scores = heads.logits().data().clone();
+        for (int b = 0; b < batch; b++) {
+            for (int[] ids : generated[b]) {
+                forbid(scores, b, 0, ids[0]);
+            }
+            forbid(scores, b, 0, pad);
+        }
+        List<int[]> chosen = new ArrayList<>();
+        float[][] margins = new float[batch][k];
+        boolean stoppedEarly = false;
+        for (int i = 0; i < k; i++) {
+            if (i >= room || allForbidden(scores, batch, i)) {
+                stoppedEarly = true;
+                break;
+            }
+            int[] tok = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                int off = (b * k + i) * vocab;
+                int best = backend.argmax(scores, off, vocab);
+                tok[b] = best < 0 ? 0 : best;
+                margins[b][i] = finished[b] ? Float.NaN : margin(scores, off, tok[b]);
+                forbid(scores, b, i + 1, tok[b]);
+            }
+            chosen.add(tok);
+        }
+        return new Choice(chosen, margins, heads.taskLoss().data(), stoppedEarly);
+    }
+
+    /**
+     * The same selection done by the decoder session next to the logits; {@code fed} are the ids of the
+     * previous step (now fed and forbidden), null on the frame's first step.
+     */
+    private Choice chooseOnDevice(GazeState st, Tensor query, int perRow, int[][] positions, int[][] fed, boolean[] finished, int room) {
+        int batch = finished.length;
+        TokenChoice c = st.decoder.forwardAndChoose(query, perRow, positions, st.maskArrays(), fed, pad);
+        List<int[]> chosen = new ArrayList<>();
+        float[][] margins = new float[batch][k];
+        for (int i = 0; i < Math.min(k, room); i++) {
+            int[] tok = new int[batch];
+            boolean any = false;
+            for (int b = 0; b < batch; b++) {
+                int best = c.tokens()[b][i];
+                any |= best >= 0;
+                tok[b] = best < 0 ? 0 : best;
+                margins[b][i] = finished[b] ? Float.NaN : c.margins()[b][i];
+            }
+            if (!any) {
+                break;
+            }
+            chosen.add(tok);
+        }
+        return new Choice(chosen, margins, c.taskLoss(), chosen.size() < k);
     }
 
     private void forbid(float[] scores, int row, int fromHead, int id) {
