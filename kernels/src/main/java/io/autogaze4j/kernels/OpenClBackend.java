@@ -60,6 +60,18 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
+     * The device to use when the caller has no preference: system property {@code autogaze.opencl.device}
+     * if set, else the first non-CPU device (a GPU), else 0.
+     */
+    public static int preferredDevice() {
+        String forced = System.getProperty("autogaze.opencl.device");
+        if (forced != null) {
+            return Integer.parseInt(forced.trim());
+        }
+        return devices().stream().filter(d -> !d.cpu()).mapToInt(OpenClDevice::index).findFirst().orElse(0);
+    }
+
+    /**
      * Opens device {@code index} of {@link #devices()}.
      *
      * @throws IllegalStateException when there is no such device or it cannot be initialised

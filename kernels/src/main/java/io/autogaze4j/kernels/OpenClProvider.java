@@ -21,6 +21,11 @@ public final class OpenClProvider implements BackendProvider {
     }
 
     @Override
+    public int preferredDevice() {
+        return OpenClBackend.preferredDevice();
+    }
+
+    @Override
     public Backend open(int device) {
         return OpenClBackend.open(device);
     }

@@ -17,7 +17,7 @@ final class TestDevice {
             if (devices.isEmpty()) {
                 fail("no OpenCL device: install one (CI: apt-get install pocl-opencl-icd, which .ci/run does)");
             }
-            shared = OpenClBackend.open(0);
+            shared = OpenClBackend.open(OpenClBackend.preferredDevice());
         }
         return shared;
     }

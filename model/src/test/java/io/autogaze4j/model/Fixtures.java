@@ -52,7 +52,7 @@ final class Fixtures {
         });
     }
 
-    /** The same model on the OpenCL backend (first device, PoCL on CI); no OpenCL device fails the test. */
+    /** The same model on the OpenCL backend (preferred device: a GPU if any, else PoCL as on CI); no OpenCL device fails the test. */
     static AutoGaze openClModel(String name) {
         return OPENCL_MODELS.computeIfAbsent(name, n -> {
             try {
@@ -68,7 +68,7 @@ final class Fixtures {
             List<OpenClDevice> devices = OpenClBackend.devices();
             assertTrue(!devices.isEmpty(), "no OpenCL device for the OpenCL parity tests: install one (CI: pocl-opencl-icd, "
                     + "which .ci/run installs)");
-            openCl = OpenClBackend.open(0);
+            openCl = OpenClBackend.open(OpenClBackend.preferredDevice());
         }
         return openCl;
     }

@@ -36,10 +36,11 @@ final class BackendChooser {
     static Backend auto() {
         Optional<BackendProvider> p = provider(OPENCL);
         if (p.isPresent() && p.get().deviceCount() > 0) {
+            int device = p.get().preferredDevice();
             try {
-                return p.get().open(0);
+                return p.get().open(device);
             } catch (RuntimeException e) {
-                return fallback("OpenCL device 0 could not be opened: " + e.getMessage());
+                return fallback("OpenCL device " + device + " could not be opened: " + e.getMessage());
             }
         }
         return fallback(p.isEmpty() ? "the OpenCL backend is not on the class path" : "no OpenCL device found");

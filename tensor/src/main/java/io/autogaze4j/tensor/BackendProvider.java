@@ -13,6 +13,11 @@ public interface BackendProvider {
     /** Number of usable devices (0 when the runtime or driver is missing); never throws. */
     int deviceCount();
 
+    /** The device {@link Backend#auto()} opens: a GPU before a CPU device. */
+    default int preferredDevice() {
+        return 0;
+    }
+
     /**
      * Opens a backend on device {@code device} (0-based, in {@link #deviceCount()} order).
      *
