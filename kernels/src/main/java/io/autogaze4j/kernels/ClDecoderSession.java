@@ -24,6 +24,8 @@ final class ClDecoderSession implements DecoderSession {
     private static final int HEADER = 8;
     /** Queries per row at or above which the 8-row work-group kernels are used. */
     private static final int WIDE_ROWS = 8;
+    /** Query rows per attention work-group (each key is loaded once for all of them). */
+    private static final int QUERY_BLOCK = 4;
 
     private final OpenClBackend backend;
     private final ClContext ctx;
@@ -120,7 +122,7 @@ final class ClDecoderSession implements DecoderSession {
     private cl_program program(DecoderWeights h, int rows) {
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM=" + h.headDim()
                 + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID=" + (vocab - 1)
-                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg;
+                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D QB=" + QUERY_BLOCK + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg;
         return ctx.program("decoder.cl", options);
     }
 
@@ -282,9 +284,10 @@ final class ClDecoderSession implements DecoderSession {
         int groupRows = variant == 1 ? WIDE_ROWS : 1;
         long[] rowGlobal = {(long) (rows + groupRows - 1) / groupRows * hidden};
         long[] rowLocal = {hidden};
+        int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
         for (int l = 0; l < keys.length; l++) {
             ctx.launch(qkv[variant][l], "qkv_rope", rowGlobal, rowLocal);
-            ctx.launch(attention[l], "attention", new long[] {(long) rows * attWg, w.host.heads()}, new long[] {attWg, 1});
+            ctx.launch(attention[l], "attention", new long[] {(long) batch * queryBlocks * attWg, w.host.heads()}, new long[] {attWg, 1});
             ctx.launch(mlp[variant][l], "mlp", rowGlobal, rowLocal);
             if (layerOutputs != null) {
                 float[] out = new float[rows * hidden];

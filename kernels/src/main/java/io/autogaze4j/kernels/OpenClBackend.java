@@ -35,13 +35,19 @@ public final class OpenClBackend implements Backend {
     private final cl_kernel patchEmbed;
     private final cl_kernel causalConv;
     private final cl_kernel composite;
+    private final cl_kernel causalConvTap;
+    private final cl_kernel patchEmbedRows;
+    private final cl_kernel sumSlices;
+    /** Split the k loop of the convolutions across work-items (GPUs); CPUs run one loop per work-item. */
+    private final boolean splitK;
     private final Map<LinearWeight, cl_mem[]> linearWeights = new IdentityHashMap<>();
     private final Map<DecoderWeights, ClDecoderWeights> decoderWeights = new IdentityHashMap<>();
     private final Scratch a = new Scratch();
     private final Scratch c = new Scratch();
+    private final Scratch partial = new Scratch();
     private boolean closed;
 
-    private OpenClBackend(ClContext ctx) {
+    private OpenClBackend(ClContext ctx, boolean splitK) {
         this.ctx = ctx;
         this.cpu = Backend.cpu();
         this.vw = ctx.info.cpu() ? 16 : 4;
@@ -52,6 +58,10 @@ public final class OpenClBackend implements Backend {
         patchEmbed = ctx.kernel(ops, "patch_embed");
         causalConv = ctx.kernel(ops, "causal_conv");
         composite = ctx.kernel(ops, "composite_rects");
+        causalConvTap = ctx.kernel(ops, "causal_conv_tap");
+        patchEmbedRows = ctx.kernel(ops, "patch_embed_rows");
+        sumSlices = ctx.kernel(ops, "sum_slices");
+        this.splitK = splitK;
     }
 
     /** Every OpenCL device of every installed platform (empty when there is no OpenCL runtime). */
@@ -77,7 +87,22 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalStateException when there is no such device or it cannot be initialised
      */
     public static OpenClBackend open(int index) {
-        return new OpenClBackend(ClContext.open(index));
+        ClContext ctx = ClContext.open(index);
+        return create(ctx, !ctx.info.cpu());
+    }
+
+    /** Opens device {@code index}, choosing the split-K convolution kernels explicitly (tests run both forms). */
+    static OpenClBackend open(int index, boolean splitK) {
+        return create(ClContext.open(index), splitK);
+    }
+
+    private static OpenClBackend create(ClContext ctx, boolean splitK) {
+        try {
+            return new OpenClBackend(ctx, splitK);
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
     }
 
     /** The device this backend runs on. */
@@ -134,6 +159,11 @@ public final class OpenClBackend implements Backend {
             cl_mem in = a.of(ctx, image.size());
             ctx.write(in, 0, image.data(), image.size());
             cl_mem out = c.of(ctx, tokens * w.out());
+            if (splitK) {
+                cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
+                ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
+                return runSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
+            }
             ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
             return run(patchEmbed, "patch_embed", tokens, w.out(), out);
         }
@@ -159,6 +189,12 @@ public final class OpenClBackend implements Backend {
             cl_mem in = a.of(ctx, packed.length);
             ctx.write(in, 0, packed, packed.length);
             cl_mem out = c.of(ctx, tokens * w.out());
+            if (splitK) {
+                int taps = kt * ks * ks;
+                cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
+                ClContext.args(causalConvTap, ks, gh, gw, cin, in, wb[0], w.out(), part);
+                return runSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
+            }
             ClContext.args(causalConv, kt, ks, gh, gw, cin, in, wb[0], wb[1], w.out(), out);
             return run(causalConv, "causal_conv", tokens, w.out(), out);
         }
@@ -166,6 +202,16 @@ public final class OpenClBackend implements Backend {
 
     private Tensor run(cl_kernel k, String label, int m, int n, cl_mem out) {
         ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr}, null);
+        float[] y = new float[m * n];
+        ctx.read(out, 0, y, y.length);
+        return Tensor.wrap(y, m, n);
+    }
+
+    /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
+    private Tensor runSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
+        ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr, slices}, null);
+        ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
+        ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
         float[] y = new float[m * n];
         ctx.read(out, 0, y, y.length);
         return Tensor.wrap(y, m, n);
@@ -265,6 +311,7 @@ public final class OpenClBackend implements Backend {
             decoderWeights.clear();
             a.release();
             c.release();
+            partial.release();
             ctx.close();
             cpu.close();
         }

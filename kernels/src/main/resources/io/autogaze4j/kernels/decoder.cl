@@ -3,8 +3,8 @@
 // kernels port to other runtimes as they are.
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
-// PAD_ID, EPS (RMSNorm epsilon), ROWS (rows per work-group of qkv_rope / mlp), ATT_WG and SEL_WG
-// (work-group sizes of attention and choose, powers of two >= HEAD_DIM).
+// PAD_ID, EPS (RMSNorm epsilon), ROWS (rows per work-group of qkv_rope / mlp), QB (query rows per
+// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -80,6 +80,7 @@ __kernel void qkv_rope(__global const int* st, __global const float* x, __global
     for (int rr = 0; rr < ROWS; rr++) {
         aq[rr] = 0.0f; ak[rr] = 0.0f; av[rr] = 0.0f;
     }
+#pragma unroll 8
     for (int i = 0; i < HIDDEN; i++) {
         float bq = wq[i * HIDDEN + t], bk = wk[i * HIDDEN + t], bv = wv[i * HIDDEN + t];
         for (int rr = 0; rr < ROWS; rr++) {
@@ -114,78 +115,110 @@ __kernel void qkv_rope(__global const int* st, __global const float* x, __global
     }
 }
 
-// Scaled dot-product attention of one query row and head against every visible unmasked key:
-// each work-item runs an online softmax over a strided subset of keys, then the work-group merges.
+// Scaled dot-product attention of QB consecutive query rows of one batch row and one head against every
+// visible unmasked key: each work-item runs QB online softmaxes over a strided subset of the keys (each
+// key is loaded once for the QB queries), then the work-group merges them query by query.
+// Work-group (query block, head): ATT_WG work-items; query s sees keys j <= first + s.
 __kernel void attention(__global const int* st, __global const float* q, __global const float* kc,
                         __global const float* vc, __global const uchar* mask, __global float* out,
                         int cap, float scale) {
-    __local float qs[HEAD_DIM];
+    __local float qs[QB][HEAD_DIM];
     __local float red[ATT_WG];
     __local float acc[ATT_WG][HEAD_DIM + 1];
     int t = get_local_id(0);
-    int r = get_group_id(0), h = get_group_id(1);
-    int perRow = st[P_PER_ROW];
-    int b = r / perRow;
-    int visible = st[P_FIRST] + r % perRow + 1;
-    for (int d = t; d < HEAD_DIM; d += ATT_WG) {
-        qs[d] = q[r * HIDDEN + h * HEAD_DIM + d];
+    int h = get_group_id(1);
+    int perRow = st[P_PER_ROW], first = st[P_FIRST];
+    int blocks = (perRow + QB - 1) / QB;
+    int b = get_group_id(0) / blocks, s0 = (get_group_id(0) % blocks) * QB;
+    int nq = min(QB, perRow - s0);
+    for (int e = t; e < QB * HEAD_DIM; e += ATT_WG) {
+        int qq = e / HEAD_DIM;
+        qs[qq][e % HEAD_DIM] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + e % HEAD_DIM] : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     __global const float* kb = kc + (b * HEADS + h) * HEAD_DIM * cap;
     __global const float* vb = vc + (b * HEADS + h) * HEAD_DIM * cap;
     __global const uchar* mk = mask + b * cap;
-    float m = -INFINITY, l = 0.0f;
-    float o[HEAD_DIM];
-    for (int d = 0; d < HEAD_DIM; d++) {
-        o[d] = 0.0f;
+    float m[QB], l[QB], o[QB][HEAD_DIM];
+    for (int qq = 0; qq < QB; qq++) {
+        m[qq] = -INFINITY;
+        l[qq] = 0.0f;
+        for (int d = 0; d < HEAD_DIM; d++) {
+            o[qq][d] = 0.0f;
+        }
     }
+    int visible = first + s0 + nq; // keys seen by the block's last query
     for (int j = t; j < visible; j += ATT_WG) {
+        // keys are loaded before the mask is looked at, so the loads do not wait for it
+        float kv[HEAD_DIM];
+#pragma unroll
+        for (int d = 0; d < HEAD_DIM; d++) {
+            kv[d] = kb[d * cap + j];
+        }
         if (mk[j] == 0) {
             continue;
         }
-        float sc = 0.0f;
-        for (int d = 0; d < HEAD_DIM; d++) {
-            sc = fma(qs[d], kb[d * cap + j], sc);
-        }
-        sc *= scale;
-        if (sc > m) {
-            float corr = exp(m - sc);
-            l *= corr;
+        float sc[QB];
+        float pmax = -INFINITY;
+        for (int qq = 0; qq < QB; qq++) {
+            float a = 0.0f;
+#pragma unroll
             for (int d = 0; d < HEAD_DIM; d++) {
-                o[d] *= corr;
+                a = fma(qs[qq][d], kv[d], a);
             }
-            m = sc;
+            sc[qq] = j <= first + s0 + qq ? a * scale : -INFINITY;
+            if (sc[qq] > m[qq]) {
+                float corr = exp(m[qq] - sc[qq]);
+                l[qq] *= corr;
+                for (int d = 0; d < HEAD_DIM; d++) {
+                    o[qq][d] *= corr;
+                }
+                m[qq] = sc[qq];
+            }
         }
-        float p = exp(sc - m);
-        l += p;
+#pragma unroll
         for (int d = 0; d < HEAD_DIM; d++) {
-            o[d] = fma(p, vb[d * cap + j], o[d]);
+            kv[d] = vb[d * cap + j];
+        }
+        for (int qq = 0; qq < QB; qq++) {
+            if (sc[qq] > -INFINITY) {
+                float p = exp(sc[qq] - m[qq]);
+                l[qq] += p;
+                for (int d = 0; d < HEAD_DIM; d++) {
+                    o[qq][d] = fma(p, kv[d], o[qq][d]);
+                }
+            }
         }
     }
-    red[t] = m;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
-        if (t < stride) {
-            red[t] = fmax(red[t], red[t + stride]);
-        }
+    for (int qq = 0; qq < QB; qq++) {
+        red[t] = m[qq];
         barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    float f = m == -INFINITY ? 0.0f : exp(m - red[0]);
-    for (int d = 0; d < HEAD_DIM; d++) {
-        acc[t][d] = o[d] * f;
-    }
-    acc[t][HEAD_DIM] = l * f;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
-        if (t < stride) {
-            for (int d = 0; d <= HEAD_DIM; d++) {
-                acc[t][d] += acc[t + stride][d];
+        for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
+            if (t < stride) {
+                red[t] = fmax(red[t], red[t + stride]);
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        float f = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - red[0]);
+        for (int d = 0; d < HEAD_DIM; d++) {
+            acc[t][d] = o[qq][d] * f;
+        }
+        acc[t][HEAD_DIM] = l[qq] * f;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
+            if (t < stride) {
+                for (int d = 0; d <= HEAD_DIM; d++) {
+                    acc[t][d] += acc[t + stride][d];
+                }
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        if (qq < nq) {
+            for (int d = t; d < HEAD_DIM; d += ATT_WG) {
+                out[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + d] = acc[0][d] / acc[0][HEAD_DIM];
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    for (int d = t; d < HEAD_DIM; d += ATT_WG) {
-        out[r * HIDDEN + h * HEAD_DIM + d] = acc[0][d] / acc[0][HEAD_DIM];
     }
 }
 
@@ -209,6 +242,7 @@ __kernel void mlp(__global const int* st, __global float* x, __global const floa
     for (int rr = 0; rr < ROWS; rr++) {
         acc[rr] = 0.0f;
     }
+#pragma unroll 8
     for (int i = 0; i < HIDDEN; i++) {
         float w = wo[i * HIDDEN + t];
         for (int rr = 0; rr < ROWS; rr++) {
@@ -230,6 +264,7 @@ __kernel void mlp(__global const int* st, __global float* x, __global const floa
             for (int rr = 0; rr < ROWS; rr++) {
                 g[rr] = 0.0f; u[rr] = 0.0f;
             }
+#pragma unroll 8
             for (int i = 0; i < HIDDEN; i++) {
                 float bg = wg[i * INTER + c], bu = wu[i * INTER + c];
                 for (int rr = 0; rr < ROWS; rr++) {
@@ -246,6 +281,7 @@ __kernel void mlp(__global const int* st, __global float* x, __global const floa
     for (int rr = 0; rr < ROWS; rr++) {
         acc[rr] = 0.0f;
     }
+#pragma unroll 8
     for (int c = 0; c < INTER; c++) {
         float w = wd[c * HIDDEN + t];
         for (int rr = 0; rr < ROWS; rr++) {
@@ -276,6 +312,7 @@ __kernel void heads(__global const int* st, __global const float* x, __global co
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int c = t; c < VOCAB; c += HIDDEN) {
         float acc = 0.0f;
+#pragma unroll 8
         for (int i = 0; i < HIDDEN; i++) {
             acc = fma(hn[i], lm[i * (NHEADS * VOCAB) + k * VOCAB + c], acc);
         }

@@ -117,3 +117,74 @@ __kernel void composite_rects(__global uint* canvas, __global const uint* frame,
         canvas[at] = frame[at];
     }
 }
+
+// Split-K forms for GPUs, where one long k loop per work-item leaves the chip mostly idle: slice s of
+// the k range writes partial[s][M][N]; sum_slices adds the slices in order, then the bias.
+
+// Causal convolution, one slice per kernel tap (dt, dy, dx): k = channels of that tap.
+__kernel void causal_conv_tap(int ks, int gh, int gw, int channels, __global const float* win,
+                              __global const float* B, int N, __global float* partial) {
+    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR, s = get_global_id(2);
+    int M = gh * gw, pad = ks / 2;
+    int dt = s / (ks * ks), dy = (s / ks) % ks, dx = s % ks;
+    if (j >= N) {
+        return;
+    }
+    VF c[MR];
+    int src[MR];
+    for (int rr = 0; rr < MR; rr++) {
+        c[rr] = (VF) (0.0f);
+        int tok = min(i0 + rr, M - 1);
+        int y = tok / gw + dy - pad, x = tok % gw + dx - pad;
+        src[rr] = (y >= 0 && y < gh && x >= 0 && x < gw) ? (dt * M + y * gw + x) * channels : -1;
+    }
+    __global const float* bk = B + s * channels * N + j;
+#pragma unroll 4
+    for (int ch = 0; ch < channels; ch++) {
+        VF b = VLOAD(0, bk + ch * N);
+        for (int rr = 0; rr < MR; rr++) {
+            float a = src[rr] >= 0 ? win[src[rr] + ch] : 0.0f;
+            c[rr] = fma((VF) (a), b, c[rr]);
+        }
+    }
+    store_block(c, i0, j, M, N, B, 0, partial + (long) s * M * N);
+}
+
+// Patch convolution, one slice per (channel, patch row): k = the P pixels of that row.
+__kernel void patch_embed_rows(int channels, int height, int width, int P, __global const float* img,
+                               __global const float* B, int N, __global float* partial) {
+    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR, s = get_global_id(2);
+    int gw = width / P, M = (height / P) * gw;
+    int ch = s / P, y = s % P;
+    if (j >= N) {
+        return;
+    }
+    VF c[MR];
+    int base[MR];
+    for (int rr = 0; rr < MR; rr++) {
+        c[rr] = (VF) (0.0f);
+        int tok = min(i0 + rr, M - 1);
+        base[rr] = (ch * height + (tok / gw) * P + y) * width + (tok % gw) * P;
+    }
+    for (int x = 0; x < P; x++) {
+        VF b = VLOAD(0, B + (s * P + x) * N + j);
+        for (int rr = 0; rr < MR; rr++) {
+            c[rr] = fma((VF) (img[base[rr] + x]), b, c[rr]);
+        }
+    }
+    store_block(c, i0, j, M, N, B, 0, partial + (long) s * M * N);
+}
+
+// out[i] = sum over slices of partial[s][i] (in slice order) + bias[i % N]
+__kernel void sum_slices(int slices, int count, int N, __global const float* partial, __global const float* bias,
+                         __global float* out) {
+    int i = get_global_id(0);
+    if (i >= count) {
+        return;
+    }
+    float acc = 0.0f;
+    for (int s = 0; s < slices; s++) {
+        acc += partial[(long) s * count + i];
+    }
+    out[i] = acc + bias[i % N];
+}

@@ -48,8 +48,18 @@ class OpenClOpsTest {
 
     @Test
     void stemAndTrunkMatchCpu() {
+        stemAndTrunkMatchCpu(TestDevice.backend());
+    }
+
+    @Test
+    void splitKStemAndTrunkMatchCpu() {
+        try (OpenClBackend split = OpenClBackend.open(TestDevice.backend().device().index(), true)) {
+            stemAndTrunkMatchCpu(split);
+        }
+    }
+
+    private static void stemAndTrunkMatchCpu(OpenClBackend cl) {
         Random r = new Random(2);
-        OpenClBackend cl = TestDevice.backend();
         Tensor image = Tensor.wrap(random(r, 3 * 224 * 224), 3, 224, 224);
         LinearWeight patch = LinearWeight.fromTorch(random(r, 192 * 768), 192, 768, random(r, 192));
         assertClose(CPU.patchEmbed(image, patch, 16), cl.patchEmbed(image, patch, 16), 1e-5f, "patch embed");
