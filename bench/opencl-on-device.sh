@@ -34,5 +34,9 @@ set -o pipefail
   2>&1 | grep -v "^WARNING: Using incubator" | tee "$OUT/parity.log"
 echo "parity exit: $?"
 if [ "$BENCH" != none ]; then
-  "${JAVA[@]}" $M.OpenClClipBenchmark "$D/fixtures/model_k10" opencl "$BENCH" "$RUNS" 2>&1 | tee "$OUT/bench.log"
+  nvidia-smi dmon -s pc -d 1 > "$OUT/dmon.log" 2>&1 &
+  DMON=$!
+  "${JAVA[@]}" ${JAVA_OPTS:-} $M.OpenClClipBenchmark "$D/fixtures/model_k10" opencl "$BENCH" "$RUNS" 2>&1 | tee "$OUT/bench.log"
+  kill $DMON 2>/dev/null
+  echo "clocks during the benchmark (nvidia-smi dmon, one line a second):"; head -2 "$OUT/dmon.log"; grep -v '^#' "$OUT/dmon.log" | sort | uniq -c | sort -rn | head -6
 fi

@@ -143,19 +143,29 @@ final class ClContext implements AutoCloseable {
             throw new IllegalStateException("cannot read kernel source " + name, e);
         }
         p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+        // diagnostics: extra compiler options (e.g. -cl-nv-verbose for register and spill counts) and the build log
+        String all = options + " " + System.getProperty("autogaze.opencl.options", "");
         try {
-            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+            clBuildProgram(p, 1, new cl_device_id[] {device}, all, null, null);
         } catch (CLException e) {
-            long[] size = new long[1];
-            clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
-            byte[] log = new byte[(int) size[0]];
-            clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+            String log = buildLog(p);
             clReleaseProgram(p);
             throw new IllegalStateException("OpenCL build of " + name + " failed on " + info.name() + " with options '"
-                    + options + "':\n" + new String(log, StandardCharsets.UTF_8), e);
+                    + all + "':\n" + log, e);
+        }
+        if (Boolean.getBoolean("autogaze.opencl.printBuildLog")) {
+            System.err.println("build log of " + name + " (" + all + "):\n" + buildLog(p));
         }
         programs.put(key, p);
         return p;
+    }
+
+    private String buildLog(cl_program p) {
+        long[] size = new long[1];
+        clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+        byte[] log = new byte[(int) size[0]];
+        clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+        return new String(log, StandardCharsets.UTF_8);
     }
 
     /** A kernel of {@code program}, released with this context. */
@@ -204,6 +214,28 @@ final class ClContext implements AutoCloseable {
     /** Blocking read of {@code count} floats starting at float offset {@code at}. */
     void read(cl_mem mem, long at, float[] dst, int count) {
         clEnqueueReadBuffer(queue, mem, CL_TRUE, at * Sizeof.cl_float, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
+    }
+
+    /**
+     * Reads {@code count} floats into {@code dst} (direct buffer) and waits by polling the read's event
+     * rather than blocking in the driver: on GPUs a blocking call may sleep and wake up late, which
+     * costs more than the step itself.
+     */
+    void readPolling(cl_mem mem, java.nio.FloatBuffer dst, int count) {
+        cl_event ev = new cl_event();
+        clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, ev);
+        clFlush(queue);
+        int[] status = {1};
+        while (status[0] > CL_COMPLETE) {
+            clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(status), null);
+            if (status[0] > CL_COMPLETE) {
+                Thread.onSpinWait();
+            }
+        }
+        clReleaseEvent(ev);
+        if (status[0] < 0) {
+            throw new IllegalStateException("OpenCL read failed with status " + status[0]);
+        }
     }
 
     /** Sets every argument of {@code k}: cl_mem, Integer or Float values in order. */

@@ -22,10 +22,14 @@ import org.jocl.cl_program;
 final class ClDecoderSession implements DecoderSession {
     /** Header ints of the step parameters; see decoder.cl. */
     private static final int HEADER = 8;
-    /** Queries per row at or above which the 8-row work-group kernels are used. */
+    /** Rows per work-group of the wide kernels. */
     private static final int WIDE_ROWS = 8;
+    /** Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group. */
+    private static final int WIDE_FROM = 256;
+    /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
+    private static final int NARROW_SLICES = 4;
     /** Query rows per attention work-group (each key is loaded once for all of them). */
-    private static final int QUERY_BLOCK = 4;
+    private static final int QUERY_BLOCK = 2;
 
     private final OpenClBackend backend;
     private final ClContext ctx;
@@ -52,12 +56,14 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_kernel[] attention;
     private final cl_kernel heads;
     private final cl_kernel choose;
+    private final int narrowGroup;
     private cl_mem x;
     private cl_mem q;
     private cl_mem att;
     private cl_mem params;
     private ByteBuffer paramStage = ClContext.direct(0);
     private ByteBuffer xStage = ClContext.direct(0);
+    private final ByteBuffer resultStage;
     private int rowCapacity;
     private int paramCapacity;
     private int length;
@@ -90,6 +96,7 @@ final class ClDecoderSession implements DecoderSession {
         forbidden = ctx.alloc((long) batch * vocab);
         logits = ctx.alloc((long) batch * k * vocab * Sizeof.cl_float);
         results = ctx.alloc(3L * batch * k * Sizeof.cl_float);
+        resultStage = ClContext.direct(3L * batch * k * Sizeof.cl_float);
         float[][] rope = w.ropeTable(cap);
         int half = h.headDim() / 2;
         ropeCos = ctx.alloc((long) cap * half * Sizeof.cl_float);
@@ -99,8 +106,10 @@ final class ClDecoderSession implements DecoderSession {
         deviceMask = new byte[batch][cap];
         clearMaskOnDevice();
 
-        cl_program narrow = program(h, 1);
-        cl_program wide = program(h, WIDE_ROWS);
+        int slices = h.hidden() % NARROW_SLICES == 0 && w.intermediate() % NARROW_SLICES == 0 ? NARROW_SLICES : 1;
+        narrowGroup = h.hidden() * slices;
+        cl_program narrow = program(h, 1, slices);
+        cl_program wide = program(h, WIDE_ROWS, 1);
         prepare = ClContext.ownedKernel(wide, "step_prepare");
         heads = ClContext.ownedKernel(wide, "heads");
         choose = ClContext.ownedKernel(wide, "choose");
@@ -119,10 +128,10 @@ final class ClDecoderSession implements DecoderSession {
         ensureCapacity(256, 256 * 2 + HEADER + batch * 512);
     }
 
-    private cl_program program(DecoderWeights h, int rows) {
+    private cl_program program(DecoderWeights h, int rows, int slices) {
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM=" + h.headDim()
                 + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID=" + (vocab - 1)
-                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D QB=" + QUERY_BLOCK + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg;
+                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D KS=" + slices + " -D QB=" + QUERY_BLOCK + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg;
         return ctx.program("decoder.cl", options);
     }
 
@@ -206,7 +215,12 @@ final class ClDecoderSession implements DecoderSession {
             enqueueStep(x, perRow, positions, masks, fedIds, null);
             ctx.launch(choose, "choose", new long[] {(long) batch * selWg}, new long[] {selWg});
             float[] r = new float[3 * batch * k];
-            ctx.read(results, 0, r, r.length);
+            if (ctx.info.cpu()) {
+                ctx.read(results, 0, r, r.length);
+            } else {
+                ctx.readPolling(results, resultStage.clear().asFloatBuffer(), r.length);
+                resultStage.asFloatBuffer().get(r);
+            }
             int[][] tokens = new int[batch][k];
             float[][] margins = new float[batch][k];
             for (int b = 0; b < batch; b++) {
@@ -280,10 +294,11 @@ final class ClDecoderSession implements DecoderSession {
         ctx.writeAsync(x, xStage, (long) rows * hidden * Sizeof.cl_float);
 
         ctx.launch(prepare, "step_prepare", new long[] {(long) batch * span + batch}, null);
-        int variant = perRow >= WIDE_ROWS ? 1 : 0;
+        int variant = rows >= WIDE_FROM ? 1 : 0;
         int groupRows = variant == 1 ? WIDE_ROWS : 1;
-        long[] rowGlobal = {(long) (rows + groupRows - 1) / groupRows * hidden};
-        long[] rowLocal = {hidden};
+        int group = variant == 1 ? hidden : narrowGroup;
+        long[] rowGlobal = {(long) (rows + groupRows - 1) / groupRows * group};
+        long[] rowLocal = {group};
         int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
         for (int l = 0; l < keys.length; l++) {
             ctx.launch(qkv[variant][l], "qkv_rope", rowGlobal, rowLocal);
@@ -299,7 +314,7 @@ final class ClDecoderSession implements DecoderSession {
             Tensor last = layerOutputs.get(layerOutputs.size() - 1);
             layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
         }
-        ctx.launch(heads, "heads", new long[] {(long) batch * k * hidden}, rowLocal);
+        ctx.launch(heads, "heads", new long[] {(long) batch * k * hidden}, new long[] {hidden});
         length = end;
     }
 

@@ -3,7 +3,7 @@
 // kernels port to other runtimes as they are.
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
-// PAD_ID, EPS (RMSNorm epsilon), ROWS (rows per work-group of qkv_rope / mlp), QB (query rows per
+// PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
 // attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
@@ -52,19 +52,64 @@ inline float inv_rms(__local const float* row) {
     return 1.0f / sqrt(ss / HIDDEN + EPS);
 }
 
+// Work-group layout of qkv_rope and mlp: HIDDEN x KS work-items for ROWS rows; work-item (t, part)
+// owns output column t and the part-th slice of every k loop (KS > 1 gives a decode step's few rows
+// more work-items and more loads in flight); slices are summed in order through local memory.
+#define WG_ROWS (HIDDEN * KS)
+#define RED_SIZE (KS > 1 ? KS * ROWS * HIDDEN : 1)
+
+/**
+ * out[rr] = sum_i in[rr * K + i] * w[i * ld + col] for the ROWS rows, k split in KS slices (K % KS == 0).
+ * Every work-item must call it (it holds barriers); every work-item gets the full sums.
+ */
+inline void rows_times(__local const float* in, int K, __global const float* w, int ld, int col, int t, int part,
+                       __local float* red, float* out) {
+    float acc[ROWS];
+    for (int rr = 0; rr < ROWS; rr++) {
+        acc[rr] = 0.0f;
+    }
+    int k0 = part * (K / KS), k1 = k0 + K / KS;
+#pragma unroll 16
+    for (int i = k0; i < k1; i++) {
+        float wv = w[i * ld + col];
+        for (int rr = 0; rr < ROWS; rr++) {
+            acc[rr] = fma(in[rr * K + i], wv, acc[rr]);
+        }
+    }
+    if (KS == 1) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            out[rr] = acc[rr];
+        }
+        return;
+    }
+    for (int rr = 0; rr < ROWS; rr++) {
+        red[(part * ROWS + rr) * HIDDEN + t] = acc[rr];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int rr = 0; rr < ROWS; rr++) {
+        float sum = red[rr * HIDDEN + t];
+        for (int p = 1; p < KS; p++) {
+            sum += red[(p * ROWS + rr) * HIDDEN + t];
+        }
+        out[rr] = sum;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
+
 // RMSNorm, q/k/v projections, rotary embedding; q to `q`, k and v into the layer's caches.
-// Work-group: HIDDEN work-items (one output column each) x ROWS rows.
 __kernel void qkv_rope(__global const int* st, __global const float* x, __global const float* normW,
                        __global const float* wq, __global const float* wk, __global const float* wv,
                        __global const float* ropeCos, __global const float* ropeSin,
                        __global float* q, __global float* kc, __global float* vc, int cap) {
     __local float a[ROWS][HIDDEN];
     __local float qk[2][ROWS][HIDDEN];
-    int t = get_local_id(0);
+    __local float red[RED_SIZE];
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
     int r0 = get_group_id(0) * ROWS;
     int rows = st[P_ROWS], perRow = st[P_PER_ROW], first = st[P_FIRST];
-    for (int rr = 0; rr < ROWS; rr++) {
-        a[rr][t] = r0 + rr < rows ? x[(r0 + rr) * HIDDEN + t] : 0.0f;
+    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
+        int rr = e / HIDDEN;
+        a[rr][e % HIDDEN] = r0 + rr < rows ? x[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float normed[ROWS];
@@ -72,29 +117,26 @@ __kernel void qkv_rope(__global const int* st, __global const float* x, __global
         normed[rr] = normW[t] * (a[rr][t] * inv_rms(a[rr]));
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int rr = 0; rr < ROWS; rr++) {
-        a[rr][t] = normed[rr];
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            a[rr][t] = normed[rr];
+        }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float aq[ROWS], ak[ROWS], av[ROWS];
-    for (int rr = 0; rr < ROWS; rr++) {
-        aq[rr] = 0.0f; ak[rr] = 0.0f; av[rr] = 0.0f;
-    }
-#pragma unroll 8
-    for (int i = 0; i < HIDDEN; i++) {
-        float bq = wq[i * HIDDEN + t], bk = wk[i * HIDDEN + t], bv = wv[i * HIDDEN + t];
+    rows_times(&a[0][0], HIDDEN, wq, HIDDEN, t, t, part, red, aq);
+    rows_times(&a[0][0], HIDDEN, wk, HIDDEN, t, t, part, red, ak);
+    rows_times(&a[0][0], HIDDEN, wv, HIDDEN, t, t, part, red, av);
+    if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            float ai = a[rr][i];
-            aq[rr] = fma(ai, bq, aq[rr]);
-            ak[rr] = fma(ai, bk, ak[rr]);
-            av[rr] = fma(ai, bv, av[rr]);
+            qk[0][rr][t] = aq[rr];
+            qk[1][rr][t] = ak[rr];
         }
     }
-    for (int rr = 0; rr < ROWS; rr++) {
-        qk[0][rr][t] = aq[rr];
-        qk[1][rr][t] = ak[rr];
-    }
     barrier(CLK_LOCAL_MEM_FENCE);
+    if (part != 0) {
+        return;
+    }
     int halfDim = HEAD_DIM / 2;
     int head = t / HEAD_DIM, d = t % HEAD_DIM, i = d % halfDim;
     int partner = d < halfDim ? t + halfDim : t - halfDim;
@@ -223,7 +265,6 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
 }
 
 // Output projection + residual, RMSNorm, SiLU-gated MLP + residual, in place on x.
-// Work-group: HIDDEN work-items x ROWS rows.
 #define INTER_PER_ITEM ((INTER + HIDDEN - 1) / HIDDEN)
 __kernel void mlp(__global const int* st, __global float* x, __global const float* att,
                   __global const float* wo, __global const float* normW, __global const float* wg,
@@ -231,66 +272,50 @@ __kernel void mlp(__global const int* st, __global float* x, __global const floa
     __local float a[ROWS][HIDDEN];
     __local float xs[ROWS][HIDDEN];
     __local float hs[ROWS][INTER];
-    int t = get_local_id(0);
+    __local float red[RED_SIZE];
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
     int r0 = get_group_id(0) * ROWS;
     int rows = st[P_ROWS];
-    for (int rr = 0; rr < ROWS; rr++) {
-        a[rr][t] = r0 + rr < rows ? att[(r0 + rr) * HIDDEN + t] : 0.0f;
+    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
+        int rr = e / HIDDEN;
+        a[rr][e % HIDDEN] = r0 + rr < rows ? att[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float acc[ROWS];
-    for (int rr = 0; rr < ROWS; rr++) {
-        acc[rr] = 0.0f;
-    }
-#pragma unroll 8
-    for (int i = 0; i < HIDDEN; i++) {
-        float w = wo[i * HIDDEN + t];
+    rows_times(&a[0][0], HIDDEN, wo, HIDDEN, t, t, part, red, acc);
+    if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            acc[rr] = fma(a[rr][i], w, acc[rr]);
+            xs[rr][t] = (r0 + rr < rows ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
         }
     }
-    for (int rr = 0; rr < ROWS; rr++) {
-        xs[rr][t] = (r0 + rr < rows ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
-    }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int rr = 0; rr < ROWS; rr++) {
-        a[rr][t] = normW[t] * (xs[rr][t] * inv_rms(xs[rr]));
+        acc[rr] = normW[t] * (xs[rr][t] * inv_rms(xs[rr]));
+    }
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            a[rr][t] = acc[rr];
+        }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int part = 0; part < INTER_PER_ITEM; part++) {
-        int c = part * HIDDEN + t;
-        if (c < INTER) {
-            float g[ROWS], u[ROWS];
-            for (int rr = 0; rr < ROWS; rr++) {
-                g[rr] = 0.0f; u[rr] = 0.0f;
-            }
-#pragma unroll 8
-            for (int i = 0; i < HIDDEN; i++) {
-                float bg = wg[i * INTER + c], bu = wu[i * INTER + c];
-                for (int rr = 0; rr < ROWS; rr++) {
-                    g[rr] = fma(a[rr][i], bg, g[rr]);
-                    u[rr] = fma(a[rr][i], bu, u[rr]);
-                }
-            }
+    for (int p2 = 0; p2 < INTER_PER_ITEM; p2++) {
+        int c = min(p2 * HIDDEN + t, INTER - 1);
+        float g[ROWS], u[ROWS];
+        rows_times(&a[0][0], HIDDEN, wg, INTER, c, t, part, red, g);
+        rows_times(&a[0][0], HIDDEN, wu, INTER, c, t, part, red, u);
+        if (part == 0 && p2 * HIDDEN + t < INTER) {
             for (int rr = 0; rr < ROWS; rr++) {
                 hs[rr][c] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
             }
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int rr = 0; rr < ROWS; rr++) {
-        acc[rr] = 0.0f;
-    }
-#pragma unroll 8
-    for (int c = 0; c < INTER; c++) {
-        float w = wd[c * HIDDEN + t];
+    rows_times(&hs[0][0], INTER, wd, HIDDEN, t, t, part, red, acc);
+    if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            acc[rr] = fma(hs[rr][c], w, acc[rr]);
-        }
-    }
-    for (int rr = 0; rr < ROWS; rr++) {
-        if (r0 + rr < rows) {
-            x[(r0 + rr) * HIDDEN + t] = xs[rr][t] + acc[rr];
+            if (r0 + rr < rows) {
+                x[(r0 + rr) * HIDDEN + t] = xs[rr][t] + acc[rr];
+            }
         }
     }
 }
@@ -312,7 +337,7 @@ __kernel void heads(__global const int* st, __global const float* x, __global co
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int c = t; c < VOCAB; c += HIDDEN) {
         float acc = 0.0f;
-#pragma unroll 8
+#pragma unroll 32
         for (int i = 0; i < HIDDEN; i++) {
             acc = fma(hn[i], lm[i * (NHEADS * VOCAB) + k * VOCAB + c], acc);
         }
