@@ -110,19 +110,23 @@ final class ClContext implements AutoCloseable {
         }
     }
 
+    private interface InfoQuery {
+        void get(int param, long size, Pointer value, long[] sizeOut);
+    }
+
     private static String platformString(cl_platform_id p, int param) {
-        long[] size = new long[1];
-        clGetPlatformInfo(p, param, 0, null, size);
-        byte[] b = new byte[(int) size[0]];
-        clGetPlatformInfo(p, param, b.length, Pointer.to(b), null);
-        return new String(b, 0, Math.max(0, b.length - 1), StandardCharsets.UTF_8).trim();
+        return infoString((q, n, v, o) -> clGetPlatformInfo(p, q, n, v, o), param);
     }
 
     private static String deviceString(cl_device_id d, int param) {
+        return infoString((q, n, v, o) -> clGetDeviceInfo(d, q, n, v, o), param);
+    }
+
+    private static String infoString(InfoQuery query, int param) {
         long[] size = new long[1];
-        clGetDeviceInfo(d, param, 0, null, size);
+        query.get(param, 0, null, size);
         byte[] b = new byte[(int) size[0]];
-        clGetDeviceInfo(d, param, b.length, Pointer.to(b), null);
+        query.get(param, b.length, Pointer.to(b), null);
         return new String(b, 0, Math.max(0, b.length - 1), StandardCharsets.UTF_8).trim();
     }
 

@@ -10,38 +10,22 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
 /** {@link RectCompositor} with canvas and frame on an OpenCL device; one work-group per rectangle. */
-final class ClRectCompositor implements RectCompositor {
+final class ClRectCompositor extends CanvasSize {
     private static final int GROUP = 64;
     private final ClContext ctx;
     private final cl_kernel kernel;
-    private final int width;
-    private final int height;
     private final cl_mem canvas;
     private final cl_mem frame;
     private cl_mem rects;
     private int rectCapacity;
 
     ClRectCompositor(ClContext ctx, cl_kernel kernel, int width, int height) {
-        if (width < 1 || height < 1) {
-            throw new IllegalArgumentException("canvas " + width + "x" + height);
-        }
+        super(width, height);
         this.ctx = ctx;
         this.kernel = kernel;
-        this.width = width;
-        this.height = height;
         long bytes = (long) width * height * Sizeof.cl_int;
         this.canvas = ctx.alloc(bytes);
         this.frame = ctx.alloc(bytes);
-    }
-
-    @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
     }
 
     @Override
@@ -66,7 +50,7 @@ final class ClRectCompositor implements RectCompositor {
             }
             write(frame, pixels, pixels.length);
             write(rects, r, r.length);
-            ClContext.args(kernel, canvas, frame, width, rects);
+            ClContext.args(kernel, canvas, frame, width(), rects);
             ctx.launch(kernel, "composite_rects", new long[] {(long) r.length / 4 * GROUP}, new long[] {GROUP});
         }
     }
@@ -77,7 +61,7 @@ final class ClRectCompositor implements RectCompositor {
 
     @Override
     public int[] canvas() {
-        int[] out = new int[width * height];
+        int[] out = new int[width() * height()];
         synchronized (ctx) {
             clEnqueueReadBuffer(ctx.queue, canvas, CL_TRUE, 0, (long) out.length * Sizeof.cl_int, Pointer.to(out), 0, null, null);
         }

@@ -6,6 +6,17 @@
 // PoCL turns into fast CPU code); N must be a multiple of VW. Each output is one fma chain over k in
 // increasing order, then + bias, like the CPU kernels.
 
+// Opens a kernel's MR x VW output block: columns j.. of rows i0.., accumulators c[] at zero.
+#define BLOCK_START(N) \
+    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR; \
+    if (j >= (N)) { \
+        return; \
+    } \
+    VF c[MR]; \
+    for (int rr = 0; rr < MR; rr++) { \
+        c[rr] = (VF) (0.0f); \
+    }
+
 inline void store_block(VF* c, int i0, int j, int M, int N, __global const float* bias, int hasBias,
                         __global float* C) {
     VF bv = hasBias ? VLOAD(0, bias + j) : (VF) (0.0f);
@@ -19,14 +30,7 @@ inline void store_block(VF* c, int i0, int j, int M, int N, __global const float
 // C[M,N] = A[M,K] . B[K,N] (+ bias[N])
 __kernel void matmul(int M, int N, int K, __global const float* A, __global const float* B,
                      __global const float* bias, int hasBias, __global float* C) {
-    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR;
-    if (j >= N) {
-        return;
-    }
-    VF c[MR];
-    for (int rr = 0; rr < MR; rr++) {
-        c[rr] = (VF) (0.0f);
-    }
+    BLOCK_START(N);
     for (int k = 0; k < K; k++) {
         VF b = VLOAD(0, B + k * N + j);
         for (int rr = 0; rr < MR; rr++) {
@@ -41,15 +45,10 @@ __kernel void matmul(int M, int N, int K, __global const float* A, __global cons
 // (H/P) x (W/P) grid), k = (c, y, x).
 __kernel void patch_embed(int channels, int height, int width, int P, __global const float* img,
                           __global const float* B, __global const float* bias, int N, __global float* C) {
-    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR;
     int gw = width / P, M = (height / P) * gw;
-    if (j >= N) {
-        return;
-    }
-    VF c[MR];
+    BLOCK_START(N);
     int base[MR];
     for (int rr = 0; rr < MR; rr++) {
-        c[rr] = (VF) (0.0f);
         int tok = min(i0 + rr, M - 1);
         base[rr] = (tok / gw) * P * width + (tok % gw) * P;
     }
@@ -72,15 +71,8 @@ __kernel void patch_embed(int channels, int height, int width, int P, __global c
 // oldest first (absent frames are zeros); k = (dt, dy, dx, c); spatial zero padding ks/2.
 __kernel void causal_conv(int kt, int ks, int gh, int gw, int channels, __global const float* win,
                           __global const float* B, __global const float* bias, int N, __global float* C) {
-    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR;
     int M = gh * gw, pad = ks / 2;
-    if (j >= N) {
-        return;
-    }
-    VF c[MR];
-    for (int rr = 0; rr < MR; rr++) {
-        c[rr] = (VF) (0.0f);
-    }
+    BLOCK_START(N);
     for (int dt = 0; dt < kt; dt++) {
         for (int dy = 0; dy < ks; dy++) {
             for (int dx = 0; dx < ks; dx++) {
@@ -124,16 +116,12 @@ __kernel void composite_rects(__global uint* canvas, __global const uint* frame,
 // Causal convolution, one slice per kernel tap (dt, dy, dx): k = channels of that tap.
 __kernel void causal_conv_tap(int ks, int gh, int gw, int channels, __global const float* win,
                               __global const float* B, int N, __global float* partial) {
-    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR, s = get_global_id(2);
+    int s = get_global_id(2);
     int M = gh * gw, pad = ks / 2;
     int dt = s / (ks * ks), dy = (s / ks) % ks, dx = s % ks;
-    if (j >= N) {
-        return;
-    }
-    VF c[MR];
+    BLOCK_START(N);
     int src[MR];
     for (int rr = 0; rr < MR; rr++) {
-        c[rr] = (VF) (0.0f);
         int tok = min(i0 + rr, M - 1);
         int y = tok / gw + dy - pad, x = tok % gw + dx - pad;
         src[rr] = (y >= 0 && y < gh && x >= 0 && x < gw) ? (dt * M + y * gw + x) * channels : -1;
@@ -153,16 +141,12 @@ __kernel void causal_conv_tap(int ks, int gh, int gw, int channels, __global con
 // Patch convolution, one slice per (channel, patch row): k = the P pixels of that row.
 __kernel void patch_embed_rows(int channels, int height, int width, int P, __global const float* img,
                                __global const float* B, int N, __global float* partial) {
-    int j = get_global_id(0) * VW, i0 = get_global_id(1) * MR, s = get_global_id(2);
+    int s = get_global_id(2);
     int gw = width / P, M = (height / P) * gw;
     int ch = s / P, y = s % P;
-    if (j >= N) {
-        return;
-    }
-    VF c[MR];
+    BLOCK_START(N);
     int base[MR];
     for (int rr = 0; rr < MR; rr++) {
-        c[rr] = (VF) (0.0f);
         int tok = min(i0 + rr, M - 1);
         base[rr] = (ch * height + (tok / gw) * P + y) * width + (tok % gw) * P;
     }
