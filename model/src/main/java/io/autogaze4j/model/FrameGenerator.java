@@ -3,6 +3,7 @@ package io.autogaze4j.model;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,44 +69,19 @@ final class FrameGenerator {
         List<Float>[] confidences = newLists(batch);
         boolean[] finished = new boolean[batch];
         boolean firstStep = true;
-        int[][] lastStep;
+        int[][] lastStep = null;
         for (int step = 0; ; step++) {
             int cacheBefore = st.decoder.length();
-            DecoderHeads heads = st.decoder.forward(query, queryLength, positions, st.maskArrays(), null);
-            float[] scores = heads.logits().data().clone();
-            float[] taskLoss = heads.taskLoss().data();
             int already = generated[0].size();
-            for (int b = 0; b < batch; b++) {
-                for (int[] ids : generated[b]) {
-                    forbid(scores, b, 0, ids[0]);
-                }
-                forbid(scores, b, 0, pad);
-            }
-            List<int[]> chosen = new ArrayList<>();
-            float[][] margins = new float[batch][k];
-            float[][] probability = new float[batch][k];
-            boolean stoppedEarly = false;
-            for (int i = 0; i < k; i++) {
-                if (chosen.size() + already >= budget) {
-                    stoppedEarly = true;
-                    break;
-                }
-                // a head can only be fully forbidden once every cell id has been used in this frame or step
-                if (already + i >= vocab - 1 && allForbidden(scores, batch, i)) {
-                    stoppedEarly = true;
-                    break;
-                }
-                int[] tok = new int[batch];
-                for (int b = 0; b < batch; b++) {
-                    int off = (b * k + i) * vocab;
-                    int best = backend.argmax(scores, off, vocab);
-                    tok[b] = best < 0 ? 0 : best;
-                    margins[b][i] = trace == null || finished[b] ? Float.NaN : margin(scores, off, tok[b]);
-                    probability[b][i] = best < 0 ? Float.NaN : probabilityOfMax(scores, off, tok[b]);
-                    forbid(scores, b, i + 1, tok[b]);
-                }
-                chosen.add(tok);
-            }
+            Choice choice = st.decoder.choosesTokens()
+                    ? chooseOnDevice(st, query, queryLength, positions, firstStep ? null : lastStep, finished, budget - already)
+                    : chooseOnHost(st.decoder.forward(query, queryLength, positions, st.maskArrays(), null), generated, finished,
+                    already, budget - already, trace != null);
+            List<int[]> chosen = choice.tokens();
+            float[][] margins = choice.margins();
+            float[][] probability = choice.probability();
+            float[] taskLoss = choice.taskLoss();
+            boolean stoppedEarly = choice.stoppedEarly();
             int n = chosen.size();
             boolean[][] meet = new boolean[batch][n];
             int[][] stepIds = new int[batch][n];
@@ -178,6 +154,78 @@ final class FrameGenerator {
         st.pending = lastStep;
         st.frames++;
         return new FrameOutput(ids, confidence);
+    }
+
+    /**
+     * One step's greedy choice: per head a {@code [B]} column of ids, with margins and softmax probabilities
+     * of the chosen ids {@code [B][K]} (NaN where unknown).
+     */
+    private record Choice(List<int[]> tokens, float[][] margins, float[][] probability, float[] taskLoss, boolean stoppedEarly) {
+    }
+
+    /** The reference selection on the host: mask, then argmax head by head (spec 4.3). */
+    private Choice chooseOnHost(DecoderHeads heads, List<int[]>[] generated, boolean[] finished, int already, int room,
+                                boolean withMargins) {
+        int batch = finished.length;
+        float[] scores = heads.logits().data().clone();
+        for (int b = 0; b < batch; b++) {
+            for (int[] ids : generated[b]) {
+                forbid(scores, b, 0, ids[0]);
+            }
+            forbid(scores, b, 0, pad);
+        }
+        List<int[]> chosen = new ArrayList<>();
+        float[][] margins = new float[batch][k];
+        float[][] probability = new float[batch][k];
+        boolean stoppedEarly = false;
+        for (int i = 0; i < k; i++) {
+            // a head can only be fully forbidden once every cell id has been used in this frame or step
+            if (i >= room || (already + i >= vocab - 1 && allForbidden(scores, batch, i))) {
+                stoppedEarly = true;
+                break;
+            }
+            int[] tok = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                int off = (b * k + i) * vocab;
+                int best = backend.argmax(scores, off, vocab);
+                tok[b] = best < 0 ? 0 : best;
+                margins[b][i] = !withMargins || finished[b] ? Float.NaN : margin(scores, off, tok[b]);
+                probability[b][i] = best < 0 ? Float.NaN : probabilityOfMax(scores, off, tok[b]);
+                forbid(scores, b, i + 1, tok[b]);
+            }
+            chosen.add(tok);
+        }
+        return new Choice(chosen, margins, probability, heads.taskLoss().data(), stoppedEarly);
+    }
+
+    /**
+     * The same selection done by the decoder session next to the logits; {@code fed} are the ids of the
+     * previous step (now fed and forbidden), null on the frame's first step.
+     */
+    private Choice chooseOnDevice(GazeState st, Tensor query, int perRow, int[][] positions, int[][] fed, boolean[] finished, int room) {
+        int batch = finished.length;
+        TokenChoice c = st.decoder.forwardAndChoose(query, perRow, positions, st.maskArrays(), fed, pad);
+        List<int[]> chosen = new ArrayList<>();
+        float[][] margins = new float[batch][k];
+        float[][] probability = new float[batch][k];
+        for (float[] p : probability) {
+            Arrays.fill(p, Float.NaN); // the device returns ids and margins, not probabilities
+        }
+        for (int i = 0; i < Math.min(k, room); i++) {
+            int[] tok = new int[batch];
+            boolean any = false;
+            for (int b = 0; b < batch; b++) {
+                int best = c.tokens()[b][i];
+                any |= best >= 0;
+                tok[b] = best < 0 ? 0 : best;
+                margins[b][i] = finished[b] ? Float.NaN : c.margins()[b][i];
+            }
+            if (!any) {
+                break;
+            }
+            chosen.add(tok);
+        }
+        return new Choice(chosen, margins, probability, c.taskLoss(), chosen.size() < k);
     }
 
     /** Softmax probability of the maximum {@code best} over one head's processed scores. */

@@ -2,17 +2,23 @@ package io.autogaze4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.kernels.OpenClBackend;
+import io.autogaze4j.kernels.OpenClDevice;
+import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Access to the reference data in {@code ../shared/fixtures}; a missing folder fails the test. */
 final class Fixtures {
     private static final Map<String, AutoGaze> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, AutoGaze> OPENCL_MODELS = new ConcurrentHashMap<>();
+    private static Backend openCl;
 
     private Fixtures() {
     }
@@ -44,6 +50,27 @@ final class Fixtures {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** The same model on the OpenCL backend (preferred device: a GPU if any, else PoCL as on CI); no OpenCL device fails the test. */
+    static AutoGaze openClModel(String name) {
+        return OPENCL_MODELS.computeIfAbsent(name, n -> {
+            try {
+                return AutoGaze.load(dir(n), openCl());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static synchronized Backend openCl() {
+        if (openCl == null) {
+            List<OpenClDevice> devices = OpenClBackend.devices();
+            assertTrue(!devices.isEmpty(), "no OpenCL device for the OpenCL parity tests: install one (CI: pocl-opencl-icd, "
+                    + "which .ci/run installs)");
+            openCl = OpenClBackend.open(OpenClBackend.preferredDevice());
+        }
+        return openCl;
     }
 
     static Tensor tensor(SafetensorsFile f, String name) throws IOException {

@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 /** Token-exact generation against the official model on every generate fixture. */
 class GenerationParityTest {
 
-    private static GazeResult run(String model, String caseDir, String videoName) throws Exception {
+    /** The model under test; the OpenCL twin of this test overrides it. */
+    AutoGaze model(String name) {
+        return Fixtures.model(name);
+    }
+
+    private GazeResult run(String model, String caseDir, String videoName) throws Exception {
         try (SafetensorsFile f = Fixtures.open(caseDir)) {
             VideoClip clip = VideoClip.of(Fixtures.tensor(f, videoName));
-            return Fixtures.model(model).gaze(clip, Reference.options(caseDir));
+            return model(model).gaze(clip, Reference.options(caseDir));
         }
     }
 
@@ -62,7 +67,7 @@ class GenerationParityTest {
             GazeOptions o = Reference.options("batch2");
             for (int row = 0; row < 2; row++) {
                 VideoClip single = VideoClip.of(rowOf(clip.toTensor(), row));
-                Reference.read(f, "single" + row + ".", "batch2 single" + row).assertMatches(Fixtures.model("model_mtp4").gaze(single, o));
+                Reference.read(f, "single" + row + ".", "batch2 single" + row).assertMatches(model("model_mtp4").gaze(single, o));
             }
         }
     }
@@ -106,7 +111,7 @@ class GenerationParityTest {
                     }
                 }
             }
-            GazeResult result = Fixtures.model("model_mtp1").gaze(VideoClip.of(tiles, rows * cols, t, h, w),
+            GazeResult result = model("model_mtp1").gaze(VideoClip.of(tiles, rows * cols, t, h, w),
                     Reference.options("nonsquare_tiles"));
             Reference.read(f, "out.", "nonsquare_tiles").assertMatches(result);
         }

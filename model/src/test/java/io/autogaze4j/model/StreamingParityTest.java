@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 /** Frame-by-frame streaming gives exactly the whole-clip gazing. */
 class StreamingParityTest {
 
+    /** The model under test; the OpenCL twin of this test overrides it. */
+    AutoGaze model(String name) {
+        return Fixtures.model(name);
+    }
+
     /** Streams {@code clip} one frame per call and stitches the calls into one whole-clip result. */
     static GazeResult streamFrameByFrame(AutoGaze model, VideoClip clip, GazeOptions o, List<long[]> perCall) {
         List<Long> ids = new ArrayList<>();
@@ -43,7 +48,7 @@ class StreamingParityTest {
     void streaming4fFrameByFrame() throws Exception {
         try (SafetensorsFile f = Fixtures.open("streaming_4f")) {
             VideoClip clip = VideoClip.of(Fixtures.tensor(f, "video"));
-            GazeResult r = streamFrameByFrame(Fixtures.model("model_k10"), clip, Reference.options("streaming_4f"), new ArrayList<>());
+            GazeResult r = streamFrameByFrame(model("model_k10"), clip, Reference.options("streaming_4f"), new ArrayList<>());
             Reference.read(f, "", "streaming_4f streamed").assertMatches(r);
         }
     }
@@ -56,7 +61,7 @@ class StreamingParityTest {
         }
         try (SafetensorsFile f = Fixtures.open("streaming")) {
             List<long[]> calls = new ArrayList<>();
-            AutoGaze model = Fixtures.model("model_mtp4");
+            AutoGaze model = model("model_mtp4");
             GazeResult r = streamFrameByFrame(model, clip, Reference.options("streaming"), calls);
             Reference.read(f, "stream.", "streaming").assertMatches(r);
             for (int t = 0; t < calls.size(); t++) {
@@ -73,7 +78,7 @@ class StreamingParityTest {
     void twoFramesPerCallEqualsWholeClip() throws Exception {
         try (SafetensorsFile f = Fixtures.open("streaming_4f")) {
             VideoClip clip = VideoClip.of(Fixtures.tensor(f, "video"));
-            AutoGaze model = Fixtures.model("model_k10");
+            AutoGaze model = model("model_k10");
             GazeOptions o = Reference.options("streaming_4f");
             GazeResult whole = model.gaze(clip, o);
             try (GazeStream s = model.openStream(1, o)) {

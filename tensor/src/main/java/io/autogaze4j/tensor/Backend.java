@@ -20,6 +20,20 @@ public interface Backend extends AutoCloseable {
         return new CpuBackend(Parallel.withThreads(threads));
     }
 
+    /**
+     * The OpenCL backend on device {@code device} (0-based over all platforms), provided by the
+     * {@code autogaze4j-kernels} module. When that module is absent or no such OpenCL device exists, logs
+     * a warning saying so and returns the {@link #cpu()} backend.
+     */
+    static Backend openCl(int device) {
+        return BackendChooser.openCl(device);
+    }
+
+    /** The first OpenCL device if there is one, otherwise (with a log line saying why) the CPU backend. */
+    static Backend auto() {
+        return BackendChooser.auto();
+    }
+
     /** A short human-readable name ("cpu (16 threads)"). */
     String name();
 

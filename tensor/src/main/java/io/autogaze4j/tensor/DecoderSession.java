@@ -28,6 +28,26 @@ public interface DecoderSession extends AutoCloseable {
      */
     DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs);
 
+    /** Whether {@link #forwardAndChoose} is supported (greedy selection where the logits live). */
+    default boolean choosesTokens() {
+        return false;
+    }
+
+    /**
+     * Optional capability: {@link #forward} followed by the greedy multi-head choice of spec 4.3, done
+     * without bringing the logits back. At each row's last new token, heads {@code 0..K-1} in order take
+     * the first maximal logit among ids not forbidden; forbidden are {@code padId}, every id fed to this
+     * session since the last call with {@code fedIds == null} (a frame's first step), and ids taken by
+     * earlier heads of the same step. Budget, task-loss and finished-row rules stay with the caller.
+     *
+     * @param fedIds {@code [B][perRow]} the gaze ids whose embeddings {@code x} holds, or null on a frame's
+     *               first step (its tokens belong to the previous frame and forbid nothing)
+     * @throws UnsupportedOperationException when {@link #choosesTokens()} is false
+     */
+    default TokenChoice forwardAndChoose(Tensor x, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, int padId) {
+        throw new UnsupportedOperationException("this decoder session returns logits only; choose tokens on the host");
+    }
+
     @Override
     void close();
 }

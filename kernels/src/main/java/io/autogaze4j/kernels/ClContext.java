@@ -1,0 +1,332 @@
+package io.autogaze4j.kernels;
+
+import static org.jocl.CL.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_event;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_platform_id;
+import org.jocl.cl_program;
+import org.jocl.cl_queue_properties;
+
+/**
+ * One OpenCL device with its context, an in-order profiling-enabled command queue, compiled programs
+ * and small helpers for buffers and launches. Callers serialise their use by synchronising on it.
+ */
+final class ClContext implements AutoCloseable {
+    final OpenClDevice info;
+    final cl_context context;
+    final cl_device_id device;
+    final cl_command_queue queue;
+    private final Map<String, cl_program> programs = new HashMap<>();
+    private final List<cl_kernel> kernels = new ArrayList<>();
+    /** Launch events awaiting their profile, or null when profiling is off. */
+    private List<Map.Entry<String, cl_event>> pending;
+    private final Map<String, long[]> profile = new LinkedHashMap<>();
+
+    private ClContext(OpenClDevice info, cl_platform_id platform, cl_device_id device) {
+        this.info = info;
+        this.device = device;
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, platform);
+        this.context = clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
+        cl_queue_properties qp = new cl_queue_properties();
+        qp.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
+        this.queue = clCreateCommandQueueWithProperties(context, device, qp, null);
+    }
+
+    /** Every OpenCL device of every platform; empty when no runtime or driver is installed. */
+    static List<OpenClDevice> list() {
+        List<OpenClDevice> out = new ArrayList<>();
+        forEachDevice((d, p, id) -> out.add(d));
+        return out;
+    }
+
+    static ClContext open(int index) {
+        ClContext[] found = new ClContext[1];
+        forEachDevice((d, p, id) -> {
+            if (d.index() == index) {
+                found[0] = new ClContext(d, p, id);
+            }
+        });
+        if (found[0] == null) {
+            throw new IllegalStateException("no OpenCL device #" + index + "; devices: " + list());
+        }
+        return found[0];
+    }
+
+    private interface DeviceVisitor {
+        void visit(OpenClDevice d, cl_platform_id platform, cl_device_id device);
+    }
+
+    private static void forEachDevice(DeviceVisitor v) {
+        CL.setExceptionsEnabled(true);
+        int[] n = new int[1];
+        try {
+            clGetPlatformIDs(0, null, n);
+        } catch (CLException | UnsatisfiedLinkError e) {
+            return; // no ICD loader or no platform: no devices
+        }
+        cl_platform_id[] platforms = new cl_platform_id[n[0]];
+        clGetPlatformIDs(n[0], platforms, null);
+        int index = 0;
+        for (cl_platform_id p : platforms) {
+            int[] nd = new int[1];
+            try {
+                clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 0, null, nd);
+            } catch (CLException e) {
+                continue;
+            }
+            cl_device_id[] ids = new cl_device_id[nd[0]];
+            clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, nd[0], ids, null);
+            String platformName = platformString(p, CL_PLATFORM_NAME);
+            for (cl_device_id id : ids) {
+                long[] type = new long[1];
+                clGetDeviceInfo(id, CL_DEVICE_TYPE, Sizeof.cl_long, Pointer.to(type), null);
+                long[] mem = new long[1];
+                clGetDeviceInfo(id, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_long, Pointer.to(mem), null);
+                OpenClDevice d = new OpenClDevice(index++, platformName, deviceString(id, CL_DEVICE_NAME),
+                        (type[0] & CL_DEVICE_TYPE_CPU) != 0, deviceString(id, CL_DEVICE_VERSION), mem[0]);
+                v.visit(d, p, id);
+            }
+        }
+    }
+
+    private interface InfoQuery {
+        void get(int param, long size, Pointer value, long[] sizeOut);
+    }
+
+    private static String platformString(cl_platform_id p, int param) {
+        return infoString((q, n, v, o) -> clGetPlatformInfo(p, q, n, v, o), param);
+    }
+
+    private static String deviceString(cl_device_id d, int param) {
+        return infoString((q, n, v, o) -> clGetDeviceInfo(d, q, n, v, o), param);
+    }
+
+    private static String infoString(InfoQuery query, int param) {
+        long[] size = new long[1];
+        query.get(param, 0, null, size);
+        byte[] b = new byte[(int) size[0]];
+        query.get(param, b.length, Pointer.to(b), null);
+        return new String(b, 0, Math.max(0, b.length - 1), StandardCharsets.UTF_8).trim();
+    }
+
+    /** Builds (once per options string) the program in resource {@code name} of this package. */
+    synchronized cl_program program(String name, String options) {
+        String key = name + " " + options;
+        cl_program p = programs.get(key);
+        if (p != null) {
+            return p;
+        }
+        String source;
+        try (InputStream in = ClContext.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("kernel source " + name + " missing from the jar");
+            }
+            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read kernel source " + name, e);
+        }
+        p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+        // diagnostics: extra compiler options (e.g. -cl-nv-verbose for register and spill counts) and the build log
+        String all = options + " " + System.getProperty("autogaze.opencl.options", "");
+        try {
+            clBuildProgram(p, 1, new cl_device_id[] {device}, all, null, null);
+        } catch (CLException e) {
+            String log = buildLog(p);
+            clReleaseProgram(p);
+            throw new IllegalStateException("OpenCL build of " + name + " failed on " + info.name() + " with options '"
+                    + all + "':\n" + log, e);
+        }
+        if (Boolean.getBoolean("autogaze.opencl.printBuildLog")) {
+            System.err.println("build log of " + name + " (" + all + "):\n" + buildLog(p));
+        }
+        programs.put(key, p);
+        return p;
+    }
+
+    private String buildLog(cl_program p) {
+        long[] size = new long[1];
+        clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+        byte[] log = new byte[(int) size[0]];
+        clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+        return new String(log, StandardCharsets.UTF_8);
+    }
+
+    /** A kernel of {@code program}, released with this context. */
+    synchronized cl_kernel kernel(cl_program program, String name) {
+        cl_kernel k = clCreateKernel(program, name, null);
+        kernels.add(k);
+        return k;
+    }
+
+    /** A kernel the caller releases itself (with {@link #release(cl_kernel)}). */
+    static cl_kernel ownedKernel(cl_program program, String name) {
+        return clCreateKernel(program, name, null);
+    }
+
+    static void release(cl_kernel k) {
+        clReleaseKernel(k);
+    }
+
+    cl_mem alloc(long bytes) {
+        return clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(4, bytes), null, null);
+    }
+
+    cl_mem upload(float[] data) {
+        return clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, (long) Sizeof.cl_float * Math.max(1, data.length),
+                Pointer.to(data.length == 0 ? new float[1] : data), null);
+    }
+
+    /** Blocking write of {@code data} at float offset {@code at}. */
+    void write(cl_mem mem, long at, float[] data, int count) {
+        clEnqueueWriteBuffer(queue, mem, CL_TRUE, at * Sizeof.cl_float, (long) count * Sizeof.cl_float, Pointer.to(data), 0, null, null);
+    }
+
+    /** Blocking write of packed ints. */
+    void write(cl_mem mem, int[] data, int count) {
+        clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, (long) count * Sizeof.cl_int, Pointer.to(data), 0, null, null);
+    }
+
+    /**
+     * Non-blocking write from a direct buffer: the buffer must stay untouched until a later blocking
+     * call on this queue returns (the queue is in order).
+     */
+    void writeAsync(cl_mem mem, ByteBuffer direct, long bytes) {
+        clEnqueueWriteBuffer(queue, mem, CL_FALSE, 0, bytes, Pointer.to(direct), 0, null, null);
+    }
+
+    /** Blocking read of {@code count} floats starting at float offset {@code at}. */
+    void read(cl_mem mem, long at, float[] dst, int count) {
+        clEnqueueReadBuffer(queue, mem, CL_TRUE, at * Sizeof.cl_float, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
+    }
+
+    /**
+     * Reads {@code count} floats into {@code dst} (direct buffer) and waits by polling the read's event
+     * rather than blocking in the driver: on GPUs a blocking call may sleep and wake up late, which
+     * costs more than the step itself.
+     */
+    void readPolling(cl_mem mem, java.nio.FloatBuffer dst, int count) {
+        cl_event ev = new cl_event();
+        clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, ev);
+        clFlush(queue);
+        int[] status = {1};
+        while (status[0] > CL_COMPLETE) {
+            clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(status), null);
+            if (status[0] > CL_COMPLETE) {
+                Thread.onSpinWait();
+            }
+        }
+        clReleaseEvent(ev);
+        if (status[0] < 0) {
+            throw new IllegalStateException("OpenCL read failed with status " + status[0]);
+        }
+    }
+
+    /** Sets every argument of {@code k}: cl_mem, Integer or Float values in order. */
+    static void args(cl_kernel k, Object... values) {
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            if (v instanceof cl_mem m) {
+                clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(m));
+            } else if (v instanceof Integer n) {
+                clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {n}));
+            } else if (v instanceof Float f) {
+                clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {f}));
+            } else {
+                throw new IllegalArgumentException("unsupported kernel argument " + v);
+            }
+        }
+    }
+
+    /** Enqueues {@code k}; {@code local} may be null. With profiling on, the launch is timed under {@code label}. */
+    void launch(cl_kernel k, String label, long[] global, long[] local) {
+        cl_event ev = pending == null ? null : new cl_event();
+        clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, ev);
+        if (ev != null) {
+            pending.add(Map.entry(label, ev));
+        }
+    }
+
+    void finish() {
+        clFinish(queue);
+    }
+
+    /** Starts (or stops) collecting device-side kernel times per label. */
+    synchronized void profiling(boolean on) {
+        collect();
+        pending = on ? new ArrayList<>() : null;
+        profile.clear();
+    }
+
+    /** Device nanoseconds and launch counts per label since profiling started: label -> {ns, count}. */
+    synchronized Map<String, long[]> profile() {
+        collect();
+        Map<String, long[]> copy = new LinkedHashMap<>();
+        profile.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    private void collect() {
+        if (pending == null || pending.isEmpty()) {
+            return;
+        }
+        clFinish(queue);
+        long[] t0 = new long[1];
+        long[] t1 = new long[1];
+        for (Map.Entry<String, cl_event> e : pending) {
+            clGetEventProfilingInfo(e.getValue(), CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(t0), null);
+            clGetEventProfilingInfo(e.getValue(), CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(t1), null);
+            long[] acc = profile.computeIfAbsent(e.getKey(), x -> new long[2]);
+            acc[0] += t1[0] - t0[0];
+            acc[1]++;
+            clReleaseEvent(e.getValue());
+        }
+        pending.clear();
+    }
+
+    /** A direct native-order buffer of at least {@code bytes}. */
+    static ByteBuffer direct(long bytes) {
+        return ByteBuffer.allocateDirect((int) Math.max(16, bytes)).order(ByteOrder.nativeOrder());
+    }
+
+    static void release(cl_mem m) {
+        if (m != null) {
+            clReleaseMemObject(m);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        profiling(false);
+        for (cl_kernel k : kernels) {
+            clReleaseKernel(k);
+        }
+        kernels.clear();
+        for (cl_program p : programs.values()) {
+            clReleaseProgram(p);
+        }
+        programs.clear();
+        clReleaseCommandQueue(queue);
+        clReleaseContext(context);
+    }
+}

@@ -1,0 +1,351 @@
+package io.autogaze4j.kernels;
+
+import io.autogaze4j.tensor.DecoderHeads;
+import io.autogaze4j.tensor.DecoderSession;
+import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.TokenChoice;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+/**
+ * The gaze decoder kept on an OpenCL device: weights, every layer's KV cache, the attention masks and
+ * the forbidden-id sets stay there. A step uploads only the new embeddings, their positions and the
+ * mask entries that changed (two writes), runs {@code 3 * layers + 3} kernels and reads back either the
+ * heads or, with {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
+ */
+final class ClDecoderSession implements DecoderSession {
+    /** Header ints of the step parameters; see decoder.cl. */
+    private static final int HEADER = 8;
+    /** Rows per work-group of the wide kernels. */
+    private static final int WIDE_ROWS = 8;
+    /** Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group. */
+    private static final int WIDE_FROM = 256;
+    /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
+    private static final int NARROW_SLICES = 4;
+    /** Query rows per attention work-group (each key is loaded once for all of them). */
+    private static final int QUERY_BLOCK = 2;
+
+    private final OpenClBackend backend;
+    private final ClContext ctx;
+    private final ClDecoderWeights w;
+    private final int batch;
+    private final int cap;
+    private final int hidden;
+    private final int k;
+    private final int vocab;
+    private final int attWg;
+    private final int selWg;
+    private final cl_mem[] keys;
+    private final cl_mem[] values;
+    private final cl_mem mask;
+    private final cl_mem forbidden;
+    private final cl_mem logits;
+    private final cl_mem results;
+    private final cl_mem ropeCos;
+    private final cl_mem ropeSin;
+    private final byte[][] deviceMask;
+    private final cl_kernel prepare;
+    private final cl_kernel[][] qkv = new cl_kernel[2][];
+    private final cl_kernel[][] mlp = new cl_kernel[2][];
+    private final cl_kernel[] attention;
+    private final cl_kernel heads;
+    private final cl_kernel choose;
+    private final int narrowGroup;
+    private cl_mem x;
+    private cl_mem q;
+    private cl_mem att;
+    private cl_mem params;
+    private ByteBuffer paramStage = ClContext.direct(0);
+    private ByteBuffer xStage = ClContext.direct(0);
+    private final ByteBuffer resultStage;
+    private int rowCapacity;
+    private int paramCapacity;
+    private int length;
+    private boolean closed;
+
+    ClDecoderSession(OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        this.backend = backend;
+        this.ctx = ctx;
+        this.w = w;
+        this.batch = batch;
+        this.cap = maxCapacity;
+        DecoderWeights h = w.host;
+        this.hidden = h.hidden();
+        this.k = w.k;
+        this.vocab = w.vocab;
+        this.attWg = ctx.info.cpu() ? 32 : 128;
+        this.selWg = ctx.info.cpu() ? 32 : 256;
+        int layers = h.layers().size();
+        long cacheFloats = (long) batch * hidden * cap;
+        keys = new cl_mem[layers];
+        values = new cl_mem[layers];
+        for (int l = 0; l < layers; l++) {
+            keys[l] = ctx.alloc(cacheFloats * Sizeof.cl_float);
+            values[l] = ctx.alloc(cacheFloats * Sizeof.cl_float);
+        }
+        mask = ctx.alloc(((long) batch * cap + 3) / 4 * 4);
+        forbidden = ctx.alloc((long) batch * vocab);
+        logits = ctx.alloc((long) batch * k * vocab * Sizeof.cl_float);
+        results = ctx.alloc(3L * batch * k * Sizeof.cl_float);
+        resultStage = ClContext.direct(3L * batch * k * Sizeof.cl_float);
+        float[][] rope = w.ropeTable(cap);
+        int half = h.headDim() / 2;
+        ropeCos = ctx.alloc((long) cap * half * Sizeof.cl_float);
+        ropeSin = ctx.alloc((long) cap * half * Sizeof.cl_float);
+        ctx.write(ropeCos, 0, rope[0], cap * half);
+        ctx.write(ropeSin, 0, rope[1], cap * half);
+        deviceMask = new byte[batch][cap];
+        clearMaskOnDevice();
+
+        int slices = h.hidden() % NARROW_SLICES == 0 && w.intermediate() % NARROW_SLICES == 0 ? NARROW_SLICES : 1;
+        narrowGroup = h.hidden() * slices;
+        cl_program narrow = program(h, 1, slices);
+        cl_program wide = program(h, WIDE_ROWS, 1);
+        prepare = ClContext.ownedKernel(wide, "step_prepare");
+        heads = ClContext.ownedKernel(wide, "heads");
+        choose = ClContext.ownedKernel(wide, "choose");
+        attention = new cl_kernel[layers];
+        for (int v = 0; v < 2; v++) {
+            qkv[v] = new cl_kernel[layers];
+            mlp[v] = new cl_kernel[layers];
+            for (int l = 0; l < layers; l++) {
+                qkv[v][l] = ClContext.ownedKernel(v == 0 ? narrow : wide, "qkv_rope");
+                mlp[v][l] = ClContext.ownedKernel(v == 0 ? narrow : wide, "mlp");
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            attention[l] = ClContext.ownedKernel(wide, "attention");
+        }
+        ensureCapacity(256, 256 * 2 + HEADER + batch * 512);
+    }
+
+    private cl_program program(DecoderWeights h, int rows, int slices) {
+        String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM=" + h.headDim()
+                + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID=" + (vocab - 1)
+                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D KS=" + slices + " -D QB=" + QUERY_BLOCK + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg;
+        return ctx.program("decoder.cl", options);
+    }
+
+    private void clearMaskOnDevice() {
+        float[] zeros = new float[(batch * cap + 3) / 4];
+        ctx.write(mask, 0, zeros, zeros.length);
+    }
+
+    /** Grows the activation and parameter buffers and rebinds every kernel argument. */
+    private void ensureCapacity(int rows, int paramInts) {
+        if (rows <= rowCapacity && paramInts <= paramCapacity) {
+            return;
+        }
+        if (rows > rowCapacity) {
+            rowCapacity = Math.max(rows, rowCapacity * 2);
+            ClContext.release(x);
+            ClContext.release(q);
+            ClContext.release(att);
+            long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
+            x = ctx.alloc(bytes);
+            q = ctx.alloc(bytes);
+            att = ctx.alloc(bytes);
+            xStage = ClContext.direct(bytes);
+        }
+        if (paramInts > paramCapacity) {
+            paramCapacity = Math.max(paramInts, paramCapacity * 2);
+            ClContext.release(params);
+            params = ctx.alloc((long) paramCapacity * Sizeof.cl_int);
+            paramStage = ClContext.direct((long) paramCapacity * Sizeof.cl_int);
+        }
+        bind();
+    }
+
+    private void bind() {
+        ClContext.args(prepare, params, mask, forbidden, cap);
+        for (int l = 0; l < keys.length; l++) {
+            ClDecoderWeights.Layer lw = w.layers.get(l);
+            for (int v = 0; v < 2; v++) {
+                ClContext.args(qkv[v][l], params, x, lw.inputNorm(), lw.q(), lw.k(), lw.v(), ropeCos, ropeSin, q, keys[l], values[l], cap);
+                ClContext.args(mlp[v][l], params, x, att, lw.o(), lw.postNorm(), lw.gate(), lw.up(), lw.down());
+            }
+            ClContext.args(attention[l], params, q, keys[l], values[l], mask, att, cap, w.host.attentionScale());
+        }
+        ClContext.args(heads, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
+        ClContext.args(choose, params, logits, forbidden, results);
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
+        synchronized (ctx) {
+            enqueueStep(x, perRow, positions, masks, null, layerOutputs);
+            float[] lg = new float[batch * k * vocab];
+            float[] tl = new float[batch * k];
+            ctx.read(logits, 0, lg, lg.length);
+            ctx.read(results, 0, tl, tl.length);
+            return new DecoderHeads(Tensor.wrap(lg, batch, k * vocab), Tensor.wrap(tl, batch, k));
+        }
+    }
+
+    @Override
+    public boolean choosesTokens() {
+        return true;
+    }
+
+    @Override
+    public TokenChoice forwardAndChoose(Tensor x, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, int padId) {
+        if (padId != vocab - 1) {
+            throw new IllegalArgumentException("pad id " + padId + " is not the last vocabulary id " + (vocab - 1));
+        }
+        synchronized (ctx) {
+            enqueueStep(x, perRow, positions, masks, fedIds, null);
+            ctx.launch(choose, "choose", new long[] {(long) batch * selWg}, new long[] {selWg});
+            float[] r = new float[3 * batch * k];
+            if (ctx.info.cpu()) {
+                ctx.read(results, 0, r, r.length);
+            } else {
+                ctx.readPolling(results, resultStage.clear().asFloatBuffer(), r.length);
+                resultStage.asFloatBuffer().get(r);
+            }
+            int[][] tokens = new int[batch][k];
+            float[][] margins = new float[batch][k];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < k; i++) {
+                    margins[b][i] = r[batch * k + b * k + i];
+                    tokens[b][i] = (int) r[2 * batch * k + b * k + i];
+                }
+            }
+            return new TokenChoice(tokens, margins, Arrays.copyOf(r, batch * k));
+        }
+    }
+
+    /**
+     * Uploads one step's inputs and enqueues every layer and the heads. {@code fedIds} null means a frame's
+     * first step (forbidden ids are reset); otherwise those ids become forbidden.
+     */
+    private void enqueueStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
+        if (closed) {
+            throw new IllegalStateException("decoder session is closed");
+        }
+        int rows = batch * perRow;
+        if (perRow < 1 || in.rank() != 2 || in.dim(0) != rows || in.dim(1) != hidden) {
+            throw new IllegalArgumentException("decoder input " + in + " does not match " + batch + " rows x " + perRow + " tokens x " + hidden);
+        }
+        int end = length + perRow;
+        if (end > cap) {
+            throw new IllegalStateException("KV cache needs " + end + " entries but holds at most " + cap);
+        }
+        // mask entries that changed since the last upload (older pads turned off), plus the new ones
+        int lo = length;
+        for (int b = 0; b < batch; b++) {
+            if (masks[b].length < end) {
+                throw new IllegalArgumentException("mask of row " + b + " has " + masks[b].length + " entries, needs " + end);
+            }
+            int diff = Arrays.mismatch(masks[b], 0, length, deviceMask[b], 0, length);
+            if (diff >= 0) {
+                lo = Math.min(lo, diff);
+            }
+        }
+        int span = end - lo;
+        ensureCapacity(rows, HEADER + 2 * rows + batch * span);
+        var ints = paramStage.clear().asIntBuffer();
+        ints.put(new int[] {perRow, length, lo, span, fedIds == null ? 1 : 0, rows, batch, 0});
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < perRow; s++) {
+                int p = positions[b][s];
+                if (p < 0 || p >= cap) {
+                    throw new IllegalArgumentException("position " + p + " of row " + b + " outside [0, " + cap + ")");
+                }
+                ints.put(p);
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < perRow; s++) {
+                int id = fedIds == null ? 0 : fedIds[b][s];
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException("fed id " + id + " outside the vocabulary");
+                }
+                ints.put(id);
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            for (int j = lo; j < end; j++) {
+                ints.put(masks[b][j]);
+            }
+            System.arraycopy(masks[b], lo, deviceMask[b], lo, span);
+        }
+        int paramBytes = ints.position() * Sizeof.cl_int;
+        xStage.clear().asFloatBuffer().put(in.data(), 0, rows * hidden);
+        ctx.writeAsync(params, paramStage, paramBytes);
+        ctx.writeAsync(x, xStage, (long) rows * hidden * Sizeof.cl_float);
+
+        ctx.launch(prepare, "step_prepare", new long[] {(long) batch * span + batch}, null);
+        int variant = rows >= WIDE_FROM ? 1 : 0;
+        int groupRows = variant == 1 ? WIDE_ROWS : 1;
+        int group = variant == 1 ? hidden : narrowGroup;
+        long[] rowGlobal = {(long) (rows + groupRows - 1) / groupRows * group};
+        long[] rowLocal = {group};
+        int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        for (int l = 0; l < keys.length; l++) {
+            ctx.launch(qkv[variant][l], "qkv_rope", rowGlobal, rowLocal);
+            ctx.launch(attention[l], "attention", new long[] {(long) batch * queryBlocks * attWg, w.host.heads()}, new long[] {attWg, 1});
+            ctx.launch(mlp[variant][l], "mlp", rowGlobal, rowLocal);
+            if (layerOutputs != null) {
+                float[] out = new float[rows * hidden];
+                ctx.read(x, 0, out, out.length);
+                layerOutputs.add(Tensor.wrap(out, rows, hidden));
+            }
+        }
+        if (layerOutputs != null) {
+            Tensor last = layerOutputs.get(layerOutputs.size() - 1);
+            layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
+        }
+        ctx.launch(heads, "heads", new long[] {(long) batch * k * hidden}, new long[] {hidden});
+        length = end;
+    }
+
+    @Override
+    public void close() {
+        synchronized (ctx) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (cl_mem m : keys) {
+                ClContext.release(m);
+            }
+            for (cl_mem m : values) {
+                ClContext.release(m);
+            }
+            for (cl_mem m : new cl_mem[] {mask, forbidden, logits, results, ropeCos, ropeSin, x, q, att, params}) {
+                ClContext.release(m);
+            }
+            ClContext.release(prepare);
+            ClContext.release(heads);
+            ClContext.release(choose);
+            for (cl_kernel kk : attention) {
+                ClContext.release(kk);
+            }
+            for (int v = 0; v < 2; v++) {
+                for (int l = 0; l < keys.length; l++) {
+                    ClContext.release(qkv[v][l]);
+                    ClContext.release(mlp[v][l]);
+                }
+            }
+        }
+    }
+}

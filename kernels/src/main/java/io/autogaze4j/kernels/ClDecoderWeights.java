@@ -1,0 +1,82 @@
+package io.autogaze4j.kernels;
+
+import io.autogaze4j.tensor.DecoderLayerWeights;
+import io.autogaze4j.tensor.DecoderWeights;
+import java.util.ArrayList;
+import java.util.List;
+import org.jocl.cl_mem;
+
+/** A decoder's weights copied once to the device, shared by every session of one backend. */
+final class ClDecoderWeights implements AutoCloseable {
+    /** One layer's device buffers (linear weights {@code [in, out]}). */
+    record Layer(cl_mem inputNorm, cl_mem q, cl_mem k, cl_mem v, cl_mem o, cl_mem postNorm, cl_mem gate, cl_mem up, cl_mem down) {
+    }
+
+    final DecoderWeights host;
+    final int k;
+    final int vocab;
+    final List<Layer> layers = new ArrayList<>();
+    final cl_mem finalNorm;
+    final cl_mem lmHead;
+    final cl_mem taskLossHead;
+    private float[][] ropeTable = {new float[0], new float[0]};
+    private int ropePositions;
+
+    ClDecoderWeights(ClContext ctx, DecoderWeights w) {
+        this.host = w;
+        this.k = w.taskLossHead().out();
+        this.vocab = w.lmHead().out() / k;
+        if (vocab * k != w.lmHead().out()) {
+            throw new IllegalArgumentException("lm head width " + w.lmHead().out() + " is not a multiple of " + k + " heads");
+        }
+        if (w.heads() * w.headDim() != w.hidden()) {
+            throw new IllegalArgumentException("the OpenCL decoder needs heads * headDim == hidden");
+        }
+        for (DecoderLayerWeights l : w.layers()) {
+            layers.add(new Layer(ctx.upload(l.inputNorm()), ctx.upload(l.q().transposed()), ctx.upload(l.k().transposed()),
+                    ctx.upload(l.v().transposed()), ctx.upload(l.o().transposed()), ctx.upload(l.postNorm()),
+                    ctx.upload(l.gate().transposed()), ctx.upload(l.up().transposed()), ctx.upload(l.down().transposed())));
+        }
+        finalNorm = ctx.upload(w.finalNorm());
+        lmHead = ctx.upload(w.lmHead().transposed());
+        taskLossHead = ctx.upload(w.taskLossHead().transposed());
+    }
+
+    int intermediate() {
+        return host.layers().get(0).gate().out();
+    }
+
+    /**
+     * cos and sin of {@code p * f[i]} for positions {@code 0..positions-1}, {@code [p][i]}, computed exactly as
+     * {@link io.autogaze4j.tensor.RopeTable#apply} does (float angle, double cos/sin rounded to float).
+     */
+    synchronized float[][] ropeTable(int positions) {
+        if (positions > ropePositions) {
+            float[] f = host.rope().frequencies();
+            float[] cos = new float[positions * f.length];
+            float[] sin = new float[positions * f.length];
+            for (int p = 0; p < positions; p++) {
+                for (int i = 0; i < f.length; i++) {
+                    float angle = (float) p * f[i];
+                    cos[p * f.length + i] = (float) Math.cos(angle);
+                    sin[p * f.length + i] = (float) Math.sin(angle);
+                }
+            }
+            ropeTable = new float[][] {cos, sin};
+            ropePositions = positions;
+        }
+        return ropeTable;
+    }
+
+    @Override
+    public void close() {
+        for (Layer l : layers) {
+            for (cl_mem m : new cl_mem[] {l.inputNorm, l.q, l.k, l.v, l.o, l.postNorm, l.gate, l.up, l.down}) {
+                ClContext.release(m);
+            }
+        }
+        ClContext.release(finalNorm);
+        ClContext.release(lmHead);
+        ClContext.release(taskLossHead);
+    }
+}

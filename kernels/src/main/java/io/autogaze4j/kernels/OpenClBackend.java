@@ -1,0 +1,340 @@
+package io.autogaze4j.kernels;
+
+import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.DecoderSession;
+import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.KvCache;
+import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.RopeTable;
+import io.autogaze4j.tensor.Tensor;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+/**
+ * The OpenCL backend (through JOCL). Heavy work runs on the device: the whole gaze decoder
+ * ({@link #openDecoder} returns a device-resident session with on-device token choice), matrix
+ * products, the patch-embedding stem and the causal 3-D trunk convolution. The light element-wise
+ * operations of the vision encoder (norms, ReLU, additions, the bicubic squash) run on an internal
+ * {@link Backend#cpu()} backend. Weights are copied to the device on first use and kept until
+ * {@link #close()}, which releases all device memory.
+ *
+ * <p>Thread-safe: device work is serialised on one in-order queue.
+ */
+public final class OpenClBackend implements Backend {
+    private final ClContext ctx;
+    private final Backend cpu;
+    private final int vw;
+    private final int mr;
+    private final cl_kernel matmul;
+    private final cl_kernel patchEmbed;
+    private final cl_kernel causalConv;
+    private final cl_kernel composite;
+    private final cl_kernel causalConvTap;
+    private final cl_kernel patchEmbedRows;
+    private final cl_kernel sumSlices;
+    /** Split the k loop of the convolutions across work-items (GPUs); CPUs run one loop per work-item. */
+    private final boolean splitK;
+    private final Map<LinearWeight, cl_mem[]> linearWeights = new IdentityHashMap<>();
+    private final Map<DecoderWeights, ClDecoderWeights> decoderWeights = new IdentityHashMap<>();
+    private final Scratch a = new Scratch();
+    private final Scratch c = new Scratch();
+    private final Scratch partial = new Scratch();
+    private boolean closed;
+
+    private OpenClBackend(ClContext ctx, boolean splitK) {
+        this.ctx = ctx;
+        this.cpu = Backend.cpu();
+        this.vw = ctx.info.cpu() ? 16 : 4;
+        this.mr = 4;
+        cl_program ops = ctx.program("ops.cl", "-cl-std=CL1.2 -D VW=" + vw + " -D VF=float" + vw + " -D VLOAD=vload" + vw
+                + " -D VSTORE=vstore" + vw + " -D MR=" + mr);
+        matmul = ctx.kernel(ops, "matmul");
+        patchEmbed = ctx.kernel(ops, "patch_embed");
+        causalConv = ctx.kernel(ops, "causal_conv");
+        composite = ctx.kernel(ops, "composite_rects");
+        causalConvTap = ctx.kernel(ops, "causal_conv_tap");
+        patchEmbedRows = ctx.kernel(ops, "patch_embed_rows");
+        sumSlices = ctx.kernel(ops, "sum_slices");
+        this.splitK = splitK;
+    }
+
+    /** Every OpenCL device of every installed platform (empty when there is no OpenCL runtime). */
+    public static List<OpenClDevice> devices() {
+        return ClContext.list();
+    }
+
+    /**
+     * The device to use when the caller has no preference: system property {@code autogaze.opencl.device}
+     * if set, else the first non-CPU device (a GPU), else 0.
+     */
+    public static int preferredDevice() {
+        String forced = System.getProperty("autogaze.opencl.device");
+        if (forced != null) {
+            return Integer.parseInt(forced.trim());
+        }
+        return devices().stream().filter(d -> !d.cpu()).mapToInt(OpenClDevice::index).findFirst().orElse(0);
+    }
+
+    /**
+     * Opens device {@code index} of {@link #devices()}.
+     *
+     * @throws IllegalStateException when there is no such device or it cannot be initialised
+     */
+    public static OpenClBackend open(int index) {
+        ClContext ctx = ClContext.open(index);
+        return create(ctx, !ctx.info.cpu());
+    }
+
+    /** Opens device {@code index}, choosing the split-K convolution kernels explicitly (tests run both forms). */
+    static OpenClBackend open(int index, boolean splitK) {
+        return create(ClContext.open(index), splitK);
+    }
+
+    private static OpenClBackend create(ClContext ctx, boolean splitK) {
+        try {
+            return new OpenClBackend(ctx, splitK);
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
+    }
+
+    /** The device this backend runs on. */
+    public OpenClDevice device() {
+        return ctx.info;
+    }
+
+    @Override
+    public String name() {
+        return "opencl (" + ctx.info.name() + ", " + ctx.info.platform() + ")";
+    }
+
+    /** Starts or stops collecting device-side kernel times (see {@link #kernelProfile()}). */
+    public void profiling(boolean on) {
+        ctx.profiling(on);
+    }
+
+    /**
+     * Device time per kernel since profiling started, from OpenCL profiling events: kernel name to
+     * {total nanoseconds, launches}, in name order.
+     */
+    public Map<String, long[]> kernelProfile() {
+        return new TreeMap<>(ctx.profile());
+    }
+
+    @Override
+    public Tensor linear(Tensor x, LinearWeight w) {
+        if (x.rank() != 2 || x.dim(1) != w.in()) {
+            throw new IllegalArgumentException("linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");
+        }
+        if (w.out() % vw != 0) {
+            return cpu.linear(x, w);
+        }
+        int m = x.dim(0);
+        synchronized (ctx) {
+            cl_mem[] wb = weight(w);
+            cl_mem in = a.of(ctx, x.size());
+            ctx.write(in, 0, x.data(), x.size());
+            cl_mem out = c.of(ctx, m * w.out());
+            ClContext.args(matmul, m, w.out(), w.in(), in, wb[0], wb[1], w.bias() == null ? 0 : 1, out);
+            return run(matmul, "matmul", m, w.out(), out);
+        }
+    }
+
+    @Override
+    public Tensor patchEmbed(Tensor image, LinearWeight w, int patch) {
+        int ch = image.dim(0), h = image.dim(1), wd = image.dim(2);
+        if (h % patch != 0 || wd % patch != 0 || w.in() != ch * patch * patch || w.bias() == null || w.out() % vw != 0) {
+            return cpu.patchEmbed(image, w, patch);
+        }
+        int tokens = (h / patch) * (wd / patch);
+        synchronized (ctx) {
+            cl_mem[] wb = weight(w);
+            cl_mem in = a.of(ctx, image.size());
+            ctx.write(in, 0, image.data(), image.size());
+            cl_mem out = c.of(ctx, tokens * w.out());
+            if (splitK) {
+                cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
+                ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
+                return runSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
+            }
+            ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
+            return run(patchEmbed, "patch_embed", tokens, w.out(), out);
+        }
+    }
+
+    @Override
+    public Tensor causalConv3d(Tensor[] window, LinearWeight w, int ks, int gh, int gw) {
+        int kt = window.length;
+        int cin = w.in() / (kt * ks * ks);
+        if (cin * kt * ks * ks != w.in() || w.bias() == null || w.out() % vw != 0) {
+            return cpu.causalConv3d(window, w, ks, gh, gw);
+        }
+        int tokens = gh * gw;
+        int frame = tokens * cin;
+        float[] packed = new float[kt * frame];
+        for (int dt = 0; dt < kt; dt++) {
+            if (window[dt] != null) {
+                System.arraycopy(window[dt].data(), 0, packed, dt * frame, frame);
+            }
+        }
+        synchronized (ctx) {
+            cl_mem[] wb = weight(w);
+            cl_mem in = a.of(ctx, packed.length);
+            ctx.write(in, 0, packed, packed.length);
+            cl_mem out = c.of(ctx, tokens * w.out());
+            if (splitK) {
+                int taps = kt * ks * ks;
+                cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
+                ClContext.args(causalConvTap, ks, gh, gw, cin, in, wb[0], w.out(), part);
+                return runSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
+            }
+            ClContext.args(causalConv, kt, ks, gh, gw, cin, in, wb[0], wb[1], w.out(), out);
+            return run(causalConv, "causal_conv", tokens, w.out(), out);
+        }
+    }
+
+    private Tensor run(cl_kernel k, String label, int m, int n, cl_mem out) {
+        ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr}, null);
+        float[] y = new float[m * n];
+        ctx.read(out, 0, y, y.length);
+        return Tensor.wrap(y, m, n);
+    }
+
+    /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
+    private Tensor runSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
+        ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr, slices}, null);
+        ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
+        ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
+        float[] y = new float[m * n];
+        ctx.read(out, 0, y, y.length);
+        return Tensor.wrap(y, m, n);
+    }
+
+    /** The device copy of a weight: {transposed [in, out], bias (or a dummy)}. */
+    private cl_mem[] weight(LinearWeight w) {
+        checkOpen();
+        return linearWeights.computeIfAbsent(w, k -> new cl_mem[] {ctx.upload(k.transposed()),
+                ctx.upload(k.bias() == null ? new float[k.out()] : k.bias())});
+    }
+
+    /** A rectangle compositor whose canvas lives on this backend's device (close it before the backend). */
+    public RectCompositor compositor(int width, int height) {
+        synchronized (ctx) {
+            checkOpen();
+            return new ClRectCompositor(ctx, composite, width, height);
+        }
+    }
+
+    @Override
+    public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
+        synchronized (ctx) {
+            checkOpen();
+            ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
+            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity);
+        }
+    }
+
+    @Override
+    public Tensor layerNorm(Tensor x, float[] gamma, float[] beta, float eps) {
+        return cpu.layerNorm(x, gamma, beta, eps);
+    }
+
+    @Override
+    public Tensor rmsNorm(Tensor x, float[] weight, float eps) {
+        return cpu.rmsNorm(x, weight, eps);
+    }
+
+    @Override
+    public void reluInPlace(Tensor x) {
+        cpu.reluInPlace(x);
+    }
+
+    @Override
+    public Tensor siluGate(Tensor gate, Tensor up) {
+        return cpu.siluGate(gate, up);
+    }
+
+    @Override
+    public void addInPlace(Tensor x, Tensor y) {
+        cpu.addInPlace(x, y);
+    }
+
+    @Override
+    public void rope(Tensor x, int heads, int[] positions, RopeTable table) {
+        cpu.rope(x, heads, positions, table);
+    }
+
+    /** Host-cache attention (the device decoder keeps its own caches; this serves the generic path). */
+    @Override
+    public Tensor attention(Tensor q, KvCache cache, int layer, int first, byte[] keyMask, float scale) {
+        return cpu.attention(q, cache, layer, first, keyMask, scale);
+    }
+
+    @Override
+    public Tensor bicubicResize(Tensor image, int outH, int outW) {
+        return cpu.bicubicResize(image, outH, outW);
+    }
+
+    @Override
+    public int argmax(float[] x, int off, int len) {
+        return cpu.argmax(x, off, len);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("OpenCL backend is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (ctx) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (cl_mem[] m : linearWeights.values()) {
+                ClContext.release(m[0]);
+                ClContext.release(m[1]);
+            }
+            linearWeights.clear();
+            for (ClDecoderWeights d : decoderWeights.values()) {
+                d.close();
+            }
+            decoderWeights.clear();
+            a.release();
+            c.release();
+            partial.release();
+            ctx.close();
+            cpu.close();
+        }
+    }
+
+    /** A reusable device buffer that grows to the largest size asked for. */
+    private static final class Scratch {
+        private cl_mem mem;
+        private long floats;
+
+        cl_mem of(ClContext ctx, long n) {
+            if (n > floats) {
+                release();
+                floats = Math.max(n, floats * 2);
+                mem = ctx.alloc(floats * Sizeof.cl_float);
+            }
+            return mem;
+        }
+
+        void release() {
+            ClContext.release(mem);
+            mem = null;
+            floats = 0;
+        }
+    }
+}

@@ -1,0 +1,424 @@
+// The gaze decoder, device resident: one decoder step is step_prepare, then per layer qkv_rope ->
+// attention -> mlp, then heads -> choose. Plain data-parallel OpenCL C 1.2 (no extensions), so the
+// kernels port to other runtimes as they are.
+//
+// Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
+// PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
+// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two).
+//
+// Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
+// [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
+// [b][cap] bytes; linear weights [in][out] (transposed at load, as on the CPU).
+//
+// Per-step parameters live in the int buffer `st` (written once per step with everything else):
+#define P_PER_ROW 0   // new tokens per batch row
+#define P_FIRST 1     // cache index of the first new token
+#define P_MASK_LO 2   // first mask entry uploaded this step
+#define P_MASK_SPAN 3 // mask entries uploaded per row
+#define P_RESET 4     // 1: a frame's first step (forget forbidden ids), 0: forbid the fed ids
+#define P_ROWS 5      // batch * perRow
+#define P_BATCH 6
+#define P_HEADER 8
+// then positions [rows], fed ids [rows], mask entries [batch][span]
+
+__kernel void step_prepare(__global const int* st, __global uchar* mask, __global uchar* forb, int cap) {
+    int g = get_global_id(0);
+    int rows = st[P_ROWS], batch = st[P_BATCH], span = st[P_MASK_SPAN];
+    if (g < batch * span) {
+        int b = g / span;
+        mask[b * cap + st[P_MASK_LO] + g % span] = (uchar) st[P_HEADER + 2 * rows + g];
+    } else if (g < batch * span + batch) {
+        int b = g - batch * span;
+        __global uchar* f = forb + b * VOCAB;
+        if (st[P_RESET]) {
+            for (int v = 0; v < VOCAB; v++) {
+                f[v] = 0;
+            }
+        } else {
+            int perRow = st[P_PER_ROW];
+            for (int j = 0; j < perRow; j++) {
+                f[st[P_HEADER + rows + b * perRow + j]] = 1;
+            }
+        }
+    }
+}
+
+/** Inverse RMS of a local row: 1 / sqrt(mean(x^2) + EPS), summed in index order. */
+inline float inv_rms(__local const float* row) {
+    float ss = 0.0f;
+    for (int i = 0; i < HIDDEN; i++) {
+        ss += row[i] * row[i];
+    }
+    return 1.0f / sqrt(ss / HIDDEN + EPS);
+}
+
+// Work-group layout of qkv_rope and mlp: HIDDEN x KS work-items for ROWS rows; work-item (t, part)
+// owns output column t and the part-th slice of every k loop (KS > 1 gives a decode step's few rows
+// more work-items and more loads in flight); slices are summed in order through local memory.
+#define WG_ROWS (HIDDEN * KS)
+#define RED_SIZE (KS > 1 ? KS * ROWS * HIDDEN : 1)
+
+/**
+ * out[rr] = sum_i in[rr * K + i] * w[i * ld + col] for the ROWS rows, k split in KS slices (K % KS == 0).
+ * Every work-item must call it (it holds barriers); every work-item gets the full sums.
+ */
+inline void rows_times(__local const float* in, int K, __global const float* w, int ld, int col, int t, int part,
+                       __local float* red, float* out) {
+    float acc[ROWS];
+    for (int rr = 0; rr < ROWS; rr++) {
+        acc[rr] = 0.0f;
+    }
+    int k0 = part * (K / KS), k1 = k0 + K / KS;
+#pragma unroll 16
+    for (int i = k0; i < k1; i++) {
+        float wv = w[i * ld + col];
+        for (int rr = 0; rr < ROWS; rr++) {
+            acc[rr] = fma(in[rr * K + i], wv, acc[rr]);
+        }
+    }
+    if (KS == 1) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            out[rr] = acc[rr];
+        }
+        return;
+    }
+    for (int rr = 0; rr < ROWS; rr++) {
+        red[(part * ROWS + rr) * HIDDEN + t] = acc[rr];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int rr = 0; rr < ROWS; rr++) {
+        float sum = red[rr * HIDDEN + t];
+        for (int p = 1; p < KS; p++) {
+            sum += red[(p * ROWS + rr) * HIDDEN + t];
+        }
+        out[rr] = sum;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
+
+// RMSNorm, q/k/v projections, rotary embedding; q to `q`, k and v into the layer's caches.
+__kernel void qkv_rope(__global const int* st, __global const float* x, __global const float* normW,
+                       __global const float* wq, __global const float* wk, __global const float* wv,
+                       __global const float* ropeCos, __global const float* ropeSin,
+                       __global float* q, __global float* kc, __global float* vc, int cap) {
+    __local float a[ROWS][HIDDEN];
+    __local float qk[2][ROWS][HIDDEN];
+    __local float red[RED_SIZE];
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
+    int r0 = get_group_id(0) * ROWS;
+    int rows = st[P_ROWS], perRow = st[P_PER_ROW], first = st[P_FIRST];
+    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
+        int rr = e / HIDDEN;
+        a[rr][e % HIDDEN] = r0 + rr < rows ? x[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float normed[ROWS];
+    for (int rr = 0; rr < ROWS; rr++) {
+        normed[rr] = normW[t] * (a[rr][t] * inv_rms(a[rr]));
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            a[rr][t] = normed[rr];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float aq[ROWS], ak[ROWS], av[ROWS];
+    rows_times(&a[0][0], HIDDEN, wq, HIDDEN, t, t, part, red, aq);
+    rows_times(&a[0][0], HIDDEN, wk, HIDDEN, t, t, part, red, ak);
+    rows_times(&a[0][0], HIDDEN, wv, HIDDEN, t, t, part, red, av);
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            qk[0][rr][t] = aq[rr];
+            qk[1][rr][t] = ak[rr];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (part != 0) {
+        return;
+    }
+    int halfDim = HEAD_DIM / 2;
+    int head = t / HEAD_DIM, d = t % HEAD_DIM, i = d % halfDim;
+    int partner = d < halfDim ? t + halfDim : t - halfDim;
+    for (int rr = 0; rr < ROWS; rr++) {
+        int r = r0 + rr;
+        if (r < rows) {
+            int b = r / perRow, s = r % perRow;
+            int pos = st[P_HEADER + r];
+            float c = ropeCos[pos * halfDim + i], sn = ropeSin[pos * halfDim + i];
+            float pq = qk[0][rr][partner], pk = qk[1][rr][partner];
+            float rq = d < halfDim ? aq[rr] * c + (-pq) * sn : aq[rr] * c + pq * sn;
+            float rk = d < halfDim ? ak[rr] * c + (-pk) * sn : ak[rr] * c + pk * sn;
+            q[r * HIDDEN + t] = rq;
+            int at = ((b * HEADS + head) * HEAD_DIM + d) * cap + first + s;
+            kc[at] = rk;
+            vc[at] = av[rr];
+        }
+    }
+}
+
+// Scaled dot-product attention of QB consecutive query rows of one batch row and one head against every
+// visible unmasked key: each work-item runs QB online softmaxes over a strided subset of the keys (each
+// key is loaded once for the QB queries), then the work-group merges them query by query.
+// Work-group (query block, head): ATT_WG work-items; query s sees keys j <= first + s.
+__kernel void attention(__global const int* st, __global const float* q, __global const float* kc,
+                        __global const float* vc, __global const uchar* mask, __global float* out,
+                        int cap, float scale) {
+    __local float qs[QB][HEAD_DIM];
+    __local float red[ATT_WG];
+    __local float acc[ATT_WG][HEAD_DIM + 1];
+    int t = get_local_id(0);
+    int h = get_group_id(1);
+    int perRow = st[P_PER_ROW], first = st[P_FIRST];
+    int blocks = (perRow + QB - 1) / QB;
+    int b = get_group_id(0) / blocks, s0 = (get_group_id(0) % blocks) * QB;
+    int nq = min(QB, perRow - s0);
+    for (int e = t; e < QB * HEAD_DIM; e += ATT_WG) {
+        int qq = e / HEAD_DIM;
+        qs[qq][e % HEAD_DIM] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + e % HEAD_DIM] : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    __global const float* kb = kc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const float* vb = vc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const uchar* mk = mask + b * cap;
+    float m[QB], l[QB], o[QB][HEAD_DIM];
+    for (int qq = 0; qq < QB; qq++) {
+        m[qq] = -INFINITY;
+        l[qq] = 0.0f;
+        for (int d = 0; d < HEAD_DIM; d++) {
+            o[qq][d] = 0.0f;
+        }
+    }
+    int visible = first + s0 + nq; // keys seen by the block's last query
+    for (int j = t; j < visible; j += ATT_WG) {
+        // keys are loaded before the mask is looked at, so the loads do not wait for it
+        float kv[HEAD_DIM];
+#pragma unroll
+        for (int d = 0; d < HEAD_DIM; d++) {
+            kv[d] = kb[d * cap + j];
+        }
+        if (mk[j] == 0) {
+            continue;
+        }
+        float sc[QB];
+        float pmax = -INFINITY;
+        for (int qq = 0; qq < QB; qq++) {
+            float a = 0.0f;
+#pragma unroll
+            for (int d = 0; d < HEAD_DIM; d++) {
+                a = fma(qs[qq][d], kv[d], a);
+            }
+            sc[qq] = j <= first + s0 + qq ? a * scale : -INFINITY;
+            if (sc[qq] > m[qq]) {
+                float corr = exp(m[qq] - sc[qq]);
+                l[qq] *= corr;
+                for (int d = 0; d < HEAD_DIM; d++) {
+                    o[qq][d] *= corr;
+                }
+                m[qq] = sc[qq];
+            }
+        }
+#pragma unroll
+        for (int d = 0; d < HEAD_DIM; d++) {
+            kv[d] = vb[d * cap + j];
+        }
+        for (int qq = 0; qq < QB; qq++) {
+            if (sc[qq] > -INFINITY) {
+                float p = exp(sc[qq] - m[qq]);
+                l[qq] += p;
+                for (int d = 0; d < HEAD_DIM; d++) {
+                    o[qq][d] = fma(p, kv[d], o[qq][d]);
+                }
+            }
+        }
+    }
+    for (int qq = 0; qq < QB; qq++) {
+        red[t] = m[qq];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
+            if (t < stride) {
+                red[t] = fmax(red[t], red[t + stride]);
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        float f = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - red[0]);
+        for (int d = 0; d < HEAD_DIM; d++) {
+            acc[t][d] = o[qq][d] * f;
+        }
+        acc[t][HEAD_DIM] = l[qq] * f;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
+            if (t < stride) {
+                for (int d = 0; d <= HEAD_DIM; d++) {
+                    acc[t][d] += acc[t + stride][d];
+                }
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        if (qq < nq) {
+            for (int d = t; d < HEAD_DIM; d += ATT_WG) {
+                out[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + d] = acc[0][d] / acc[0][HEAD_DIM];
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+
+// Output projection + residual, RMSNorm, SiLU-gated MLP + residual, in place on x.
+#define INTER_PER_ITEM ((INTER + HIDDEN - 1) / HIDDEN)
+__kernel void mlp(__global const int* st, __global float* x, __global const float* att,
+                  __global const float* wo, __global const float* normW, __global const float* wg,
+                  __global const float* wu, __global const float* wd) {
+    __local float a[ROWS][HIDDEN];
+    __local float xs[ROWS][HIDDEN];
+    __local float hs[ROWS][INTER];
+    __local float red[RED_SIZE];
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
+    int r0 = get_group_id(0) * ROWS;
+    int rows = st[P_ROWS];
+    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
+        int rr = e / HIDDEN;
+        a[rr][e % HIDDEN] = r0 + rr < rows ? att[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float acc[ROWS];
+    rows_times(&a[0][0], HIDDEN, wo, HIDDEN, t, t, part, red, acc);
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            xs[rr][t] = (r0 + rr < rows ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int rr = 0; rr < ROWS; rr++) {
+        acc[rr] = normW[t] * (xs[rr][t] * inv_rms(xs[rr]));
+    }
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            a[rr][t] = acc[rr];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int p2 = 0; p2 < INTER_PER_ITEM; p2++) {
+        int c = min(p2 * HIDDEN + t, INTER - 1);
+        float g[ROWS], u[ROWS];
+        rows_times(&a[0][0], HIDDEN, wg, INTER, c, t, part, red, g);
+        rows_times(&a[0][0], HIDDEN, wu, INTER, c, t, part, red, u);
+        if (part == 0 && p2 * HIDDEN + t < INTER) {
+            for (int rr = 0; rr < ROWS; rr++) {
+                hs[rr][c] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
+            }
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    rows_times(&hs[0][0], INTER, wd, HIDDEN, t, t, part, red, acc);
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            if (r0 + rr < rows) {
+                x[(r0 + rr) * HIDDEN + t] = xs[rr][t] + acc[rr];
+            }
+        }
+    }
+}
+
+// Final RMSNorm of each batch row's last new token, then logits of head k and its task-loss value.
+// Work-group (b, k): HIDDEN work-items.
+__kernel void heads(__global const int* st, __global const float* x, __global const float* normW,
+                    __global const float* lm, __global const float* tlw, __global float* logits,
+                    __global float* res) {
+    __local float hn[HIDDEN];
+    int t = get_local_id(0);
+    int b = get_group_id(0) / NHEADS, k = get_group_id(0) % NHEADS;
+    int r = (b + 1) * st[P_PER_ROW] - 1;
+    hn[t] = x[r * HIDDEN + t];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float v = normW[t] * (hn[t] * inv_rms(hn));
+    barrier(CLK_LOCAL_MEM_FENCE);
+    hn[t] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int c = t; c < VOCAB; c += HIDDEN) {
+        float acc = 0.0f;
+#pragma unroll 32
+        for (int i = 0; i < HIDDEN; i++) {
+            acc = fma(hn[i], lm[i * (NHEADS * VOCAB) + k * VOCAB + c], acc);
+        }
+        logits[(b * NHEADS + k) * VOCAB + c] = acc;
+    }
+    if (t == 0) {
+        float acc = 0.0f;
+        for (int i = 0; i < HIDDEN; i++) {
+            acc = fma(hn[i], tlw[i * NHEADS + k], acc);
+        }
+        res[b * NHEADS + k] = acc;
+    }
+}
+
+/** Work-group reduction to the first index of the maximum (-1 when all values are -inf). */
+inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
+    for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
+        if (t < stride) {
+            float a = bv[t], c = bv[t + stride];
+            int ai = bi[t], ci = bi[t + stride];
+            if (ci >= 0 && (ai < 0 || c > a || (c == a && ci < ai))) {
+                bv[t] = c;
+                bi[t] = ci;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+
+// Greedy multi-head choice for batch row b (spec 4.3): forbidden ids and the pad id are -inf for all
+// heads; head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
+// Writes the margin (best - second best) and the id to res[B*K + b*K + i] and res[2*B*K + b*K + i].
+__kernel void choose(__global const int* st, __global const float* logits, __global const uchar* forb,
+                     __global float* res) {
+    __local float lg[NHEADS * VOCAB];
+    __local float bv[SEL_WG];
+    __local int bi[SEL_WG];
+    int t = get_local_id(0);
+    int b = get_group_id(0);
+    int bk = st[P_BATCH] * NHEADS;
+    for (int idx = t; idx < NHEADS * VOCAB; idx += SEL_WG) {
+        int v = idx % VOCAB;
+        lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : logits[b * NHEADS * VOCAB + idx];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int i = 0; i < NHEADS; i++) {
+        __local float* row = lg + i * VOCAB;
+        float best = -INFINITY;
+        int at = -1;
+        for (int v = t; v < VOCAB; v += SEL_WG) {
+            if (row[v] > best) {
+                best = row[v];
+                at = v;
+            }
+        }
+        bv[t] = best;
+        bi[t] = at;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        argmax_reduce(bv, bi, t);
+        int tok = bi[0];
+        float top = bv[0];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        float second = -INFINITY;
+        for (int v = t; v < VOCAB; v += SEL_WG) {
+            if (v != tok && row[v] > second) {
+                second = row[v];
+            }
+        }
+        bv[t] = second;
+        bi[t] = second > -INFINITY ? 0 : -1;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        argmax_reduce(bv, bi, t);
+        if (t == 0) {
+            res[bk + b * NHEADS + i] = tok >= 0 ? top - bv[0] : NAN;
+            res[2 * bk + b * NHEADS + i] = (float) tok;
+        }
+        if (tok >= 0) {
+            for (int later = i + 1 + t; later < NHEADS; later += SEL_WG) {
+                lg[later * VOCAB + tok] = -INFINITY;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
