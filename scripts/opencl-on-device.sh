@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the OpenCL parity tests and the clip benchmark on a GPU machine that has an NVIDIA driver but
-# no Java and no OpenCL ICD file. Expects, beside this script (see bench/prepare-device-bundle.sh):
+# no Java and no OpenCL ICD file. Expects, beside this script (see scripts/prepare-device-bundle.sh):
 #   jre.tar.xz  a jlink-made runtime (folder gpujre inside)
 #   lib/        the module jars, model test classes jar and dependency jars
 #   fixtures/   model_k10, model_mtp4 and the fixture cases the parity selection below uses

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the folder that bench/opencl-on-device.sh needs, at $1 (inside the checkout the device tool
+# Builds the folder that scripts/opencl-on-device.sh needs, at $1 (inside the checkout the device tool
 # sends, in a git-ignored folder, then named in the tool's `carry`). Run from the repository root.
 # BUNDLE_FIXTURES overrides the fixture folders copied (the K=10 set alone is ~20 MB smaller).
 set -euo pipefail
@@ -16,5 +16,5 @@ cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$DEST/native/" 2>/dev/null || true
 rm -rf /tmp/gpujre && "$JAVA_HOME/bin/jlink" --add-modules java.base,java.logging,jdk.incubator.vector,jdk.unsupported \
   --strip-debug --no-header-files --no-man-pages --output /tmp/gpujre
 tar cJf "$DEST/jre.tar.xz" -C /tmp gpujre
-cp bench/opencl-on-device.sh "$DEST/run.sh"
+cp scripts/opencl-on-device.sh "$DEST/run.sh"
 du -sh "$DEST"

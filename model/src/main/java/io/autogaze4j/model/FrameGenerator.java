@@ -168,34 +168,60 @@ final class FrameGenerator {
                                 boolean withMargins) {
         int batch = finished.length;
         float[] scores = heads.logits().data().clone();
-        for (int b = 0; b < batch; b++) {
-            for (int[] ids : generated[b]) {
-                forbid(scores, b, 0, ids[0]);
-            }
-            forbid(scores, b, 0, pad);
-        }
-        List<int[]> chosen = new ArrayList<>();
         float[][] margins = new float[batch][k];
         float[][] probability = new float[batch][k];
-        boolean stoppedEarly = false;
-        for (int i = 0; i < k; i++) {
-            // a head can only be fully forbidden once every cell id has been used in this frame or step
-            if (i >= room || (already + i >= vocab - 1 && allForbidden(scores, batch, i))) {
-                stoppedEarly = true;
-                break;
-            }
-            int[] tok = new int[batch];
+        int[][] tokens = new int[batch][k];
+        // A head can only be fully forbidden (which stops the step for every row) once every cell id has been
+        // used in this frame or step; until then rows are independent and choose in parallel.
+        int wanted = Math.min(k, room);
+        boolean rowsIndependent = already + wanted - 1 < vocab - 1;
+        int chosen = rowsIndependent ? wanted : 0;
+        if (rowsIndependent) {
+            backend.forEachTask(batch, b -> {
+                forbidFrame(scores, b, generated[b]);
+                for (int i = 0; i < wanted; i++) {
+                    select(scores, b, i, finished[b], withMargins, tokens, margins, probability);
+                }
+            });
+        } else {
             for (int b = 0; b < batch; b++) {
-                int off = (b * k + i) * vocab;
-                int best = backend.argmax(scores, off, vocab);
-                tok[b] = best < 0 ? 0 : best;
-                margins[b][i] = !withMargins || finished[b] ? Float.NaN : margin(scores, off, tok[b]);
-                probability[b][i] = best < 0 ? Float.NaN : probabilityOfMax(scores, off, tok[b]);
-                forbid(scores, b, i + 1, tok[b]);
+                forbidFrame(scores, b, generated[b]);
             }
-            chosen.add(tok);
+            while (chosen < wanted && !allForbidden(scores, batch, chosen)) {
+                for (int b = 0; b < batch; b++) {
+                    select(scores, b, chosen, finished[b], withMargins, tokens, margins, probability);
+                }
+                chosen++;
+            }
         }
-        return new Choice(chosen, margins, probability, heads.taskLoss().data(), stoppedEarly);
+        List<int[]> columns = new ArrayList<>();
+        for (int i = 0; i < chosen; i++) {
+            int[] column = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                column[b] = tokens[b][i];
+            }
+            columns.add(column);
+        }
+        return new Choice(columns, margins, probability, heads.taskLoss().data(), chosen < k);
+    }
+
+    /** Forbids, for every head of row {@code b}, the ids already emitted in this frame and the pad id. */
+    private void forbidFrame(float[] scores, int b, List<int[]> generated) {
+        for (int[] ids : generated) {
+            forbid(scores, b, 0, ids[0]);
+        }
+        forbid(scores, b, 0, pad);
+    }
+
+    /** Head {@code i} of row {@code b}: first maximal id, its margin and probability; later heads may not repeat it. */
+    private void select(float[] scores, int b, int i, boolean finished, boolean withMargins, int[][] tokens, float[][] margins,
+                        float[][] probability) {
+        int off = (b * k + i) * vocab;
+        int best = backend.argmax(scores, off, vocab);
+        tokens[b][i] = best < 0 ? 0 : best;
+        margins[b][i] = !withMargins || finished ? Float.NaN : margin(scores, off, tokens[b][i]);
+        probability[b][i] = best < 0 ? Float.NaN : probabilityOfMax(scores, off, tokens[b][i]);
+        forbid(scores, b, i + 1, tokens[b][i]);
     }
 
     /**

@@ -142,6 +142,17 @@ public interface Backend extends AutoCloseable {
         return new HostDecoderSession(this, weights, batch, initialCapacity, maxCapacity);
     }
 
+    /**
+     * Runs {@code body.accept(i)} for {@code i in [0, tasks)} on this backend's host threads: for per-row
+     * host work around the kernels (token choice, cache bookkeeping). Tasks must be independent. Serial by
+     * default.
+     */
+    default void forEachTask(int tasks, java.util.function.IntConsumer body) {
+        for (int i = 0; i < tasks; i++) {
+            body.accept(i);
+        }
+    }
+
     /** First index of the maximum of {@code x[off, off+len)}; -1 when every value is -infinity. */
     int argmax(float[] x, int off, int len);
 

@@ -12,6 +12,8 @@ final class CpuBackend implements Backend {
     private static final int CONV_CHUNK = 16;
     /** Rows per task of the element-wise kernels. */
     private static final int ROW_CHUNK = 64;
+    /** Elements per task of the element-wise kernels. */
+    private static final int ELEMENT_CHUNK = 1 << 14;
     private final Parallel par;
 
     CpuBackend(Parallel par) {
@@ -189,15 +191,17 @@ final class CpuBackend implements Backend {
     public Tensor siluGate(Tensor gate, Tensor up) {
         Tensor y = Tensor.zeros(gate.shape());
         float[] g = gate.data(), u = up.data(), o = y.data();
-        int i = 0;
-        for (; i < S.loopBound(g.length); i += S.length()) {
-            FloatVector gv = FloatVector.fromArray(S, g, i);
-            FloatVector sig = FastExp.exp(gv.neg()).add(1f);
-            gv.div(sig).mul(FloatVector.fromArray(S, u, i)).intoArray(o, i);
-        }
-        for (; i < g.length; i++) {
-            o[i] = g[i] / (1f + FastExp.exp(-g[i])) * u[i];
-        }
+        forElementChunks(g.length, (from, to) -> {
+            int i = from;
+            for (; i + S.length() <= to; i += S.length()) {
+                FloatVector gv = FloatVector.fromArray(S, g, i);
+                FloatVector sig = FastExp.exp(gv.neg()).add(1f);
+                gv.div(sig).mul(FloatVector.fromArray(S, u, i)).intoArray(o, i);
+            }
+            for (; i < to; i++) {
+                o[i] = g[i] / (1f + FastExp.exp(-g[i])) * u[i];
+            }
+        });
         return y;
     }
 
@@ -207,13 +211,21 @@ final class CpuBackend implements Backend {
         if (x.length != y.length) {
             throw new IllegalArgumentException("add: " + a + " vs " + b);
         }
-        int i = 0;
-        for (; i < S.loopBound(x.length); i += S.length()) {
-            FloatVector.fromArray(S, x, i).add(FloatVector.fromArray(S, y, i)).intoArray(x, i);
-        }
-        for (; i < x.length; i++) {
-            x[i] += y[i];
-        }
+        forElementChunks(x.length, (from, to) -> {
+            int i = from;
+            for (; i + S.length() <= to; i += S.length()) {
+                FloatVector.fromArray(S, x, i).add(FloatVector.fromArray(S, y, i)).intoArray(x, i);
+            }
+            for (; i < to; i++) {
+                x[i] += y[i];
+            }
+        });
+    }
+
+    /** Element-wise work in chunks of {@link #ELEMENT_CHUNK} (a multiple of every vector length). */
+    private void forElementChunks(int n, RowRange body) {
+        int chunks = (n + ELEMENT_CHUNK - 1) / ELEMENT_CHUNK;
+        par.forEach(chunks, c -> body.run(c * ELEMENT_CHUNK, Math.min(n, (c + 1) * ELEMENT_CHUNK)));
     }
 
     @Override
@@ -257,6 +269,11 @@ final class CpuBackend implements Backend {
             }
         }
         return best;
+    }
+
+    @Override
+    public void forEachTask(int tasks, java.util.function.IntConsumer body) {
+        par.forEach(tasks, body);
     }
 
     @Override

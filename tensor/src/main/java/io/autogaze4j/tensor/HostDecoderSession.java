@@ -53,9 +53,9 @@ final class HostDecoderSession implements DecoderSession {
             Tensor q = qkv[0], k = qkv[1], v = qkv[2];
             backend.rope(q, w.heads(), angles);
             backend.rope(k, w.heads(), angles);
-            for (int b = 0; b < batch; b++) {
-                caches.get(b).write(l, first, k.data(), v.data(), b * perRow, perRow);
-            }
+            int layerIndex = l;
+            Tensor keys = k, values = v;
+            backend.forEachTask(batch, b -> caches.get(b).write(layerIndex, first, keys.data(), values.data(), b * perRow, perRow));
             if (l == layers - 1 && layerOutputs == null && perRow > 1) {
                 // Only each row's last token reaches the heads, and the last layer's keys and values are
                 // already cached: the rest of this layer is needed for the last tokens alone. Per-row
