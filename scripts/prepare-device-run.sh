@@ -12,7 +12,7 @@ rm -rf "$out" && mkdir -p "$out/lib"
 # one reactor run: package the modules and copy their third-party dependencies
 mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench -am -DincludeScope=runtime \
   -DexcludeGroupIds=io.autogaze4j -DoutputDirectory="$PWD/$out/lib"
-for m in tensor weights model video readout bench; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
+for m in tensor weights kernels model video readout bench; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
 cp -r ../shared/fixtures/model_k10 "$out/"
 rm -rf /tmp/jre-device
 jlink --add-modules java.base,java.logging,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
