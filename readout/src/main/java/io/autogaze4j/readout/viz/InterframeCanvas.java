@@ -1,36 +1,41 @@
 package io.autogaze4j.readout.viz;
 
+import io.autogaze4j.kernels.RectCompositor;
 import java.util.List;
 
 /**
  * The interframe output: a running RGBA canvas that starts fully transparent and, frame by frame, takes the
  * current frame's pixels inside the gazed cells only (all pixels on keyframes). It shows what a sparse
- * downstream model that reads only gazed cells has seen. Not thread-safe; one canvas per video.
+ * downstream model that reads only gazed cells has seen. The canvas itself lives in a
+ * {@link RectCompositor} of the kernels module: on the CPU ({@link RectCompositor#cpu}) or on an OpenCL
+ * device ({@link RectCompositor#openCl}), which give identical pixels. Not thread-safe; one canvas per video.
  */
-public final class InterframeCanvas {
+public final class InterframeCanvas implements AutoCloseable {
     private final int width;
     private final int height;
     private final InterframeOptions options;
     private final RectCompositor compositor;
-    private final int[] canvas;
     private int updates;
 
     /** A canvas composited on the CPU. */
     public InterframeCanvas(int width, int height, InterframeOptions options) {
-        this(width, height, options, new CpuRectCompositor());
+        this(options, RectCompositor.cpu(checked(width, height), height));
     }
 
-    /** A canvas composited by {@code compositor} (which the caller keeps and closes). */
-    public InterframeCanvas(int width, int height, InterframeOptions options, RectCompositor compositor) {
-        io.autogaze4j.model.preprocess.RgbFrame.checkSize(width, height);
+    /** A canvas held by {@code compositor} (its size is the canvas size; closing this canvas closes it). */
+    public InterframeCanvas(InterframeOptions options, RectCompositor compositor) {
         if (options == null || compositor == null) {
             throw new IllegalArgumentException("options and compositor must be given");
         }
-        this.width = width;
-        this.height = height;
+        this.width = compositor.width();
+        this.height = compositor.height();
         this.options = options;
         this.compositor = compositor;
-        this.canvas = new int[width * height];
+    }
+
+    private static int checked(int width, int height) {
+        io.autogaze4j.model.preprocess.RgbFrame.checkSize(width, height);
+        return width;
     }
 
     /**
@@ -46,16 +51,39 @@ public final class InterframeCanvas {
         boolean keyframe = options.isKeyframe(index);
         int[] gazedRects = PixelCoverage.rects(cells, width, height);
         long gazed = PixelCoverage.of(gazedRects, width, height).count();
-        int[] rects = keyframe ? PixelCoverage.wholeFrame(width, height) : gazedRects;
-        int outside = options.mode() == InterframeMode.FULL_BLEND ? Argb.weight255(options.blendWeight()) : 0;
-        compositor.compose(canvas, frame.pixels(), width, height, rects, outside);
+        int[] pixels = frame.pixels();
+        if (keyframe) {
+            compositor.keyFrame(pixels);
+        } else {
+            if (options.mode() == InterframeMode.FULL_BLEND) {
+                compositor.keyFrame(blendOutside(compositor.canvas(), pixels, gazedRects, Argb.weight255(options.blendWeight())));
+            }
+            compositor.update(pixels, gazedRects);
+        }
         long updated = keyframe ? (long) width * height : gazed;
-        return new InterframeUpdate(index, keyframe, gazed, updated, ArgbImage.of(width, height, canvas));
+        return new InterframeUpdate(index, keyframe, gazed, updated, canvas());
+    }
+
+    /** Full-blend mode: pixels outside the gazed rectangles move towards the frame by {@code weight}/255. */
+    private int[] blendOutside(int[] canvas, int[] frame, int[] rects, int weight) {
+        boolean[] inside = PixelCoverage.of(rects, width, height).mask();
+        int[] out = canvas.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (!inside[i]) {
+                out[i] = Argb.blend(out[i], frame[i], weight);
+            }
+        }
+        return out;
     }
 
     /** The canvas now (a copy). */
     public ArgbImage canvas() {
-        return ArgbImage.of(width, height, canvas);
+        return ArgbImage.of(width, height, compositor.canvas());
+    }
+
+    @Override
+    public void close() {
+        compositor.close();
     }
 
     /** Updates applied so far. */

@@ -1,7 +1,9 @@
 package io.autogaze4j.readout.viz;
 
 import io.autogaze4j.readout.GazeTrace;
+import io.autogaze4j.kernels.RectCompositor;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * Frame-by-frame evaluation without any file output: each frame's cells (in the chosen geometry) update an
@@ -11,23 +13,27 @@ import java.util.List;
 public final class InterframeRun {
     private final GeometryMode geometry;
     private final InterframeOptions interframeOptions;
-    private final RectCompositor compositor;
+    private final BiFunction<Integer, Integer, RectCompositor> compositors;
     private final GazeMetrics metrics;
     private InterframeCanvas canvas;
 
     /** A run composited on the CPU. */
     public InterframeRun(GeometryMode geometry, InterframeOptions interframe, double emaAlpha) {
-        this(geometry, interframe, emaAlpha, new CpuRectCompositor());
+        this(geometry, interframe, emaAlpha, RectCompositor::cpu);
     }
 
-    /** A run composited by {@code compositor} (the caller keeps and closes it). */
-    public InterframeRun(GeometryMode geometry, InterframeOptions interframe, double emaAlpha, RectCompositor compositor) {
-        if (geometry == null || interframe == null || compositor == null) {
-            throw new IllegalArgumentException("geometry, interframe options and compositor must be given");
+    /**
+     * A run whose canvas comes from {@code compositors} (width, height), e.g.
+     * {@code (w, h) -> RectCompositor.openCl(backend, w, h)}; it is created at the first frame.
+     */
+    public InterframeRun(GeometryMode geometry, InterframeOptions interframe, double emaAlpha,
+                         BiFunction<Integer, Integer, RectCompositor> compositors) {
+        if (geometry == null || interframe == null || compositors == null) {
+            throw new IllegalArgumentException("geometry, interframe options and compositor factory must be given");
         }
         this.geometry = geometry;
         this.interframeOptions = interframe;
-        this.compositor = compositor;
+        this.compositors = compositors;
         this.metrics = new GazeMetrics(emaAlpha);
     }
 
@@ -52,7 +58,8 @@ public final class InterframeRun {
     /** Adds a frame with cells already in the wanted geometry; {@code frameIndex} labels its metrics. */
     public Step add(ArgbImage frame, List<MaskCell> cells, int frameIndex) {
         if (canvas == null) {
-            canvas = new InterframeCanvas(frame.width(), frame.height(), interframeOptions, compositor);
+            io.autogaze4j.model.preprocess.RgbFrame.checkSize(frame.width(), frame.height());
+            canvas = new InterframeCanvas(interframeOptions, compositors.apply(frame.width(), frame.height()));
         }
         InterframeUpdate update = canvas.update(frame, cells);
         return new Step(cells, update, metrics.add(frameIndex, update, frame));

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.autogaze4j.kernels.RectCompositor;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,21 +42,22 @@ public final class VisualizationWriter implements AutoCloseable {
     private int height;
     private VizResult result;
 
-    private VisualizationWriter(Path dir, VizOptions options, RectCompositor compositor) {
+    private VisualizationWriter(Path dir, VizOptions options, BiFunction<Integer, Integer, RectCompositor> compositors) {
         this.dir = dir;
         this.options = options;
-        this.run = new InterframeRun(options.geometry(), options.interframe(), options.emaAlpha(), compositor);
+        this.run = new InterframeRun(options.geometry(), options.interframe(), options.emaAlpha(), compositors);
     }
 
     /** Opens (creating it if needed) an output folder; compositing runs on the CPU. */
     public static VisualizationWriter open(Path dir, VizOptions options) throws IOException {
-        return open(dir, options, new CpuRectCompositor());
+        return open(dir, options, RectCompositor::cpu);
     }
 
-    /** Opens an output folder with another compositor (which the caller keeps and closes). */
-    public static VisualizationWriter open(Path dir, VizOptions options, RectCompositor compositor) throws IOException {
+    /** Opens an output folder whose interframe canvas comes from {@code compositors} (width, height). */
+    public static VisualizationWriter open(Path dir, VizOptions options, BiFunction<Integer, Integer, RectCompositor> compositors)
+            throws IOException {
         Files.createDirectories(dir);
-        return new VisualizationWriter(dir, options, compositor);
+        return new VisualizationWriter(dir, options, compositors);
     }
 
     /**

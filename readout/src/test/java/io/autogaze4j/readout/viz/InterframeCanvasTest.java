@@ -1,5 +1,6 @@
 package io.autogaze4j.readout.viz;
 
+import io.autogaze4j.kernels.RectCompositor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,17 +78,23 @@ class InterframeCanvasTest {
     }
 
     @Test
-    void aPluggedCompositorDoesTheWork() {
-        int[] calls = {0};
-        RectCompositor counting = (canvas, frame, width, height, rects, outside) -> {
-            calls[0]++;
-            new CpuRectCompositor().compose(canvas, frame, width, height, rects, outside);
+    void aPluggedCompositorHoldsTheCanvas() {
+        int[] updates = {0};
+        RectCompositor cpu = RectCompositor.cpu(8, 8);
+        RectCompositor counting = new RectCompositor() {
+            public int width() { return cpu.width(); }
+            public int height() { return cpu.height(); }
+            public void keyFrame(int[] frame) { cpu.keyFrame(frame); }
+            public void update(int[] frame, int[] rects) { updates[0]++; cpu.update(frame, rects); }
+            public int[] canvas() { return cpu.canvas(); }
+            public void close() { cpu.close(); }
         };
-        InterframeCanvas canvas = new InterframeCanvas(8, 8, InterframeOptions.sparse(), counting);
-        canvas.update(ArgbImage.filled(8, 8, A), VizTestData.cells(new int[] {0, 0, 0}));
-        canvas.update(ArgbImage.filled(8, 8, B), VizTestData.cells(new int[] {0, 1, 1}));
-        assertEquals(2, calls[0]);
-        assertEquals(A, canvas.canvas().get(0, 0));
-        assertEquals(B, canvas.canvas().get(7, 7));
+        try (InterframeCanvas canvas = new InterframeCanvas(InterframeOptions.sparse(), counting)) {
+            canvas.update(ArgbImage.filled(8, 8, A), VizTestData.cells(new int[] {0, 0, 0}));
+            canvas.update(ArgbImage.filled(8, 8, B), VizTestData.cells(new int[] {0, 1, 1}));
+            assertEquals(2, updates[0]); // sparse() has no keyframes: both frames go through update
+            assertEquals(A, canvas.canvas().get(0, 0));
+            assertEquals(B, canvas.canvas().get(7, 7));
+        }
     }
 }
