@@ -126,6 +126,9 @@ final class GazeRun {
         RunMetrics summary;
         try {
             summary = viz != null ? viz.finish().metrics() : metrics.summary();
+            if (metrics != null) {
+                metrics.close();
+            }
         } catch (IOException e) {
             throw new CliException(ExitCode.OUTPUT, "cannot write the visualisation: " + describe(e), e);
         }

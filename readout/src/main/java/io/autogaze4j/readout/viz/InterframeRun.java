@@ -10,7 +10,7 @@ import java.util.function.BiFunction;
  * {@link InterframeCanvas}, and the update is measured by {@link GazeMetrics}. {@link VisualizationWriter}
  * draws on top of it; use it alone to get metrics (e.g. for trace.json) when no pictures are wanted.
  */
-public final class InterframeRun {
+public final class InterframeRun implements AutoCloseable {
     private final GeometryMode geometry;
     private final InterframeOptions interframeOptions;
     private final BiFunction<Integer, Integer, RectCompositor> compositors;
@@ -42,12 +42,13 @@ public final class InterframeRun {
      * Frames must all have one size (the one the trace's rectangles are laid on).
      */
     public static RunMetrics measure(List<ArgbImage> frames, GazeTrace trace, GeometryMode geometry, InterframeOptions interframe, double emaAlpha) {
-        InterframeRun run = new InterframeRun(geometry, interframe, emaAlpha);
         requireSameLength(frames.size(), trace);
-        for (int i = 0; i < frames.size(); i++) {
-            run.add(frames.get(i), trace, i);
+        try (InterframeRun run = new InterframeRun(geometry, interframe, emaAlpha)) {
+            for (int i = 0; i < frames.size(); i++) {
+                run.add(frames.get(i), trace, i);
+            }
+            return run.summary();
         }
-        return run.summary();
     }
 
     /** Adds frame {@code i} of a trace with its picture. */
@@ -72,6 +73,14 @@ public final class InterframeRun {
 
     public GeometryMode geometry() {
         return geometry;
+    }
+
+    /** Releases the canvas (device memory when an OpenCL compositor holds it). */
+    @Override
+    public void close() {
+        if (canvas != null) {
+            canvas.close();
+        }
     }
 
     static void requireSameLength(int frames, GazeTrace trace) {

@@ -112,6 +112,7 @@ public final class VisualizationWriter implements AutoCloseable {
             return result;
         }
         RunMetrics metrics = run.summary();
+        run.close();
         Optional<Path> gifFile = Optional.empty();
         if (gif != null) {
             gif.close();
