@@ -91,6 +91,11 @@ final class GazeCommand implements Callable<Integer> {
             + " frames (0 = only the first). Default: ${DEFAULT-VALUE}")
     int keyframePeriod = 12;
 
+    @Option(names = "--backend", paramLabel = "cpu|opencl|auto", description = "Where the model runs: cpu (pure Java),"
+            + " opencl (an OpenCL device, a GPU when there is one) or auto (OpenCL if a device exists, else cpu)."
+            + " Without an OpenCL device it falls back to cpu with a warning. Default: ${DEFAULT-VALUE}")
+    String backend = "cpu";
+
     @Option(names = "--no-progress", description = "Draw no progress bar on stderr.")
     boolean noProgress;
 
@@ -133,6 +138,9 @@ final class GazeCommand implements Callable<Integer> {
                 throw usage("--task-loss-requirement must be finite, got " + taskLossRequirement);
             }
         }
+        if (!java.util.Set.of("cpu", "opencl", "auto").contains(backend.strip().toLowerCase(java.util.Locale.ROOT))) {
+            throw usage("--backend must be cpu, opencl or auto, got '" + backend + "'");
+        }
         if (keyframePeriod < 0) {
             throw usage("--keyframe-period must be >= 0, got " + keyframePeriod);
         }
@@ -161,7 +169,7 @@ final class GazeCommand implements Callable<Integer> {
         }
         return new RunSettings(input, Optional.ofNullable(model), out, gazingRatio != null ? OptionalDouble.of(gazingRatio)
                 : OptionalDouble.empty(), taskLossRequirement != null, requirement, sampling.build(), clipLength, tiles, threads, !noPng,
-                !noProgress, viz, geometry, keyframePeriod);
+                !noProgress, viz, geometry, keyframePeriod, backend.strip().toLowerCase(java.util.Locale.ROOT));
     }
 
     private ParameterException usage(String message) {
@@ -181,6 +189,7 @@ final class GazeCommand implements Callable<Integer> {
                 frames, r.settings().input(), r.plan().source(), clips, clips == 1 ? "" : "s", r.plan().tiling()
                         .map(t -> ", " + t.rows() + "x" + t.cols() + " tiles of " + t.tile() + " px").orElse(""), r.totalNanos() / 1e9,
                 frames / (r.totalNanos() / 1e9), (double) gazed / frames);
+        out.println("backend:  " + r.model().model().backend().name());
         out.println("trace:    " + trace);
         if (r.settings().png()) {
             out.println("overlays: " + r.settings().out().resolve(GazeRun.FRAMES_DIR) + " (" + frames + " PNGs; cells coloured by scale:"

@@ -68,7 +68,7 @@ final class GazeRun {
         // and the output folder is only touched once input and model are known to be usable
         try (RecordingSource source = open()) {
             FrameSize firstSize = firstFrame(source);
-            try (Backend backend = Backend.cpu(settings.threads());
+            try (Backend backend = backend();
                  LoadedModel model = settings.model().isPresent() ? ModelLoader.load(settings.model().get(), backend)
                          : ModelLoader.loadDemo(Path.of(System.getProperty("java.io.tmpdir")), backend)) {
                 if (model.demo()) {
@@ -134,6 +134,15 @@ final class GazeRun {
         }
         return new RunReport(settings, Files.isDirectory(settings.input()) ? "image-folder" : "video", model, budget, first, traces,
                 records, timings, loadNanos, 0, summary);
+    }
+
+    /** The backend the settings ask for; OpenCL falls back to the CPU (with a log line) when no device exists. */
+    private Backend backend() {
+        return switch (settings.backend()) {
+            case "opencl" -> Backend.openCl(io.autogaze4j.kernels.OpenClBackend.preferredDevice());
+            case "auto" -> Backend.auto();
+            default -> Backend.cpu(settings.threads());
+        };
     }
 
     private VisualizationWriter openViz(InterframeOptions interframe) throws CliException {

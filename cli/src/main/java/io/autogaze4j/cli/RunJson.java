@@ -74,6 +74,7 @@ final class RunJson {
         g.writeObjectFieldStart("model");
         g.writeStringField("source", m.source());
         g.writeBooleanField("demo", m.demo());
+        g.writeStringField("backend", m.model().backend().name());
         g.writeNumberField("parameters", m.parameters());
         g.writeNumberField("K", c.numHeads());
         g.writeFieldName("scales");

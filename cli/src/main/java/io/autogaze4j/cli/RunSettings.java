@@ -24,8 +24,9 @@ import java.util.OptionalDouble;
  * @param viz              whether to write the visualisation (panels, GIF, HTML report) under {@code viz/}
  * @param geometry         which cells the masks, interframe output and metrics use
  * @param keyframePeriod   interframe keyframe period in frames (0 = only the first frame)
+ * @param backend          where the model runs: {@code cpu}, {@code opencl} (first GPU, else first device) or {@code auto}
  */
 record RunSettings(Path input, Optional<Path> model, Path out, OptionalDouble gazingRatio, boolean requirementGiven,
                    OptionalDouble requirement, FrameSampling sampling, int clipLength, boolean tiles, int threads, boolean png,
-                   boolean progress, boolean viz, GeometryMode geometry, int keyframePeriod) {
+                   boolean progress, boolean viz, GeometryMode geometry, int keyframePeriod, String backend) {
 }

@@ -103,6 +103,31 @@ class MainJobTest {
     }
 
     @Test
+    void openClBackendGivesTheCpuGaze() throws IOException {
+        Path cpu = out.resolve("cpu"), gpu = out.resolve("opencl");
+        String[] common = {"--input", Cli.exampleVideo().toString(), "--frames", "2", "--no-png", "--gazing-ratio", "0.1"};
+        assertEquals(0, Cli.run(concat(common, "--out", cpu.toString())).code());
+        Cli run = Cli.run(concat(common, "--out", gpu.toString(), "--backend", "opencl"));
+        assertEquals(0, run.code(), run.err());
+        // CI installs PoCL, so an OpenCL device exists and no CPU fallback happens
+        String backend = JSON.readTree(gpu.resolve("trace.json").toFile()).at("/model/backend").asText();
+        assertTrue(backend.toLowerCase(java.util.Locale.ROOT).contains("opencl"), backend);
+        List<GazeTrace> a = TraceJson.fromJson(JSON.readTree(cpu.resolve("trace.json").toFile()).get("trace").toString());
+        List<GazeTrace> b = TraceJson.fromJson(JSON.readTree(gpu.resolve("trace.json").toFile()).get("trace").toString());
+        for (int f = 0; f < 2; f++) {
+            assertEquals(a.get(0).frame(f).fixations().stream().map(Fixation::cell).toList(),
+                    b.get(0).frame(f).fixations().stream().map(Fixation::cell).toList(), "frame " + f);
+        }
+        assertEquals(2, Cli.run("--input", Cli.exampleVideo().toString(), "--backend", "cuda").code());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void tiledImageFolderWithExplicitBudgetAndNoPng() throws IOException {
         Path frames = Files.createDirectory(out.resolve("frames-in"));
         for (int i = 0; i < 2; i++) {
