@@ -241,19 +241,10 @@ public final class SafetensorsFile implements AutoCloseable {
                     out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
                 }
             }
-            case I64 -> {
+            case I64, I32, U8, BOOL -> {
+                long[] values = longs(name);
                 for (int i = 0; i < n; i++) {
-                    out[i] = b.getLong(8 * i);
-                }
-            }
-            case I32 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = b.getInt(4 * i);
-                }
-            }
-            case U8, BOOL -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = b.get(i) & 0xff;
+                    out[i] = values[i];
                 }
             }
         }
