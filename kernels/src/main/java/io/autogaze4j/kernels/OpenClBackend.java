@@ -7,6 +7,7 @@ import io.autogaze4j.tensor.KvCache;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.jocl.cl_program;
  * <p>Thread-safe: device work is serialised on one in-order queue.
  */
 public final class OpenClBackend implements Backend {
+    /** Frames per stacked vision launch (bounds the split-K scratch buffers to ~100 MB). */
+    private static final int STACK = 16;
     private final ClContext ctx;
     private final Backend cpu;
     private final int vw;
@@ -167,6 +170,34 @@ public final class OpenClBackend implements Backend {
             ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
             return run(patchEmbed, "patch_embed", tokens, w.out(), out);
         }
+    }
+
+    /** All images of a call in tall stacks of at most {@link #STACK} frames: one launch and round trip per stack. */
+    @Override
+    public Tensor patchEmbed(List<Tensor> images, LinearWeight w, int patch) {
+        List<Tensor> parts = new ArrayList<>();
+        for (List<Tensor> chunk : FrameStacks.chunks(images, STACK)) {
+            parts.add(patchEmbed(chunk.size() == 1 ? chunk.get(0) : FrameStacks.images(chunk), w, patch));
+        }
+        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+    }
+
+    /** All output frames of a call as tall stacks of windows, zero rows between frames (see {@link FrameStacks}). */
+    @Override
+    public Tensor causalConv3d(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
+        int kt = windows.get(0).length;
+        int cin = w.in() / (kt * ks * ks);
+        int pad = ks / 2;
+        List<Tensor> parts = new ArrayList<>();
+        for (List<Tensor[]> chunk : FrameStacks.chunks(windows, STACK)) {
+            if (chunk.size() == 1) {
+                parts.add(causalConv3d(chunk.get(0), w, ks, gh, gw));
+            } else {
+                Tensor stacked = causalConv3d(FrameStacks.windows(chunk, gh, gw, cin, pad), w, ks, chunk.size() * (gh + pad), gw);
+                parts.add(FrameStacks.unstack(stacked, chunk.size(), gh, gw, pad));
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
     }
 
     @Override
