@@ -79,7 +79,6 @@ final class AttentionKernel {
                                float[] out, int h, int s0, int nq) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
-        int cap = cache.capacity();
         float[] kt = cache.keysOf(layer, h);
         float[] v = cache.valuesOf(layer, h);
         int keys = first + s0 + nq; // keys visible to the last query of the block
@@ -93,7 +92,7 @@ final class AttentionKernel {
         for (int j = 0; j < padded; j += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
-            for (int d = 0, ko = j; d < dim; d++, ko += cap) {
+            for (int d = 0, ko = j * dim; d < dim; d++, ko += KEY_CHUNK) {
                 FloatVector k0 = FloatVector.fromArray(S, kt, ko);
                 FloatVector k1 = FloatVector.fromArray(S, kt, ko + L);
                 int qo = base + d;
@@ -172,7 +171,6 @@ final class AttentionKernel {
                                float[] out, int h, int s) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
-        int cap = cache.capacity();
         float[] kt = cache.keysOf(layer, h);
         float[] v = cache.valuesOf(layer, h);
         int keys = first + s + 1;
@@ -181,7 +179,7 @@ final class AttentionKernel {
         float[] sc = new float[padded];
         for (int j = 0; j < padded; j += KEY_CHUNK) {
             FloatVector a = FloatVector.zero(S), b = a;
-            for (int d = 0, ko = j; d < dim; d++, ko += cap) {
+            for (int d = 0, ko = j * dim; d < dim; d++, ko += KEY_CHUNK) {
                 FloatVector x = FloatVector.broadcast(S, q[base + d]);
                 a = x.fma(FloatVector.fromArray(S, kt, ko), a);
                 b = x.fma(FloatVector.fromArray(S, kt, ko + L), b);
@@ -262,7 +260,6 @@ final class AttentionKernel {
                                float[] out, int h, int s) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
-        int cap = cache.capacity();
         float[] kt = cache.keysOf(layer, h);
         float[] v = cache.valuesOf(layer, h);
         int visible = first + s + 1;
@@ -270,7 +267,7 @@ final class AttentionKernel {
         for (int j = 0; j < visible; j++) {
             float acc = 0;
             for (int d = 0; d < dim; d++) {
-                acc = Math.fma(q[rowOff + s * width + h * dim + d], kt[d * cap + j], acc);
+                acc = Math.fma(q[rowOff + s * width + h * dim + d], kt[cache.keyIndex(j, d)], acc);
             }
             sc[j] = acc;
         }

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Keys and values of every decoder layer for one sequence, in insertion (cache index) order. Keys are
- * stored dimension-major per head ({@code [head][dim][capacity]}) so attention scores for many keys
- * are one broadcast multiply-add per dimension; values are stored {@code [head][capacity][dim]}.
+ * stored per head in chunks of {@link AttentionKernel#KEY_CHUNK} keys, each chunk dimension-major
+ * ({@code [chunk][dim][key]}), so attention scores for a chunk are one broadcast multiply-add per
+ * dimension over one contiguous block; values are stored {@code [head][capacity][dim]}.
  * Capacity grows on demand up to a fixed limit.
  */
 public final class KvCache {
@@ -75,11 +76,7 @@ public final class KvCache {
         int grown = roundUp((int) Math.min(maxCapacity, Math.max(needed, (long) capacity * 2)));
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
-                float[] k = new float[headDim * grown];
-                for (int d = 0; d < headDim; d++) {
-                    System.arraycopy(keys[l][h], d * capacity, k, d * grown, length);
-                }
-                keys[l][h] = k;
+                keys[l][h] = Arrays.copyOf(keys[l][h], headDim * grown); // chunk-major: growing appends chunks
                 values[l][h] = Arrays.copyOf(values[l][h], grown * headDim);
             }
         }
@@ -99,7 +96,7 @@ public final class KvCache {
             for (int r = 0; r < count; r++) {
                 int src = (firstRow + r) * width + h * headDim;
                 for (int d = 0; d < headDim; d++) {
-                    kt[d * capacity + at + r] = k[src + d];
+                    kt[keyIndex(at + r, d)] = k[src + d];
                 }
                 System.arraycopy(v, src, vh, (at + r) * headDim, headDim);
             }
@@ -114,7 +111,17 @@ public final class KvCache {
         this.length = newLength;
     }
 
-    /** Dimension-major keys of one head: element {@code d * capacity() + index}. */
+    /**
+     * Where key {@code index}, dimension {@code d} lives in {@link #keysOf}: keys come in chunks of
+     * {@link AttentionKernel#KEY_CHUNK}, each chunk dimension-major ({@code [d][key in chunk]}), so the
+     * scores of a chunk read one contiguous block.
+     */
+    int keyIndex(int index, int d) {
+        int chunk = AttentionKernel.KEY_CHUNK;
+        return (index / chunk * headDim + d) * chunk + index % chunk;
+    }
+
+    /** Keys of one head in chunked dimension-major layout, see {@link #keyIndex}. */
     float[] keysOf(int layer, int head) {
         return keys[layer][head];
     }
