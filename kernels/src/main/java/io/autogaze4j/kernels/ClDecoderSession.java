@@ -95,8 +95,8 @@ final class ClDecoderSession implements DecoderSession {
         mask = ctx.alloc(((long) batch * cap + 3) / 4 * 4);
         forbidden = ctx.alloc((long) batch * vocab);
         logits = ctx.alloc((long) batch * k * vocab * Sizeof.cl_float);
-        results = ctx.alloc(3L * batch * k * Sizeof.cl_float);
-        resultStage = ClContext.direct(3L * batch * k * Sizeof.cl_float);
+        results = ctx.alloc(4L * batch * k * Sizeof.cl_float);
+        resultStage = ClContext.direct(4L * batch * k * Sizeof.cl_float);
         float[][] rope = w.ropeTable(cap);
         int half = h.headDim() / 2;
         ropeCos = ctx.alloc((long) cap * half * Sizeof.cl_float);
@@ -214,7 +214,7 @@ final class ClDecoderSession implements DecoderSession {
         synchronized (ctx) {
             enqueueStep(x, perRow, positions, masks, fedIds, null);
             ctx.launch(choose, "choose", new long[] {(long) batch * selWg}, new long[] {selWg});
-            float[] r = new float[3 * batch * k];
+            float[] r = new float[4 * batch * k];
             if (ctx.info.cpu()) {
                 ctx.read(results, 0, r, r.length);
             } else {
@@ -223,13 +223,15 @@ final class ClDecoderSession implements DecoderSession {
             }
             int[][] tokens = new int[batch][k];
             float[][] margins = new float[batch][k];
+            float[][] probabilities = new float[batch][k];
             for (int b = 0; b < batch; b++) {
                 for (int i = 0; i < k; i++) {
                     margins[b][i] = r[batch * k + b * k + i];
                     tokens[b][i] = (int) r[2 * batch * k + b * k + i];
+                    probabilities[b][i] = r[3 * batch * k + b * k + i];
                 }
             }
-            return new TokenChoice(tokens, margins, Arrays.copyOf(r, batch * k));
+            return new TokenChoice(tokens, margins, probabilities, Arrays.copyOf(r, batch * k));
         }
     }
 

@@ -369,7 +369,8 @@ inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
 
 // Greedy multi-head choice for batch row b (spec 4.3): forbidden ids and the pad id are -inf for all
 // heads; head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
-// Writes the margin (best - second best) and the id to res[B*K + b*K + i] and res[2*B*K + b*K + i].
+// Writes the margin (best - second best), the id and its softmax probability to res[B*K + b*K + i],
+// res[2*B*K + b*K + i] and res[3*B*K + b*K + i].
 __kernel void choose(__global const int* st, __global const float* logits, __global const uchar* forb,
                      __global float* res) {
     __local float lg[NHEADS * VOCAB];
@@ -410,9 +411,27 @@ __kernel void choose(__global const int* st, __global const float* logits, __glo
         bi[t] = second > -INFINITY ? 0 : -1;
         barrier(CLK_LOCAL_MEM_FENCE);
         argmax_reduce(bv, bi, t);
+        float runnerUp = bv[0];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // softmax probability of the chosen id over this head's processed logits: 1 / sum exp(l - top)
+        float part = 0.0f;
+        for (int v = t; v < VOCAB; v += SEL_WG) {
+            if (row[v] > -INFINITY) {
+                part += exp(row[v] - top);
+            }
+        }
+        bv[t] = part;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
+            if (t < stride) {
+                bv[t] += bv[t + stride];
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
         if (t == 0) {
-            res[bk + b * NHEADS + i] = tok >= 0 ? top - bv[0] : NAN;
+            res[bk + b * NHEADS + i] = tok >= 0 ? top - runnerUp : NAN;
             res[2 * bk + b * NHEADS + i] = (float) tok;
+            res[3 * bk + b * NHEADS + i] = tok >= 0 ? 1.0f / bv[0] : NAN;
         }
         if (tok >= 0) {
             for (int later = i + 1 + t; later < NHEADS; later += SEL_WG) {

@@ -234,9 +234,6 @@ final class FrameGenerator {
         List<int[]> chosen = new ArrayList<>();
         float[][] margins = new float[batch][k];
         float[][] probability = new float[batch][k];
-        for (float[] p : probability) {
-            Arrays.fill(p, Float.NaN); // the device returns ids and margins, not probabilities
-        }
         for (int i = 0; i < Math.min(k, room); i++) {
             int[] tok = new int[batch];
             boolean any = false;
@@ -245,6 +242,7 @@ final class FrameGenerator {
                 any |= best >= 0;
                 tok[b] = best < 0 ? 0 : best;
                 margins[b][i] = finished[b] ? Float.NaN : c.margins()[b][i];
+                probability[b][i] = c.probabilities()[b][i];
             }
             if (!any) {
                 break;

@@ -1,10 +1,37 @@
 package io.autogaze4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.autogaze4j.weights.SafetensorsFile;
+import org.junit.jupiter.api.Test;
+
 /** Every test of {@link GenerationParityTest}, run on the OpenCL backend (device-resident decoder). */
 class OpenClGenerationParityTest extends GenerationParityTest {
 
     @Override
     AutoGaze model(String name) {
         return Fixtures.openClModel(name);
+    }
+
+    @Test
+    void onDeviceConfidencesMatchTheHostOnes() throws Exception {
+        VideoClip clip;
+        try (SafetensorsFile f = Fixtures.open("mtp4_4f")) {
+            clip = VideoClip.of(Fixtures.tensor(f, "input.video"));
+        }
+        GazeOptions o = Reference.options("mtp4_4f");
+        GazeResult host = Fixtures.model("model_mtp4").gaze(clip, o);
+        GazeResult device = Fixtures.openClModel("model_mtp4").gaze(clip, o);
+        int compared = 0;
+        for (int j = 0; j < host.gazingPos()[0].length; j++) {
+            float a = host.confidence()[0][j], b = device.confidence()[0][j];
+            assertEquals(Float.isNaN(a), Float.isNaN(b), "slot " + j);
+            if (!Float.isNaN(a)) {
+                assertEquals(a, b, 1e-4, "confidence of slot " + j);
+                compared++;
+            }
+        }
+        assertTrue(compared > 0);
     }
 }
