@@ -8,6 +8,8 @@ import java.util.List;
  * the reference implementation every backend gets unless it provides a fused one.
  */
 final class HostDecoderSession implements DecoderSession {
+    /** Rows per task when splitting fused projections (prefill has thousands of rows, decode ten). */
+    private static final int SPLIT_ROWS = 128;
     private final Backend backend;
     private final DecoderWeights w;
     private final List<KvCache> caches = new ArrayList<>();
@@ -104,17 +106,25 @@ final class HostDecoderSession implements DecoderSession {
     }
 
     /** The column blocks of {@code x [rows, sum(widths)]} as separate {@code [rows, width]} tensors. */
-    private static Tensor[] splitColumns(Tensor x, int... widths) {
+    private Tensor[] splitColumns(Tensor x, int... widths) {
         int rows = x.dim(0), total = x.dim(1);
-        Tensor[] parts = new Tensor[widths.length];
-        int col = 0;
-        for (int p = 0; p < widths.length; p++) {
-            float[] out = new float[rows * widths[p]];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(x.data(), r * total + col, out, r * widths[p], widths[p]);
+        float[][] out = new float[widths.length][];
+        int[] start = new int[widths.length];
+        for (int p = 0, col = 0; p < widths.length; col += widths[p], p++) {
+            out[p] = new float[rows * widths[p]];
+            start[p] = col;
+        }
+        int chunks = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
+        backend.forEachTask(chunks, c -> {
+            for (int r = c * SPLIT_ROWS; r < Math.min(rows, (c + 1) * SPLIT_ROWS); r++) {
+                for (int p = 0; p < widths.length; p++) {
+                    System.arraycopy(x.data(), r * total + start[p], out[p], r * widths[p], widths[p]);
+                }
             }
-            parts[p] = Tensor.wrap(out, rows, widths[p]);
-            col += widths[p];
+        });
+        Tensor[] parts = new Tensor[widths.length];
+        for (int p = 0; p < widths.length; p++) {
+            parts[p] = Tensor.wrap(out[p], rows, widths[p]);
         }
         return parts;
     }
