@@ -54,19 +54,25 @@ final class AttentionKernel {
         }
         // Blocks of up to QB queries of near-equal size when that still gives enough tasks, else one query
         // per task. The grouping depends only on the shapes.
+        // score rows reused per thread: allocating them per task would churn gigabytes per clip
+        int paddedKeys = (first + queries + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
+        float[][][] scratch = new float[p.threads()][][];
         int blockCount = (queries + QB - 1) / QB;
         boolean blocked = (long) rows * heads * blockCount >= MIN_BLOCK_TASKS;
         int size = blocked ? (queries + blockCount - 1) / blockCount : 1;
         int perHead = (queries + size - 1) / size;
-        p.forEach(rows * heads * perHead, t -> {
+        p.forEach(rows * heads * perHead, (worker, t) -> {
+            if (scratch[worker] == null) {
+                scratch[worker] = new float[blocked ? QB : 1][paddedKeys];
+            }
             int b = t / (heads * perHead);
             int h = (t / perHead) % heads;
             int s0 = (t % perHead) * size;
             int rowOff = b * queries * width;
             if (blocked) {
-                block8(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0, Math.min(size, queries - s0));
+                block8(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0, Math.min(size, queries - s0), scratch[worker]);
             } else {
-                single(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0);
+                single(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0, scratch[worker][0]);
             }
         });
     }
@@ -76,7 +82,7 @@ final class AttentionKernel {
      * multiply-adds. Lanes beyond {@code nq} repeat the last query and are not stored.
      */
     private static void block8(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
-                               float[] out, int h, int s0, int nq) {
+                               float[] out, int h, int s0, int nq, float[][] sc) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
         float[] kt = cache.keysOf(layer, h);
@@ -88,7 +94,6 @@ final class AttentionKernel {
         int w1 = Math.min(1, nq - 1) * width, w2 = Math.min(2, nq - 1) * width, w3 = Math.min(3, nq - 1) * width;
         int w4 = Math.min(4, nq - 1) * width, w5 = Math.min(5, nq - 1) * width, w6 = Math.min(6, nq - 1) * width;
         int w7 = Math.min(7, nq - 1) * width;
-        float[][] sc = new float[QB][padded];
         for (int j = 0; j < padded; j += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
@@ -124,7 +129,7 @@ final class AttentionKernel {
         }
         float[] inv = new float[QB];
         for (int r = 0; r < QB; r++) {
-            inv[r] = 1f / expScores(sc[r], first + s0 + Math.min(r, nq - 1) + 1, bias, scale);
+            inv[r] = 1f / expScores(sc[r], first + s0 + Math.min(r, nq - 1) + 1, padded, bias, scale);
         }
         // out_r = (sum_j e_rj v_j) / sum_j e_rj, keys in order; excluded keys have e = 0 and are skipped
         float[] p0 = sc[0], p1 = sc[1], p2 = sc[2], p3 = sc[3], p4 = sc[4], p5 = sc[5], p6 = sc[6], p7 = sc[7];
@@ -168,7 +173,7 @@ final class AttentionKernel {
 
     /** One query {@code s} of one head (the same arithmetic per query as {@link #block8}). */
     private static void single(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
-                               float[] out, int h, int s) {
+                               float[] out, int h, int s, float[] sc) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
         float[] kt = cache.keysOf(layer, h);
@@ -176,7 +181,6 @@ final class AttentionKernel {
         int keys = first + s + 1;
         int padded = (keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
         int base = rowOff + s * width + h * dim;
-        float[] sc = new float[padded];
         for (int j = 0; j < padded; j += KEY_CHUNK) {
             FloatVector a = FloatVector.zero(S), b = a;
             for (int d = 0, ko = j * dim; d < dim; d++, ko += KEY_CHUNK) {
@@ -187,7 +191,7 @@ final class AttentionKernel {
             a.intoArray(sc, j);
             b.intoArray(sc, j + L);
         }
-        float inv = 1f / expScores(sc, keys, bias, scale);
+        float inv = 1f / expScores(sc, keys, padded, bias, scale);
         for (int c = 0; c < dim; c += KEY_CHUNK) {
             FloatVector a = FloatVector.zero(S), b = a;
             for (int j = 0; j < keys; j++) {
@@ -213,11 +217,11 @@ final class AttentionKernel {
     }
 
     /**
-     * Turns the first {@code visible} raw scores into {@code exp(scale * s + bias - max)} in place (the
-     * rest into 0) and returns their sum (the softmax denominator). Lane sums are added in a fixed order:
+     * Turns the first {@code visible} raw scores into {@code exp(scale * s + bias - max)} in place (those
+     * up to {@code end} into 0) and returns their sum (the softmax denominator). Lane sums are added in a fixed order:
      * {@code reduceLanes(ADD)} may use any order, which differs between interpreted and compiled code.
      */
-    private static float expScores(float[] s, int visible, float[] bias, float scale) {
+    private static float expScores(float[] s, int visible, int end, float[] bias, float scale) {
         int full = visible / L * L;
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int j = 0;
@@ -251,7 +255,7 @@ final class AttentionKernel {
             s[j] = FastExp.exp(s[j] - max);
             sum += s[j];
         }
-        java.util.Arrays.fill(s, visible, s.length, 0f); // later queries' keys: weight 0 for this one
+        java.util.Arrays.fill(s, visible, end, 0f); // keys only later queries of the block see: weight 0 here
         return sum;
     }
 
@@ -271,7 +275,7 @@ final class AttentionKernel {
             }
             sc[j] = acc;
         }
-        float inv = 1f / expScores(sc, visible, bias, scale);
+        float inv = 1f / expScores(sc, visible, visible, bias, scale);
         for (int d = 0; d < dim; d++) {
             float acc = 0;
             for (int j = 0; j < visible; j++) {

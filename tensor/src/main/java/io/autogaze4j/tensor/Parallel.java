@@ -30,26 +30,32 @@ public final class Parallel implements AutoCloseable {
     private volatile long generation;
     private volatile boolean closed;
 
+    /** A task that also learns which thread runs it: 0 = the caller, 1.. = workers (for per-thread scratch). */
+    @FunctionalInterface
+    public interface WorkerTask {
+        void run(int worker, int task);
+    }
+
     /** One parallel region: tasks are claimed by index; {@code remaining} counts unfinished ones. */
     private static final class Job {
         final int tasks;
-        final IntConsumer body;
+        final WorkerTask body;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger remaining;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Job(int tasks, IntConsumer body) {
+        Job(int tasks, WorkerTask body) {
             this.tasks = tasks;
             this.body = body;
             this.remaining = new AtomicInteger(tasks);
         }
 
-        void work() {
+        void work(int worker) {
             int i;
             while ((i = next.getAndIncrement()) < tasks) {
                 try {
                     if (failure.get() == null) {
-                        body.accept(i);
+                        body.run(worker, i);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
@@ -64,7 +70,8 @@ public final class Parallel implements AutoCloseable {
         this.threads = threads;
         this.workers = new Thread[threads - 1];
         for (int w = 0; w < workers.length; w++) {
-            workers[w] = new Thread(this::workerLoop, "autogaze4j-worker-" + w);
+            int id = w + 1;
+            workers[w] = new Thread(() -> workerLoop(id), "autogaze4j-worker-" + w);
             workers[w].setDaemon(true);
             workers[w].start();
         }
@@ -90,12 +97,21 @@ public final class Parallel implements AutoCloseable {
 
     /** Runs {@code body.accept(i)} for {@code i in [0, tasks)}, in parallel when it pays. */
     public void forEach(int tasks, IntConsumer body) {
+        forEach(tasks, (worker, task) -> body.accept(task));
+    }
+
+    /**
+     * Like {@link #forEach(int, IntConsumer)}, telling each task which thread runs it ({@code 0 <= worker <
+     * threads()}), so tasks can share per-thread scratch memory. Which thread runs a task must not change
+     * its result.
+     */
+    public void forEach(int tasks, WorkerTask body) {
         if (tasks <= 0) {
             return;
         }
         if (workers.length == 0 || tasks == 1 || callLock.isHeldByCurrentThread()) {
             for (int i = 0; i < tasks; i++) {
-                body.accept(i);
+                body.run(0, i);
             }
             return;
         }
@@ -110,7 +126,7 @@ public final class Parallel implements AutoCloseable {
             for (Thread w : workers) {
                 LockSupport.unpark(w);
             }
-            j.work();
+            j.work(0);
             while (j.remaining.get() > 0) {
                 Thread.onSpinWait();
             }
@@ -128,7 +144,7 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private void workerLoop() {
+    private void workerLoop(int id) {
         long seen = generation;
         while (!closed) {
             long spinStart = System.nanoTime();
@@ -142,7 +158,7 @@ public final class Parallel implements AutoCloseable {
             seen = generation;
             Job j = job.get();
             if (j != null) {
-                j.work();
+                j.work(id);
             }
         }
     }
