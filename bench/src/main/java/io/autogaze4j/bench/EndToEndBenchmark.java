@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * The headline figure: milliseconds to gaze one 16-frame 224x224 clip (ratio 0.75, no task-loss stop,
  * so 198 tokens per frame), per batch size, median over several runs after warm-up, and tokens per
- * second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]}.
+ * second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
+ * [--backend cpu|opencl]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the CPU with a warning).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {
@@ -23,6 +24,7 @@ public final class EndToEndBenchmark {
         int[] batches = {1, 8};
         int frames = 16, runs = 5, warmup = 2;
         int threads = Runtime.getRuntime().availableProcessors();
+        String backendName = "cpu";
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -32,11 +34,17 @@ public final class EndToEndBenchmark {
                 case "--runs" -> runs = Integer.parseInt(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--threads" -> threads = Integer.parseInt(v);
+                case "--backend" -> backendName = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
-        try (Backend backend = Backend.cpu(threads); AutoGaze gaze = AutoGaze.load(model, backend)) {
+        Backend chosen = switch (backendName) {
+            case "cpu" -> Backend.cpu(threads);
+            case "opencl" -> Backend.openCl(io.autogaze4j.kernels.OpenClBackend.preferredDevice());
+            default -> throw new IllegalArgumentException("--backend must be cpu or opencl, got " + backendName);
+        };
+        try (Backend backend = chosen; AutoGaze gaze = AutoGaze.load(model, backend)) {
             System.out.printf(Locale.ROOT, "model %s, K=%d, backend %s, %s %s, %d cores%n", model, gaze.config().numHeads(),
                     backend.name(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
