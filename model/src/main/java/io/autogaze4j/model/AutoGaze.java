@@ -88,7 +88,7 @@ public final class AutoGaze implements AutoCloseable {
         Tensor[][] frames = new Tensor[clip.batch()][clip.frames()];
         ConvCache[] caches = new ConvCache[clip.batch()];
         for (int b = 0; b < clip.batch(); b++) {
-            caches[b] = new ConvCache(weights.trunk.size(), config.vision().trunkTemporalKernelSize());
+            caches[b] = ConvCache.of(weights);
             for (int t = 0; t < clip.frames(); t++) {
                 frames[b][t] = clip.frame(b, t);
             }

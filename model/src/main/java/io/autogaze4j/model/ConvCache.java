@@ -11,6 +11,11 @@ import java.util.Arrays;
 final class ConvCache {
     private final Tensor[][] history;
 
+    /** An empty (zero-padded) cache for the trunk of {@code w}. */
+    static ConvCache of(ModelWeights w) {
+        return new ConvCache(w.trunk.size(), w.config.vision().trunkTemporalKernelSize());
+    }
+
     ConvCache(int blocks, int temporalKernel) {
         history = new Tensor[blocks][temporalKernel - 1];
     }
@@ -31,13 +36,5 @@ final class ConvCache {
         }
         System.arraycopy(h, 1, h, 0, h.length - 1);
         h[h.length - 1] = current;
-    }
-
-    ConvCache copy() {
-        ConvCache c = new ConvCache(history.length, history.length == 0 ? 1 : history[0].length + 1);
-        for (int b = 0; b < history.length; b++) {
-            c.history[b] = history[b].clone();
-        }
-        return c;
     }
 }

@@ -65,7 +65,7 @@ final class FrameGenerator {
         int queryLength = prefill;
         int frameStart = st.masks[0].maskLength(); // first mask index of this frame's gaze tokens
 
-        List<int[]>[] generated = newLists(batch);
+        List<Integer>[] generated = newLists(batch);
         List<Float>[] confidences = newLists(batch);
         boolean[] finished = new boolean[batch];
         boolean firstStep = true;
@@ -77,18 +77,17 @@ final class FrameGenerator {
                     ? chooseOnDevice(st, query, queryLength, positions, firstStep ? null : lastStep, finished, budget - already)
                     : chooseOnHost(st.decoder.forward(query, queryLength, positions, st.maskArrays(), null), generated, finished,
                     already, budget - already, trace != null);
-            List<int[]> chosen = choice.tokens();
             float[][] margins = choice.margins();
             float[][] probability = choice.probability();
             float[] taskLoss = choice.taskLoss();
-            boolean stoppedEarly = choice.stoppedEarly();
-            int n = chosen.size();
+            int n = choice.count();
+            boolean stoppedEarly = n < k;
             boolean[][] meet = new boolean[batch][n];
             int[][] stepIds = new int[batch][n];
             for (int b = 0; b < batch; b++) {
                 boolean rowMeets = false;
                 for (int i = 0; i < n; i++) {
-                    int id = finished[b] ? pad : chosen.get(i)[b];
+                    int id = finished[b] ? pad : choice.tokens()[b][i];
                     if (threshold != null && !(firstStep && i == 0) && taskLoss[b * k + i] <= threshold) {
                         meet[b][i] = true;
                         rowMeets = true;
@@ -101,7 +100,7 @@ final class FrameGenerator {
             boolean reachedBudget = n + already >= budget;
             for (int b = 0; b < batch; b++) {
                 for (int i = 0; i < n; i++) {
-                    generated[b].add(new int[] {stepIds[b][i]});
+                    generated[b].add(stepIds[b][i]);
                     confidences[b].add(stepIds[b][i] == pad ? Float.NaN : probability[b][i]);
                 }
                 finished[b] |= reachedBudget || stoppedEarly;
@@ -141,7 +140,7 @@ final class FrameGenerator {
         for (int b = 0; b < batch; b++) {
             AttentionMask seq = st.masks[b];
             for (int j = 0; j < total; j++) {
-                ids[b][j] = generated[b].get(j)[0];
+                ids[b][j] = generated[b].get(j);
                 confidence[b][j] = confidences[b].get(j);
             }
             for (int j = 0; j < total - lastCount; j++) {
@@ -157,14 +156,14 @@ final class FrameGenerator {
     }
 
     /**
-     * One step's greedy choice: per head a {@code [B]} column of ids, with margins and softmax probabilities
-     * of the chosen ids {@code [B][K]} (NaN where unknown).
+     * One step's greedy choice: {@code count} heads chose, ids {@code tokens[b][i]} with their margins and
+     * softmax probabilities (all {@code [B][K]}, NaN where unknown); fewer than K means the step stopped early.
      */
-    private record Choice(List<int[]> tokens, float[][] margins, float[][] probability, float[] taskLoss, boolean stoppedEarly) {
+    private record Choice(int[][] tokens, int count, float[][] margins, float[][] probability, float[] taskLoss) {
     }
 
     /** The reference selection on the host: mask, then argmax head by head (spec 4.3). */
-    private Choice chooseOnHost(DecoderHeads heads, List<int[]>[] generated, boolean[] finished, int already, int room,
+    private Choice chooseOnHost(DecoderHeads heads, List<Integer>[] generated, boolean[] finished, int already, int room,
                                 boolean withMargins) {
         int batch = finished.length;
         float[] scores = heads.logits().data().clone();
@@ -194,21 +193,13 @@ final class FrameGenerator {
                 chosen++;
             }
         }
-        List<int[]> columns = new ArrayList<>();
-        for (int i = 0; i < chosen; i++) {
-            int[] column = new int[batch];
-            for (int b = 0; b < batch; b++) {
-                column[b] = tokens[b][i];
-            }
-            columns.add(column);
-        }
-        return new Choice(columns, margins, probability, heads.taskLoss().data(), chosen < k);
+        return new Choice(tokens, chosen, margins, probability, heads.taskLoss().data());
     }
 
     /** Forbids, for every head of row {@code b}, the ids already emitted in this frame and the pad id. */
-    private void forbidFrame(float[] scores, int b, List<int[]> generated) {
-        for (int[] ids : generated) {
-            forbid(scores, b, 0, ids[0]);
+    private void forbidFrame(float[] scores, int b, List<Integer> generated) {
+        for (int id : generated) {
+            forbid(scores, b, 0, id);
         }
         forbid(scores, b, 0, pad);
     }
@@ -231,25 +222,24 @@ final class FrameGenerator {
     private Choice chooseOnDevice(GazeState st, Tensor query, int perRow, int[][] positions, int[][] fed, boolean[] finished, int room) {
         int batch = finished.length;
         TokenChoice c = st.decoder.forwardAndChoose(query, perRow, positions, st.maskArrays(), fed, pad);
-        List<int[]> chosen = new ArrayList<>();
+        int[][] tokens = new int[batch][k];
         float[][] margins = new float[batch][k];
         float[][] probability = new float[batch][k];
-        for (int i = 0; i < Math.min(k, room); i++) {
-            int[] tok = new int[batch];
+        int chosen = 0;
+        for (; chosen < Math.min(k, room); chosen++) {
             boolean any = false;
             for (int b = 0; b < batch; b++) {
-                int best = c.tokens()[b][i];
+                int best = c.tokens()[b][chosen];
                 any |= best >= 0;
-                tok[b] = best < 0 ? 0 : best;
-                margins[b][i] = finished[b] ? Float.NaN : c.margins()[b][i];
-                probability[b][i] = c.probabilities()[b][i];
+                tokens[b][chosen] = best < 0 ? 0 : best;
+                margins[b][chosen] = finished[b] ? Float.NaN : c.margins()[b][chosen];
+                probability[b][chosen] = c.probabilities()[b][chosen];
             }
             if (!any) {
                 break;
             }
-            chosen.add(tok);
         }
-        return new Choice(chosen, margins, probability, c.taskLoss(), chosen.size() < k);
+        return new Choice(tokens, chosen, margins, probability, c.taskLoss());
     }
 
     /** Softmax probability of the maximum {@code best} over one head's processed scores. */

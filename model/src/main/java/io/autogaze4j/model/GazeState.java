@@ -27,7 +27,7 @@ final class GazeState implements AutoCloseable {
         ConvCache[] conv = new ConvCache[batch];
         for (int b = 0; b < batch; b++) {
             masks[b] = new AttentionMask();
-            conv[b] = new ConvCache(w.trunk.size(), w.config.vision().trunkTemporalKernelSize());
+            conv[b] = ConvCache.of(w);
         }
         return new GazeState(backend.openDecoder(w.decoder, batch, initialEntries, maxEntries), masks, conv);
     }

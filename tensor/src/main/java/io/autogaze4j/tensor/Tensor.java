@@ -128,12 +128,10 @@ public final class Tensor {
         float m = 0;
         for (int i = 0; i < data.length; i++) {
             float d = Math.abs(data[i] - other.data[i]);
-            if (!(d <= m)) {
-                m = Float.isNaN(d) ? Float.NaN : d;
-                if (Float.isNaN(m)) {
-                    return m;
-                }
+            if (Float.isNaN(d)) {
+                return d;
             }
+            m = Math.max(m, d);
         }
         return m;
     }
