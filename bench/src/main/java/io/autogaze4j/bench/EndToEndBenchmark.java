@@ -1,5 +1,6 @@
 package io.autogaze4j.bench;
 
+import io.autogaze4j.kernels.OpenClBackend;
 import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.GazeResult;
@@ -8,12 +9,15 @@ import io.autogaze4j.tensor.Backend;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The headline figure: milliseconds to gaze one 16-frame 224x224 clip (ratio 0.75, no task-loss stop,
  * so 198 tokens per frame), per batch size, median over several runs after warm-up, and tokens per
  * second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
- * [--backend cpu|opencl]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the CPU with a warning).
+ * [--backend cpu|opencl] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the CPU with a
+ * warning). {@code --profile} adds, on the OpenCL backend, one run per batch size with device-side kernel timing (OpenCL profiling
+ * events): device milliseconds per kernel and the gap between the run's wall time and its kernels (launch latency, transfers, host work).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {
@@ -25,7 +29,13 @@ public final class EndToEndBenchmark {
         int frames = 16, runs = 5, warmup = 2;
         int threads = Runtime.getRuntime().availableProcessors();
         String backendName = "cpu";
+        boolean profile = false;
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--profile")) {
+                profile = true;
+                i--;
+                continue;
+            }
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
                 case "--model" -> model = Path.of(v);
@@ -41,7 +51,7 @@ public final class EndToEndBenchmark {
         GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
         Backend chosen = switch (backendName) {
             case "cpu" -> Backend.cpu(threads);
-            case "opencl" -> Backend.openCl(io.autogaze4j.kernels.OpenClBackend.preferredDevice());
+            case "opencl" -> Backend.openCl(OpenClBackend.preferredDevice());
             default -> throw new IllegalArgumentException("--backend must be cpu or opencl, got " + backendName);
         };
         try (Backend backend = chosen; AutoGaze gaze = AutoGaze.load(model, backend)) {
@@ -69,7 +79,22 @@ public final class EndToEndBenchmark {
                 System.out.printf(Locale.ROOT, "batch %d: %d frames x 224x224, median %.1f ms per clip (min %.1f, max %.1f, %d runs), "
                                 + "%d tokens, %.0f tokens/s, %.1f frames/s%n",
                         batch, frames, median, ms[0], ms[runs - 1], runs, tokens, tokens / (median / 1000), batch * frames / (median / 1000));
+                if (profile && backend instanceof OpenClBackend cl) {
+                    printKernelProfile(cl, gaze, clip, options);
+                }
             }
         }
+    }
+
+    private static void printKernelProfile(OpenClBackend cl, AutoGaze gaze, VideoClip clip, GazeOptions options) {
+        cl.profiling(true);
+        long t0 = System.nanoTime();
+        gaze.gaze(clip, options);
+        double wall = (System.nanoTime() - t0) / 1e6;
+        Map<String, long[]> p = cl.kernelProfile();
+        cl.profiling(false);
+        double busy = p.entrySet().stream().filter(e -> !e.getKey().startsWith("host")).mapToLong(e -> e.getValue()[0]).sum() / 1e6;
+        System.out.printf(Locale.ROOT, "  profiled run: wall %.1f ms, kernels %.1f ms, gap %.1f ms%n", wall, busy, wall - busy);
+        p.forEach((k, v) -> System.out.printf(Locale.ROOT, "    %-20s %8.2f ms %7d launches %8.1f us/launch%n", k, v[0] / 1e6, v[1], v[0] / 1e3 / v[1]));
     }
 }

@@ -212,8 +212,10 @@ final class ClDecoderSession implements DecoderSession {
             throw new IllegalArgumentException("pad id " + padId + " is not the last vocabulary id " + (vocab - 1));
         }
         synchronized (ctx) {
+            long t0 = System.nanoTime();
             enqueueStep(x, perRow, positions, masks, fedIds, null);
             ctx.launch(choose, "choose", new long[] {(long) batch * selWg}, new long[] {selWg});
+            long t1 = System.nanoTime();
             float[] r = new float[4 * batch * k];
             if (ctx.info.cpu()) {
                 ctx.read(results, 0, r, r.length);
@@ -221,6 +223,8 @@ final class ClDecoderSession implements DecoderSession {
                 ctx.readPolling(results, resultStage.clear().asFloatBuffer(), r.length);
                 resultStage.asFloatBuffer().get(r);
             }
+            ctx.hostTime("host: enqueue step", t1 - t0);
+            ctx.hostTime("host: wait for choice", System.nanoTime() - t1);
             int[][] tokens = new int[batch][k];
             float[][] margins = new float[batch][k];
             float[][] probabilities = new float[batch][k];
@@ -302,10 +306,11 @@ final class ClDecoderSession implements DecoderSession {
         long[] rowGlobal = {(long) (rows + groupRows - 1) / groupRows * group};
         long[] rowLocal = {group};
         int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        String phase = fedIds == null ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
         for (int l = 0; l < keys.length; l++) {
-            ctx.launch(qkv[variant][l], "qkv_rope", rowGlobal, rowLocal);
-            ctx.launch(attention[l], "attention", new long[] {(long) batch * queryBlocks * attWg, w.host.heads()}, new long[] {attWg, 1});
-            ctx.launch(mlp[variant][l], "mlp", rowGlobal, rowLocal);
+            ctx.launch(qkv[variant][l], "qkv_rope" + phase, rowGlobal, rowLocal);
+            ctx.launch(attention[l], "attention" + phase, new long[] {(long) batch * queryBlocks * attWg, w.host.heads()}, new long[] {attWg, 1});
+            ctx.launch(mlp[variant][l], "mlp" + phase, rowGlobal, rowLocal);
             if (layerOutputs != null) {
                 float[] out = new float[rows * hidden];
                 ctx.read(x, 0, out, out.length);
