@@ -103,8 +103,10 @@ final class ClContext implements AutoCloseable {
                 clGetDeviceInfo(id, CL_DEVICE_TYPE, Sizeof.cl_long, Pointer.to(type), null);
                 long[] mem = new long[1];
                 clGetDeviceInfo(id, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_long, Pointer.to(mem), null);
+                int[] units = new int[1];
+                clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(units), null);
                 OpenClDevice d = new OpenClDevice(index++, platformName, deviceString(id, CL_DEVICE_NAME),
-                        (type[0] & CL_DEVICE_TYPE_CPU) != 0, deviceString(id, CL_DEVICE_VERSION), mem[0]);
+                        (type[0] & CL_DEVICE_TYPE_CPU) != 0, deviceString(id, CL_DEVICE_VERSION), mem[0], units[0]);
                 v.visit(d, p, id);
             }
         }

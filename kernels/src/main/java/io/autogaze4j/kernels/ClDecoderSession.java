@@ -16,8 +16,9 @@ import org.jocl.cl_program;
 /**
  * The gaze decoder kept on an OpenCL device: weights, every layer's KV cache, the attention masks and
  * the forbidden-id sets stay there. A step uploads only the new embeddings, their positions and the
- * mask entries that changed (two writes), runs {@code 3 * layers + 3} kernels and reads back either the
- * heads or, with {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
+ * mask entries that changed (two writes), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
+ * with the next layer's q/k/v) plus the heads, and reads back either the heads or, with
+ * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
  */
 final class ClDecoderSession implements DecoderSession {
     /** Header ints of the step parameters; see decoder.cl. */
@@ -30,6 +31,12 @@ final class ClDecoderSession implements DecoderSession {
     private static final int NARROW_SLICES = 4;
     /** Query rows per attention work-group (each key is loaded once for all of them). */
     private static final int QUERY_BLOCK = 2;
+    /** Most key splits per attention query block. */
+    private static final int MAX_SPLITS = 16;
+    /** Fewest keys per attention work-item worth a split of their own. */
+    private static final int KEYS_PER_ITEM = 4;
+    /** Attention work-groups per compute unit that keep a device busy; fewer query blocks get key splits. */
+    private static final int GROUPS_PER_UNIT = 8;
 
     private final OpenClBackend backend;
     private final ClContext ctx;
@@ -50,23 +57,29 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_mem ropeCos;
     private final cl_mem ropeSin;
     private final byte[][] deviceMask;
-    private final cl_kernel prepare;
-    private final cl_kernel[][] qkv = new cl_kernel[2][];
-    private final cl_kernel[][] mlp = new cl_kernel[2][];
+    /** Per variant (narrow, wide): layer 0's q/k/v with the step's bookkeeping. */
+    private final cl_kernel[] qkv = new cl_kernel[2];
+    /** Per variant and layer but the last: the layer's MLP fused with the next layer's q/k/v. */
+    private final cl_kernel[][] mlpQkv = new cl_kernel[2][];
+    /** Per variant: the last layer's MLP. */
+    private final cl_kernel[] mlpLast = new cl_kernel[2];
     private final cl_kernel[] attention;
     private final cl_kernel heads;
     private final cl_kernel choose;
     private final int narrowGroup;
     private cl_mem x;
     private cl_mem q;
-    private cl_mem att;
+    private cl_mem partOut;
+    private cl_mem partStats;
     private cl_mem params;
     private ByteBuffer paramStage = ClContext.direct(0);
     private ByteBuffer xStage = ClContext.direct(0);
     private final ByteBuffer resultStage;
     private int rowCapacity;
+    private int partCapacity;
     private int paramCapacity;
     private int length;
+    private int lastSplits;
     private boolean closed;
 
     ClDecoderSession(OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity) {
@@ -110,22 +123,22 @@ final class ClDecoderSession implements DecoderSession {
         narrowGroup = h.hidden() * slices;
         cl_program narrow = program(h, 1, slices);
         cl_program wide = program(h, WIDE_ROWS, 1);
-        prepare = ClContext.ownedKernel(wide, "step_prepare");
         heads = ClContext.ownedKernel(wide, "heads");
         choose = ClContext.ownedKernel(wide, "choose");
         attention = new cl_kernel[layers];
         for (int v = 0; v < 2; v++) {
-            qkv[v] = new cl_kernel[layers];
-            mlp[v] = new cl_kernel[layers];
-            for (int l = 0; l < layers; l++) {
-                qkv[v][l] = ClContext.ownedKernel(v == 0 ? narrow : wide, "qkv_rope");
-                mlp[v][l] = ClContext.ownedKernel(v == 0 ? narrow : wide, "mlp");
+            cl_program p = v == 0 ? narrow : wide;
+            qkv[v] = ClContext.ownedKernel(p, "qkv_rope");
+            mlpLast[v] = ClContext.ownedKernel(p, "mlp");
+            mlpQkv[v] = new cl_kernel[layers - 1];
+            for (int l = 0; l < layers - 1; l++) {
+                mlpQkv[v][l] = ClContext.ownedKernel(p, "mlp_qkv");
             }
         }
         for (int l = 0; l < layers; l++) {
             attention[l] = ClContext.ownedKernel(wide, "attention");
         }
-        ensureCapacity(256, 256 * 2 + HEADER + batch * 512);
+        ensureCapacity(256, 256 * 2 + HEADER + batch * 512, 256 * h.heads());
     }
 
     private cl_program program(DecoderWeights h, int rows, int slices) {
@@ -140,21 +153,27 @@ final class ClDecoderSession implements DecoderSession {
         ctx.write(mask, 0, zeros, zeros.length);
     }
 
-    /** Grows the activation and parameter buffers and rebinds every kernel argument. */
-    private void ensureCapacity(int rows, int paramInts) {
-        if (rows <= rowCapacity && paramInts <= paramCapacity) {
+    /** Grows the activation, attention-partial and parameter buffers and rebinds every kernel argument. */
+    private void ensureCapacity(int rows, int paramInts, int parts) {
+        if (rows <= rowCapacity && paramInts <= paramCapacity && parts <= partCapacity) {
             return;
         }
         if (rows > rowCapacity) {
             rowCapacity = Math.max(rows, rowCapacity * 2);
             ClContext.release(x);
             ClContext.release(q);
-            ClContext.release(att);
             long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
             x = ctx.alloc(bytes);
             q = ctx.alloc(bytes);
-            att = ctx.alloc(bytes);
             xStage = ClContext.direct(bytes);
+        }
+        if (parts > partCapacity) {
+            // one attention partial per query row, head and key split: unnormalised output + {max, exp sum}
+            partCapacity = Math.max(parts, partCapacity * 2);
+            ClContext.release(partOut);
+            ClContext.release(partStats);
+            partOut = ctx.alloc((long) partCapacity * w.host.headDim() * Sizeof.cl_float);
+            partStats = ctx.alloc((long) partCapacity * 2 * Sizeof.cl_float);
         }
         if (paramInts > paramCapacity) {
             paramCapacity = Math.max(paramInts, paramCapacity * 2);
@@ -166,14 +185,22 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     private void bind() {
-        ClContext.args(prepare, params, mask, forbidden, cap);
-        for (int l = 0; l < keys.length; l++) {
-            ClDecoderWeights.Layer lw = w.layers.get(l);
-            for (int v = 0; v < 2; v++) {
-                ClContext.args(qkv[v][l], params, x, lw.inputNorm(), lw.q(), lw.k(), lw.v(), ropeCos, ropeSin, q, keys[l], values[l], cap);
-                ClContext.args(mlp[v][l], params, x, att, lw.o(), lw.postNorm(), lw.gate(), lw.up(), lw.down());
+        int layers = keys.length;
+        ClDecoderWeights.Layer first = w.layers.get(0);
+        ClDecoderWeights.Layer last = w.layers.get(layers - 1);
+        for (int v = 0; v < 2; v++) {
+            ClContext.args(qkv[v], params, mask, forbidden, x, first.inputNorm(), first.q(), first.k(), first.v(), ropeCos, ropeSin,
+                    q, keys[0], values[0], cap);
+            ClContext.args(mlpLast[v], params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down());
+            for (int l = 0; l < layers - 1; l++) {
+                ClDecoderWeights.Layer lw = w.layers.get(l);
+                ClDecoderWeights.Layer next = w.layers.get(l + 1);
+                ClContext.args(mlpQkv[v][l], params, x, partOut, partStats, lw.o(), lw.postNorm(), lw.gate(), lw.up(), lw.down(),
+                        next.inputNorm(), next.q(), next.k(), next.v(), ropeCos, ropeSin, q, keys[l + 1], values[l + 1], cap);
             }
-            ClContext.args(attention[l], params, q, keys[l], values[l], mask, att, cap, w.host.attentionScale());
+        }
+        for (int l = 0; l < layers; l++) {
+            ClContext.args(attention[l], params, q, keys[l], values[l], mask, partOut, partStats, cap, w.host.attentionScale());
         }
         ClContext.args(heads, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(choose, params, logits, forbidden, results);
@@ -267,9 +294,13 @@ final class ClDecoderSession implements DecoderSession {
             }
         }
         int span = end - lo;
-        ensureCapacity(rows, HEADER + 2 * rows + batch * span);
+        int attHeads = w.host.heads();
+        int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        int splits = keySplits(batch * queryBlocks * attHeads, end);
+        lastSplits = splits;
+        ensureCapacity(rows, HEADER + 2 * rows + batch * span, rows * attHeads * splits);
         var ints = paramStage.clear().asIntBuffer();
-        ints.put(new int[] {perRow, length, lo, span, fedIds == null ? 1 : 0, rows, batch, 0});
+        ints.put(new int[] {perRow, length, lo, span, fedIds == null ? 1 : 0, rows, batch, splits});
         for (int b = 0; b < batch; b++) {
             for (int s = 0; s < perRow; s++) {
                 int p = positions[b][s];
@@ -299,18 +330,25 @@ final class ClDecoderSession implements DecoderSession {
         ctx.writeAsync(params, paramStage, paramBytes);
         ctx.writeAsync(x, xStage, (long) rows * hidden * Sizeof.cl_float);
 
-        ctx.launch(prepare, "step_prepare", new long[] {(long) batch * span + batch}, null);
         int variant = rows >= WIDE_FROM ? 1 : 0;
         int groupRows = variant == 1 ? WIDE_ROWS : 1;
         int group = variant == 1 ? hidden : narrowGroup;
-        long[] rowGlobal = {(long) (rows + groupRows - 1) / groupRows * group};
+        long rowGroups = (rows + groupRows - 1) / groupRows;
+        long prepareGroups = (batch * span + batch + group - 1) / group;
+        long[] rowGlobal = {rowGroups * group};
         long[] rowLocal = {group};
-        int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        long[] attGlobal = {(long) batch * queryBlocks * splits * attWg, attHeads};
+        long[] attLocal = {attWg, 1};
         String phase = fedIds == null ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
-        for (int l = 0; l < keys.length; l++) {
-            ctx.launch(qkv[variant][l], "qkv_rope" + phase, rowGlobal, rowLocal);
-            ctx.launch(attention[l], "attention" + phase, new long[] {(long) batch * queryBlocks * attWg, w.host.heads()}, new long[] {attWg, 1});
-            ctx.launch(mlp[variant][l], "mlp" + phase, rowGlobal, rowLocal);
+        ctx.launch(qkv[variant], "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
+        int layers = keys.length;
+        for (int l = 0; l < layers; l++) {
+            ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
+            if (l < layers - 1) {
+                ctx.launch(mlpQkv[variant][l], "mlp_qkv" + phase, rowGlobal, rowLocal);
+            } else {
+                ctx.launch(mlpLast[variant], "mlp" + phase, rowGlobal, rowLocal);
+            }
             if (layerOutputs != null) {
                 float[] out = new float[rows * hidden];
                 ctx.read(x, 0, out, out.length);
@@ -323,6 +361,22 @@ final class ClDecoderSession implements DecoderSession {
         }
         ctx.launch(heads, "heads", new long[] {(long) batch * k * hidden}, new long[] {hidden});
         length = end;
+    }
+
+    /** Key splits of the last step's attention (for tests). */
+    int lastKeySplits() {
+        return lastSplits;
+    }
+
+    /**
+     * Key splits per attention query block: one when the query blocks alone fill the device, else enough
+     * to come near that, as long as each work-item keeps a few keys. Depends only on the shapes.
+     */
+    private int keySplits(int groups, int visible) {
+        int target = ctx.info.computeUnits() * GROUPS_PER_UNIT;
+        int byOccupancy = (target + groups - 1) / groups;
+        int bySize = (visible + attWg * KEYS_PER_ITEM - 1) / (attWg * KEYS_PER_ITEM);
+        return Math.max(1, Math.min(MAX_SPLITS, Math.min(byOccupancy, bySize)));
     }
 
     @Override
@@ -338,19 +392,19 @@ final class ClDecoderSession implements DecoderSession {
             for (cl_mem m : values) {
                 ClContext.release(m);
             }
-            for (cl_mem m : new cl_mem[] {mask, forbidden, logits, results, ropeCos, ropeSin, x, q, att, params}) {
+            for (cl_mem m : new cl_mem[] {mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params}) {
                 ClContext.release(m);
             }
-            ClContext.release(prepare);
             ClContext.release(heads);
             ClContext.release(choose);
             for (cl_kernel kk : attention) {
                 ClContext.release(kk);
             }
             for (int v = 0; v < 2; v++) {
-                for (int l = 0; l < keys.length; l++) {
-                    ClContext.release(qkv[v][l]);
-                    ClContext.release(mlp[v][l]);
+                ClContext.release(qkv[v]);
+                ClContext.release(mlpLast[v]);
+                for (cl_kernel kk : mlpQkv[v]) {
+                    ClContext.release(kk);
                 }
             }
         }

@@ -1,6 +1,7 @@
-// The gaze decoder, device resident: one decoder step is step_prepare, then per layer qkv_rope ->
-// attention -> mlp, then heads -> choose. Plain data-parallel OpenCL C 1.2 (no extensions), so the
-// kernels port to other runtimes as they are.
+// The gaze decoder, device resident: one decoder step is qkv_rope (layer 0, which also applies the step's
+// mask and forbidden-id updates), then per layer attention -> mlp_qkv (this layer's MLP fused with the next
+// layer's q/k/v), the last layer's mlp, then heads -> choose. Plain data-parallel OpenCL C 1.2 (no
+// extensions), so the kernels port to other runtimes as they are.
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
@@ -8,7 +9,9 @@
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
-// [b][cap] bytes; linear weights [in][out] (transposed at load, as on the CPU).
+// [b][cap] bytes; linear weights [in][out] (transposed at load, as on the CPU). Attention leaves, per
+// query row, head and key split, its unnormalised output [HEAD_DIM] and {max score, exp sum}; the mlp
+// kernels merge the splits as they load them.
 //
 // Per-step parameters live in the int buffer `st` (written once per step with everything else):
 #define P_PER_ROW 0   // new tokens per batch row
@@ -18,11 +21,12 @@
 #define P_RESET 4     // 1: a frame's first step (forget forbidden ids), 0: forbid the fed ids
 #define P_ROWS 5      // batch * perRow
 #define P_BATCH 6
+#define P_SPLITS 7    // key splits per attention query block
 #define P_HEADER 8
 // then positions [rows], fed ids [rows], mask entries [batch][span]
 
-__kernel void step_prepare(__global const int* st, __global uchar* mask, __global uchar* forb, int cap) {
-    int g = get_global_id(0);
+/** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
+inline void prepare_item(__global const int* st, __global uchar* mask, __global uchar* forb, int cap, int g) {
     int rows = st[P_ROWS], batch = st[P_BATCH], span = st[P_MASK_SPAN];
     if (g < batch * span) {
         int b = g / span;
@@ -96,41 +100,34 @@ inline void rows_times(__local const float* in, int K, __global const float* w, 
     barrier(CLK_LOCAL_MEM_FENCE);
 }
 
-// RMSNorm, q/k/v projections, rotary embedding; q to `q`, k and v into the layer's caches.
-__kernel void qkv_rope(__global const int* st, __global const float* x, __global const float* normW,
-                       __global const float* wq, __global const float* wk, __global const float* wv,
-                       __global const float* ropeCos, __global const float* ropeSin,
-                       __global float* q, __global float* kc, __global float* vc, int cap) {
-    __local float a[ROWS][HIDDEN];
-    __local float qk[2][ROWS][HIDDEN];
-    __local float red[RED_SIZE];
-    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
-    int r0 = get_group_id(0) * ROWS;
+/**
+ * RMSNorm, q/k/v projections and rotary embedding of the ROWS rows in local `a` (loaded, behind a barrier);
+ * q to `q`, k and v into the layer's caches. `a` is overwritten; `qk` is [2][ROWS][HIDDEN] scratch.
+ */
+inline void qkv_rows(__global const int* st, __local float* a, __local float* qk, __local float* red,
+                     __global const float* normW, __global const float* wq, __global const float* wk,
+                     __global const float* wv, __global const float* ropeCos, __global const float* ropeSin,
+                     __global float* q, __global float* kc, __global float* vc, int cap, int r0, int t, int part) {
     int rows = st[P_ROWS], perRow = st[P_PER_ROW], first = st[P_FIRST];
-    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
-        int rr = e / HIDDEN;
-        a[rr][e % HIDDEN] = r0 + rr < rows ? x[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
     float normed[ROWS];
     for (int rr = 0; rr < ROWS; rr++) {
-        normed[rr] = normW[t] * (a[rr][t] * inv_rms(a[rr]));
+        normed[rr] = normW[t] * (a[rr * HIDDEN + t] * inv_rms(a + rr * HIDDEN));
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            a[rr][t] = normed[rr];
+            a[rr * HIDDEN + t] = normed[rr];
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float aq[ROWS], ak[ROWS], av[ROWS];
-    rows_times(&a[0][0], HIDDEN, wq, HIDDEN, t, t, part, red, aq);
-    rows_times(&a[0][0], HIDDEN, wk, HIDDEN, t, t, part, red, ak);
-    rows_times(&a[0][0], HIDDEN, wv, HIDDEN, t, t, part, red, av);
+    rows_times(a, HIDDEN, wq, HIDDEN, t, t, part, red, aq);
+    rows_times(a, HIDDEN, wk, HIDDEN, t, t, part, red, ak);
+    rows_times(a, HIDDEN, wv, HIDDEN, t, t, part, red, av);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            qk[0][rr][t] = aq[rr];
-            qk[1][rr][t] = ak[rr];
+            qk[rr * HIDDEN + t] = aq[rr];
+            qk[(ROWS + rr) * HIDDEN + t] = ak[rr];
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -146,7 +143,7 @@ __kernel void qkv_rope(__global const int* st, __global const float* x, __global
             int b = r / perRow, s = r % perRow;
             int pos = st[P_HEADER + r];
             float c = ropeCos[pos * halfDim + i], sn = ropeSin[pos * halfDim + i];
-            float pq = qk[0][rr][partner], pk = qk[1][rr][partner];
+            float pq = qk[rr * HIDDEN + partner], pk = qk[(ROWS + rr) * HIDDEN + partner];
             float rq = d < halfDim ? aq[rr] * c + (-pq) * sn : aq[rr] * c + pq * sn;
             float rk = d < halfDim ? ak[rr] * c + (-pk) * sn : ak[rr] * c + pk * sn;
             q[r * HIDDEN + t] = rq;
@@ -157,21 +154,50 @@ __kernel void qkv_rope(__global const int* st, __global const float* x, __global
     }
 }
 
-// Scaled dot-product attention of QB consecutive query rows of one batch row and one head against every
-// visible unmasked key: each work-item runs QB online softmaxes over a strided subset of the keys (each
-// key is loaded once for the QB queries), then the work-group merges them query by query.
-// Work-group (query block, head): ATT_WG work-items; query s sees keys j <= first + s.
+// Layer 0: the step's mask and forbidden-id updates (work-groups past the rows), then q/k/v of the rows.
+__kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uchar* forb, __global const float* x,
+                       __global const float* normW, __global const float* wq, __global const float* wk,
+                       __global const float* wv, __global const float* ropeCos, __global const float* ropeSin,
+                       __global float* q, __global float* kc, __global float* vc, int cap) {
+    __local float a[ROWS * HIDDEN];
+    __local float qk[2 * ROWS * HIDDEN];
+    __local float red[RED_SIZE];
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
+    int rows = st[P_ROWS];
+    int rowGroups = (rows + ROWS - 1) / ROWS;
+    if ((int) get_group_id(0) >= rowGroups) {
+        prepare_item(st, mask, forb, cap, (get_group_id(0) - rowGroups) * WG_ROWS + lt);
+        return;
+    }
+    int r0 = get_group_id(0) * ROWS;
+    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
+        int rr = e / HIDDEN;
+        a[e] = r0 + rr < rows ? x[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    qkv_rows(st, a, qk, red, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
+}
+
+// Scaled dot-product attention of QB consecutive query rows of one batch row and one head against one split
+// of the visible unmasked keys: each work-item runs QB online softmaxes over a strided subset of the split's
+// keys (each key is loaded once for the QB queries), then the work-group merges them query by query and
+// writes the unnormalised output with its max score and exp sum. Splits (P_SPLITS) give decode steps, whose
+// few query blocks would leave most of a GPU idle, enough work-groups.
+// Work-group (batch row, query block, split; head): ATT_WG work-items; query s sees keys j <= first + s.
 __kernel void attention(__global const int* st, __global const float* q, __global const float* kc,
-                        __global const float* vc, __global const uchar* mask, __global float* out,
-                        int cap, float scale) {
+                        __global const float* vc, __global const uchar* mask, __global float* po,
+                        __global float* pml, int cap, float scale) {
     __local float qs[QB][HEAD_DIM];
     __local float red[ATT_WG];
     __local float acc[ATT_WG][HEAD_DIM + 1];
     int t = get_local_id(0);
     int h = get_group_id(1);
-    int perRow = st[P_PER_ROW], first = st[P_FIRST];
+    int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
     int blocks = (perRow + QB - 1) / QB;
-    int b = get_group_id(0) / blocks, s0 = (get_group_id(0) % blocks) * QB;
+    int g = get_group_id(0);
+    int sp = g % splits;
+    g /= splits;
+    int b = g / blocks, s0 = (g % blocks) * QB;
     int nq = min(QB, perRow - s0);
     for (int e = t; e < QB * HEAD_DIM; e += ATT_WG) {
         int qq = e / HEAD_DIM;
@@ -190,7 +216,9 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         }
     }
     int visible = first + s0 + nq; // keys seen by the block's last query
-    for (int j = t; j < visible; j += ATT_WG) {
+    int chunk = (visible + splits - 1) / splits;
+    int hi = min(visible, (sp + 1) * chunk);
+    for (int j = sp * chunk + t; j < hi; j += ATT_WG) {
         // keys are loaded before the mask is looked at, so the loads do not wait for it
         float kv[HEAD_DIM];
 #pragma unroll
@@ -201,7 +229,6 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
             continue;
         }
         float sc[QB];
-        float pmax = -INFINITY;
         for (int qq = 0; qq < QB; qq++) {
             float a = 0.0f;
 #pragma unroll
@@ -256,68 +283,124 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
             barrier(CLK_LOCAL_MEM_FENCE);
         }
         if (qq < nq) {
+            int at = ((b * perRow + s0 + qq) * HEADS + h) * splits + sp;
             for (int d = t; d < HEAD_DIM; d += ATT_WG) {
-                out[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + d] = acc[0][d] / acc[0][HEAD_DIM];
+                po[at * HEAD_DIM + d] = acc[0][d];
+            }
+            if (t == 0) {
+                pml[2 * at] = red[0];
+                pml[2 * at + 1] = acc[0][HEAD_DIM];
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
 
-// Output projection + residual, RMSNorm, SiLU-gated MLP + residual, in place on x.
+/** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */
+inline float merged_attention(__global const float* po, __global const float* pml, int splits, int r, int c) {
+    int at = (r * HEADS + c / HEAD_DIM) * splits, d = c % HEAD_DIM;
+    if (splits == 1) {
+        return po[at * HEAD_DIM + d] / pml[2 * at + 1];
+    }
+    float top = -INFINITY;
+    for (int s = 0; s < splits; s++) {
+        top = fmax(top, pml[2 * (at + s)]);
+    }
+    float num = 0.0f, den = 0.0f;
+    for (int s = 0; s < splits; s++) {
+        float ms = pml[2 * (at + s)];
+        float f = ms == -INFINITY ? 0.0f : exp(ms - top);
+        num = fma(po[(at + s) * HEAD_DIM + d], f, num);
+        den = fma(pml[2 * (at + s) + 1], f, den);
+    }
+    return num / den;
+}
+
 #define INTER_PER_ITEM ((INTER + HIDDEN - 1) / HIDDEN)
-__kernel void mlp(__global const int* st, __global float* x, __global const float* att,
-                  __global const float* wo, __global const float* normW, __global const float* wg,
-                  __global const float* wu, __global const float* wd) {
-    __local float a[ROWS][HIDDEN];
-    __local float xs[ROWS][HIDDEN];
-    __local float hs[ROWS][INTER];
-    __local float red[RED_SIZE];
-    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
-    int r0 = get_group_id(0) * ROWS;
-    int rows = st[P_ROWS];
+#define MLP_SCRATCH (INTER > 2 * HIDDEN ? INTER : 2 * HIDDEN)
+
+// Output projection + residual, RMSNorm, SiLU-gated MLP + residual of the ROWS rows from r0, into x; the new
+// rows are also left in local `a` (behind a barrier) for a fused next layer. `hs` is [ROWS][INTER] scratch.
+inline void mlp_rows(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
+                     __global const float* wo, __global const float* normW, __global const float* wg,
+                     __global const float* wu, __global const float* wd, __local float* a, __local float* xs,
+                     __local float* hs, __local float* red, int r0, int lt, int t, int part) {
+    int rows = st[P_ROWS], splits = st[P_SPLITS];
     for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
         int rr = e / HIDDEN;
-        a[rr][e % HIDDEN] = r0 + rr < rows ? att[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
+        a[e] = r0 + rr < rows ? merged_attention(po, pml, splits, r0 + rr, e % HIDDEN) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float acc[ROWS];
-    rows_times(&a[0][0], HIDDEN, wo, HIDDEN, t, t, part, red, acc);
+    rows_times(a, HIDDEN, wo, HIDDEN, t, t, part, red, acc);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            xs[rr][t] = (r0 + rr < rows ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
+            xs[rr * HIDDEN + t] = (r0 + rr < rows ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int rr = 0; rr < ROWS; rr++) {
-        acc[rr] = normW[t] * (xs[rr][t] * inv_rms(xs[rr]));
+        acc[rr] = normW[t] * (xs[rr * HIDDEN + t] * inv_rms(xs + rr * HIDDEN));
     }
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            a[rr][t] = acc[rr];
+            a[rr * HIDDEN + t] = acc[rr];
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int p2 = 0; p2 < INTER_PER_ITEM; p2++) {
         int c = min(p2 * HIDDEN + t, INTER - 1);
         float g[ROWS], u[ROWS];
-        rows_times(&a[0][0], HIDDEN, wg, INTER, c, t, part, red, g);
-        rows_times(&a[0][0], HIDDEN, wu, INTER, c, t, part, red, u);
+        rows_times(a, HIDDEN, wg, INTER, c, t, part, red, g);
+        rows_times(a, HIDDEN, wu, INTER, c, t, part, red, u);
         if (part == 0 && p2 * HIDDEN + t < INTER) {
             for (int rr = 0; rr < ROWS; rr++) {
-                hs[rr][c] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
+                hs[rr * INTER + c] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
             }
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    rows_times(&hs[0][0], INTER, wd, HIDDEN, t, t, part, red, acc);
+    rows_times(hs, INTER, wd, HIDDEN, t, t, part, red, acc);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
+            float v = xs[rr * HIDDEN + t] + acc[rr];
+            a[rr * HIDDEN + t] = v;
             if (r0 + rr < rows) {
-                x[(r0 + rr) * HIDDEN + t] = xs[rr][t] + acc[rr];
+                x[(r0 + rr) * HIDDEN + t] = v;
             }
         }
     }
+    barrier(CLK_LOCAL_MEM_FENCE); // also: every work-item is done reading hs before a fused layer reuses it
+}
+
+
+// The last layer's output projection and MLP, in place on x.
+__kernel void mlp(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
+                  __global const float* wo, __global const float* normW, __global const float* wg,
+                  __global const float* wu, __global const float* wd) {
+    __local float a[ROWS * HIDDEN];
+    __local float xs[ROWS * HIDDEN];
+    __local float hs[ROWS * MLP_SCRATCH];
+    __local float red[RED_SIZE];
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
+    mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, get_group_id(0) * ROWS, lt, t, part);
+}
+
+// A layer's output projection and MLP fused with the next layer's RMSNorm, q/k/v and rotary embedding.
+__kernel void mlp_qkv(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
+                      __global const float* wo, __global const float* normW, __global const float* wg,
+                      __global const float* wu, __global const float* wd,
+                      __global const float* nextNormW, __global const float* wq, __global const float* wk,
+                      __global const float* wv, __global const float* ropeCos, __global const float* ropeSin,
+                      __global float* q, __global float* kc, __global float* vc, int cap) {
+    __local float a[ROWS * HIDDEN];
+    __local float xs[ROWS * HIDDEN];
+    __local float hs[ROWS * MLP_SCRATCH];
+    __local float red[RED_SIZE];
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
+    int r0 = get_group_id(0) * ROWS;
+    mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, r0, lt, t, part);
+    qkv_rows(st, a, hs, red, nextNormW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
 
 // Final RMSNorm of each batch row's last new token, then logits of head k and its task-loss value.

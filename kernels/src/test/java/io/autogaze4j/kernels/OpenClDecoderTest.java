@@ -5,6 +5,7 @@ import static io.autogaze4j.kernels.OpenClOpsTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
@@ -56,10 +57,14 @@ class OpenClDecoderTest {
     }
 
     private static List<Call> calls(Random r, int batch) {
+        return calls(r, batch, 64, 30, 10, 7);
+    }
+
+    private static List<Call> calls(Random r, int batch, int capacity, int... steps) {
         List<Call> calls = new ArrayList<>();
-        byte[][] masks = new byte[batch][64];
+        byte[][] masks = new byte[batch][capacity];
         int length = 0;
-        for (int perRow : new int[] {30, 10, 7}) {
+        for (int perRow : steps) {
             int[][] pos = new int[batch][perRow];
             for (int b = 0; b < batch; b++) {
                 for (int s = 0; s < perRow; s++) {
@@ -82,12 +87,21 @@ class OpenClDecoderTest {
 
     @Test
     void deviceSessionMatchesHostSession() {
-        DecoderWeights w = weights(11);
-        int batch = 3;
-        List<Call> calls = calls(new Random(12), batch);
+        assertSessionsAgree(weights(11), 3, 64, calls(new Random(12), 3));
+    }
+
+    /** Few queries over a long cache: attention splits the keys over several work-groups and merges them. */
+    @Test
+    void keySplitAttentionOverALongCacheMatchesHostSession() {
+        int splits = assertSessionsAgree(weights(13), 1, 640, calls(new Random(14), 1, 640, 600, 1, 2));
+        assertTrue(splits > 1, "the last step split its keys (" + splits + " splits)");
+    }
+
+    /** Runs the calls on both sessions, comparing every layer's output; returns the device's last key splits. */
+    private static int assertSessionsAgree(DecoderWeights w, int batch, int capacity, List<Call> calls) {
         try (Backend cpu = Backend.cpu(2);
-             DecoderSession host = cpu.openDecoder(w, batch, 16, 64);
-             DecoderSession dev = TestDevice.backend().openDecoder(w, batch, 16, 64)) {
+             DecoderSession host = cpu.openDecoder(w, batch, 16, capacity);
+             DecoderSession dev = TestDevice.backend().openDecoder(w, batch, 16, capacity)) {
             for (int c = 0; c < calls.size(); c++) {
                 Call call = calls.get(c);
                 List<Tensor> hostLayers = new ArrayList<>();
@@ -101,8 +115,10 @@ class OpenClDecoderTest {
                 assertClose(a.logits(), b.logits(), 1e-5f, "call " + c + " logits");
                 assertClose(a.taskLoss(), b.taskLoss(), 1e-5f, "call " + c + " task loss");
             }
-            assertThrows(IllegalStateException.class, () -> dev.forward(Tensor.zeros(batch * 40, H), 40,
-                    new int[batch][40], calls.get(2).masks, null), "cache overflow is refused");
+            int over = capacity - host.length() + 1;
+            assertThrows(IllegalStateException.class, () -> dev.forward(Tensor.zeros(batch * over, H), over,
+                    new int[batch][over], calls.get(2).masks, null), "cache overflow is refused");
+            return ((ClDecoderSession) dev).lastKeySplits();
         }
     }
 
