@@ -35,8 +35,11 @@ final class ClDecoderSession implements DecoderSession {
     private static final int MAX_SPLITS = 16;
     /** Fewest keys per attention work-item worth a split of their own. */
     private static final int KEYS_PER_ITEM = 4;
-    /** Attention work-groups per compute unit that keep a device busy; fewer query blocks get key splits. */
-    private static final int GROUPS_PER_UNIT = 8;
+    /**
+     * Attention work-groups per compute unit below which query blocks get key splits (H100, A/B in one run:
+     * 8 -> batch 1 211-244 / batch 8 490-508 ms, 2 -> 218 / 457 ms, 1 -> 230 / 446 ms).
+     */
+    static final int GROUPS_PER_UNIT = 2;
 
     private final OpenClBackend backend;
     private final ClContext ctx;
@@ -79,10 +82,15 @@ final class ClDecoderSession implements DecoderSession {
     private int partCapacity;
     private int paramCapacity;
     private int length;
+    private final int splitTarget;
     private int lastSplits;
     private boolean closed;
 
-    ClDecoderSession(OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity) {
+    /**
+     * @param splitTarget attention work-groups below which decode steps split their keys (the device's compute
+     *                    units x {@link #GROUPS_PER_UNIT} in use; tests pass more to exercise the splits)
+     */
+    ClDecoderSession(OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity, int splitTarget) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -91,6 +99,7 @@ final class ClDecoderSession implements DecoderSession {
         this.w = w;
         this.batch = batch;
         this.cap = maxCapacity;
+        this.splitTarget = splitTarget;
         DecoderWeights h = w.host;
         this.hidden = h.hidden();
         this.k = w.k;
@@ -373,8 +382,7 @@ final class ClDecoderSession implements DecoderSession {
      * to come near that, as long as each work-item keeps a few keys. Depends only on the shapes.
      */
     private int keySplits(int groups, int visible) {
-        int target = ctx.info.computeUnits() * GROUPS_PER_UNIT;
-        int byOccupancy = (target + groups - 1) / groups;
+        int byOccupancy = (splitTarget + groups - 1) / groups;
         int bySize = (visible + attWg * KEYS_PER_ITEM - 1) / (attWg * KEYS_PER_ITEM);
         return Math.max(1, Math.min(MAX_SPLITS, Math.min(byOccupancy, bySize)));
     }

@@ -48,6 +48,8 @@ public final class OpenClBackend implements Backend {
     private final Scratch a = new Scratch();
     private final Scratch c = new Scratch();
     private final Scratch partial = new Scratch();
+    /** Page-locked staging of the stacked vision launches' inputs and outputs. */
+    private final PinnedStage stage;
     private boolean closed;
 
     private OpenClBackend(ClContext ctx, boolean splitK) {
@@ -65,6 +67,7 @@ public final class OpenClBackend implements Backend {
         patchEmbedRows = ctx.kernel(ops, "patch_embed_rows");
         sumSlices = ctx.kernel(ops, "sum_slices");
         this.splitK = splitK;
+        this.stage = new PinnedStage(ctx);
     }
 
     /** Every OpenCL device of every installed platform (empty when there is no OpenCL runtime). */
@@ -175,11 +178,14 @@ public final class OpenClBackend implements Backend {
     /** All images of a call in tall stacks of at most {@link #STACK} frames: one launch and round trip per stack. */
     @Override
     public Tensor patchEmbed(List<Tensor> images, LinearWeight w, int patch) {
+        long t0 = System.nanoTime();
         List<Tensor> parts = new ArrayList<>();
         for (List<Tensor> chunk : FrameStacks.chunks(images, STACK)) {
-            parts.add(patchEmbed(chunk.size() == 1 ? chunk.get(0) : FrameStacks.images(chunk), w, patch));
+            parts.add(chunk.size() == 1 ? patchEmbed(chunk.get(0), w, patch) : patchEmbedStack(chunk, w, patch));
         }
-        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+        Tensor out = parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+        ctx.hostTime("host: vision patch embed", System.nanoTime() - t0);
+        return out;
     }
 
     /** All output frames of a call as tall stacks of windows, zero rows between frames (see {@link FrameStacks}). */
@@ -188,16 +194,14 @@ public final class OpenClBackend implements Backend {
         int kt = windows.get(0).length;
         int cin = w.in() / (kt * ks * ks);
         int pad = ks / 2;
+        long t0 = System.nanoTime();
         List<Tensor> parts = new ArrayList<>();
         for (List<Tensor[]> chunk : FrameStacks.chunks(windows, STACK)) {
-            if (chunk.size() == 1) {
-                parts.add(causalConv3d(chunk.get(0), w, ks, gh, gw));
-            } else {
-                Tensor stacked = causalConv3d(FrameStacks.windows(chunk, gh, gw, cin, pad), w, ks, chunk.size() * (gh + pad), gw);
-                parts.add(FrameStacks.unstack(stacked, chunk.size(), gh, gw, pad));
-            }
+            parts.add(chunk.size() == 1 ? causalConv3d(chunk.get(0), w, ks, gh, gw) : causalConvStack(chunk, w, ks, gh, gw));
         }
-        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+        Tensor out = parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+        ctx.hostTime("host: vision conv", System.nanoTime() - t0);
+        return out;
     }
 
     @Override
@@ -231,18 +235,86 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    private Tensor run(cl_kernel k, String label, int m, int n, cl_mem out) {
+    /** Images stacked along their height, through the page-locked stage: one upload, launch and download. */
+    private Tensor patchEmbedStack(List<Tensor> images, LinearWeight w, int patch) {
+        Tensor first = images.get(0);
+        int ch = first.dim(0), h = first.dim(1) * images.size(), wd = first.dim(2);
+        if (h % patch != 0 || wd % patch != 0 || w.in() != ch * patch * patch || w.bias() == null || w.out() % vw != 0) {
+            return cpu.patchEmbed(images, w, patch);
+        }
+        int tokens = (h / patch) * (wd / patch);
+        long size = (long) ch * h * wd;
+        synchronized (ctx) {
+            cl_mem[] wb = weight(w);
+            cl_mem in = a.of(ctx, size);
+            FrameStacks.writeImages(images, stage.floats(size), cpu);
+            stage.send(in, size);
+            cl_mem out = c.of(ctx, (long) tokens * w.out());
+            if (splitK) {
+                cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
+                ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
+                launchSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
+            } else {
+                ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
+                launch(patchEmbed, "patch_embed", tokens, w.out());
+            }
+            return FrameStacks.copy(stage.fetch(out, tokens * w.out()), tokens, w.out(), cpu);
+        }
+    }
+
+    /** Windows stacked into one tall window (see {@link FrameStacks}), through the page-locked stage. */
+    private Tensor causalConvStack(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
+        int kt = windows.get(0).length;
+        int cin = w.in() / (kt * ks * ks);
+        if (cin * kt * ks * ks != w.in() || w.bias() == null || w.out() % vw != 0) {
+            return cpu.causalConv3d(windows, w, ks, gh, gw);
+        }
+        int pad = ks / 2;
+        int n = windows.size();
+        int stackGh = n * (gh + pad);
+        int tokens = stackGh * gw;
+        long size = (long) kt * tokens * cin;
+        synchronized (ctx) {
+            cl_mem[] wb = weight(w);
+            cl_mem in = a.of(ctx, size);
+            FrameStacks.writeWindows(windows, gh, gw, cin, pad, stage.floats(size), cpu);
+            stage.send(in, size);
+            cl_mem out = c.of(ctx, (long) tokens * w.out());
+            if (splitK) {
+                int taps = kt * ks * ks;
+                cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
+                ClContext.args(causalConvTap, ks, stackGh, gw, cin, in, wb[0], w.out(), part);
+                launchSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
+            } else {
+                ClContext.args(causalConv, kt, ks, stackGh, gw, cin, in, wb[0], wb[1], w.out(), out);
+                launch(causalConv, "causal_conv", tokens, w.out());
+            }
+            return FrameStacks.unstack(stage.fetch(out, tokens * w.out()), w.out(), n, gh, gw, pad, cpu);
+        }
+    }
+
+    private void launch(cl_kernel k, String label, int m, int n) {
         ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr}, null);
-        float[] y = new float[m * n];
-        ctx.read(out, 0, y, y.length);
-        return Tensor.wrap(y, m, n);
     }
 
     /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
-    private Tensor runSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
+    private void launchSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
         ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr, slices}, null);
         ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
         ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
+    }
+
+    private Tensor run(cl_kernel k, String label, int m, int n, cl_mem out) {
+        launch(k, label, m, n);
+        return read(out, m, n);
+    }
+
+    private Tensor runSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
+        launchSplit(k, label, slices, m, n, part, bias, out);
+        return read(out, m, n);
+    }
+
+    private Tensor read(cl_mem out, int m, int n) {
         float[] y = new float[m * n];
         ctx.read(out, 0, y, y.length);
         return Tensor.wrap(y, m, n);
@@ -265,10 +337,15 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
+        return openDecoderSplitting(weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT);
+    }
+
+    /** A decoder session with a chosen attention split target (see {@link ClDecoderSession}). */
+    ClDecoderSession openDecoderSplitting(DecoderWeights weights, int batch, int maxCapacity, int splitTarget) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
-            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity);
+            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget);
         }
     }
 
@@ -340,6 +417,7 @@ public final class OpenClBackend implements Backend {
                 d.close();
             }
             decoderWeights.clear();
+            stage.close();
             a.release();
             c.release();
             partial.release();

@@ -178,6 +178,8 @@ __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uc
     qkv_rows(st, a, qk, red, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
 
+#define MERGE_PARTS 4 // row runs summed in parallel when a work-group merges its work-items (ATT_WG % 4 == 0)
+
 // Scaled dot-product attention of QB consecutive query rows of one batch row and one head against one split
 // of the visible unmasked keys: each work-item runs QB online softmaxes over a strided subset of the split's
 // keys (each key is loaded once for the QB queries), then the work-group merges them query by query and
@@ -190,6 +192,7 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
     __local float qs[QB][HEAD_DIM];
     __local float red[ATT_WG];
     __local float acc[ATT_WG][HEAD_DIM + 1];
+    __local float partSums[MERGE_PARTS][HEAD_DIM + 1];
     int t = get_local_id(0);
     int h = get_group_id(1);
     int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
@@ -274,22 +277,27 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         }
         acc[t][HEAD_DIM] = l[qq] * f;
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
-            if (t < stride) {
-                for (int d = 0; d <= HEAD_DIM; d++) {
-                    acc[t][d] += acc[t + stride][d];
-                }
+        // sum the work-items' rows column by column: MERGE_PARTS runs of rows in parallel, then the parts in order
+        for (int task = t; task < MERGE_PARTS * (HEAD_DIM + 1); task += ATT_WG) {
+            int col = task % (HEAD_DIM + 1), part = task / (HEAD_DIM + 1);
+            float sum = 0.0f;
+            for (int r = part * (ATT_WG / MERGE_PARTS); r < (part + 1) * (ATT_WG / MERGE_PARTS); r++) {
+                sum += acc[r][col];
             }
-            barrier(CLK_LOCAL_MEM_FENCE);
+            partSums[part][col] = sum;
         }
-        if (qq < nq) {
-            int at = ((b * perRow + s0 + qq) * HEADS + h) * splits + sp;
-            for (int d = t; d < HEAD_DIM; d += ATT_WG) {
-                po[at * HEAD_DIM + d] = acc[0][d];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int col = t; qq < nq && col <= HEAD_DIM; col += ATT_WG) {
+            float sum = partSums[0][col];
+            for (int part = 1; part < MERGE_PARTS; part++) {
+                sum += partSums[part][col];
             }
-            if (t == 0) {
+            int at = ((b * perRow + s0 + qq) * HEADS + h) * splits + sp;
+            if (col < HEAD_DIM) {
+                po[at * HEAD_DIM + col] = sum;
+            } else {
                 pml[2 * at] = red[0];
-                pml[2 * at + 1] = acc[0][HEAD_DIM];
+                pml[2 * at + 1] = sum;
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);

@@ -1,0 +1,71 @@
+package io.autogaze4j.kernels;
+
+import static org.jocl.CL.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_mem;
+
+/**
+ * A page-locked host buffer, mapped once, through which large uploads and downloads go: the driver moves
+ * page-locked memory by DMA at full bus speed, while Java arrays are first copied through the driver's own
+ * staging. Callers fill {@link #floats} in place (so packing and transfer share one copy), then
+ * {@link #send} and {@link #fetch}. Not thread-safe: used under the context's lock.
+ */
+final class PinnedStage implements AutoCloseable {
+    private final ClContext ctx;
+    private cl_mem mem;
+    private ByteBuffer mapped;
+    private long capacity;
+
+    PinnedStage(ClContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The first {@code n} floats of the stage (grown as needed; earlier contents are lost when it grows). */
+    FloatBuffer floats(long n) {
+        if (n > Integer.MAX_VALUE / Sizeof.cl_float) {
+            throw new IllegalArgumentException("stage of " + n + " floats is larger than 2 GiB");
+        }
+        if (n > capacity) {
+            release();
+            capacity = Math.max(n, capacity * 2);
+            long bytes = capacity * Sizeof.cl_float;
+            mem = clCreateBuffer(ctx.context, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE, bytes, null, null);
+            mapped = clEnqueueMapBuffer(ctx.queue, mem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, bytes, 0, null, null, null)
+                    .order(ByteOrder.nativeOrder());
+        }
+        return mapped.asFloatBuffer().limit((int) n);
+    }
+
+    /** Enqueues the upload of the stage's first {@code n} floats to {@code dst} (the queue is in order). */
+    void send(cl_mem dst, long n) {
+        clEnqueueWriteBuffer(ctx.queue, dst, CL_FALSE, 0, n * Sizeof.cl_float, Pointer.to(mapped), 0, null, null);
+    }
+
+    /** Downloads {@code n} floats of {@code src} into the stage, after everything enqueued before, and waits. */
+    FloatBuffer fetch(cl_mem src, int n) {
+        FloatBuffer view = floats(n);
+        ctx.readPolling(src, view, n);
+        return view;
+    }
+
+    private void release() {
+        if (mem != null) {
+            clEnqueueUnmapMemObject(ctx.queue, mem, mapped, 0, null, null);
+            clFinish(ctx.queue);
+            ClContext.release(mem);
+            mem = null;
+            mapped = null;
+            capacity = 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+}
