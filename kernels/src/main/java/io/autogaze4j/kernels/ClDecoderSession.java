@@ -200,7 +200,7 @@ final class ClDecoderSession implements DecoderSession {
         for (int v = 0; v < 2; v++) {
             ClContext.args(qkv[v], params, mask, forbidden, x, first.inputNorm(), first.q(), first.k(), first.v(), ropeCos, ropeSin,
                     q, keys[0], values[0], cap);
-            ClContext.args(mlpLast[v], params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down());
+            ClContext.args(mlpLast[v], params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down(), 0);
             for (int l = 0; l < layers - 1; l++) {
                 ClDecoderWeights.Layer lw = w.layers.get(l);
                 ClDecoderWeights.Layer next = w.layers.get(l + 1);
@@ -209,7 +209,7 @@ final class ClDecoderSession implements DecoderSession {
             }
         }
         for (int l = 0; l < layers; l++) {
-            ClContext.args(attention[l], params, q, keys[l], values[l], mask, partOut, partStats, cap, w.host.attentionScale());
+            ClContext.args(attention[l], params, q, keys[l], values[l], mask, partOut, partStats, cap, w.host.attentionScale(), 0);
         }
         ClContext.args(heads, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(choose, params, logits, forbidden, results);
@@ -351,11 +351,22 @@ final class ClDecoderSession implements DecoderSession {
         String phase = fedIds == null ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
         ctx.launch(qkv[variant], "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
         int layers = keys.length;
+        // Only each row's last token reaches the heads, and the last layer's keys and values are cached by
+        // then: its attention and MLP run for the last tokens alone (unless every layer's output is asked for).
+        boolean lastOnly = layerOutputs == null && perRow > 1;
         for (int l = 0; l < layers; l++) {
-            ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
             if (l < layers - 1) {
+                ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
                 ctx.launch(mlpQkv[variant][l], "mlp_qkv" + phase, rowGlobal, rowLocal);
+            } else if (lastOnly) {
+                ClContext.intArg(attention[l], 9, 1);
+                ClContext.intArg(mlpLast[0], 9, 1);
+                ctx.launch(attention[l], "attention/last", new long[] {(long) batch * splits * attWg, attHeads}, attLocal);
+                ctx.launch(mlpLast[0], "mlp/last", new long[] {(long) batch * narrowGroup}, new long[] {narrowGroup});
             } else {
+                ClContext.intArg(attention[l], 9, 0);
+                ClContext.intArg(mlpLast[variant], 9, 0);
+                ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
                 ctx.launch(mlpLast[variant], "mlp" + phase, rowGlobal, rowLocal);
             }
             if (layerOutputs != null) {

@@ -186,9 +186,10 @@ __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uc
 // writes the unnormalised output with its max score and exp sum. Splits (P_SPLITS) give decode steps, whose
 // few query blocks would leave most of a GPU idle, enough work-groups.
 // Work-group (batch row, query block, split; head): ATT_WG work-items; query s sees keys j <= first + s.
+// lastOnly: only each batch row's last query (the last layer, whose other rows reach no head).
 __kernel void attention(__global const int* st, __global const float* q, __global const float* kc,
                         __global const float* vc, __global const uchar* mask, __global float* po,
-                        __global float* pml, int cap, float scale) {
+                        __global float* pml, int cap, float scale, int lastOnly) {
     __local float qs[QB][HEAD_DIM];
     __local float red[ATT_WG];
     __local float acc[ATT_WG][HEAD_DIM + 1];
@@ -196,11 +197,11 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
     int t = get_local_id(0);
     int h = get_group_id(1);
     int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
-    int blocks = (perRow + QB - 1) / QB;
+    int blocks = lastOnly ? 1 : (perRow + QB - 1) / QB;
     int g = get_group_id(0);
     int sp = g % splits;
     g /= splits;
-    int b = g / blocks, s0 = (g % blocks) * QB;
+    int b = g / blocks, s0 = lastOnly ? perRow - 1 : (g % blocks) * QB;
     int nq = min(QB, perRow - s0);
     for (int e = t; e < QB * HEAD_DIM; e += ATT_WG) {
         int qq = e / HEAD_DIM;
@@ -327,23 +328,24 @@ inline float merged_attention(__global const float* po, __global const float* pm
 #define INTER_PER_ITEM ((INTER + HIDDEN - 1) / HIDDEN)
 #define MLP_SCRATCH (INTER > 2 * HIDDEN ? INTER : 2 * HIDDEN)
 
-// Output projection + residual, RMSNorm, SiLU-gated MLP + residual of the ROWS rows from r0, into x; the new
-// rows are also left in local `a` (behind a barrier) for a fused next layer. `hs` is [ROWS][INTER] scratch.
+// Output projection + residual, RMSNorm, SiLU-gated MLP + residual of the rows r0 .. r0+valid-1 (ROWS at most,
+// the rest zero), into x; the new rows are also left in local `a` (behind a barrier) for a fused next layer.
+// `hs` is [ROWS][INTER] scratch.
 inline void mlp_rows(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
                      __global const float* wo, __global const float* normW, __global const float* wg,
                      __global const float* wu, __global const float* wd, __local float* a, __local float* xs,
-                     __local float* hs, __local float* red, int r0, int lt, int t, int part) {
-    int rows = st[P_ROWS], splits = st[P_SPLITS];
+                     __local float* hs, __local float* red, int r0, int valid, int lt, int t, int part) {
+    int splits = st[P_SPLITS];
     for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
         int rr = e / HIDDEN;
-        a[e] = r0 + rr < rows ? merged_attention(po, pml, splits, r0 + rr, e % HIDDEN) : 0.0f;
+        a[e] = rr < valid ? merged_attention(po, pml, splits, r0 + rr, e % HIDDEN) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float acc[ROWS];
     rows_times(a, HIDDEN, wo, HIDDEN, t, t, part, red, acc);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
-            xs[rr * HIDDEN + t] = (r0 + rr < rows ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
+            xs[rr * HIDDEN + t] = (rr < valid ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -373,7 +375,7 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
         for (int rr = 0; rr < ROWS; rr++) {
             float v = xs[rr * HIDDEN + t] + acc[rr];
             a[rr * HIDDEN + t] = v;
-            if (r0 + rr < rows) {
+            if (rr < valid) {
                 x[(r0 + rr) * HIDDEN + t] = v;
             }
         }
@@ -382,16 +384,20 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
 }
 
 
-// The last layer's output projection and MLP, in place on x.
+// The last layer's output projection and MLP, in place on x. lastOnly (ROWS == 1): work-group b takes batch
+// row b's last token only.
 __kernel void mlp(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
                   __global const float* wo, __global const float* normW, __global const float* wg,
-                  __global const float* wu, __global const float* wd) {
+                  __global const float* wu, __global const float* wd, int lastOnly) {
     __local float a[ROWS * HIDDEN];
     __local float xs[ROWS * HIDDEN];
     __local float hs[ROWS * MLP_SCRATCH];
     __local float red[RED_SIZE];
     int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
-    mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, get_group_id(0) * ROWS, lt, t, part);
+    int perRow = st[P_PER_ROW], g = get_group_id(0);
+    int r0 = lastOnly ? (g + 1) * perRow - 1 : g * ROWS;
+    int valid = lastOnly ? 1 : min(ROWS, st[P_ROWS] - r0);
+    mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, r0, valid, lt, t, part);
 }
 
 // A layer's output projection and MLP fused with the next layer's RMSNorm, q/k/v and rotary embedding.
@@ -407,7 +413,7 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
     __local float red[RED_SIZE];
     int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
     int r0 = get_group_id(0) * ROWS;
-    mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, r0, lt, t, part);
+    mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, r0, min(ROWS, st[P_ROWS] - r0), lt, t, part);
     qkv_rows(st, a, hs, red, nextNormW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
 
