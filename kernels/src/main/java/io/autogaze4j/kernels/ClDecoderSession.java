@@ -68,7 +68,7 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_kernel[] mlpLast = new cl_kernel[2];
     private final cl_kernel[] attention;
     private final cl_kernel heads;
-    private final cl_kernel choose;
+    private final cl_kernel headsChoose;
     private final int narrowGroup;
     private cl_mem x;
     private cl_mem q;
@@ -133,7 +133,7 @@ final class ClDecoderSession implements DecoderSession {
         cl_program narrow = program(h, 1, slices);
         cl_program wide = program(h, WIDE_ROWS, 1);
         heads = ClContext.ownedKernel(wide, "heads");
-        choose = ClContext.ownedKernel(wide, "choose");
+        headsChoose = ClContext.ownedKernel(wide, "heads_choose");
         attention = new cl_kernel[layers];
         for (int v = 0; v < 2; v++) {
             cl_program p = v == 0 ? narrow : wide;
@@ -212,7 +212,7 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.args(attention[l], params, q, keys[l], values[l], mask, partOut, partStats, cap, w.host.attentionScale(), 0);
         }
         ClContext.args(heads, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
-        ClContext.args(choose, params, logits, forbidden, results);
+        ClContext.args(headsChoose, params, x, w.finalNorm, w.lmHead, w.taskLossHead, forbidden, results);
     }
 
     @Override
@@ -229,6 +229,7 @@ final class ClDecoderSession implements DecoderSession {
     public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         synchronized (ctx) {
             enqueueStep(x, perRow, positions, masks, null, layerOutputs);
+            ctx.launch(heads, "heads", new long[] {(long) batch * k * hidden}, new long[] {hidden});
             float[] lg = new float[batch * k * vocab];
             float[] tl = new float[batch * k];
             ctx.read(logits, 0, lg, lg.length);
@@ -250,7 +251,7 @@ final class ClDecoderSession implements DecoderSession {
         synchronized (ctx) {
             long t0 = System.nanoTime();
             enqueueStep(x, perRow, positions, masks, fedIds, null);
-            ctx.launch(choose, "choose", new long[] {(long) batch * selWg}, new long[] {selWg});
+            ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
             long t1 = System.nanoTime();
             float[] r = new float[4 * batch * k];
             if (ctx.info.cpu()) {
@@ -276,7 +277,7 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * Uploads one step's inputs and enqueues every layer and the heads. {@code fedIds} null means a frame's
+     * Uploads one step's inputs and enqueues every layer (the caller adds the heads). {@code fedIds} null means a frame's
      * first step (forbidden ids are reset); otherwise those ids become forbidden.
      */
     private void enqueueStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
@@ -379,7 +380,6 @@ final class ClDecoderSession implements DecoderSession {
             Tensor last = layerOutputs.get(layerOutputs.size() - 1);
             layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
         }
-        ctx.launch(heads, "heads", new long[] {(long) batch * k * hidden}, new long[] {hidden});
         length = end;
     }
 
@@ -415,7 +415,7 @@ final class ClDecoderSession implements DecoderSession {
                 ClContext.release(m);
             }
             ClContext.release(heads);
-            ClContext.release(choose);
+            ClContext.release(headsChoose);
             for (cl_kernel kk : attention) {
                 ClContext.release(kk);
             }

@@ -464,21 +464,47 @@ inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
     }
 }
 
-// Greedy multi-head choice for batch row b (spec 4.3): forbidden ids and the pad id are -inf for all
-// heads; head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
-// Writes the margin (best - second best), the id and its softmax probability to res[B*K + b*K + i],
-// res[2*B*K + b*K + i] and res[3*B*K + b*K + i].
-__kernel void choose(__global const int* st, __global const float* logits, __global const uchar* forb,
-                     __global float* res) {
+// Final RMSNorm of batch row b's last new token, every head's logits (kept in local memory, with the
+// forbidden ids and the pad id set to -inf) and task-loss values, then the greedy multi-head choice
+// (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
+// Writes the task loss, the margin (best - second best), the id and its softmax probability to res[b*K + i],
+// res[B*K + b*K + i], res[2*B*K + b*K + i] and res[3*B*K + b*K + i]. Work-group b: SEL_WG work-items.
+__kernel void heads_choose(__global const int* st, __global const float* x, __global const float* normW,
+                           __global const float* lm, __global const float* tlw, __global const uchar* forb,
+                           __global float* res) {
+    __local float raw[HIDDEN];
+    __local float hn[HIDDEN];
     __local float lg[NHEADS * VOCAB];
     __local float bv[SEL_WG];
     __local int bi[SEL_WG];
     int t = get_local_id(0);
     int b = get_group_id(0);
     int bk = st[P_BATCH] * NHEADS;
+    int r = (b + 1) * st[P_PER_ROW] - 1;
+    for (int i = t; i < HIDDEN; i += SEL_WG) {
+        raw[i] = x[r * HIDDEN + i];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float inv = inv_rms(raw);
+    for (int i = t; i < HIDDEN; i += SEL_WG) {
+        hn[i] = normW[i] * (raw[i] * inv);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
     for (int idx = t; idx < NHEADS * VOCAB; idx += SEL_WG) {
+        float acc = 0.0f;
+#pragma unroll 32
+        for (int i = 0; i < HIDDEN; i++) {
+            acc = fma(hn[i], lm[i * (NHEADS * VOCAB) + idx], acc);
+        }
         int v = idx % VOCAB;
-        lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : logits[b * NHEADS * VOCAB + idx];
+        lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : acc;
+    }
+    for (int k = t; k < NHEADS; k += SEL_WG) {
+        float acc = 0.0f;
+        for (int i = 0; i < HIDDEN; i++) {
+            acc = fma(hn[i], tlw[i * NHEADS + k], acc);
+        }
+        res[b * NHEADS + k] = acc;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int i = 0; i < NHEADS; i++) {
