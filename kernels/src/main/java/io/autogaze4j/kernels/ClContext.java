@@ -209,14 +209,6 @@ final class ClContext implements AutoCloseable {
         clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, (long) count * Sizeof.cl_int, Pointer.to(data), 0, null, null);
     }
 
-    /**
-     * Non-blocking write from a direct buffer: the buffer must stay untouched until a later blocking
-     * call on this queue returns (the queue is in order).
-     */
-    void writeAsync(cl_mem mem, ByteBuffer direct, long bytes) {
-        clEnqueueWriteBuffer(queue, mem, CL_FALSE, 0, bytes, Pointer.to(direct), 0, null, null);
-    }
-
     /** Blocking read of {@code count} floats starting at float offset {@code at}. */
     void read(cl_mem mem, long at, float[] dst, int count) {
         clEnqueueReadBuffer(queue, mem, CL_TRUE, at * Sizeof.cl_float, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, null);

@@ -16,13 +16,13 @@ import org.jocl.cl_program;
 /**
  * The gaze decoder kept on an OpenCL device: weights, every layer's KV cache, the attention masks and
  * the forbidden-id sets stay there. A step uploads only the new embeddings, their positions and the
- * mask entries that changed (two writes), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
+ * mask entries that changed (one write from page-locked memory), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
  * with the next layer's q/k/v) plus the heads, and reads back either the heads or, with
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
  */
 final class ClDecoderSession implements DecoderSession {
     /** Header ints of the step parameters; see decoder.cl. */
-    private static final int HEADER = 8;
+    private static final int HEADER = 9;
     /** Rows per work-group of the wide kernels. */
     private static final int WIDE_ROWS = 8;
     /** Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group. */
@@ -75,8 +75,8 @@ final class ClDecoderSession implements DecoderSession {
     private cl_mem partOut;
     private cl_mem partStats;
     private cl_mem params;
-    private ByteBuffer paramStage = ClContext.direct(0);
-    private ByteBuffer xStage = ClContext.direct(0);
+    /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
+    private final PinnedStage upload;
     private final ByteBuffer resultStage;
     private int rowCapacity;
     private int partCapacity;
@@ -147,7 +147,8 @@ final class ClDecoderSession implements DecoderSession {
         for (int l = 0; l < layers; l++) {
             attention[l] = ClContext.ownedKernel(wide, "attention");
         }
-        ensureCapacity(256, 256 * 2 + HEADER + batch * 512, 256 * h.heads());
+        upload = new PinnedStage(ctx);
+        ensureCapacity(256, 256 * 2 + HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
     }
 
     private cl_program program(DecoderWeights h, int rows, int slices) {
@@ -174,7 +175,6 @@ final class ClDecoderSession implements DecoderSession {
             long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
             x = ctx.alloc(bytes);
             q = ctx.alloc(bytes);
-            xStage = ClContext.direct(bytes);
         }
         if (parts > partCapacity) {
             // one attention partial per query row, head and key split: unnormalised output + {max, exp sum}
@@ -188,7 +188,6 @@ final class ClDecoderSession implements DecoderSession {
             paramCapacity = Math.max(paramInts, paramCapacity * 2);
             ClContext.release(params);
             params = ctx.alloc((long) paramCapacity * Sizeof.cl_int);
-            paramStage = ClContext.direct((long) paramCapacity * Sizeof.cl_int);
         }
         bind();
     }
@@ -308,9 +307,12 @@ final class ClDecoderSession implements DecoderSession {
         int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
         int splits = keySplits(batch * queryBlocks * attHeads, end);
         lastSplits = splits;
-        ensureCapacity(rows, HEADER + 2 * rows + batch * span, rows * attHeads * splits);
-        var ints = paramStage.clear().asIntBuffer();
-        ints.put(new int[] {perRow, length, lo, span, fedIds == null ? 1 : 0, rows, batch, splits});
+        int inputAt = (HEADER + 2 * rows + batch * span + 3) / 4 * 4; // the embeddings follow, 16-byte aligned
+        int paramInts = inputAt + rows * hidden;
+        ensureCapacity(rows, paramInts, rows * attHeads * splits);
+        ByteBuffer stage = upload.reserve((long) paramInts * Sizeof.cl_int);
+        var ints = stage.asIntBuffer();
+        ints.put(new int[] {perRow, length, lo, span, fedIds == null ? 1 : 0, rows, batch, splits, inputAt});
         for (int b = 0; b < batch; b++) {
             for (int s = 0; s < perRow; s++) {
                 int p = positions[b][s];
@@ -335,10 +337,8 @@ final class ClDecoderSession implements DecoderSession {
             }
             System.arraycopy(masks[b], lo, deviceMask[b], lo, span);
         }
-        int paramBytes = ints.position() * Sizeof.cl_int;
-        xStage.clear().asFloatBuffer().put(in.data(), 0, rows * hidden);
-        ctx.writeAsync(params, paramStage, paramBytes);
-        ctx.writeAsync(x, xStage, (long) rows * hidden * Sizeof.cl_float);
+        stage.asFloatBuffer().put(inputAt, in.data(), 0, rows * hidden);
+        upload.send(params, (long) paramInts * Sizeof.cl_int);
 
         int variant = rows >= WIDE_FROM ? 1 : 0;
         int groupRows = variant == 1 ? WIDE_ROWS : 1;
@@ -414,6 +414,7 @@ final class ClDecoderSession implements DecoderSession {
             for (cl_mem m : new cl_mem[] {mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params}) {
                 ClContext.release(m);
             }
+            upload.close();
             ClContext.release(heads);
             ClContext.release(headsChoose);
             for (cl_kernel kk : attention) {

@@ -248,7 +248,7 @@ public final class OpenClBackend implements Backend {
             cl_mem[] wb = weight(w);
             cl_mem in = a.of(ctx, size);
             FrameStacks.writeImages(images, stage.floats(size), cpu);
-            stage.send(in, size);
+            stage.send(in, size * Sizeof.cl_float);
             cl_mem out = c.of(ctx, (long) tokens * w.out());
             if (splitK) {
                 cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
@@ -278,7 +278,7 @@ public final class OpenClBackend implements Backend {
             cl_mem[] wb = weight(w);
             cl_mem in = a.of(ctx, size);
             FrameStacks.writeWindows(windows, gh, gw, cin, pad, stage.floats(size), cpu);
-            stage.send(in, size);
+            stage.send(in, size * Sizeof.cl_float);
             cl_mem out = c.of(ctx, (long) tokens * w.out());
             if (splitK) {
                 int taps = kt * ks * ks;

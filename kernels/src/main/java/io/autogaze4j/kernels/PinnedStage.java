@@ -19,31 +19,36 @@ final class PinnedStage implements AutoCloseable {
     private final ClContext ctx;
     private cl_mem mem;
     private ByteBuffer mapped;
+    /** Bytes. */
     private long capacity;
 
     PinnedStage(ClContext ctx) {
         this.ctx = ctx;
     }
 
-    /** The first {@code n} floats of the stage (grown as needed; earlier contents are lost when it grows). */
-    FloatBuffer floats(long n) {
-        if (n > Integer.MAX_VALUE / Sizeof.cl_float) {
-            throw new IllegalArgumentException("stage of " + n + " floats is larger than 2 GiB");
+    /** The first {@code bytes} of the stage (grown as needed; earlier contents are lost when it grows). */
+    ByteBuffer reserve(long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("stage of " + bytes + " bytes is larger than 2 GiB");
         }
-        if (n > capacity) {
+        if (bytes > capacity) {
             release();
-            capacity = Math.max(n, capacity * 2);
-            long bytes = capacity * Sizeof.cl_float;
-            mem = clCreateBuffer(ctx.context, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE, bytes, null, null);
-            mapped = clEnqueueMapBuffer(ctx.queue, mem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, bytes, 0, null, null, null)
+            capacity = Math.max(bytes, Math.min(Integer.MAX_VALUE, capacity * 2));
+            mem = clCreateBuffer(ctx.context, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE, capacity, null, null);
+            mapped = clEnqueueMapBuffer(ctx.queue, mem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, capacity, 0, null, null, null)
                     .order(ByteOrder.nativeOrder());
         }
-        return mapped.asFloatBuffer().limit((int) n);
+        return mapped.duplicate().order(ByteOrder.nativeOrder()).clear().limit((int) bytes);
     }
 
-    /** Enqueues the upload of the stage's first {@code n} floats to {@code dst} (the queue is in order). */
-    void send(cl_mem dst, long n) {
-        clEnqueueWriteBuffer(ctx.queue, dst, CL_FALSE, 0, n * Sizeof.cl_float, Pointer.to(mapped), 0, null, null);
+    /** The first {@code n} floats of the stage (see {@link #reserve}). */
+    FloatBuffer floats(long n) {
+        return reserve(n * Sizeof.cl_float).asFloatBuffer();
+    }
+
+    /** Enqueues the upload of the stage's first {@code bytes} to {@code dst} (the queue is in order). */
+    void send(cl_mem dst, long bytes) {
+        clEnqueueWriteBuffer(ctx.queue, dst, CL_FALSE, 0, bytes, Pointer.to(mapped), 0, null, null);
     }
 
     /** Downloads {@code n} floats of {@code src} into the stage, after everything enqueued before, and waits. */

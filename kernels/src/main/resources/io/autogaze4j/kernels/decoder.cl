@@ -22,8 +22,9 @@
 #define P_ROWS 5      // batch * perRow
 #define P_BATCH 6
 #define P_SPLITS 7    // key splits per attention query block
-#define P_HEADER 8
-// then positions [rows], fed ids [rows], mask entries [batch][span]
+#define P_INPUT 8     // int index of the new embeddings [rows][HIDDEN] (floats) in this buffer
+#define P_HEADER 9
+// then positions [rows], fed ids [rows], mask entries [batch][span], the embeddings
 
 /** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
 inline void prepare_item(__global const int* st, __global uchar* mask, __global uchar* forb, int cap, int g) {
@@ -154,8 +155,9 @@ inline void qkv_rows(__global const int* st, __local float* a, __local float* qk
     }
 }
 
-// Layer 0: the step's mask and forbidden-id updates (work-groups past the rows), then q/k/v of the rows.
-__kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uchar* forb, __global const float* x,
+// Layer 0: the step's mask and forbidden-id updates (work-groups past the rows); the rows' new embeddings
+// from the parameter buffer into x; then q/k/v of the rows.
+__kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x,
                        __global const float* normW, __global const float* wq, __global const float* wk,
                        __global const float* wv, __global const float* ropeCos, __global const float* ropeSin,
                        __global float* q, __global float* kc, __global float* vc, int cap) {
@@ -170,9 +172,14 @@ __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uc
         return;
     }
     int r0 = get_group_id(0) * ROWS;
+    __global const int* input = st + st[P_INPUT];
     for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
         int rr = e / HIDDEN;
-        a[e] = r0 + rr < rows ? x[(r0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
+        float v = r0 + rr < rows ? as_float(input[r0 * HIDDEN + e]) : 0.0f;
+        a[e] = v;
+        if (r0 + rr < rows) {
+            x[r0 * HIDDEN + e] = v;
+        }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     qkv_rows(st, a, qk, red, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
