@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# Packs what a machine without Java needs to run the benchmarks: a jlink-made runtime (jre.tgz),
-# the project's jars and their dependencies (lib/), and the demo checkpoint (model_k10/), into devicerun/.
-# Then, on that machine:  tar xzf devicerun/jre.tgz -C /tmp && /tmp/jre/bin/java --add-modules=jdk.incubator.vector \
-#   -cp 'devicerun/lib/*' io.autogaze4j.bench.EndToEndBenchmark --model devicerun/model_k10 [--backend opencl]
-# For --backend opencl on an NVIDIA machine first: mkdir -p /etc/OpenCL/vendors &&
-#   echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd && export LD_LIBRARY_PATH=$PWD/devicerun/native
+# Packs what a GPU machine without Java needs into devicerun/ (git-ignored, ~60 MB, under the 64 MiB the
+# device tool carries): a jlink-made runtime (jre.tgz), the project's jars and their dependencies (lib/),
+# the model test classes with JUnit (tests/), three parity fixtures (fixtures/),
+# and the OpenCL ICD loader (native/). scripts/device-run.sh then runs parity tests and benchmarks there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH="$JAVA_HOME/bin:$PATH"
 out=devicerun
-rm -rf "$out" && mkdir -p "$out/lib"
-# one reactor run: package the modules and copy their third-party dependencies
+rm -rf "$out" && mkdir -p "$out/lib" "$out/tests" "$out/fixtures" "$out/native"
+# package the modules and copy the bench's third-party dependencies; then list the model's test classpath
 mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench -am -DincludeScope=runtime \
   -DexcludeGroupIds=io.autogaze4j -DoutputDirectory="$PWD/$out/lib"
-for m in tensor weights kernels model video readout bench; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
-cp -r ../shared/fixtures/model_k10 "$out/"
-mkdir -p "$out/native" && cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true # the ICD loader
+mvn -B -q package dependency:build-classpath -DskipTests -pl model -am -DincludeScope=test -Dmdep.outputFile=target/cp.txt
+for m in tensor weights kernels model bench; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
+(cd model/target/test-classes && jar cf "../../../$out/tests/model-tests.jar" .)
+tr ':' '\n' < model/target/cp.txt | grep -E 'junit|opentest4j|apiguardian' | xargs -I{} cp {} "$out/tests/"
+# model_k10 is the CLI's bundled demo checkpoint, which travels with the checkout: device-run.sh copies it
+for f in square_2f batch2_tl streaming_4f; do cp -r "../shared/fixtures/$f" "$out/fixtures/"; done
+cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
 rm -rf /tmp/jre-device
 jlink --add-modules java.base,java.logging,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output /tmp/jre-device/jre

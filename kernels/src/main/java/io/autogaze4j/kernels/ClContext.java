@@ -40,6 +40,7 @@ final class ClContext implements AutoCloseable {
     private final List<cl_kernel> kernels = new ArrayList<>();
     /** Launch events awaiting their profile, or null when profiling is off. */
     private List<Map.Entry<String, cl_event>> pending;
+    private boolean hostTiming;
     private final Map<String, long[]> profile = new LinkedHashMap<>();
 
     private ClContext(OpenClDevice info, cl_platform_id platform, cl_device_id device) {
@@ -273,7 +274,7 @@ final class ClContext implements AutoCloseable {
 
     /** With profiling on, adds {@code nanos} of host time under {@code label} (shown beside the kernels). */
     synchronized void hostTime(String label, long nanos) {
-        if (pending != null) {
+        if (hostTiming) {
             long[] acc = profile.computeIfAbsent(label, x -> new long[2]);
             acc[0] += nanos;
             acc[1]++;
@@ -284,10 +285,14 @@ final class ClContext implements AutoCloseable {
         clFinish(queue);
     }
 
-    /** Starts (or stops) collecting device-side kernel times per label. */
-    synchronized void profiling(boolean on) {
+    /**
+     * Starts (or stops) collecting host times and, with {@code kernels}, device-side kernel times per label
+     * (one profiling event per launch, which itself adds host time).
+     */
+    synchronized void profiling(boolean on, boolean kernels) {
         collect();
-        pending = on ? new ArrayList<>() : null;
+        pending = on && kernels ? new ArrayList<>() : null;
+        hostTiming = on;
         profile.clear();
     }
 
@@ -330,7 +335,7 @@ final class ClContext implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        profiling(false);
+        profiling(false, false);
         for (cl_kernel k : kernels) {
             clReleaseKernel(k);
         }

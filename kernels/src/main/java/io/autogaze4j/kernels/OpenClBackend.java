@@ -121,14 +121,19 @@ public final class OpenClBackend implements Backend {
         return "opencl (" + ctx.info.name() + ", " + ctx.info.platform() + ")";
     }
 
-    /** Starts or stops collecting device-side kernel times (see {@link #kernelProfile()}). */
+    /** Starts or stops collecting device-side kernel times and host times (see {@link #kernelProfile()}). */
     public void profiling(boolean on) {
-        ctx.profiling(on);
+        ctx.profiling(on, true);
+    }
+
+    /** Starts or stops collecting host times alone (no profiling events, which cost host time themselves). */
+    public void hostProfiling(boolean on) {
+        ctx.profiling(on, false);
     }
 
     /**
-     * Device time per kernel since profiling started, from OpenCL profiling events: kernel name to
-     * {total nanoseconds, launches}, in name order.
+     * Device time per kernel since profiling started, from OpenCL profiling events, and host times (labels
+     * starting with "host"): label to {total nanoseconds, count}, in label order.
      */
     public Map<String, long[]> kernelProfile() {
         return new TreeMap<>(ctx.profile());
