@@ -105,7 +105,7 @@ final class ClDecoderSession implements DecoderSession {
         this.k = w.k;
         this.vocab = w.vocab;
         this.attWg = ctx.info.cpu() ? 32 : 128;
-        this.selWg = ctx.info.cpu() ? 32 : 256;
+        this.selWg = ctx.info.cpu() ? 32 : 1024; // heads_choose: a GPU work-group per batch row needs many loads in flight
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];

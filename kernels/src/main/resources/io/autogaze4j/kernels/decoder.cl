@@ -471,6 +471,8 @@ inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
     }
 }
 
+#define LG_PER_ITEM ((NHEADS * VOCAB + SEL_WG - 1) / SEL_WG)
+
 // Final RMSNorm of batch row b's last new token, every head's logits (kept in local memory, with the
 // forbidden ids and the pad id set to -inf) and task-loss values, then the greedy multi-head choice
 // (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
@@ -497,14 +499,27 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
         hn[i] = normW[i] * (raw[i] * inv);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int idx = t; idx < NHEADS * VOCAB; idx += SEL_WG) {
-        float acc = 0.0f;
-#pragma unroll 32
-        for (int i = 0; i < HIDDEN; i++) {
-            acc = fma(hn[i], lm[i * (NHEADS * VOCAB) + idx], acc);
+    // each work-item sums its LG_PER_ITEM logits side by side (independent loads in flight), each over i in order
+    float acc[LG_PER_ITEM];
+    for (int j = 0; j < LG_PER_ITEM; j++) {
+        acc[j] = 0.0f;
+    }
+#pragma unroll 8
+    for (int i = 0; i < HIDDEN; i++) {
+        float hv = hn[i];
+        for (int j = 0; j < LG_PER_ITEM; j++) {
+            int idx = t + j * SEL_WG;
+            if (idx < NHEADS * VOCAB) {
+                acc[j] = fma(hv, lm[i * (NHEADS * VOCAB) + idx], acc[j]);
+            }
         }
-        int v = idx % VOCAB;
-        lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : acc;
+    }
+    for (int j = 0; j < LG_PER_ITEM; j++) {
+        int idx = t + j * SEL_WG;
+        if (idx < NHEADS * VOCAB) {
+            int v = idx % VOCAB;
+            lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : acc[j];
+        }
     }
     for (int k = t; k < NHEADS; k += SEL_WG) {
         float acc = 0.0f;
