@@ -94,6 +94,7 @@ public final class OpenClBackend implements Backend {
      */
     public static OpenClBackend open(int index) {
         ClContext ctx = ClContext.open(index);
+        SignalChaining.checkFor(ctx.info);
         return create(ctx, !ctx.info.cpu());
     }
 
