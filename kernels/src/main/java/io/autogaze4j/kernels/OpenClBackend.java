@@ -396,6 +396,12 @@ public final class OpenClBackend implements Backend {
         return cpu.bicubicResize(image, outH, outW);
     }
 
+    /** Host work around the kernels runs on the internal CPU backend's threads. */
+    @Override
+    public void forEachTask(int tasks, java.util.function.IntConsumer body) {
+        cpu.forEachTask(tasks, body);
+    }
+
     @Override
     public int argmax(float[] x, int off, int len) {
         return cpu.argmax(x, off, len);

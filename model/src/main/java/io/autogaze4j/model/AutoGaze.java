@@ -85,15 +85,11 @@ public final class AutoGaze implements AutoCloseable {
         int tokens = config.visionTokensPerFrame();
         int hidden = config.decoder().hiddenSize();
         float[] out = new float[clip.batch() * clip.frames() * tokens * hidden];
-        Tensor[][] frames = new Tensor[clip.batch()][clip.frames()];
         ConvCache[] caches = new ConvCache[clip.batch()];
         for (int b = 0; b < clip.batch(); b++) {
             caches[b] = ConvCache.of(weights);
-            for (int t = 0; t < clip.frames(); t++) {
-                frames[b][t] = clip.frame(b, t);
-            }
         }
-        Tensor[][] e = encoder.encode(frames, caches);
+        Tensor[][] e = encoder.encode(clip.allFrames(backend), caches);
         for (int b = 0; b < clip.batch(); b++) {
             for (int t = 0; t < clip.frames(); t++) {
                 System.arraycopy(e[b][t].data(), 0, out, (b * clip.frames() + t) * tokens * hidden, tokens * hidden);

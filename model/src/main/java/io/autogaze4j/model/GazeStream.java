@@ -64,13 +64,7 @@ public final class GazeStream implements AutoCloseable {
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;
         List<FrameGenerator.FrameOutput> perFrame = new ArrayList<>();
-        Tensor[][] input = new Tensor[batch][frames.frames()];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < frames.frames(); t++) {
-                input[b][t] = frames.frame(b, t);
-            }
-        }
-        Tensor[][] embeddings = model.encoder().encode(input, state.conv);
+        Tensor[][] embeddings = model.encoder().encode(frames.allFrames(model.backend()), state.conv);
         for (int t = 0; t < frames.frames(); t++) {
             Tensor[] vision = new Tensor[batch];
             for (int b = 0; b < batch; b++) {

@@ -1,5 +1,6 @@
 package io.autogaze4j.model;
 
+import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
 import java.util.Arrays;
 
@@ -73,6 +74,13 @@ public final class VideoClip {
         int per = 3 * height * width;
         int off = (b * frames + t) * per;
         return Tensor.wrap(Arrays.copyOfRange(data, off, off + per), 3, height, width);
+    }
+
+    /** Copies of every frame, {@code [row][t]}, made in parallel on {@code pool} (a large batch holds gigabytes). */
+    Tensor[][] allFrames(Backend pool) {
+        Tensor[][] out = new Tensor[batch][frames];
+        pool.forEachTask(batch * frames, i -> out[i / frames][i % frames] = frame(i / frames, i % frames));
+        return out;
     }
 
     /** Frames {@code [from, to)} of every row as a new clip. */

@@ -84,14 +84,13 @@ final class VisionEncoder {
         return result;
     }
 
-    /** Rows of {@code x} in consecutive groups of {@code tokens}, as separate tensors. */
-    private static Tensor[] split(Tensor x, int tokens) {
+    /** Rows of {@code x} in consecutive groups of {@code tokens}, as separate tensors (copied in parallel). */
+    private Tensor[] split(Tensor x, int tokens) {
         int width = x.dim(1);
         int n = x.dim(0) / tokens;
         Tensor[] parts = new Tensor[n];
-        for (int i = 0; i < n; i++) {
-            parts[i] = Tensor.wrap(Arrays.copyOfRange(x.data(), i * tokens * width, (i + 1) * tokens * width), tokens, width);
-        }
+        backend.forEachTask(n, i -> parts[i] = Tensor.wrap(Arrays.copyOfRange(x.data(), i * tokens * width, (i + 1) * tokens * width),
+                tokens, width));
         return parts;
     }
 }
