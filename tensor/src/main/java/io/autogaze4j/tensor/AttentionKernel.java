@@ -35,6 +35,19 @@ final class AttentionKernel {
     /** All rows at once: {@code q} and {@code out} are {@code [rows * queries, heads * headDim]}. */
     static void attendRows(Parallel par, float[] q, int queries, List<KvCache> caches, int layer, int first,
                            byte[][] keyMasks, float scale, float[] out) {
+        float[][] bias = new float[caches.size()][];
+        for (int b = 0; b < bias.length; b++) {
+            bias[b] = keyBias(keyMasks[b], first + queries);
+        }
+        attendRows(par, q, queries, caches, layer, first, bias, scale, out);
+    }
+
+    /**
+     * Like {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
+     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys).
+     */
+    static void attendRows(Parallel par, float[] q, int queries, List<KvCache> caches, int layer, int first,
+                           float[][] bias, float scale, float[] out) {
         KvCache c0 = caches.get(0);
         int heads = c0.heads();
         int dim = c0.headDim();
@@ -42,8 +55,6 @@ final class AttentionKernel {
         int width = heads * dim;
         long work = (long) rows * heads * queries * (first + queries) * dim;
         Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
-        float[][] bias = new float[rows][];
-        p.forEach(rows, b -> bias[b] = keyBias(keyMasks[b], first + queries));
         if (dim % KEY_CHUNK != 0) {
             p.forEach(rows * heads * queries, t -> {
                 int b = t / (heads * queries);
@@ -208,7 +219,7 @@ final class AttentionKernel {
     }
 
     /** Additive key bias: 0 where the mask allows a key, -infinity where it excludes it. */
-    private static float[] keyBias(byte[] mask, int keys) {
+    static float[] keyBias(byte[] mask, int keys) {
         float[] bias = new float[(keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK];
         for (int j = 0; j < keys; j++) {
             bias[j] = mask[j] != 0 ? 0f : Float.NEGATIVE_INFINITY;

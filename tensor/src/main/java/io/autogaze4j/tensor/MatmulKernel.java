@@ -43,7 +43,11 @@ final class MatmulKernel {
         });
     }
 
-    private static void block(float[] a, int aOff, int k, float[] b, int n, float[] bias, float[] c, int cOff,
+    /**
+     * Rows {@code [r0, r1)} and columns {@code [c0, c1)} of the product on the calling thread: row {@code i}
+     * of A starts at {@code a[aOff + i * k]}, row {@code i} of C at {@code c[cOff + i * n]}.
+     */
+    static void block(float[] a, int aOff, int k, float[] b, int n, float[] bias, float[] c, int cOff,
                               int r0, int r1, int c0, int c1) {
         int i = r0;
         for (; i + ROWS <= r1; i += ROWS) {
