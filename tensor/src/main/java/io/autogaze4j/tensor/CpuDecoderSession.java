@@ -200,7 +200,7 @@ final class CpuDecoderSession implements DecoderSession {
      */
     static int chunkRows(int rows) {
         int chunk = Math.min(MAX_CHUNK, Math.max(1, rows / MIN_TASKS));
-        return chunk >= ROW_BLOCK ? chunk / ROW_BLOCK * ROW_BLOCK : chunk;
+        return Math.max(ROW_BLOCK, chunk / ROW_BLOCK * ROW_BLOCK);
     }
 
     private Scratch scratch(int worker) {
