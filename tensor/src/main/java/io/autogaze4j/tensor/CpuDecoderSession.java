@@ -1,6 +1,5 @@
 package io.autogaze4j.tensor;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,7 +14,7 @@ import java.util.List;
  * on the CPU backend (the matmul sums over k in order whatever the row blocking, norms and gates work per
  * row or element), so the results are bit-identical to it, whatever the chunking or thread count.
  */
-final class CpuDecoderSession implements DecoderSession {
+final class CpuDecoderSession extends HostCacheSession {
     /** Aim for at least this many tasks per region (the machines it is tuned for have about 16 threads). */
     private static final int MIN_TASKS = 16;
     /** Most rows per task; bounds the per-thread scratch. */
@@ -26,9 +25,7 @@ final class CpuDecoderSession implements DecoderSession {
     private final CpuBackend backend;
     private final Parallel par;
     private final DecoderWeights w;
-    private final List<KvCache> caches = new ArrayList<>();
     private final Scratch[] scratch;
-    private int length;
     /** The residual stream, the rotated queries and the attention output of the current call (grown on demand). */
     private float[] x = new float[0], q = new float[0], attn = new float[0];
 
@@ -50,26 +47,11 @@ final class CpuDecoderSession implements DecoderSession {
     }
 
     CpuDecoderSession(CpuBackend backend, Parallel par, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
+        super(w, batch, initialCapacity, maxCapacity);
         this.backend = backend;
         this.par = par;
         this.w = w;
         this.scratch = new Scratch[par.threads()];
-        for (int b = 0; b < batch; b++) {
-            caches.add(new KvCache(w.layers().size(), w.heads(), w.headDim(), initialCapacity, maxCapacity));
-        }
-    }
-
-    @Override
-    public int batch() {
-        return caches.size();
-    }
-
-    @Override
-    public int length() {
-        return length;
     }
 
     @Override
@@ -81,14 +63,14 @@ final class CpuDecoderSession implements DecoderSession {
         if (input.rank() != 2 || input.dim(0) != rows || input.dim(1) != hidden) {
             throw new IllegalArgumentException("decoder input " + input + " is not [" + rows + ", " + hidden + "]");
         }
-        int first = length;
+        int first = length();
         int[] flatPositions = new int[rows];
         float[][] bias = new float[batch][];
         for (int b = 0; b < batch; b++) {
             System.arraycopy(positions[b], 0, flatPositions, b * perRow, perRow);
-            caches.get(b).reserve(first + perRow); // before the parallel cache writes: they must not grow it
             bias[b] = AttentionKernel.keyBias(masks[b], first + perRow); // shared by every layer
         }
+        reserve(perRow); // before the parallel cache writes: they must not grow a cache
         x = atLeast(x, rows * hidden);
         q = atLeast(q, rows * width);
         attn = atLeast(attn, rows * width);
@@ -115,10 +97,7 @@ final class CpuDecoderSession implements DecoderSession {
                 layerOutputs.add(Tensor.wrap(Arrays.copyOf(x, rows * hidden), rows, hidden));
             }
         }
-        length = first + perRow;
-        for (KvCache c : caches) {
-            c.setLength(length);
-        }
+        advance(perRow);
         if (layerOutputs != null) {
             layerOutputs.add(backend.rmsNorm(Tensor.wrap(Arrays.copyOf(x, rows * hidden), rows, hidden), w.finalNorm(), w.rmsNormEps()));
         }
@@ -219,10 +198,5 @@ final class CpuDecoderSession implements DecoderSession {
 
     private static float[] atLeast(float[] a, int n) {
         return a.length >= n ? a : new float[n];
-    }
-
-    @Override
-    public void close() {
-        caches.clear();
     }
 }
