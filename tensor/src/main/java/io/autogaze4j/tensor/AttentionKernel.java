@@ -35,6 +35,19 @@ final class AttentionKernel {
     /** All rows at once: {@code q} and {@code out} are {@code [rows * queries, heads * headDim]}. */
     static void attendRows(Parallel par, float[] q, int queries, List<KvCache> caches, int layer, int first,
                            byte[][] keyMasks, float scale, float[] out) {
+        float[][] bias = new float[caches.size()][];
+        for (int b = 0; b < bias.length; b++) {
+            bias[b] = keyBias(keyMasks[b], first + queries);
+        }
+        attendRows(par, q, queries, caches, layer, first, bias, scale, out);
+    }
+
+    /**
+     * Like {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
+     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys).
+     */
+    static void attendRows(Parallel par, float[] q, int queries, List<KvCache> caches, int layer, int first,
+                           float[][] bias, float scale, float[] out) {
         KvCache c0 = caches.get(0);
         int heads = c0.heads();
         int dim = c0.headDim();
@@ -42,8 +55,6 @@ final class AttentionKernel {
         int width = heads * dim;
         long work = (long) rows * heads * queries * (first + queries) * dim;
         Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
-        float[][] bias = new float[rows][];
-        p.forEach(rows, b -> bias[b] = keyBias(keyMasks[b], first + queries));
         if (dim % KEY_CHUNK != 0) {
             p.forEach(rows * heads * queries, t -> {
                 int b = t / (heads * queries);
@@ -79,7 +90,9 @@ final class AttentionKernel {
 
     /**
      * Queries {@code s0 .. s0+nq-1} ({@code nq <= 8}) of one head: every key chunk load feeds sixteen
-     * multiply-adds. Lanes beyond {@code nq} repeat the last query and are not stored.
+     * multiply-adds. Lanes beyond {@code nq} repeat the last query; they are neither exponentiated nor
+     * written out (a decode step's 10 queries run as two blocks of 5). A block of 12 (24 accumulators) was
+     * measured slower than two of 8 on AVX-512 (register pressure), prefill by about half.
      */
     private static void block8(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
                                float[] out, int h, int s0, int nq, float[][] sc) {
@@ -128,11 +141,13 @@ final class AttentionKernel {
             a7.intoArray(sc[7], j); b7.intoArray(sc[7], j + L);
         }
         float[] inv = new float[QB];
-        for (int r = 0; r < QB; r++) {
-            inv[r] = 1f / expScores(sc[r], first + s0 + Math.min(r, nq - 1) + 1, padded, bias, scale);
+        for (int r = 0; r < nq; r++) {
+            inv[r] = 1f / expScores(sc[r], first + s0 + r + 1, padded, bias, scale);
         }
         // out_r = (sum_j e_rj v_j) / sum_j e_rj, keys in order; excluded keys have e = 0 and are skipped
-        float[] p0 = sc[0], p1 = sc[1], p2 = sc[2], p3 = sc[3], p4 = sc[4], p5 = sc[5], p6 = sc[6], p7 = sc[7];
+        int last = nq - 1;
+        float[] p0 = sc[0], p1 = sc[Math.min(1, last)], p2 = sc[Math.min(2, last)], p3 = sc[Math.min(3, last)];
+        float[] p4 = sc[Math.min(4, last)], p5 = sc[Math.min(5, last)], p6 = sc[Math.min(6, last)], p7 = sc[Math.min(7, last)];
         for (int c = 0; c < dim; c += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
@@ -208,7 +223,7 @@ final class AttentionKernel {
     }
 
     /** Additive key bias: 0 where the mask allows a key, -infinity where it excludes it. */
-    private static float[] keyBias(byte[] mask, int keys) {
+    static float[] keyBias(byte[] mask, int keys) {
         float[] bias = new float[(keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK];
         for (int j = 0; j < keys; j++) {
             bias[j] = mask[j] != 0 ? 0f : Float.NEGATIVE_INFINITY;

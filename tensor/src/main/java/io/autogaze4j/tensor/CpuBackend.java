@@ -148,19 +148,7 @@ final class CpuBackend implements Backend {
         int rows = x.size() / dim;
         Tensor y = Tensor.zeros(x.shape());
         float[] a = x.data(), b = y.data();
-        forRowChunks(rows, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int o = r * dim;
-                float ss = 0;
-                for (int i = 0; i < dim; i++) {
-                    ss += a[o + i] * a[o + i];
-                }
-                float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
-                for (int i = 0; i < dim; i++) {
-                    b[o + i] = weight[i] * (a[o + i] * inv);
-                }
-            }
-        });
+        forRowChunks(rows, (r0, r1) -> RowKernels.rmsNorm(a, r0 * dim, weight, eps, b, r0 * dim, r1 - r0, dim));
         return y;
     }
 
@@ -191,17 +179,7 @@ final class CpuBackend implements Backend {
     public Tensor siluGate(Tensor gate, Tensor up) {
         Tensor y = Tensor.zeros(gate.shape());
         float[] g = gate.data(), u = up.data(), o = y.data();
-        forElementChunks(g.length, (from, to) -> {
-            int i = from;
-            for (; i + S.length() <= to; i += S.length()) {
-                FloatVector gv = FloatVector.fromArray(S, g, i);
-                FloatVector sig = FastExp.exp(gv.neg()).add(1f);
-                gv.div(sig).mul(FloatVector.fromArray(S, u, i)).intoArray(o, i);
-            }
-            for (; i < to; i++) {
-                o[i] = g[i] / (1f + FastExp.exp(-g[i])) * u[i];
-            }
-        });
+        forElementChunks(g.length, (from, to) -> RowKernels.siluGate(g, from, u, from, o, from, to - from));
         return y;
     }
 
@@ -211,15 +189,7 @@ final class CpuBackend implements Backend {
         if (x.length != y.length) {
             throw new IllegalArgumentException("add: " + a + " vs " + b);
         }
-        forElementChunks(x.length, (from, to) -> {
-            int i = from;
-            for (; i + S.length() <= to; i += S.length()) {
-                FloatVector.fromArray(S, x, i).add(FloatVector.fromArray(S, y, i)).intoArray(x, i);
-            }
-            for (; i < to; i++) {
-                x[i] += y[i];
-            }
-        });
+        forElementChunks(x.length, (from, to) -> RowKernels.add(x, from, y, from, to - from));
     }
 
     /** Element-wise work in chunks of {@link #ELEMENT_CHUNK} (a multiple of every vector length). */
@@ -250,6 +220,12 @@ final class CpuBackend implements Backend {
         Tensor out = Tensor.zeros(q.shape());
         AttentionKernel.attendRows(par, q.data(), q.dim(0) / caches.size(), caches, layer, first, keyMasks, scale, out.data());
         return out;
+    }
+
+    /** The fused decoder of this backend (bit-identical to the default one built from single operations). */
+    @Override
+    public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
+        return new CpuDecoderSession(this, par, weights, batch, initialCapacity, maxCapacity);
     }
 
     @Override

@@ -1,50 +1,32 @@
 package io.autogaze4j.tensor;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A {@link DecoderSession} built from a backend's single operations, with host-memory KV caches. It is
  * the reference implementation every backend gets unless it provides a fused one.
  */
-final class HostDecoderSession implements DecoderSession {
+final class HostDecoderSession extends HostCacheSession {
     /** Rows per task when splitting fused projections (prefill has thousands of rows, decode ten). */
     private static final int SPLIT_ROWS = 128;
     private final Backend backend;
     private final DecoderWeights w;
-    private final List<KvCache> caches = new ArrayList<>();
-    private int length;
 
     HostDecoderSession(Backend backend, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
+        super(w, batch, initialCapacity, maxCapacity);
         this.backend = backend;
         this.w = w;
-        for (int b = 0; b < batch; b++) {
-            caches.add(new KvCache(w.layers().size(), w.heads(), w.headDim(), initialCapacity, maxCapacity));
-        }
-    }
-
-    @Override
-    public int batch() {
-        return caches.size();
-    }
-
-    @Override
-    public int length() {
-        return length;
     }
 
     @Override
     public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         int batch = caches.size();
-        int first = length;
+        int first = length();
         int[] flatPositions = new int[batch * perRow];
         for (int b = 0; b < batch; b++) {
             System.arraycopy(positions[b], 0, flatPositions, b * perRow, perRow);
-            caches.get(b).reserve(first + perRow);
         }
+        reserve(perRow);
         x = x.copy();
         RopeTable.Angles angles = w.rope().angles(flatPositions); // shared by q and k of every layer
         int layers = w.layers().size();
@@ -74,10 +56,7 @@ final class HostDecoderSession implements DecoderSession {
                 }
             }
         }
-        length = first + perRow;
-        for (KvCache c : caches) {
-            c.setLength(length);
-        }
+        advance(perRow);
         if (layerOutputs != null) {
             layerOutputs.add(backend.rmsNorm(x, w.finalNorm(), w.rmsNormEps()));
         }
@@ -127,10 +106,5 @@ final class HostDecoderSession implements DecoderSession {
             parts[p] = Tensor.wrap(out[p], rows, widths[p]);
         }
         return parts;
-    }
-
-    @Override
-    public void close() {
-        caches.clear();
     }
 }

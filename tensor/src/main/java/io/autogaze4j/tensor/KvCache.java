@@ -88,17 +88,26 @@ public final class KvCache {
      * {@code k} and {@code v} laid out {@code [row][head * headDim + d]} starting at row {@code firstRow}.
      */
     public void write(int layer, int at, float[] k, float[] v, int firstRow, int count) {
-        reserve(at + count);
         int width = heads * headDim;
+        write(layer, at, k, firstRow * width, v, firstRow * width, width, count);
+    }
+
+    /**
+     * Like {@link #write(int, int, float[], float[], int, int)} with entry {@code r}'s keys at
+     * {@code k[kOff + r * stride ..]} and values at {@code v[vOff + r * stride ..]} (slices of wider rows).
+     * Writers of disjoint entries may run concurrently once {@link #reserve} has made room for all of them.
+     */
+    void write(int layer, int at, float[] k, int kOff, float[] v, int vOff, int stride, int count) {
+        reserve(at + count);
         for (int h = 0; h < heads; h++) {
             float[] kt = keys[layer][h];
             float[] vh = values[layer][h];
             for (int r = 0; r < count; r++) {
-                int src = (firstRow + r) * width + h * headDim;
+                int ks = kOff + r * stride + h * headDim;
                 for (int d = 0; d < headDim; d++) {
-                    kt[keyIndex(at + r, d)] = k[src + d];
+                    kt[keyIndex(at + r, d)] = k[ks + d];
                 }
-                System.arraycopy(v, src, vh, (at + r) * headDim, headDim);
+                System.arraycopy(v, vOff + r * stride + h * headDim, vh, (at + r) * headDim, headDim);
             }
         }
     }

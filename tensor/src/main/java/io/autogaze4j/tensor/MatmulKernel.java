@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@code C[m,n] = A[m,k] · B[k,n] (+ bias[n])}, all row-major, with the Vector API. A 4-row x 3-vector
- * register block streams B rows; tails use masked vectors. Every element is the same fused
+ * register block streams B rows (a last block of 2 or 3 rows repeats its last row, a single row uses 3
+ * independent sums); column tails use masked vectors. Every element is the same fused
  * multiply-add chain over k in increasing order whatever the blocking or task split, so the result
  * does not depend on the thread count.
  */
@@ -43,31 +44,44 @@ final class MatmulKernel {
         });
     }
 
-    private static void block(float[] a, int aOff, int k, float[] b, int n, float[] bias, float[] c, int cOff,
-                              int r0, int r1, int c0, int c1) {
+    /**
+     * Rows {@code [r0, r1)} and columns {@code [c0, c1)} of the product on the calling thread: row {@code i}
+     * of A starts at {@code a[aOff + i * k]}, row {@code i} of C at {@code c[cOff + i * n]}.
+     */
+    static void block(float[] a, int aOff, int k, float[] b, int n, float[] bias, float[] c, int cOff,
+                      int r0, int r1, int c0, int c1) {
         int i = r0;
-        for (; i + ROWS <= r1; i += ROWS) {
+        for (; r1 - i >= 2; i += ROWS) { // blocks of 4 rows; a last block of 2 or 3 repeats its last row
+            int rows = Math.min(ROWS, r1 - i);
             int j = c0;
             for (; j + WIDE <= c1; j += WIDE) {
-                kernel4x3(a, aOff + i * k, k, b, n, j, bias, c, cOff + i * n);
+                kernel4x3(a, aOff + i * k, k, rows, b, n, j, bias, c, cOff + i * n);
             }
             for (; j < c1; j += L) {
-                kernel4x1(a, aOff + i * k, k, b, n, j, S.indexInRange(j, c1), bias, c, cOff + i * n);
+                kernel4x1(a, aOff + i * k, k, rows, b, n, j, S.indexInRange(j, c1), bias, c, cOff + i * n);
             }
         }
-        for (; i < r1; i++) {
-            for (int j = c0; j < c1; j += L) {
+        if (i < r1) {
+            int j = c0;
+            for (; j + WIDE <= c1; j += WIDE) {
+                kernel1x3(a, aOff + i * k, k, b, n, j, bias, c, cOff + i * n);
+            }
+            for (; j < c1; j += L) {
                 kernel1x1(a, aOff + i * k, k, b, n, j, S.indexInRange(j, c1), bias, c, cOff + i * n);
             }
         }
     }
 
-    private static void kernel4x3(float[] a, int a0, int k, float[] b, int n, int j, float[] bias, float[] c, int c0) {
+    /**
+     * Rows {@code 0..rows-1} ({@code 2 <= rows <= 4}) from {@code a0}, three vectors from column {@code j}.
+     * Missing rows repeat the last one and are not stored: each stored element's sum is unchanged.
+     */
+    private static void kernel4x3(float[] a, int a0, int k, int rows, float[] b, int n, int j, float[] bias, float[] c, int c0) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00;
-        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int a1 = a0 + k, a2 = a0 + Math.min(2, rows - 1) * k, a3 = a0 + (rows - 1) * k;
         for (int p = 0; p < k; p++) {
             int bo = p * n + j;
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
@@ -88,12 +102,31 @@ final class MatmulKernel {
         store(c10, bias, j, c, c0 + n + j);
         store(c11, bias, j + L, c, c0 + n + j + L);
         store(c12, bias, j + 2 * L, c, c0 + n + j + 2 * L);
-        store(c20, bias, j, c, c0 + 2 * n + j);
-        store(c21, bias, j + L, c, c0 + 2 * n + j + L);
-        store(c22, bias, j + 2 * L, c, c0 + 2 * n + j + 2 * L);
-        store(c30, bias, j, c, c0 + 3 * n + j);
-        store(c31, bias, j + L, c, c0 + 3 * n + j + L);
-        store(c32, bias, j + 2 * L, c, c0 + 3 * n + j + 2 * L);
+        if (rows > 2) {
+            store(c20, bias, j, c, c0 + 2 * n + j);
+            store(c21, bias, j + L, c, c0 + 2 * n + j + L);
+            store(c22, bias, j + 2 * L, c, c0 + 2 * n + j + 2 * L);
+        }
+        if (rows > 3) {
+            store(c30, bias, j, c, c0 + 3 * n + j);
+            store(c31, bias, j + L, c, c0 + 3 * n + j + L);
+            store(c32, bias, j + 2 * L, c, c0 + 3 * n + j + 2 * L);
+        }
+    }
+
+    /** One row, three vectors: three independent sums hide the multiply-add latency a single one waits on. */
+    private static void kernel1x3(float[] a, int a0, int k, float[] b, int n, int j, float[] bias, float[] c, int c0) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0;
+        for (int p = 0; p < k; p++) {
+            int bo = p * n + j;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            s0 = x.fma(FloatVector.fromArray(S, b, bo), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, bo + L), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), s2);
+        }
+        store(s0, bias, j, c, c0 + j);
+        store(s1, bias, j + L, c, c0 + j + L);
+        store(s2, bias, j + 2 * L, c, c0 + j + 2 * L);
     }
 
     private static void store(FloatVector v, float[] bias, int j, float[] c, int at) {
@@ -103,10 +136,11 @@ final class MatmulKernel {
         v.intoArray(c, at);
     }
 
-    private static void kernel4x1(float[] a, int a0, int k, float[] b, int n, int j, VectorMask<Float> mask,
+    /** Like {@link #kernel4x3} for one (masked) vector of columns. */
+    private static void kernel4x1(float[] a, int a0, int k, int rows, float[] b, int n, int j, VectorMask<Float> mask,
                                   float[] bias, float[] c, int c0) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int a1 = a0 + k, a2 = a0 + Math.min(2, rows - 1) * k, a3 = a0 + (rows - 1) * k;
         for (int p = 0; p < k; p++) {
             FloatVector bv = FloatVector.fromArray(S, b, p * n + j, mask);
             s0 = FloatVector.broadcast(S, a[a0 + p]).fma(bv, s0);
@@ -116,8 +150,12 @@ final class MatmulKernel {
         }
         storeMasked(s0, bias, j, mask, c, c0 + j);
         storeMasked(s1, bias, j, mask, c, c0 + n + j);
-        storeMasked(s2, bias, j, mask, c, c0 + 2 * n + j);
-        storeMasked(s3, bias, j, mask, c, c0 + 3 * n + j);
+        if (rows > 2) {
+            storeMasked(s2, bias, j, mask, c, c0 + 2 * n + j);
+        }
+        if (rows > 3) {
+            storeMasked(s3, bias, j, mask, c, c0 + 3 * n + j);
+        }
     }
 
     private static void kernel1x1(float[] a, int a0, int k, float[] b, int n, int j, VectorMask<Float> mask,

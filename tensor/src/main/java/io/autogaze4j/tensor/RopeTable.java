@@ -95,11 +95,20 @@ public final class RopeTable {
 
         /** Like {@link #apply(float[], int)} for rows {@code [from, to)} only. */
         public void apply(float[] x, int heads, int from, int to) {
+            int width = heads * 2 * frequencies.length;
+            apply(x, from * width, width, heads, from, to);
+        }
+
+        /**
+         * Rotates {@code heads} consecutive heads of rows {@code [from, to)} at positions {@code from..to-1}
+         * of this list, where row {@code r} starts at {@code x[off + (r - from) * stride]} (a slice of a wider buffer).
+         */
+        void apply(float[] x, int off, int stride, int heads, int from, int to) {
             int half = frequencies.length;
             int dim = 2 * half;
             for (int r = from; r < to; r++) {
                 for (int h = 0; h < heads; h++) {
-                    int o = r * heads * dim + h * dim;
+                    int o = off + (r - from) * stride + h * dim;
                     for (int i = 0; i < half; i++) {
                         float c = cos[r * half + i], s = sin[r * half + i];
                         float a = x[o + i];

@@ -2,6 +2,7 @@ package io.autogaze4j.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,13 +24,75 @@ class DecoderSessionTest {
     }
 
     static DecoderWeights weights(Random r) {
-        List<DecoderLayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < 2; l++) {
-            layers.add(new DecoderLayerWeights(random(r, 64, 1), linear(r, 64, 64), linear(r, 64, 64), linear(r, 64, 64),
-                    linear(r, 64, 64), random(r, 64, 1), linear(r, 128, 64), linear(r, 128, 64), linear(r, 64, 128)));
+        return weights(r, 2, 2, 2, 128);
+    }
+
+    /** Random weights with heads of 32 and {@code layers} layers. */
+    static DecoderWeights weights(Random r, int layers, int heads, int k, int intermediate) {
+        int hidden = heads * 32;
+        List<DecoderLayerWeights> list = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            list.add(new DecoderLayerWeights(random(r, hidden, 1), linear(r, hidden, hidden), linear(r, hidden, hidden),
+                    linear(r, hidden, hidden), linear(r, hidden, hidden), random(r, hidden, 1), linear(r, intermediate, hidden),
+                    linear(r, intermediate, hidden), linear(r, hidden, intermediate)));
         }
-        return new DecoderWeights(64, 2, 32, 1e-5f, RopeTable.standard(32, 10000), layers, random(r, 64, 1),
-                linear(r, 3 * 20, 64), linear(r, 3, 64));
+        return new DecoderWeights(hidden, heads, 32, 1e-5f, RopeTable.standard(32, 10000), list, random(r, hidden, 1),
+                linear(r, k * 20, hidden), linear(r, k, hidden));
+    }
+
+    /**
+     * The CPU backend's fused decoder against the reference session built from its single operations: every
+     * logit, task loss and (when recorded) layer output must have the same bits, for batch sizes that give one-row,
+     * four-row and ragged chunks spanning several batch rows, prefill and decode steps, with and without the
+     * last-layer shortcut, on one thread and on several.
+     */
+    @Test
+    void fusedCpuDecoderIsBitIdenticalToTheReferenceSession() {
+        Random r = new Random(5);
+        DecoderWeights w = weights(r, 3, 6, 10, 384); // the model's widths (hidden 192, 6 heads, MLP 384)
+        for (int threads : new int[] {1, 3}) {
+            for (int batch : new int[] {1, 3, 8}) {
+                for (boolean record : new boolean[] {false, true}) {
+                    try (Backend cpu = Backend.cpu(threads);
+                         DecoderSession fused = cpu.openDecoder(w, batch, 8, 300);
+                         DecoderSession reference = new HostDecoderSession(cpu, w, batch, 8, 300)) {
+                        String what = threads + " threads, batch " + batch + (record ? ", recording" : "");
+                        assertTrue(fused instanceof CpuDecoderSession, what);
+                        byte[][] masks = new byte[batch][300];
+                        for (int b = 0; b < batch; b++) {
+                            Arrays.fill(masks[b], (byte) 1);
+                            masks[b][3 + b] = 0;
+                        }
+                        int[] steps = {75, 10, 10, 1, 7};
+                        int at = 0;
+                        for (int s = 0; s < steps.length; s++) {
+                            int perRow = steps[s];
+                            Tensor x = Tensor.wrap(random(r, batch * perRow * w.hidden(), 1), batch * perRow, w.hidden());
+                            int[][] pos = new int[batch][perRow];
+                            for (int[] p : pos) {
+                                int from = at;
+                                Arrays.setAll(p, i -> from + i);
+                            }
+                            at += perRow;
+                            List<Tensor> fusedLayers = record ? new ArrayList<>() : null;
+                            List<Tensor> referenceLayers = record ? new ArrayList<>() : null;
+                            DecoderHeads a = fused.forward(x, perRow, pos, masks, fusedLayers);
+                            DecoderHeads b = reference.forward(x, perRow, pos, masks, referenceLayers);
+                            assertArrayEquals(b.logits().data(), a.logits().data(), "logits of call " + s + ", " + what);
+                            assertArrayEquals(b.taskLoss().data(), a.taskLoss().data(), "task loss of call " + s + ", " + what);
+                            assertEquals(reference.length(), fused.length());
+                            if (record) {
+                                assertEquals(referenceLayers.size(), fusedLayers.size());
+                                for (int l = 0; l < referenceLayers.size(); l++) {
+                                    assertArrayEquals(referenceLayers.get(l).data(), fusedLayers.get(l).data(),
+                                            "layer output " + l + " of call " + s + ", " + what);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test

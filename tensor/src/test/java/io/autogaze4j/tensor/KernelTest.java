@@ -88,6 +88,34 @@ class KernelTest {
         return c;
     }
 
+    /**
+     * A decode step's 10 queries per head run one per task for a single row and in blocks of five (lanes
+     * beyond the block's queries left out of the softmax) for eight rows: every output must have the same bits.
+     */
+    @Test
+    void blockedAndSingleQueryAttentionGiveTheSameBits() {
+        Random r = new Random(4);
+        KvCache cache = cacheWith(r, 300);
+        byte[] mask = new byte[300];
+        java.util.Arrays.fill(mask, (byte) 1);
+        mask[3] = 0;
+        int queries = 10, first = 290;
+        float[] q = random(r, 8 * queries * 192);
+        float[] blocked = new float[q.length];
+        java.util.List<KvCache> caches = java.util.Collections.nCopies(8, cache);
+        byte[][] masks = new byte[8][];
+        java.util.Arrays.fill(masks, mask);
+        try (Parallel par = Parallel.withThreads(2)) {
+            AttentionKernel.attendRows(par, q, queries, caches, 0, first, masks, 0.17f, blocked);
+            for (int b = 0; b < 8; b++) {
+                float[] single = new float[queries * 192];
+                AttentionKernel.attend(par, java.util.Arrays.copyOfRange(q, b * single.length, (b + 1) * single.length), queries,
+                        cache, 0, first, mask, 0.17f, single);
+                assertArrayEquals(single, java.util.Arrays.copyOfRange(blocked, b * single.length, (b + 1) * single.length), "row " + b);
+            }
+        }
+    }
+
     @Test
     void attentionIsCausalAndMaskedInBothQueryGroupings() {
         // 10 queries run one per task; 72 queries run in blocks of eight (+ none left over)

@@ -1,0 +1,202 @@
+package io.autogaze4j.tensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The CPU backend's decoder. A layer is three parallel regions instead of one per operation: (1) RMSNorm,
+ * fused q/k/v projection, RoPE and the KV-cache write; (2) attention; (3) output projection and residual,
+ * RMSNorm, gate/up projection, SiLU gate, down projection and residual. Regions (1) and (3) give each task
+ * a chunk of rows and run the whole chain on it in per-thread scratch, so a decode step pays a few
+ * wake-ups and waits per layer instead of a dozen and copies nothing between operations.
+ *
+ * <p>Every element goes through the same operations in the same order as in {@link HostDecoderSession}
+ * on the CPU backend (the matmul sums over k in order whatever the row blocking, norms and gates work per
+ * row or element), so the results are bit-identical to it, whatever the chunking or thread count.
+ */
+final class CpuDecoderSession extends HostCacheSession {
+    /** Aim for at least this many tasks per region (the machines it is tuned for have about 16 threads). */
+    private static final int MIN_TASKS = 16;
+    /** Most rows per task; bounds the per-thread scratch. */
+    private static final int MAX_CHUNK = 32;
+    /** Rows of the matmul kernel's register block. */
+    private static final int ROW_BLOCK = 4;
+
+    private final CpuBackend backend;
+    private final Parallel par;
+    private final DecoderWeights w;
+    private final Scratch[] scratch;
+    /** The residual stream, the rotated queries and the attention output of the current call (grown on demand). */
+    private float[] x = new float[0], q = new float[0], attn = new float[0];
+
+    /** One thread's buffers for a chunk of rows. */
+    private static final class Scratch {
+        final float[] normed, narrow, wide, mlp;
+
+        Scratch(DecoderWeights w) {
+            int wide = 0, mlp = 0;
+            for (DecoderLayerWeights l : w.layers()) {
+                wide = Math.max(wide, Math.max(l.qkv().out(), l.gateUp().out()));
+                mlp = Math.max(mlp, l.down().in());
+            }
+            normed = new float[MAX_CHUNK * w.hidden()];
+            narrow = new float[MAX_CHUNK * w.hidden()];
+            this.wide = new float[MAX_CHUNK * wide];
+            this.mlp = new float[MAX_CHUNK * mlp];
+        }
+    }
+
+    CpuDecoderSession(CpuBackend backend, Parallel par, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
+        super(w, batch, initialCapacity, maxCapacity);
+        this.backend = backend;
+        this.par = par;
+        this.w = w;
+        this.scratch = new Scratch[par.threads()];
+    }
+
+    @Override
+    public DecoderHeads forward(Tensor input, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
+        int batch = caches.size();
+        int rows = batch * perRow;
+        int hidden = w.hidden();
+        int width = w.heads() * w.headDim();
+        if (input.rank() != 2 || input.dim(0) != rows || input.dim(1) != hidden) {
+            throw new IllegalArgumentException("decoder input " + input + " is not [" + rows + ", " + hidden + "]");
+        }
+        int first = length();
+        int[] flatPositions = new int[rows];
+        float[][] bias = new float[batch][];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(positions[b], 0, flatPositions, b * perRow, perRow);
+            bias[b] = AttentionKernel.keyBias(masks[b], first + perRow); // shared by every layer
+        }
+        reserve(perRow); // before the parallel cache writes: they must not grow a cache
+        x = atLeast(x, rows * hidden);
+        q = atLeast(q, rows * width);
+        attn = atLeast(attn, rows * width);
+        System.arraycopy(input.data(), 0, x, 0, rows * hidden);
+        RopeTable.Angles angles = w.rope().angles(flatPositions); // shared by q and k of every layer
+        int layers = w.layers().size();
+        int live = rows; // rows of x still needed
+        for (int l = 0; l < layers; l++) {
+            DecoderLayerWeights layer = w.layers().get(l);
+            // Only each row's last token reaches the heads, and the last layer's keys and values are cached
+            // by region (1): the rest of that layer is needed for the last tokens alone. Per-row arithmetic
+            // is unchanged, so the result is bit-identical to running every token.
+            boolean lastOnly = l == layers - 1 && layerOutputs == null && perRow > 1;
+            attentionInputs(layer, l, rows, perRow, first, angles, lastOnly);
+            if (lastOnly) {
+                keepLastRows(x, batch, perRow, hidden);
+                live = batch;
+                AttentionKernel.attendRows(par, q, 1, caches, l, first + perRow - 1, bias, w.attentionScale(), attn);
+            } else {
+                AttentionKernel.attendRows(par, q, perRow, caches, l, first, bias, w.attentionScale(), attn);
+            }
+            attentionOutputAndMlp(layer, live);
+            if (layerOutputs != null) {
+                layerOutputs.add(Tensor.wrap(Arrays.copyOf(x, rows * hidden), rows, hidden));
+            }
+        }
+        advance(perRow);
+        if (layerOutputs != null) {
+            layerOutputs.add(backend.rmsNorm(Tensor.wrap(Arrays.copyOf(x, rows * hidden), rows, hidden), w.finalNorm(), w.rmsNormEps()));
+        }
+        if (live != batch) {
+            keepLastRows(x, batch, perRow, hidden);
+        }
+        Tensor normed = backend.rmsNorm(Tensor.wrap(Arrays.copyOf(x, batch * hidden), batch, hidden), w.finalNorm(), w.rmsNormEps());
+        return new DecoderHeads(backend.linear(normed, w.lmHead()), backend.linear(normed, w.taskLossHead()));
+    }
+
+    /**
+     * Region (1) for all {@code rows}: RMSNorm, q/k/v projection, RoPE on q and k, keys and values into the
+     * caches, queries into {@link #q} (with {@code lastOnly}, only each row's last token's, as row {@code b}).
+     */
+    private void attentionInputs(DecoderLayerWeights layer, int l, int rows, int perRow, int first,
+                                 RopeTable.Angles angles, boolean lastOnly) {
+        int hidden = w.hidden();
+        LinearWeight qkv = layer.qkv();
+        int n = qkv.out(), qw = layer.q().out(), kw = layer.k().out();
+        int chunk = chunkRows(rows);
+        par.forEach((rows + chunk - 1) / chunk, (worker, t) -> {
+            Scratch s = scratch(worker);
+            int r0 = t * chunk, r1 = Math.min(rows, r0 + chunk), m = r1 - r0;
+            RowKernels.rmsNorm(x, r0 * hidden, layer.inputNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
+            if (lastOnly) { // keys and values of every token, queries of the last ones only
+                MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, qw, n);
+            } else {
+                MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, 0, n);
+                angles.apply(s.wide, 0, n, w.heads(), r0, r1);
+            }
+            angles.apply(s.wide, qw, n, w.heads(), r0, r1);
+            for (int r = r0; r < r1; r++) {
+                if (!lastOnly) {
+                    System.arraycopy(s.wide, (r - r0) * n, q, r * qw, qw);
+                } else if (r % perRow == perRow - 1) {
+                    int i = r - r0;
+                    MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, 0, qw);
+                    angles.apply(s.wide, i * n, n, w.heads(), r, r + 1);
+                    System.arraycopy(s.wide, i * n, q, r / perRow * qw, qw);
+                }
+            }
+            for (int r = r0; r < r1; ) { // the chunk may span several batch rows
+                int b = r / perRow, end = Math.min(r1, (b + 1) * perRow);
+                int at = (r - r0) * n;
+                caches.get(b).write(l, first + r - b * perRow, s.wide, at + qw, s.wide, at + qw + kw, n, end - r);
+                r = end;
+            }
+        });
+    }
+
+    /**
+     * Region (3) for rows {@code [0, rows)} of {@link #x} and {@link #attn}: output projection and residual,
+     * RMSNorm, gate/up projection, SiLU gate, down projection and residual, into {@link #x}.
+     */
+    private void attentionOutputAndMlp(DecoderLayerWeights layer, int rows) {
+        int hidden = w.hidden();
+        LinearWeight o = layer.o(), gateUp = layer.gateUp(), down = layer.down();
+        int gates = layer.gate().out();
+        int chunk = chunkRows(rows);
+        par.forEach((rows + chunk - 1) / chunk, (worker, t) -> {
+            Scratch s = scratch(worker);
+            int r0 = t * chunk, m = Math.min(rows, r0 + chunk) - r0;
+            MatmulKernel.block(attn, r0 * o.in(), o.in(), o.transposed(), hidden, o.bias(), s.narrow, 0, 0, m, 0, hidden);
+            RowKernels.add(x, r0 * hidden, s.narrow, 0, m * hidden);
+            RowKernels.rmsNorm(x, r0 * hidden, layer.postNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
+            int n = gateUp.out();
+            MatmulKernel.block(s.normed, 0, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, 0, n);
+            for (int i = 0; i < m; i++) {
+                RowKernels.siluGate(s.wide, i * n, s.wide, i * n + gates, s.mlp, i * gates, gates);
+            }
+            MatmulKernel.block(s.mlp, 0, gates, down.transposed(), hidden, down.bias(), s.narrow, 0, 0, m, 0, hidden);
+            RowKernels.add(x, r0 * hidden, s.narrow, 0, m * hidden);
+        });
+    }
+
+    /**
+     * Rows per task, from the row count only: enough tasks for {@link #MIN_TASKS} threads, whole register
+     * blocks of the matmul kernel once there are rows enough, at most {@link #MAX_CHUNK}.
+     */
+    static int chunkRows(int rows) {
+        int chunk = Math.min(MAX_CHUNK, Math.max(1, rows / MIN_TASKS));
+        return Math.max(ROW_BLOCK, chunk / ROW_BLOCK * ROW_BLOCK);
+    }
+
+    private Scratch scratch(int worker) {
+        if (scratch[worker] == null) {
+            scratch[worker] = new Scratch(w);
+        }
+        return scratch[worker];
+    }
+
+    /** Moves row {@code perRow - 1} of every group of {@code perRow} rows to row {@code b}, in place. */
+    private static void keepLastRows(float[] x, int batch, int perRow, int width) {
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(x, ((b + 1) * perRow - 1) * width, x, b * width, width);
+        }
+    }
+
+    private static float[] atLeast(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+}

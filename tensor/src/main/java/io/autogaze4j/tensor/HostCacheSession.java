@@ -1,0 +1,50 @@
+package io.autogaze4j.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link DecoderSession} whose rows' KV caches live in host memory: one cache per row, all of one length. */
+abstract class HostCacheSession implements DecoderSession {
+    /** One cache per row of the batch. */
+    final List<KvCache> caches = new ArrayList<>();
+    private int length;
+
+    HostCacheSession(DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        for (int b = 0; b < batch; b++) {
+            caches.add(new KvCache(w.layers().size(), w.heads(), w.headDim(), initialCapacity, maxCapacity));
+        }
+    }
+
+    @Override
+    public int batch() {
+        return caches.size();
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    /** Makes room in every cache for {@code perRow} entries after the current ones (before writing them in parallel). */
+    void reserve(int perRow) {
+        for (KvCache c : caches) {
+            c.reserve(length + perRow);
+        }
+    }
+
+    /** Marks the {@code perRow} entries written by a forward pass as valid. */
+    void advance(int perRow) {
+        length += perRow;
+        for (KvCache c : caches) {
+            c.setLength(length);
+        }
+    }
+
+    @Override
+    public void close() {
+        caches.clear();
+    }
+}
