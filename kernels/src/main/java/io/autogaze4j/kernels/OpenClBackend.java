@@ -167,17 +167,10 @@ public final class OpenClBackend implements Backend {
         }
         int tokens = (h / patch) * (wd / patch);
         synchronized (ctx) {
-            cl_mem[] wb = weight(w);
+            checkOpen(); // before the input touches the device
             cl_mem in = a.of(ctx, image.size());
             ctx.write(in, 0, image.data(), image.size());
-            cl_mem out = c.of(ctx, tokens * w.out());
-            if (splitK) {
-                cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
-                ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
-                return runSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
-            }
-            ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
-            return run(patchEmbed, "patch_embed", tokens, w.out(), out);
+            return read(enqueuePatchEmbed(in, ch, h, wd, patch, w), tokens, w.out());
         }
     }
 
@@ -197,9 +190,6 @@ public final class OpenClBackend implements Backend {
     /** All output frames of a call as tall stacks of windows, zero rows between frames (see {@link FrameStacks}). */
     @Override
     public Tensor causalConv3d(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
-        int kt = windows.get(0).length;
-        int cin = w.in() / (kt * ks * ks);
-        int pad = ks / 2;
         long t0 = System.nanoTime();
         List<Tensor> parts = new ArrayList<>();
         for (List<Tensor[]> chunk : FrameStacks.chunks(windows, STACK)) {
@@ -226,18 +216,10 @@ public final class OpenClBackend implements Backend {
             }
         }
         synchronized (ctx) {
-            cl_mem[] wb = weight(w);
+            checkOpen(); // before the input touches the device
             cl_mem in = a.of(ctx, packed.length);
             ctx.write(in, 0, packed, packed.length);
-            cl_mem out = c.of(ctx, tokens * w.out());
-            if (splitK) {
-                int taps = kt * ks * ks;
-                cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
-                ClContext.args(causalConvTap, ks, gh, gw, cin, in, wb[0], w.out(), part);
-                return runSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
-            }
-            ClContext.args(causalConv, kt, ks, gh, gw, cin, in, wb[0], wb[1], w.out(), out);
-            return run(causalConv, "causal_conv", tokens, w.out(), out);
+            return read(enqueueCausalConv(in, kt, ks, gh, gw, cin, w), tokens, w.out());
         }
     }
 
@@ -251,19 +233,11 @@ public final class OpenClBackend implements Backend {
         int tokens = (h / patch) * (wd / patch);
         long size = (long) ch * h * wd;
         synchronized (ctx) {
-            cl_mem[] wb = weight(w);
+            checkOpen(); // before the input touches the device
             cl_mem in = a.of(ctx, size);
             FrameStacks.writeImages(images, stage.floats(size), cpu);
             stage.send(in, size * Sizeof.cl_float);
-            cl_mem out = c.of(ctx, (long) tokens * w.out());
-            if (splitK) {
-                cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
-                ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
-                launchSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
-            } else {
-                ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
-                launch(patchEmbed, "patch_embed", tokens, w.out());
-            }
+            cl_mem out = enqueuePatchEmbed(in, ch, h, wd, patch, w);
             return FrameStacks.copy(stage.fetch(out, tokens * w.out()), tokens, w.out(), cpu);
         }
     }
@@ -281,22 +255,46 @@ public final class OpenClBackend implements Backend {
         int tokens = stackGh * gw;
         long size = (long) kt * tokens * cin;
         synchronized (ctx) {
-            cl_mem[] wb = weight(w);
+            checkOpen(); // before the input touches the device
             cl_mem in = a.of(ctx, size);
             FrameStacks.writeWindows(windows, gh, gw, cin, pad, stage.floats(size), cpu);
             stage.send(in, size * Sizeof.cl_float);
-            cl_mem out = c.of(ctx, (long) tokens * w.out());
-            if (splitK) {
-                int taps = kt * ks * ks;
-                cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
-                ClContext.args(causalConvTap, ks, stackGh, gw, cin, in, wb[0], w.out(), part);
-                launchSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
-            } else {
-                ClContext.args(causalConv, kt, ks, stackGh, gw, cin, in, wb[0], wb[1], w.out(), out);
-                launch(causalConv, "causal_conv", tokens, w.out());
-            }
+            cl_mem out = enqueueCausalConv(in, kt, ks, stackGh, gw, cin, w);
             return FrameStacks.unstack(stage.fetch(out, tokens * w.out()), w.out(), n, gh, gw, pad, cpu);
         }
+    }
+
+    /** Enqueues the patch embedding of the image {@code [ch, h, wd]} in {@code in}; returns the output buffer. */
+    private cl_mem enqueuePatchEmbed(cl_mem in, int ch, int h, int wd, int patch, LinearWeight w) {
+        cl_mem[] wb = weight(w);
+        int tokens = (h / patch) * (wd / patch);
+        cl_mem out = c.of(ctx, (long) tokens * w.out());
+        if (splitK) {
+            cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
+            ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
+            launchSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
+        } else {
+            ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
+            launch(patchEmbed, "patch_embed", tokens, w.out());
+        }
+        return out;
+    }
+
+    /** Enqueues the causal convolution of the window {@code [kt][gh*gw*cin]} in {@code in}; returns the output buffer. */
+    private cl_mem enqueueCausalConv(cl_mem in, int kt, int ks, int gh, int gw, int cin, LinearWeight w) {
+        cl_mem[] wb = weight(w);
+        int tokens = gh * gw;
+        cl_mem out = c.of(ctx, (long) tokens * w.out());
+        if (splitK) {
+            int taps = kt * ks * ks;
+            cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
+            ClContext.args(causalConvTap, ks, gh, gw, cin, in, wb[0], w.out(), part);
+            launchSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
+        } else {
+            ClContext.args(causalConv, kt, ks, gh, gw, cin, in, wb[0], wb[1], w.out(), out);
+            launch(causalConv, "causal_conv", tokens, w.out());
+        }
+        return out;
     }
 
     private void launch(cl_kernel k, String label, int m, int n) {
@@ -312,11 +310,6 @@ public final class OpenClBackend implements Backend {
 
     private Tensor run(cl_kernel k, String label, int m, int n, cl_mem out) {
         launch(k, label, m, n);
-        return read(out, m, n);
-    }
-
-    private Tensor runSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
-        launchSplit(k, label, slices, m, n, part, bias, out);
         return read(out, m, n);
     }
 
