@@ -238,11 +238,6 @@ final class ClContext implements AutoCloseable {
     }
 
     /** Sets every argument of {@code k}: cl_mem, Integer or Float values in order. */
-    /** Sets int argument {@code index} of {@code k}. */
-    static void intArg(cl_kernel k, int index, int value) {
-        clSetKernelArg(k, index, Sizeof.cl_int, Pointer.to(new int[] {value}));
-    }
-
     static void args(cl_kernel k, Object... values) {
         for (int i = 0; i < values.length; i++) {
             Object v = values[i];

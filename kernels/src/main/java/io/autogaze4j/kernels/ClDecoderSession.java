@@ -17,7 +17,7 @@ import org.jocl.cl_program;
  * The gaze decoder kept on an OpenCL device: weights, every layer's KV cache, the attention masks and
  * the forbidden-id sets stay there. A step uploads only the new embeddings, their positions and the
  * mask entries that changed (one write from page-locked memory), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
- * with the next layer's q/k/v) plus the heads, and reads back either the heads or, with
+ * with the next layer's q/k/v) plus one for the heads and the choice, and reads back either the logits or, with
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
  */
 final class ClDecoderSession implements DecoderSession {
@@ -67,7 +67,10 @@ final class ClDecoderSession implements DecoderSession {
     /** Per variant: the last layer's MLP. */
     private final cl_kernel[] mlpLast = new cl_kernel[2];
     private final cl_kernel[] attention;
-    private final cl_kernel heads;
+    /** The last layer's attention and MLP for each batch row's last token only (narrow MLP variant). */
+    private final cl_kernel attentionLastToken;
+    private final cl_kernel mlpLastToken;
+    /** Final norm, logits and task loss of each row's last token, and the greedy choice. */
     private final cl_kernel headsChoose;
     private final int narrowGroup;
     private cl_mem x;
@@ -132,7 +135,6 @@ final class ClDecoderSession implements DecoderSession {
         narrowGroup = h.hidden() * slices;
         cl_program narrow = program(h, 1, slices);
         cl_program wide = program(h, WIDE_ROWS, 1);
-        heads = ClContext.ownedKernel(wide, "heads");
         headsChoose = ClContext.ownedKernel(wide, "heads_choose");
         attention = new cl_kernel[layers];
         for (int v = 0; v < 2; v++) {
@@ -147,6 +149,8 @@ final class ClDecoderSession implements DecoderSession {
         for (int l = 0; l < layers; l++) {
             attention[l] = ClContext.ownedKernel(wide, "attention");
         }
+        attentionLastToken = ClContext.ownedKernel(wide, "attention");
+        mlpLastToken = ClContext.ownedKernel(narrow, "mlp");
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
     }
@@ -210,8 +214,10 @@ final class ClDecoderSession implements DecoderSession {
         for (int l = 0; l < layers; l++) {
             ClContext.args(attention[l], params, q, keys[l], values[l], mask, partOut, partStats, cap, w.host.attentionScale(), 0);
         }
-        ClContext.args(heads, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
-        ClContext.args(headsChoose, params, x, w.finalNorm, w.lmHead, w.taskLossHead, forbidden, results);
+        ClContext.args(attentionLastToken, params, q, keys[layers - 1], values[layers - 1], mask, partOut, partStats, cap,
+                w.host.attentionScale(), 1);
+        ClContext.args(mlpLastToken, params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down(), 1);
+        ClContext.args(headsChoose, params, x, w.finalNorm, w.lmHead, w.taskLossHead, forbidden, logits, results);
     }
 
     @Override
@@ -228,7 +234,7 @@ final class ClDecoderSession implements DecoderSession {
     public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         synchronized (ctx) {
             enqueueStep(x, perRow, positions, masks, null, layerOutputs);
-            ctx.launch(heads, "heads", new long[] {(long) batch * k * hidden}, new long[] {hidden});
+            enqueueHeads();
             float[] lg = new float[batch * k * vocab];
             float[] tl = new float[batch * k];
             ctx.read(logits, 0, lg, lg.length);
@@ -250,7 +256,7 @@ final class ClDecoderSession implements DecoderSession {
         synchronized (ctx) {
             long t0 = System.nanoTime();
             enqueueStep(x, perRow, positions, masks, fedIds, null);
-            ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
+            enqueueHeads();
             long t1 = System.nanoTime();
             float[] r = new float[4 * batch * k];
             if (ctx.info.cpu()) {
@@ -276,7 +282,7 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * Uploads one step's inputs and enqueues every layer (the caller adds the heads). {@code fedIds} null means a frame's
+     * Uploads one step's inputs and enqueues every layer (the caller adds {@link #enqueueHeads}). {@code fedIds} null means a frame's
      * first step (forbidden ids are reset); otherwise those ids become forbidden.
      */
     private void enqueueStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
@@ -360,13 +366,9 @@ final class ClDecoderSession implements DecoderSession {
                 ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
                 ctx.launch(mlpQkv[variant][l], "mlp_qkv" + phase, rowGlobal, rowLocal);
             } else if (lastOnly) {
-                ClContext.intArg(attention[l], 9, 1);
-                ClContext.intArg(mlpLast[0], 9, 1);
-                ctx.launch(attention[l], "attention/last", new long[] {(long) batch * splits * attWg, attHeads}, attLocal);
-                ctx.launch(mlpLast[0], "mlp/last", new long[] {(long) batch * narrowGroup}, new long[] {narrowGroup});
+                ctx.launch(attentionLastToken, "attention/last", new long[] {(long) batch * splits * attWg, attHeads}, attLocal);
+                ctx.launch(mlpLastToken, "mlp/last", new long[] {(long) batch * narrowGroup}, new long[] {narrowGroup});
             } else {
-                ClContext.intArg(attention[l], 9, 0);
-                ClContext.intArg(mlpLast[variant], 9, 0);
                 ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
                 ctx.launch(mlpLast[variant], "mlp" + phase, rowGlobal, rowLocal);
             }
@@ -381,6 +383,11 @@ final class ClDecoderSession implements DecoderSession {
             layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
         }
         length = end;
+    }
+
+    /** The heads and the choice for each batch row's last token (logits, task loss and chosen ids on the device). */
+    private void enqueueHeads() {
+        ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
     }
 
     /** Key splits of the last step's attention (for tests). */
@@ -415,8 +422,9 @@ final class ClDecoderSession implements DecoderSession {
                 ClContext.release(m);
             }
             upload.close();
-            ClContext.release(heads);
             ClContext.release(headsChoose);
+            ClContext.release(attentionLastToken);
+            ClContext.release(mlpLastToken);
             for (cl_kernel kk : attention) {
                 ClContext.release(kk);
             }

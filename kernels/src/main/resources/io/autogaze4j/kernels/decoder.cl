@@ -1,6 +1,6 @@
 // The gaze decoder, device resident: one decoder step is qkv_rope (layer 0, which also applies the step's
 // mask and forbidden-id updates), then per layer attention -> mlp_qkv (this layer's MLP fused with the next
-// layer's q/k/v), the last layer's mlp, then heads -> choose. Plain data-parallel OpenCL C 1.2 (no
+// layer's q/k/v), the last layer's mlp, then heads_choose (final norm, logits, greedy choice). Plain data-parallel OpenCL C 1.2 (no
 // extensions), so the kernels port to other runtimes as they are.
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
@@ -424,38 +424,6 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
     qkv_rows(st, a, hs, red, nextNormW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
 
-// Final RMSNorm of each batch row's last new token, then logits of head k and its task-loss value.
-// Work-group (b, k): HIDDEN work-items.
-__kernel void heads(__global const int* st, __global const float* x, __global const float* normW,
-                    __global const float* lm, __global const float* tlw, __global float* logits,
-                    __global float* res) {
-    __local float hn[HIDDEN];
-    int t = get_local_id(0);
-    int b = get_group_id(0) / NHEADS, k = get_group_id(0) % NHEADS;
-    int r = (b + 1) * st[P_PER_ROW] - 1;
-    hn[t] = x[r * HIDDEN + t];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    float v = normW[t] * (hn[t] * inv_rms(hn));
-    barrier(CLK_LOCAL_MEM_FENCE);
-    hn[t] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int c = t; c < VOCAB; c += HIDDEN) {
-        float acc = 0.0f;
-#pragma unroll 32
-        for (int i = 0; i < HIDDEN; i++) {
-            acc = fma(hn[i], lm[i * (NHEADS * VOCAB) + k * VOCAB + c], acc);
-        }
-        logits[(b * NHEADS + k) * VOCAB + c] = acc;
-    }
-    if (t == 0) {
-        float acc = 0.0f;
-        for (int i = 0; i < HIDDEN; i++) {
-            acc = fma(hn[i], tlw[i * NHEADS + k], acc);
-        }
-        res[b * NHEADS + k] = acc;
-    }
-}
-
 /** Work-group reduction to the first index of the maximum (-1 when all values are -inf). */
 inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
     for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
@@ -473,14 +441,14 @@ inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
 
 #define LG_PER_ITEM ((NHEADS * VOCAB + SEL_WG - 1) / SEL_WG)
 
-// Final RMSNorm of batch row b's last new token, every head's logits (kept in local memory, with the
-// forbidden ids and the pad id set to -inf) and task-loss values, then the greedy multi-head choice
-// (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
+// Final RMSNorm of batch row b's last new token, every head's logits (to `logits` [b][K][VOCAB], and kept in
+// local memory with the forbidden ids and the pad id set to -inf) and task-loss values, then the greedy
+// multi-head choice (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
 // Writes the task loss, the margin (best - second best), the id and its softmax probability to res[b*K + i],
 // res[B*K + b*K + i], res[2*B*K + b*K + i] and res[3*B*K + b*K + i]. Work-group b: SEL_WG work-items.
 __kernel void heads_choose(__global const int* st, __global const float* x, __global const float* normW,
                            __global const float* lm, __global const float* tlw, __global const uchar* forb,
-                           __global float* res) {
+                           __global float* logits, __global float* res) {
     __local float raw[HIDDEN];
     __local float hn[HIDDEN];
     __local float lg[NHEADS * VOCAB];
@@ -518,6 +486,7 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
         int idx = t + j * SEL_WG;
         if (idx < NHEADS * VOCAB) {
             int v = idx % VOCAB;
+            logits[b * NHEADS * VOCAB + idx] = acc[j];
             lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : acc[j];
         }
     }
