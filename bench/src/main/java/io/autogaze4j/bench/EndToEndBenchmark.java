@@ -16,8 +16,9 @@ import java.util.Map;
  * so 198 tokens per frame), per batch size, median over several runs after warm-up, and tokens per
  * second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
  * [--backend cpu|opencl] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the CPU with a
- * warning). {@code --profile} adds, on the OpenCL backend, one run per batch size with device-side kernel timing (OpenCL profiling
- * events): device milliseconds per kernel and the gap between the run's wall time and its kernels (launch latency, transfers, host work).
+ * warning). {@code --profile} adds, on the OpenCL backend, two runs per batch size: one with host timers only (enqueueing, waiting,
+ * vision operations) and one with device-side kernel timing (OpenCL profiling events): device milliseconds per kernel and the gap
+ * between the run's wall time and its kernels (launch latency, transfers, host work).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {
@@ -93,7 +94,7 @@ public final class EndToEndBenchmark {
         double hostWall = (System.nanoTime() - h0) / 1e6;
         Map<String, long[]> host = cl.kernelProfile();
         System.out.printf(Locale.ROOT, "  run with host timing only: wall %.1f ms%n", hostWall);
-        host.forEach((k, v) -> System.out.printf(Locale.ROOT, "    %-26s %8.2f ms %7d calls %8.1f us/call%n", k, v[0] / 1e6, v[1], v[0] / 1e3 / v[1]));
+        printTimes(host);
         cl.profiling(true);
         long t0 = System.nanoTime();
         gaze.gaze(clip, options);
@@ -102,6 +103,11 @@ public final class EndToEndBenchmark {
         cl.profiling(false);
         double busy = p.entrySet().stream().filter(e -> !e.getKey().startsWith("host")).mapToLong(e -> e.getValue()[0]).sum() / 1e6;
         System.out.printf(Locale.ROOT, "  run with kernel profiling: wall %.1f ms, kernels %.1f ms, gap %.1f ms%n", wall, busy, wall - busy);
-        p.forEach((k, v) -> System.out.printf(Locale.ROOT, "    %-26s %8.2f ms %7d calls %8.1f us/call%n", k, v[0] / 1e6, v[1], v[0] / 1e3 / v[1]));
+        printTimes(p);
+    }
+
+    /** One line per label: total milliseconds, count and microseconds per call. */
+    private static void printTimes(Map<String, long[]> times) {
+        times.forEach((k, v) -> System.out.printf(Locale.ROOT, "    %-26s %8.2f ms %7d calls %8.1f us/call%n", k, v[0] / 1e6, v[1], v[0] / 1e3 / v[1]));
     }
 }
