@@ -5,6 +5,8 @@
 #   OPENCL=1,8,45        batch sizes for the OpenCL benchmark (none: skip); PROFILE=1 adds the timing profile
 #   CPU=1,8              batch sizes for the CPU benchmark (none: skip)
 #   RUNS=7 WARMUP=2      timed and warm-up runs per batch size
+#   TORCH_CUDA=1,8,45    batch sizes for the official PyTorch modules on the GPU, timed in the same run (none: skip)
+#   TORCH_CPU=1,8        the same on the CPU (16 threads; none: skip); JSON results go to $OUT/torch_*.json
 set -u
 D=$PWD/devicerun
 OUT=${OUT:-/tmp}
@@ -42,5 +44,14 @@ if [ "${OPENCL:-1,8,45}" != none ]; then
 fi
 if [ "${CPU:-1,8}" != none ]; then
   bench --backend cpu --batch "${CPU:-1,8}"
+fi
+torch() {
+  python3 "$D/reference/harness.py" bench --k 10 "$@" 2>&1 | grep -vE '^(WARNING|\s*warnings\.warn)'
+}
+if [ "${TORCH_CUDA:-none}" != none ]; then
+  torch --device cuda --batches "$TORCH_CUDA" --runs "${TORCH_RUNS:-3}" --out "$OUT/torch_cuda.json"
+fi
+if [ "${TORCH_CPU:-none}" != none ]; then
+  torch --device cpu --batches "$TORCH_CPU" --runs "${TORCH_RUNS:-3}" --impls explicit --threads "$(nproc)" --out "$OUT/torch_cpu.json"
 fi
 exit $status

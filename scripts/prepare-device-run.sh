@@ -2,7 +2,7 @@
 # Packs what a GPU machine without Java needs into devicerun/ (git-ignored, ~60 MB, under the 64 MiB the
 # device tool carries): a jlink-made runtime (jre.tgz), the project's jars and their dependencies (lib/),
 # the model test classes with JUnit (tests/), three parity fixtures (fixtures/),
-# and the OpenCL ICD loader (native/). scripts/device-run.sh then runs parity tests and benchmarks there.
+# the OpenCL ICD loader (native/) and the official PyTorch reference with its harness (reference/). scripts/device-run.sh then runs parity tests and benchmarks there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -18,6 +18,8 @@ for m in tensor weights kernels model bench; do cp $m/target/autogaze4j-$m-*.jar
 tr ':' '\n' < model/target/cp.txt | grep -E 'junit|opentest4j|apiguardian' | xargs -I{} cp {} "$out/tests/"
 # model_k10 is the CLI's bundled demo checkpoint, which travels with the checkout: device-run.sh copies it
 for f in square_2f batch2_tl streaming_4f; do cp -r "../shared/fixtures/$f" "$out/fixtures/"; done
+# the official PyTorch modules and their timing harness, run beside the Java benchmark (device-run.sh TORCH=...)
+cp -r ../shared/reference "$out/reference"
 cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
 rm -rf /tmp/jre-device
 jlink --add-modules java.base,java.logging,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
