@@ -5,7 +5,10 @@
 #   OPENCL=1,8,45        batch sizes for the OpenCL benchmark (none: skip); PROFILE=1 adds the timing profile
 #   CPU=1,8              batch sizes for the CPU benchmark (none: skip)
 #   RUNS=7 WARMUP=2      timed and warm-up runs per batch size
+#   SOAK=opencl,cpu      the soak run on each listed backend, after the rest (default: none); SOAK_MINUTES=9 each
+#                        (one device command may run 10 minutes: soak one backend per command, with PARITY=0 OPENCL=none CPU=none)
 set -u
+SOAK=${SOAK:-}
 D=$PWD/devicerun
 OUT=${OUT:-/tmp}
 tar xzf "$D/jre.tgz" -C /tmp
@@ -43,4 +46,8 @@ fi
 if [ "${CPU:-1,8}" != none ]; then
   bench --backend cpu --batch "${CPU:-1,8}"
 fi
+for backend in ${SOAK//,/ }; do
+  "${JAVA[@]}" -cp "$D/lib/*" io.autogaze4j.bench.SoakBenchmark --model "$D/fixtures/model_k10" --backend "$backend" \
+    --minutes "${SOAK_MINUTES:-9}" 2>&1 | grep --line-buffered -v '^WARNING' | tee "$OUT/soak-$backend.log"
+done
 exit $status
