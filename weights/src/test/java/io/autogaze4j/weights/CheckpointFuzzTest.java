@@ -100,7 +100,7 @@ class CheckpointFuzzTest {
     @Test
     void generatedHeadersLoadOrFailTyped() {
         Random random = new Random(16);
-        forEachCase(() -> withHeader(header(random), random.nextInt(65)),
+        forEachCase(() -> SafetensorsFileTest.withHeader(header(random), random.nextInt(65)),
                 bytes -> expectOnly(() -> readEverything(bytes), SafetensorsException.class));
     }
 
@@ -184,13 +184,6 @@ class CheckpointFuzzTest {
             out.add(random.nextBoolean() ? pick(random, extremes) : String.valueOf(random.nextInt(43) - 2));
         }
         return "[" + String.join(",", out) + "]";
-    }
-
-    private static byte[] withHeader(String header, int dataBytes) {
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(h.length).put(h);
-        return b.array();
     }
 
     @SafeVarargs

@@ -24,7 +24,8 @@ class SafetensorsFileTest {
         return p;
     }
 
-    private static byte[] withHeader(String json, int dataBytes) {
+    /** A safetensors file of {@code json} as header and {@code dataBytes} zero bytes of data. */
+    static byte[] withHeader(String json, int dataBytes) {
         byte[] h = json.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(h.length).put(h);
