@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:internal error (a bug; --debug prints the stack trace)", "2:bad command line",
                 "3:input unusable (missing, unreadable, empty, unsupported codec, bad frame size)",
-                "4:model directory unusable (missing files, bad config, corrupt weights)", "5:outputs cannot be written",
+                "4:model directory unusable (missing files, bad config, corrupt weights)",
+                "5:outputs cannot be written (or --out is not empty and --overwrite was not given)",
                 "6:out of memory"})
 final class GazeCommand implements Callable<Integer> {
     @Spec

@@ -72,6 +72,26 @@ class NothingLostTest {
     }
 
     @Test
+    void theDefaultOutputIsTheMainJobsOwnAndIsReplacedOnEveryRun() throws IOException {
+        Path frames = imageFolder("frames", 1);
+        String before = System.getProperty("autogaze.home");
+        System.setProperty("autogaze.home", dir.toString());
+        try {
+            String[] noOut = {"--input", frames.toString(), "--no-progress", "--gazing-ratio", "0.05"};
+            assertEquals(0, Cli.run(noOut).code());
+            Cli again = Cli.run(noOut);
+            assertEquals(0, again.code(), again.err());
+            assertTrue(Files.isRegularFile(dir.resolve("runs/example/trace.json")));
+        } finally {
+            if (before == null) {
+                System.clearProperty("autogaze.home");
+            } else {
+                System.setProperty("autogaze.home", before);
+            }
+        }
+    }
+
+    @Test
     void aFolderHoldingOtherFilesIsNeverReplaced() throws IOException {
         Path out = Files.createDirectories(dir.resolve("home"));
         Files.writeString(out.resolve("thesis.tex"), "years of work");
