@@ -7,7 +7,10 @@
 #   RUNS=7 WARMUP=2      timed and warm-up runs per batch size
 #   TORCH_CUDA=1,8,45    batch sizes for the official PyTorch modules on the GPU, timed in the same run (none: skip)
 #   TORCH_CPU=1,8        the same on the CPU (16 threads; none: skip); JSON results go to $OUT/torch_*.json
+#   SOAK=opencl,cpu      the soak run on each listed backend, after the rest (default: none); SOAK_MINUTES=9 each
+#                        (one device command may run 10 minutes: soak one backend per command, with PARITY=0 OPENCL=none CPU=none)
 set -u
+SOAK=${SOAK:-}
 D=$PWD/devicerun
 OUT=${OUT:-/tmp}
 tar xzf "$D/jre.tgz" -C /tmp
@@ -54,4 +57,8 @@ fi
 if [ "${TORCH_CPU:-none}" != none ]; then
   torch --device cpu --batches "$TORCH_CPU" --runs "${TORCH_RUNS:-3}" --impls explicit --threads "$(nproc)" --out "$OUT/torch_cpu.json"
 fi
+for backend in ${SOAK//,/ }; do
+  "${JAVA[@]}" -cp "$D/lib/*" io.autogaze4j.bench.SoakBenchmark --model "$D/fixtures/model_k10" --backend "$backend" \
+    --minutes "${SOAK_MINUTES:-9}" 2>&1 | grep --line-buffered -v '^WARNING' | tee "$OUT/soak-$backend.log"
+done
 exit $status

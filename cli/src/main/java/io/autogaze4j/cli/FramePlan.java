@@ -23,11 +23,19 @@ import java.util.Optional;
 record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTiling> tiling) {
     private static final long MIB = 1L << 20;
 
-    /** The plan for {@code source}-sized frames through {@code processor} (already without resize when tiling). */
-    static FramePlan of(FrameSize source, ImageProcessor processor, boolean tiles) {
-        FrameSize processed = processor.outputSize(source);
-        return new FramePlan(source, processed, tiles ? Optional.of(AnyResTiling.of(source, processed, AnyResTiling.DEFAULT_TILE))
-                : Optional.empty());
+    /**
+     * The plan for {@code source}-sized frames through {@code processor} (already without resize when tiling);
+     * a size the processor or the tiling cannot take (e.g. 10000 x 10 resized to a 224-px shorter edge) is an input error.
+     */
+    static FramePlan of(FrameSize source, ImageProcessor processor, boolean tiles) throws CliException {
+        try {
+            FrameSize processed = processor.outputSize(source);
+            return new FramePlan(source, processed, tiles ? Optional.of(AnyResTiling.of(source, processed, AnyResTiling.DEFAULT_TILE))
+                    : Optional.empty());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new CliException(ExitCode.INPUT, "frames of " + source + " cannot be gazed" + (tiles ? " in tiles" : "") + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The model input of a processed clip: itself, or its tile batch. */

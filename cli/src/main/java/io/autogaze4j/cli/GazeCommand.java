@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:internal error (a bug; --debug prints the stack trace)", "2:bad command line",
                 "3:input unusable (missing, unreadable, empty, unsupported codec, bad frame size)",
-                "4:model directory unusable (missing files, bad config, corrupt weights)", "5:outputs cannot be written",
+                "4:model directory unusable (missing files, bad config, corrupt weights)",
+                "5:outputs cannot be written (or --out is not empty and --overwrite was not given)",
                 "6:out of memory"})
 final class GazeCommand implements Callable<Integer> {
     @Spec
@@ -41,8 +42,14 @@ final class GazeCommand implements Callable<Integer> {
             + " (random weights).")
     Path model;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory for trace.json and frames/. Default: ${DEFAULT-VALUE}")
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output directory for trace.json and frames/, written"
+            + " atomically (moved into place when complete). It must be new or empty unless --overwrite. Default: ${DEFAULT-VALUE}"
+            + " (replaced on every run)")
     Path out = Defaults.out();
+
+    @Option(names = "--overwrite", description = "Replace an earlier run's output in --out (only once the new run has"
+            + " succeeded; a folder holding other files is never replaced).")
+    boolean overwrite;
 
     @Option(names = {"-r", "--gazing-ratio"}, paramLabel = "R", description = "Share of the 265 cells a frame may gaze, in (0, 1]."
             + " Default: the checkpoint's (0.75 for nvidia/AutoGaze).")
@@ -73,7 +80,8 @@ final class GazeCommand implements Callable<Integer> {
             + " instead of squashing the whole frame to 224x224.")
     boolean tiles;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads. Default: all processors (${DEFAULT-VALUE}).")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads, 1..the number of processors."
+            + " Default: all processors (${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--no-png", description = "Write trace.json only, no overlay PNGs.")
@@ -106,20 +114,30 @@ final class GazeCommand implements Callable<Integer> {
     public Integer call() throws CliException {
         RunSettings settings = settings();
         RunReport report;
+        // the default folder is the main job's own and is replaced on every run; one the user names is only with --overwrite
+        boolean replace = overwrite || !spec.commandLine().getParseResult().hasMatchedOption("--out");
+        try (OutputDirectory output = OutputDirectory.open(settings.out(), replace)) {
+            report = gaze(settings.withOut(output.path()));
+            Path trace = output.path().resolve(GazeRun.TRACE_FILE);
+            try {
+                RunJson.write(report, trace);
+            } catch (IOException e) {
+                throw new CliException(ExitCode.OUTPUT, "cannot write " + settings.out().resolve(GazeRun.TRACE_FILE) + ": "
+                        + GazeRun.describe(e), e);
+            }
+            output.commit();
+        }
+        printSummary(report, settings.out());
+        return ExitCode.OK;
+    }
+
+    private RunReport gaze(RunSettings settings) throws CliException {
         try {
-            report = new GazeRun(settings, err()).run();
+            return new GazeRun(settings, err()).run();
         } catch (OutOfMemoryError e) {
             throw new CliException(ExitCode.OUT_OF_MEMORY, "out of memory (heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB):"
                     + " lower --clip-length, drop --tiles, or raise the heap (e.g. JAVA_OPTS=-Xmx16g)", e);
         }
-        Path trace = settings.out().resolve(GazeRun.TRACE_FILE);
-        try {
-            RunJson.write(report, trace);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot write " + trace + ": " + GazeRun.describe(e), e);
-        }
-        printSummary(report, trace);
-        return ExitCode.OK;
     }
 
     /** The options checked and gathered; a bad value is a {@link ParameterException} (exit code 2). */
@@ -159,8 +177,13 @@ final class GazeCommand implements Callable<Integer> {
         if (clipLength < 1 || clipLength > ClipBuilder.MAX_CLIP_LENGTH) {
             throw usage("--clip-length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + clipLength);
         }
-        if (threads < 1 || threads > 4096) {
-            throw usage("--threads must be in 1..4096, got " + threads);
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > processors) {
+            throw usage("--threads must be in 1.." + processors + " (this machine's processors; more threads only slow the run), got "
+                    + threads);
+        }
+        if (out.toString().isBlank()) {
+            throw usage("--out must name a directory, got an empty path");
         }
         FrameSampling.Builder sampling = FrameSampling.builder().everyNth(every)
                 .timeRange(start, end != null ? end : Double.POSITIVE_INFINITY);
@@ -180,30 +203,32 @@ final class GazeCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    private void printSummary(RunReport r, Path trace) {
-        PrintWriter out = spec.commandLine().getOut();
+    /** The summary on stdout; {@code out} is where the output now lies (the report's settings name the staging folder). */
+    private void printSummary(RunReport r, Path out) {
+        Path trace = out.resolve(GazeRun.TRACE_FILE);
+        PrintWriter stdout = spec.commandLine().getOut();
         int frames = r.frames().size();
         long gazed = r.traces().stream().mapToLong(t -> t.fixations().size()).sum();
         int clips = r.clips().size();
-        out.printf(Locale.ROOT, "gazed %d frames of %s (%s, %d clip%s%s) in %.1f s (%.2f frames/s), %.1f cells per frame on average%n",
+        stdout.printf(Locale.ROOT, "gazed %d frames of %s (%s, %d clip%s%s) in %.1f s (%.2f frames/s), %.1f cells per frame on average%n",
                 frames, r.settings().input(), r.plan().source(), clips, clips == 1 ? "" : "s", r.plan().tiling()
                         .map(t -> ", " + t.rows() + "x" + t.cols() + " tiles of " + t.tile() + " px").orElse(""), r.totalNanos() / 1e9,
                 frames / (r.totalNanos() / 1e9), (double) gazed / frames);
-        out.println("backend:  " + r.model().model().backend().name());
-        out.println("trace:    " + trace);
+        stdout.println("backend:  " + r.model().model().backend().name());
+        stdout.println("trace:    " + trace);
         if (r.settings().png()) {
-            out.println("overlays: " + r.settings().out().resolve(GazeRun.FRAMES_DIR) + " (" + frames + " PNGs; cells coloured by scale:"
+            stdout.println("overlays: " + out.resolve(GazeRun.FRAMES_DIR) + " (" + frames + " PNGs; cells coloured by scale:"
                     + " red 2x2, orange 4x4, green 7x7, blue 14x14)");
         }
         if (r.settings().viz()) {
-            out.println("viz:      " + r.settings().out().resolve(GazeRun.VIZ_DIR) + " (panels, " + VisualizationWriter.GIF_NAME + ", "
+            stdout.println("viz:      " + out.resolve(GazeRun.VIZ_DIR) + " (panels, " + VisualizationWriter.GIF_NAME + ", "
                     + VisualizationWriter.HTML_NAME + ")");
         }
-        out.println("metrics:  " + r.metrics().summaryLine());
+        stdout.println("metrics:  " + r.metrics().summaryLine());
         if (r.model().demo()) {
-            out.println("note:     demo checkpoint with random weights: this gaze is meaningless (use --model DIR for real gaze)");
+            stdout.println("note:     demo checkpoint with random weights: this gaze is meaningless (use --model DIR for real gaze)");
         }
-        out.flush();
+        stdout.flush();
     }
 
     /** Default paths: relative to {@code -Dautogaze.home} (the ./autogaze launcher sets it to the checkout), else the working directory. */

@@ -40,7 +40,7 @@ public final class Main {
     /** A bad option: its message, a suggestion for a mistyped name, and where the help is. */
     private static int badCommandLine(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println(PREFIX + e.getMessage());
+        err.println(PREFIX + oneLine(e.getMessage()));
         UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Run 'autogaze --help' for the options.");
         err.flush();
@@ -53,10 +53,10 @@ public final class Main {
         boolean debug = cli.getCommand() instanceof GazeCommand c && c.debug;
         int code;
         if (e instanceof CliException c) {
-            err.println(PREFIX + c.getMessage());
+            err.println(PREFIX + oneLine(c.getMessage()));
             code = c.exitCode();
         } else {
-            err.println(PREFIX + "internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
+            err.println(PREFIX + "internal error: " + oneLine(e.toString()) + (debug ? "" : " (run with --debug for the stack trace)"));
             code = ExitCode.INTERNAL;
         }
         if (debug) {
@@ -64,6 +64,11 @@ public final class Main {
         }
         err.flush();
         return code;
+    }
+
+    /** A message as one line, as docs/cli.md promises (some library messages span several). */
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The version from the jar manifest ("dev" when run from classes). */

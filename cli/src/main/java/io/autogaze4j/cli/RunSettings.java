@@ -29,4 +29,9 @@ import java.util.OptionalDouble;
 record RunSettings(Path input, Optional<Path> model, Path out, OptionalDouble gazingRatio, boolean requirementGiven,
                    OptionalDouble requirement, FrameSampling sampling, int clipLength, boolean tiles, int threads, boolean png,
                    boolean progress, boolean viz, GeometryMode geometry, int keyframePeriod, String backend) {
+    /** The same settings writing into {@code dir} (the staging folder of an atomic output). */
+    RunSettings withOut(Path dir) {
+        return new RunSettings(input, model, dir, gazingRatio, requirementGiven, requirement, sampling, clipLength, tiles, threads, png,
+                progress, viz, geometry, keyframePeriod, backend);
+    }
 }

@@ -76,7 +76,7 @@ class BadInputTest {
     }
 
     @Test
-    void tiledFramesTooLargeForTheHeap() {
+    void tiledFramesTooLargeForTheHeap() throws CliException {
         FramePlan plan = FramePlan.of(new io.autogaze4j.model.preprocess.FrameSize(3840, 2160),
                 io.autogaze4j.model.preprocess.ImageProcessor.official().withoutResize(), true);
         CliException e = org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> plan.checkFits(16, 256L << 20));
@@ -88,7 +88,8 @@ class BadInputTest {
     @Test
     void missingModelDirectoryLeavesAnEarlierRunsOutputAlone() throws IOException {
         Path earlier = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("trace.json"), "{}");
-        gaze(Cli.exampleVideo(), "--model", dir.resolve("no-model").toString()).assertFails(ExitCode.MODEL, "no-model", "does not exist");
+        gaze(Cli.exampleVideo(), "--model", dir.resolve("no-model").toString(), "--overwrite")
+                .assertFails(ExitCode.MODEL, "no-model", "does not exist");
         assertEquals("{}", Files.readString(earlier));
     }
 

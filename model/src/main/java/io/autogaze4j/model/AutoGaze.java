@@ -1,5 +1,6 @@
 package io.autogaze4j.model;
 
+import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.weights.AutoGazeConfig;
@@ -32,6 +33,9 @@ public final class AutoGaze implements AutoCloseable {
     private final VisionEncoder encoder;
     private final FrameGenerator generator;
     private final ScaleLayout layout;
+    /** Largest input magnitude the checkpoint's processor yields, with 1% slack for other float orderings. */
+    private final double inputBound;
+    private volatile boolean closed;
 
     private AutoGaze(Path source, Checkpoint ckpt, Backend backend, boolean ownsBackend) throws IOException {
         this.source = source;
@@ -43,6 +47,7 @@ public final class AutoGaze implements AutoCloseable {
         this.encoder = new VisionEncoder(weights, backend);
         this.generator = new FrameGenerator(weights, backend);
         this.layout = ScaleLayout.of(config);
+        this.inputBound = ImageProcessor.of(preprocessor).maxMagnitude() * 1.01;
     }
 
     /** Loads a checkpoint directory and runs it on the CPU backend (one thread per processor). */
@@ -69,6 +74,7 @@ public final class AutoGaze implements AutoCloseable {
 
     /** Gazes a whole clip {@code [B, T, 3, H, W]}; rows are independent clips decoded together. */
     public GazeResult gaze(VideoClip clip, GazeOptions options) {
+        ensureOpen();
         try (GazeStream stream = new GazeStream(this, clip.batch(), options, clip.frames())) {
             return stream.push(clip);
         }
@@ -76,12 +82,14 @@ public final class AutoGaze implements AutoCloseable {
 
     /** Opens a streaming session for {@code batch} rows. */
     public GazeStream openStream(int batch, GazeOptions options) {
+        ensureOpen();
         return new GazeStream(this, batch, options, 1);
     }
 
     /** The vision token embeddings {@code [B, T, 196, 192]} of a clip (the connector output). */
     public Tensor embed(VideoClip clip) {
-        checkFrameSize(clip);
+        ensureOpen();
+        checkInput(clip);
         int tokens = config.visionTokensPerFrame();
         int hidden = config.decoder().hiddenSize();
         float[] out = new float[clip.batch() * clip.frames() * tokens * hidden];
@@ -98,11 +106,22 @@ public final class AutoGaze implements AutoCloseable {
         return Tensor.wrap(out, clip.batch(), clip.frames(), tokens, hidden);
     }
 
-    void checkFrameSize(VideoClip clip) {
+    /**
+     * Refuses input the model cannot take: frames too large for one model input, or values beyond what the
+     * checkpoint's image processor yields (finite 3e38 pixels would otherwise gaze garbage without a word).
+     */
+    void checkInput(VideoClip clip) {
         long pixels = (long) clip.height() * clip.width();
         if (pixels > 16L * 1024 * 1024) {
             throw new IllegalArgumentException("frame " + clip.width() + "x" + clip.height()
                     + " is too large for one model input; tile it first");
+        }
+        clip.checkMagnitude(inputBound, "the preprocessor_config.json of " + source);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("model " + source + " is closed");
         }
     }
 
@@ -143,6 +162,7 @@ public final class AutoGaze implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (ownsBackend) {
             backend.close();
         }

@@ -52,6 +52,7 @@ public final class GazeStream implements AutoCloseable {
         if (state == null) {
             throw new IllegalStateException("stream is closed");
         }
+        model.ensureOpen();
         if (frames.batch() != state.batch()) {
             throw new IllegalArgumentException("stream has batch " + state.batch() + " but the clip has batch " + frames.batch());
         }
@@ -59,7 +60,7 @@ public final class GazeStream implements AutoCloseable {
             throw new IllegalArgumentException("stream would hold " + (state.frames + frames.frames()) + " frames but its caches hold at most "
                     + maxFrames + " (raise GazeOptions.maxFrames, or split the video into clips)");
         }
-        model.checkFrameSize(frames);
+        model.checkInput(frames);
         int batch = state.batch();
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;

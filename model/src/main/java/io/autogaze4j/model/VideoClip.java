@@ -3,6 +3,7 @@ package io.autogaze4j.model;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Preprocessed video, {@code [B, T, 3, H, W]} float32 channels-first (the official model's {@code video}
@@ -35,14 +36,34 @@ public final class VideoClip {
             throw new IllegalArgumentException("clip [" + batch + ", " + frames + ", 3, " + height + ", " + width
                     + "] needs " + n + " values, got " + data.length);
         }
+        VideoClip clip = new VideoClip(data.clone(), batch, frames, height, width);
         for (int i = 0; i < data.length; i++) {
             if (!Float.isFinite(data[i])) {
-                int per = 3 * height * width;
-                throw new IllegalArgumentException("clip value " + data[i] + " at batch " + (i / (per * frames))
-                        + ", frame " + (i / per) % frames + ", channel " + (i % per) / (height * width) + ": input must be finite");
+                throw new IllegalArgumentException("clip value " + data[i] + " at " + clip.position(i) + ": input must be finite");
             }
         }
-        return new VideoClip(data.clone(), batch, frames, height, width);
+        return clip;
+    }
+
+    /**
+     * Refuses values whose magnitude exceeds {@code bound} (what the image processor can yield), naming the
+     * first such value and where it lies; {@code source} says where the bound comes from.
+     */
+    void checkMagnitude(double bound, String source) {
+        for (int i = 0; i < data.length; i++) {
+            if (Math.abs(data[i]) > bound) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "clip value %s at %s is beyond what the image processor"
+                        + " yields (|value| <= %.4f for %s): pass frames normalised by ImageProcessor", data[i], position(i), bound, source));
+            }
+        }
+    }
+
+    /** Where flat index {@code i} lies, e.g. "batch 0, frame 3, channel 1, row 17, column 200". */
+    private String position(int i) {
+        int plane = height * width;
+        int per = 3 * plane;
+        return "batch " + i / (per * frames) + ", frame " + (i / per) % frames + ", channel " + (i % per) / plane + ", row "
+                + (i % plane) / width + ", column " + i % width;
     }
 
     /** From a tensor of shape {@code [B, T, 3, H, W]}. */

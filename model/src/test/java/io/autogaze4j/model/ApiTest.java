@@ -47,6 +47,36 @@ class ApiTest {
         }
     }
 
+    // issue 15, cases 1 and 8: finite but absurd pixels, and use after close
+
+    @Test
+    void pixelsBeyondWhatTheProcessorYieldsAreRefusedNamingWhere() throws Exception {
+        AutoGaze model = Fixtures.model("model_k10");
+        float[] data = new float[2 * 3 * 224 * 224];
+        data[224 * 224 * 3 + 224 * 224 + 5 * 224 + 9] = 3e38f; // frame 1, channel 1, row 5, column 9
+        VideoClip absurd = VideoClip.of(data, 1, 2, 224, 224);
+        String message = assertThrows(IllegalArgumentException.class, () -> model.gaze(absurd, GazeOptions.defaults())).getMessage();
+        assertTrue(message.contains("frame 1, channel 1, row 5, column 9") && message.contains("|value| <= 6.5"), message);
+        try (GazeStream s = model.openStream(1, GazeOptions.defaults())) {
+            assertThrows(IllegalArgumentException.class, () -> s.push(absurd));
+        }
+    }
+
+    @Test
+    void aClosedModelRefusesNewWork() throws Exception {
+        try (Backend cpu = Backend.cpu(1)) {
+            AutoGaze model = AutoGaze.load(Fixtures.dir("model_k10"), cpu);
+            GazeStream open = model.openStream(1, GazeOptions.defaults());
+            model.close();
+            assertTrue(assertThrows(IllegalStateException.class, () -> model.openStream(1, GazeOptions.defaults()))
+                    .getMessage().contains("closed"));
+            VideoClip two = clip("square_2f", "video");
+            assertThrows(IllegalStateException.class, () -> model.gaze(two, GazeOptions.defaults()));
+            assertThrows(IllegalStateException.class, () -> open.push(two));
+            open.close();
+        }
+    }
+
     @Test
     void budgetsFollowTheOfficialRounding() throws Exception {
         AutoGaze model = Fixtures.model("model_k10");

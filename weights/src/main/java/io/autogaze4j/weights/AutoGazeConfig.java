@@ -1,8 +1,10 @@
 package io.autogaze4j.weights;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autogaze4j.weights.JsonFields.Range;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,6 +28,35 @@ import java.util.Arrays;
 public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, int inputImageSize, VisionConfig vision,
                              DecoderConfig decoder, double defaultGazingRatio, boolean hasTaskLossRequirement,
                              double defaultTaskLossRequirement, boolean useFlashAttn) {
+
+    /** Most pyramid scales (the official model has 4). */
+    static final int MAX_SCALES = 8;
+    /** Largest scale, input image size and shortest edge in pixels (the official model: 224). */
+    static final int MAX_SIZE = 4096;
+    /** Most cells per frame (265). */
+    static final int MAX_CELLS = 4096;
+    /** Most frames a clip may hold (16). */
+    static final int MAX_FRAMES = 1024;
+    /** Widest hidden, output or head dimension (192). */
+    static final int MAX_WIDTH = 4096;
+    /** Widest decoder MLP (384). */
+    static final int MAX_MLP_WIDTH = 16384;
+    /** Most decoder layers or vision trunk blocks (4 and 1): a count in the millions would hang loading. */
+    static final int MAX_LAYERS = 64;
+    /** Most attention heads (6). */
+    static final int MAX_HEADS = 256;
+    /** Largest patch-embedding kernel (16). */
+    static final int MAX_KERNEL = 256;
+    /** Largest trunk conv kernel along time or space (3). */
+    static final int MAX_TRUNK_KERNEL = 15;
+    /** RoPE base: at most 1 would make every frequency 1 or growing (500000). */
+    static final JsonFields.Range ROPE_THETA = new JsonFields.Range(1, true, 1e12);
+    /** Largest llama3 RoPE factor (8) and frequency factor (1, 4). */
+    static final double MAX_ROPE_FACTOR = 1024;
+    /** Largest llama3 original context length (8192). */
+    static final int MAX_POSITIONS = 1 << 24;
+    /** Largest fixed task-loss requirement (0.7). */
+    static final double MAX_TASK_LOSS = 100;
 
     public AutoGazeConfig {
         scales = scales.clone();
@@ -96,7 +127,7 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
 
     static JsonNode readJson(Path file) throws ConfigException {
         try {
-            JsonNode root = new ObjectMapper().readTree(Files.readString(file));
+            JsonNode root = StrictJson.MAPPER.readTree(Files.readString(file));
             if (root == null || !root.isObject()) {
                 throw new ConfigException(file, "is not a JSON object");
             }
@@ -105,12 +136,19 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
             throw new ConfigException(file, "file does not exist", e);
         } catch (ConfigException e) {
             throw e;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file, "is not well-formed JSON: " + StrictJson.describe(e), e);
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file, "is not valid UTF-8 text", e);
         } catch (IOException e) {
-            throw new ConfigException(file, "is not readable JSON: " + e.getMessage(), e);
+            throw new ConfigException(file, "cannot be read: " + e.getMessage(), e);
         }
     }
 
-    /** Parses and validates an already-read {@code config.json} tree; {@code file} is only used in messages. */
+    /**
+     * Parses and validates an already-read {@code config.json} tree; {@code file} is only used in messages.
+     * Every number is checked against its documented range (docs/checkpoints.md) before anything is sized by it.
+     */
     public static AutoGazeConfig parse(Path file, JsonNode root) throws ConfigException {
         JsonFields f = new JsonFields(file);
         String modelType = f.text(root, "", "model_type", "autogaze");
@@ -118,25 +156,26 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
             throw f.invalid("model_type is '" + modelType + "', expected 'autogaze'");
         }
         int[] scales = parseScales(f, f.text(root, "", "scales", null));
-        int cells = f.integer(root, "", "num_vision_tokens_each_frame");
-        int maxFrames = f.integer(root, "", "max_num_frames", 16);
+        int cells = f.integer(root, "", "num_vision_tokens_each_frame", 1, MAX_CELLS);
+        int maxFrames = f.integer(root, "", "max_num_frames", 16, 1, MAX_FRAMES);
         JsonNode gaze = f.object(root, "", "gaze_model_config");
-        int inputSize = f.integer(gaze, "gaze_model_config.", "input_img_size");
+        int inputSize = f.integer(gaze, "gaze_model_config.", "input_img_size", 1, MAX_SIZE);
         JsonNode v = f.object(gaze, "gaze_model_config.", "vision_model_config");
         String vp = "gaze_model_config.vision_model_config.";
-        VisionConfig vision = new VisionConfig(f.integer(v, vp, "hidden_dim"), f.integer(v, vp, "out_dim"),
-                f.integer(v, vp, "depth"), f.integer(v, vp, "kernel_size"), f.integer(v, vp, "temporal_patch_size", 1),
-                f.integer(v, vp, "trunk_temporal_kernel_size"), f.integer(v, vp, "trunk_spatial_kernel_size"));
+        VisionConfig vision = new VisionConfig(f.integer(v, vp, "hidden_dim", 1, MAX_WIDTH), f.integer(v, vp, "out_dim", 1, MAX_WIDTH),
+                f.integer(v, vp, "depth", 1, MAX_LAYERS), f.integer(v, vp, "kernel_size", 1, MAX_KERNEL),
+                f.integer(v, vp, "temporal_patch_size", 1, 1, 1), f.integer(v, vp, "trunk_temporal_kernel_size", 1, MAX_TRUNK_KERNEL),
+                f.integer(v, vp, "trunk_spatial_kernel_size", 1, MAX_TRUNK_KERNEL));
         JsonNode d = f.object(gaze, "gaze_model_config.", "gaze_decoder_config");
         String dp = "gaze_model_config.gaze_decoder_config.";
-        int hidden = f.integer(d, dp, "hidden_size");
-        int heads = f.integer(d, dp, "num_attention_heads");
-        int kvHeads = f.integer(d, dp, "num_key_value_heads", heads);
-        int headDim = f.integer(d, dp, "head_dim", heads > 0 ? hidden / heads : 0);
-        DecoderConfig decoder = new DecoderConfig(hidden, f.integer(d, dp, "intermediate_size"),
-                f.integer(d, dp, "num_hidden_layers"), heads, kvHeads, headDim,
-                (float) f.number(d, dp, "rms_norm_eps", 1e-6), parseRope(f, d, dp),
-                f.integer(d, dp, "num_multi_token_pred", 1), cells + 1, cells);
+        int hidden = f.integer(d, dp, "hidden_size", 1, MAX_WIDTH);
+        int heads = f.integer(d, dp, "num_attention_heads", 1, MAX_HEADS);
+        int kvHeads = f.integer(d, dp, "num_key_value_heads", heads, 1, MAX_HEADS);
+        int headDim = f.integer(d, dp, "head_dim", hidden / heads, 1, MAX_WIDTH);
+        DecoderConfig decoder = new DecoderConfig(hidden, f.integer(d, dp, "intermediate_size", 1, MAX_MLP_WIDTH),
+                f.integer(d, dp, "num_hidden_layers", 1, MAX_LAYERS), heads, kvHeads, headDim,
+                (float) f.number(d, dp, "rms_norm_eps", 1e-6, Range.aboveZero(1)), parseRope(f, d, dp),
+                f.integer(d, dp, "num_multi_token_pred", 1, 1, cells), cells + 1, cells);
         String hiddenAct = f.text(d, dp, "hidden_act", "silu");
         if (!hiddenAct.equals("silu")) {
             throw f.invalid(dp + "hidden_act is '" + hiddenAct + "'; only 'silu' is supported");
@@ -147,12 +186,13 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         double ratio = 0.75;
         JsonNode ratioCfg = root.get("gazing_ratio_config");
         if (ratioCfg != null && ratioCfg.has("fixed")) {
-            ratio = f.number(ratioCfg.get("fixed"), "gazing_ratio_config.fixed.", "gazing_ratio", 0.75);
+            ratio = f.number(ratioCfg.get("fixed"), "gazing_ratio_config.fixed.", "gazing_ratio", 0.75, Range.aboveZero(1));
         }
         double requirement = 0.7;
         JsonNode tlCfg = root.get("task_loss_requirement_config");
         if (tlCfg != null && tlCfg.has("fixed")) {
-            requirement = f.number(tlCfg.get("fixed"), "task_loss_requirement_config.fixed.", "task_loss_requirement", 0.7);
+            requirement = f.number(tlCfg.get("fixed"), "task_loss_requirement_config.fixed.", "task_loss_requirement", 0.7,
+                    Range.closed(0, MAX_TASK_LOSS));
         }
         AutoGazeConfig config = new AutoGazeConfig(scales, cells, maxFrames, inputSize, vision, decoder, ratio,
                 f.bool(root, "", "has_task_loss_requirement_during_inference", false), requirement,
@@ -165,7 +205,10 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         if (text == null || text.isBlank()) {
             throw f.invalid("'scales' is missing (expected e.g. \"32+64+112+224\")");
         }
-        String[] parts = text.split("\\+");
+        String[] parts = text.split("\\+", -1);
+        if (parts.length > MAX_SCALES) {
+            throw f.invalid("'scales' has " + parts.length + " entries, more than " + MAX_SCALES + " (scales = \"" + text + "\")");
+        }
         int[] scales = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
@@ -173,9 +216,7 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
             } catch (NumberFormatException e) {
                 throw f.invalid("'scales' entry '" + parts[i] + "' is not an integer (scales = \"" + text + "\")");
             }
-            if (scales[i] <= 0) {
-                throw f.invalid("'scales' entry " + scales[i] + " is not positive");
-            }
+            f.inRange("scales[" + i + "]", scales[i], 1, MAX_SIZE);
         }
         Arrays.sort(scales);
         return scales;
@@ -189,12 +230,12 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
             params = d.get("rope_parameters");
             pp = dp + "rope_parameters.";
         }
-        double theta = f.number(d, dp, "rope_theta", Double.NaN);
+        boolean thetaAtTop = d.has("rope_theta") && !d.get("rope_theta").isNull();
+        double theta = thetaAtTop || params == null || params.isNull()
+                ? f.number(d, dp, "rope_theta", 10000.0, ROPE_THETA)
+                : f.number(params, pp, "rope_theta", 10000.0, ROPE_THETA);
         if (params == null || params.isNull()) {
-            return new RopeConfig(Double.isNaN(theta) ? 10000.0 : theta, "default", 1, 1, 1, 0);
-        }
-        if (Double.isNaN(theta)) {
-            theta = f.number(params, pp, "rope_theta", 10000.0);
+            return new RopeConfig(theta, "default", 1, 1, 1, 0);
         }
         String type = f.text(params, pp, "rope_type", f.text(params, pp, "type", "default"));
         if (type.equals("default")) {
@@ -203,8 +244,14 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         if (!type.equals("llama3")) {
             throw f.invalid(pp + "rope_type '" + type + "' is not supported (only 'llama3' and 'default')");
         }
-        return new RopeConfig(theta, type, f.number(params, pp, "factor"), f.number(params, pp, "low_freq_factor"),
-                f.number(params, pp, "high_freq_factor"), f.integer(params, pp, "original_max_position_embeddings"));
+        double low = f.number(params, pp, "low_freq_factor", Range.aboveZero(MAX_ROPE_FACTOR));
+        double high = f.number(params, pp, "high_freq_factor", Range.aboveZero(MAX_ROPE_FACTOR));
+        if (!(high > low)) {
+            // llama3 smooths between the two wavelengths by dividing by (high - low)
+            throw f.invalid(pp + "high_freq_factor " + high + " must exceed low_freq_factor " + low);
+        }
+        return new RopeConfig(theta, type, f.number(params, pp, "factor", Range.closed(1, MAX_ROPE_FACTOR)), low, high,
+                f.integer(params, pp, "original_max_position_embeddings", 1, MAX_POSITIONS));
     }
 
     private void validate(JsonFields f) throws ConfigException {

@@ -3,8 +3,41 @@ package io.autogaze4j.weights;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 
-/** Typed, path-aware access to JSON config fields, so every error names the file and the key. */
+/**
+ * Typed, path-aware access to JSON config fields, so every error names the file and the key. The bounded
+ * readers refuse a value outside its documented range (docs/checkpoints.md) before anything is sized by it.
+ */
 final class JsonFields {
+    /**
+     * A closed or half-open interval of numbers.
+     *
+     * @param min     lower bound
+     * @param minOpen whether {@code min} itself is excluded
+     * @param max     upper bound (included)
+     */
+    record Range(double min, boolean minOpen, double max) {
+        static Range closed(double min, double max) {
+            return new Range(min, false, max);
+        }
+
+        static Range aboveZero(double max) {
+            return new Range(0, true, max);
+        }
+
+        boolean contains(double v) {
+            return (minOpen ? v > min : v >= min) && v <= max;
+        }
+
+        @Override
+        public String toString() {
+            return (minOpen ? "(" : "[") + text(min) + ", " + text(max) + "]";
+        }
+
+        private static String text(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        }
+    }
+
     private final Path file;
 
     JsonFields(Path file) {
@@ -30,6 +63,40 @@ final class JsonFields {
     int integer(JsonNode parent, String path, String key, int fallback) throws ConfigException {
         JsonNode n = parent.get(key);
         return n == null || n.isNull() ? fallback : integer(parent, path, key);
+    }
+
+    /** A required integer in {@code [min, max]}. */
+    int integer(JsonNode parent, String path, String key, int min, int max) throws ConfigException {
+        return inRange(path + key, integer(parent, path, key), min, max);
+    }
+
+    /** An optional integer in {@code [min, max]}. */
+    int integer(JsonNode parent, String path, String key, int fallback, int min, int max) throws ConfigException {
+        return inRange(path + key, integer(parent, path, key, fallback), min, max);
+    }
+
+    /** A required number in {@code range}. */
+    double number(JsonNode parent, String path, String key, Range range) throws ConfigException {
+        return inRange(path + key, number(parent, path, key), range);
+    }
+
+    /** An optional number in {@code range}. */
+    double number(JsonNode parent, String path, String key, double fallback, Range range) throws ConfigException {
+        return inRange(path + key, number(parent, path, key, fallback), range);
+    }
+
+    int inRange(String key, int value, int min, int max) throws ConfigException {
+        if (value < min || value > max) {
+            throw new ConfigException(file, "'" + key + "' = " + value + " is outside its range [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    double inRange(String key, double value, Range range) throws ConfigException {
+        if (!range.contains(value)) {
+            throw new ConfigException(file, "'" + key + "' = " + value + " is outside its range " + range);
+        }
+        return value;
     }
 
     double number(JsonNode parent, String path, String key) throws ConfigException {

@@ -1,6 +1,7 @@
 package io.autogaze4j.weights;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.autogaze4j.weights.JsonFields.Range;
 import java.nio.file.Path;
 
 /**
@@ -42,15 +43,27 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
                 new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
     }
 
-    /** Reads and validates {@code preprocessor_config.json}. */
+    /** Largest {@code size.shortest_edge} in pixels (224): larger ones would resize a frame past any heap. */
+    static final int MAX_SHORTEST_EDGE = 4096;
+    /** {@code rescale_factor} range (1/127.5). */
+    static final Range RESCALE = Range.aboveZero(1);
+    /** {@code image_mean} entry range (about 0.45). */
+    static final Range MEAN = Range.closed(-10, 10);
+    /** {@code image_std} entry range (about 0.22): a tiny std would blow pixels up to float overflow. */
+    static final Range STD = Range.closed(1e-3, 100);
+
+    /** Reads and validates {@code preprocessor_config.json}; every number is checked against its documented range. */
     public static PreprocessorConfig load(Path file) throws ConfigException {
         JsonNode root = AutoGazeConfig.readJson(file);
         JsonFields f = new JsonFields(file);
         boolean doResize = f.bool(root, "", "do_resize", true);
         int shortest = 224;
         JsonNode size = root.get("size");
+        if (size != null && !size.isNull() && !size.isObject()) {
+            throw f.invalid("'size' is not an object (found " + size + ")");
+        }
         if (size != null && size.isObject()) {
-            shortest = f.integer(size, "size.", "shortest_edge", 224);
+            shortest = f.integer(size, "size.", "shortest_edge", 224, 1, MAX_SHORTEST_EDGE);
         }
         int resample = f.integer(root, "", "resample", PIL_BILINEAR);
         if (doResize && resample != PIL_BILINEAR) {
@@ -59,17 +72,14 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
         if (f.bool(root, "", "do_center_crop", false)) {
             throw f.invalid("do_center_crop = true is not supported (the AutoGaze processor does not crop)");
         }
-        PreprocessorConfig c = new PreprocessorConfig(doResize, shortest, resample, f.bool(root, "", "do_rescale", true),
-                f.number(root, "", "rescale_factor", 1 / 127.5), f.bool(root, "", "offset", true),
-                f.bool(root, "", "do_normalize", true), f.floats(root, "", "image_mean", 3), f.floats(root, "", "image_std", 3));
-        if (shortest <= 0) {
-            throw f.invalid("size.shortest_edge must be positive");
+        float[] mean = f.floats(root, "", "image_mean", 3);
+        float[] std = f.floats(root, "", "image_std", 3);
+        for (int i = 0; i < 3; i++) {
+            f.inRange("image_mean[" + i + "]", mean[i], MEAN);
+            f.inRange("image_std[" + i + "]", std[i], STD);
         }
-        for (float s : c.std) {
-            if (!(s > 0)) {
-                throw f.invalid("image_std entries must be positive");
-            }
-        }
-        return c;
+        return new PreprocessorConfig(doResize, shortest, resample, f.bool(root, "", "do_rescale", true),
+                f.number(root, "", "rescale_factor", 1 / 127.5, RESCALE), f.bool(root, "", "offset", true),
+                f.bool(root, "", "do_normalize", true), mean, std);
     }
 }

@@ -2,16 +2,19 @@ package io.autogaze4j.weights;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -19,17 +22,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * A memory-mapped safetensors file. The header is validated completely when the file is opened:
- * header length against the file size, well-formed JSON, known dtypes, shape times element size equal
- * to the byte range, ranges inside the data area and not overlapping. Tensor data is read through
- * zero-copy little-endian views, or converted to Java arrays on request.
+ * A memory-mapped safetensors file. The header is validated completely when the file is opened, by the
+ * format's own rules: header length against the file size, valid UTF-8, one well-formed JSON object
+ * with no duplicate keys and nothing after it but space padding, known dtypes, shape products that do not
+ * overflow, shape times element size equal to the byte range, and byte ranges that tile the data area
+ * exactly (no overlap, no hole, no trailing bytes). Every error names the file and, when one is concerned,
+ * the tensor. Tensor data is read through zero-copy little-endian views, or converted to Java arrays on request.
  *
  * <p>Instances are immutable and safe to share between threads until {@link #close()}.
  */
 public final class SafetensorsFile implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Headers above this size are refused rather than read (the format itself caps them at 100 MB). */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
@@ -85,9 +90,9 @@ public final class SafetensorsFile implements AutoCloseable {
         all.get(8, headerBytes);
         JsonNode root;
         try {
-            root = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
+            root = StrictJson.MAPPER.readTree(utf8(path, headerBytes));
         } catch (JsonProcessingException e) {
-            throw new SafetensorsException(path, null, "header is not well-formed JSON: " + e.getOriginalMessage(), e);
+            throw new SafetensorsException(path, null, "header is not well-formed JSON: " + StrictJson.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new SafetensorsException(path, null, "header is not a JSON object");
@@ -104,9 +109,20 @@ public final class SafetensorsFile implements AutoCloseable {
                 tensors.put(e.getKey(), readEntry(path, e.getKey(), e.getValue(), dataSize));
             }
         }
-        checkNoOverlap(path, tensors.values());
+        checkTiling(path, tensors.values(), dataSize);
         ByteBuffer data = all.slice((int) dataStart, (int) dataSize).order(ByteOrder.LITTLE_ENDIAN);
         return new SafetensorsFile(path, data, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+    }
+
+    /** The header as text; malformed UTF-8 is an error rather than replacement characters. */
+    private static String utf8(Path path, byte[] header) throws SafetensorsException {
+        try {
+            CharBuffer text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(header));
+            return text.toString();
+        } catch (CharacterCodingException e) {
+            throw new SafetensorsException(path, null, "header is not valid UTF-8 (" + e.getMessage() + ")", e);
+        }
     }
 
     private static void readMetadata(Path path, JsonNode node, Map<String, String> out) throws SafetensorsException {
@@ -137,18 +153,16 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new SafetensorsException(path, name, "missing or non-array 'shape'");
         }
         int[] shape = new int[shapeNode.size()];
-        long count = 1;
         for (int i = 0; i < shape.length; i++) {
             JsonNode d = shapeNode.get(i);
-            if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0 || d.asLong() > Integer.MAX_VALUE) {
+            if (!isLong(d) || d.asLong() < 0 || d.asLong() > Integer.MAX_VALUE) {
                 throw new SafetensorsException(path, name, "shape entry " + i + " is not a non-negative integer: " + d);
             }
             shape[i] = (int) d.asLong();
-            count = Math.multiplyExact(count, shape[i]);
         }
+        long expected = byteCount(path, name, shape, dtype);
         JsonNode offsets = node.get("data_offsets");
-        if (offsets == null || !offsets.isArray() || offsets.size() != 2
-                || !offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+        if (offsets == null || !offsets.isArray() || offsets.size() != 2 || !isLong(offsets.get(0)) || !isLong(offsets.get(1))) {
             throw new SafetensorsException(path, name, "'data_offsets' must be an array of two integers");
         }
         long begin = offsets.get(0).asLong();
@@ -160,25 +174,57 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new SafetensorsException(path, name, "data_offsets [" + begin + ", " + end
                     + "] run past the end of the data area (" + dataSize + " bytes; file truncated?)");
         }
-        long expected = count * dtype.byteSize();
         if (end - begin != expected) {
-            throw new SafetensorsException(path, name, "shape " + java.util.Arrays.toString(shape) + " x " + dtype
+            throw new SafetensorsException(path, name, "shape " + Arrays.toString(shape) + " x " + dtype
                     + " needs " + expected + " bytes but data_offsets cover " + (end - begin));
         }
         return new TensorInfo(name, dtype, shape, begin, end);
     }
 
-    private static void checkNoOverlap(Path path, Iterable<TensorInfo> infos) throws SafetensorsException {
+    private static boolean isLong(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong();
+    }
+
+    /** Bytes of a tensor of {@code shape} and {@code dtype}; a product beyond a long is an error naming the tensor. */
+    private static long byteCount(Path path, String name, int[] shape, DType dtype) throws SafetensorsException {
+        try {
+            long n = dtype.byteSize();
+            for (int d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            return n;
+        } catch (ArithmeticException e) {
+            throw new SafetensorsException(path, name, "shape " + Arrays.toString(shape) + " x " + dtype
+                    + " has more bytes than a 64-bit count holds", e);
+        }
+    }
+
+    /**
+     * The byte ranges must tile the data area exactly, as the format requires: sorted by offset, each
+     * starts where the previous ends (an earlier start is an overlap, a later one a hole), and the last
+     * ends at the end of the file (anything after it is trailing garbage).
+     */
+    private static void checkTiling(Path path, Iterable<TensorInfo> infos, long dataSize) throws SafetensorsException {
         List<TensorInfo> sorted = new ArrayList<>();
         infos.forEach(sorted::add);
         sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
-        for (int i = 1; i < sorted.size(); i++) {
-            TensorInfo prev = sorted.get(i - 1);
-            TensorInfo cur = sorted.get(i);
-            if (cur.begin() < prev.end() && cur.byteLength() > 0 && prev.byteLength() > 0) {
+        long covered = 0;
+        TensorInfo previous = null;
+        for (TensorInfo cur : sorted) {
+            if (cur.begin() < covered) {
                 throw new SafetensorsException(path, cur.name(), "byte range [" + cur.begin() + ", " + cur.end()
-                        + ") overlaps tensor '" + prev.name() + "' [" + prev.begin() + ", " + prev.end() + ")");
+                        + ") overlaps tensor '" + previous.name() + "' [" + previous.begin() + ", " + previous.end() + ")");
             }
+            if (cur.begin() > covered) {
+                throw new SafetensorsException(path, cur.name(), "byte range starts at " + cur.begin() + " but the bytes before it end at "
+                        + covered + ": the " + (cur.begin() - covered) + " bytes between belong to no tensor");
+            }
+            covered = cur.end();
+            previous = cur;
+        }
+        if (covered != dataSize) {
+            throw new SafetensorsException(path, null, "the tensors end at byte " + covered + " of the data area but it holds "
+                    + dataSize + " bytes: " + (dataSize - covered) + " trailing bytes belong to no tensor");
         }
     }
 
@@ -249,6 +295,28 @@ public final class SafetensorsFile implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The index of the first NaN or infinite element of a floating point tensor, read in one pass over its
+     * bytes without converting them; empty when every element is finite or the dtype is an integer type.
+     */
+    public OptionalLong firstNonFinite(String name) throws SafetensorsException {
+        TensorInfo info = info(name);
+        ByteBuffer b = view(name);
+        int n = checkedCount(info);
+        for (int i = 0; i < n; i++) {
+            boolean finite = switch (info.dtype()) {
+                case F32 -> Float.isFinite(b.getFloat(4 * i));
+                case F16 -> (b.getShort(2 * i) & 0x7c00) != 0x7c00;   // exponent all ones: Inf or NaN
+                case BF16 -> (b.getShort(2 * i) & 0x7f80) != 0x7f80;
+                case I64, I32, U8, BOOL -> true;
+            };
+            if (!finite) {
+                return OptionalLong.of(i);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The tensor as longs (integer and boolean types only). */

@@ -114,4 +114,73 @@ class CheckpointTest {
         ConfigException e = assertThrows(ConfigException.class, () -> AutoGazeConfig.load(f));
         assertTrue(e.getMessage().contains(expected) && e.getMessage().contains(f.toString()), e.getMessage());
     }
+
+    // issue 15, cases 1, 4 and 6: absurd or silent-garbage config values fail at once, naming key, value and range
+
+    @Test
+    void everyAbsurdConfigValueIsRefusedWithItsRange() throws Exception {
+        String base = Files.readString(fixture("model_k10").resolve("config.json"));
+        assertConfigError(base.replace("\"num_hidden_layers\": 4", "\"num_hidden_layers\": 1000000000"),
+                "num_hidden_layers' = 1000000000 is outside its range [1, 64]");
+        assertConfigError(base.replace("\"depth\": 1", "\"depth\": 1000000000"), "depth' = 1000000000 is outside");
+        assertConfigError(base.replace("\"rope_theta\": 500000.0", "\"rope_theta\": 0"), "rope_theta' = 0.0 is outside");
+        assertConfigError(base.replace("\"rope_theta\": 500000.0", "\"rope_theta\": -5"), "rope_theta");
+        assertConfigError(base.replace("\"factor\": 8.0", "\"factor\": 0"), "rope_scaling.factor' = 0.0 is outside");
+        assertConfigError(base.replace("\"high_freq_factor\": 4.0", "\"high_freq_factor\": 1.0"), "must exceed low_freq_factor");
+        assertConfigError(base.replace("\"gazing_ratio\": 0.5", "\"gazing_ratio\": 5"), "gazing_ratio' = 5.0 is outside its range (0, 1]");
+        assertConfigError(base.replace("\"gazing_ratio\": 0.5", "\"gazing_ratio\": -1"), "gazing_ratio' = -1.0");
+        assertConfigError(base.replace("\"hidden_size\": 192", "\"hidden_size\": 2000000000"), "hidden_size");
+        assertConfigError(base.replace("\"max_num_frames\": 16", "\"max_num_frames\": 0"), "max_num_frames");
+        assertConfigError(base.replace("\"rms_norm_eps\": 1e-05", "\"rms_norm_eps\": 0"), "rms_norm_eps");
+        assertConfigError(base.replace("\"scales\": \"32+64+112+224\"", "\"scales\": \"32+64+112+100000\""), "scales[3]");
+        assertConfigError(base.replace("\"model_type\": \"autogaze\"", "\"model_type\": \"autogaze\", \"model_type\": \"x\""),
+                "Duplicate");
+    }
+
+    @Test
+    void absurdPreprocessorValuesAreRefusedWithTheirRange() throws Exception {
+        String base = Files.readString(fixture("model_k10").resolve("preprocessor_config.json"));
+        assertPreprocessorError(base.replace("0.229", "1e-38"), "image_std[0]' = 9.99999");
+        assertPreprocessorError(base.replace("\"shortest_edge\": 224", "\"shortest_edge\": 100000"),
+                "shortest_edge' = 100000 is outside its range [1, 4096]");
+        assertPreprocessorError(base.replace("\"rescale_factor\": 0.00784313725490196", "\"rescale_factor\": 0"), "rescale_factor");
+        assertPreprocessorError(base.replace("0.485", "1e30"), "image_mean[0]");
+    }
+
+    @Test
+    void configLayerCountThatDisagreesWithTheWeightsNamesBothNumbers() throws Exception {
+        Path dir = copyOfModel();
+        Files.copy(fixture("model_k1").resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"num_hidden_layers\": 4", "\"num_hidden_layers\": 3"));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir));
+        assertTrue(e.getMessage().contains("num_hidden_layers = 3 but the weights hold 4 decoder layers"), e.getMessage());
+    }
+
+    @Test
+    void aNanWeightIsRefusedNamingTensorAndElement() throws Exception {
+        Path dir = copyOfModel();
+        String poisoned = "gazing_model.gaze_decoder.model.layers.1.mlp.down_proj.weight";
+        SafetensorsWriter w = new SafetensorsWriter();
+        try (SafetensorsFile src = SafetensorsFile.open(fixture("model_k1").resolve("model.safetensors"))) {
+            for (Map.Entry<String, TensorInfo> e : src.tensors().entrySet()) {
+                float[] values = src.floats(e.getKey());
+                if (e.getKey().equals(poisoned)) {
+                    values[385] = Float.NaN; // row 1, column 1 of [192, 384]
+                }
+                w.addFloats(e.getKey(), e.getValue().shape(), values);
+            }
+        }
+        w.write(dir.resolve("model.safetensors"));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Checkpoint.open(dir));
+        assertEquals(poisoned, e.tensor());
+        assertTrue(e.getMessage().contains("element 385 [1, 1] of [192, 384] is NaN"), e.getMessage());
+    }
+
+    private void assertPreprocessorError(String json, String expected) throws Exception {
+        Path f = tmp.resolve("pre" + System.nanoTime() + ".json");
+        Files.writeString(f, json);
+        ConfigException e = assertThrows(ConfigException.class, () -> PreprocessorConfig.load(f));
+        assertTrue(e.getMessage().contains(expected) && e.getMessage().contains(f.toString()), e.getMessage());
+    }
 }

@@ -24,7 +24,8 @@ class SafetensorsFileTest {
         return p;
     }
 
-    private static byte[] withHeader(String json, int dataBytes) {
+    /** A safetensors file of {@code json} as header and {@code dataBytes} zero bytes of data. */
+    static byte[] withHeader(String json, int dataBytes) {
         byte[] h = json.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(h.length).put(h);
@@ -113,6 +114,83 @@ class SafetensorsFileTest {
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
             SafetensorsException e = assertThrows(SafetensorsException.class, () -> f.floats("missing"));
             assertEquals("missing", e.tensor());
+        }
+    }
+
+    // issue 15, case 7: parser gaps
+
+    @Test
+    void shapeProductOverflowNamesFileAndTensor() throws Exception {
+        int big = Integer.MAX_VALUE;
+        Path p = write(withHeader("{\"huge\":{\"dtype\":\"F32\",\"shape\":[" + big + "," + big + "," + big + "],"
+                + "\"data_offsets\":[0,4]}}", 4));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
+        assertEquals("huge", e.tensor());
+        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("64-bit"), e.getMessage());
+    }
+
+    @Test
+    void trailingBytesAfterTheLastTensorAreRejected() throws Exception {
+        byte[] good = new SafetensorsWriter().addFloats("w", new int[] {2}, new float[] {1, 2}).toBytes();
+        Path p = write(Arrays.copyOf(good, good.length + 3));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
+        assertTrue(e.getMessage().contains("3 trailing bytes"), e.getMessage());
+    }
+
+    @Test
+    void holeBetweenTensorsIsRejected() throws Exception {
+        Path p = write(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
+        assertEquals("b", e.tensor());
+        assertTrue(e.getMessage().contains("belong to no tensor"), e.getMessage());
+    }
+
+    @Test
+    void trailingJsonAfterTheHeaderObjectIsRejectedButSpacePaddingIsNot() throws Exception {
+        String entry = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        Path padded = write(withHeader(entry + "       ", 4));
+        try (SafetensorsFile f = SafetensorsFile.open(padded)) {
+            assertEquals(1, f.tensors().size());
+        }
+        Path garbage = write(withHeader(entry + " {}", 4));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(garbage)).getMessage().contains("JSON"));
+    }
+
+    @Test
+    void invalidUtf8HeaderIsRejected() throws Exception {
+        byte[] bytes = withHeader("{\"w\u00e9\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf('\u00c3');
+        bytes[at] = (byte) 0xff; // a byte that never occurs in UTF-8
+        Path p = write(bytes);
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
+        assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void duplicateTensorNamesAreRejected() throws Exception {
+        Path p = write(withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
+        assertTrue(e.getMessage().contains("Duplicate") && e.getMessage().contains("'w'"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+    }
+
+    @Test
+    void firstNonFiniteFindsNanAndInfinityInEveryFloatType() throws Exception {
+        ByteBuffer half = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+        half.putShort(Float.floatToFloat16(1f)).putShort(Float.floatToFloat16(2f)).putShort(Float.floatToFloat16(Float.NaN));
+        ByteBuffer brain = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        brain.putShort((short) (Float.floatToIntBits(Float.NEGATIVE_INFINITY) >>> 16)).putShort((short) 0);
+        byte[] bytes = new SafetensorsWriter().addFloats("f32", new int[] {3}, new float[] {0, Float.POSITIVE_INFINITY, 1})
+                .addFloats("fine", new int[] {2}, new float[] {Float.MAX_VALUE, -Float.MIN_VALUE})
+                .addRaw("f16", DType.F16, new int[] {3}, half.array()).addRaw("bf16", DType.BF16, new int[] {2}, brain.array())
+                .toBytes();
+        try (SafetensorsFile f = SafetensorsFile.open(write(bytes))) {
+            assertEquals(1, f.firstNonFinite("f32").getAsLong());
+            assertTrue(f.firstNonFinite("fine").isEmpty());
+            assertEquals(2, f.firstNonFinite("f16").getAsLong());
+            assertEquals(0, f.firstNonFinite("bf16").getAsLong());
         }
     }
 }

@@ -79,6 +79,23 @@ public final class ImageProcessor {
         return w <= h ? new FrameSize(config.shortestEdge(), newLong) : new FrameSize(newLong, config.shortestEdge());
     }
 
+    /**
+     * The largest magnitude a processed value can have: the 8-bit range [0, 255] through rescale, offset and
+     * normalisation, over all channels (6.48 for the official settings). Zero, the tiling padding, is always within it.
+     */
+    public double maxMagnitude() {
+        double most = 0;
+        for (int c = 0; c < 3; c++) {
+            for (double x : new double[] {0, 255}) {
+                double v = config.doRescale() ? x * config.rescaleFactor() : x;
+                v = config.offset() ? v - 1 : v;
+                v = config.doNormalize() ? (v - mean[c]) / std[c] : v;
+                most = Math.max(most, Math.abs(v));
+            }
+        }
+        return most;
+    }
+
     /** Resizes only (the 8-bit image the normalisation starts from). */
     public RgbFrame resize(RgbFrame frame) {
         FrameSize out = outputSize(new FrameSize(frame.width(), frame.height()));
