@@ -3,6 +3,10 @@ package io.autogaze4j.readout;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.model.VideoClip;
+import io.autogaze4j.readout.pyramid.ImagePyramid;
+import io.autogaze4j.readout.pyramid.ImagePyramidLevel;
+import io.autogaze4j.readout.pyramid.PyramidTokens;
+import io.autogaze4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +64,8 @@ public final class GazePacket {
     /** One trace per clip of the batch. */
     public List<GazeTrace> traces() {
         if (traces == null) {
-            throw new IllegalStateException("this packet carries readout only; build the pipeline without readoutOnly to get traces");
+            throw new IllegalStateException("this packet carries readout only; build the pipeline without readoutOnly to get traces"
+                    + " (and frame masks)");
         }
         return traces;
     }
@@ -111,6 +116,32 @@ public final class GazePacket {
     /** Readout counts of frame {@code t} (relative to the clip): generated, active and padded slots over all clips. */
     public ReadoutStats stats(int t) {
         return ReadoutStats.of(result, t);
+    }
+
+    /** Frame {@code t} of every clip, {@code [B, 3, H, W]} (a copy). */
+    public Tensor frameTensor(int t) {
+        checkFrame(t);
+        int plane = 3 * clip.height() * clip.width();
+        float[] out = new float[clip.batch() * plane];
+        for (int b = 0; b < clip.batch(); b++) {
+            System.arraycopy(clip.frame(b, t).data(), 0, out, b * plane, plane);
+        }
+        return Tensor.wrap(out, clip.batch(), 3, clip.height(), clip.width());
+    }
+
+    /** The fixation mask of frame {@code t} of every clip at the clip's size, {@code [B, 1, H, W]} (needs traces). */
+    public Tensor frameMask(int t) {
+        checkFrame(t);
+        List<List<FixationPoint>> frames = new ArrayList<>();
+        for (GazeTrace trace : traces()) {
+            frames.add(trace.frame(t).fixations().stream().map(Fixation::point).toList());
+        }
+        return ImagePyramid.frameMasks(frames, clip.height(), clip.width());
+    }
+
+    /** Density-weighted pyramid tokens of frame {@code t} under its fixation mask (needs traces). */
+    public PyramidTokens framePyramidTokens(int t, List<ImagePyramidLevel> levels, float threshold) {
+        return ImagePyramid.tokenize(frameTensor(t), frameMask(t), levels, threshold);
     }
 
     private ClipFrames frames() {
