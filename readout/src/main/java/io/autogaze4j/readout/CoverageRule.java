@@ -35,7 +35,8 @@ public enum CoverageRule {
         if (dilation < 0) {
             throw new IllegalArgumentException("dilation must be >= 0 tokens, got " + dilation);
         }
-        NormRect r = rect.clippedToFrame();
+        boolean inside = rect.x0() >= 0 && rect.y0() >= 0 && rect.x1() <= 1 && rect.y1() <= 1;
+        NormRect r = inside ? rect : rect.clippedToFrame();
         if (r == null) {
             return null;
         }
