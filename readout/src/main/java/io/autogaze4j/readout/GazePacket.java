@@ -75,7 +75,7 @@ public final class GazePacket {
         return imageReadout;
     }
 
-    /** Video-token ids of every clip, when the projection has a video geometry. */
+    /** Video-token ids of every clip, when the projection has a video grid. */
     public Optional<VideoReadout> videoReadout() {
         return Optional.ofNullable(videoReadout);
     }
