@@ -115,6 +115,21 @@ class VideoStageVectorsTest {
                 Readout.videoCoords(r, 0, p).toIntArray(), "D-22 coords");
     }
 
+    @ParameterizedTest
+    @EnumSource(CoverageRule.class)
+    void anImageTokenReprojectedOntoAnEqualGridIsItself(CoverageRule rule) {
+        VideoReadoutOptions o = vid(rule).build();
+        for (int h = 1; h <= 64; h += h < 16 ? 1 : 7) {
+            for (int w : new int[] {h, 1 + (h * 5) % 64}) {
+                SparseReadoutGrid image = new SparseReadoutGrid(h, w);
+                SparseVideoReadoutGrid video = new SparseVideoReadoutGrid(1, h, w);
+                for (int id = 0; id < image.tokens(); id++) {
+                    assertArrayEquals(ids(id), Readout.videoTokens(new int[][] {{id}}, image, video, o), "token " + id + " of " + image);
+                }
+            }
+        }
+    }
+
     @Test
     void tv29InvalidGridsAndTubeletsAreRefused() {
         assertMessage("image readout grid", () -> new SparseReadoutGrid(0, 1));
