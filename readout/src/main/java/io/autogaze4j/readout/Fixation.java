@@ -41,6 +41,18 @@ public record Fixation(int frame, int cell, int scale, int row, int col, int gri
         return tile >= 0;
     }
 
+    /**
+     * This fixation as a {@link FixationPoint}: the centre and extent of its cell (for a tiled fixation, of its
+     * rectangle on the source frame). An unknown confidence becomes 1.0, as burn_autogaze reads a missing one.
+     */
+    public FixationPoint point() {
+        double c = hasConfidence() ? confidence : 1.0;
+        if (!tiled()) {
+            return FixationPoint.ofCell(row, col, grid, c);
+        }
+        return new FixationPoint(rect.centreX(), rect.centreY(), rect.width(), rect.height(), c, grid);
+    }
+
     /** The cell's area on the frame it was gazed in (the tile's own frame for tiled fixations). */
     public NormRect cellRect() {
         return new NormRect((double) col / grid, (double) row / grid, (double) (col + 1) / grid, (double) (row + 1) / grid);

@@ -36,11 +36,11 @@ public final class GazePipeline {
         ConfidenceSource confidences = ConfidenceSource.of(result);
         if (readoutOnly) {
             ImageReadout image = projection.imageReadout(result, confidences, List.of());
-            VideoReadout video = projection.videoGeometry().isPresent() ? projection.videoReadout(result, confidences, List.of()) : null;
+            VideoReadout video = projection.videoGrid().isPresent() ? projection.videoReadout(result, confidences, List.of()) : null;
             return new GazePacket(clip, gazeOptions, projection, result, null, image, video);
         }
         List<GazeTrace> traces = GazeTraces.of(result, confidences);
-        VideoReadout video = projection.videoGeometry().isPresent() ? projection.videoReadout(traces) : null;
+        VideoReadout video = projection.videoGrid().isPresent() ? projection.videoReadout(traces) : null;
         return new GazePacket(clip, gazeOptions, projection, result, traces, projection.imageReadout(traces), video);
     }
 

@@ -2,59 +2,54 @@ package io.autogaze4j.readout;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
- * How fixations become rectangles and tokens. Build with {@link #builder()}; {@link #defaults()} keeps
- * every fixation at its own size with no dilation and no caps.
+ * The image stage: how one frame's fixations become rectangles and tokens of an image grid
+ * (burn_autogaze's {@code SparseReadoutOptions}). Build with {@link #builder()}; {@link #defaults()} keeps
+ * every fixation with a confidence above 0 at its own size, no dilation, no caps. The video stage has
+ * its own options ({@link VideoReadoutOptions}).
  *
- * <p>The steps, per frame (per temporal bin for video readout, where a "frame" below is every frame of
- * the tubelet in order):
+ * <p>The steps, per frame:
  * <ol>
  *   <li>the frame's fixations in trace order;</li>
- *   <li>{@code confidenceThreshold}: keep a fixation only when its confidence is {@code > threshold}
- *       (a fixation without a confidence is an error while a threshold is set);</li>
- *   <li>{@code maxFixationsPerFrame}: keep the first n that remain;</li>
- *   <li>{@code fixationScale}: grow or shrink each rectangle about its centre, then clip it to the frame;</li>
- *   <li>project each rectangle onto the grid ({@link SparseReadoutGrid#cover}) and grow the block by
- *       {@code dilation} tokens on every side (clipped to the grid);</li>
- *   <li>list the tokens fixation by fixation, each block row-major, keeping only the first occurrence of
- *       a token;</li>
- *   <li>{@code maxTokensPerFrame}: keep the first n tokens of that list;</li>
- *   <li>{@code minTokensPerFrame}: while fewer than n, append unselected tokens in {@code fallbackOrder}.</li>
+ *   <li>{@code confidenceThreshold}: keep a fixation only when its confidence is {@code > clamp(threshold, 0, 1)};</li>
+ *   <li>{@code fixationScale}: each kept fixation's rectangle, half extents {@code min(extent * scale / 2, 0.5)}
+ *       about its centre, clipped to the frame ({@link CoverageRule#bounds});</li>
+ *   <li>{@code maxFixationsPerFrame}: stop once that many (non-empty) rectangles are kept;</li>
+ *   <li>project each rectangle onto the grid by {@code coverage} and grow the block by {@code dilation}
+ *       tokens on every side (clipped to the grid);</li>
+ *   <li>list the tokens rectangle by rectangle, each block row-major, keeping a token's first occurrence;</li>
+ *   <li>{@code maxTokensPerFrame}: stop at that many distinct tokens.</li>
  * </ol>
  *
- * @param confidenceThreshold  keep fixations whose confidence is strictly above it; empty = keep all
- * @param maxFixationsPerFrame most fixations per frame (step 3); 0 = no limit
- * @param fixationScale        factor applied to each rectangle about its centre; 1 = the cell itself
+ * @param confidenceThreshold  keep fixations whose confidence is strictly above it, clamped to {@code [0, 1]}
+ * @param maxFixationsPerFrame most rectangles per frame; empty = no limit, 0 = none
+ * @param fixationScale        factor on each cell's extent; 1 = the cell itself
  * @param dilation             tokens added on every side of each projected block; 0 = none
- * @param maxTokensPerFrame    most tokens per frame or temporal bin (step 7); 0 = no limit
- * @param minTokensPerFrame    fewest tokens per frame or temporal bin (step 8, capped at the grid size); 0 = no fill
- * @param fallbackOrder        which tokens the fill adds first
+ * @param maxTokensPerFrame    most distinct tokens per frame; empty = no limit, 0 = none
+ * @param coverage             the arithmetic of the projection
  */
-public record ReadoutOptions(OptionalDouble confidenceThreshold, int maxFixationsPerFrame, double fixationScale, int dilation,
-                             int maxTokensPerFrame, int minTokensPerFrame, FallbackOrder fallbackOrder) {
+public record ReadoutOptions(double confidenceThreshold, OptionalInt maxFixationsPerFrame, double fixationScale, int dilation,
+                             OptionalInt maxTokensPerFrame, CoverageRule coverage) {
 
     public ReadoutOptions {
-        if (confidenceThreshold == null || fallbackOrder == null) {
-            throw new IllegalArgumentException("confidenceThreshold and fallbackOrder must be given (use OptionalDouble.empty())");
+        if (maxFixationsPerFrame == null || maxTokensPerFrame == null || coverage == null) {
+            throw new IllegalArgumentException("maxFixationsPerFrame, maxTokensPerFrame and coverage must be given (use OptionalInt.empty())");
         }
-        if (confidenceThreshold.isPresent() && !Double.isFinite(confidenceThreshold.getAsDouble())) {
-            throw new IllegalArgumentException("confidence threshold must be finite, got " + confidenceThreshold.getAsDouble());
+        if (Double.isNaN(confidenceThreshold)) {
+            throw new IllegalArgumentException("confidence threshold must be a number, got NaN");
         }
-        if (maxFixationsPerFrame < 0 || dilation < 0 || maxTokensPerFrame < 0 || minTokensPerFrame < 0) {
-            throw new IllegalArgumentException("maxFixationsPerFrame, dilation, maxTokensPerFrame and minTokensPerFrame must be >= 0, got "
-                    + maxFixationsPerFrame + ", " + dilation + ", " + maxTokensPerFrame + ", " + minTokensPerFrame);
+        if (maxFixationsPerFrame.orElse(0) < 0 || maxTokensPerFrame.orElse(0) < 0 || dilation < 0) {
+            throw new IllegalArgumentException("maxFixationsPerFrame, maxTokensPerFrame and dilation must be >= 0, got "
+                    + maxFixationsPerFrame + ", " + maxTokensPerFrame + ", " + dilation);
         }
         if (!(fixationScale > 0) || !Double.isFinite(fixationScale)) {
             throw new IllegalArgumentException("fixation scale must be finite and > 0, got " + fixationScale);
         }
-        if (maxTokensPerFrame > 0 && minTokensPerFrame > maxTokensPerFrame) {
-            throw new IllegalArgumentException("minTokensPerFrame " + minTokensPerFrame + " exceeds maxTokensPerFrame " + maxTokensPerFrame);
-        }
     }
 
-    /** Every fixation at its own size, no dilation, no caps, no fill. */
+    /** Threshold 0 (drops confidence-0 points), scale 1, no dilation, no caps, exact coverage. */
     public static ReadoutOptions defaults() {
         return builder().build();
     }
@@ -63,37 +58,74 @@ public record ReadoutOptions(OptionalDouble confidenceThreshold, int maxFixation
         return new Builder();
     }
 
-    /** The fixations that steps 2-3 keep, in trace order. */
-    public List<Fixation> kept(List<Fixation> frame) {
-        List<Fixation> out = new ArrayList<>();
+    /** The threshold as applied: clamped to {@code [0, 1]}. */
+    public double effectiveThreshold() {
+        return Math.min(Math.max(confidenceThreshold, 0), 1);
+    }
+
+    /**
+     * The points of a frame's fixations. A fixation without a confidence counts as 1.0 (as the reference reads a
+     * missing one) while the threshold is 0, and is an error above it: the trace was built without confidences.
+     */
+    public List<FixationPoint> points(List<Fixation> frame) {
+        List<FixationPoint> out = new ArrayList<>(frame.size());
         for (Fixation f : frame) {
-            if (maxFixationsPerFrame > 0 && out.size() == maxFixationsPerFrame) {
-                break;
+            if (!f.hasConfidence() && effectiveThreshold() > 0) {
+                throw new IllegalStateException("confidence threshold " + confidenceThreshold + " is set but the fixation of cell "
+                        + f.cell() + " in frame " + f.frame() + " has no confidence (NaN: the trace was built without the model's confidences)");
             }
-            if (confidenceThreshold.isPresent()) {
-                if (!f.hasConfidence()) {
-                    throw new IllegalStateException("a confidence threshold is set but the fixation of cell " + f.cell() + " in frame "
-                            + f.frame() + " has no confidence (the trace was built without the model's confidences)");
-                }
-                if (!(f.confidence() > confidenceThreshold.getAsDouble())) {
-                    continue;
-                }
-            }
-            out.add(f);
+            out.add(f.point());
         }
         return out;
     }
 
-    /** The rectangles of steps 2-4 (scaled and clipped to the frame), in trace order. */
-    public List<NormRect> rects(List<Fixation> frame) {
+    /** The rectangles of steps 2-4 (reference {@code fixation_points_to_readout_rects}), in input order. */
+    public List<NormRect> rects(List<FixationPoint> points) {
         List<NormRect> out = new ArrayList<>();
-        for (Fixation f : kept(frame)) {
-            NormRect r = f.rect().scaledAboutCentre(fixationScale).clippedToFrame();
+        int cap = maxFixationsPerFrame.orElse(Integer.MAX_VALUE);
+        double threshold = effectiveThreshold();
+        for (FixationPoint p : points) {
+            if (!(p.confidence() > threshold)) {
+                continue;
+            }
+            if (out.size() >= cap) {
+                break;
+            }
+            NormRect r = coverage.bounds(p, fixationScale);
             if (r != null) {
                 out.add(r);
             }
         }
         return out;
+    }
+
+    /** The rectangles of a frame of fixations ({@link #points} then {@link #rects}). */
+    public List<NormRect> fixationRects(List<Fixation> frame) {
+        return rects(points(frame));
+    }
+
+    /**
+     * The distinct tokens of {@code rects} on {@code grid} (reference {@code readout_rects_to_tokens}): rectangle by
+     * rectangle, each dilated block row-major, first occurrence kept, at most {@code maxTokensPerFrame}. Only
+     * {@code dilation}, {@code maxTokensPerFrame} and {@code coverage} apply. Rectangles must lie in the frame {@code [0, 1]}.
+     */
+    public int[] tokens(List<NormRect> rects, SparseReadoutGrid grid) {
+        TokenList list = new TokenList(grid.tokens(), maxTokensPerFrame.orElse(grid.tokens()));
+        for (NormRect r : rects) {
+            if (list.full()) {
+                break;
+            }
+            TokenBox box = coverage.block(TokenList.checkInFrame(r), grid, dilation);
+            if (box != null) {
+                list.add(box, grid.width(), 0);
+            }
+        }
+        return list.toArray();
+    }
+
+    /** The tokens of a frame of fixations on {@code grid}: {@link #fixationRects} then {@link #tokens}. */
+    public int[] fixationTokens(List<Fixation> frame, SparseReadoutGrid grid) {
+        return tokens(fixationRects(frame), grid);
     }
 
     /** A builder pre-filled with these options. */
@@ -104,43 +136,35 @@ public record ReadoutOptions(OptionalDouble confidenceThreshold, int maxFixation
         b.fixationScale = fixationScale;
         b.dilation = dilation;
         b.maxTokensPerFrame = maxTokensPerFrame;
-        b.minTokensPerFrame = minTokensPerFrame;
-        b.fallbackOrder = fallbackOrder;
+        b.coverage = coverage;
         return b;
     }
 
     /** Builder of {@link ReadoutOptions}. */
     public static final class Builder {
-        private OptionalDouble confidenceThreshold = OptionalDouble.empty();
-        private int maxFixationsPerFrame;
+        private double confidenceThreshold;
+        private OptionalInt maxFixationsPerFrame = OptionalInt.empty();
         private double fixationScale = 1;
         private int dilation;
-        private int maxTokensPerFrame;
-        private int minTokensPerFrame;
-        private FallbackOrder fallbackOrder = FallbackOrder.CENTRE_OUT;
+        private OptionalInt maxTokensPerFrame = OptionalInt.empty();
+        private CoverageRule coverage = CoverageRule.EXACT;
 
         private Builder() {
         }
 
-        /** Keep only fixations whose confidence is strictly above {@code threshold}. */
+        /** Keep only fixations whose confidence is strictly above {@code threshold} (clamped to [0, 1]; default 0). */
         public Builder confidenceThreshold(double threshold) {
-            this.confidenceThreshold = OptionalDouble.of(threshold);
+            this.confidenceThreshold = threshold;
             return this;
         }
 
-        /** Keep every fixation whatever its confidence. */
-        public Builder noConfidenceThreshold() {
-            this.confidenceThreshold = OptionalDouble.empty();
-            return this;
-        }
-
-        /** Keep the first {@code n} fixations of each frame (0 = all). */
+        /** Keep at most {@code n} rectangles per frame (0 keeps none). */
         public Builder maxFixationsPerFrame(int n) {
-            this.maxFixationsPerFrame = n;
+            this.maxFixationsPerFrame = OptionalInt.of(n);
             return this;
         }
 
-        /** Grow ({@code > 1}) or shrink ({@code < 1}) each rectangle about its centre. */
+        /** Grow ({@code > 1}) or shrink ({@code < 1}) each cell about its centre. */
         public Builder fixationScale(double factor) {
             this.fixationScale = factor;
             return this;
@@ -152,27 +176,20 @@ public record ReadoutOptions(OptionalDouble confidenceThreshold, int maxFixation
             return this;
         }
 
-        /** Keep the first {@code n} tokens of each frame or temporal bin (0 = all). */
+        /** Keep the first {@code n} distinct tokens of each frame (0 keeps none). */
         public Builder maxTokensPerFrame(int n) {
-            this.maxTokensPerFrame = n;
+            this.maxTokensPerFrame = OptionalInt.of(n);
             return this;
         }
 
-        /** Fill each frame or temporal bin up to {@code n} tokens (0 = no fill). */
-        public Builder minTokensPerFrame(int n) {
-            this.minTokensPerFrame = n;
-            return this;
-        }
-
-        /** The order the fill adds tokens in. */
-        public Builder fallbackOrder(FallbackOrder order) {
-            this.fallbackOrder = order;
+        /** The projection arithmetic (default {@link CoverageRule#EXACT}). */
+        public Builder coverage(CoverageRule rule) {
+            this.coverage = rule;
             return this;
         }
 
         public ReadoutOptions build() {
-            return new ReadoutOptions(confidenceThreshold, maxFixationsPerFrame, fixationScale, dilation, maxTokensPerFrame,
-                    minTokensPerFrame, fallbackOrder);
+            return new ReadoutOptions(confidenceThreshold, maxFixationsPerFrame, fixationScale, dilation, maxTokensPerFrame, coverage);
         }
     }
 }

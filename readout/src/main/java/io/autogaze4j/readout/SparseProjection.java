@@ -1,41 +1,74 @@
 package io.autogaze4j.readout;
 
 import io.autogaze4j.model.GazeResult;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything a downstream sparse model needs to turn fixations into its own tokens: its image patch
- * grid, optionally its video token geometry, and the {@link ReadoutOptions}. Immutable and thread-safe.
+ * Everything a downstream sparse model needs to turn fixations into its own tokens (burn_autogaze's
+ * {@code SparseVideoReadoutProjection}): the image grid and image-stage {@link ReadoutOptions}, and optionally a
+ * video grid with its {@link VideoReadoutOptions}. The two grids are independent: the image stage lists each
+ * frame's tokens on the image grid, the video stage re-projects every listed image patch onto the video grid
+ * (e.g. 14x14 image tokens onto 4x4 video patches). Immutable and thread-safe; {@code with*} return copies.
  */
 public final class SparseProjection {
     private final SparseReadoutGrid imageGrid;
-    private final SparseVideoPatchGeometry video;
-    private final ReadoutOptions options;
-    private final int[] fallback;
+    private final SparseVideoReadoutGrid videoGrid;
+    private final ReadoutOptions readoutOptions;
+    private final VideoReadoutOptions videoOptions;
 
-    private SparseProjection(SparseReadoutGrid imageGrid, SparseVideoPatchGeometry video, ReadoutOptions options) {
-        if (imageGrid == null || options == null) {
+    private SparseProjection(SparseReadoutGrid imageGrid, SparseVideoReadoutGrid videoGrid, ReadoutOptions readoutOptions,
+                             VideoReadoutOptions videoOptions) {
+        if (imageGrid == null || readoutOptions == null || videoOptions == null) {
             throw new IllegalArgumentException("image grid and options must be given");
         }
-        if (video != null && !video.frameGrid().equals(imageGrid)) {
-            throw new IllegalArgumentException("image grid " + imageGrid + " differs from the video's frame grid " + video.frameGrid());
-        }
         this.imageGrid = imageGrid;
-        this.video = video;
-        this.options = options;
-        this.fallback = options.fallbackOrder().order(imageGrid);
+        this.videoGrid = videoGrid;
+        this.readoutOptions = readoutOptions;
+        this.videoOptions = videoOptions;
     }
 
     /** A projection onto an image model's patch grid only. */
     public static SparseProjection image(SparseReadoutGrid grid, ReadoutOptions options) {
-        return new SparseProjection(grid, null, options);
+        return new SparseProjection(grid, null, options, VideoReadoutOptions.defaults());
     }
 
-    /** A projection onto a video model's tokens; the image grid is the video's frame grid. */
-    public static SparseProjection video(SparseVideoPatchGeometry geometry, ReadoutOptions options) {
-        return new SparseProjection(geometry.frameGrid(), geometry, options);
+    /** A projection from {@code imageGrid} onto {@code videoGrid} with default options (reference {@code new}). */
+    public static SparseProjection video(SparseReadoutGrid imageGrid, SparseVideoReadoutGrid videoGrid) {
+        return video(imageGrid, videoGrid, ReadoutOptions.defaults(), VideoReadoutOptions.defaults());
+    }
+
+    /** A projection from {@code imageGrid} onto {@code videoGrid} with the given options of both stages. */
+    public static SparseProjection video(SparseReadoutGrid imageGrid, SparseVideoReadoutGrid videoGrid, ReadoutOptions readoutOptions,
+                                         VideoReadoutOptions videoOptions) {
+        if (videoGrid == null) {
+            throw new IllegalArgumentException("video grid must be given");
+        }
+        return new SparseProjection(imageGrid, videoGrid, readoutOptions, videoOptions);
+    }
+
+    /**
+     * A projection from {@code imageGrid} onto the token grid of a pixel geometry, whose tubelet size becomes the video
+     * options' (the reference leaves it at 1, which would put a 2-frame tubelet's frames in separate bins).
+     */
+    public static SparseProjection fromPatchGeometry(SparseReadoutGrid imageGrid, SparseVideoPatchGeometry geometry) {
+        return video(imageGrid, geometry.readoutGrid(), ReadoutOptions.defaults(),
+                VideoReadoutOptions.builder().tubeletSize(geometry.tubeletSize()).build());
+    }
+
+    /** A projection onto a video model's tokens whose image grid is its frame grid, with the geometry's tubelet size. */
+    public static SparseProjection video(SparseVideoPatchGeometry geometry, ReadoutOptions readoutOptions) {
+        return fromPatchGeometry(geometry.frameGrid(), geometry).withReadoutOptions(readoutOptions);
+    }
+
+    /** This projection with other image-stage options. */
+    public SparseProjection withReadoutOptions(ReadoutOptions options) {
+        return new SparseProjection(imageGrid, videoGrid, options, videoOptions);
+    }
+
+    /** This projection with other video-stage options. */
+    public SparseProjection withVideoOptions(VideoReadoutOptions options) {
+        return new SparseProjection(imageGrid, videoGrid, readoutOptions, options);
     }
 
     /** The image patch grid. */
@@ -43,24 +76,29 @@ public final class SparseProjection {
         return imageGrid;
     }
 
-    /** The video token geometry, when this projection has one. */
-    public Optional<SparseVideoPatchGeometry> videoGeometry() {
-        return Optional.ofNullable(video);
+    /** The video token grid, when this projection has one. */
+    public Optional<SparseVideoReadoutGrid> videoGrid() {
+        return Optional.ofNullable(videoGrid);
     }
 
-    /** The readout options. */
-    public ReadoutOptions options() {
-        return options;
+    /** The image-stage options. */
+    public ReadoutOptions readoutOptions() {
+        return readoutOptions;
     }
 
-    /** The rectangles the options keep for one frame's fixations (scaled, clipped), in trace order. */
+    /** The video-stage options. */
+    public VideoReadoutOptions videoOptions() {
+        return videoOptions;
+    }
+
+    /** The rectangles the image stage keeps for one frame's fixations, in trace order. */
     public List<NormRect> rects(List<Fixation> frame) {
-        return options.rects(frame);
+        return readoutOptions.fixationRects(frame);
     }
 
     /** The image-grid tokens of one frame's fixations, in selection order. */
     public int[] imageTokens(List<Fixation> frame) {
-        return TokenSelection.select(List.of(frame), imageGrid, options, fallback);
+        return readoutOptions.fixationTokens(frame, imageGrid);
     }
 
     /** Image-grid tokens of every frame of every trace. */
@@ -76,9 +114,17 @@ public final class SparseProjection {
         return imageReadout(ClipFrames.of(result, confidences, tiles));
     }
 
-    /** Video-token ids of one trace, whose {@code i}-th frame is frame {@code i} of the video geometry. */
+    /** Video-token ids of one trace, whose {@code i}-th frame is frame {@code i} of the video grid's window. */
     public int[] videoTokens(GazeTrace trace) {
         return videoReadout(List.of(trace)).ids(0);
+    }
+
+    /**
+     * The video tokens of a clip given as image-grid tokens per frame (reference
+     * {@code frame_readout_tokens_to_video_tokens} with this projection's grids and video options).
+     */
+    public int[] videoTokens(int[][] frameTokens) {
+        return videoOptions.tokens(frameTokens, imageGrid, requireVideoGrid());
     }
 
     /** Video-token ids of every trace. */
@@ -103,26 +149,27 @@ public final class SparseProjection {
     }
 
     private VideoReadout videoReadout(ClipFrames clips) {
-        SparseVideoPatchGeometry g = videoGeometry().orElseThrow(
-                () -> new IllegalStateException("this projection has no video geometry (make it with SparseProjection.video)"));
+        SparseVideoReadoutGrid grid = requireVideoGrid();
         int[][] ids = new int[clips.clips()][];
         for (int c = 0; c < ids.length; c++) {
-            if (clips.frames(c) != g.frames()) {
-                throw new IllegalArgumentException("clip " + c + " has " + clips.frames(c) + " frames but the video geometry expects " + g.frames());
+            int[][] frames = new int[clips.frames(c)][];
+            for (int t = 0; t < frames.length; t++) {
+                frames[t] = imageTokens(clips.frame(c, t));
             }
-            int[] clipIds = new int[g.tokens()];
-            int n = 0;
-            for (int bin = 0; bin < g.temporalBins(); bin++) {
-                List<List<Fixation>> frames = new ArrayList<>(g.tubeletSize());
-                for (int t = bin * g.tubeletSize(); t < (bin + 1) * g.tubeletSize(); t++) {
-                    frames.add(clips.frame(c, t));
-                }
-                for (int token : TokenSelection.select(frames, imageGrid, options, fallback)) {
-                    clipIds[n++] = bin * g.tokensPerBin() + token;
-                }
-            }
-            ids[c] = java.util.Arrays.copyOf(clipIds, n);
+            ids[c] = videoOptions.tokens(frames, imageGrid, grid);
         }
-        return new VideoReadout(g, ids);
+        return new VideoReadout(grid, ids);
+    }
+
+    private SparseVideoReadoutGrid requireVideoGrid() {
+        if (videoGrid == null) {
+            throw new IllegalStateException("this projection has no video grid (make it with SparseProjection.video)");
+        }
+        return videoGrid;
+    }
+
+    @Override
+    public String toString() {
+        return "SparseProjection[image " + imageGrid + ", video " + videoGrid + ", " + readoutOptions + ", " + videoOptions + "]";
     }
 }

@@ -23,9 +23,24 @@ public record SparseReadoutGrid(int height, int width) {
     public static final double EDGE_SNAP = 1e-9;
 
     public SparseReadoutGrid {
-        if (height < 1 || width < 1 || (long) height * width > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("readout grid must be at least 1x1 and of sane size, got " + height + "x" + width);
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("sparse image readout grid dimensions must be nonzero and positive, got " + height + "x" + width);
         }
+        if ((long) height * width > Integer.MAX_VALUE / 4) {
+            throw new IllegalArgumentException("sparse image readout grid " + height + "x" + width + " is too large");
+        }
+    }
+
+    /** The square grid of {@code tokens} tokens ({@code 196 -> 14x14}); {@code tokens} must be a positive square. */
+    public static SparseReadoutGrid squareFromTokenCount(int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("sparse readout token count must be nonzero and positive, got " + tokens);
+        }
+        int side = (int) Math.floor(Math.sqrt(tokens));
+        if (side * side != tokens) {
+            throw new IllegalArgumentException("sparse readout token count " + tokens + " must form a square grid");
+        }
+        return new SparseReadoutGrid(side, side);
     }
 
     /** The grid of an image of {@code imageHeight x imageWidth} pixels cut into {@code patchHeight x patchWidth} patches. */
@@ -90,7 +105,8 @@ public record SparseReadoutGrid(int height, int width) {
 
     private void checkId(int id) {
         if (id < 0 || id >= tokens()) {
-            throw new IllegalArgumentException("token id " + id + " is outside [0, " + tokens() + ")");
+            throw new IllegalArgumentException("image token id " + id + " is outside the " + height + "x" + width
+                    + " grid [0, " + tokens() + ")");
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.autogaze4j.readout;
 
 /**
- * The token grid of a downstream video model (VideoMAE-style tubelet embedding): a clip of
- * {@code frames} frames of {@code height x width} pixels is cut into tubelets of {@code tubeletSize}
- * consecutive frames and {@code patchHeight x patchWidth} pixels. That gives {@link #temporalBins()}
- * bins of {@link #gridHeight()} x {@link #gridWidth()} tokens; video token id
- * {@code (temporal * gridHeight + row) * gridWidth + col}. Frames {@code t} with the same
- * {@code t / tubeletSize} share a bin.
+ * The pixel geometry of a downstream video model (VideoMAE / V-JEPA tubelet embedding): a clip of
+ * {@code frames} frames of {@code height x width} pixels cut into tubelets of {@code tubeletSize}
+ * consecutive frames and {@code patchHeight x patchWidth} pixels. Its token grid is
+ * {@link #readoutGrid()}; every division must be exact, checked at construction in the reference's order
+ * and with its messages.
  *
  * @param frames       frames of the clip (a multiple of {@code tubeletSize})
  * @param height       frame height in pixels (a multiple of {@code patchHeight})
@@ -18,74 +17,35 @@ package io.autogaze4j.readout;
 public record SparseVideoPatchGeometry(int frames, int height, int width, int tubeletSize, int patchHeight, int patchWidth) {
 
     public SparseVideoPatchGeometry {
-        if (frames < 1 || tubeletSize < 1 || frames % tubeletSize != 0) {
-            throw new IllegalArgumentException(frames + " frames are not a whole number (>= 1) of tubelets of " + tubeletSize);
-        }
-        SparseReadoutGrid.ofImage(height, width, patchHeight, patchWidth); // validates the spatial division
-        if ((long) frames / tubeletSize * (height / patchHeight) * (width / patchWidth) > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("video token grid of " + frames + "x" + height + "x" + width + " is too large");
-        }
+        require(frames > 0, "sparse video frame count must be nonzero and positive, got " + frames);
+        require(height > 0 && width > 0, "sparse video dimensions must be nonzero and positive, got " + height + "x" + width);
+        require(tubeletSize > 0, "sparse video tubelet size must be nonzero and positive, got " + tubeletSize);
+        require(patchHeight > 0 && patchWidth > 0, "sparse video patch dimensions must be nonzero and positive, got "
+                + patchHeight + "x" + patchWidth);
+        require(frames % tubeletSize == 0, "video frames (" + frames + ") must be divisible by sparse video tubelet size (" + tubeletSize + ")");
+        require(height % patchHeight == 0, "video height (" + height + ") must be divisible by sparse video patch height (" + patchHeight + ")");
+        require(width % patchWidth == 0, "video width (" + width + ") must be divisible by sparse video patch width (" + patchWidth + ")");
+        new SparseVideoReadoutGrid(frames / tubeletSize, height / patchHeight, width / patchWidth); // size check
     }
 
-    /** Tubelets along time. */
-    public int temporalBins() {
-        return frames / tubeletSize;
+    /** Square patches of {@code patch x patch} pixels (reference {@code square_patch}). */
+    public static SparseVideoPatchGeometry squarePatch(int frames, int height, int width, int tubeletSize, int patch) {
+        return new SparseVideoPatchGeometry(frames, height, width, tubeletSize, patch, patch);
     }
 
-    /** Token rows per bin. */
-    public int gridHeight() {
-        return height / patchHeight;
+    /** The token grid: {@code frames/tubeletSize x height/patchHeight x width/patchWidth}. */
+    public SparseVideoReadoutGrid readoutGrid() {
+        return new SparseVideoReadoutGrid(frames / tubeletSize, height / patchHeight, width / patchWidth);
     }
 
-    /** Token columns per bin. */
-    public int gridWidth() {
-        return width / patchWidth;
-    }
-
-    /** The spatial grid of one bin (the image grid every frame is projected onto). */
+    /** The spatial grid of one bin (the image grid of one frame). */
     public SparseReadoutGrid frameGrid() {
-        return new SparseReadoutGrid(gridHeight(), gridWidth());
+        return new SparseReadoutGrid(height / patchHeight, width / patchWidth);
     }
 
-    /** Tokens per bin. */
-    public int tokensPerBin() {
-        return gridHeight() * gridWidth();
-    }
-
-    /** All video tokens. */
-    public int tokens() {
-        return temporalBins() * tokensPerBin();
-    }
-
-    /** The bin of frame {@code t} (counted from the clip's first frame). */
-    public int bin(int t) {
-        if (t < 0 || t >= frames) {
-            throw new IllegalArgumentException("frame " + t + " is outside the clip's " + frames + " frames");
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
         }
-        return t / tubeletSize;
-    }
-
-    /** Video token id of {@code (temporal, row, col)}. */
-    public int id(int temporal, int row, int col) {
-        if (temporal < 0 || temporal >= temporalBins() || row < 0 || row >= gridHeight() || col < 0 || col >= gridWidth()) {
-            throw new IllegalArgumentException("video token (" + temporal + ", " + row + ", " + col + ") is outside the "
-                    + temporalBins() + "x" + gridHeight() + "x" + gridWidth() + " grid");
-        }
-        return (temporal * gridHeight() + row) * gridWidth() + col;
-    }
-
-    /** Video token id of a coordinate. */
-    public int id(VideoTokenCoord coord) {
-        return id(coord.temporal(), coord.row(), coord.col());
-    }
-
-    /** The coordinate of video token {@code id}. */
-    public VideoTokenCoord coord(int id) {
-        if (id < 0 || id >= tokens()) {
-            throw new IllegalArgumentException("video token id " + id + " is outside [0, " + tokens() + ")");
-        }
-        int perBin = tokensPerBin();
-        int spatial = id % perBin;
-        return new VideoTokenCoord(id / perBin, spatial / gridWidth(), spatial % gridWidth());
     }
 }

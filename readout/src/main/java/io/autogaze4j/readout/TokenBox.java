@@ -32,6 +32,9 @@ public record TokenBox(int row0, int col0, int row1, int col1) {
         if (tokens < 0) {
             throw new IllegalArgumentException("dilation must be >= 0 tokens, got " + tokens);
         }
+        if (tokens == 0) {
+            return this;
+        }
         return new TokenBox(Math.max(0, row0 - tokens), Math.max(0, col0 - tokens),
                 Math.min(grid.height(), row1 + tokens), Math.min(grid.width(), col1 + tokens));
     }

@@ -1,10 +1,12 @@
 package io.autogaze4j.readout;
 
+import java.util.Arrays;
+
 /**
  * Video-token coordinates of a batch as one int tensor {@code [batch, length, 4]}, row-major; each row is
  * {@code (batch, temporal, row, col)}. Clips with fewer than {@code length} tokens are padded at the end
  * with rows of {@link #PAD} in all four columns; {@link #lengths()} gives the real counts, and real rows
- * always come first.
+ * always come first. For the unpadded layout see {@link VideoCoords}.
  */
 public final class VideoCoordTensor {
     /** The value of every column of a padding row. */
@@ -15,7 +17,7 @@ public final class VideoCoordTensor {
     private final int[] data;
     private final int[] lengths;
 
-    VideoCoordTensor(SparseVideoPatchGeometry geometry, int[][] ids) {
+    VideoCoordTensor(SparseVideoReadoutGrid grid, int[][] ids) {
         this.batch = ids.length;
         int longest = 0;
         for (int[] row : ids) {
@@ -23,12 +25,12 @@ public final class VideoCoordTensor {
         }
         this.length = longest;
         this.data = new int[batch * length * 4];
-        java.util.Arrays.fill(data, PAD);
+        Arrays.fill(data, PAD);
         this.lengths = new int[batch];
         for (int b = 0; b < batch; b++) {
             lengths[b] = ids[b].length;
             for (int i = 0; i < ids[b].length; i++) {
-                VideoTokenCoord c = geometry.coord(ids[b][i]);
+                VideoTokenCoord c = grid.coord(ids[b][i]);
                 int o = (b * length + i) * 4;
                 data[o] = b;
                 data[o + 1] = c.temporal();

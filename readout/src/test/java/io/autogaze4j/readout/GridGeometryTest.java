@@ -98,13 +98,6 @@ class GridGeometryTest {
     }
 
     @Test
-    void fallbackOrdersAreDeterministic() {
-        assertArrayEquals(new int[] {4, 1, 3, 5, 7, 0, 2, 6, 8}, FallbackOrder.CENTRE_OUT.order(new SparseReadoutGrid(3, 3)));
-        assertArrayEquals(new int[] {5, 6, 9, 10, 1, 2, 4, 7, 8, 11, 13, 14, 0, 3, 12, 15}, FallbackOrder.CENTRE_OUT.order(new SparseReadoutGrid(4, 4)));
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, FallbackOrder.ROW_MAJOR.order(new SparseReadoutGrid(2, 3)));
-    }
-
-    @Test
     void badGeometryIsRefusedClearly() {
         assertThrows(IllegalArgumentException.class, () -> new SparseReadoutGrid(0, 4));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SparseReadoutGrid.ofImage(224, 230, 16, 16))

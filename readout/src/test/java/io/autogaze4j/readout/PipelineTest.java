@@ -71,7 +71,8 @@ class PipelineTest {
     @Test
     void readoutOnlyPacketsCarryTheSameReadoutWithoutTraces() {
         SparseVideoPatchGeometry geometry = new SparseVideoPatchGeometry(2, 224, 224, 2, 16, 16);
-        SparseProjection projection = SparseProjection.video(geometry, ReadoutOptions.builder().dilation(1).maxTokensPerFrame(60).minTokensPerFrame(20).build());
+        SparseProjection projection = SparseProjection.video(geometry, ReadoutOptions.builder().dilation(1).maxTokensPerFrame(60).build())
+                .withVideoOptions(VideoReadoutOptions.builder().tubeletSize(2).minTokens(20).maxTokens(90).build());
         GazePacket full = GazePipeline.builder(model).gazeOptions(OPTIONS).projection(projection).build().process(clip);
         GazePacket lean = GazePipeline.builder(model).gazeOptions(OPTIONS).projection(projection).readoutOnly(true).build().process(clip);
 
@@ -85,12 +86,13 @@ class PipelineTest {
         for (int t = 0; t < 2; t++) {
             assertArrayEquals(full.imageTokens(0, t), lean.imageTokens(0, t));
             assertEquals(full.rects(0, t), lean.rects(0, t));
-            assertEquals(Readout.rects(full.traces().get(0), projection.options()).get(t), full.rects(0, t));
+            assertEquals(Readout.rects(full.traces().get(0), projection.readoutOptions()).get(t), full.rects(0, t));
         }
         int[] ids = full.videoTokens(0);
-        assertTrue(ids.length >= 20 && ids.length <= 60, "caps hold: " + ids.length);
-        assertArrayEquals(Readout.videoTokens(full.traces().get(0), geometry, projection.options()), ids);
-        assertArrayEquals(Readout.videoTokens(full.result(), geometry, projection.options()).ids(0), ids);
+        assertTrue(ids.length >= 20 && ids.length <= 90, "clip caps hold: " + ids.length);
+        assertArrayEquals(Readout.videoTokens(full.traces().get(0), projection), ids);
+        assertArrayEquals(Readout.videoTokens(full.result(), 0, projection), ids);
+        assertArrayEquals(projection.videoReadout(full.traces()).flatCoords().toIntArray(), full.videoFlatCoords().toIntArray());
 
         GazePacket imageOnly = GazePipeline.builder(model).gazeOptions(OPTIONS)
                 .projection(SparseProjection.image(new SparseReadoutGrid(7, 7), ReadoutOptions.defaults())).build().process(clip);

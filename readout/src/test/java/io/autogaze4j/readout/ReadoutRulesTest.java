@@ -85,12 +85,13 @@ class ReadoutRulesTest {
     void thresholdKeepsStrictlyHigherConfidencesBeforeTheFixationCap() {
         List<Fixation> frame = List.of(fix(69, 0.2), fix(70, 0.5), fix(71, 0.9), fix(72, 0.7));
         ReadoutOptions o = ReadoutOptions.builder().confidenceThreshold(0.5).maxFixationsPerFrame(1).build();
-        assertEquals(List.of(frame.get(2)), o.kept(frame));
+        assertEquals(1, o.fixationRects(frame).size());
         assertArrayEquals(new int[] {2}, tokens(frame, o));
-        assertEquals(frame, o.toBuilder().maxFixationsPerFrame(0).confidenceThreshold(0.1).build().kept(frame));
+        assertEquals(4, o.toBuilder().maxFixationsPerFrame(4).confidenceThreshold(0.1).build().fixationRects(frame).size());
+        assertEquals(0, o.toBuilder().maxFixationsPerFrame(0).build().fixationRects(frame).size());
         List<Fixation> unknown = List.of(fix(69, Double.NaN));
-        assertTrue(assertThrows(IllegalStateException.class, () -> o.kept(unknown)).getMessage().contains("no confidence"));
-        assertEquals(1, ReadoutOptions.defaults().kept(unknown).size());
+        assertTrue(assertThrows(IllegalStateException.class, () -> o.fixationRects(unknown)).getMessage().contains("no confidence"));
+        assertEquals(1, ReadoutOptions.defaults().fixationRects(unknown).size(), "unknown counts as 1.0 under the default threshold 0");
     }
 
     @Test
@@ -101,24 +102,12 @@ class ReadoutRulesTest {
         int[] grown = tokens(List.of(centre), ReadoutOptions.builder().fixationScale(3).build());
         assertEquals(Set.of(5 * 14 + 5, 5 * 14 + 6, 5 * 14 + 7, 6 * 14 + 5, 6 * 14 + 6, 6 * 14 + 7, 7 * 14 + 5, 7 * 14 + 6, 7 * 14 + 7), set(grown));
         Fixation corner = fix(TestData.LAYOUT.id(3, 0, 0), 0.5);
-        List<NormRect> rects = ReadoutOptions.builder().fixationScale(3).build().rects(List.of(corner));
-        assertEquals(new NormRect(0, 0, 2.0 / 14, 2.0 / 14).x1(), rects.get(0).x1(), 1e-15);
+        List<NormRect> rects = ReadoutOptions.builder().fixationScale(3).build().fixationRects(List.of(corner));
+        assertEquals(2.0 / 14, rects.get(0).x1(), 1e-15);
         assertEquals(0, rects.get(0).x0());
-    }
-
-    @Test
-    void minimumFillAppendsFallbackTokensAfterTheFixations() {
-        SparseReadoutGrid g = new SparseReadoutGrid(3, 3);
-        Fixation topLeft = fix(TestData.LAYOUT.id(3, 0, 0), 0.5);
-        int[] t = SparseProjection.image(g, ReadoutOptions.builder().minTokensPerFrame(4).build()).imageTokens(List.of(topLeft));
-        assertArrayEquals(new int[] {0, 4, 1, 3}, t);
-        int[] rowMajor = SparseProjection.image(g, ReadoutOptions.builder().minTokensPerFrame(3).fallbackOrder(FallbackOrder.ROW_MAJOR).build())
-                .imageTokens(List.of());
-        assertArrayEquals(new int[] {0, 1, 2}, rowMajor);
-        assertEquals(9, SparseProjection.image(g, ReadoutOptions.builder().minTokensPerFrame(50).build()).imageTokens(List.of()).length);
-        assertThrows(IllegalArgumentException.class, () -> ReadoutOptions.builder().minTokensPerFrame(5).maxTokensPerFrame(4).build());
         assertThrows(IllegalArgumentException.class, () -> ReadoutOptions.builder().fixationScale(0).build());
         assertThrows(IllegalArgumentException.class, () -> ReadoutOptions.builder().dilation(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> ReadoutOptions.builder().confidenceThreshold(Double.NaN).build());
     }
 
     private static Set<Integer> set(int[] a) {

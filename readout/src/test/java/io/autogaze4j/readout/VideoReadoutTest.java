@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.model.GazeResult;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** Video-token ids: tubelet merge, caps and fill per bin, ids and coordinates. */
+/** Video-token ids from our own traces: tubelet merge, clip caps and fill, ids and both coordinate layouts. */
 class VideoReadoutTest {
     // 4 frames of 224x224, tubelets of 2 frames, 16-px patches: 2 bins of 14x14
     private static final SparseVideoPatchGeometry GEOMETRY = new SparseVideoPatchGeometry(4, 224, 224, 2, 16, 16);
+    private static final SparseVideoReadoutGrid GRID = GEOMETRY.readoutGrid();
 
     private static int cell(int row, int col) {
         return TestData.LAYOUT.id(3, row, col);
@@ -21,18 +26,14 @@ class VideoReadoutTest {
 
     @Test
     void idsAndCoordinatesRoundTrip() {
-        SparseVideoPatchGeometry g = new SparseVideoPatchGeometry(6, 96, 160, 3, 16, 32);
-        assertEquals(2, g.temporalBins());
-        assertEquals(6, g.gridHeight());
-        assertEquals(5, g.gridWidth());
+        SparseVideoReadoutGrid g = new SparseVideoPatchGeometry(6, 96, 160, 3, 16, 32).readoutGrid();
+        assertEquals(new SparseVideoReadoutGrid(2, 6, 5), g);
         for (int id = 0; id < g.tokens(); id++) {
             VideoTokenCoord c = g.coord(id);
             assertEquals(id, g.id(c));
             assertEquals(id, (c.temporal() * 6 + c.row()) * 5 + c.col());
         }
-        assertEquals(1, g.bin(5));
-        assertThrows(IllegalArgumentException.class, () -> g.coord(g.tokens()));
-        assertThrows(IllegalArgumentException.class, () -> g.bin(6));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> g.coord(g.tokens())).getMessage().contains("60"));
         assertThrows(IllegalArgumentException.class, () -> new SparseVideoPatchGeometry(5, 224, 224, 2, 16, 16));
         assertThrows(IllegalArgumentException.class, () -> new SparseVideoPatchGeometry(4, 200, 224, 2, 16, 16));
     }
@@ -41,22 +42,29 @@ class VideoReadoutTest {
     void framesOfOneTubeletMergeInFrameOrderWithoutRepeats() {
         GazeResult r = TestData.result(new int[][][] {{
             {cell(0, 0), cell(1, 1)}, {cell(1, 1), cell(2, 2), -1}, {cell(3, 3)}, {cell(3, 3), -1}}});
-        int[] ids = Readout.videoTokens(GazeTraces.of(r).get(0), GEOMETRY, ReadoutOptions.defaults());
+        GazeTrace trace = GazeTraces.of(r).get(0);
+        int[] ids = Readout.videoTokens(trace, GEOMETRY, ReadoutOptions.defaults());
         assertArrayEquals(new int[] {0, 15, 30, 196 + 45}, ids);
+        SparseProjection projection = SparseProjection.video(GEOMETRY, ReadoutOptions.defaults());
         assertEquals(List.of(new VideoTokenCoord(0, 0, 0), new VideoTokenCoord(0, 1, 1), new VideoTokenCoord(0, 2, 2),
-                new VideoTokenCoord(1, 3, 3)), Readout.videoCoords(GazeTraces.of(r).get(0), GEOMETRY, ReadoutOptions.defaults()));
+                new VideoTokenCoord(1, 3, 3)), projection.videoReadout(List.of(trace)).coords(0));
 
-        ReadoutOptions capped = ReadoutOptions.builder().maxTokensPerFrame(2).minTokensPerFrame(2).build();
-        int[] c = Readout.videoTokens(r, GEOMETRY, capped).ids(0);
-        // bin 0 keeps its first two tokens; bin 1 has one and gets the centre-most fallback (patch (6,6))
-        assertArrayEquals(new int[] {0, 15, 196 + 45, 196 + 6 * 14 + 6}, c);
+        // the clip budget: bin 0 exhausts a cap of 2 before bin 1 is reached
+        SparseProjection capped = projection.withVideoOptions(projection.videoOptions().toBuilder().maxTokens(2).build());
+        assertArrayEquals(new int[] {0, 15}, capped.videoTokens(trace));
+        // the fill is evenly spaced over the whole clip grid: evenly(392, 6) = 0, 65, 130, 196, 261, 326
+        SparseProjection filled = projection.withVideoOptions(projection.videoOptions().toBuilder().exactTokens(6).build());
+        assertArrayEquals(new int[] {0, 15, 30, 196 + 45, 65, 130}, filled.videoTokens(trace));
 
-        int[] dilated = Readout.videoTokens(r, GEOMETRY, ReadoutOptions.builder().dilation(1).build()).ids(0);
-        assertEquals(4 + 5 + 5 + 9, dilated.length); // bin 0: 2x2, then the new parts of two overlapping 3x3; bin 1: 3x3
+        // image-stage and video-stage dilation are separate and add up: 1 + 1 grows a patch to 5x5
+        int[] both = projection.withReadoutOptions(ReadoutOptions.builder().dilation(1).build())
+                .withVideoOptions(projection.videoOptions().toBuilder().dilation(1).build()).videoTokens(trace);
+        int[] image = projection.withReadoutOptions(ReadoutOptions.builder().dilation(2).build()).videoTokens(trace);
+        assertEquals(new TreeSet<>(List.of(box(both))), new TreeSet<>(List.of(box(image))));
     }
 
     @Test
-    void batchesBecomeAPaddedCoordinateTensor() {
+    void batchesBecomeFlatAndPaddedCoordinates() {
         GazeResult r = TestData.result(new int[][][] {
             {{cell(0, 0)}, {cell(0, 1)}, {cell(5, 5)}, {-1}},
             {{cell(13, 13)}, {-1}, {-1}, {-1}}});
@@ -71,27 +79,32 @@ class VideoReadoutTest {
         assertThrows(IndexOutOfBoundsException.class, () -> t.get(2, 0, 0));
         boolean[] mask = v.mask(1);
         assertTrue(mask[195]);
-        assertEquals(1, countTrue(mask));
-        assertArrayEquals(Readout.videoCoords(r, GEOMETRY, ReadoutOptions.defaults()).data(), t.data());
+
+        VideoCoords flat = v.flatCoords();
+        int[] rows = {0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 5, 5, 1, 0, 13, 13};
+        assertArrayEquals(new int[] {4, 4}, flat.shape());
+        assertArrayEquals(rows, flat.toIntArray());
+        assertArrayEquals(Arrays.stream(rows).asLongStream().toArray(), flat.toLongArray());
+        IntBuffer view = flat.asIntBuffer();
+        assertTrue(view.isDirect() && view.isReadOnly() && view.order() == ByteOrder.nativeOrder());
+        assertEquals(16, view.remaining());
+        assertEquals(13, view.get(15));
+        assertEquals(5, flat.get(2, 3));
     }
 
     @Test
-    void frameCountMustMatchTheGeometry() {
-        GazeResult r = TestData.result(new int[][][] {{{cell(0, 0)}, {cell(0, 1)}}});
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Readout.videoTokens(r, GEOMETRY, ReadoutOptions.defaults()))
-                .getMessage().contains("expects 4"));
+    void clipsLongerThanTheGridAreRefusedAndShorterOnesAccepted() {
+        GazeResult six = TestData.result(new int[][][] {{{cell(0, 0)}, {cell(0, 1)}, {cell(0, 1)}, {cell(0, 1)}, {cell(0, 1)}, {cell(0, 1)}}});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Readout.videoTokens(six, GEOMETRY, ReadoutOptions.defaults()))
+                .getMessage().contains("clip has 6 frames"));
+        GazeResult one = TestData.result(new int[][][] {{{cell(0, 0)}}});
+        assertArrayEquals(new int[] {0}, Readout.videoTokens(one, GEOMETRY, ReadoutOptions.defaults()).ids(0));
         SparseProjection image = SparseProjection.image(new SparseReadoutGrid(14, 14), ReadoutOptions.defaults());
-        assertThrows(IllegalStateException.class, () -> image.videoReadout(GazeTraces.of(r)));
-        assertThrows(IllegalArgumentException.class,
-                () -> SparseProjection.video(GEOMETRY, ReadoutOptions.defaults()).videoReadout(r, ConfidenceSource.unknown(), List.of(
-                        TilePlacement.ofGrid(1, 2, 0, 0), TilePlacement.ofGrid(1, 2, 0, 1), TilePlacement.ofGrid(1, 3, 0, 2))));
+        assertTrue(assertThrows(IllegalStateException.class, () -> image.videoReadout(GazeTraces.of(one))).getMessage().contains("no video grid"));
+        assertEquals(GRID, SparseProjection.video(GEOMETRY, ReadoutOptions.defaults()).videoGrid().orElseThrow());
     }
 
-    private static int countTrue(boolean[] m) {
-        int n = 0;
-        for (boolean b : m) {
-            n += b ? 1 : 0;
-        }
-        return n;
+    private static Integer[] box(int[] ids) {
+        return Arrays.stream(ids).boxed().toArray(Integer[]::new);
     }
 }
