@@ -13,18 +13,18 @@
 // query row, head and key split, its unnormalised output [HEAD_DIM] and {max score, exp sum}; the mlp
 // kernels merge the splits as they load them.
 //
-// Per-step parameters live in the int buffer `st` (written once per step with everything else):
-#define P_PER_ROW 0   // new tokens per batch row
-#define P_FIRST 1     // cache index of the first new token
-#define P_MASK_LO 2   // first mask entry uploaded this step
-#define P_MASK_SPAN 3 // mask entries uploaded per row
-#define P_RESET 4     // 1: a frame's first step (forget forbidden ids), 0: forbid the fed ids
-#define P_ROWS 5      // batch * perRow
-#define P_BATCH 6
-#define P_SPLITS 7    // key splits per attention query block
-#define P_INPUT 8     // int index of the new embeddings [rows][HIDDEN] (floats) in this buffer
-#define P_HEADER 9
-// then positions [rows], fed ids [rows], mask entries [batch][span], the embeddings
+// Host <-> device contract (kernels/StepLayout.java, which passes these names as -D constants; they are not
+// defined here so the two sides cannot drift apart): per-step parameters live in the int buffer `st` (written
+// once per step with everything else): header slots P_PER_ROW (new tokens per batch row), P_FIRST (cache index
+// of the first new token), P_MASK_LO / P_MASK_SPAN (mask entries uploaded this step), P_RESET (1: a frame's first
+// step, forget forbidden ids; 0: forbid the fed ids), P_ROWS (batch * perRow), P_BATCH, P_SPLITS (key splits per
+// attention query block), P_INPUT (int index of the new embeddings [rows][HIDDEN], float bits), then from
+// P_HEADER: positions [rows], fed ids [rows], mask entries [batch][span], the embeddings.
+// heads_choose writes R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS, R_MARGIN, R_ID (ints),
+// R_PROBABILITY.
+#ifndef P_HEADER
+#error "build decoder.cl with StepLayout.defines()"
+#endif
 
 /** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
 inline void prepare_item(__global const int* st, __global uchar* mask, __global uchar* forb, int cap, int g) {
@@ -444,8 +444,8 @@ inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
 // Final RMSNorm of batch row b's last new token, every head's logits (to `logits` [b][K][VOCAB], and kept in
 // local memory with the forbidden ids and the pad id set to -inf) and task-loss values, then the greedy
 // multi-head choice (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
-// Writes the task loss, the margin (best - second best), the id and its softmax probability to res[b*K + i],
-// res[B*K + b*K + i], res[2*B*K + b*K + i] and res[3*B*K + b*K + i]. Work-group b: SEL_WG work-items.
+// Writes the task loss, the margin (best - second best), the id (an int) and its softmax probability of head i to
+// word b*K + i of sections R_TASK_LOSS, R_MARGIN, R_ID and R_PROBABILITY of res. Work-group b: SEL_WG work-items.
 __kernel void heads_choose(__global const int* st, __global const float* x, __global const float* normW,
                            __global const float* lm, __global const float* tlw, __global const uchar* forb,
                            __global float* logits, __global float* res) {
@@ -495,7 +495,7 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
         for (int i = 0; i < HIDDEN; i++) {
             acc = fma(hn[i], tlw[i * NHEADS + k], acc);
         }
-        res[b * NHEADS + k] = acc;
+        res[R_TASK_LOSS * bk + b * NHEADS + k] = acc;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int i = 0; i < NHEADS; i++) {
@@ -543,9 +543,9 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
             barrier(CLK_LOCAL_MEM_FENCE);
         }
         if (t == 0) {
-            res[bk + b * NHEADS + i] = tok >= 0 ? top - runnerUp : NAN;
-            res[2 * bk + b * NHEADS + i] = (float) tok;
-            res[3 * bk + b * NHEADS + i] = tok >= 0 ? 1.0f / bv[0] : NAN;
+            res[R_MARGIN * bk + b * NHEADS + i] = tok >= 0 ? top - runnerUp : NAN;
+            ((__global int*) res)[R_ID * bk + b * NHEADS + i] = tok;
+            res[R_PROBABILITY * bk + b * NHEADS + i] = tok >= 0 ? 1.0f / bv[0] : NAN;
         }
         if (tok >= 0) {
             for (int later = i + 1 + t; later < NHEADS; later += SEL_WG) {
