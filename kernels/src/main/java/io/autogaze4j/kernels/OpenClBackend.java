@@ -1,10 +1,12 @@
 package io.autogaze4j.kernels;
 
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
 import io.autogaze4j.tensor.KvCache;
 import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.RectCompositor;
 import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -122,21 +124,24 @@ public final class OpenClBackend implements Backend {
         return "opencl (" + ctx.info.name() + ", " + ctx.info.platform() + ")";
     }
 
-    /** Starts or stops collecting device-side kernel times and host times (see {@link #kernelProfile()}). */
-    public void profiling(boolean on) {
-        ctx.profiling(on, true);
+    @Override
+    public BackendKind kind() {
+        return BackendKind.OPENCL;
     }
 
-    /** Starts or stops collecting host times alone (no profiling events, which cost host time themselves). */
-    public void hostProfiling(boolean on) {
-        ctx.profiling(on, false);
+    @Override
+    public boolean profiles() {
+        return true;
     }
 
-    /**
-     * Device time per kernel since profiling started, from OpenCL profiling events, and host times (labels
-     * starting with "host"): label to {total nanoseconds, count}, in label order.
-     */
-    public Map<String, long[]> kernelProfile() {
+    /** {@link Profiling#KERNELS} times every launch with an OpenCL profiling event; host times are labelled "host: ...". */
+    @Override
+    public void profiling(Profiling what) {
+        ctx.profiling(what != Profiling.OFF, what == Profiling.KERNELS);
+    }
+
+    @Override
+    public Map<String, long[]> profile() {
         return new TreeMap<>(ctx.profile());
     }
 
@@ -327,6 +332,7 @@ public final class OpenClBackend implements Backend {
     }
 
     /** A rectangle compositor whose canvas lives on this backend's device (close it before the backend). */
+    @Override
     public RectCompositor compositor(int width, int height) {
         synchronized (ctx) {
             checkOpen();

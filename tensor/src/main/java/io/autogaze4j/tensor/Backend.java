@@ -34,8 +34,21 @@ public interface Backend extends AutoCloseable {
         return BackendChooser.auto();
     }
 
+    /**
+     * The backend of {@code kind}: {@link BackendKind#CPU} with {@code threads} threads; {@link BackendKind#OPENCL} on the
+     * preferred device (a GPU before a CPU device, or system property {@code autogaze.opencl.device}); {@link BackendKind#AUTO}
+     * as {@link #auto()}. When OpenCL is asked for but its module or a device is missing, logs a warning saying so and returns
+     * the CPU backend with {@code threads} threads ({@link #kind()} tells which one came back). The caller closes it.
+     */
+    static Backend named(BackendKind kind, int threads) {
+        return BackendChooser.named(kind, threads);
+    }
+
     /** A short human-readable name ("cpu (16 threads)"). */
     String name();
+
+    /** What this backend is: {@link BackendKind#CPU} or {@link BackendKind#OPENCL}. */
+    BackendKind kind();
 
     /** {@code y[rows, out] = x[rows, in] · W + b}; {@code x} is 2-D {@code [rows, in]}. */
     Tensor linear(Tensor x, LinearWeight w);
@@ -155,6 +168,48 @@ public interface Backend extends AutoCloseable {
 
     /** First index of the maximum of {@code x[off, off+len)}; -1 when every value is -infinity. */
     int argmax(float[] x, int off, int len);
+
+    /**
+     * A rectangle compositor of {@code width x height} pixels whose canvas lives where this backend computes; the
+     * caller closes it before the backend. The default is the plain-Java {@link RectCompositor#cpu}.
+     */
+    default RectCompositor compositor(int width, int height) {
+        return RectCompositor.cpu(width, height);
+    }
+
+    /** What {@link #profiling} collects. */
+    enum Profiling {
+        /** Nothing (profiling stopped). */
+        OFF,
+        /** Host times alone (enqueueing, waiting, host work), which cost next to nothing. */
+        HOST,
+        /** Host times and device-side time per kernel (one profiling event per launch, itself adding host time). */
+        KERNELS
+    }
+
+    /** Whether this backend can time its work ({@link #profiling}, {@link #profile}). */
+    default boolean profiles() {
+        return false;
+    }
+
+    /**
+     * Starts collecting {@code what} from now on (forgetting earlier times), or stops with {@link Profiling#OFF}.
+     *
+     * @throws UnsupportedOperationException when {@link #profiles()} is false
+     */
+    default void profiling(Profiling what) {
+        throw new UnsupportedOperationException(name() + " has no profiler");
+    }
+
+    /**
+     * Times since profiling started, in label order: label to {total nanoseconds, count}; host times have labels starting
+     * with "host".
+     *
+     * @throws UnsupportedOperationException when {@link #profiles()} is false
+     */
+    default java.util.Map<String, long[]> profile() {
+        throw new UnsupportedOperationException(name() + " has no profiler");
+    }
 
     /** Releases threads and memory. */
     @Override
