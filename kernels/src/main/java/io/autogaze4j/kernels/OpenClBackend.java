@@ -4,10 +4,8 @@ import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
-import io.autogaze4j.tensor.KvCache;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.RectCompositor;
-import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -145,12 +143,31 @@ public final class OpenClBackend implements Backend {
         return new TreeMap<>(ctx.profile());
     }
 
+    /**
+     * Whether the device kernels take weight {@code w}: its output width a whole number of {@code VW}-wide vectors.
+     * Shapes they do not take run on the CPU twin (same numbers); these three checks are the only such decisions.
+     */
+    private boolean deviceMultiplies(LinearWeight w) {
+        return w.out() % vw == 0;
+    }
+
+    /** Whether the patch-embedding kernels take an image (or a stack) {@code [ch, h, wd]} and a biased weight {@code w}. */
+    private boolean deviceEmbeds(int ch, int h, int wd, int patch, LinearWeight w) {
+        return h % patch == 0 && wd % patch == 0 && w.in() == ch * patch * patch && w.bias() != null && deviceMultiplies(w);
+    }
+
+    /** Whether the causal-convolution kernels take {@code kt} frames, kernel {@code ks} and a biased weight {@code w}. */
+    private boolean deviceConvolves(int kt, int ks, LinearWeight w) {
+        int cin = w.in() / (kt * ks * ks);
+        return cin * kt * ks * ks == w.in() && w.bias() != null && deviceMultiplies(w);
+    }
+
     @Override
     public Tensor linear(Tensor x, LinearWeight w) {
         if (x.rank() != 2 || x.dim(1) != w.in()) {
             throw new IllegalArgumentException("linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");
         }
-        if (w.out() % vw != 0) {
+        if (!deviceMultiplies(w)) {
             return cpu.linear(x, w);
         }
         int m = x.dim(0);
@@ -167,7 +184,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor patchEmbed(Tensor image, LinearWeight w, int patch) {
         int ch = image.dim(0), h = image.dim(1), wd = image.dim(2);
-        if (h % patch != 0 || wd % patch != 0 || w.in() != ch * patch * patch || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceEmbeds(ch, h, wd, patch, w)) {
             return cpu.patchEmbed(image, w, patch);
         }
         int tokens = (h / patch) * (wd / patch);
@@ -208,10 +225,10 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor causalConv3d(Tensor[] window, LinearWeight w, int ks, int gh, int gw) {
         int kt = window.length;
-        int cin = w.in() / (kt * ks * ks);
-        if (cin * kt * ks * ks != w.in() || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceConvolves(kt, ks, w)) {
             return cpu.causalConv3d(window, w, ks, gh, gw);
         }
+        int cin = w.in() / (kt * ks * ks);
         int tokens = gh * gw;
         int frame = tokens * cin;
         float[] packed = new float[kt * frame];
@@ -232,7 +249,7 @@ public final class OpenClBackend implements Backend {
     private Tensor patchEmbedStack(List<Tensor> images, LinearWeight w, int patch) {
         Tensor first = images.get(0);
         int ch = first.dim(0), h = first.dim(1) * images.size(), wd = first.dim(2);
-        if (h % patch != 0 || wd % patch != 0 || w.in() != ch * patch * patch || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceEmbeds(ch, h, wd, patch, w)) {
             return cpu.patchEmbed(images, w, patch);
         }
         int tokens = (h / patch) * (wd / patch);
@@ -250,10 +267,10 @@ public final class OpenClBackend implements Backend {
     /** Windows stacked into one tall window (see {@link FrameStacks}), through the page-locked stage. */
     private Tensor causalConvStack(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
         int kt = windows.get(0).length;
-        int cin = w.in() / (kt * ks * ks);
-        if (cin * kt * ks * ks != w.in() || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceConvolves(kt, ks, w)) {
             return cpu.causalConv3d(windows, w, ks, gh, gw);
         }
+        int cin = w.in() / (kt * ks * ks);
         int pad = ks / 2;
         int n = windows.size();
         int stackGh = n * (gh + pad);
@@ -354,56 +371,10 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /** The light element-wise operations, host-cache attention and host tasks run on the internal CPU backend. */
     @Override
-    public Tensor layerNorm(Tensor x, float[] gamma, float[] beta, float eps) {
-        return cpu.layerNorm(x, gamma, beta, eps);
-    }
-
-    @Override
-    public Tensor rmsNorm(Tensor x, float[] weight, float eps) {
-        return cpu.rmsNorm(x, weight, eps);
-    }
-
-    @Override
-    public void reluInPlace(Tensor x) {
-        cpu.reluInPlace(x);
-    }
-
-    @Override
-    public Tensor siluGate(Tensor gate, Tensor up) {
-        return cpu.siluGate(gate, up);
-    }
-
-    @Override
-    public void addInPlace(Tensor x, Tensor y) {
-        cpu.addInPlace(x, y);
-    }
-
-    @Override
-    public void rope(Tensor x, int heads, int[] positions, RopeTable table) {
-        cpu.rope(x, heads, positions, table);
-    }
-
-    /** Host-cache attention (the device decoder keeps its own caches; this serves the generic path). */
-    @Override
-    public Tensor attention(Tensor q, KvCache cache, int layer, int first, byte[] keyMask, float scale) {
-        return cpu.attention(q, cache, layer, first, keyMask, scale);
-    }
-
-    @Override
-    public Tensor bicubicResize(Tensor image, int outH, int outW) {
-        return cpu.bicubicResize(image, outH, outW);
-    }
-
-    /** Host work around the kernels runs on the internal CPU backend's threads. */
-    @Override
-    public void forEachTask(int tasks, java.util.function.IntConsumer body) {
-        cpu.forEachTask(tasks, body);
-    }
-
-    @Override
-    public int argmax(float[] x, int off, int len) {
-        return cpu.argmax(x, off, len);
+    public Backend host() {
+        return cpu;
     }
 
     private void checkOpen() {

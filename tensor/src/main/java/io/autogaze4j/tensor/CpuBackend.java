@@ -30,6 +30,12 @@ final class CpuBackend implements Backend {
         return BackendKind.CPU;
     }
 
+    /** This backend runs its host operations itself (it overrides every one of them). */
+    @Override
+    public Backend host() {
+        return this;
+    }
+
     @Override
     public Tensor linear(Tensor x, LinearWeight w) {
         if (x.rank() != 2 || x.dim(1) != w.in()) {
