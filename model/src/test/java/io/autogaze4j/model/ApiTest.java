@@ -9,6 +9,7 @@ import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.weights.SafetensorsFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,10 +57,16 @@ class ApiTest {
         assertEquals(1, Budget.resolve(GazeOptions.builder().gazingRatio(0.001).build(), model.config()).tokens(0));
         Budget onlyRequirement = Budget.resolve(GazeOptions.builder().taskLossRequirement(0.7).build(), model.config());
         assertEquals(265, onlyRequirement.tokens(3));
-        assertEquals(0.7f, onlyRequirement.threshold());
+        assertEquals(OptionalDouble.of(0.7), onlyRequirement.taskLossRequirement());
         Budget defaults = Budget.resolve(GazeOptions.defaults(), model.config());
         assertEquals(132, defaults.tokens(0)); // model_k10's config: fixed ratio 0.5, no requirement
-        assertEquals(null, defaults.threshold());
+        assertEquals(OptionalDouble.empty(), defaults.taskLossRequirement());
+        Budget off = Budget.resolve(GazeOptions.builder().noTaskLossStop().build(), model.config());
+        assertEquals(132, off.tokens(0), "switching the stop off keeps the config's ratio");
+        assertEquals(GazeOptions.builder().gazingRatio(0.5).noTaskLossStop().build(), off.options());
+        assertEquals(OptionalDouble.of(0.3), GazeOptions.builder().noTaskLossStop().taskLossRequirement(0.3).build().taskLossRequirement(),
+                "the last call of the builder wins");
+        assertThrows(IllegalArgumentException.class, () -> new GazeOptions(new double[0], OptionalDouble.of(0.3), true, 0, false));
     }
 
     @Test
