@@ -32,8 +32,10 @@ public final class OpenClBackend implements Backend {
     private static final int STACK = 16;
     private final ClContext ctx;
     private final Backend cpu;
-    private final int vw;
-    private final int mr;
+    /** Output columns per work-item of the ops.cl kernels ({@code VW}: one float16 on CPUs, float4 on GPUs). */
+    private final int columnsPerItem;
+    /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
+    private final int rowsPerItem;
     private final cl_kernel matmul;
     private final cl_kernel patchEmbed;
     private final cl_kernel causalConv;
@@ -45,8 +47,9 @@ public final class OpenClBackend implements Backend {
     private final boolean splitK;
     private final Map<LinearWeight, cl_mem[]> linearWeights = new IdentityHashMap<>();
     private final Map<DecoderWeights, ClDecoderWeights> decoderWeights = new IdentityHashMap<>();
-    private final Scratch a = new Scratch();
-    private final Scratch c = new Scratch();
+    /** Device copies of single-call inputs, outputs and split-K partial sums, reused across calls. */
+    private final Scratch inputs = new Scratch();
+    private final Scratch outputs = new Scratch();
     private final Scratch partial = new Scratch();
     /** Page-locked staging of the stacked vision launches' inputs and outputs. */
     private final PinnedStage stage;
@@ -55,10 +58,10 @@ public final class OpenClBackend implements Backend {
     private OpenClBackend(ClContext ctx, boolean splitK) {
         this.ctx = ctx;
         this.cpu = Backend.cpu();
-        this.vw = ctx.info.cpu() ? 16 : 4;
-        this.mr = 4;
-        cl_program ops = ctx.program("ops.cl", "-cl-std=CL1.2 -D VW=" + vw + " -D VF=float" + vw + " -D VLOAD=vload" + vw
-                + " -D VSTORE=vstore" + vw + " -D MR=" + mr);
+        this.columnsPerItem = ctx.info.cpu() ? 16 : 4;
+        this.rowsPerItem = 4;
+        cl_program ops = ctx.program("ops.cl", "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem
+                + " -D VLOAD=vload" + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem);
         matmul = ctx.kernel(ops, "matmul");
         patchEmbed = ctx.kernel(ops, "patch_embed");
         causalConv = ctx.kernel(ops, "causal_conv");
@@ -148,7 +151,7 @@ public final class OpenClBackend implements Backend {
      * Shapes they do not take run on the CPU twin (same numbers); these three checks are the only such decisions.
      */
     private boolean deviceMultiplies(LinearWeight w) {
-        return w.out() % vw == 0;
+        return w.out() % columnsPerItem == 0;
     }
 
     /** Whether the patch-embedding kernels take an image (or a stack) {@code [ch, h, wd]} and a biased weight {@code w}. */
@@ -173,9 +176,9 @@ public final class OpenClBackend implements Backend {
         int m = x.dim(0);
         synchronized (ctx) {
             cl_mem[] wb = weight(w);
-            cl_mem in = a.of(ctx, x.size());
+            cl_mem in = inputs.of(ctx, x.size());
             ctx.write(in, 0, x.data(), x.size());
-            cl_mem out = c.of(ctx, m * w.out());
+            cl_mem out = outputs.of(ctx, m * w.out());
             ClContext.args(matmul, m, w.out(), w.in(), in, wb[0], wb[1], w.bias() == null ? 0 : 1, out);
             return run(matmul, "matmul", m, w.out(), out);
         }
@@ -190,7 +193,7 @@ public final class OpenClBackend implements Backend {
         int tokens = (h / patch) * (wd / patch);
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, image.size());
+            cl_mem in = inputs.of(ctx, image.size());
             ctx.write(in, 0, image.data(), image.size());
             return read(enqueuePatchEmbed(in, ch, h, wd, patch, w), tokens, w.out());
         }
@@ -239,7 +242,7 @@ public final class OpenClBackend implements Backend {
         }
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, packed.length);
+            cl_mem in = inputs.of(ctx, packed.length);
             ctx.write(in, 0, packed, packed.length);
             return read(enqueueCausalConv(in, kt, ks, gh, gw, cin, w), tokens, w.out());
         }
@@ -256,7 +259,7 @@ public final class OpenClBackend implements Backend {
         long size = (long) ch * h * wd;
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, size);
+            cl_mem in = inputs.of(ctx, size);
             FrameStacks.writeImages(images, stage.floats(size), cpu);
             stage.send(in, size * Sizeof.cl_float);
             cl_mem out = enqueuePatchEmbed(in, ch, h, wd, patch, w);
@@ -278,7 +281,7 @@ public final class OpenClBackend implements Backend {
         long size = (long) kt * tokens * cin;
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, size);
+            cl_mem in = inputs.of(ctx, size);
             FrameStacks.writeWindows(windows, gh, gw, cin, pad, stage.floats(size), cpu);
             stage.send(in, size * Sizeof.cl_float);
             cl_mem out = enqueueCausalConv(in, kt, ks, stackGh, gw, cin, w);
@@ -290,7 +293,7 @@ public final class OpenClBackend implements Backend {
     private cl_mem enqueuePatchEmbed(cl_mem in, int ch, int h, int wd, int patch, LinearWeight w) {
         cl_mem[] wb = weight(w);
         int tokens = (h / patch) * (wd / patch);
-        cl_mem out = c.of(ctx, (long) tokens * w.out());
+        cl_mem out = outputs.of(ctx, (long) tokens * w.out());
         if (splitK) {
             cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
             ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
@@ -306,7 +309,7 @@ public final class OpenClBackend implements Backend {
     private cl_mem enqueueCausalConv(cl_mem in, int kt, int ks, int gh, int gw, int cin, LinearWeight w) {
         cl_mem[] wb = weight(w);
         int tokens = gh * gw;
-        cl_mem out = c.of(ctx, (long) tokens * w.out());
+        cl_mem out = outputs.of(ctx, (long) tokens * w.out());
         if (splitK) {
             int taps = kt * ks * ks;
             cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
@@ -320,12 +323,12 @@ public final class OpenClBackend implements Backend {
     }
 
     private void launch(cl_kernel k, String label, int m, int n) {
-        ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr}, null);
+        ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem}, null);
     }
 
     /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
     private void launchSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
-        ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr, slices}, null);
+        ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem, slices}, null);
         ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
         ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
     }
@@ -400,8 +403,8 @@ public final class OpenClBackend implements Backend {
             }
             decoderWeights.clear();
             stage.close();
-            a.release();
-            c.release();
+            inputs.release();
+            outputs.release();
             partial.release();
             ctx.close();
             cpu.close();

@@ -215,7 +215,10 @@ final class FrameGenerator {
     private record Choice(int[][] tokens, int count, float[][] margins, float[][] probability, float[] taskLoss) {
     }
 
-    /** The reference selection on the host: mask, then argmax head by head (spec 4.3). */
+    /**
+     * The reference selection on the host: mask, then argmax head by head (spec 4.3). Device twin: the
+     * {@code heads_choose} kernel of {@code kernels/decoder.cl}, reached through {@link #chooseOnDevice}.
+     */
     private Choice chooseOnHost(DecoderHeads heads, Frame f, int room, boolean withMargins) {
         boolean[] finished = f.finished;
         int already = f.count;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.model.tiling.PixelRect;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.weights.SafetensorsFile;
 import java.util.ArrayList;
@@ -147,10 +148,10 @@ class ApiTest {
         assertEquals(3, c.scale());
         assertEquals(3, c.row());
         assertEquals(5, c.col());
-        assertArrayEquals(new int[] {80, 48, 96, 64}, c.pixelRect(224, 224));
+        assertEquals(new PixelRect(80, 48, 96, 64), c.pixelRect(224, 224));
         GazeCell coarse = l.cell(2, 3);
         assertEquals(0, coarse.scale());
-        assertArrayEquals(new int[] {150, 100, 300, 200}, coarse.pixelRect(300, 200));
+        assertEquals(new PixelRect(150, 100, 300, 200), coarse.pixelRect(300, 200));
         assertEquals(20 + 7 * 6 + 6, l.id(2, 6, 6));
     }
 }
