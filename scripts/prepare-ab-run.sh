@@ -17,6 +17,6 @@ git -C "$clone" checkout -q "$base"
 mkdir -p devicerun/base
 for m in tensor weights kernels model bench; do cp "$clone"/$m/target/autogaze4j-$m-*.jar devicerun/base/; done
 git -C "$clone" rev-parse --short HEAD > devicerun/base/COMMIT
-git rev-parse --short HEAD > devicerun/lib/COMMIT
+git describe --always --dirty > devicerun/lib/COMMIT
 rm -rf "$clone"
 du -sh devicerun

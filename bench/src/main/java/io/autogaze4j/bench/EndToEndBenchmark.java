@@ -15,10 +15,11 @@ import java.util.Map;
  * The headline figure: milliseconds to gaze one 16-frame 224x224 clip (ratio 0.75, no task-loss stop,
  * so 198 tokens per frame), per batch size, median over several runs after warm-up, and tokens per
  * second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
- * [--backend cpu|opencl|auto] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the CPU with a
- * warning). {@code --profile} adds, on the OpenCL backend, two runs per batch size: one with host timers only (enqueueing, waiting,
- * vision operations) and one with device-side kernel timing (OpenCL profiling events): device milliseconds per kernel and the gap
- * between the run's wall time and its kernels (launch latency, transfers, host work).
+ * [--backend cpu|opencl|auto] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the
+ * CPU with a warning). {@code --profile} adds, on a backend that {@link Backend#profiles() profiles}, two runs per batch
+ * size: one with host timers only (enqueueing, waiting, vision operations) and one with device-side kernel timing (OpenCL
+ * profiling events): device milliseconds per kernel and the gap between the run's wall time and its kernels (launch
+ * latency, transfers, host work).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {
@@ -50,7 +51,8 @@ public final class EndToEndBenchmark {
             }
         }
         GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
-        try (Backend backend = Backend.named(BackendKind.parse(backendName), threads); AutoGaze gaze = AutoGaze.load(model, backend)) {
+        try (Backend backend = Backend.named(BackendKind.parse(backendName), threads);
+                AutoGaze gaze = AutoGaze.load(model, backend)) {
             System.out.printf(Locale.ROOT, "model %s, K=%d, backend %s, %s %s, %d cores%n", model, gaze.config().numHeads(),
                     backend.name(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());

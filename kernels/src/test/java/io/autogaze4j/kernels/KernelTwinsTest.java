@@ -63,7 +63,8 @@ class KernelTwinsTest {
                 if (!twin.find()) {
                     missing.add(where + "no 'CPU twin: module/Class.method' line");
                 } else {
-                    Path java = root().resolve(twin.group(1) + "/src/main/java/io/autogaze4j/" + twin.group(1) + "/" + twin.group(2) + ".java");
+                    String module = twin.group(1);
+                    Path java = root().resolve(module + "/src/main/java/io/autogaze4j/" + module + "/" + twin.group(2) + ".java");
                     if (!declares(java, twin.group(3))) {
                         missing.add(where + "twin " + twin.group(3) + " not found in " + java);
                     }

@@ -54,7 +54,8 @@ public record Budget(List<Double> ratios, OptionalDouble taskLossRequirement, in
     /** Tokens allowed in frame {@code t}. */
     public int tokens(int t) {
         if (ratios.size() > 1 && t >= ratios.size()) {
-            throw new IllegalArgumentException("gazing ratios were given for " + ratios.size() + " frames, but frame " + t + " was fed");
+            throw new IllegalArgumentException("gazing ratios were given for " + ratios.size() + " frames, but frame " + t
+                    + " was fed");
         }
         return tokens(ratios.size() == 1 ? ratios.get(0) : ratios.get(t), cellsPerFrame);
     }
@@ -81,7 +82,9 @@ public record Budget(List<Double> ratios, OptionalDouble taskLossRequirement, in
 
     /** The stop rule the generator applies. */
     TaskLossStop stop() {
-        return taskLossRequirement.isPresent() ? new TaskLossStop(true, (float) taskLossRequirement.getAsDouble()) : TaskLossStop.NONE;
+        return taskLossRequirement.isPresent()
+                ? new TaskLossStop(true, (float) taskLossRequirement.getAsDouble())
+                : TaskLossStop.NONE;
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.List;
  */
 final class VisionEncoder {
     /** Intermediate tensors of one frame, for parity tests (debug values, not a fixation trace); tokens are {@code [196, C]}. */
-    record FrameIntermediates(Tensor input224, Tensor patchEmbed, Tensor layerNorm, Tensor trunk, Tensor outProj, Tensor embeddings) {
+    record FrameIntermediates(Tensor input224, Tensor patchEmbed, Tensor layerNorm, Tensor trunk, Tensor outProj,
+                              Tensor embeddings) {
     }
 
     private final ModelWeights w;

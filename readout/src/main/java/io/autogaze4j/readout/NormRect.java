@@ -85,7 +85,10 @@ public record NormRect(double x0, double y0, double x1, double y1) {
         return new double[] {x0, y0, x1, y1};
     }
 
-    /** The pixel rectangle on a {@code width x height} frame, by the same rule as {@link GazeCell#pixelRect} ({@link PixelRect#covering}). */
+    /**
+     * The pixel rectangle on a {@code width x height} frame, by the same rule as {@link GazeCell#pixelRect}
+     * ({@link PixelRect#covering}).
+     */
     public PixelRect pixelRect(int width, int height) {
         return PixelRect.covering(x0, y0, x1, y1, width, height);
     }

@@ -39,7 +39,8 @@ final class BackendChooser {
     private static Backend openCl(OptionalInt device, int fallbackThreads) {
         Optional<BackendProvider> p = provider(OPENCL);
         if (p.isEmpty()) {
-            return fallback("the OpenCL backend is not on the class path (add io.autogaze4j:autogaze4j-kernels)", fallbackThreads);
+            return fallback("the OpenCL backend is not on the class path (add io.autogaze4j:autogaze4j-kernels)",
+                    fallbackThreads);
         }
         int count = p.get().deviceCount();
         if (count == 0) {

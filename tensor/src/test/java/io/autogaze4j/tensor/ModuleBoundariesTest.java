@@ -68,8 +68,8 @@ class ModuleBoundariesTest {
             }
         }
         assertTrue(scanned > 100, "scanned only " + scanned + " source files: is the root right?");
-        assertEquals(List.of(), offenders, "sources outside kernels that name io.autogaze4j.kernels or org.jocl (use Backend.named, "
-                + "Backend.compositor, Backend.profile instead)");
+        assertEquals(List.of(), offenders, "sources outside kernels that name io.autogaze4j.kernels or org.jocl "
+                + "(use Backend.named, Backend.compositor, Backend.profile instead)");
     }
 
     @Test

@@ -98,7 +98,8 @@ public record DifferenceMaskSource(ScaleLayout layout, double threshold) {
     public static double meanAbsDifference(ArgbImage a, ArgbImage b, PixelRect rect) {
         a.requireSameSize(b, "second image");
         if (rect.x1() > a.width() || rect.y1() > a.height()) {
-            throw new IllegalArgumentException("pixel rectangle " + rect + " is outside the " + a.width() + "x" + a.height() + " frame");
+            throw new IllegalArgumentException("pixel rectangle " + rect + " is outside the " + a.width() + "x" + a.height()
+                    + " frame");
         }
         int[] pa = a.pixels();
         int[] pb = b.pixels();

@@ -26,7 +26,8 @@ class DeviceCompositorTest {
         }
         InterframeOptions opts = InterframeOptions.sparse(3);
         try (Backend backend = Backend.named(BackendKind.OPENCL, 1)) {
-            assertEquals(BackendKind.OPENCL, backend.kind(), "no OpenCL device: install one (CI: pocl-opencl-icd, which .ci/run installs)");
+            assertEquals(BackendKind.OPENCL, backend.kind(),
+                    "no OpenCL device: install one (CI: pocl-opencl-icd, which .ci/run installs)");
             InterframeRun cpu = new InterframeRun(GeometryMode.NATIVE, opts, 0.1);
             InterframeRun device = new InterframeRun(GeometryMode.NATIVE, opts, 0.1, backend::compositor);
             for (int f = 0; f < frames.size(); f++) {
