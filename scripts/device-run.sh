@@ -11,22 +11,8 @@
 #                        (one device command may run 10 minutes: soak one backend per command, with PARITY=0 OPENCL=none CPU=none)
 set -u
 SOAK=${SOAK:-}
-D=$PWD/devicerun
 OUT=${OUT:-/tmp}
-tar xzf "$D/jre.tgz" -C /tmp
-# the demo checkpoint bundled with the CLI is the fixtures' model_k10 (same bytes)
-[ -d "$D/fixtures/model_k10" ] || cp -r cli/src/main/resources/io/autogaze4j/cli/demo-model "$D/fixtures/model_k10"
-# the NVIDIA driver ships no ICD file: register it so the ICD loader finds the GPU
-if [ ! -e /etc/OpenCL/vendors/nvidia.icd ]; then
-  mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd
-fi
-ldconfig -p | grep -q 'libOpenCL\.so\.1' || export LD_LIBRARY_PATH=$D/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-# the NVIDIA driver installs its own SIGSEGV handler, which kills the JVM at its first implicit null check
-# unless the JVM's signal-chaining library is preloaded (see docs/benchmarks.md)
-export LD_PRELOAD=/tmp/jre/lib/libjsig.so
-JAVA=(/tmp/jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
-nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>/dev/null
-lscpu | grep -E '^Model name|^CPU\(s\)' | tr -s ' '
+source scripts/device-env.sh
 M=io.autogaze4j.model
 status=0
 if [ "${PARITY:-1}" != 0 ]; then

@@ -1,11 +1,11 @@
 package io.autogaze4j.bench;
 
-import io.autogaze4j.kernels.OpenClBackend;
 import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.model.VideoClip;
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -15,10 +15,11 @@ import java.util.Map;
  * The headline figure: milliseconds to gaze one 16-frame 224x224 clip (ratio 0.75, no task-loss stop,
  * so 198 tokens per frame), per batch size, median over several runs after warm-up, and tokens per
  * second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
- * [--backend cpu|opencl] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the CPU with a
- * warning). {@code --profile} adds, on the OpenCL backend, two runs per batch size: one with host timers only (enqueueing, waiting,
- * vision operations) and one with device-side kernel timing (OpenCL profiling events): device milliseconds per kernel and the gap
- * between the run's wall time and its kernels (launch latency, transfers, host work).
+ * [--backend cpu|opencl|auto] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the
+ * CPU with a warning). {@code --profile} adds, on a backend that {@link Backend#profiles() profiles}, two runs per batch
+ * size: one with host timers only (enqueueing, waiting, vision operations) and one with device-side kernel timing (OpenCL
+ * profiling events): device milliseconds per kernel and the gap between the run's wall time and its kernels (launch
+ * latency, transfers, host work).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {
@@ -50,12 +51,8 @@ public final class EndToEndBenchmark {
             }
         }
         GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
-        Backend chosen = switch (backendName) {
-            case "cpu" -> Backend.cpu(threads);
-            case "opencl" -> Backend.openCl(OpenClBackend.preferredDevice());
-            default -> throw new IllegalArgumentException("--backend must be cpu or opencl, got " + backendName);
-        };
-        try (Backend backend = chosen; AutoGaze gaze = AutoGaze.load(model, backend)) {
+        try (Backend backend = Backend.named(BackendKind.parse(backendName), threads);
+                AutoGaze gaze = AutoGaze.load(model, backend)) {
             System.out.printf(Locale.ROOT, "model %s, K=%d, backend %s, %s %s, %d cores%n", model, gaze.config().numHeads(),
                     backend.name(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
@@ -80,27 +77,27 @@ public final class EndToEndBenchmark {
                 System.out.printf(Locale.ROOT, "batch %d: %d frames x 224x224, median %.1f ms per clip (min %.1f, max %.1f, %d runs), "
                                 + "%d tokens, %.0f tokens/s, %.1f frames/s%n",
                         batch, frames, median, ms[0], ms[runs - 1], runs, tokens, tokens / (median / 1000), batch * frames / (median / 1000));
-                if (profile && backend instanceof OpenClBackend cl) {
-                    printKernelProfile(cl, gaze, clip, options);
+                if (profile && backend.profiles()) {
+                    printKernelProfile(backend, gaze, clip, options);
                 }
             }
         }
     }
 
-    private static void printKernelProfile(OpenClBackend cl, AutoGaze gaze, VideoClip clip, GazeOptions options) {
-        cl.hostProfiling(true);
+    private static void printKernelProfile(Backend backend, AutoGaze gaze, VideoClip clip, GazeOptions options) {
+        backend.profiling(Backend.Profiling.HOST);
         long h0 = System.nanoTime();
         gaze.gaze(clip, options);
         double hostWall = (System.nanoTime() - h0) / 1e6;
-        Map<String, long[]> host = cl.kernelProfile();
+        Map<String, long[]> host = backend.profile();
         System.out.printf(Locale.ROOT, "  run with host timing only: wall %.1f ms%n", hostWall);
         printTimes(host);
-        cl.profiling(true);
+        backend.profiling(Backend.Profiling.KERNELS);
         long t0 = System.nanoTime();
         gaze.gaze(clip, options);
         double wall = (System.nanoTime() - t0) / 1e6;
-        Map<String, long[]> p = cl.kernelProfile();
-        cl.profiling(false);
+        Map<String, long[]> p = backend.profile();
+        backend.profiling(Backend.Profiling.OFF);
         double busy = p.entrySet().stream().filter(e -> !e.getKey().startsWith("host")).mapToLong(e -> e.getValue()[0]).sum() / 1e6;
         System.out.printf(Locale.ROOT, "  run with kernel profiling: wall %.1f ms, kernels %.1f ms, gap %.1f ms%n", wall, busy, wall - busy);
         printTimes(p);

@@ -1,11 +1,11 @@
 package io.autogaze4j.bench;
 
-import io.autogaze4j.kernels.OpenClBackend;
 import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.GazeStream;
 import io.autogaze4j.model.VideoClip;
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -44,13 +44,9 @@ public final class SoakBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Backend chosen = switch (backendName) {
-            case "cpu" -> Backend.cpu(threads);
-            case "opencl" -> Backend.openCl(OpenClBackend.preferredDevice());
-            default -> throw new IllegalArgumentException("--backend must be cpu or opencl, got " + backendName);
-        };
-        try (Backend backend = chosen; AutoGaze gaze = AutoGaze.load(model, backend)) {
-            boolean device = backend instanceof OpenClBackend;
+        try (Backend backend = Backend.named(BackendKind.parse(backendName), threads);
+                AutoGaze gaze = AutoGaze.load(model, backend)) {
+            boolean device = backend.kind() != BackendKind.CPU;
             VideoClip[] clips = new VideoClip[CLIPS];
             for (int c = 0; c < CLIPS; c++) {
                 clips[c] = SyntheticClip.normal(batch, frames, 224, 42 + c);

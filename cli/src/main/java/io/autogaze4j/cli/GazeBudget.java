@@ -1,14 +1,15 @@
 package io.autogaze4j.cli;
 
+import io.autogaze4j.model.Budget;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.weights.AutoGazeConfig;
 import java.util.OptionalDouble;
 
 /**
- * The gazing ratio and task-loss requirement a run uses, resolved from what the command line gave by
- * the official rules (spec section 4.1): both given, both used; only a ratio, no early stop; only a
- * requirement, ratio 1; neither, the checkpoint config's defaults. {@code --task-loss-requirement none}
- * with no ratio keeps the config's ratio and switches the stop off.
+ * The gazing ratio and task-loss requirement a run uses: the command line's flags turned into {@link GazeOptions}
+ * and resolved by the model's one budget rule ({@link Budget#resolve}, spec section 4.1).
+ * {@code --task-loss-requirement none} is {@link GazeOptions.Builder#noTaskLossStop()}: with no ratio it keeps
+ * the config's ratio and switches the stop off.
  *
  * @param gazingRatio         the ratio every frame's token budget comes from, in (0, 1]
  * @param taskLossRequirement the early-stop threshold, or empty for none
@@ -22,25 +23,30 @@ record GazeBudget(double gazingRatio, OptionalDouble taskLossRequirement) {
      * @param config             the checkpoint config with the defaults
      */
     static GazeBudget resolve(OptionalDouble ratio, boolean requirementGiven, OptionalDouble requirement, AutoGazeConfig config) {
-        if (ratio.isPresent()) {
-            return new GazeBudget(ratio.getAsDouble(), requirementGiven ? requirement : OptionalDouble.empty());
+        GazeOptions.Builder given = GazeOptions.builder();
+        ratio.ifPresent(given::gazingRatio);
+        if (requirementGiven && requirement.isPresent()) {
+            given.taskLossRequirement(requirement.getAsDouble());
+        } else if (requirementGiven) {
+            given.noTaskLossStop();
         }
-        if (requirementGiven) {
-            return requirement.isPresent() ? new GazeBudget(1.0, requirement) : new GazeBudget(config.defaultGazingRatio(), requirement);
-        }
-        return new GazeBudget(config.defaultGazingRatio(), config.hasTaskLossRequirement()
-                ? OptionalDouble.of(config.defaultTaskLossRequirement()) : OptionalDouble.empty());
+        Budget budget = Budget.resolve(given.build(), config);
+        return new GazeBudget(budget.ratios().get(0), budget.taskLossRequirement());
     }
 
     /** Explicit model options: the model applies no defaults of its own on top. */
     GazeOptions options() {
         GazeOptions.Builder b = GazeOptions.builder().gazingRatio(gazingRatio);
-        taskLossRequirement.ifPresent(b::taskLossRequirement);
+        if (taskLossRequirement.isPresent()) {
+            b.taskLossRequirement(taskLossRequirement.getAsDouble());
+        } else {
+            b.noTaskLossStop();
+        }
         return b.build();
     }
 
-    /** The per-frame token budget (per tile when tiled): {@code max(1, floor(float32(ratio) * cells))}. */
+    /** The per-frame token budget (per tile when tiled), by {@link Budget#tokens(double, int)}. */
     int tokensPerFrame(int cellsPerFrame) {
-        return Math.max(1, (int) Math.floor((float) gazingRatio * (float) cellsPerFrame));
+        return Budget.tokens(gazingRatio, cellsPerFrame);
     }
 }

@@ -1,5 +1,6 @@
 package io.autogaze4j.cli;
 
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.video.FrameSampling;
 import io.autogaze4j.video.ClipBuilder;
 import java.io.IOException;
@@ -156,8 +157,10 @@ final class GazeCommand implements Callable<Integer> {
                 throw usage("--task-loss-requirement must be finite, got " + taskLossRequirement);
             }
         }
-        if (!java.util.Set.of("cpu", "opencl", "auto").contains(backend.strip().toLowerCase(java.util.Locale.ROOT))) {
-            throw usage("--backend must be cpu, opencl or auto, got '" + backend + "'");
+        try {
+            BackendKind.parse(backend);
+        } catch (IllegalArgumentException e) {
+            throw usage("--" + e.getMessage());
         }
         if (keyframePeriod < 0) {
             throw usage("--keyframe-period must be >= 0, got " + keyframePeriod);

@@ -20,6 +20,7 @@ import io.autogaze4j.readout.viz.VisualizationWriter;
 import io.autogaze4j.readout.viz.VizOptions;
 import io.autogaze4j.readout.GazeTraces;
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.video.ClipBuilder;
 import io.autogaze4j.video.FrameClip;
 import io.autogaze4j.video.FrameSources;
@@ -138,11 +139,7 @@ final class GazeRun {
 
     /** The backend the settings ask for; OpenCL falls back to the CPU (with a log line) when no device exists. */
     private Backend backend() {
-        return switch (settings.backend()) {
-            case "opencl" -> Backend.openCl(io.autogaze4j.kernels.OpenClBackend.preferredDevice());
-            case "auto" -> Backend.auto();
-            default -> Backend.cpu(settings.threads());
-        };
+        return Backend.named(BackendKind.parse(settings.backend()), settings.threads());
     }
 
     private VisualizationWriter openViz(InterframeOptions interframe) throws CliException {

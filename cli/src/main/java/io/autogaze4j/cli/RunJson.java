@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autogaze4j.model.tiling.AnyResTiling;
+import io.autogaze4j.model.tiling.PixelRect;
 import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.FrameTrace;
 import io.autogaze4j.readout.GazeTrace;
@@ -180,8 +181,8 @@ final class RunJson {
             g.writeStringField("png", f.png());
             g.writeArrayFieldStart("pixels");
             for (Fixation x : fixations) {
-                int[] px = x.rect().pixelRect(f.width(), f.height());
-                g.writeArray(px, 0, 4);
+                PixelRect px = x.rect().pixelRect(f.width(), f.height());
+                g.writeArray(new int[] {px.x0(), px.y0(), px.x1(), px.y1()}, 0, 4);
             }
             g.writeEndArray();
             g.writeEndObject();

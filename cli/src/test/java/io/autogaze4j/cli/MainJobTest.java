@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autogaze4j.model.tiling.PixelRect;
 import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.TraceJson;
@@ -68,10 +69,8 @@ class MainJobTest {
             // pixels[k] is the source-frame rectangle of fixation k
             for (int k = 0; k < fixations.size(); k++) {
                 JsonNode px = f.get("pixels").get(k);
-                int[] expected = fixations.get(k).rect().pixelRect(width, height);
-                for (int e = 0; e < 4; e++) {
-                    assertEquals(expected[e], px.get(e).asInt());
-                }
+                PixelRect expected = fixations.get(k).rect().pixelRect(width, height);
+                assertEquals(expected, new PixelRect(px.get(0).asInt(), px.get(1).asInt(), px.get(2).asInt(), px.get(3).asInt()));
             }
             Path png = out.resolve(f.get("png").asText());
             BufferedImage image = ImageIO.read(png.toFile());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -215,14 +216,28 @@ final class ClContext implements AutoCloseable {
         clEnqueueReadBuffer(queue, mem, CL_TRUE, at * Sizeof.cl_float, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
     }
 
+    /** Blocking read of the first {@code bytes} of {@code mem} into {@code dst} (a direct buffer). */
+    void read(cl_mem mem, ByteBuffer dst, long bytes) {
+        clEnqueueReadBuffer(queue, mem, CL_TRUE, 0, bytes, Pointer.to(dst), 0, null, null);
+    }
+
     /**
      * Reads {@code count} floats into {@code dst} (direct buffer) and waits by polling the read's event
      * rather than blocking in the driver: on GPUs a blocking call may sleep and wake up late, which
      * costs more than the step itself.
      */
-    void readPolling(cl_mem mem, java.nio.FloatBuffer dst, int count) {
+    void readPolling(cl_mem mem, FloatBuffer dst, int count) {
+        readPolling(mem, Pointer.to(dst), (long) count * Sizeof.cl_float);
+    }
+
+    /** {@link #readPolling(cl_mem, FloatBuffer, int)} of the first {@code bytes} of {@code mem} into a direct byte buffer. */
+    void readPolling(cl_mem mem, ByteBuffer dst, long bytes) {
+        readPolling(mem, Pointer.to(dst), bytes);
+    }
+
+    private void readPolling(cl_mem mem, Pointer dst, long bytes) {
         cl_event ev = new cl_event();
-        clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, ev);
+        clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, bytes, dst, 0, null, ev);
         clFlush(queue);
         int[] status = {1};
         while (status[0] > CL_COMPLETE) {

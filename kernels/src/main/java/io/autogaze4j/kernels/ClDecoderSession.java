@@ -6,6 +6,7 @@ import io.autogaze4j.tensor.DecoderWeights;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jocl.Sizeof;
@@ -21,8 +22,6 @@ import org.jocl.cl_program;
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
  */
 final class ClDecoderSession implements DecoderSession {
-    /** Header ints of the step parameters; see decoder.cl. */
-    private static final int HEADER = 9;
     /** Rows per work-group of the wide kernels. */
     private static final int WIDE_ROWS = 8;
     /** Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group. */
@@ -60,19 +59,16 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_mem ropeCos;
     private final cl_mem ropeSin;
     private final byte[][] deviceMask;
-    /** Per variant (narrow, wide): layer 0's q/k/v with the step's bookkeeping. */
-    private final cl_kernel[] qkv = new cl_kernel[2];
-    /** Per variant and layer but the last: the layer's MLP fused with the next layer's q/k/v. */
-    private final cl_kernel[][] mlpQkv = new cl_kernel[2][];
-    /** Per variant: the last layer's MLP. */
-    private final cl_kernel[] mlpLast = new cl_kernel[2];
+    /** Row kernels for few rows (decode steps). */
+    private final Variant narrow;
+    /** Row kernels for many rows (prefills). */
+    private final Variant wide;
     private final cl_kernel[] attention;
     /** The last layer's attention and MLP for each batch row's last token only (narrow MLP variant). */
     private final cl_kernel attentionLastToken;
     private final cl_kernel mlpLastToken;
     /** Final norm, logits and task loss of each row's last token, and the greedy choice. */
     private final cl_kernel headsChoose;
-    private final int narrowGroup;
     private cl_mem x;
     private cl_mem q;
     private cl_mem partOut;
@@ -120,8 +116,8 @@ final class ClDecoderSession implements DecoderSession {
         mask = ctx.alloc(((long) batch * cap + 3) / 4 * 4);
         forbidden = ctx.alloc((long) batch * vocab);
         logits = ctx.alloc((long) batch * k * vocab * Sizeof.cl_float);
-        results = ctx.alloc(4L * batch * k * Sizeof.cl_float);
-        resultStage = ClContext.direct(4L * batch * k * Sizeof.cl_float);
+        results = ctx.alloc(StepLayout.Results.bytes(batch, k));
+        resultStage = ClContext.direct(StepLayout.Results.bytes(batch, k));
         float[][] rope = w.ropeTable(cap);
         int half = h.headDim() / 2;
         ropeCos = ctx.alloc((long) cap * half * Sizeof.cl_float);
@@ -132,33 +128,58 @@ final class ClDecoderSession implements DecoderSession {
         clearMaskOnDevice();
 
         int slices = h.hidden() % NARROW_SLICES == 0 && w.intermediate() % NARROW_SLICES == 0 ? NARROW_SLICES : 1;
-        narrowGroup = h.hidden() * slices;
-        cl_program narrow = program(h, 1, slices);
-        cl_program wide = program(h, WIDE_ROWS, 1);
-        headsChoose = ClContext.ownedKernel(wide, "heads_choose");
+        cl_program narrowProgram = program(h, 1, slices);
+        cl_program wideProgram = program(h, WIDE_ROWS, 1);
+        narrow = Variant.of(narrowProgram, layers, 1, h.hidden() * slices);
+        wide = Variant.of(wideProgram, layers, WIDE_ROWS, h.hidden());
+        headsChoose = ClContext.ownedKernel(wideProgram, "heads_choose");
         attention = new cl_kernel[layers];
-        for (int v = 0; v < 2; v++) {
-            cl_program p = v == 0 ? narrow : wide;
-            qkv[v] = ClContext.ownedKernel(p, "qkv_rope");
-            mlpLast[v] = ClContext.ownedKernel(p, "mlp");
-            mlpQkv[v] = new cl_kernel[layers - 1];
-            for (int l = 0; l < layers - 1; l++) {
-                mlpQkv[v][l] = ClContext.ownedKernel(p, "mlp_qkv");
-            }
-        }
         for (int l = 0; l < layers; l++) {
-            attention[l] = ClContext.ownedKernel(wide, "attention");
+            attention[l] = ClContext.ownedKernel(wideProgram, "attention");
         }
-        attentionLastToken = ClContext.ownedKernel(wide, "attention");
-        mlpLastToken = ClContext.ownedKernel(narrow, "mlp");
+        attentionLastToken = ClContext.ownedKernel(wideProgram, "attention");
+        mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         upload = new PinnedStage(ctx);
-        ensureCapacity(256, 256 * 2 + HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
+        ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
+    }
+
+    /**
+     * One build of the row kernels (qkv_rope, mlp_qkv, mlp): narrow ones take one row per work-group with the k loops
+     * split in slices (decode steps: more work-items per row), wide ones {@link #WIDE_ROWS} rows (prefills).
+     *
+     * @param qkv          layer 0's q/k/v with the step's bookkeeping
+     * @param mlpQkv       per layer but the last: the layer's MLP fused with the next layer's q/k/v
+     * @param mlp          the last layer's MLP
+     * @param rowsPerGroup rows per work-group
+     * @param groupSize    work-items per work-group
+     */
+    private record Variant(cl_kernel qkv, List<cl_kernel> mlpQkv, cl_kernel mlp, int rowsPerGroup, int groupSize) {
+        static Variant of(cl_program p, int layers, int rowsPerGroup, int groupSize) {
+            List<cl_kernel> fused = new ArrayList<>();
+            for (int l = 0; l < layers - 1; l++) {
+                fused.add(ClContext.ownedKernel(p, "mlp_qkv"));
+            }
+            return new Variant(ClContext.ownedKernel(p, "qkv_rope"), List.copyOf(fused), ClContext.ownedKernel(p, "mlp"),
+                    rowsPerGroup, groupSize);
+        }
+
+        /** Work-groups over {@code rows} rows. */
+        long rowGroups(int rows) {
+            return (rows + rowsPerGroup - 1) / rowsPerGroup;
+        }
+
+        void release() {
+            ClContext.release(qkv);
+            ClContext.release(mlp);
+            mlpQkv.forEach(ClContext::release);
+        }
     }
 
     private cl_program program(DecoderWeights h, int rows, int slices) {
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM=" + h.headDim()
                 + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID=" + (vocab - 1)
-                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D KS=" + slices + " -D QB=" + QUERY_BLOCK + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg;
+                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D KS=" + slices + " -D QB=" + QUERY_BLOCK
+                + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg + StepLayout.defines();
         return ctx.program("decoder.cl", options);
     }
 
@@ -200,14 +221,14 @@ final class ClDecoderSession implements DecoderSession {
         int layers = keys.length;
         ClDecoderWeights.Layer first = w.layers.get(0);
         ClDecoderWeights.Layer last = w.layers.get(layers - 1);
-        for (int v = 0; v < 2; v++) {
-            ClContext.args(qkv[v], params, mask, forbidden, x, first.inputNorm(), first.q(), first.k(), first.v(), ropeCos, ropeSin,
+        for (Variant v : List.of(narrow, wide)) {
+            ClContext.args(v.qkv(), params, mask, forbidden, x, first.inputNorm(), first.q(), first.k(), first.v(), ropeCos, ropeSin,
                     q, keys[0], values[0], cap);
-            ClContext.args(mlpLast[v], params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down(), 0);
+            ClContext.args(v.mlp(), params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down(), 0);
             for (int l = 0; l < layers - 1; l++) {
                 ClDecoderWeights.Layer lw = w.layers.get(l);
                 ClDecoderWeights.Layer next = w.layers.get(l + 1);
-                ClContext.args(mlpQkv[v][l], params, x, partOut, partStats, lw.o(), lw.postNorm(), lw.gate(), lw.up(), lw.down(),
+                ClContext.args(v.mlpQkv().get(l), params, x, partOut, partStats, lw.o(), lw.postNorm(), lw.gate(), lw.up(), lw.down(),
                         next.inputNorm(), next.q(), next.k(), next.v(), ropeCos, ropeSin, q, keys[l + 1], values[l + 1], cap);
             }
         }
@@ -238,7 +259,7 @@ final class ClDecoderSession implements DecoderSession {
             float[] lg = new float[batch * k * vocab];
             float[] tl = new float[batch * k];
             ctx.read(logits, 0, lg, lg.length);
-            ctx.read(results, 0, tl, tl.length);
+            ctx.read(results, (long) StepLayout.R_TASK_LOSS * batch * k, tl, tl.length);
             return new DecoderHeads(Tensor.wrap(lg, batch, k * vocab), Tensor.wrap(tl, batch, k));
         }
     }
@@ -258,27 +279,35 @@ final class ClDecoderSession implements DecoderSession {
             enqueueStep(x, perRow, positions, masks, fedIds, null);
             enqueueHeads();
             long t1 = System.nanoTime();
-            float[] r = new float[4 * batch * k];
-            if (ctx.info.cpu()) {
-                ctx.read(results, 0, r, r.length);
-            } else {
-                ctx.readPolling(results, resultStage.clear().asFloatBuffer(), r.length);
-                resultStage.asFloatBuffer().get(r);
-            }
+            StepLayout.Results r = readResults();
             ctx.hostTime("host: enqueue step", t1 - t0);
             ctx.hostTime("host: wait for choice", System.nanoTime() - t1);
             int[][] tokens = new int[batch][k];
             float[][] margins = new float[batch][k];
             float[][] probabilities = new float[batch][k];
+            float[] taskLoss = new float[batch * k];
             for (int b = 0; b < batch; b++) {
                 for (int i = 0; i < k; i++) {
-                    margins[b][i] = r[batch * k + b * k + i];
-                    tokens[b][i] = (int) r[2 * batch * k + b * k + i];
-                    probabilities[b][i] = r[3 * batch * k + b * k + i];
+                    taskLoss[b * k + i] = r.value(StepLayout.R_TASK_LOSS, b, i);
+                    margins[b][i] = r.value(StepLayout.R_MARGIN, b, i);
+                    tokens[b][i] = r.id(b, i);
+                    probabilities[b][i] = r.value(StepLayout.R_PROBABILITY, b, i);
                 }
             }
-            return new TokenChoice(tokens, margins, probabilities, Arrays.copyOf(r, batch * k));
+            return new TokenChoice(tokens, margins, probabilities, taskLoss);
         }
+    }
+
+    /** Waits for the step and reads its results buffer (polling on GPUs, see {@link ClContext#readPolling}). */
+    private StepLayout.Results readResults() {
+        long bytes = StepLayout.Results.bytes(batch, k);
+        resultStage.clear();
+        if (ctx.info.cpu()) {
+            ctx.read(results, resultStage, bytes);
+        } else {
+            ctx.readPolling(results, resultStage, bytes);
+        }
+        return new StepLayout.Results(resultStage, batch, k);
     }
 
     /**
@@ -286,6 +315,19 @@ final class ClDecoderSession implements DecoderSession {
      * first step (forbidden ids are reset); otherwise those ids become forbidden.
      */
     private void enqueueStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
+        checkStep(in, perRow, positions, masks, fedIds);
+        int end = length + perRow;
+        int lo = firstChangedMask(masks);
+        int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        lastSplits = keySplits(batch * queryBlocks * w.host.heads(), end);
+        StepLayout.Header header = new StepLayout.Header(perRow, length, lo, end - lo, fedIds == null, batch, lastSplits);
+        upload(header, positions, fedIds, masks, in);
+        enqueueLayers(header, layerOutputs);
+        length = end;
+    }
+
+    /** Checks a step's shapes, positions and fed ids before anything reaches the device. */
+    private void checkStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds) {
         if (closed) {
             throw new IllegalStateException("decoder session is closed");
         }
@@ -297,80 +339,79 @@ final class ClDecoderSession implements DecoderSession {
         if (end > cap) {
             throw new IllegalStateException("KV cache needs " + end + " entries but holds at most " + cap);
         }
-        // mask entries that changed since the last upload (older pads turned off), plus the new ones
-        int lo = length;
         for (int b = 0; b < batch; b++) {
             if (masks[b].length < end) {
                 throw new IllegalArgumentException("mask of row " + b + " has " + masks[b].length + " entries, needs " + end);
             }
-            int diff = Arrays.mismatch(masks[b], 0, length, deviceMask[b], 0, length);
-            if (diff >= 0) {
-                lo = Math.min(lo, diff);
-            }
-        }
-        int span = end - lo;
-        int attHeads = w.host.heads();
-        int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        int splits = keySplits(batch * queryBlocks * attHeads, end);
-        lastSplits = splits;
-        int inputAt = (HEADER + 2 * rows + batch * span + 3) / 4 * 4; // the embeddings follow, 16-byte aligned
-        int paramInts = inputAt + rows * hidden;
-        ensureCapacity(rows, paramInts, rows * attHeads * splits);
-        ByteBuffer stage = upload.reserve((long) paramInts * Sizeof.cl_int);
-        var ints = stage.asIntBuffer();
-        ints.put(new int[] {perRow, length, lo, span, fedIds == null ? 1 : 0, rows, batch, splits, inputAt});
-        for (int b = 0; b < batch; b++) {
             for (int s = 0; s < perRow; s++) {
                 int p = positions[b][s];
                 if (p < 0 || p >= cap) {
                     throw new IllegalArgumentException("position " + p + " of row " + b + " outside [0, " + cap + ")");
                 }
-                ints.put(p);
-            }
-        }
-        for (int b = 0; b < batch; b++) {
-            for (int s = 0; s < perRow; s++) {
-                int id = fedIds == null ? 0 : fedIds[b][s];
-                if (id < 0 || id >= vocab) {
-                    throw new IllegalArgumentException("fed id " + id + " outside the vocabulary");
+                if (fedIds != null && (fedIds[b][s] < 0 || fedIds[b][s] >= vocab)) {
+                    throw new IllegalArgumentException("fed id " + fedIds[b][s] + " outside the vocabulary");
                 }
-                ints.put(id);
             }
         }
-        for (int b = 0; b < batch; b++) {
-            for (int j = lo; j < end; j++) {
-                ints.put(masks[b][j]);
-            }
-            System.arraycopy(masks[b], lo, deviceMask[b], lo, span);
-        }
-        stage.asFloatBuffer().put(inputAt, in.data(), 0, rows * hidden);
-        upload.send(params, (long) paramInts * Sizeof.cl_int);
+    }
 
-        int variant = rows >= WIDE_FROM ? 1 : 0;
-        int groupRows = variant == 1 ? WIDE_ROWS : 1;
-        int group = variant == 1 ? hidden : narrowGroup;
-        long rowGroups = (rows + groupRows - 1) / groupRows;
-        long prepareGroups = (batch * span + batch + group - 1) / group;
+    /** The first mask entry to upload: older entries that changed since the last upload (pads turned off), else the new ones. */
+    private int firstChangedMask(byte[][] masks) {
+        int lo = length;
+        for (int b = 0; b < batch; b++) {
+            int diff = Arrays.mismatch(masks[b], 0, length, deviceMask[b], 0, length);
+            if (diff >= 0) {
+                lo = Math.min(lo, diff);
+            }
+        }
+        return lo;
+    }
+
+    /** Packs the step into the page-locked stage and enqueues its single upload. */
+    private void upload(StepLayout.Header header, int[][] positions, int[][] fedIds, byte[][] masks, Tensor in) {
+        int paramInts = header.ints(hidden);
+        ensureCapacity(header.rows(), paramInts, header.rows() * w.host.heads() * header.splits());
+        ByteBuffer stage = upload.reserve((long) paramInts * Sizeof.cl_int);
+        StepLayout.pack(stage, header, positions, fedIds, masks, in.data(), hidden);
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(masks[b], header.maskLo(), deviceMask[b], header.maskLo(), header.maskSpan());
+        }
+        upload.send(params, (long) paramInts * Sizeof.cl_int);
+    }
+
+    /**
+     * Enqueues qkv_rope, then per layer attention and mlp_qkv (the last layer: attention and mlp); with
+     * {@code layerOutputs}, reads every layer's output into it (and the final norm after them).
+     */
+    private void enqueueLayers(StepLayout.Header header, List<Tensor> layerOutputs) {
+        int rows = header.rows();
+        int attHeads = w.host.heads();
+        Variant v = rows >= WIDE_FROM ? wide : narrow;
+        long group = v.groupSize();
+        long rowGroups = v.rowGroups(rows);
+        long prepareGroups = (batch * header.maskSpan() + batch + group - 1) / group;
         long[] rowGlobal = {rowGroups * group};
         long[] rowLocal = {group};
-        long[] attGlobal = {(long) batch * queryBlocks * splits * attWg, attHeads};
+        long queryBlocks = (header.perRow() + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        long[] attGlobal = {batch * queryBlocks * header.splits() * attWg, attHeads};
         long[] attLocal = {attWg, 1};
-        String phase = fedIds == null ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
-        ctx.launch(qkv[variant], "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
+        String phase = header.reset() ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
+        ctx.launch(v.qkv(), "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
         int layers = keys.length;
         // Only each row's last token reaches the heads, and the last layer's keys and values are cached by
         // then: its attention and MLP run for the last tokens alone (unless every layer's output is asked for).
-        boolean lastOnly = layerOutputs == null && perRow > 1;
+        boolean lastOnly = layerOutputs == null && header.perRow() > 1;
         for (int l = 0; l < layers; l++) {
             if (l < layers - 1) {
                 ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
-                ctx.launch(mlpQkv[variant][l], "mlp_qkv" + phase, rowGlobal, rowLocal);
+                ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
             } else if (lastOnly) {
-                ctx.launch(attentionLastToken, "attention/last", new long[] {(long) batch * splits * attWg, attHeads}, attLocal);
-                ctx.launch(mlpLastToken, "mlp/last", new long[] {(long) batch * narrowGroup}, new long[] {narrowGroup});
+                ctx.launch(attentionLastToken, "attention/last", new long[] {(long) batch * header.splits() * attWg, attHeads}, attLocal);
+                long narrowGroup = narrow.groupSize();
+                ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
             } else {
                 ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
-                ctx.launch(mlpLast[variant], "mlp" + phase, rowGlobal, rowLocal);
+                ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
             }
             if (layerOutputs != null) {
                 float[] out = new float[rows * hidden];
@@ -382,7 +423,6 @@ final class ClDecoderSession implements DecoderSession {
             Tensor last = layerOutputs.get(layerOutputs.size() - 1);
             layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
         }
-        length = end;
     }
 
     /** The heads and the choice for each batch row's last token (logits, task loss and chosen ids on the device). */
@@ -428,13 +468,8 @@ final class ClDecoderSession implements DecoderSession {
             for (cl_kernel kk : attention) {
                 ClContext.release(kk);
             }
-            for (int v = 0; v < 2; v++) {
-                ClContext.release(qkv[v]);
-                ClContext.release(mlpLast[v]);
-                for (cl_kernel kk : mlpQkv[v]) {
-                    ClContext.release(kk);
-                }
-            }
+            narrow.release();
+            wide.release();
         }
     }
 }

@@ -2,8 +2,10 @@ package io.autogaze4j.kernels;
 
 import io.autogaze4j.tensor.DecoderLayerWeights;
 import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.RopeTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.jocl.cl_mem;
 
 /** A decoder's weights copied once to the device, shared by every session of one backend. */
@@ -47,22 +49,13 @@ final class ClDecoderWeights implements AutoCloseable {
     }
 
     /**
-     * cos and sin of {@code p * f[i]} for positions {@code 0..positions-1}, {@code [p][i]}, computed exactly as
-     * {@link io.autogaze4j.tensor.RopeTable#apply} does (float angle, double cos/sin rounded to float).
+     * cos and sin of {@code p * f[i]} for positions {@code 0..positions-1}, {@code [p][i]}: the host's
+     * {@link io.autogaze4j.tensor.RopeTable.Angles} of those positions, so device and host rotate by the same numbers.
      */
     synchronized float[][] ropeTable(int positions) {
         if (positions > ropePositions) {
-            float[] f = host.rope().frequencies();
-            float[] cos = new float[positions * f.length];
-            float[] sin = new float[positions * f.length];
-            for (int p = 0; p < positions; p++) {
-                for (int i = 0; i < f.length; i++) {
-                    float angle = (float) p * f[i];
-                    cos[p * f.length + i] = (float) Math.cos(angle);
-                    sin[p * f.length + i] = (float) Math.sin(angle);
-                }
-            }
-            ropeTable = new float[][] {cos, sin};
+            RopeTable.Angles angles = host.rope().angles(IntStream.range(0, positions).toArray());
+            ropeTable = new float[][] {angles.cosines(), angles.sines()};
             ropePositions = positions;
         }
         return ropeTable;

@@ -4,6 +4,8 @@ import static org.jocl.CL.CL_TRUE;
 import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
 
+import io.autogaze4j.tensor.CanvasSize;
+import io.autogaze4j.tensor.RectCompositor;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;

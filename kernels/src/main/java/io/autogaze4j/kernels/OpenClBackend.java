@@ -1,11 +1,11 @@
 package io.autogaze4j.kernels;
 
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
-import io.autogaze4j.tensor.KvCache;
 import io.autogaze4j.tensor.LinearWeight;
-import io.autogaze4j.tensor.RopeTable;
+import io.autogaze4j.tensor.RectCompositor;
 import io.autogaze4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -32,8 +32,10 @@ public final class OpenClBackend implements Backend {
     private static final int STACK = 16;
     private final ClContext ctx;
     private final Backend cpu;
-    private final int vw;
-    private final int mr;
+    /** Output columns per work-item of the ops.cl kernels ({@code VW}: one float16 on CPUs, float4 on GPUs). */
+    private final int columnsPerItem;
+    /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
+    private final int rowsPerItem;
     private final cl_kernel matmul;
     private final cl_kernel patchEmbed;
     private final cl_kernel causalConv;
@@ -45,8 +47,9 @@ public final class OpenClBackend implements Backend {
     private final boolean splitK;
     private final Map<LinearWeight, cl_mem[]> linearWeights = new IdentityHashMap<>();
     private final Map<DecoderWeights, ClDecoderWeights> decoderWeights = new IdentityHashMap<>();
-    private final Scratch a = new Scratch();
-    private final Scratch c = new Scratch();
+    /** Device copies of single-call inputs, outputs and split-K partial sums, reused across calls. */
+    private final Scratch inputs = new Scratch();
+    private final Scratch outputs = new Scratch();
     private final Scratch partial = new Scratch();
     /** Page-locked staging of the stacked vision launches' inputs and outputs. */
     private final PinnedStage stage;
@@ -55,10 +58,10 @@ public final class OpenClBackend implements Backend {
     private OpenClBackend(ClContext ctx, boolean splitK) {
         this.ctx = ctx;
         this.cpu = Backend.cpu();
-        this.vw = ctx.info.cpu() ? 16 : 4;
-        this.mr = 4;
-        cl_program ops = ctx.program("ops.cl", "-cl-std=CL1.2 -D VW=" + vw + " -D VF=float" + vw + " -D VLOAD=vload" + vw
-                + " -D VSTORE=vstore" + vw + " -D MR=" + mr);
+        this.columnsPerItem = ctx.info.cpu() ? 16 : 4;
+        this.rowsPerItem = 4;
+        cl_program ops = ctx.program("ops.cl", "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem
+                + " -D VLOAD=vload" + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem);
         matmul = ctx.kernel(ops, "matmul");
         patchEmbed = ctx.kernel(ops, "patch_embed");
         causalConv = ctx.kernel(ops, "causal_conv");
@@ -122,22 +125,44 @@ public final class OpenClBackend implements Backend {
         return "opencl (" + ctx.info.name() + ", " + ctx.info.platform() + ")";
     }
 
-    /** Starts or stops collecting device-side kernel times and host times (see {@link #kernelProfile()}). */
-    public void profiling(boolean on) {
-        ctx.profiling(on, true);
+    @Override
+    public BackendKind kind() {
+        return BackendKind.OPENCL;
     }
 
-    /** Starts or stops collecting host times alone (no profiling events, which cost host time themselves). */
-    public void hostProfiling(boolean on) {
-        ctx.profiling(on, false);
+    @Override
+    public boolean profiles() {
+        return true;
+    }
+
+    /** {@link Profiling#KERNELS} times every launch with an OpenCL profiling event; host times are labelled "host: ...". */
+    @Override
+    public void profiling(Profiling what) {
+        ctx.profiling(what != Profiling.OFF, what == Profiling.KERNELS);
+    }
+
+    @Override
+    public Map<String, long[]> profile() {
+        return new TreeMap<>(ctx.profile());
     }
 
     /**
-     * Device time per kernel since profiling started, from OpenCL profiling events, and host times (labels
-     * starting with "host"): label to {total nanoseconds, count}, in label order.
+     * Whether the device kernels take weight {@code w}: its output width a whole number of {@code VW}-wide vectors.
+     * Shapes they do not take run on the CPU twin (same numbers); these three checks are the only such decisions.
      */
-    public Map<String, long[]> kernelProfile() {
-        return new TreeMap<>(ctx.profile());
+    private boolean deviceMultiplies(LinearWeight w) {
+        return w.out() % columnsPerItem == 0;
+    }
+
+    /** Whether the patch-embedding kernels take an image (or a stack) {@code [ch, h, wd]} and a biased weight {@code w}. */
+    private boolean deviceEmbeds(int ch, int h, int wd, int patch, LinearWeight w) {
+        return h % patch == 0 && wd % patch == 0 && w.in() == ch * patch * patch && w.bias() != null && deviceMultiplies(w);
+    }
+
+    /** Whether the causal-convolution kernels take {@code kt} frames, kernel {@code ks} and a biased weight {@code w}. */
+    private boolean deviceConvolves(int kt, int ks, LinearWeight w) {
+        int cin = w.in() / (kt * ks * ks);
+        return cin * kt * ks * ks == w.in() && w.bias() != null && deviceMultiplies(w);
     }
 
     @Override
@@ -145,15 +170,15 @@ public final class OpenClBackend implements Backend {
         if (x.rank() != 2 || x.dim(1) != w.in()) {
             throw new IllegalArgumentException("linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");
         }
-        if (w.out() % vw != 0) {
+        if (!deviceMultiplies(w)) {
             return cpu.linear(x, w);
         }
         int m = x.dim(0);
         synchronized (ctx) {
             cl_mem[] wb = weight(w);
-            cl_mem in = a.of(ctx, x.size());
+            cl_mem in = inputs.of(ctx, x.size());
             ctx.write(in, 0, x.data(), x.size());
-            cl_mem out = c.of(ctx, m * w.out());
+            cl_mem out = outputs.of(ctx, m * w.out());
             ClContext.args(matmul, m, w.out(), w.in(), in, wb[0], wb[1], w.bias() == null ? 0 : 1, out);
             return run(matmul, "matmul", m, w.out(), out);
         }
@@ -162,13 +187,13 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor patchEmbed(Tensor image, LinearWeight w, int patch) {
         int ch = image.dim(0), h = image.dim(1), wd = image.dim(2);
-        if (h % patch != 0 || wd % patch != 0 || w.in() != ch * patch * patch || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceEmbeds(ch, h, wd, patch, w)) {
             return cpu.patchEmbed(image, w, patch);
         }
         int tokens = (h / patch) * (wd / patch);
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, image.size());
+            cl_mem in = inputs.of(ctx, image.size());
             ctx.write(in, 0, image.data(), image.size());
             return read(enqueuePatchEmbed(in, ch, h, wd, patch, w), tokens, w.out());
         }
@@ -203,10 +228,10 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor causalConv3d(Tensor[] window, LinearWeight w, int ks, int gh, int gw) {
         int kt = window.length;
-        int cin = w.in() / (kt * ks * ks);
-        if (cin * kt * ks * ks != w.in() || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceConvolves(kt, ks, w)) {
             return cpu.causalConv3d(window, w, ks, gh, gw);
         }
+        int cin = w.in() / (kt * ks * ks);
         int tokens = gh * gw;
         int frame = tokens * cin;
         float[] packed = new float[kt * frame];
@@ -217,7 +242,7 @@ public final class OpenClBackend implements Backend {
         }
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, packed.length);
+            cl_mem in = inputs.of(ctx, packed.length);
             ctx.write(in, 0, packed, packed.length);
             return read(enqueueCausalConv(in, kt, ks, gh, gw, cin, w), tokens, w.out());
         }
@@ -227,14 +252,14 @@ public final class OpenClBackend implements Backend {
     private Tensor patchEmbedStack(List<Tensor> images, LinearWeight w, int patch) {
         Tensor first = images.get(0);
         int ch = first.dim(0), h = first.dim(1) * images.size(), wd = first.dim(2);
-        if (h % patch != 0 || wd % patch != 0 || w.in() != ch * patch * patch || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceEmbeds(ch, h, wd, patch, w)) {
             return cpu.patchEmbed(images, w, patch);
         }
         int tokens = (h / patch) * (wd / patch);
         long size = (long) ch * h * wd;
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, size);
+            cl_mem in = inputs.of(ctx, size);
             FrameStacks.writeImages(images, stage.floats(size), cpu);
             stage.send(in, size * Sizeof.cl_float);
             cl_mem out = enqueuePatchEmbed(in, ch, h, wd, patch, w);
@@ -245,10 +270,10 @@ public final class OpenClBackend implements Backend {
     /** Windows stacked into one tall window (see {@link FrameStacks}), through the page-locked stage. */
     private Tensor causalConvStack(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
         int kt = windows.get(0).length;
-        int cin = w.in() / (kt * ks * ks);
-        if (cin * kt * ks * ks != w.in() || w.bias() == null || w.out() % vw != 0) {
+        if (!deviceConvolves(kt, ks, w)) {
             return cpu.causalConv3d(windows, w, ks, gh, gw);
         }
+        int cin = w.in() / (kt * ks * ks);
         int pad = ks / 2;
         int n = windows.size();
         int stackGh = n * (gh + pad);
@@ -256,7 +281,7 @@ public final class OpenClBackend implements Backend {
         long size = (long) kt * tokens * cin;
         synchronized (ctx) {
             checkOpen(); // before the input touches the device
-            cl_mem in = a.of(ctx, size);
+            cl_mem in = inputs.of(ctx, size);
             FrameStacks.writeWindows(windows, gh, gw, cin, pad, stage.floats(size), cpu);
             stage.send(in, size * Sizeof.cl_float);
             cl_mem out = enqueueCausalConv(in, kt, ks, stackGh, gw, cin, w);
@@ -268,7 +293,7 @@ public final class OpenClBackend implements Backend {
     private cl_mem enqueuePatchEmbed(cl_mem in, int ch, int h, int wd, int patch, LinearWeight w) {
         cl_mem[] wb = weight(w);
         int tokens = (h / patch) * (wd / patch);
-        cl_mem out = c.of(ctx, (long) tokens * w.out());
+        cl_mem out = outputs.of(ctx, (long) tokens * w.out());
         if (splitK) {
             cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
             ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
@@ -284,7 +309,7 @@ public final class OpenClBackend implements Backend {
     private cl_mem enqueueCausalConv(cl_mem in, int kt, int ks, int gh, int gw, int cin, LinearWeight w) {
         cl_mem[] wb = weight(w);
         int tokens = gh * gw;
-        cl_mem out = c.of(ctx, (long) tokens * w.out());
+        cl_mem out = outputs.of(ctx, (long) tokens * w.out());
         if (splitK) {
             int taps = kt * ks * ks;
             cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
@@ -298,12 +323,12 @@ public final class OpenClBackend implements Backend {
     }
 
     private void launch(cl_kernel k, String label, int m, int n) {
-        ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr}, null);
+        ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem}, null);
     }
 
     /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
     private void launchSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
-        ctx.launch(k, label, new long[] {n / vw, (m + mr - 1) / mr, slices}, null);
+        ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem, slices}, null);
         ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
         ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
     }
@@ -327,6 +352,7 @@ public final class OpenClBackend implements Backend {
     }
 
     /** A rectangle compositor whose canvas lives on this backend's device (close it before the backend). */
+    @Override
     public RectCompositor compositor(int width, int height) {
         synchronized (ctx) {
             checkOpen();
@@ -348,56 +374,10 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /** The light element-wise operations, host-cache attention and host tasks run on the internal CPU backend. */
     @Override
-    public Tensor layerNorm(Tensor x, float[] gamma, float[] beta, float eps) {
-        return cpu.layerNorm(x, gamma, beta, eps);
-    }
-
-    @Override
-    public Tensor rmsNorm(Tensor x, float[] weight, float eps) {
-        return cpu.rmsNorm(x, weight, eps);
-    }
-
-    @Override
-    public void reluInPlace(Tensor x) {
-        cpu.reluInPlace(x);
-    }
-
-    @Override
-    public Tensor siluGate(Tensor gate, Tensor up) {
-        return cpu.siluGate(gate, up);
-    }
-
-    @Override
-    public void addInPlace(Tensor x, Tensor y) {
-        cpu.addInPlace(x, y);
-    }
-
-    @Override
-    public void rope(Tensor x, int heads, int[] positions, RopeTable table) {
-        cpu.rope(x, heads, positions, table);
-    }
-
-    /** Host-cache attention (the device decoder keeps its own caches; this serves the generic path). */
-    @Override
-    public Tensor attention(Tensor q, KvCache cache, int layer, int first, byte[] keyMask, float scale) {
-        return cpu.attention(q, cache, layer, first, keyMask, scale);
-    }
-
-    @Override
-    public Tensor bicubicResize(Tensor image, int outH, int outW) {
-        return cpu.bicubicResize(image, outH, outW);
-    }
-
-    /** Host work around the kernels runs on the internal CPU backend's threads. */
-    @Override
-    public void forEachTask(int tasks, java.util.function.IntConsumer body) {
-        cpu.forEachTask(tasks, body);
-    }
-
-    @Override
-    public int argmax(float[] x, int off, int len) {
-        return cpu.argmax(x, off, len);
+    public Backend host() {
+        return cpu;
     }
 
     private void checkOpen() {
@@ -423,8 +403,8 @@ public final class OpenClBackend implements Backend {
             }
             decoderWeights.clear();
             stage.close();
-            a.release();
-            c.release();
+            inputs.release();
+            outputs.release();
             partial.release();
             ctx.close();
             cpu.close();

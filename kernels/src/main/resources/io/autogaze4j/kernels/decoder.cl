@@ -1,7 +1,8 @@
 // The gaze decoder, device resident: one decoder step is qkv_rope (layer 0, which also applies the step's
 // mask and forbidden-id updates), then per layer attention -> mlp_qkv (this layer's MLP fused with the next
-// layer's q/k/v), the last layer's mlp, then heads_choose (final norm, logits, greedy choice). Plain data-parallel OpenCL C 1.2 (no
-// extensions), so the kernels port to other runtimes as they are.
+// layer's q/k/v), the last layer's mlp, then heads_choose (final norm, logits, greedy choice). Plain data-parallel
+// OpenCL C 1.2 (no extensions), so the kernels port to other runtimes as they are. Each kernel names its plain-Java
+// twin and the test that holds them equal (KernelTwinsTest checks that they exist).
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
@@ -13,18 +14,18 @@
 // query row, head and key split, its unnormalised output [HEAD_DIM] and {max score, exp sum}; the mlp
 // kernels merge the splits as they load them.
 //
-// Per-step parameters live in the int buffer `st` (written once per step with everything else):
-#define P_PER_ROW 0   // new tokens per batch row
-#define P_FIRST 1     // cache index of the first new token
-#define P_MASK_LO 2   // first mask entry uploaded this step
-#define P_MASK_SPAN 3 // mask entries uploaded per row
-#define P_RESET 4     // 1: a frame's first step (forget forbidden ids), 0: forbid the fed ids
-#define P_ROWS 5      // batch * perRow
-#define P_BATCH 6
-#define P_SPLITS 7    // key splits per attention query block
-#define P_INPUT 8     // int index of the new embeddings [rows][HIDDEN] (floats) in this buffer
-#define P_HEADER 9
-// then positions [rows], fed ids [rows], mask entries [batch][span], the embeddings
+// Host <-> device contract (kernels/StepLayout.java, which passes these names as -D constants; they are not
+// defined here so the two sides cannot drift apart): per-step parameters live in the int buffer `st` (written
+// once per step with everything else): header slots P_PER_ROW (new tokens per batch row), P_FIRST (cache index
+// of the first new token), P_MASK_LO / P_MASK_SPAN (mask entries uploaded this step), P_RESET (1: a frame's first
+// step, forget forbidden ids; 0: forbid the fed ids), P_ROWS (batch * perRow), P_BATCH, P_SPLITS (key splits per
+// attention query block), P_INPUT (int index of the new embeddings [rows][HIDDEN], float bits), then from
+// P_HEADER: positions [rows], fed ids [rows], mask entries [batch][span], the embeddings.
+// heads_choose writes R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS, R_MARGIN, R_ID (ints),
+// R_PROBABILITY.
+#ifndef P_HEADER
+#error "build decoder.cl with StepLayout.defines()"
+#endif
 
 /** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
 inline void prepare_item(__global const int* st, __global uchar* mask, __global uchar* forb, int cap, int g) {
@@ -143,10 +144,10 @@ inline void qkv_rows(__global const int* st, __local float* a, __local float* qk
         if (r < rows) {
             int b = r / perRow, s = r % perRow;
             int pos = st[P_HEADER + r];
-            float c = ropeCos[pos * halfDim + i], sn = ropeSin[pos * halfDim + i];
+            float cosA = ropeCos[pos * halfDim + i], sinA = ropeSin[pos * halfDim + i];
             float pq = qk[rr * HIDDEN + partner], pk = qk[(ROWS + rr) * HIDDEN + partner];
-            float rq = d < halfDim ? aq[rr] * c + (-pq) * sn : aq[rr] * c + pq * sn;
-            float rk = d < halfDim ? ak[rr] * c + (-pk) * sn : ak[rr] * c + pk * sn;
+            float rq = d < halfDim ? aq[rr] * cosA + (-pq) * sinA : aq[rr] * cosA + pq * sinA;
+            float rk = d < halfDim ? ak[rr] * cosA + (-pk) * sinA : ak[rr] * cosA + pk * sinA;
             q[r * HIDDEN + t] = rq;
             int at = ((b * HEADS + head) * HEAD_DIM + d) * cap + first + s;
             kc[at] = rk;
@@ -157,6 +158,8 @@ inline void qkv_rows(__global const int* st, __local float* a, __local float* qk
 
 // Layer 0: the step's mask and forbidden-id updates (work-groups past the rows); the rows' new embeddings
 // from the parameter buffer into x; then q/k/v of the rows.
+// CPU twin: tensor/CpuDecoderSession.attentionInputs.
+// Test: OpenClDecoderTest.deviceSessionMatchesHostSession.
 __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x,
                        __global const float* normW, __global const float* wq, __global const float* wk,
                        __global const float* wv, __global const float* ropeCos, __global const float* ropeSin,
@@ -194,6 +197,8 @@ __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uc
 // few query blocks would leave most of a GPU idle, enough work-groups.
 // Work-group (batch row, query block, split; head): ATT_WG work-items; query s sees keys j <= first + s.
 // lastOnly: only each batch row's last query (the last layer, whose other rows reach no head).
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.keySplitAttentionOverALongCacheMatchesHostSession.
 __kernel void attention(__global const int* st, __global const float* q, __global const float* kc,
                         __global const float* vc, __global const uchar* mask, __global float* po,
                         __global float* pml, int cap, float scale, int lastOnly) {
@@ -241,12 +246,12 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         }
         float sc[QB];
         for (int qq = 0; qq < QB; qq++) {
-            float a = 0.0f;
+            float dot = 0.0f;
 #pragma unroll
             for (int d = 0; d < HEAD_DIM; d++) {
-                a = fma(qs[qq][d], kv[d], a);
+                dot = fma(qs[qq][d], kv[d], dot);
             }
-            sc[qq] = j <= first + s0 + qq ? a * scale : -INFINITY;
+            sc[qq] = j <= first + s0 + qq ? dot * scale : -INFINITY;
             if (sc[qq] > m[qq]) {
                 float corr = exp(m[qq] - sc[qq]);
                 l[qq] *= corr;
@@ -366,13 +371,13 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int p2 = 0; p2 < INTER_PER_ITEM; p2++) {
-        int c = min(p2 * HIDDEN + t, INTER - 1);
+        int col = min(p2 * HIDDEN + t, INTER - 1);
         float g[ROWS], u[ROWS];
-        rows_times(a, HIDDEN, wg, INTER, c, t, part, red, g);
-        rows_times(a, HIDDEN, wu, INTER, c, t, part, red, u);
+        rows_times(a, HIDDEN, wg, INTER, col, t, part, red, g);
+        rows_times(a, HIDDEN, wu, INTER, col, t, part, red, u);
         if (part == 0 && p2 * HIDDEN + t < INTER) {
             for (int rr = 0; rr < ROWS; rr++) {
-                hs[rr * INTER + c] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
+                hs[rr * INTER + col] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
             }
         }
     }
@@ -393,6 +398,8 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
 
 // The last layer's output projection and MLP, in place on x. lastOnly (ROWS == 1): work-group b takes batch
 // row b's last token only.
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
+// Test: OpenClDecoderTest.deviceSessionMatchesHostSession.
 __kernel void mlp(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
                   __global const float* wo, __global const float* normW, __global const float* wg,
                   __global const float* wu, __global const float* wd, int lastOnly) {
@@ -408,6 +415,8 @@ __kernel void mlp(__global const int* st, __global float* x, __global const floa
 }
 
 // A layer's output projection and MLP fused with the next layer's RMSNorm, q/k/v and rotary embedding.
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp (then attentionInputs of the next layer).
+// Test: OpenClDecoderTest.deviceSessionMatchesHostSession.
 __kernel void mlp_qkv(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
                       __global const float* wo, __global const float* normW, __global const float* wg,
                       __global const float* wu, __global const float* wd,
@@ -428,11 +437,11 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
 inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
     for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
         if (t < stride) {
-            float a = bv[t], c = bv[t + stride];
-            int ai = bi[t], ci = bi[t + stride];
-            if (ci >= 0 && (ai < 0 || c > a || (c == a && ci < ai))) {
-                bv[t] = c;
-                bi[t] = ci;
+            float mine = bv[t], other = bv[t + stride];
+            int mineId = bi[t], otherId = bi[t + stride];
+            if (otherId >= 0 && (mineId < 0 || other > mine || (other == mine && otherId < mineId))) {
+                bv[t] = other;
+                bi[t] = otherId;
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
@@ -444,8 +453,10 @@ inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
 // Final RMSNorm of batch row b's last new token, every head's logits (to `logits` [b][K][VOCAB], and kept in
 // local memory with the forbidden ids and the pad id set to -inf) and task-loss values, then the greedy
 // multi-head choice (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
-// Writes the task loss, the margin (best - second best), the id and its softmax probability to res[b*K + i],
-// res[B*K + b*K + i], res[2*B*K + b*K + i] and res[3*B*K + b*K + i]. Work-group b: SEL_WG work-items.
+// Writes the task loss, the margin (best - second best), the id (an int) and its softmax probability of head i to
+// word b*K + i of sections R_TASK_LOSS, R_MARGIN, R_ID and R_PROBABILITY of res. Work-group b: SEL_WG work-items.
+// CPU twin: model/FrameGenerator.chooseOnHost.
+// Test: OpenClDecoderTest.deviceChoiceEqualsHostChoiceOnTheSameLogits; end to end: model OpenClGenerationParityTest.
 __kernel void heads_choose(__global const int* st, __global const float* x, __global const float* normW,
                            __global const float* lm, __global const float* tlw, __global const uchar* forb,
                            __global float* logits, __global float* res) {
@@ -490,12 +501,12 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
             lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : acc[j];
         }
     }
-    for (int k = t; k < NHEADS; k += SEL_WG) {
-        float acc = 0.0f;
+    for (int head = t; head < NHEADS; head += SEL_WG) {
+        float loss = 0.0f;
         for (int i = 0; i < HIDDEN; i++) {
-            acc = fma(hn[i], tlw[i * NHEADS + k], acc);
+            loss = fma(hn[i], tlw[i * NHEADS + head], loss);
         }
-        res[b * NHEADS + k] = acc;
+        res[R_TASK_LOSS * bk + b * NHEADS + head] = loss;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int i = 0; i < NHEADS; i++) {
@@ -543,9 +554,9 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
             barrier(CLK_LOCAL_MEM_FENCE);
         }
         if (t == 0) {
-            res[bk + b * NHEADS + i] = tok >= 0 ? top - runnerUp : NAN;
-            res[2 * bk + b * NHEADS + i] = (float) tok;
-            res[3 * bk + b * NHEADS + i] = tok >= 0 ? 1.0f / bv[0] : NAN;
+            res[R_MARGIN * bk + b * NHEADS + i] = tok >= 0 ? top - runnerUp : NAN;
+            ((__global int*) res)[R_ID * bk + b * NHEADS + i] = tok;
+            res[R_PROBABILITY * bk + b * NHEADS + i] = tok >= 0 ? 1.0f / bv[0] : NAN;
         }
         if (tok >= 0) {
             for (int later = i + 1 + t; later < NHEADS; later += SEL_WG) {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.RectCompositor;
 import io.autogaze4j.tensor.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,7 @@ class OpenClOpsTest {
     void compositorMatchesCpuTwin() {
         Random r = new Random(3);
         int w = 300, h = 170;
-        try (RectCompositor cpu = RectCompositor.cpu(w, h); RectCompositor dev = RectCompositor.openCl(TestDevice.backend(), w, h)) {
+        try (RectCompositor cpu = RectCompositor.cpu(w, h); RectCompositor dev = TestDevice.backend().compositor(w, h)) {
             int[] key = r.ints(w * h).toArray();
             cpu.keyFrame(key);
             dev.keyFrame(key);
@@ -101,6 +103,14 @@ class OpenClOpsTest {
         }
         try (Backend b = Backend.openCl(999)) {
             assertTrue(b.name().startsWith("cpu"), "a missing device falls back to the CPU: " + b.name());
+        }
+        try (Backend b = Backend.named(BackendKind.OPENCL, 1)) {
+            assertEquals(BackendKind.OPENCL, b.kind(), b.name());
+            assertTrue(b.profiles(), "the OpenCL backend times its kernels");
+        }
+        try (Backend b = Backend.named(BackendKind.parse(" CPU "), 1)) {
+            assertEquals(BackendKind.CPU, b.kind(), b.name());
+            assertThrows(UnsupportedOperationException.class, b::profile, "the CPU backend has no profiler");
         }
     }
 }

@@ -4,7 +4,6 @@ import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -34,17 +33,68 @@ final class FrameGenerator {
     }
 
     /**
-     * Gazes frame {@code st.frames} of every row. {@code vision[b]} is row b's {@code [196, hidden]}
-     * embeddings; {@code threshold} is the float32 task-loss requirement or null.
+     * Gazes frame {@code st.frames} of every row: a prefill, decode steps until every row is finished, then the
+     * end-of-frame mask bookkeeping. {@code vision[b]} is row b's {@code [196, hidden]} embeddings; {@code budget}
+     * the frame's token budget.
      */
-    FrameOutput run(GazeState st, Tensor[] vision, int budget, Float threshold, List<StepTrace> trace) {
+    FrameOutput run(GazeState st, Tensor[] vision, int budget, Budget.TaskLossStop stop, List<StepTrace> trace) {
+        Frame f = prefill(st, vision, budget);
+        for (int step = 0; ; step++) {
+            int[][] stepIds = step(st, f, step, stop, trace);
+            if (allTrue(f.finished)) {
+                break;
+            }
+            feed(st, f, stepIds);
+        }
+        return endOfFrame(st, f);
+    }
+
+    /**
+     * One frame's loop state for a batch of rows.
+     *
+     * <p>Tokens so far: {@code ids[b][0..count)} and their {@code confidence} (every row has the same count).
+     * The next decoder call: {@code query} {@code [B * queryLength, hidden]} at {@code positions [B][queryLength]}.
+     */
+    private static final class Frame {
+        final int budget;
+        final int[][] ids;
+        final float[][] confidence;
+        final boolean[] finished;
+        /** Each row's last K prefill positions: where the frame's decode steps are fed (stale positions, spec 4.4). */
+        final int[][] tail;
+        /** First mask index of this frame's gaze tokens. */
+        final int frameStart;
+        int count;
+        Tensor query;
+        int queryLength;
+        int[][] positions;
+        /** The previous step's ids, fed in this step; null before the frame's first step. */
+        int[][] lastStep;
+
+        Frame(int batch, int budget, int[][] tail, int frameStart, Tensor query, int queryLength, int[][] positions) {
+            this.budget = budget;
+            this.ids = new int[batch][budget];
+            this.confidence = new float[batch][budget];
+            this.finished = new boolean[batch];
+            this.tail = tail;
+            this.frameStart = frameStart;
+            this.query = query;
+            this.queryLength = queryLength;
+            this.positions = positions;
+        }
+
+        boolean firstStep() {
+            return lastStep == null;
+        }
+    }
+
+    /** The frame's first decoder call: the previous frame's pending tokens, then this frame's vision tokens. */
+    private Frame prefill(GazeState st, Tensor[] vision, int budget) {
         int batch = st.batch();
         int hidden = w.config.decoder().hiddenSize();
         int visionTokens = vision[0].dim(0);
         int nPending = st.pending == null ? 0 : st.pending[0].length;
         int prefill = nPending + visionTokens;
-
-        // ---- prefill: pending tokens of the previous frame, then this frame's vision tokens
         float[] x = new float[batch * prefill * hidden];
         int[][] positions = new int[batch][];
         int[][] tail = new int[batch][];
@@ -61,96 +111,99 @@ final class FrameGenerator {
             positions[b] = Arrays.copyOfRange(full, full.length - prefill, full.length);
             tail[b] = Arrays.copyOfRange(full, Math.max(0, full.length - k), full.length);
         }
-        Tensor query = Tensor.wrap(x, batch * prefill, hidden);
-        int queryLength = prefill;
-        int frameStart = st.masks[0].maskLength(); // first mask index of this frame's gaze tokens
+        return new Frame(batch, budget, tail, st.masks[0].maskLength(), Tensor.wrap(x, batch * prefill, hidden), prefill, positions);
+    }
 
-        List<Integer>[] generated = newLists(batch);
-        List<Float>[] confidences = newLists(batch);
-        boolean[] finished = new boolean[batch];
-        boolean firstStep = true;
-        int[][] lastStep = null;
-        for (int step = 0; ; step++) {
-            int cacheBefore = st.decoder.length();
-            int already = generated[0].size();
-            Choice choice = st.decoder.choosesTokens()
-                    ? chooseOnDevice(st, query, queryLength, positions, firstStep ? null : lastStep, finished, budget - already)
-                    : chooseOnHost(st.decoder.forward(query, queryLength, positions, st.maskArrays(), null), generated, finished,
-                    already, budget - already, trace != null);
-            float[][] margins = choice.margins();
-            float[][] probability = choice.probability();
-            float[] taskLoss = choice.taskLoss();
-            int n = choice.count();
-            boolean stoppedEarly = n < k;
-            boolean[][] meet = new boolean[batch][n];
-            int[][] stepIds = new int[batch][n];
-            for (int b = 0; b < batch; b++) {
-                boolean rowMeets = false;
-                for (int i = 0; i < n; i++) {
-                    int id = finished[b] ? pad : choice.tokens()[b][i];
-                    if (threshold != null && !(firstStep && i == 0) && taskLoss[b * k + i] <= threshold) {
-                        meet[b][i] = true;
-                        rowMeets = true;
-                        id = pad;
-                    }
-                    stepIds[b][i] = id;
+    /**
+     * One decoder call and its choice: up to K ids per row, the task-loss stop (never on the frame's first token) and
+     * the budget; finished rows get pads. Appends the ids to the frame and returns them {@code [B][n]}.
+     */
+    private int[][] step(GazeState st, Frame f, int step, Budget.TaskLossStop stop, List<StepTrace> trace) {
+        int batch = f.finished.length;
+        int cacheBefore = st.decoder.length();
+        int already = f.count;
+        int room = f.budget - already;
+        Choice choice = st.decoder.choosesTokens()
+                ? chooseOnDevice(st, f.query, f.queryLength, f.positions, f.lastStep, f.finished, room)
+                : chooseOnHost(st.decoder.forward(f.query, f.queryLength, f.positions, st.maskArrays(), null), f, room, trace != null);
+        float[][] margins = choice.margins();
+        float[] taskLoss = choice.taskLoss();
+        int n = choice.count();
+        boolean stoppedEarly = n < k;
+        boolean[][] meet = new boolean[batch][n];
+        int[][] stepIds = new int[batch][n];
+        for (int b = 0; b < batch; b++) {
+            boolean rowMeets = false;
+            for (int i = 0; i < n; i++) {
+                int id = f.finished[b] ? pad : choice.tokens()[b][i];
+                if (!(f.firstStep() && i == 0) && stop.meets(taskLoss[b * k + i])) {
+                    meet[b][i] = true;
+                    rowMeets = true;
+                    id = pad;
                 }
-                finished[b] |= rowMeets;
+                stepIds[b][i] = id;
             }
-            boolean reachedBudget = n + already >= budget;
-            for (int b = 0; b < batch; b++) {
-                for (int i = 0; i < n; i++) {
-                    generated[b].add(stepIds[b][i]);
-                    confidences[b].add(stepIds[b][i] == pad ? Float.NaN : probability[b][i]);
-                }
-                finished[b] |= reachedBudget || stoppedEarly;
-            }
-            if (trace != null) {
-                float[][] tl = new float[batch][];
-                for (int b = 0; b < batch; b++) {
-                    tl[b] = Arrays.copyOfRange(taskLoss, b * k, (b + 1) * k);
-                    margins[b] = Arrays.copyOf(margins[b], n);
-                }
-                trace.add(new StepTrace(st.frames, step, queryLength, cacheBefore, positions, stepIds, tl, margins, meet));
-            }
-            firstStep = false;
-            lastStep = stepIds;
-            if (allTrue(finished)) {
-                break;
-            }
-            // ---- next decode step: feed this step's tokens at the frame's stale tail positions
-            float[] fed = new float[batch * n * hidden];
-            positions = new int[batch][n];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(w.embedTokens(stepIds[b]).data(), 0, fed, b * n * hidden, n * hidden);
-                for (int j = 0; j < n; j++) {
-                    positions[b][j] = tail[b][j % tail[b].length];
-                    st.masks[b].appendMask(true);
-                }
-            }
-            query = Tensor.wrap(fed, batch * n, hidden);
-            queryLength = n;
+            f.finished[b] |= rowMeets;
         }
+        boolean reachedBudget = n + already >= f.budget;
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < n; i++) {
+                f.ids[b][already + i] = stepIds[b][i];
+                f.confidence[b][already + i] = stepIds[b][i] == pad ? Float.NaN : choice.probability()[b][i];
+            }
+            f.finished[b] |= reachedBudget || stoppedEarly;
+        }
+        f.count += n;
+        if (trace != null) {
+            float[][] tl = new float[batch][];
+            for (int b = 0; b < batch; b++) {
+                tl[b] = Arrays.copyOfRange(taskLoss, b * k, (b + 1) * k);
+                margins[b] = Arrays.copyOf(margins[b], n);
+            }
+            trace.add(new StepTrace(st.frames, step, f.queryLength, cacheBefore, f.positions, stepIds, tl, margins, meet));
+        }
+        f.lastStep = stepIds;
+        return stepIds;
+    }
 
-        // ---- epilogue: pads of this frame are masked for later frames; the last step becomes pending
-        int total = generated[0].size();
-        int lastCount = lastStep[0].length;
-        int[][] ids = new int[batch][total];
-        float[][] confidence = new float[batch][total];
+    /** The next decode step's input: this step's tokens at the frame's stale tail positions. */
+    private void feed(GazeState st, Frame f, int[][] stepIds) {
+        int batch = stepIds.length;
+        int n = stepIds[0].length;
+        int hidden = w.config.decoder().hiddenSize();
+        float[] fed = new float[batch * n * hidden];
+        int[][] positions = new int[batch][n];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(w.embedTokens(stepIds[b]).data(), 0, fed, b * n * hidden, n * hidden);
+            for (int j = 0; j < n; j++) {
+                positions[b][j] = f.tail[b][j % f.tail[b].length];
+                st.masks[b].appendMask(true);
+            }
+        }
+        f.query = Tensor.wrap(fed, batch * n, hidden);
+        f.queryLength = n;
+        f.positions = positions;
+    }
+
+    /** The frame's pads are masked for later frames; the last step's tokens become the next frame's pending tokens. */
+    private FrameOutput endOfFrame(GazeState st, Frame f) {
+        int batch = f.finished.length;
+        int total = f.count;
+        int lastCount = f.lastStep[0].length;
+        int[][] ids = new int[batch][];
+        float[][] confidence = new float[batch][];
         for (int b = 0; b < batch; b++) {
             AttentionMask seq = st.masks[b];
-            for (int j = 0; j < total; j++) {
-                ids[b][j] = generated[b].get(j);
-                confidence[b][j] = confidences[b].get(j);
-            }
+            ids[b] = Arrays.copyOf(f.ids[b], total);
+            confidence[b] = Arrays.copyOf(f.confidence[b], total);
             for (int j = 0; j < total - lastCount; j++) {
-                seq.setMask(frameStart + j, ids[b][j] != pad);
+                seq.setMask(f.frameStart + j, ids[b][j] != pad);
             }
             for (int j = total - lastCount; j < total; j++) {
                 seq.appendMask(ids[b][j] != pad);
             }
         }
-        st.pending = lastStep;
+        st.pending = f.lastStep;
         st.frames++;
         return new FrameOutput(ids, confidence);
     }
@@ -162,9 +215,13 @@ final class FrameGenerator {
     private record Choice(int[][] tokens, int count, float[][] margins, float[][] probability, float[] taskLoss) {
     }
 
-    /** The reference selection on the host: mask, then argmax head by head (spec 4.3). */
-    private Choice chooseOnHost(DecoderHeads heads, List<Integer>[] generated, boolean[] finished, int already, int room,
-                                boolean withMargins) {
+    /**
+     * The reference selection on the host: mask, then argmax head by head (spec 4.3). Device twin: the
+     * {@code heads_choose} kernel of {@code kernels/decoder.cl}, reached through {@link #chooseOnDevice}.
+     */
+    private Choice chooseOnHost(DecoderHeads heads, Frame f, int room, boolean withMargins) {
+        boolean[] finished = f.finished;
+        int already = f.count;
         int batch = finished.length;
         float[] scores = heads.logits().data().clone();
         float[][] margins = new float[batch][k];
@@ -177,14 +234,14 @@ final class FrameGenerator {
         int chosen = rowsIndependent ? wanted : 0;
         if (rowsIndependent) {
             backend.forEachTask(batch, b -> {
-                forbidFrame(scores, b, generated[b]);
+                forbidFrame(scores, b, f.ids[b], already);
                 for (int i = 0; i < wanted; i++) {
                     select(scores, b, i, finished[b], withMargins, tokens, margins, probability);
                 }
             });
         } else {
             for (int b = 0; b < batch; b++) {
-                forbidFrame(scores, b, generated[b]);
+                forbidFrame(scores, b, f.ids[b], already);
             }
             while (chosen < wanted && !allForbidden(scores, batch, chosen)) {
                 for (int b = 0; b < batch; b++) {
@@ -196,10 +253,10 @@ final class FrameGenerator {
         return new Choice(tokens, chosen, margins, probability, heads.taskLoss().data());
     }
 
-    /** Forbids, for every head of row {@code b}, the ids already emitted in this frame and the pad id. */
-    private void forbidFrame(float[] scores, int b, List<Integer> generated) {
-        for (int id : generated) {
-            forbid(scores, b, 0, id);
+    /** Forbids, for every head of row {@code b}, the ids already emitted in this frame ({@code ids[0..count)}) and the pad id. */
+    private void forbidFrame(float[] scores, int b, int[] ids, int count) {
+        for (int j = 0; j < count; j++) {
+            forbid(scores, b, 0, ids[j]);
         }
         forbid(scores, b, 0, pad);
     }
@@ -290,14 +347,5 @@ final class FrameGenerator {
             }
         }
         return true;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> List<T>[] newLists(int n) {
-        List<T>[] l = new List[n];
-        for (int i = 0; i < n; i++) {
-            l[i] = new ArrayList<>();
-        }
-        return l;
     }
 }

@@ -1,5 +1,7 @@
 package io.autogaze4j.model;
 
+import io.autogaze4j.model.tiling.PixelRect;
+
 /**
  * One gazed cell of a frame: the 16-px patch {@code (row, col)} of the frame resized to pyramid scale
  * {@code scale}. Its area on the frame is the normalised half-open square
@@ -33,19 +35,8 @@ public record GazeCell(int frame, int localId, int scale, int row, int col, int 
         return (double) (row + 1) / grid;
     }
 
-    /**
-     * The pixel rectangle {@code [x0, y0, x1, y1)} on a {@code width x height} frame: floor of the start,
-     * ceiling of the end, clamped, at least one pixel.
-     */
-    public int[] pixelRect(int width, int height) {
-        int px0 = clamp((int) Math.floor(x0() * width), 0, width - 1);
-        int py0 = clamp((int) Math.floor(y0() * height), 0, height - 1);
-        int px1 = clamp((int) Math.ceil(x1() * width), px0 + 1, width);
-        int py1 = clamp((int) Math.ceil(y1() * height), py0 + 1, height);
-        return new int[] {px0, py0, px1, py1};
-    }
-
-    private static int clamp(int v, int lo, int hi) {
-        return Math.max(lo, Math.min(hi, v));
+    /** The pixel rectangle of this cell on a {@code width x height} frame ({@link PixelRect#covering}). */
+    public PixelRect pixelRect(int width, int height) {
+        return PixelRect.covering(x0(), y0(), x1(), y1(), width, height);
     }
 }

@@ -9,14 +9,16 @@ import java.util.OptionalDouble;
  * <p>Budgets follow the official rules: with a gazing ratio {@code r} a frame gets at most
  * {@code max(1, floor(float32(r) * cellsPerFrame))} tokens; with only a task-loss requirement the ratio
  * is 1; with neither, the checkpoint config's defaults apply (ratio, and its requirement when the config
- * enables one).
+ * enables one and {@code noTaskLossStop} is false). {@link Budget#resolve} applies these rules.
  *
  * @param gazingRatios        one ratio for all frames, one per frame, or empty for "not given"
  * @param taskLossRequirement the stop threshold, compared in float32 with {@code <=}; empty = not given
+ * @param noTaskLossStop      no task-loss stop whatever the checkpoint's default (then {@code taskLossRequirement} is empty)
  * @param maxFrames           most frames a clip or stream may hold in its caches; 0 = the model's max_num_frames
  * @param recordTrace         keep a {@link StepTrace} per decoder call in the result
  */
-public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirement, int maxFrames, boolean recordTrace) {
+public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirement, boolean noTaskLossStop, int maxFrames,
+                          boolean recordTrace) {
 
     public GazeOptions {
         gazingRatios = gazingRatios.clone();
@@ -29,6 +31,10 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
         }
         if (taskLossRequirement.isPresent() && !Double.isFinite(taskLossRequirement.getAsDouble())) {
             throw new IllegalArgumentException("task-loss requirement must be finite, got " + taskLossRequirement.getAsDouble());
+        }
+        if (noTaskLossStop && taskLossRequirement.isPresent()) {
+            throw new IllegalArgumentException("a task-loss requirement of " + taskLossRequirement.getAsDouble()
+                    + " was given with noTaskLossStop: give one or the other");
         }
         if (maxFrames < 0) {
             throw new IllegalArgumentException("maxFrames must be >= 0 (0 = the model's limit), got " + maxFrames);
@@ -54,6 +60,7 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
         Builder b = new Builder();
         b.ratios = gazingRatios.clone();
         b.requirement = taskLossRequirement;
+        b.noStop = noTaskLossStop;
         b.maxFrames = maxFrames;
         b.recordTrace = recordTrace;
         return b;
@@ -62,7 +69,8 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
     @Override
     public boolean equals(Object o) {
         return o instanceof GazeOptions g && Arrays.equals(gazingRatios, g.gazingRatios)
-                && taskLossRequirement.equals(g.taskLossRequirement) && maxFrames == g.maxFrames && recordTrace == g.recordTrace;
+                && taskLossRequirement.equals(g.taskLossRequirement) && noTaskLossStop == g.noTaskLossStop && maxFrames == g.maxFrames
+                && recordTrace == g.recordTrace;
     }
 
     @Override
@@ -73,7 +81,8 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
     @Override
     public String toString() {
         return "GazeOptions[gazingRatios=" + Arrays.toString(gazingRatios) + ", taskLossRequirement="
-                + (taskLossRequirement.isPresent() ? taskLossRequirement.getAsDouble() : "none") + ", maxFrames=" + maxFrames
+                + (taskLossRequirement.isPresent() ? taskLossRequirement.getAsDouble() : noTaskLossStop ? "off" : "not given")
+                + ", maxFrames=" + maxFrames
                 + ", recordTrace=" + recordTrace + "]";
     }
 
@@ -81,6 +90,7 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
     public static final class Builder {
         private double[] ratios = new double[0];
         private OptionalDouble requirement = OptionalDouble.empty();
+        private boolean noStop;
         private int maxFrames;
         private boolean recordTrace;
 
@@ -105,12 +115,14 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
         /** Stop gazing in a frame once the predicted task loss is at or below {@code requirement}. */
         public Builder taskLossRequirement(double requirement) {
             this.requirement = OptionalDouble.of(requirement);
+            this.noStop = false;
             return this;
         }
 
-        /** No task-loss stop (unless the checkpoint default applies because no ratio is given either). */
-        public Builder noTaskLossRequirement() {
+        /** No task-loss stop at all, not even the checkpoint's default one (with no ratio, the config's ratio still applies). */
+        public Builder noTaskLossStop() {
             this.requirement = OptionalDouble.empty();
+            this.noStop = true;
             return this;
         }
 
@@ -127,7 +139,7 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
         }
 
         public GazeOptions build() {
-            return new GazeOptions(ratios, requirement, maxFrames, recordTrace);
+            return new GazeOptions(ratios, requirement, noStop, maxFrames, recordTrace);
         }
     }
 }

@@ -71,7 +71,7 @@ public final class GazeStream implements AutoCloseable {
             for (int b = 0; b < batch; b++) {
                 vision[b] = embeddings[b][t];
             }
-            perFrame.add(model.generator().run(state, vision, budget.tokens(first + t), budget.threshold(), trace));
+            perFrame.add(model.generator().run(state, vision, budget.tokens(first + t), budget.stop(), trace));
         }
         return assemble(first, perFrame, trace);
     }

@@ -15,8 +15,9 @@ import java.util.List;
  * which keeps every core busy; each row's trunk history comes from its own {@link ConvCache}.
  */
 final class VisionEncoder {
-    /** Intermediate tensors of one frame, for parity tests; tokens are {@code [196, C]}. */
-    record FrameTrace(Tensor input224, Tensor patchEmbed, Tensor layerNorm, Tensor trunk, Tensor outProj, Tensor embeddings) {
+    /** Intermediate tensors of one frame, for parity tests (debug values, not a fixation trace); tokens are {@code [196, C]}. */
+    record FrameIntermediates(Tensor input224, Tensor patchEmbed, Tensor layerNorm, Tensor trunk, Tensor outProj,
+                              Tensor embeddings) {
     }
 
     private final ModelWeights w;
@@ -33,10 +34,10 @@ final class VisionEncoder {
     }
 
     /** Embeds one frame keeping every intermediate. */
-    FrameTrace trace(Tensor frame, ConvCache cache) {
+    FrameIntermediates intermediates(Tensor frame, ConvCache cache) {
         List<Tensor> keep = new ArrayList<>();
         Tensor e = run(new Tensor[][] {{frame}}, new ConvCache[] {cache}, keep)[0][0];
-        return new FrameTrace(keep.get(0), keep.get(1), keep.get(2), keep.get(3), keep.get(4), e);
+        return new FrameIntermediates(keep.get(0), keep.get(1), keep.get(2), keep.get(3), keep.get(4), e);
     }
 
     private Tensor[][] run(Tensor[][] frames, ConvCache[] caches, List<Tensor> keep) {

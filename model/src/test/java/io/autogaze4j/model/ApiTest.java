@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.model.tiling.PixelRect;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.weights.SafetensorsFile;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -86,10 +88,16 @@ class ApiTest {
         assertEquals(1, Budget.resolve(GazeOptions.builder().gazingRatio(0.001).build(), model.config()).tokens(0));
         Budget onlyRequirement = Budget.resolve(GazeOptions.builder().taskLossRequirement(0.7).build(), model.config());
         assertEquals(265, onlyRequirement.tokens(3));
-        assertEquals(0.7f, onlyRequirement.threshold());
+        assertEquals(OptionalDouble.of(0.7), onlyRequirement.taskLossRequirement());
         Budget defaults = Budget.resolve(GazeOptions.defaults(), model.config());
         assertEquals(132, defaults.tokens(0)); // model_k10's config: fixed ratio 0.5, no requirement
-        assertEquals(null, defaults.threshold());
+        assertEquals(OptionalDouble.empty(), defaults.taskLossRequirement());
+        Budget off = Budget.resolve(GazeOptions.builder().noTaskLossStop().build(), model.config());
+        assertEquals(132, off.tokens(0), "switching the stop off keeps the config's ratio");
+        assertEquals(GazeOptions.builder().gazingRatio(0.5).noTaskLossStop().build(), off.options());
+        assertEquals(OptionalDouble.of(0.3), GazeOptions.builder().noTaskLossStop().taskLossRequirement(0.3).build().taskLossRequirement(),
+                "the last call of the builder wins");
+        assertThrows(IllegalArgumentException.class, () -> new GazeOptions(new double[0], OptionalDouble.of(0.3), true, 0, false));
     }
 
     @Test
@@ -170,10 +178,10 @@ class ApiTest {
         assertEquals(3, c.scale());
         assertEquals(3, c.row());
         assertEquals(5, c.col());
-        assertArrayEquals(new int[] {80, 48, 96, 64}, c.pixelRect(224, 224));
+        assertEquals(new PixelRect(80, 48, 96, 64), c.pixelRect(224, 224));
         GazeCell coarse = l.cell(2, 3);
         assertEquals(0, coarse.scale());
-        assertArrayEquals(new int[] {150, 100, 300, 200}, coarse.pixelRect(300, 200));
+        assertEquals(new PixelRect(150, 100, 300, 200), coarse.pixelRect(300, 200));
         assertEquals(20 + 7 * 6 + 6, l.id(2, 6, 6));
     }
 }

@@ -1,16 +1,15 @@
 package io.autogaze4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import io.autogaze4j.kernels.OpenClBackend;
-import io.autogaze4j.kernels.OpenClDevice;
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.weights.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -65,10 +64,12 @@ final class Fixtures {
 
     private static synchronized Backend openCl() {
         if (openCl == null) {
-            List<OpenClDevice> devices = OpenClBackend.devices();
-            assertTrue(!devices.isEmpty(), "no OpenCL device for the OpenCL parity tests: install one (CI: pocl-opencl-icd, "
-                    + "which .ci/run installs)");
-            openCl = OpenClBackend.open(OpenClBackend.preferredDevice());
+            Backend b = Backend.named(BackendKind.OPENCL, 1);
+            if (b.kind() != BackendKind.OPENCL) {
+                b.close();
+                fail("no OpenCL device for the OpenCL parity tests: install one (CI: pocl-opencl-icd, which .ci/run installs)");
+            }
+            openCl = b;
         }
         return openCl;
     }

@@ -51,7 +51,7 @@ class VisionParityTest {
             Tensor embeds = Fixtures.tensor(f, "video_embeds");
             ConvCache cache = new ConvCache(1, 3);
             for (int t = 0; t < clip.frames(); t++) {
-                VisionEncoder.FrameTrace tr = model.encoder().trace(clip.frame(0, t), cache);
+                VisionEncoder.FrameIntermediates tr = model.encoder().intermediates(clip.frame(0, t), cache);
                 int size = 3 * 224 * 224;
                 Tensor expectedInput = Tensor.wrap(java.util.Arrays.copyOfRange(squashed.data(), t * size, (t + 1) * size), 3, 224, 224);
                 assertClose(expectedInput, tr.input224(), 1e-5f, "model input frame " + t);

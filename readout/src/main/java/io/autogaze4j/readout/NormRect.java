@@ -1,6 +1,7 @@
 package io.autogaze4j.readout;
 
 import io.autogaze4j.model.GazeCell;
+import io.autogaze4j.model.tiling.PixelRect;
 
 /**
  * A rectangle in normalised frame coordinates, half-open: it holds the points {@code x0 <= x < x1},
@@ -85,22 +86,11 @@ public record NormRect(double x0, double y0, double x1, double y1) {
     }
 
     /**
-     * The pixel rectangle {@code [x0, y0, x1, y1)} on a {@code width x height} frame, as {@link GazeCell#pixelRect}:
-     * floor of the start, ceiling of the end, clamped to the frame, at least one pixel.
+     * The pixel rectangle on a {@code width x height} frame, by the same rule as {@link GazeCell#pixelRect}
+     * ({@link PixelRect#covering}).
      */
-    public int[] pixelRect(int width, int height) {
-        if (width < 1 || height < 1) {
-            throw new IllegalArgumentException("frame must be at least 1x1 pixels, got " + width + "x" + height);
-        }
-        int px0 = clamp((int) Math.floor(x0 * width), 0, width - 1);
-        int py0 = clamp((int) Math.floor(y0 * height), 0, height - 1);
-        int px1 = clamp((int) Math.ceil(x1 * width), px0 + 1, width);
-        int py1 = clamp((int) Math.ceil(y1 * height), py0 + 1, height);
-        return new int[] {px0, py0, px1, py1};
-    }
-
-    private static int clamp(int v, int lo, int hi) {
-        return Math.max(lo, Math.min(hi, v));
+    public PixelRect pixelRect(int width, int height) {
+        return PixelRect.covering(x0, y0, x1, y1, width, height);
     }
 
     private static String describe(double x0, double y0, double x1, double y1) {

@@ -32,7 +32,10 @@ final class AttentionKernel {
         attendRows(par, q, queries, List.of(cache), layer, first, new byte[][] {keyMask}, scale, out);
     }
 
-    /** All rows at once: {@code q} and {@code out} are {@code [rows * queries, heads * headDim]}. */
+    /**
+     * All rows at once: {@code q} and {@code out} are {@code [rows * queries, heads * headDim]}. Device twin: the
+     * {@code attention} kernel of {@code kernels/decoder.cl} (test: {@code OpenClDecoderTest}).
+     */
     static void attendRows(Parallel par, float[] q, int queries, List<KvCache> caches, int layer, int first,
                            byte[][] keyMasks, float scale, float[] out) {
         float[][] bias = new float[caches.size()][];

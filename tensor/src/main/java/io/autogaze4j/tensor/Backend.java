@@ -7,6 +7,11 @@ import java.util.List;
  * The compute boundary of the engine: every numeric kernel the AutoGaze model needs. The pure-Java
  * {@link #cpu()} implementation is the reference; accelerator backends implement the same contract
  * and must give the same tokens. Backends may hold native or device memory, hence {@link AutoCloseable}.
+ *
+ * <p>A device backend implements the heavy operations ({@link #linear}, {@link #patchEmbed}, {@link #causalConv3d}),
+ * names itself and gives its {@link #host()}; the light host-side operations forward to that host. Optional
+ * capabilities are queries with a default that refuses or falls back, each in one place: a fused device decoder
+ * ({@link #openDecoder}), a device compositor ({@link #compositor}), a profiler ({@link #profiles()}).
  */
 public interface Backend extends AutoCloseable {
 
@@ -34,8 +39,21 @@ public interface Backend extends AutoCloseable {
         return BackendChooser.auto();
     }
 
+    /**
+     * The backend of {@code kind}: {@link BackendKind#CPU} with {@code threads} threads; {@link BackendKind#OPENCL} on the
+     * preferred device (a GPU before a CPU device, or system property {@code autogaze.opencl.device}); {@link BackendKind#AUTO}
+     * as {@link #auto()}. When OpenCL is asked for but its module or a device is missing, logs a warning saying so and returns
+     * the CPU backend with {@code threads} threads ({@link #kind()} tells which one came back). The caller closes it.
+     */
+    static Backend named(BackendKind kind, int threads) {
+        return BackendChooser.named(kind, threads);
+    }
+
     /** A short human-readable name ("cpu (16 threads)"). */
     String name();
+
+    /** What this backend is: {@link BackendKind#CPU} or {@link BackendKind#OPENCL}. */
+    BackendKind kind();
 
     /** {@code y[rows, out] = x[rows, in] · W + b}; {@code x} is 2-D {@code [rows, in]}. */
     Tensor linear(Tensor x, LinearWeight w);
@@ -79,27 +97,47 @@ public interface Backend extends AutoCloseable {
      */
     Tensor causalConv3d(Tensor[] window, LinearWeight w, int ks, int gh, int gw);
 
+    /**
+     * The CPU backend that runs the light host-side operations below (norms, element-wise operations, host-cache
+     * attention, the bicubic squash, argmax, host tasks): {@link #cpu()}-like, and this backend itself on the CPU.
+     * A device backend implements the heavy operations above and inherits these, which forward to its host; a
+     * backend whose host is itself must override every one of them.
+     */
+    Backend host();
+
     /** LayerNorm over the last dimension (biased variance). */
-    Tensor layerNorm(Tensor x, float[] gamma, float[] beta, float eps);
+    default Tensor layerNorm(Tensor x, float[] gamma, float[] beta, float eps) {
+        return host().layerNorm(x, gamma, beta, eps);
+    }
 
     /** RMSNorm over the last dimension: {@code w * (x / sqrt(mean(x^2) + eps))}. */
-    Tensor rmsNorm(Tensor x, float[] weight, float eps);
+    default Tensor rmsNorm(Tensor x, float[] weight, float eps) {
+        return host().rmsNorm(x, weight, eps);
+    }
 
     /** {@code max(x, 0)} in place. */
-    void reluInPlace(Tensor x);
+    default void reluInPlace(Tensor x) {
+        host().reluInPlace(x);
+    }
 
     /** {@code silu(gate) * up}, element-wise. */
-    Tensor siluGate(Tensor gate, Tensor up);
+    default Tensor siluGate(Tensor gate, Tensor up) {
+        return host().siluGate(gate, up);
+    }
 
     /** {@code a + b} into {@code a}. */
-    void addInPlace(Tensor a, Tensor b);
+    default void addInPlace(Tensor a, Tensor b) {
+        host().addInPlace(a, b);
+    }
 
     /** Rotary embedding of {@code x [rows, heads * headDim]} in place, row r at {@code positions[r]}. */
-    void rope(Tensor x, int heads, int[] positions, RopeTable table);
+    default void rope(Tensor x, int heads, int[] positions, RopeTable table) {
+        host().rope(x, heads, positions, table);
+    }
 
     /** Rotary embedding of {@code x [rows, heads * headDim]} in place with precomputed angles. */
     default void rope(Tensor x, int heads, RopeTable.Angles angles) {
-        angles.apply(x.data(), heads);
+        host().rope(x, heads, angles);
     }
 
     /**
@@ -107,31 +145,39 @@ public interface Backend extends AutoCloseable {
      * cache entry {@code first + s} and sees keys {@code j <= first + s} with {@code keyMask[j] != 0}.
      * Returns {@code [S, heads * headDim]}.
      */
-    Tensor attention(Tensor q, KvCache cache, int layer, int first, byte[] keyMask, float scale);
+    default Tensor attention(Tensor q, KvCache cache, int layer, int first, byte[] keyMask, float scale) {
+        return host().attention(q, cache, layer, first, keyMask, scale);
+    }
 
     /**
      * Attention for a batch of rows, each with its own cache and mask: {@code q} is
      * {@code [rows * S, heads * headDim]} grouped by row, every row's new queries start at cache index
-     * {@code first}. The default runs {@link #attention(Tensor, KvCache, int, int, byte[], float)} row by row.
+     * {@code first}; the same numbers as {@link #attention(Tensor, KvCache, int, int, byte[], float)} row by row.
      */
     default Tensor attention(Tensor q, List<KvCache> caches, int layer, int first, byte[][] keyMasks, float scale) {
-        int rows = caches.size();
-        int perRow = q.dim(0) / rows;
-        int width = q.dim(1);
-        float[] out = new float[q.size()];
-        for (int b = 0; b < rows; b++) {
-            Tensor qb = Tensor.wrap(java.util.Arrays.copyOfRange(q.data(), b * perRow * width, (b + 1) * perRow * width), perRow, width);
-            Tensor ob = attention(qb, caches.get(b), layer, first, keyMasks[b], scale);
-            System.arraycopy(ob.data(), 0, out, b * perRow * width, perRow * width);
-        }
-        return Tensor.wrap(out, q.dim(0), width);
+        return host().attention(q, caches, layer, first, keyMasks, scale);
     }
 
     /**
      * PyTorch {@code interpolate(mode="bicubic", align_corners=False, antialias=False)} of {@code [C, H, W]}
      * to {@code [C, outH, outW]} (A = -0.75, edge-clamped taps, float32).
      */
-    Tensor bicubicResize(Tensor image, int outH, int outW);
+    default Tensor bicubicResize(Tensor image, int outH, int outW) {
+        return host().bicubicResize(image, outH, outW);
+    }
+
+    /**
+     * Runs {@code body.accept(i)} for {@code i in [0, tasks)} on the host's threads: for per-row host work around
+     * the kernels (token choice, cache bookkeeping). Tasks must be independent.
+     */
+    default void forEachTask(int tasks, java.util.function.IntConsumer body) {
+        host().forEachTask(tasks, body);
+    }
+
+    /** First index of the maximum of {@code x[off, off+len)}; -1 when every value is -infinity. */
+    default int argmax(float[] x, int off, int len) {
+        return host().argmax(x, off, len);
+    }
 
     /**
      * Opens a decoder for {@code batch} rows whose KV caches start with room for {@code initialCapacity}
@@ -143,18 +189,46 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * Runs {@code body.accept(i)} for {@code i in [0, tasks)} on this backend's host threads: for per-row
-     * host work around the kernels (token choice, cache bookkeeping). Tasks must be independent. Serial by
-     * default.
+     * A rectangle compositor of {@code width x height} pixels whose canvas lives where this backend computes; the
+     * caller closes it before the backend. The default is the plain-Java {@link RectCompositor#cpu}.
      */
-    default void forEachTask(int tasks, java.util.function.IntConsumer body) {
-        for (int i = 0; i < tasks; i++) {
-            body.accept(i);
-        }
+    default RectCompositor compositor(int width, int height) {
+        return RectCompositor.cpu(width, height);
     }
 
-    /** First index of the maximum of {@code x[off, off+len)}; -1 when every value is -infinity. */
-    int argmax(float[] x, int off, int len);
+    /** What {@link #profiling} collects. */
+    enum Profiling {
+        /** Nothing (profiling stopped). */
+        OFF,
+        /** Host times alone (enqueueing, waiting, host work), which cost next to nothing. */
+        HOST,
+        /** Host times and device-side time per kernel (one profiling event per launch, itself adding host time). */
+        KERNELS
+    }
+
+    /** Whether this backend can time its work ({@link #profiling}, {@link #profile}). */
+    default boolean profiles() {
+        return false;
+    }
+
+    /**
+     * Starts collecting {@code what} from now on (forgetting earlier times), or stops with {@link Profiling#OFF}.
+     *
+     * @throws UnsupportedOperationException when {@link #profiles()} is false
+     */
+    default void profiling(Profiling what) {
+        throw new UnsupportedOperationException(name() + " has no profiler");
+    }
+
+    /**
+     * Times since profiling started, in label order: label to {total nanoseconds, count}; host times have labels starting
+     * with "host".
+     *
+     * @throws UnsupportedOperationException when {@link #profiles()} is false
+     */
+    default java.util.Map<String, long[]> profile() {
+        throw new UnsupportedOperationException(name() + " has no profiler");
+    }
 
     /** Releases threads and memory. */
     @Override

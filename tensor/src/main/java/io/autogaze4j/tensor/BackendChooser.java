@@ -1,12 +1,15 @@
 package io.autogaze4j.tensor;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.ServiceLoader;
 
 /** Finds accelerator providers on the class path and falls back to the CPU with a log line. */
 final class BackendChooser {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.backend");
     static final String OPENCL = "opencl";
+    /** Fallback threads: one per processor. */
+    private static final int ALL = 0;
 
     private BackendChooser() {
     }
@@ -20,17 +23,34 @@ final class BackendChooser {
         return Optional.empty();
     }
 
+    static Backend named(BackendKind kind, int threads) {
+        return switch (kind) {
+            case CPU -> Backend.cpu(threads);
+            case OPENCL -> openCl(OptionalInt.empty(), threads);
+            case AUTO -> auto();
+        };
+    }
+
     static Backend openCl(int device) {
+        return openCl(OptionalInt.of(device), ALL);
+    }
+
+    /** Device {@code device}, or the provider's preferred one when empty; the CPU with {@code fallbackThreads} when absent. */
+    private static Backend openCl(OptionalInt device, int fallbackThreads) {
         Optional<BackendProvider> p = provider(OPENCL);
         if (p.isEmpty()) {
-            return fallback("the OpenCL backend is not on the class path (add io.autogaze4j:autogaze4j-kernels)");
+            return fallback("the OpenCL backend is not on the class path (add io.autogaze4j:autogaze4j-kernels)",
+                    fallbackThreads);
         }
         int count = p.get().deviceCount();
-        if (device < 0 || device >= count) {
-            return fallback(count == 0 ? "no OpenCL device found (is an OpenCL driver / ICD installed?)"
-                    : "OpenCL device " + device + " requested but only " + count + " exist");
+        if (count == 0) {
+            return fallback("no OpenCL device found (is an OpenCL driver / ICD installed?)", fallbackThreads);
         }
-        return p.get().open(device);
+        int index = device.orElseGet(() -> p.get().preferredDevice());
+        if (index < 0 || index >= count) {
+            return fallback("OpenCL device " + index + " requested but only " + count + " exist", fallbackThreads);
+        }
+        return p.get().open(index);
     }
 
     static Backend auto() {
@@ -40,14 +60,14 @@ final class BackendChooser {
             try {
                 return p.get().open(device);
             } catch (RuntimeException e) {
-                return fallback("OpenCL device " + device + " could not be opened: " + e.getMessage());
+                return fallback("OpenCL device " + device + " could not be opened: " + e.getMessage(), ALL);
             }
         }
-        return fallback(p.isEmpty() ? "the OpenCL backend is not on the class path" : "no OpenCL device found");
+        return fallback(p.isEmpty() ? "the OpenCL backend is not on the class path" : "no OpenCL device found", ALL);
     }
 
-    private static Backend fallback(String why) {
-        Backend cpu = Backend.cpu();
+    private static Backend fallback(String why, int threads) {
+        Backend cpu = threads == ALL ? Backend.cpu() : Backend.cpu(threads);
         LOG.log(System.Logger.Level.WARNING, "autogaze4j: " + why + "; using " + cpu.name());
         return cpu;
     }

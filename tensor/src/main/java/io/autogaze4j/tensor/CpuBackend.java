@@ -26,6 +26,17 @@ final class CpuBackend implements Backend {
     }
 
     @Override
+    public BackendKind kind() {
+        return BackendKind.CPU;
+    }
+
+    /** This backend runs its host operations itself (it overrides every one of them). */
+    @Override
+    public Backend host() {
+        return this;
+    }
+
+    @Override
     public Tensor linear(Tensor x, LinearWeight w) {
         if (x.rank() != 2 || x.dim(1) != w.in()) {
             throw new IllegalArgumentException("linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");

@@ -13,6 +13,9 @@ import java.util.List;
  * <p>Every element goes through the same operations in the same order as in {@link HostDecoderSession}
  * on the CPU backend (the matmul sums over k in order whatever the row blocking, norms and gates work per
  * row or element), so the results are bit-identical to it, whatever the chunking or thread count.
+ *
+ * <p>Device twin: {@code kernels/decoder.cl} ({@code qkv_rope} and {@code mlp_qkv} for regions (1) and (3),
+ * {@code attention} for (2)); test: {@code OpenClDecoderTest.deviceSessionMatchesHostSession}.
  */
 final class CpuDecoderSession extends HostCacheSession {
     /** Aim for at least this many tasks per region (the machines it is tuned for have about 16 threads). */

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * register block streams B rows (a last block of 2 or 3 rows repeats its last row, a single row uses 3
  * independent sums); column tails use masked vectors. Every element is the same fused
  * multiply-add chain over k in increasing order whatever the blocking or task split, so the result
- * does not depend on the thread count.
+ * does not depend on the thread count. Device twin: the {@code matmul} kernel of {@code kernels/ops.cl}
+ * (test: {@code OpenClOpsTest.linearMatchesCpuAtModelShapes}).
  */
 final class MatmulKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -88,6 +88,16 @@ public final class RopeTable {
             return rows;
         }
 
+        /** {@code cos(p * f[i])} of every position and frequency, {@code [position][i]} (a copy: e.g. a device's table). */
+        public float[] cosines() {
+            return cos.clone();
+        }
+
+        /** {@code sin(p * f[i])} of every position and frequency, {@code [position][i]} (a copy). */
+        public float[] sines() {
+            return sin.clone();
+        }
+
         /** Rotates, in place, the heads of {@code x} laid out {@code [row][head * headDim + d]}. */
         public void apply(float[] x, int heads) {
             apply(x, heads, 0, rows);

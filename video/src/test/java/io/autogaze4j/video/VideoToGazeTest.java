@@ -42,7 +42,7 @@ class VideoToGazeTest {
             GazeResult gaze = model.gaze(first.clip(), GazeOptions.builder().gazingRatio(0.75).taskLossRequirement(-0.19114091992378235).build());
             assertEquals(4, gaze.frames());
             assertTrue(gaze.validCount(0) > 0);
-            assertTrue(gaze.cells(0, 0).get(0).pixelRect(first.sourceSize().width(), first.sourceSize().height())[2] <= 448);
+            assertTrue(gaze.cells(0, 0).get(0).pixelRect(first.sourceSize().width(), first.sourceSize().height()).x1() <= 448);
         }
     }
 }

@@ -80,8 +80,7 @@ class ResolutionAdaptationTest {
     }
 
     private static PixelRect rect(GazeResult r, int slot) {
-        int[] p = r.cells(0, 0).get(slot).pixelRect(392, 392);
-        return new PixelRect(p[0], p[1], p[2], p[3]);
+        return r.cells(0, 0).get(slot).pixelRect(392, 392);
     }
 
     private static float[] filled(int side, float v) {

@@ -3,6 +3,7 @@ package io.autogaze4j.readout.viz;
 import io.autogaze4j.model.GazeCell;
 import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.model.ScaleLayout;
+import io.autogaze4j.model.tiling.PixelRect;
 import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.GazeTraces;
@@ -93,21 +94,24 @@ public record DifferenceMaskSource(ScaleLayout layout, double threshold) {
         return GazeTraces.of(result(frames)).get(0);
     }
 
-    /** Mean absolute difference of R, G and B over the pixel rectangle {@code [x0, y0, x1, y1)}. */
-    public static double meanAbsDifference(ArgbImage a, ArgbImage b, int[] rect) {
+    /** Mean absolute difference of R, G and B over the pixel rectangle {@code rect}. */
+    public static double meanAbsDifference(ArgbImage a, ArgbImage b, PixelRect rect) {
         a.requireSameSize(b, "second image");
-        PixelCoverage.check(rect, 0, a.width(), a.height());
+        if (rect.x1() > a.width() || rect.y1() > a.height()) {
+            throw new IllegalArgumentException("pixel rectangle " + rect + " is outside the " + a.width() + "x" + a.height()
+                    + " frame");
+        }
         int[] pa = a.pixels();
         int[] pb = b.pixels();
         long sum = 0;
-        for (int y = rect[1]; y < rect[3]; y++) {
-            for (int i = y * a.width() + rect[0]; i < y * a.width() + rect[2]; i++) {
+        for (int y = rect.y0(); y < rect.y1(); y++) {
+            for (int i = y * a.width() + rect.x0(); i < y * a.width() + rect.x1(); i++) {
                 for (int shift = 0; shift < 24; shift += 8) {
                     sum += Math.abs((pa[i] >>> shift & 0xFF) - (pb[i] >>> shift & 0xFF));
                 }
             }
         }
-        long n = 3L * (rect[2] - rect[0]) * (rect[3] - rect[1]);
+        long n = 3L * rect.width() * rect.height();
         return (double) sum / n;
     }
 }

@@ -1,14 +1,14 @@
 package io.autogaze4j.readout.viz;
 
-import io.autogaze4j.kernels.RectCompositor;
+import io.autogaze4j.tensor.RectCompositor;
 import java.util.List;
 
 /**
  * The interframe output: a running RGBA canvas that starts fully transparent and, frame by frame, takes the
  * current frame's pixels inside the gazed cells only (all pixels on keyframes). It shows what a sparse
  * downstream model that reads only gazed cells has seen. The canvas itself lives in a
- * {@link RectCompositor} of the kernels module: on the CPU ({@link RectCompositor#cpu}) or on an OpenCL
- * device ({@link RectCompositor#openCl}), which give identical pixels. Not thread-safe; one canvas per video.
+ * {@link RectCompositor}: on the CPU ({@link RectCompositor#cpu}) or on a backend's device
+ * ({@link io.autogaze4j.tensor.Backend#compositor}), which give identical pixels. Not thread-safe; one canvas per video.
  */
 public final class InterframeCanvas implements AutoCloseable {
     private final int width;

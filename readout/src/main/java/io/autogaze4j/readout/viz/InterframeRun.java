@@ -1,7 +1,7 @@
 package io.autogaze4j.readout.viz;
 
 import io.autogaze4j.readout.GazeTrace;
-import io.autogaze4j.kernels.RectCompositor;
+import io.autogaze4j.tensor.RectCompositor;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -24,7 +24,7 @@ public final class InterframeRun implements AutoCloseable {
 
     /**
      * A run whose canvas comes from {@code compositors} (width, height), e.g.
-     * {@code (w, h) -> RectCompositor.openCl(backend, w, h)}; it is created at the first frame.
+     * {@code backend::compositor}; it is created at the first frame.
      */
     public InterframeRun(GeometryMode geometry, InterframeOptions interframe, double emaAlpha,
                          BiFunction<Integer, Integer, RectCompositor> compositors) {

@@ -1,5 +1,6 @@
 package io.autogaze4j.readout.viz;
 
+import io.autogaze4j.model.tiling.PixelRect;
 import io.autogaze4j.readout.NormRect;
 
 /**
@@ -20,8 +21,8 @@ public record MaskCell(int scale, NormRect rect) {
         }
     }
 
-    /** Pixel rectangle {@code [x0, y0, x1, y1)} on a {@code width x height} frame ({@link NormRect#pixelRect}). */
-    public int[] pixelRect(int width, int height) {
+    /** Pixel rectangle on a {@code width x height} frame ({@link NormRect#pixelRect}). */
+    public PixelRect pixelRect(int width, int height) {
         return rect.pixelRect(width, height);
     }
 }

@@ -1,5 +1,6 @@
 package io.autogaze4j.readout.viz;
 
+import io.autogaze4j.model.tiling.PixelRect;
 import java.util.Arrays;
 import java.util.List;
 
@@ -110,9 +111,9 @@ public record MaskRenderer(MaskStyle style, ScalePalette palette, int scaleCount
             if (c.scale() >= scaleCount) {
                 throw new IllegalArgumentException("cell of scale " + c.scale() + " but the renderer draws " + scaleCount + " scales");
             }
-            int[] r = c.pixelRect(w, h);
-            for (int y = r[1]; y < r[3]; y++) {
-                for (int x = r[0]; x < r[2]; x++) {
+            PixelRect r = c.pixelRect(w, h);
+            for (int y = r.y0(); y < r.y1(); y++) {
+                for (int x = r.x0(); x < r.x1(); x++) {
                     winner[y * w + x] = Math.max(winner[y * w + x], c.scale());
                 }
             }

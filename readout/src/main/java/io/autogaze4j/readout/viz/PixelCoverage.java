@@ -1,5 +1,6 @@
 package io.autogaze4j.readout.viz;
 
+import io.autogaze4j.model.tiling.PixelRect;
 import java.util.List;
 
 /**
@@ -39,7 +40,11 @@ public final class PixelCoverage {
     public static int[] rects(List<MaskCell> cells, int width, int height) {
         int[] out = new int[4 * cells.size()];
         for (int i = 0; i < cells.size(); i++) {
-            System.arraycopy(cells.get(i).pixelRect(width, height), 0, out, 4 * i, 4);
+            PixelRect r = cells.get(i).pixelRect(width, height);
+            out[4 * i] = r.x0();
+            out[4 * i + 1] = r.y0();
+            out[4 * i + 2] = r.x1();
+            out[4 * i + 3] = r.y1();
         }
         return out;
     }

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import io.autogaze4j.kernels.RectCompositor;
+import io.autogaze4j.tensor.RectCompositor;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.Locale;

@@ -3,8 +3,8 @@ package io.autogaze4j.readout.viz;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.autogaze4j.kernels.OpenClBackend;
-import io.autogaze4j.kernels.RectCompositor;
+import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,9 +25,11 @@ class DeviceCompositorTest {
             frames.add(ArgbImage.of(50, 30, px));
         }
         InterframeOptions opts = InterframeOptions.sparse(3);
-        try (OpenClBackend backend = OpenClBackend.open(OpenClBackend.preferredDevice())) {
+        try (Backend backend = Backend.named(BackendKind.OPENCL, 1)) {
+            assertEquals(BackendKind.OPENCL, backend.kind(),
+                    "no OpenCL device: install one (CI: pocl-opencl-icd, which .ci/run installs)");
             InterframeRun cpu = new InterframeRun(GeometryMode.NATIVE, opts, 0.1);
-            InterframeRun device = new InterframeRun(GeometryMode.NATIVE, opts, 0.1, (w, h) -> RectCompositor.openCl(backend, w, h));
+            InterframeRun device = new InterframeRun(GeometryMode.NATIVE, opts, 0.1, backend::compositor);
             for (int f = 0; f < frames.size(); f++) {
                 List<MaskCell> cells = VizTestData.cells(new int[] {f % 2 + 1, 1, 2}, new int[] {3, 5, 7 + f});
                 InterframeRun.Step a = cpu.add(frames.get(f), cells, f);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.model.GazeCell;
 import io.autogaze4j.model.GazeResult;
+import io.autogaze4j.model.tiling.PixelRect;
 import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.GazeTrace;
 import java.util.ArrayList;
@@ -83,6 +84,6 @@ class DifferenceMaskSourceTest {
     void meanAbsoluteDifferenceIsPerChannel() {
         ArgbImage a = ArgbImage.filled(4, 4, Argb.opaque(10, 10, 10));
         ArgbImage b = ArgbImage.filled(4, 4, Argb.opaque(16, 10, 7));
-        assertEquals(3.0, DifferenceMaskSource.meanAbsDifference(a, b, new int[] {0, 0, 4, 4}), 1e-15);
+        assertEquals(3.0, DifferenceMaskSource.meanAbsDifference(a, b, new PixelRect(0, 0, 4, 4)), 1e-15);
     }
 }

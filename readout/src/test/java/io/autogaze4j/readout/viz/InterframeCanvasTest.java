@@ -1,6 +1,6 @@
 package io.autogaze4j.readout.viz;
 
-import io.autogaze4j.kernels.RectCompositor;
+import io.autogaze4j.tensor.RectCompositor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -3,6 +3,7 @@ package io.autogaze4j.readout.viz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.autogaze4j.model.tiling.PixelRect;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,11 +20,11 @@ class MaskRendererTest {
             int g = VizTestData.LAYOUT.grid(scale);
             List<MaskCell> one = VizTestData.cells(new int[] {scale, g / 2, g - 1});
             ArgbImage img = MaskRenderer.of(MaskStyle.OVERLAY).render(one, 100, 70);
-            int[] r = one.get(0).pixelRect(100, 70);
+            PixelRect r = one.get(0).pixelRect(100, 70);
             Set<Integer> seen = new HashSet<>();
             for (int y = 0; y < 70; y++) {
                 for (int x = 0; x < 100; x++) {
-                    boolean inside = x >= r[0] && x < r[2] && y >= r[1] && y < r[3];
+                    boolean inside = x >= r.x0() && x < r.x1() && y >= r.y0() && y < r.y1();
                     assertEquals(inside ? P.colour(scale) : BG, img.get(x, y), "scale " + scale + " pixel (" + x + ", " + y + ")");
                     seen.add(img.get(x, y));
                 }

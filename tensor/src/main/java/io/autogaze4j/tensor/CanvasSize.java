@@ -1,11 +1,12 @@
-package io.autogaze4j.kernels;
+package io.autogaze4j.tensor;
 
-/** The fixed canvas size and the argument checks shared by the {@link RectCompositor} implementations. */
-abstract class CanvasSize implements RectCompositor {
+/** The fixed canvas size shared by the {@link RectCompositor} implementations (base of the device versions too). */
+public abstract class CanvasSize implements RectCompositor {
     private final int width;
     private final int height;
 
-    CanvasSize(int width, int height) {
+    /** A canvas of {@code width x height} pixels, both at least 1. */
+    protected CanvasSize(int width, int height) {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("canvas " + width + "x" + height);
         }

@@ -1,4 +1,4 @@
-package io.autogaze4j.kernels;
+package io.autogaze4j.tensor;
 
 /** {@link RectCompositor} in plain Java: the reference for the device version. */
 final class CpuRectCompositor extends CanvasSize {

@@ -1,10 +1,11 @@
-package io.autogaze4j.kernels;
+package io.autogaze4j.tensor;
 
 /**
  * The interframe output of gaze visualisation (spec 5.3): an RGBA canvas that starts as a key frame and
  * then, frame by frame, takes the pixels of the current frame inside the gazed rectangles only.
  * Pixels are packed RGBA ints, rows of {@code width} pixels. {@link #cpu} is the reference twin of
- * the device version {@link #openCl}; both give identical canvases.
+ * the device versions that backends give through {@link Backend#compositor}; all give identical canvases.
+ * The caller closes a compositor (before the backend that gave it).
  */
 public interface RectCompositor extends AutoCloseable {
 
@@ -13,13 +14,10 @@ public interface RectCompositor extends AutoCloseable {
         return new CpuRectCompositor(width, height);
     }
 
-    /** A compositor whose canvas lives on the device of {@code backend}. */
-    static RectCompositor openCl(OpenClBackend backend, int width, int height) {
-        return backend.compositor(width, height);
-    }
-
+    /** Canvas width in pixels. */
     int width();
 
+    /** Canvas height in pixels. */
     int height();
 
     /** Starts over from a key frame: the canvas becomes {@code frame}. */

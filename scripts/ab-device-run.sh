@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine, from the repository root, with devicerun/ from scripts/prepare-ab-run.sh: the end-to-end
+# benchmark of the base jars (devicerun/base, "before") and of this tree's jars (devicerun/lib, "after"), alternated
+# ROUNDS times in one call (who goes first alternates) so that both see the same machine. Third-party jars are
+# shared (devicerun/lib).
+# Environment: OPENCL=1,8,45 and CPU=1,8 (batch sizes, none: skip), ROUNDS=2, RUNS=5, WARMUP=2.
+set -u
+source scripts/device-env.sh
+third=$(find "$D/lib" -name '*.jar' ! -name 'autogaze4j-*' | tr '\n' ':')
+classpath() {
+  if [ "$1" = before ]; then echo "$D/base/*:$third"; else echo "$D/lib/*"; fi
+}
+bench() {
+  local which=$1
+  shift
+  echo "== $which ($(cat "$D/$([ "$which" = before ] && echo base || echo lib)/COMMIT" 2>/dev/null)) $*"
+  "${JAVA[@]}" -cp "$(classpath "$which")" io.autogaze4j.bench.EndToEndBenchmark --model "$D/fixtures/model_k10" \
+    --runs "${RUNS:-5}" --warmup "${WARMUP:-2}" "$@" 2>&1 | grep -v '^WARNING'
+}
+for round in $(seq 1 "${ROUNDS:-2}"); do
+  echo "=== round $round"
+  order="before after"
+  [ $((round % 2)) = 0 ] && order="after before" # alternate who goes first
+  for which in $order; do
+    [ "${OPENCL:-1,8,45}" != none ] && bench "$which" --backend opencl --batch "${OPENCL:-1,8,45}"
+    [ "${CPU:-1,8}" != none ] && bench "$which" --backend cpu --batch "${CPU:-1,8}"
+  done
+done
+exit 0
