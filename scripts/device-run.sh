@@ -2,7 +2,7 @@
 # Runs on the GPU machine (from the repository root, with devicerun/ from scripts/prepare-device-run.sh):
 # the OpenCL parity selection, then the end-to-end benchmark on OpenCL and on the CPU. Environment:
 #   PARITY=0             skip the parity tests
-#   OPENCL=1,8,45        batch sizes for the OpenCL benchmark (none: skip); PROFILE=1 adds the timing profile
+#   OPENCL=1,8,45        batch sizes for the OpenCL benchmark (none: skip; any size, e.g. 1,8,45,128,256,512); PROFILE=1 adds the timing profile
 #   CPU=1,8              batch sizes for the CPU benchmark (none: skip)
 #   RUNS=7 WARMUP=2      timed and warm-up runs per batch size
 #   TORCH_CUDA=1,8,45    batch sizes for the official PyTorch modules on the GPU, timed in the same run (none: skip)
@@ -25,7 +25,8 @@ if [ "${PARITY:-1}" != 0 ]; then
   echo "parity exit: $status"
 fi
 bench() {
-  "${JAVA[@]}" -cp "$D/lib/*" io.autogaze4j.bench.EndToEndBenchmark --model "$D/fixtures/model_k10" \
+  # batch 512 holds ~20 GB of clip and vision tensors on the host: more than the default heap (25% of memory) allows
+  "${JAVA[@]}" -XX:MaxRAMPercentage=70 -cp "$D/lib/*" io.autogaze4j.bench.EndToEndBenchmark --model "$D/fixtures/model_k10" \
     --runs "${RUNS:-7}" --warmup "${WARMUP:-2}" "$@" 2>&1 | grep -v '^WARNING'
 }
 if [ "${OPENCL:-1,8,45}" != none ]; then

@@ -11,7 +11,12 @@ public final class SyntheticClip {
     /** A {@code [batch, frames, 3, size, size]} clip of N(0, 1) values from {@code seed}. */
     public static VideoClip normal(int batch, int frames, int size, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        float[] data = new float[batch * frames * 3 * size * size];
+        long values = (long) batch * frames * 3 * size * size;
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a clip of " + batch + " rows x " + frames + " frames x 3x" + size + "x" + size + " holds "
+                    + values + " values, more than one Java array takes (use fewer rows or frames per call)");
+        }
+        float[] data = new float[(int) values];
         for (int i = 0; i < data.length; i += 2) {
             // Box-Muller, two values per draw
             double u = 1 - r.nextDouble(), v = r.nextDouble();
