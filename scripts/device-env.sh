@@ -13,6 +13,7 @@ ldconfig -p | grep -q 'libOpenCL\.so\.1' || export LD_LIBRARY_PATH=$D/native${LD
 # the NVIDIA driver installs its own SIGSEGV handler, which kills the JVM at its first implicit null check
 # unless the JVM's signal-chaining library is preloaded (see docs/benchmarks.md)
 export LD_PRELOAD=/tmp/jre/lib/libjsig.so
-JAVA=(/tmp/jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+JAVA=(/tmp/jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+  '-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n')
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm --format=csv,noheader 2>/dev/null
 lscpu | grep -E '^Model name|^CPU\(s\)' | tr -s ' '

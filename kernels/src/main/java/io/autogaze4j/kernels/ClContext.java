@@ -31,22 +31,35 @@ import org.jocl.cl_queue_properties;
 /**
  * One OpenCL device with its context, an in-order profiling-enabled command queue, compiled programs
  * and small helpers for buffers and launches. Callers serialise their use by synchronising on it.
+ *
+ * <p>Programs are built when first asked for, from the binary in the {@link ProgramCache} when it holds one
+ * for this device, driver, source and options, else from source (one INFO line on stderr says so) and then
+ * stored there.
  */
 final class ClContext implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     final OpenClDevice info;
     final cl_context context;
     final cl_device_id device;
     final cl_command_queue queue;
     private final Map<String, cl_program> programs = new HashMap<>();
+    private final ProgramCache cache;
+    /** Platform, device and driver names and versions: what a cached binary is valid for. */
+    private final String identity;
+    private int sourceBuilds;
+    private int cacheLoads;
     private final List<cl_kernel> kernels = new ArrayList<>();
     /** Launch events awaiting their profile, or null when profiling is off. */
     private List<Map.Entry<String, cl_event>> pending;
     private boolean hostTiming;
     private final Map<String, long[]> profile = new LinkedHashMap<>();
 
-    private ClContext(OpenClDevice info, cl_platform_id platform, cl_device_id device) {
+    private ClContext(OpenClDevice info, cl_platform_id platform, cl_device_id device, ProgramCache cache) {
         this.info = info;
         this.device = device;
+        this.cache = cache;
+        this.identity = String.join("\n", platformString(platform, CL_PLATFORM_NAME), platformString(platform, CL_PLATFORM_VERSION),
+                deviceString(device, CL_DEVICE_NAME), deviceString(device, CL_DEVICE_VERSION), deviceString(device, CL_DRIVER_VERSION));
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
@@ -62,11 +75,16 @@ final class ClContext implements AutoCloseable {
         return out;
     }
 
+    /** Device {@code index} of {@link #list()}, with the {@link ProgramCache#configured() configured} program cache. */
     static ClContext open(int index) {
+        return open(index, ProgramCache.configured());
+    }
+
+    static ClContext open(int index, ProgramCache cache) {
         ClContext[] found = new ClContext[1];
         forEachDevice((d, p, id) -> {
             if (d.index() == index) {
-                found[0] = new ClContext(d, p, id);
+                found[0] = new ClContext(d, p, id, cache);
             }
         });
         if (found[0] == null) {
@@ -134,38 +152,96 @@ final class ClContext implements AutoCloseable {
         return new String(b, 0, Math.max(0, b.length - 1), StandardCharsets.UTF_8).trim();
     }
 
-    /** Builds (once per options string) the program in resource {@code name} of this package. */
+    /**
+     * The program in resource {@code name} of this package built with {@code options} (once per context): loaded from
+     * the program cache when it holds a binary the driver accepts, else built from source and stored there.
+     */
     synchronized cl_program program(String name, String options) {
         String key = name + " " + options;
         cl_program p = programs.get(key);
         if (p != null) {
             return p;
         }
-        String source;
+        String source = source(name);
+        // diagnostics: extra compiler options (e.g. -cl-nv-verbose for register and spill counts) and the build log
+        String all = options + " " + System.getProperty("autogaze.opencl.options", "");
+        String entry = ProgramCache.key(identity, name, all, source);
+        p = cache.load(entry).map(binary -> fromBinary(name, binary, all)).orElse(null);
+        if (p == null) {
+            LOG.log(System.Logger.Level.INFO, "autogaze4j: building OpenCL program " + name + " for " + info.name()
+                    + " (once per device and driver; the binary is kept in " + cache.describe() + ")");
+            p = fromSource(name, source, all);
+            byte[] binary = binary(p);
+            if (binary.length > 0) { // a driver that gives no binary: nothing to keep
+                cache.store(entry, binary);
+            }
+        }
+        programs.put(key, p);
+        return p;
+    }
+
+    /** Programs this context built from source and programs it loaded from the program cache (for tests and logs). */
+    record ProgramBuilds(int fromSource, int fromCache) {
+    }
+
+    synchronized ProgramBuilds programBuilds() {
+        return new ProgramBuilds(sourceBuilds, cacheLoads);
+    }
+
+    private static String source(String name) {
         try (InputStream in = ClContext.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("kernel source " + name + " missing from the jar");
             }
-            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read kernel source " + name, e);
         }
-        p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
-        // diagnostics: extra compiler options (e.g. -cl-nv-verbose for register and spill counts) and the build log
-        String all = options + " " + System.getProperty("autogaze.opencl.options", "");
+    }
+
+    private cl_program fromSource(String name, String source, String options) {
+        cl_program p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
         try {
-            clBuildProgram(p, 1, new cl_device_id[] {device}, all, null, null);
+            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);
             throw new IllegalStateException("OpenCL build of " + name + " failed on " + info.name() + " with options '"
-                    + all + "':\n" + log, e);
+                    + options + "':\n" + log, e);
         }
         if (Boolean.getBoolean("autogaze.opencl.printBuildLog")) {
-            System.err.println("build log of " + name + " (" + all + "):\n" + buildLog(p));
+            System.err.println("build log of " + name + " (" + options + "):\n" + buildLog(p));
         }
-        programs.put(key, p);
+        sourceBuilds++;
         return p;
+    }
+
+    /** The program from a cached binary, or null (logged) when the driver rejects it: the caller builds from source. */
+    private cl_program fromBinary(String name, byte[] binary, String options) {
+        cl_program p = null;
+        try {
+            p = clCreateProgramWithBinary(context, 1, new cl_device_id[] {device}, new long[] {binary.length}, new byte[][] {binary},
+                    new int[1], null);
+            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+        } catch (CLException e) {
+            LOG.log(System.Logger.Level.WARNING, "autogaze4j: " + info.name() + " rejected the cached binary of OpenCL program " + name
+                    + " (" + e.getMessage() + "); building it from source");
+            if (p != null) {
+                clReleaseProgram(p);
+            }
+            return null;
+        }
+        cacheLoads++;
+        return p;
+    }
+
+    /** The device binary of a built program ({@code CL_PROGRAM_BINARIES} of this context's one device). */
+    private static byte[] binary(cl_program p) {
+        long[] size = new long[1];
+        clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
+        byte[] binary = new byte[(int) size[0]];
+        clGetProgramInfo(p, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(new Pointer[] {Pointer.to(binary)}), null);
+        return binary;
     }
 
     private String buildLog(cl_program p) {

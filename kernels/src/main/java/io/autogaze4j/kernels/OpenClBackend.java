@@ -8,6 +8,7 @@ import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.RectCompositor;
 import io.autogaze4j.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import java.util.TreeMap;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
-import org.jocl.cl_program;
 
 /**
  * The OpenCL backend (through JOCL). Heavy work runs on the device: the whole gaze decoder
@@ -36,13 +36,10 @@ public final class OpenClBackend implements Backend {
     private final int columnsPerItem;
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private final int rowsPerItem;
-    private final cl_kernel matmul;
-    private final cl_kernel patchEmbed;
-    private final cl_kernel causalConv;
-    private final cl_kernel composite;
-    private final cl_kernel causalConvTap;
-    private final cl_kernel patchEmbedRows;
-    private final cl_kernel sumSlices;
+    /** Build options of ops.cl. */
+    private final String opsOptions;
+    /** The ops.cl kernels by name, created (and ops.cl built) on first use: a run builds only what it launches. */
+    private final Map<String, cl_kernel> opsKernels = new HashMap<>();
     /** Split the k loop of the convolutions across work-items (GPUs); CPUs run one loop per work-item. */
     private final boolean splitK;
     private final Map<LinearWeight, cl_mem[]> linearWeights = new IdentityHashMap<>();
@@ -60,17 +57,17 @@ public final class OpenClBackend implements Backend {
         this.cpu = Backend.cpu();
         this.columnsPerItem = ctx.info.cpu() ? 16 : 4;
         this.rowsPerItem = 4;
-        cl_program ops = ctx.program("ops.cl", "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem
-                + " -D VLOAD=vload" + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem);
-        matmul = ctx.kernel(ops, "matmul");
-        patchEmbed = ctx.kernel(ops, "patch_embed");
-        causalConv = ctx.kernel(ops, "causal_conv");
-        composite = ctx.kernel(ops, "composite_rects");
-        causalConvTap = ctx.kernel(ops, "causal_conv_tap");
-        patchEmbedRows = ctx.kernel(ops, "patch_embed_rows");
-        sumSlices = ctx.kernel(ops, "sum_slices");
+        this.opsOptions = "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem + " -D VLOAD=vload" + columnsPerItem
+                + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem;
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
+    }
+
+    /** Kernel {@code name} of ops.cl, building the program on the first call. */
+    private cl_kernel ops(String name) {
+        synchronized (ctx) {
+            return opsKernels.computeIfAbsent(name, k -> ctx.kernel(ctx.program("ops.cl", opsOptions), k));
+        }
     }
 
     /** Every OpenCL device of every installed platform (empty when there is no OpenCL runtime). */
@@ -104,6 +101,17 @@ public final class OpenClBackend implements Backend {
     /** Opens device {@code index}, choosing the split-K convolution kernels explicitly (tests run both forms). */
     static OpenClBackend open(int index, boolean splitK) {
         return create(ClContext.open(index), splitK);
+    }
+
+    /** Opens device {@code index} with the program cache {@code cache} (tests use their own directory). */
+    static OpenClBackend open(int index, ProgramCache cache) {
+        ClContext ctx = ClContext.open(index, cache);
+        return create(ctx, !ctx.info.cpu());
+    }
+
+    /** How many programs this backend built from source and loaded from the program cache so far. */
+    ClContext.ProgramBuilds programBuilds() {
+        return ctx.programBuilds();
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -179,6 +187,7 @@ public final class OpenClBackend implements Backend {
             cl_mem in = inputs.of(ctx, x.size());
             ctx.write(in, 0, x.data(), x.size());
             cl_mem out = outputs.of(ctx, m * w.out());
+            cl_kernel matmul = ops("matmul");
             ClContext.args(matmul, m, w.out(), w.in(), in, wb[0], wb[1], w.bias() == null ? 0 : 1, out);
             return run(matmul, "matmul", m, w.out(), out);
         }
@@ -296,9 +305,11 @@ public final class OpenClBackend implements Backend {
         cl_mem out = outputs.of(ctx, (long) tokens * w.out());
         if (splitK) {
             cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
+            cl_kernel patchEmbedRows = ops("patch_embed_rows");
             ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
             launchSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
         } else {
+            cl_kernel patchEmbed = ops("patch_embed");
             ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
             launch(patchEmbed, "patch_embed", tokens, w.out());
         }
@@ -313,9 +324,11 @@ public final class OpenClBackend implements Backend {
         if (splitK) {
             int taps = kt * ks * ks;
             cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
+            cl_kernel causalConvTap = ops("causal_conv_tap");
             ClContext.args(causalConvTap, ks, gh, gw, cin, in, wb[0], w.out(), part);
             launchSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
         } else {
+            cl_kernel causalConv = ops("causal_conv");
             ClContext.args(causalConv, kt, ks, gh, gw, cin, in, wb[0], wb[1], w.out(), out);
             launch(causalConv, "causal_conv", tokens, w.out());
         }
@@ -329,6 +342,7 @@ public final class OpenClBackend implements Backend {
     /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
     private void launchSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
         ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem, slices}, null);
+        cl_kernel sumSlices = ops("sum_slices");
         ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
         ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
     }
@@ -356,7 +370,7 @@ public final class OpenClBackend implements Backend {
     public RectCompositor compositor(int width, int height) {
         synchronized (ctx) {
             checkOpen();
-            return new ClRectCompositor(ctx, composite, width, height);
+            return new ClRectCompositor(ctx, ops("composite_rects"), width, height);
         }
     }
 

@@ -1,0 +1,149 @@
+package io.autogaze4j.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.autogaze4j.kernels.ClContext.ProgramBuilds;
+import io.autogaze4j.tensor.DecoderHeads;
+import io.autogaze4j.tensor.DecoderSession;
+import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Program binaries kept between backend opens: loaded the second time, rebuilt when damaged, same results either way. */
+class ProgramCacheTest {
+    private static final Random R = new Random(5);
+    private static final LinearWeight W = LinearWeight.fromTorch(OpenClOpsTest.random(R, 192 * 64), 64, 192, OpenClOpsTest.random(R, 64));
+    private static final Tensor X = Tensor.wrap(OpenClOpsTest.random(R, 7 * 192), 7, 192);
+
+    @TempDir
+    Path dir;
+
+    private static int device() {
+        return TestDevice.backend().device().index();
+    }
+
+    /** One matrix product on a fresh backend with {@code cache}; the builds it made must be {@code expected}. */
+    private static Tensor linearOnFreshBackend(ProgramCache cache, ProgramBuilds expected, String when) {
+        try (OpenClBackend cl = OpenClBackend.open(device(), cache)) {
+            assertEquals(new ProgramBuilds(0, 0), cl.programBuilds(), "opening a backend builds nothing (" + when + ")");
+            Tensor y = cl.linear(X, W);
+            assertEquals(expected, cl.programBuilds(), "programs built from source / loaded from the cache " + when);
+            return y;
+        }
+    }
+
+    private List<Path> entries() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    @Test
+    void secondOpenLoadsTheBinaryAndComputesTheSame() throws IOException {
+        ProgramCache cache = ProgramCache.at(dir);
+        Tensor built = linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "on an empty cache");
+        assertEquals(1, entries().size(), "one entry (ops.cl) in " + entries());
+        Tensor loaded = linearOnFreshBackend(cache, new ProgramBuilds(0, 1), "on the second open");
+        assertArrayEquals(built.data(), loaded.data(), "the loaded binary computes what the source build computed");
+    }
+
+    @Test
+    void damagedEntryIsRebuiltAndReplaced() throws IOException {
+        ProgramCache cache = ProgramCache.at(dir);
+        Tensor built = linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "on an empty cache");
+        Path entry = entries().get(0);
+        byte[] bytes = Files.readAllBytes(entry);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(entry, bytes);
+        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after a flipped byte").data());
+        Files.write(entry, new byte[] {1, 2, 3});
+        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after truncation").data());
+        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(0, 1), "after the rebuild replaced it").data());
+    }
+
+    /** An entry that verifies but holds no binary the driver takes (another driver's, say) is rebuilt too. */
+    @Test
+    void binaryTheDriverRejectsIsRebuilt() throws IOException {
+        ProgramCache cache = ProgramCache.at(dir);
+        Tensor built = linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "on an empty cache");
+        String key = entries().get(0).getFileName().toString().replace(".bin", "");
+        cache.store(key, "not a device binary".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after a foreign binary").data());
+        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(0, 1), "after the rebuild replaced it").data());
+    }
+
+    @Test
+    void unwritableCacheOnlyCostsTheBuild() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        ProgramCache cache = ProgramCache.at(file.resolve("opencl"));
+        Tensor first = linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "with an unwritable cache");
+        assertArrayEquals(first.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "again").data());
+    }
+
+    /** Both decoder programs (narrow and wide rows) come from the cache on the second open, with identical logits. */
+    @Test
+    void decoderProgramsLoadFromTheCache() {
+        ProgramCache cache = ProgramCache.at(dir);
+        DecoderWeights w = OpenClDecoderTest.weights(31);
+        int batch = 2, perRow = 12;
+        Tensor x = Tensor.wrap(OpenClOpsTest.random(new Random(32), batch * perRow * w.hidden()), batch * perRow, w.hidden());
+        int[][] positions = new int[batch][perRow];
+        byte[][] masks = new byte[batch][64];
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < perRow; s++) {
+                positions[b][s] = s;
+                masks[b][s] = 1;
+            }
+        }
+        float[][] logits = new float[2][];
+        for (int open = 0; open < 2; open++) {
+            try (OpenClBackend cl = OpenClBackend.open(device(), cache); DecoderSession s = cl.openDecoder(w, batch, 16, 64)) {
+                DecoderHeads heads = s.forward(x, perRow, positions, masks, null);
+                logits[open] = heads.logits().data();
+                assertEquals(open == 0 ? new ProgramBuilds(2, 0) : new ProgramBuilds(0, 2), cl.programBuilds(),
+                        "decoder programs built from source / loaded, open " + open);
+            }
+        }
+        assertArrayEquals(logits[0], logits[1], "logits from the loaded binaries");
+    }
+
+    @Test
+    void keyCoversEveryPartWithoutRunningThemTogether() {
+        String key = ProgramCache.key("device", "decoder.cl", "-D A=1", "source");
+        assertEquals(64, key.length());
+        assertEquals(key, ProgramCache.key("device", "decoder.cl", "-D A=1", "source"));
+        assertNotEquals(key, ProgramCache.key("device 2", "decoder.cl", "-D A=1", "source"), "device or driver");
+        assertNotEquals(key, ProgramCache.key("device", "ops.cl", "-D A=1", "source"), "program");
+        assertNotEquals(key, ProgramCache.key("device", "decoder.cl", "-D A=2", "source"), "options");
+        assertNotEquals(key, ProgramCache.key("device", "decoder.cl", "-D A=1", "source 2"), "source");
+        assertNotEquals(ProgramCache.key("ab", "c", "", ""), ProgramCache.key("a", "bc", "", ""), "part boundaries");
+    }
+
+    @Test
+    void configuredCacheCanBeTurnedOff() {
+        String old = System.getProperty(ProgramCache.DIRECTORY_PROPERTY);
+        try {
+            System.setProperty(ProgramCache.DIRECTORY_PROPERTY, "off");
+            assertTrue(ProgramCache.configured().describe().contains("off"), ProgramCache.configured().describe());
+            System.setProperty(ProgramCache.DIRECTORY_PROPERTY, dir.toString());
+            assertEquals(dir.toString(), ProgramCache.configured().describe());
+        } finally {
+            if (old == null) {
+                System.clearProperty(ProgramCache.DIRECTORY_PROPERTY);
+            } else {
+                System.setProperty(ProgramCache.DIRECTORY_PROPERTY, old);
+            }
+        }
+    }
+}
