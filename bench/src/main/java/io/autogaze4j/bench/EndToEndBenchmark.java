@@ -76,7 +76,7 @@ public final class EndToEndBenchmark {
                 Arrays.sort(ms);
                 double perCall = ms[runs / 2];
                 System.out.printf(Locale.ROOT, "batch %d: %d frames x 224x224, median %.1f ms per call (min %.1f, max %.1f, %d runs), "
-                                + "%.2f ms per clip, %.0f 224-tile frames/s, %d tokens, %.0f tokens/s%n",
+                                + "%.2f ms per clip, %.1f 224-tile frames/s, %d tokens, %.0f tokens/s%n",
                         batch, frames, perCall, ms[0], ms[runs - 1], runs, perCall / batch, batch * frames / (perCall / 1000), tokens,
                         tokens / (perCall / 1000));
                 if (profile && backend.profiles()) {

@@ -169,7 +169,7 @@ final class ClContext implements AutoCloseable {
         p = cache.load(entry).map(binary -> fromBinary(name, binary, all)).orElse(null);
         if (p == null) {
             LOG.log(System.Logger.Level.INFO, "autogaze4j: building OpenCL program " + name + " for " + info.name()
-                    + " (once per device and driver; the binary is kept in " + cache.describe() + ")");
+                    + ", once per device and driver (program cache: " + cache.describe() + ")");
             p = fromSource(name, source, all);
             byte[] binary = binary(p);
             if (binary.length > 0) { // a driver that gives no binary: nothing to keep

@@ -67,7 +67,7 @@ final class ProgramCache {
 
     /** Where the entries live, for messages. */
     String describe() {
-        return directory.map(Path::toString).orElse("nowhere (" + DIRECTORY_PROPERTY + "=off)");
+        return directory.map(Path::toString).orElse("off");
     }
 
     /** The entry name of a program build: hex SHA-256 over the device's identity, program name, options and source. */
