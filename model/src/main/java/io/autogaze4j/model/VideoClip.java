@@ -16,9 +16,12 @@ public final class VideoClip {
     private final int frames;
     private final int height;
     private final int width;
+    /** The largest |value|, found by the finiteness pass of {@link #of}, so each gaze call checks its bound in O(1). */
+    private final float maxMagnitude;
 
     private VideoClip(float[] data, int batch, int frames, int height, int width) {
         this.data = data;
+        this.maxMagnitude = maxMagnitudeOf(data);
         this.batch = batch;
         this.frames = frames;
         this.height = height;
@@ -37,12 +40,36 @@ public final class VideoClip {
                     + "] needs " + n + " values, got " + data.length);
         }
         VideoClip clip = new VideoClip(data.clone(), batch, frames, height, width);
-        for (int i = 0; i < data.length; i++) {
-            if (!Float.isFinite(data[i])) {
-                throw new IllegalArgumentException("clip value " + data[i] + " at " + clip.position(i) + ": input must be finite");
-            }
+        if (!Float.isFinite(clip.maxMagnitude)) {
+            int i = clip.firstBeyond(Float.MAX_VALUE);
+            throw new IllegalArgumentException("clip value " + clip.data[i] + " at " + clip.position(i) + ": input must be finite");
         }
         return clip;
+    }
+
+    /** The largest |value| of {@code data}; NaN when any value is NaN, infinity when any is infinite. */
+    private static float maxMagnitudeOf(float[] data) {
+        float max = 0;
+        for (float v : data) {
+            float a = Math.abs(v);
+            if (!(a <= max)) { // also takes NaN, which then stays
+                max = a;
+                if (Float.isNaN(a)) {
+                    return a;
+                }
+            }
+        }
+        return max;
+    }
+
+    /** The first index whose |value| exceeds {@code bound} or is NaN; -1 when none does. */
+    private int firstBeyond(double bound) {
+        for (int i = 0; i < data.length; i++) {
+            if (!(Math.abs(data[i]) <= bound)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -50,12 +77,12 @@ public final class VideoClip {
      * first such value and where it lies; {@code source} says where the bound comes from.
      */
     void checkMagnitude(double bound, String source) {
-        for (int i = 0; i < data.length; i++) {
-            if (Math.abs(data[i]) > bound) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "clip value %s at %s is beyond what the image processor"
-                        + " yields (|value| <= %.4f for %s): pass frames normalised by ImageProcessor", data[i], position(i), bound, source));
-            }
+        if (maxMagnitude <= bound) {
+            return;
         }
+        int i = firstBeyond(bound);
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "clip value %s at %s is beyond what the image processor"
+                + " yields (|value| <= %.4f for %s): pass frames normalised by ImageProcessor", data[i], position(i), bound, source));
     }
 
     /** Where flat index {@code i} lies, e.g. "batch 0, frame 3, channel 1, row 17, column 200". */
