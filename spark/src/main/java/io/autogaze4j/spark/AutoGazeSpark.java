@@ -4,6 +4,7 @@ import io.autogaze4j.weights.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -65,6 +66,10 @@ public final class AutoGazeSpark {
     }
 
     private static List<String> paths(Dataset<Row> videos, String pathColumn) {
+        if (!Arrays.asList(videos.columns()).contains(pathColumn)) {
+            throw new IllegalArgumentException("the input has no column '" + pathColumn + "' of video paths (its columns: "
+                    + String.join(", ", videos.columns()) + ")");
+        }
         TreeSet<String> paths = new TreeSet<>();
         for (Row r : videos.select(pathColumn).collectAsList()) {
             if (r.isNullAt(0) || r.getString(0).isBlank()) {

@@ -3,7 +3,10 @@ package io.autogaze4j.spark;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** The tests' Spark: local, 2 task slots, a task may fail up to 4 times (local[N,F] retries failed tasks). */
+/**
+ * The tests' Spark: local, 2 task slots, a task may fail up to 4 times ({@code local[N,F]} retries failed
+ * tasks, plain {@code local[N]} does not). One session for every test class of the JVM; it ends with the JVM.
+ */
 final class SparkSessions {
     private SparkSessions() {
     }
@@ -19,7 +22,7 @@ final class SparkSessions {
         return Path.of(System.getProperty("autogaze.fixtures", "../../shared/fixtures"));
     }
 
-    /** The bundled demo checkpoint of the CLI (K = 10, random weights). */
+    /** The CLI's bundled demo checkpoint (K = 10, random weights). */
     static Path model() {
         return fixtures().resolve("model_k10");
     }

@@ -18,51 +18,28 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The rows of one video equal what {@code ./autogaze --input} writes in trace.json for the same video and options. */
-class CliParityTest {
+/** Runs the CLI ({@code ./autogaze}'s own code) and compares the rows of a video with the trace.json it writes. */
+final class TraceComparison {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static SparkSession spark;
 
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void start() {
-        spark = SparkSessions.local();
+    private TraceComparison() {
     }
 
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
-
-    @Test
-    void rowsOfAVideoEqualTheCliTraceOfIt() throws IOException {
-        Path video = SparkSessions.exampleVideo();
-        Path cliOut = dir.resolve("cli");
+    /** The trace.json the CLI writes for {@code input} with {@code options} (CLI syntax) into {@code out}. */
+    static JsonNode cliTrace(Path input, Path out, String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--model", SparkSessions.model().toString(), "--out",
+                out.toString(), "--backend", "cpu", "--no-png", "--no-progress"));
+        args.addAll(List.of(options));
         StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "--input", video.toString(), "--model",
-                SparkSessions.model().toString(), "--out", cliOut.toString(), "--frames", "10", "--clip-length", "4", "--gazing-ratio",
-                "0.1", "--backend", "cpu", "--no-png", "--no-progress");
+        int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));
         assertEquals(0, code, err.toString());
+        return JSON.readTree(out.resolve("trace.json").toFile());
+    }
 
-        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).frames(10).clipLength(4).gazingRatio(0.1)
-                .backend(GazeJobOptions.BackendChoice.CPU).tasks(2).build();
-        Dataset<Row> videos = spark.createDataset(List.of(video.toString()), Encoders.STRING()).toDF(AutoGazeSpark.PATH_COLUMN);
-        Path table = dir.resolve("table");
-        AutoGazeSpark.gaze(videos, options).write().parquet(table.toString());
-        List<Row> rows = spark.read().parquet(table.toString()).orderBy("frame").collectAsList();
-
-        JsonNode trace = JSON.readTree(cliOut.resolve("trace.json").toFile());
+    /** Asserts that {@code rows} (one video's, in frame order) say what {@code trace} says of every frame. */
+    static void assertRowsEqualTrace(List<Row> rows, JsonNode trace) throws IOException {
         JsonNode frames = trace.get("frames");
         Map<Integer, FrameTrace> fixations = new HashMap<>();
         for (GazeTrace t : TraceJson.fromJson(trace.get("trace").toString())) {
@@ -72,8 +49,7 @@ class CliParityTest {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             JsonNode f = frames.get(i);
-            String where = "frame " + i;
-            assertEquals(video.toString(), row.getAs("video"), where);
+            String where = row.getAs("video") + " frame " + i;
             assertNull(row.getAs("error"), where);
             assertEquals(f.get("frame").asInt(), (int) row.getAs("frame"), where);
             assertEquals(f.get("sourceIndex").asInt(), (int) row.getAs("sourceIndex"), where);
@@ -83,8 +59,8 @@ class CliParityTest {
             assertEquals(f.get("height").asInt(), (int) row.getAs("height"), where);
             assertEquals(f.get("slots").asInt(), (int) row.getAs("slots"), where);
             assertEquals(f.get("padded").asInt(), (int) row.getAs("padded"), where);
-            assertEquals(cells(fixations.get(f.get("frame").asInt()).fixations(), f.get("pixels")), cells(row.getList(row.fieldIndex("cells"))),
-                    where + ": cells");
+            assertEquals(cells(fixations.get(f.get("frame").asInt()).fixations(), f.get("pixels")),
+                    cells(row.getList(row.fieldIndex("cells"))), where + ": cells");
         }
     }
 
