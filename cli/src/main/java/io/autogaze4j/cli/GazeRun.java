@@ -4,6 +4,7 @@ import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.model.VideoClip;
 import io.autogaze4j.model.preprocess.FrameSize;
 import io.autogaze4j.model.preprocess.ImageProcessor;
+import io.autogaze4j.pipeline.FramePlan;
 import io.autogaze4j.readout.ConfidenceSource;
 import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.FrameTrace;
@@ -213,7 +214,11 @@ final class GazeRun {
 
     private FramePlan plan(FrameSize size, ImageProcessor processor) throws CliException {
         FramePlan plan = FramePlan.of(size, processor, settings.tiles());
-        plan.checkFits(settings.clipLength(), Runtime.getRuntime().maxMemory());
+        Optional<String> problem = plan.fitProblem(settings.clipLength(), Runtime.getRuntime().maxMemory());
+        if (problem.isPresent()) {
+            throw new CliException(ExitCode.INPUT, problem.get().replace("lower the clip length", "lower --clip-length")
+                    .replace("drop tiling", "drop --tiles"));
+        }
         return plan;
     }
 

@@ -1,5 +1,6 @@
 package io.autogaze4j.cli;
 
+import io.autogaze4j.pipeline.FramePlan;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.viz.RunMetrics;
 import java.util.List;

@@ -1,0 +1,232 @@
+package io.autogaze4j.pipeline;
+
+import io.autogaze4j.model.GazeResult;
+import io.autogaze4j.video.FrameSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run of a {@link VideoPipeline}: its threads and queues.
+ *
+ * <pre>
+ *  decode threads (decodeThreads videos at once)    gazing thread                     finishing thread
+ *  video i: decode 16 frames -> preprocess  ==q_i==> take clips in input order     ==> traces, readout ==> output queue
+ *           (frames in parallel on the pool)         pack rows into batches, gaze     (packets in order)   (the caller)
+ * </pre>
+ *
+ * Every queue is bounded ({@code queuedClips} clips per video, as many packets), so a slow stage stops the ones before
+ * it and memory stays bounded however long the video: at most {@code decodeThreads * queuedClips} clips preprocessed
+ * ahead, one batch in the model, {@code 2 * queuedClips} clips finishing or waiting for the caller. The next batch is
+ * decoded and preprocessed while the model gazes the current one.
+ */
+final class PipelineRun {
+    /** What a decoding thread hands the gazing thread for its video: a clip, the video's end, or its failure. */
+    private sealed interface VideoItem permits ClipItem, VideoEnd, VideoFailure {
+    }
+
+    private record ClipItem(ClipRows clip) implements VideoItem {
+    }
+
+    private record VideoEnd(VideoSummary summary) implements VideoItem {
+    }
+
+    private record VideoFailure(PipelineException failure) implements VideoItem {
+    }
+
+    private final MaskSource source;
+    private final Preprocessor preprocessor;
+    private final PipelineOptions options;
+    private final int batchRows;
+    private final List<VideoInput> inputs;
+    private final List<BlockingQueue<VideoItem>> videoQueues = new ArrayList<>();
+    /** What the gazing thread hands the finishing thread: a gazed clip, or the end of the run. */
+    private sealed interface FinishItem permits Gazed, Finished {
+    }
+
+    private record Gazed(ClipAssembler.Done done) implements FinishItem {
+    }
+
+    private record Finished(PipelineSummary summary) implements FinishItem {
+    }
+
+    private final BlockingQueue<FinishItem> finishing;
+    private final BlockingQueue<PacketStream.Item> output;
+    private final ExecutorService decoders;
+    private final Thread gazer;
+    private final Thread finisher;
+    private final long start = System.nanoTime();
+    private volatile boolean stopped;
+    /** Counters of the gazing thread (read by it only). */
+    private int batches;
+    private long rows;
+    private long gazeNanos;
+
+    PipelineRun(MaskSource source, Preprocessor preprocessor, PipelineOptions options, int batchRows, List<VideoInput> inputs) {
+        this.source = source;
+        this.preprocessor = preprocessor;
+        this.options = options;
+        this.batchRows = batchRows;
+        this.inputs = List.copyOf(inputs);
+        for (int i = 0; i < this.inputs.size(); i++) {
+            videoQueues.add(new ArrayBlockingQueue<>(options.queuedClips()));
+        }
+        finishing = new ArrayBlockingQueue<>(options.queuedClips());
+        output = new ArrayBlockingQueue<>(options.queuedClips() + 1);
+        decoders = Executors.newFixedThreadPool(options.decodeThreads(), named("autogaze-decode"));
+        gazer = named("autogaze-gaze").newThread(this::gazeAll);
+        finisher = named("autogaze-finish").newThread(this::finishAll);
+    }
+
+    /** Starts the threads; the stream's {@code close()} stops them. */
+    PacketStream start() {
+        for (int i = 0; i < inputs.size(); i++) {
+            int video = i;
+            decoders.execute(() -> decode(video));
+        }
+        decoders.shutdown();
+        gazer.start();
+        finisher.start();
+        return new PacketStream(output, this::stop);
+    }
+
+    private void decode(int video) {
+        VideoInput input = inputs.get(video);
+        BlockingQueue<VideoItem> queue = videoQueues.get(video);
+        try {
+            if (stopped) {
+                return;
+            }
+            try (FrameSource frames = input.opener().open(options.read())) {
+                VideoChunks chunks = new VideoChunks(frames, video, input.id(), preprocessor, options.clipLength(),
+                        options.keepFrames() || source.needsFrames());
+                for (var clip = chunks.next(); clip.isPresent(); clip = chunks.next()) {
+                    queue.put(new ClipItem(clip.get()));
+                }
+                queue.put(new VideoEnd(new VideoSummary(video, input.id(), chunks.clips(), chunks.frames(), frames.status())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | OutOfMemoryError e) {
+            failVideo(queue, new PipelineException(input.id(), e));
+        }
+    }
+
+    private void failVideo(BlockingQueue<VideoItem> queue, PipelineException failure) {
+        queue.clear(); // the gazing thread stops at the failure: clips before it are dropped
+        if (!queue.offer(new VideoFailure(failure))) {
+            stop();
+        }
+    }
+
+    private void gazeAll() {
+        RowBatcher batcher = new RowBatcher(batchRows);
+        ClipAssembler assembler = new ClipAssembler();
+        List<VideoSummary> videos = new ArrayList<>();
+        try {
+            for (BlockingQueue<VideoItem> queue : videoQueues) {
+                VideoItem item = queue.take();
+                for (; item instanceof ClipItem c; item = queue.take()) {
+                    checkTiles(c.clip());
+                    for (RowBatch batch : batcher.add(c.clip())) {
+                        gaze(batch, assembler);
+                    }
+                }
+                if (item instanceof VideoFailure f) {
+                    throw f.failure();
+                }
+                videos.add(((VideoEnd) item).summary());
+            }
+            var last = batcher.flush();
+            if (last.isPresent()) {
+                gaze(last.get(), assembler);
+            }
+            finishing.put(new Finished(new PipelineSummary(videos, batches, rows, gazeNanos, 0)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (PipelineException e) {
+            fail(e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            fail(new PipelineException(null, e));
+        }
+    }
+
+    private void checkTiles(ClipRows clip) {
+        if (clip.rows() > 1 && !source.takesTiles()) {
+            throw new PipelineException(clip.videoId(), new IllegalArgumentException(source.name() + " does not take tiles"));
+        }
+    }
+
+    /** Gazes one batch and passes the clips it completes on to the finishing thread. */
+    private void gaze(RowBatch batch, ClipAssembler assembler) throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<GazeResult> results;
+        try {
+            results = source.gaze(batch);
+        } catch (IllegalArgumentException e) {
+            throw new PipelineException(batch.slices().get(0).clip().videoId(), e);
+        }
+        long nanos = System.nanoTime() - t0;
+        batches++;
+        rows += batch.rows();
+        gazeNanos += nanos;
+        for (ClipAssembler.Done done : assembler.add(batch, results, nanos)) {
+            finishing.put(new Gazed(done));
+        }
+    }
+
+    private void finishAll() {
+        PacketBuilder builder = new PacketBuilder(options.projection());
+        try {
+            for (FinishItem item = finishing.take(); ; item = finishing.take()) {
+                if (item instanceof Gazed g) {
+                    output.put(new PacketStream.PacketItem(builder.build(g.done().clip(), g.done().result(), g.done().times())));
+                } else {
+                    PipelineSummary s = ((Finished) item).summary();
+                    output.put(new PacketStream.EndItem(new PipelineSummary(s.videos(), s.batches(), s.rows(), s.gazeNanos(),
+                            System.nanoTime() - start)));
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            fail(new PipelineException(null, e));
+        }
+    }
+
+    /** Stops every thread and hands the caller the failure (in place of whatever it has not yet taken). */
+    private void fail(PipelineException failure) {
+        stop();
+        PacketStream.Item item = new PacketStream.FailureItem(failure);
+        while (!output.offer(item)) {
+            output.poll(); // packets the caller has not taken make room for the failure
+        }
+    }
+
+    /** Stops the decoders, the gazing and the finishing; idempotent. */
+    void stop() {
+        stopped = true;
+        decoders.shutdownNow();
+        if (Thread.currentThread() != gazer) {
+            gazer.interrupt();
+        }
+        if (Thread.currentThread() != finisher) {
+            finisher.interrupt();
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
