@@ -2,8 +2,6 @@ package io.autogaze4j.spark;
 
 import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.NormRect;
-import io.autogaze4j.readout.ReadoutOptions;
-import io.autogaze4j.readout.SparseProjection;
 import io.autogaze4j.readout.SparseReadoutGrid;
 import java.util.List;
 import java.util.Optional;
@@ -52,15 +50,15 @@ public final class FrameRows {
             field("readout", new ArrayType(TOKEN, false), true),
             field("error", DataTypes.StringType, true)});
 
-    private final Optional<SparseProjection> projection;
+    private final Optional<SparseReadoutGrid> grid;
 
-    private FrameRows(Optional<SparseProjection> projection) {
-        this.projection = projection;
+    private FrameRows(Optional<SparseReadoutGrid> grid) {
+        this.grid = grid;
     }
 
-    /** Rows with a {@code readout} column read out on {@code grid} when one is given (else null there). */
+    /** Rows whose {@code readout} tokens lie on {@code grid} when one is given (else null there). */
     public static FrameRows of(Optional<SparseReadoutGrid> grid) {
-        return new FrameRows(grid.map(g -> SparseProjection.image(g, ReadoutOptions.defaults())));
+        return new FrameRows(grid);
     }
 
     /** The row of a gazed frame of {@code video}. */
@@ -75,7 +73,7 @@ public final class FrameRows {
                     new double[] {r.x0(), r.y0(), r.x1(), r.y1()}, px);
         }
         return RowFactory.create(video, f.clip(), f.frame(), f.sourceIndex(), f.seconds(), f.width(), f.height(), f.slots(), f.padded(),
-                cells, projection.map(p -> readout(p, f.fixations())).orElse(null), null);
+                cells, grid.flatMap(g -> f.readout().map(tokens -> readout(g, tokens))).orElse(null), null);
     }
 
     /** The row saying clip {@code clip} of {@code video} failed, and why. */
@@ -83,12 +81,11 @@ public final class FrameRows {
         return RowFactory.create(video, clip, null, null, null, null, null, null, null, null, null, message);
     }
 
-    private static Row[] readout(SparseProjection projection, List<Fixation> fixations) {
-        SparseReadoutGrid grid = projection.imageGrid();
-        int[] tokens = projection.imageTokens(fixations);
-        Row[] out = new Row[tokens.length];
-        for (int i = 0; i < tokens.length; i++) {
-            out[i] = RowFactory.create(tokens[i], grid.row(tokens[i]), grid.col(tokens[i]));
+    private static Row[] readout(SparseReadoutGrid grid, List<Integer> tokens) {
+        Row[] out = new Row[tokens.size()];
+        for (int i = 0; i < out.length; i++) {
+            int token = tokens.get(i);
+            out[i] = RowFactory.create(token, grid.row(token), grid.col(token));
         }
         return out;
     }

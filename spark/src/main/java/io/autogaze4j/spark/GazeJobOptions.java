@@ -40,6 +40,7 @@ public final class GazeJobOptions implements Serializable {
     private final BackendChoice backend;
     private final ErrorPolicy onError;
     private final int tasks;
+    private final int batchRows;
     private final boolean failFirstAttempt;
 
     private GazeJobOptions(Builder b) {
@@ -60,6 +61,7 @@ public final class GazeJobOptions implements Serializable {
         this.backend = b.backend;
         this.onError = b.onError;
         this.tasks = b.tasks;
+        this.batchRows = b.batchRows;
         this.failFirstAttempt = b.failFirstAttempt;
     }
 
@@ -127,6 +129,15 @@ public final class GazeJobOptions implements Serializable {
         return tasks > 0 ? OptionalInt.of(tasks) : OptionalInt.empty();
     }
 
+    /**
+     * Most model rows (clips, or tiles) a task gazes in one model call; empty for the pipeline's default (large on a
+     * GPU, the thread count on the CPU). Without a task-loss stop it changes no token; with one, rows of a batch
+     * influence each other (the official batch rule, {@code MaskSource.model}).
+     */
+    public OptionalInt batchRows() {
+        return batchRows > 0 ? OptionalInt.of(batchRows) : OptionalInt.empty();
+    }
+
     /** Fault injection for tests: every task's first attempt fails after its first clip's rows were handed to Spark. */
     public boolean failFirstAttempt() {
         return failFirstAttempt;
@@ -151,6 +162,7 @@ public final class GazeJobOptions implements Serializable {
         b.backend = backend;
         b.onError = onError;
         b.tasks = tasks;
+        b.batchRows = batchRows;
         b.failFirstAttempt = failFirstAttempt;
         return b;
     }
@@ -190,6 +202,7 @@ public final class GazeJobOptions implements Serializable {
         private BackendChoice backend = BackendChoice.AUTO;
         private ErrorPolicy onError = ErrorPolicy.ROW;
         private int tasks;
+        private int batchRows;
         private boolean failFirstAttempt;
 
         private Builder(String model) {
@@ -295,6 +308,15 @@ public final class GazeJobOptions implements Serializable {
                 throw new IllegalArgumentException("tasks must be at least 1, got " + n);
             }
             this.tasks = n;
+            return this;
+        }
+
+        /** Gaze at most {@code rows} model rows in one call (default: the pipeline's choice for the backend). */
+        public Builder batchRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("batch rows must be at least 1, got " + rows);
+            }
+            this.batchRows = rows;
             return this;
         }
 

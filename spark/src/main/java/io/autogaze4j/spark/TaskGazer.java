@@ -7,6 +7,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * What one Spark task does: gaze its spans with this JVM's model and hand Spark one row per frame
@@ -24,10 +25,16 @@ final class TaskGazer implements FlatMapFunction<Iterator<List<VideoSpan>>, Row>
     }
 
     @Override
-    public Iterator<Row> call(Iterator<List<VideoSpan>> task) {
-        Iterator<VideoSpan> spans = task.hasNext() ? task.next().iterator() : List.<VideoSpan>of().iterator();
-        SpanGazer gazer = new DirectSpanGazer(ModelHolder.model(options.model(), options.backend()), options);
-        return new Rows(gazer.gaze(spans), FrameRows.of(options.readoutGrid()), options, TaskContext.get());
+    public Iterator<Row> call(Iterator<List<VideoSpan>> partition) {
+        Iterator<VideoSpan> spans = partition.hasNext() ? partition.next().iterator() : List.<VideoSpan>of().iterator();
+        TaskContext task = TaskContext.get();
+        PipelineSpanGazer gazer = new PipelineSpanGazer(ModelHolder.model(options.model(), options.backend()), options,
+                task != null ? Math.max(1, task.cpus()) : 1);
+        if (task != null) {
+            // also when the task fails or is killed
+            task.addTaskCompletionListener((TaskCompletionListener) context -> gazer.close());
+        }
+        return new Rows(gazer.gaze(spans), FrameRows.of(options.readoutGrid()), options, task);
     }
 
     /** The rows of the outcomes, in order. */

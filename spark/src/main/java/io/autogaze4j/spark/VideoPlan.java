@@ -1,8 +1,9 @@
 package io.autogaze4j.spark;
 
+import io.autogaze4j.pipeline.VideoInput;
 import io.autogaze4j.video.FrameSampling;
 import io.autogaze4j.video.FrameSource;
-import io.autogaze4j.video.FrameSources;
+import io.autogaze4j.video.VideoReadOptions;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,7 +22,7 @@ public record VideoPlan(String video, int clips, Optional<String> error) {
 
     /** The plan of {@code video} with frames picked by {@code sampling}, cut into clips of {@code clipLength}. */
     public static VideoPlan of(String video, FrameSampling sampling, int clipLength) {
-        try (FrameSource source = sampling.apply(FrameSources.open(VideoFiles.localPath(video)))) {
+        try (FrameSource source = VideoInput.file(VideoFiles.localPath(video), sampling).opener().open(VideoReadOptions.defaults())) {
             OptionalInt known = source.frameCount();
             int frames = known.isPresent() ? known.getAsInt() : count(source);
             if (frames == 0) {
