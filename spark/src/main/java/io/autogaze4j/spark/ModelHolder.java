@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The models of this JVM (a Spark executor, or the driver in local mode): each checkpoint is loaded once,
- * on first use, with its own backend, and shared by every task the JVM runs ({@link AutoGaze} is
- * thread-safe); all are closed when the JVM shuts down. This is the one piece of global state of the
+ * The models of this JVM (a Spark executor, or the driver in local mode): each checkpoint is loaded once per
+ * device, on first use, with its own backend, and shared by every task the JVM runs ({@link AutoGaze} is
+ * thread-safe); all are closed when the JVM shuts down. With {@link GazeJobOptions.BackendChoice#AUTO} a task
+ * that Spark gave a GPU (resource {@code gpu}, address {@code n}) runs on OpenCL device {@code n}, else on
+ * {@code Backend.auto()}'s choice. This is the one piece of global state of the
  * module, on purpose: Spark gives tasks no other place to keep a model between them.
  */
 final class ModelHolder {
@@ -26,13 +29,19 @@ final class ModelHolder {
     private ModelHolder() {
     }
 
-    /** The model of checkpoint {@code directory} on {@code backend}, loaded if this JVM has not loaded it yet. */
-    static AutoGaze model(String directory, GazeJobOptions.BackendChoice backend) {
-        return MODELS.computeIfAbsent(new Key(Path.of(directory).toAbsolutePath().normalize(), backend), ModelHolder::load).model();
+    /**
+     * The model of checkpoint {@code directory} on {@code backend} ({@code gpu}: the device Spark gave the task),
+     * loaded if this JVM has not loaded it yet.
+     */
+    static AutoGaze model(String directory, GazeJobOptions.BackendChoice backend, OptionalInt gpu) {
+        OptionalInt device = backend == GazeJobOptions.BackendChoice.CPU ? OptionalInt.empty() : gpu;
+        return MODELS.computeIfAbsent(new Key(Path.of(directory).toAbsolutePath().normalize(), backend, device), ModelHolder::load)
+                .model();
     }
 
     private static Loaded load(Key key) {
-        Backend backend = key.backend() == GazeJobOptions.BackendChoice.CPU ? Backend.cpu() : Backend.auto();
+        Backend backend = key.backend() == GazeJobOptions.BackendChoice.CPU ? Backend.cpu()
+                : key.gpu().isPresent() ? Backend.openCl(key.gpu().getAsInt()) : Backend.auto();
         try {
             return new Loaded(AutoGaze.load(key.directory(), backend), backend);
         } catch (IOException e) {
@@ -53,7 +62,7 @@ final class ModelHolder {
         }
     }
 
-    private record Key(Path directory, GazeJobOptions.BackendChoice backend) {
+    private record Key(Path directory, GazeJobOptions.BackendChoice backend, OptionalInt gpu) {
     }
 
     private record Loaded(AutoGaze model, Backend backend) {

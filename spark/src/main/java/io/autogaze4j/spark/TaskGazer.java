@@ -4,7 +4,9 @@ import java.io.Serial;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskCompletionListener;
@@ -28,13 +30,27 @@ final class TaskGazer implements FlatMapFunction<Iterator<List<VideoSpan>>, Row>
     public Iterator<Row> call(Iterator<List<VideoSpan>> partition) {
         Iterator<VideoSpan> spans = partition.hasNext() ? partition.next().iterator() : List.<VideoSpan>of().iterator();
         TaskContext task = TaskContext.get();
-        PipelineSpanGazer gazer = new PipelineSpanGazer(ModelHolder.model(options.model(), options.backend()), options,
+        PipelineSpanGazer gazer = new PipelineSpanGazer(ModelHolder.model(options.model(), options.backend(), gpu(task)), options,
                 task != null ? Math.max(1, task.cpus()) : 1);
         if (task != null) {
             // also when the task fails or is killed
             task.addTaskCompletionListener((TaskCompletionListener) context -> gazer.close());
         }
         return new Rows(gazer.gaze(spans), FrameRows.of(options.readoutGrid()), options, task);
+    }
+
+    /** The GPU Spark gave the task ({@code spark.task.resource.gpu.amount}), by its first address. */
+    private static OptionalInt gpu(TaskContext task) {
+        ResourceInformation gpu = task != null ? task.resourcesJMap().get("gpu") : null;
+        if (gpu == null || gpu.addresses().length == 0) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(gpu.addresses()[0].strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Spark gave this task GPU address '" + gpu.addresses()[0] + "', not a device number: the"
+                    + " GPU discovery script must list devices as 0, 1, ...", e);
+        }
     }
 
     /** The rows of the outcomes, in order. */
