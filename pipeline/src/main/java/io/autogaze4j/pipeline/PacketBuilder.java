@@ -14,9 +14,12 @@ import java.util.Optional;
 /** Builds a clip's packet from its gazed rows: its trace on the source frames and, with a projection, its readout. */
 final class PacketBuilder {
     private final Optional<SparseProjection> projection;
+    private final boolean keepFrames;
 
-    PacketBuilder(Optional<SparseProjection> projection) {
+    /** Packets with the readout on {@code projection}, carrying the decoded frames when {@code keepFrames}. */
+    PacketBuilder(Optional<SparseProjection> projection, boolean keepFrames) {
         this.projection = projection;
+        this.keepFrames = keepFrames;
     }
 
     ClipPacket build(ClipRows clip, GazeResult result, StageTimes times) {
@@ -26,7 +29,7 @@ final class PacketBuilder {
         List<GazeTrace> traces = List.of(trace);
         var image = projection.map(p -> p.imageReadout(traces));
         var video = projection.filter(p -> p.videoGeometry().isPresent()).map(p -> p.videoReadout(traces));
-        return new ClipPacket(clip.video(), clip.videoId(), clip.clip(), clip.firstFrame(), clip.stamps(), clip.frames(), clip.plan(), result,
+        return new ClipPacket(clip.video(), clip.videoId(), clip.clip(), clip.firstFrame(), clip.stamps(), keepFrames ? clip.frames() : List.of(), clip.plan(), result,
                 trace, image, video, times.withFinish(System.nanoTime() - start));
     }
 

@@ -181,7 +181,7 @@ final class PipelineRun {
     }
 
     private void finishAll() {
-        PacketBuilder builder = new PacketBuilder(options.projection());
+        PacketBuilder builder = new PacketBuilder(options.projection(), options.keepFrames());
         try {
             for (FinishItem item = finishing.take(); ; item = finishing.take()) {
                 if (item instanceof Gazed g) {
