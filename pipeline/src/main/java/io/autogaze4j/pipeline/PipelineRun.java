@@ -146,7 +146,7 @@ final class PipelineRun {
             if (last.isPresent()) {
                 gaze(last.get(), assembler);
             }
-            finishing.put(new Finished(new PipelineSummary(videos, batches, rows, gazeNanos, 0)));
+            finishing.put(new Finished(new PipelineSummary(videos, batchRows, batches, rows, gazeNanos, 0)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (PipelineException e) {
@@ -188,7 +188,7 @@ final class PipelineRun {
                     output.put(new PacketStream.PacketItem(builder.build(g.done().clip(), g.done().result(), g.done().times())));
                 } else {
                     PipelineSummary s = ((Finished) item).summary();
-                    output.put(new PacketStream.EndItem(new PipelineSummary(s.videos(), s.batches(), s.rows(), s.gazeNanos(),
+                    output.put(new PacketStream.EndItem(new PipelineSummary(s.videos(), s.batchRows(), s.batches(), s.rows(), s.gazeNanos(),
                             System.nanoTime() - start)));
                     return;
                 }
