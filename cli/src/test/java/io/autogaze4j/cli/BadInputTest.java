@@ -47,9 +47,9 @@ class BadInputTest {
     }
 
     @Test
-    void unsupportedCodec() throws URISyntaxException {
+    void codecTheJcodecDecoderCannotRead() throws URISyntaxException {
         Path vp9 = Path.of(BadInputTest.class.getResource("/vp9_32x32.mp4").toURI());
-        gaze(vp9).assertFails(ExitCode.INPUT, "unsupported video codec", "vp09");
+        gaze(vp9, "--decoder", "jcodec").assertFails(ExitCode.INPUT, "unsupported video codec", "vp09");
     }
 
     @Test

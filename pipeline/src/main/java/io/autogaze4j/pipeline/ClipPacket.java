@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param result       the model's result for the clip's rows (tile-major when tiled), frames numbered from 0
  * @param trace        the fixations on the source frames, frames numbered from {@code firstFrame}, clip {@code clip}
  * @param imageReadout image-grid tokens of the clip, when a projection is configured
- * @param videoReadout video-token ids and coordinates, when the projection has a video geometry
+ * @param videoReadout video-token ids and coordinates, when the projection has a video geometry and the clip's frames
+ *                     are whole tubelets (its geometry then spans the clip's own frame count)
  * @param times        decode, preprocess, gaze and finishing time of the clip
  */
 public record ClipPacket(int video, String videoId, int clip, int firstFrame, List<FrameStamp> stamps, List<VideoFrame> frames,

@@ -41,7 +41,7 @@ public final class LiveGazer implements AutoCloseable {
     private final Preprocessor preprocessor;
     private final LiveOptions options;
     private final Consumer<ClipPacket> sink;
-    private final PacketBuilder packets = new PacketBuilder(Optional.empty());
+    private final PacketBuilder packets = new PacketBuilder(Optional.empty(), true);
     private final ExecutorService workers;
     private final long start = System.nanoTime();
     private final ArrayDeque<Pushed> queue = new ArrayDeque<>();
@@ -174,11 +174,13 @@ public final class LiveGazer implements AutoCloseable {
         }
     }
 
-    /** Stops the gazing threads; queued frames are dropped, a clip being gazed finishes first. */
+    /** Stops the gazing threads; queued frames are dropped (and counted), a clip being gazed finishes first. */
     @Override
     public void close() {
         synchronized (queue) {
             closed = true;
+            dropped += queue.size();
+            queue.clear();
             queue.notifyAll();
         }
         workers.shutdown();

@@ -6,7 +6,10 @@ import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.FrameTrace;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.GazeTraces;
+import io.autogaze4j.readout.ImageReadout;
 import io.autogaze4j.readout.SparseProjection;
+import io.autogaze4j.readout.SparseVideoPatchGeometry;
+import io.autogaze4j.readout.VideoReadout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,9 +17,12 @@ import java.util.Optional;
 /** Builds a clip's packet from its gazed rows: its trace on the source frames and, with a projection, its readout. */
 final class PacketBuilder {
     private final Optional<SparseProjection> projection;
+    private final boolean keepFrames;
 
-    PacketBuilder(Optional<SparseProjection> projection) {
+    /** Packets with the readout on {@code projection}, carrying the decoded frames when {@code keepFrames}. */
+    PacketBuilder(Optional<SparseProjection> projection, boolean keepFrames) {
         this.projection = projection;
+        this.keepFrames = keepFrames;
     }
 
     ClipPacket build(ClipRows clip, GazeResult result, StageTimes times) {
@@ -24,10 +30,25 @@ final class PacketBuilder {
         GazeTrace trace = renumber(GazeTraces.tiled(result, ConfidenceSource.of(result), clip.plan().placements()).get(0), clip.clip(),
                 clip.firstFrame());
         List<GazeTrace> traces = List.of(trace);
-        var image = projection.map(p -> p.imageReadout(traces));
-        var video = projection.filter(p -> p.videoGeometry().isPresent()).map(p -> p.videoReadout(traces));
-        return new ClipPacket(clip.video(), clip.videoId(), clip.clip(), clip.firstFrame(), clip.stamps(), clip.frames(), clip.plan(), result,
+        Optional<ImageReadout> image = projection.map(p -> p.imageReadout(traces));
+        Optional<VideoReadout> video = projection.flatMap(p -> forFrames(p, clip.frameCount())).map(p -> p.videoReadout(traces));
+        return new ClipPacket(clip.video(), clip.videoId(), clip.clip(), clip.firstFrame(), clip.stamps(), keepFrames ? clip.frames() : List.of(), clip.plan(), result,
                 trace, image, video, times.withFinish(System.nanoTime() - start));
+    }
+
+    /**
+     * The projection for a clip of {@code frames} frames: the video geometry set to that many frames (a video's last
+     * clip may be shorter), or empty when the projection has no video geometry or the frames are not whole tubelets.
+     */
+    static Optional<SparseProjection> forFrames(SparseProjection projection, int frames) {
+        Optional<SparseVideoPatchGeometry> g = projection.videoGeometry();
+        if (g.isEmpty() || frames % g.get().tubeletSize() != 0) {
+            return Optional.empty();
+        }
+        SparseVideoPatchGeometry geometry = g.get();
+        return Optional.of(geometry.frames() == frames ? projection : SparseProjection.video(new SparseVideoPatchGeometry(frames,
+                geometry.height(), geometry.width(), geometry.tubeletSize(), geometry.patchHeight(), geometry.patchWidth()),
+                projection.options()));
     }
 
     /** The trace of one clip as part of its video: clip {@code clip}, frames numbered from {@code firstFrame}. */

@@ -146,7 +146,7 @@ final class PipelineRun {
             if (last.isPresent()) {
                 gaze(last.get(), assembler);
             }
-            finishing.put(new Finished(new PipelineSummary(videos, batches, rows, gazeNanos, 0)));
+            finishing.put(new Finished(new PipelineSummary(videos, batchRows, batches, rows, gazeNanos, 0)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (PipelineException e) {
@@ -181,14 +181,14 @@ final class PipelineRun {
     }
 
     private void finishAll() {
-        PacketBuilder builder = new PacketBuilder(options.projection());
+        PacketBuilder builder = new PacketBuilder(options.projection(), options.keepFrames());
         try {
             for (FinishItem item = finishing.take(); ; item = finishing.take()) {
                 if (item instanceof Gazed g) {
                     output.put(new PacketStream.PacketItem(builder.build(g.done().clip(), g.done().result(), g.done().times())));
                 } else {
                     PipelineSummary s = ((Finished) item).summary();
-                    output.put(new PacketStream.EndItem(new PipelineSummary(s.videos(), s.batches(), s.rows(), s.gazeNanos(),
+                    output.put(new PacketStream.EndItem(new PipelineSummary(s.videos(), s.batchRows(), s.batches(), s.rows(), s.gazeNanos(),
                             System.nanoTime() - start)));
                     return;
                 }

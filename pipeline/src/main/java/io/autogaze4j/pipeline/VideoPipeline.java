@@ -119,7 +119,7 @@ public final class VideoPipeline implements AutoCloseable {
     public List<ClipPacket> gaze(List<ClipRows> clips) {
         RowBatcher batcher = new RowBatcher(batchRows());
         ClipAssembler assembler = new ClipAssembler();
-        PacketBuilder builder = new PacketBuilder(options.projection());
+        PacketBuilder builder = new PacketBuilder(options.projection(), options.keepFrames());
         List<ClipPacket> out = new ArrayList<>();
         Consumer<RowBatch> gaze = batch -> {
             long t0 = System.nanoTime();

@@ -99,9 +99,10 @@ final class FfmpegFrameSource implements FrameSource {
     /** The RGB24 picture copied out of FFmpeg's buffer (which the next frame reuses), row padding dropped. */
     private RgbFrame copy(Frame frame) throws VideoDecodeException {
         int w = frame.imageWidth, h = frame.imageHeight;
-        if (frame.imageChannels != 3 || frame.imageDepth != Frame.DEPTH_UBYTE) {
-            throw new VideoDecodeException("frame " + decoded + " of " + path + " came out as " + frame.imageChannels + " channels of depth "
-                    + frame.imageDepth + ", not 8-bit RGB");
+        // RGB24 was asked for; JavaCV's imageChannels is the stride over the width, so padded rows read as 4 channels
+        if (frame.imageDepth != Frame.DEPTH_UBYTE || frame.imageStride < 3 * w || !(frame.image[0] instanceof ByteBuffer)) {
+            throw new VideoDecodeException("frame " + decoded + " of " + path + " came out as depth " + frame.imageDepth + ", stride "
+                    + frame.imageStride + " for width " + w + ", not 8-bit RGB");
         }
         try {
             RgbFrame.checkSize(w, h);
