@@ -168,19 +168,11 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
         GazeResult result = packet.result();
         List<GazedFrame> out = new ArrayList<>(packet.frameCount());
         for (int t = 0; t < packet.frameCount(); t++) {
-            int slots = 0;
-            int padded = 0;
-            for (int row = 0; row < result.batch(); row++) {
-                for (int j = result.frameStart(t); j < result.frameStart(t) + result.numGazingEachFrame()[t]; j++) {
-                    slots++;
-                    padded += result.padded()[row][j] ? 1 : 0;
-                }
-            }
             FrameTrace f = packet.trace().frame(t);
             int frame = t;
             Optional<List<Integer>> readout = packet.imageReadout().map(r -> Arrays.stream(r.tokens(0, frame)).boxed().toList());
             out.add(new GazedFrame(clip * clipLength + t, packet.stamps().get(t).index(), packet.stamps().get(t).seconds(), clip,
-                    packet.plan().source().width(), packet.plan().source().height(), slots, padded, f.fixations(), readout));
+                    packet.plan().source().width(), packet.plan().source().height(), result.slots(t), result.paddedSlots(t), f.fixations(), readout));
         }
         return out;
     }
