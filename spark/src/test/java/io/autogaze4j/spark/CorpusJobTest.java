@@ -78,6 +78,34 @@ class CorpusJobTest {
     }
 
     @Test
+    void aVideoThatBreaksWhileGazedFailsItsOwnClipsAndTheTaskGoesOn() throws IOException {
+        // an image folder whose fifth frame is not an image: it is planned (5 files) and fails when read
+        Path broken = imageFolder(dir.resolve("broken"), 5);
+        Files.write(broken.resolve("frame_004.png"), new byte[] {1, 2, 3});
+        Path good = imageFolder(dir.resolve("good"), 5);
+        Dataset<Row> corpus = spark.createDataset(List.of(broken.toString(), good.toString()), Encoders.STRING())
+                .toDF(AutoGazeSpark.PATH_COLUMN);
+        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).frames(10).clipLength(4).gazingRatio(0.1)
+                .backend(GazeJobOptions.BackendChoice.CPU).tasks(1).build();
+        List<Row> rows = AutoGazeSpark.gaze(corpus, options).collectAsList();
+
+        TraceComparison.assertRowsEqualTrace(rows.stream().filter(r -> r.getAs("video").equals(good.toString())).toList(),
+                TraceComparison.cliTrace(good, dir.resolve("cli-good"), CLI_OPTIONS));
+        List<Row> bad = rows.stream().filter(r -> r.getAs("video").equals(broken.toString())).toList();
+        List<Row> errors = bad.stream().filter(r -> r.getAs("error") != null).toList();
+        assertTrue(!errors.isEmpty(), "the broken folder gives error rows");
+        assertEquals(1, errors.stream().filter(r -> (int) r.getAs("clip") == 1).count(), "clip 1 (frames 4..) failed once: " + errors);
+        assertTrue(errors.get(errors.size() - 1).<String>getAs("error").contains("broken"), errors.toString());
+        for (Row r : bad) {
+            assertTrue(r.getAs("error") != null || (int) r.getAs("clip") == 0, "only clip 0 may have been gazed: " + r);
+        }
+
+        GazeJobOptions fail = options.toBuilder().onError(GazeJobOptions.ErrorPolicy.FAIL).build();
+        Exception e = assertThrows(Exception.class, () -> AutoGazeSpark.gaze(corpus, fail).collectAsList());
+        assertTrue(String.valueOf(e.getMessage()).contains("broken"), String.valueOf(e.getMessage()));
+    }
+
+    @Test
     void theFailPolicyStopsTheJobWithTheVideosName() throws IOException {
         Path corrupt = dir.resolve("broken.mp4");
         Files.write(corrupt, new byte[] {0, 0, 0, 8, 'f', 't', 'y', 'p'});
