@@ -41,11 +41,13 @@ public final class AutoGazeSpark {
 
     /**
      * The frame rows of the videos named in column {@code pathColumn} of {@code videos} (local paths or
-     * {@code file:} URIs, readable by every executor; a path named twice is gazed once). Counting the
-     * clips runs a Spark job now; the gazing runs when the result is written or collected.
+     * {@code file:} URIs, readable by every executor, so absolute on a cluster; a path named twice is gazed once).
+     * Counting the clips runs a Spark job now; the gazing runs when the result is written or collected.
      */
-    public static Dataset<Row> gaze(Dataset<Row> videos, String pathColumn, GazeJobOptions options) {
-        checkModel(options.model());
+    public static Dataset<Row> gaze(Dataset<Row> videos, String pathColumn, GazeJobOptions given) {
+        checkModel(given.model());
+        // executors may run in other folders: they get the model as the driver sees it
+        GazeJobOptions options = given.toBuilder().model(Path.of(given.model()).toAbsolutePath().normalize().toString()).build();
         SparkSession spark = videos.sparkSession();
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int tasks = options.tasks().orElse(context.defaultParallelism());

@@ -185,7 +185,7 @@ public final class GazeJobOptions implements Serializable {
 
     /** Builder of {@link GazeJobOptions}; by default the checkpoint's budget, every frame, 16-frame clips, no readout. */
     public static final class Builder {
-        private final String model;
+        private String model;
         private boolean ratioGiven;
         private double gazingRatio;
         private boolean requirementGiven;
@@ -206,10 +206,16 @@ public final class GazeJobOptions implements Serializable {
         private boolean failFirstAttempt;
 
         private Builder(String model) {
-            if (model == null || model.isBlank()) {
+            model(model);
+        }
+
+        /** The checkpoint directory. */
+        public Builder model(String directory) {
+            if (directory == null || directory.isBlank()) {
                 throw new IllegalArgumentException("a model directory must be given");
             }
-            this.model = model;
+            this.model = directory;
+            return this;
         }
 
         /** Share of a frame's cells that may be gazed, in (0, 1]. */

@@ -166,10 +166,10 @@ public final class Main implements Callable<Integer> {
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
                 Dataset<Row> listed = spark.read().format("binaryFile").option("pathGlobFilter", VIDEO_GLOB)
-                        .option("recursiveFileLookup", "true").load(input.toString()).select(AutoGazeSpark.PATH_COLUMN);
+                        .option("recursiveFileLookup", "true").load(input.toAbsolutePath().normalize().toString()).select(AutoGazeSpark.PATH_COLUMN);
                 all = all == null ? listed : all.union(listed);
             } else if (Files.isRegularFile(input)) {
-                files.add(input.toString());
+                files.add(input.toAbsolutePath().normalize().toString()); // executors may run in other folders
             } else {
                 throw new IllegalArgumentException("input " + input + " does not exist");
             }

@@ -120,6 +120,7 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
     private static final class Progress {
         private final VideoSpan span;
         private int nextClip;
+        private int runStart;
         private boolean done;
 
         Progress(VideoSpan span) {
@@ -127,8 +128,9 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
             this.nextClip = span.firstClip();
         }
 
+        /** Finished, or every planned clip handed out (a span that does not read to the end must not read further). */
         boolean done() {
-            return done;
+            return done || (!span.toEnd() && nextClip > span.lastClip());
         }
 
         void finish() {
@@ -137,6 +139,7 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
 
         /** The pipeline input reading the span's frames from its next clip on. */
         VideoInput input(GazeJobOptions options) {
+            runStart = nextClip;
             VideoSpan rest = new VideoSpan(span.video(), nextClip, Math.max(1, span.lastClip() - nextClip + 1), span.toEnd());
             Path file = VideoFiles.localPath(span.video());
             VideoInput whole = VideoInput.file(file, options.sampling());
@@ -145,8 +148,8 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
 
         /** The outcome of a packet of the span's current run. */
         ClipOutcome gazed(ClipPacket packet, int clipLength) {
-            int clip = nextClip;
-            nextClip++;
+            int clip = runStart + packet.clip(); // packets number the clips of the run's input, which starts at runStart
+            nextClip = clip + 1;
             return ClipOutcome.gazed(span.video(), clip, frames(packet, clip, clipLength));
         }
 

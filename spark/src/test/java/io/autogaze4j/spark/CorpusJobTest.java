@@ -131,7 +131,7 @@ class CorpusJobTest {
     }
 
     /** {@code n} random 64x48 PNG frames, seeded. */
-    private static Path imageFolder(Path folder, int n) throws IOException {
+    static Path imageFolder(Path folder, int n) throws IOException {
         Files.createDirectories(folder);
         Random random = new Random(7);
         for (int i = 0; i < n; i++) {
