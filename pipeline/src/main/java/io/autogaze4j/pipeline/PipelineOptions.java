@@ -13,7 +13,8 @@ import java.util.Optional;
  *                           resizing them to the model's input
  * @param batchRows          most model rows per batch; 0 = the mask source's default (large on a GPU, the thread count
  *                           on the CPU)
- * @param decodeThreads      videos decoded at once, one thread each (a corpus); 1 for one long video
+ * @param decodeThreads      videos decoded at once, one thread each (a corpus; FFmpeg then decodes each on one thread
+ *                           unless {@code read} sets a thread count); 1 for one long video
  * @param preprocessThreads  threads that resize, normalise and tile the frames of a clip in parallel
  * @param queuedClips        preprocessed clips each decoding thread may hold ready (back-pressure: it waits beyond)
  * @param keepFrames         packets carry the decoded frames (for overlays); costs their memory while queued

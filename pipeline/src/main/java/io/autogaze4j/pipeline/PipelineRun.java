@@ -2,6 +2,7 @@ package io.autogaze4j.pipeline;
 
 import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.video.FrameSource;
+import io.autogaze4j.video.VideoReadOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -97,12 +98,15 @@ final class PipelineRun {
 
     private void decode(int video) {
         VideoInput input = inputs.get(video);
+        // several videos at once: one FFmpeg thread each (a corpus), unless the options say otherwise
+        VideoReadOptions read = options.decodeThreads() > 1 && options.read().decoderThreads() == 0
+                ? options.read().withDecoderThreads(1) : options.read();
         BlockingQueue<VideoItem> queue = videoQueues.get(video);
         try {
             if (stopped) {
                 return;
             }
-            try (FrameSource frames = input.opener().open(options.read())) {
+            try (FrameSource frames = input.opener().open(read)) {
                 VideoChunks chunks = new VideoChunks(frames, video, input.id(), preprocessor, options.clipLength(),
                         options.keepFrames() || source.needsFrames());
                 for (var clip = chunks.next(); clip.isPresent(); clip = chunks.next()) {
