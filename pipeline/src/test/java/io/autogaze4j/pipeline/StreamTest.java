@@ -10,7 +10,6 @@ import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.preprocess.RgbFrame;
 import io.autogaze4j.readout.viz.DifferenceMaskSource;
-import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.video.FrameSources;
 import io.autogaze4j.video.TestVideos;
@@ -23,8 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,23 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamTest {
     private static final GazeOptions OPTIONS = GazeOptions.builder().gazingRatio(0.05).build();
     private static final Duration NO_HANG = Duration.ofSeconds(120);
-    private static Backend backend;
-    private static AutoGaze model;
-
-    @BeforeAll
-    static void load() throws Exception {
-        backend = Backend.cpu(2);
-        model = AutoGaze.load(Fixtures.fixture("model_k10"), backend);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        backend.close();
-    }
+    /** The shared test checkpoint. */
+    private static final AutoGaze MODEL = Fixtures.model();
 
     private static VideoPipeline pipeline(PipelineOptions options) {
-        return VideoPipeline.of(model, OPTIONS, options);
+        return VideoPipeline.of(MODEL, OPTIONS, options);
     }
 
     @Test
@@ -133,7 +118,7 @@ class StreamTest {
         List<ClipPacket> packets = new ArrayList<>();
         LiveStats stats;
         try (VideoPipeline p = pipeline(PipelineOptions.defaults());
-             LiveGazer live = LiveGazer.start(MaskSource.model(model, OPTIONS), p.preprocessor(), new LiveOptions(2, 4, 1, false),
+             LiveGazer live = LiveGazer.start(MaskSource.model(MODEL, OPTIONS), p.preprocessor(), new LiveOptions(2, 4, 1, false),
                      packets::add)) {
             for (RgbFrame f : frames) {
                 live.push(f);
