@@ -12,7 +12,7 @@ import io.autogaze4j.model.preprocess.RgbFrame;
 import io.autogaze4j.readout.viz.DifferenceMaskSource;
 import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.video.FrameSources;
-import io.autogaze4j.video.TestVideos;
+import io.autogaze4j.testkit.TestVideos;
 import io.autogaze4j.video.VideoDecodeException;
 import io.autogaze4j.video.VideoReadOptions;
 import java.nio.file.Files;
