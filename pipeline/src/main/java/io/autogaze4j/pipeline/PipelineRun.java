@@ -5,6 +5,7 @@ import io.autogaze4j.video.FrameSource;
 import io.autogaze4j.video.VideoReadOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -120,11 +121,12 @@ final class PipelineRun {
             }
             try (FrameSource frames = input.opener().open(read)) {
                 VideoChunks chunks = new VideoChunks(frames, video, input.id(), preprocessor, options.clipLength(),
-                        options.keepFrames() || source.needsFrames());
+                        options.keepsFrames() || source.needsFrames());
                 for (var clip = chunks.next(); clip.isPresent(); clip = chunks.next()) {
                     queue.put(new ClipItem(clip.get()));
                 }
-                queue.put(new VideoEnd(new VideoSummary(video, input.id(), chunks.clips(), chunks.frames(), frames.status())));
+                queue.put(new VideoEnd(new VideoSummary(video, input.id(), chunks.clips(), chunks.frames(), frames.status(),
+                        Optional.empty())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -213,15 +215,23 @@ final class PipelineRun {
         }
     }
 
+    /** Builds the packets in order (traces, readout, metrics when asked) and hands them to the caller. */
     private void finishAll() {
         PacketBuilder builder = new PacketBuilder(options.projection(), options.keepFrames());
+        Optional<VideoMetrics> metrics = options.metrics().map(VideoMetrics::new);
         try {
             for (FinishItem item = finishing.take(); ; item = finishing.take()) {
                 if (item instanceof Gazed g) {
-                    output.put(new PacketStream.PacketItem(builder.build(g.done().clip(), g.done().result(), g.done().times())));
+                    ClipPacket packet = builder.build(g.done().clip(), g.done().result(), g.done().times());
+                    if (metrics.isPresent()) {
+                        packet = packet.withMetrics(metrics.get().add(g.done().clip(), packet));
+                    }
+                    output.put(new PacketStream.PacketItem(packet));
                 } else {
                     PipelineSummary s = ((Finished) item).summary();
-                    output.put(new PacketStream.EndItem(new PipelineSummary(s.videos(), s.batchRows(), s.batches(), s.rows(), s.gazeNanos(),
+                    List<VideoSummary> videos = metrics.isEmpty() ? s.videos()
+                            : s.videos().stream().map(v -> v.withMetrics(metrics.get().finish(v.video()))).toList();
+                    output.put(new PacketStream.EndItem(new PipelineSummary(videos, s.batchRows(), s.batches(), s.rows(), s.gazeNanos(),
                             System.nanoTime() - start)));
                     return;
                 }
@@ -230,6 +240,8 @@ final class PipelineRun {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | OutOfMemoryError e) {
             fail(new PipelineException(null, e));
+        } finally {
+            metrics.ifPresent(VideoMetrics::close);
         }
     }
 
