@@ -5,9 +5,32 @@
 #   OPENCL=1,8,45        batch sizes for the OpenCL benchmark (none: skip); PROFILE=1 adds the timing profile
 #   CPU=1,8              batch sizes for the CPU benchmark (none: skip)
 #   RUNS=7 WARMUP=2      timed and warm-up runs per batch size
+#   MODE=pipeline        (with devicerun/ from `scripts/prepare-device-run.sh pipeline`) instead: decode-only frames/s
+#                        (FFmpeg with 1 and FFmpeg's threads, jcodec) on 720p and 1080p H.264, then the whole pipeline on
+#                        the 1080p clip with --tiles on OpenCL against the model alone at the same batch;
+#                        PIPE_BATCH=48 (rows per batch), PIPE_FRAMES=64, PIPE_CPU=1 adds the CPU pipeline run
 set -u
 D=$PWD/devicerun
 OUT=${OUT:-/tmp}
+if [ "${MODE:-parity}" = pipeline ]; then
+  tar xJf "$D/bundle.tar.xz" -C /tmp
+  [ -e /etc/OpenCL/vendors/nvidia.icd ] || { mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd; }
+  ldconfig -p | grep -q 'libOpenCL\.so\.1' || export LD_LIBRARY_PATH=$D/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  export LD_PRELOAD=/tmp/jre/lib/libjsig.so
+  JAVA=(/tmp/jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g -cp "/tmp/lib/*")
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null
+  lscpu | grep -E '^Model name|^CPU\(s\)' | tr -s ' '
+  "${JAVA[@]}" io.autogaze4j.bench.DecodeBenchmark --video "$D/media/h264_720p.mp4,$D/media/h264_1080p.mp4" --runs 3 2>&1 \
+    | grep -v '^WARNING' | tee "$OUT/decode.log"
+  "${JAVA[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend opencl \
+    --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 \
+    | grep -v '^WARNING' | tee "$OUT/pipeline.log"
+  if [ "${PIPE_CPU:-0}" = 1 ]; then
+    "${JAVA[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend cpu \
+      --frames 16 --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 | grep -v '^WARNING' | tee -a "$OUT/pipeline.log"
+  fi
+  exit 0
+fi
 tar xzf "$D/jre.tgz" -C /tmp
 # the demo checkpoint bundled with the CLI is the fixtures' model_k10 (same bytes)
 [ -d "$D/fixtures/model_k10" ] || cp -r cli/src/main/resources/io/autogaze4j/cli/demo-model "$D/fixtures/model_k10"

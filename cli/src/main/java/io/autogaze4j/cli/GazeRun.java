@@ -4,6 +4,7 @@ import io.autogaze4j.model.preprocess.FrameSize;
 import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.pipeline.FramePlan;
 import io.autogaze4j.pipeline.MaskSource;
+import io.autogaze4j.pipeline.MetricsOptions;
 import io.autogaze4j.pipeline.PacketStream;
 import io.autogaze4j.pipeline.PipelineException;
 import io.autogaze4j.pipeline.PipelineOptions;
@@ -13,7 +14,6 @@ import io.autogaze4j.pipeline.VideoPipeline;
 import io.autogaze4j.pipeline.VideoSummary;
 import io.autogaze4j.readout.viz.GazeMetrics;
 import io.autogaze4j.readout.viz.InterframeOptions;
-import io.autogaze4j.readout.viz.InterframeRun;
 import io.autogaze4j.readout.viz.MaskStyle;
 import io.autogaze4j.readout.viz.RunMetrics;
 import io.autogaze4j.readout.viz.VisualizationWriter;
@@ -89,12 +89,12 @@ final class GazeRun {
         ProgressBar bar = new ProgressBar(err, settings.progress(), frameCountHint());
         InterframeOptions interframe = InterframeOptions.sparse(settings.keyframePeriod());
         VisualizationWriter viz = settings.viz() ? openViz(interframe) : null;
-        // without --viz the metrics come from a picture-free run of the same interframe output
-        InterframeRun metrics = viz != null || !settings.metrics() ? null
-                : new InterframeRun(settings.geometry(), interframe, GazeMetrics.DEFAULT_EMA_ALPHA);
-        RunRecorder recorder = new RunRecorder(settings, viz, metrics);
+        RunRecorder recorder = new RunRecorder(settings, viz);
         PipelineSummary summary;
-        try (VideoPipeline pipeline = VideoPipeline.create(MaskSource.model(model.model(), budget.options()), processor, pipelineOptions());
+        // without --viz the metrics come from the pipeline (a picture-free run of the same interframe output)
+        try (VideoPipeline pipeline = VideoPipeline.create(MaskSource.model(model.model(), budget.options()), processor,
+                pipelineOptions(viz == null && settings.metrics() ? Optional.of(new MetricsOptions(settings.geometry(), interframe,
+                        GazeMetrics.DEFAULT_EMA_ALPHA)) : Optional.empty()));
              PacketStream packets = pipeline.stream(List.of(VideoInput.file(settings.input(), settings.sampling())))) {
             while (packets.hasNext()) {
                 recorder.add(packets.next());
@@ -118,10 +118,7 @@ final class GazeRun {
         }
         RunMetrics runMetrics;
         try {
-            runMetrics = viz != null ? viz.finish().metrics() : metrics != null ? metrics.summary() : null;
-            if (metrics != null) {
-                metrics.close();
-            }
+            runMetrics = viz != null ? viz.finish().metrics() : video.metrics().orElse(null);
         } catch (IOException e) {
             throw new CliException(ExitCode.OUTPUT, "cannot write the visualisation: " + describe(e), e);
         }
@@ -131,10 +128,10 @@ final class GazeRun {
     }
 
     /** The pipeline as the settings configure it: one video, decoded on one thread while the CPU threads preprocess. */
-    private PipelineOptions pipelineOptions() {
+    private PipelineOptions pipelineOptions(Optional<MetricsOptions> metrics) {
         PipelineOptions.Builder b = PipelineOptions.builder().clipLength(settings.clipLength()).tiles(settings.tiles())
-                .batchRows(settings.batch()).preprocessThreads(settings.threads())
-                .keepFrames(settings.png() || settings.viz() || settings.metrics())
+                .batchRows(settings.batch()).preprocessThreads(settings.threads()).keepFrames(settings.png() || settings.viz())
+                .metrics(metrics.orElse(null))
                 .read(VideoReadOptions.defaults().withDecoder(settings.decoder()).withStrict(settings.strict()));
         settings.readout().ifPresent(r -> b.projection(r.projection(settings.clipLength())));
         return b.build();

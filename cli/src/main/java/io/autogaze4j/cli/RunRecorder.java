@@ -6,7 +6,6 @@ import io.autogaze4j.readout.FrameTrace;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.VideoTokenCoord;
 import io.autogaze4j.readout.viz.ArgbImage;
-import io.autogaze4j.readout.viz.InterframeRun;
 import io.autogaze4j.readout.viz.MaskGeometry;
 import io.autogaze4j.readout.viz.MaskRenderer;
 import io.autogaze4j.readout.viz.MaskStyle;
@@ -22,8 +21,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Takes the run's packets in order and keeps what the report needs: each clip's trace, timing and readout, and each
- * frame's record, writing its overlay PNG and feeding the metrics or the visualisation as it goes (on the caller's
- * thread, while the pipeline gazes the next batch).
+ * frame's record, writing its overlay PNG and feeding the visualisation as it goes (on the caller's thread, while the
+ * pipeline gazes the next batch; without --viz the pipeline computes the metrics).
  */
 final class RunRecorder {
     /** Per-frame overlays: the frame with its gazed cells alpha-blended in their scale's colour. */
@@ -31,18 +30,16 @@ final class RunRecorder {
 
     private final RunSettings settings;
     private final VisualizationWriter viz;
-    private final InterframeRun metrics;
     private final List<GazeTrace> traces = new ArrayList<>();
     private final List<FrameRecord> frames = new ArrayList<>();
     private final List<ClipTiming> clips = new ArrayList<>();
     private final List<int[]> coords = new ArrayList<>();
     private int skippedClips;
 
-    /** Records into {@code viz} when open, else {@code metrics} when not null. */
-    RunRecorder(RunSettings settings, VisualizationWriter viz, InterframeRun metrics) {
+    /** Records into {@code viz} when open (null: no visualisation). */
+    RunRecorder(RunSettings settings, VisualizationWriter viz) {
         this.settings = settings;
         this.viz = viz;
-        this.metrics = metrics;
     }
 
     void add(ClipPacket p) throws CliException {
@@ -65,7 +62,7 @@ final class RunRecorder {
                 p.times().gaze(), System.nanoTime() - start));
     }
 
-    /** The record of frame {@code t} of a clip: its overlay PNG if asked, its metrics or visualisation panels. */
+    /** The record of frame {@code t} of a clip: its overlay PNG and visualisation panels if asked. */
     private FrameRecord record(ClipPacket p, int t) throws CliException {
         GazeResult result = p.result();
         int slots = 0, padded = 0;
@@ -86,8 +83,6 @@ final class RunRecorder {
             try {
                 if (viz != null) {
                     viz.add(picture, p.trace(), t);
-                } else if (metrics != null) {
-                    metrics.add(picture, p.trace(), t);
                 }
                 if (settings.png()) {
                     png = GazeRun.FRAMES_DIR + "/" + String.format(Locale.ROOT, "frame_%06d.png", index);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.autogaze4j.video.TestVideos;
+import io.autogaze4j.testkit.TestVideos;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;

@@ -4,6 +4,7 @@ import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.ImageReadout;
 import io.autogaze4j.readout.VideoReadout;
+import io.autogaze4j.readout.viz.FrameMetrics;
 import io.autogaze4j.video.VideoFrame;
 import java.util.List;
 import java.util.Optional;
@@ -25,15 +26,24 @@ import java.util.Optional;
  * @param imageReadout image-grid tokens of the clip, when a projection is configured
  * @param videoReadout video-token ids and coordinates, when the projection has a video geometry and the clip's frames
  *                     are whole tubelets (its geometry then spans the clip's own frame count)
+ * @param metrics      each frame's interframe metrics when the run computes them ({@link PipelineOptions#metrics()}),
+ *                     else empty
  * @param times        decode, preprocess, gaze and finishing time of the clip
  */
 public record ClipPacket(int video, String videoId, int clip, int firstFrame, List<FrameStamp> stamps, List<VideoFrame> frames,
                          FramePlan plan, GazeResult result, GazeTrace trace, Optional<ImageReadout> imageReadout,
-                         Optional<VideoReadout> videoReadout, StageTimes times) {
+                         Optional<VideoReadout> videoReadout, List<FrameMetrics> metrics, StageTimes times) {
 
     public ClipPacket {
         stamps = List.copyOf(stamps);
         frames = List.copyOf(frames);
+        metrics = List.copyOf(metrics);
+    }
+
+    /** The same packet with its frames' metrics. */
+    public ClipPacket withMetrics(List<FrameMetrics> frameMetrics) {
+        return new ClipPacket(video, videoId, clip, firstFrame, stamps, frames, plan, result, trace, imageReadout, videoReadout,
+                frameMetrics, times);
     }
 
     /** Frames in the clip. */

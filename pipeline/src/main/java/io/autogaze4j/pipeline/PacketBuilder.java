@@ -33,7 +33,7 @@ final class PacketBuilder {
         Optional<ImageReadout> image = projection.map(p -> p.imageReadout(traces));
         Optional<VideoReadout> video = projection.flatMap(p -> forFrames(p, clip.frameCount())).map(p -> p.videoReadout(traces));
         return new ClipPacket(clip.video(), clip.videoId(), clip.clip(), clip.firstFrame(), clip.stamps(), keepFrames ? clip.frames() : List.of(), clip.plan(), result,
-                trace, image, video, times.withFinish(System.nanoTime() - start));
+                trace, image, video, List.of(), times.withFinish(System.nanoTime() - start));
     }
 
     /**

@@ -13,15 +13,18 @@ import java.util.Optional;
  *                           resizing them to the model's input
  * @param batchRows          most model rows per batch; 0 = the mask source's default (large on a GPU, the thread count
  *                           on the CPU)
- * @param decodeThreads      videos decoded at once, one thread each (a corpus); 1 for one long video
+ * @param decodeThreads      videos decoded at once, one thread each (a corpus; FFmpeg then decodes each on one thread
+ *                           unless {@code read} sets a thread count); 1 for one long video
  * @param preprocessThreads  threads that resize, normalise and tile the frames of a clip in parallel
  * @param queuedClips        preprocessed clips each decoding thread may hold ready (back-pressure: it waits beyond)
  * @param keepFrames         packets carry the decoded frames (for overlays); costs their memory while queued
  * @param projection         project fixations onto a downstream model's tokens (the packet's readout)
+ * @param metrics            compute each frame's interframe metrics (the packet's metrics, the video summary's)
  * @param read               how video files are decoded
  */
 public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int decodeThreads, int preprocessThreads,
-                              int queuedClips, boolean keepFrames, Optional<SparseProjection> projection, VideoReadOptions read) {
+                              int queuedClips, boolean keepFrames, Optional<SparseProjection> projection,
+                              Optional<MetricsOptions> metrics, VideoReadOptions read) {
 
     public PipelineOptions {
         if (clipLength < 1 || clipLength > ClipBuilder.MAX_CLIP_LENGTH) {
@@ -34,9 +37,14 @@ public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int 
             throw new IllegalArgumentException("decode threads (" + decodeThreads + "), preprocess threads (" + preprocessThreads
                     + ") and queued clips (" + queuedClips + ") must be at least 1");
         }
-        if (projection == null || read == null) {
-            throw new IllegalArgumentException("projection (maybe empty) and read options must be given");
+        if (projection == null || metrics == null || read == null) {
+            throw new IllegalArgumentException("projection and metrics (maybe empty) and read options must be given");
         }
+    }
+
+    /** Whether clips must keep their decoded frames until finished (for the packets, or for the metrics). */
+    public boolean keepsFrames() {
+        return keepFrames || metrics.isPresent();
     }
 
     /** 16-frame clips, resized, default batches, one decoding thread, all processors preprocessing. */
@@ -59,6 +67,7 @@ public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int 
         b.queuedClips = queuedClips;
         b.keepFrames = keepFrames;
         b.projection = projection.orElse(null);
+        b.metrics = metrics.orElse(null);
         b.read = read;
         return b;
     }
@@ -73,6 +82,7 @@ public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int 
         private int queuedClips = 2;
         private boolean keepFrames;
         private SparseProjection projection;
+        private MetricsOptions metrics;
         private VideoReadOptions read = VideoReadOptions.defaults();
 
         private Builder() {
@@ -126,6 +136,12 @@ public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int 
             return this;
         }
 
+        /** Compute interframe metrics per frame (null: none). */
+        public Builder metrics(MetricsOptions options) {
+            this.metrics = options;
+            return this;
+        }
+
         /** How video files are decoded. */
         public Builder read(VideoReadOptions options) {
             this.read = options;
@@ -134,7 +150,7 @@ public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int 
 
         public PipelineOptions build() {
             return new PipelineOptions(clipLength, tiles, batchRows, decodeThreads, preprocessThreads, queuedClips, keepFrames,
-                    Optional.ofNullable(projection), read);
+                    Optional.ofNullable(projection), Optional.ofNullable(metrics), read);
         }
     }
 }

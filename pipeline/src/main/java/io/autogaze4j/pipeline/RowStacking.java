@@ -24,8 +24,7 @@ final class RowStacking {
             if (!s.clip().batchesWith(first)) {
                 throw new IllegalArgumentException(s.clip() + " cannot share a batch with " + first);
             }
-            float[] clip = s.clip().input().toTensor().data();
-            System.arraycopy(clip, s.from() * perRow, data, at, s.rows() * perRow);
+            s.clip().input().copyRows(s.from(), s.to(), data, at);
             at += s.rows() * perRow;
         }
         return VideoClip.of(data, rows, frames, h, w);

@@ -114,7 +114,7 @@ public final class VideoPipeline implements AutoCloseable {
 
     /**
      * Gazes clips the caller has already cut (e.g. with {@link VideoChunks} on frames it decoded), batched like a run;
-     * returns their packets in order. Runs on the calling thread.
+     * returns their packets in order (without metrics, which need a run's per-video state). Runs on the calling thread.
      */
     public List<ClipPacket> gaze(List<ClipRows> clips) {
         RowBatcher batcher = new RowBatcher(batchRows());

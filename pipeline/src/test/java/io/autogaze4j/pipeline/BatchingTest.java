@@ -10,12 +10,9 @@ import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.model.VideoClip;
 import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.model.preprocess.RgbFrame;
-import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.video.FrameSources;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,20 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class BatchingTest {
     private static final GazeOptions NO_STOP = GazeOptions.builder().gazingRatio(0.05).build();
-    private static Backend backend;
-    private static AutoGaze model;
-
-    @BeforeAll
-    static void load() throws Exception {
-        backend = Backend.cpu(2);
-        model = AutoGaze.load(Fixtures.fixture("model_k10"), backend);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        backend.close();
-    }
+    /** The shared test checkpoint. */
+    private static final AutoGaze MODEL = Fixtures.model();
 
     /** Two videos of 10 and 7 frames in clips of 4: clips of 4, 4, 2 and 4, 3 frames. */
     private static List<VideoInput> videos(int width, int height) {
@@ -48,15 +33,15 @@ class BatchingTest {
 
     private static List<ClipPacket> run(GazeOptions gaze, PipelineOptions options, List<VideoInput> inputs) {
         List<ClipPacket> packets = new ArrayList<>();
-        try (VideoPipeline pipeline = VideoPipeline.of(model, gaze, options)) {
+        try (VideoPipeline pipeline = VideoPipeline.of(MODEL, gaze, options)) {
             pipeline.run(inputs, packets::add);
         }
         return packets;
     }
 
-    /** The clip's rows as the model gets them when the clip is gazed alone (the serial preprocessing path). */
+    /** The clip's rows as the MODEL gets them when the clip is gazed alone (the serial preprocessing path). */
     private static VideoClip alone(ClipPacket p, List<RgbFrame> frames, boolean tiles) {
-        ImageProcessor processor = ImageProcessor.of(model.preprocessor());
+        ImageProcessor processor = ImageProcessor.of(MODEL.preprocessor());
         VideoClip processed = (tiles ? processor.withoutResize() : processor).process(frames.subList(p.stamps().get(0).index(),
                 p.stamps().get(0).index() + p.frameCount()));
         return p.plan().modelInput(processed);
@@ -84,7 +69,7 @@ class BatchingTest {
                 for (ClipPacket p : packets) {
                     String what = (tiles ? "tiles" : "resized") + ", batch " + batchRows + ", video " + p.videoId() + " clip " + p.clip();
                     assertEquals(tiles ? 4 : 1, p.result().batch(), what);
-                    GazeResult alone = model.gaze(alone(p, sources.get(p.video()), tiles), NO_STOP);
+                    GazeResult alone = MODEL.gaze(alone(p, sources.get(p.video()), tiles), NO_STOP);
                     assertSameGaze(alone, p.result(), what);
                 }
             }
@@ -108,19 +93,19 @@ class BatchingTest {
         GazeOptions stop = GazeOptions.builder().gazingRatio(0.2).taskLossRequirement(0.2).build();
         List<RgbFrame> frames = Fixtures.frames(8, 64, 48, 3);
         List<VideoInput> input = List.of(VideoInput.of("v", () -> FrameSources.frames(frames, 25)));
-        ImageProcessor processor = ImageProcessor.of(model.preprocessor());
+        ImageProcessor processor = ImageProcessor.of(MODEL.preprocessor());
         VideoClip first = processor.process(frames.subList(0, 4));
         VideoClip second = processor.process(frames.subList(4, 8));
         // one clip per batch: each clip alone
         List<ClipPacket> single = run(stop, PipelineOptions.builder().clipLength(4).batchRows(1).build(), input);
-        assertSameGaze(model.gaze(first, stop), single.get(0).result(), "clip 0 alone");
-        assertSameGaze(model.gaze(second, stop), single.get(1).result(), "clip 1 alone");
+        assertSameGaze(MODEL.gaze(first, stop), single.get(0).result(), "clip 0 alone");
+        assertSameGaze(MODEL.gaze(second, stop), single.get(1).result(), "clip 1 alone");
         // both clips in one batch: the official call on the two rows, each row's slots trimmed to its own
         List<ClipPacket> both = run(stop, PipelineOptions.builder().clipLength(4).batchRows(2).build(), input);
         float[] data = new float[2 * first.toTensor().size()];
         System.arraycopy(first.toTensor().data(), 0, data, 0, data.length / 2);
         System.arraycopy(second.toTensor().data(), 0, data, data.length / 2, data.length / 2);
-        GazeResult batch = model.gaze(VideoClip.of(data, 2, 4, first.height(), first.width()), stop);
+        GazeResult batch = MODEL.gaze(VideoClip.of(data, 2, 4, first.height(), first.width()), stop);
         boolean differs = false;
         for (int row = 0; row < 2; row++) {
             GazeResult part = both.get(row).result();
@@ -134,9 +119,9 @@ class BatchingTest {
 
     @Test
     void parallelPreprocessingIsBitIdenticalToTheSerialPath() throws Exception {
-        ImageProcessor processor = ImageProcessor.of(model.preprocessor());
+        ImageProcessor processor = ImageProcessor.of(MODEL.preprocessor());
         List<RgbFrame> frames = Fixtures.frames(5, 300, 250, 9);
-        try (VideoPipeline pipeline = VideoPipeline.of(model, NO_STOP, PipelineOptions.builder().tiles(true).preprocessThreads(4).build())) {
+        try (VideoPipeline pipeline = VideoPipeline.of(MODEL, NO_STOP, PipelineOptions.builder().tiles(true).preprocessThreads(4).build())) {
             Preprocessor pre = pipeline.preprocessor();
             FramePlan plan = pre.plan(new io.autogaze4j.model.preprocess.FrameSize(300, 250));
             VideoClip parallel = pre.rows(frames, plan);

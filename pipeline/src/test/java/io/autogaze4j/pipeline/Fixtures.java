@@ -2,7 +2,11 @@ package io.autogaze4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.preprocess.RgbFrame;
+import io.autogaze4j.tensor.Backend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +16,23 @@ import java.util.Random;
 /** Test inputs: the reference checkpoints beside the checkout, and seeded frames. */
 final class Fixtures {
     private Fixtures() {
+    }
+
+    /** The K = 10 test checkpoint on a 2-thread CPU backend, loaded once for every test class (heap only; never closed). */
+    static AutoGaze model() {
+        return SharedModel.MODEL;
+    }
+
+    private static final class SharedModel {
+        static final AutoGaze MODEL = load();
+
+        private static AutoGaze load() {
+            try {
+                return AutoGaze.load(fixture("model_k10"), Backend.cpu(2));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     static Path fixture(String name) {

@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.preprocess.RgbFrame;
+import io.autogaze4j.readout.viz.ArgbImage;
 import io.autogaze4j.readout.viz.DifferenceMaskSource;
-import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.readout.viz.FrameMetrics;
+import io.autogaze4j.readout.viz.GeometryMode;
+import io.autogaze4j.readout.viz.InterframeRun;
 import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.video.FrameSources;
-import io.autogaze4j.video.TestVideos;
+import io.autogaze4j.testkit.TestVideos;
 import io.autogaze4j.video.VideoDecodeException;
 import io.autogaze4j.video.VideoReadOptions;
 import java.nio.file.Files;
@@ -23,8 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,23 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamTest {
     private static final GazeOptions OPTIONS = GazeOptions.builder().gazingRatio(0.05).build();
     private static final Duration NO_HANG = Duration.ofSeconds(120);
-    private static Backend backend;
-    private static AutoGaze model;
-
-    @BeforeAll
-    static void load() throws Exception {
-        backend = Backend.cpu(2);
-        model = AutoGaze.load(Fixtures.fixture("model_k10"), backend);
-    }
-
-    @AfterAll
-    static void close() {
-        model.close();
-        backend.close();
-    }
+    /** The shared test checkpoint. */
+    private static final AutoGaze MODEL = Fixtures.model();
 
     private static VideoPipeline pipeline(PipelineOptions options) {
-        return VideoPipeline.of(model, OPTIONS, options);
+        return VideoPipeline.of(MODEL, OPTIONS, options);
     }
 
     @Test
@@ -133,7 +122,7 @@ class StreamTest {
         List<ClipPacket> packets = new ArrayList<>();
         LiveStats stats;
         try (VideoPipeline p = pipeline(PipelineOptions.defaults());
-             LiveGazer live = LiveGazer.start(MaskSource.model(model, OPTIONS), p.preprocessor(), new LiveOptions(2, 4, 1, false),
+             LiveGazer live = LiveGazer.start(MaskSource.model(MODEL, OPTIONS), p.preprocessor(), new LiveOptions(2, 4, 1, false),
                      packets::add)) {
             for (RgbFrame f : frames) {
                 live.push(f);
@@ -148,6 +137,34 @@ class StreamTest {
         assertTrue(stats.gazed() == 0 || stats.p50Millis() > 0 && stats.p99Millis() >= stats.p50Millis(), stats.toString());
         for (int i = 1; i < packets.size(); i++) {
             assertTrue(packets.get(i).stamps().get(0).index() > packets.get(i - 1).stamps().get(1).index(), "newer frames in later clips");
+        }
+    }
+
+    @Test
+    void metricsComeWithEachPacketAndVideoOnlyWhenAskedFor() {
+        List<RgbFrame> frames = Fixtures.frames(7, 64, 48, 6);
+        List<VideoInput> input = List.of(VideoInput.of("v", () -> FrameSources.frames(frames, 25)));
+        MetricsOptions metrics = MetricsOptions.of(GeometryMode.NATIVE, 3);
+        List<ClipPacket> packets = new ArrayList<>();
+        PipelineSummary summary;
+        try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(3).metrics(metrics).build())) {
+            summary = p.run(input, packets::add);
+        }
+        try (InterframeRun expected = new InterframeRun(metrics.geometry(), metrics.interframe(), metrics.emaAlpha())) {
+            for (ClipPacket packet : packets) {
+                assertEquals(packet.frameCount(), packet.metrics().size());
+                assertTrue(packet.frames().isEmpty(), "frames kept for the metrics are not handed out unless asked for");
+                for (int t = 0; t < packet.frameCount(); t++) {
+                    FrameMetrics m = expected.add(ArgbImage.of(frames.get(packet.firstFrame() + t)), packet.trace(), t).metrics();
+                    assertEquals(m, packet.metrics().get(t), "metrics of frame " + (packet.firstFrame() + t));
+                }
+            }
+            assertEquals(expected.summary(), summary.videos().get(0).metrics().orElseThrow());
+        }
+        try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(3).build())) {
+            List<ClipPacket> plain = new ArrayList<>();
+            PipelineSummary none = p.run(input, plain::add);
+            assertTrue(plain.stream().allMatch(x -> x.metrics().isEmpty()) && none.videos().get(0).metrics().isEmpty());
         }
     }
 

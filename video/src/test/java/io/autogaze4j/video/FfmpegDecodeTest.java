@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.model.preprocess.ImageProcessor;
+import io.autogaze4j.testkit.TestVideos;
 import io.autogaze4j.model.preprocess.RgbFrame;
 import java.io.IOException;
 import java.nio.file.Files;

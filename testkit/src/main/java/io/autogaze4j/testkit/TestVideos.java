@@ -1,4 +1,4 @@
-package io.autogaze4j.video;
+package io.autogaze4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Test videos made on the spot by the {@code ffmpeg} command (Debian's package: x264, x265, libvpx, mpeg4), and
  * FFmpeg's own RGB decode of them as the reference. Without the command the tests that need it are skipped, except
- * under CI ({@code CI} set), where they fail: {@code .ci/run} installs it. Shared with other modules' tests (test-jar).
+ * under CI ({@code CI} set), where they fail: {@code .ci/run} installs it. For the tests of every module (a test-scope
+ * dependency).
  */
 public final class TestVideos {
     private static final long TIMEOUT_SECONDS = 120;
