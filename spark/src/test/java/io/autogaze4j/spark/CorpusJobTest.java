@@ -57,8 +57,10 @@ class CorpusJobTest {
         String exampleName = files.stream().filter(f -> f.endsWith("example.mp4")).findFirst().orElseThrow();
         String corruptName = files.stream().filter(f -> f.endsWith("corrupt.mp4")).findFirst().orElseThrow();
 
-        JsonNode exampleTrace = TraceComparison.cliTrace(example, dir.resolve("cli-example"), CLI_OPTIONS);
+        JsonNode exampleTrace = TraceComparison.cliTrace(example, dir.resolve("cli-example"), "--frames", "10", "--clip-length", "4",
+                "--gazing-ratio", "0.1", "--readout-grid", "14x14", "--readout-format", "json");
         TraceComparison.assertRowsEqualTrace(rowsOf(out, exampleName), exampleTrace);
+        TraceComparison.assertReadoutEqualsTrace(rowsOf(out, exampleName), exampleTrace, 4);
         JsonNode imagesTrace = TraceComparison.cliTrace(images, dir.resolve("cli-images"), CLI_OPTIONS);
         TraceComparison.assertRowsEqualTrace(rowsOf(out, images.toString()), imagesTrace);
 

@@ -64,6 +64,29 @@ final class TraceComparison {
         }
     }
 
+    /**
+     * Asserts that the {@code readout} column of {@code rows} (one video's, in frame order) holds the tokens of the
+     * CLI's readout block ({@code --readout-format json}, tubelet 1: {@code (clip, temporal, row, col)} per token).
+     */
+    static void assertReadoutEqualsTrace(List<Row> rows, JsonNode trace, int clipLength) {
+        JsonNode readout = trace.get("readout");
+        assertEquals(1, readout.get("tubelet").asInt(), "tubelet-1 readout: one temporal bin per frame");
+        Map<Integer, List<String>> cli = new HashMap<>();
+        for (JsonNode c : readout.get("coords")) {
+            int frame = c.get(0).asInt() * clipLength + c.get(1).asInt();
+            cli.computeIfAbsent(frame, f -> new ArrayList<>()).add(c.get(2).asInt() + "," + c.get(3).asInt());
+        }
+        for (Row row : rows) {
+            int frame = row.getAs("frame");
+            List<String> spark = new ArrayList<>();
+            for (Row token : row.<Row>getList(row.fieldIndex("readout"))) {
+                spark.add(token.getInt(1) + "," + token.getInt(2));
+            }
+            assertEquals(cli.getOrDefault(frame, List.of()).stream().sorted().toList(), spark.stream().sorted().toList(),
+                    "readout tokens of frame " + frame);
+        }
+    }
+
     /** The CLI's cells as comparable strings: scale, row, col, grid, tile, confidence, rectangle, pixels. */
     private static List<String> cells(List<Fixation> fixations, JsonNode pixels) {
         List<String> out = new ArrayList<>();
