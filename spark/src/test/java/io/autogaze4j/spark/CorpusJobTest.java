@@ -80,6 +80,20 @@ class CorpusJobTest {
     }
 
     @Test
+    void tiledFramesEqualTheCliTrace() throws IOException {
+        Path example = SparkSessions.exampleVideo();
+        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).frames(6).clipLength(4).gazingRatio(0.1)
+                .tiles(true).backend(GazeJobOptions.BackendChoice.CPU).tasks(2).build();
+        Dataset<Row> corpus = spark.createDataset(List.of(example.toString()), Encoders.STRING()).toDF(AutoGazeSpark.PATH_COLUMN);
+        List<Row> rows = AutoGazeSpark.gaze(corpus, options).orderBy("frame").collectAsList();
+        // 448 x 448 frames: 2 x 2 tiles of 224 px, so cells carry tiles 0..3
+        assertEquals(List.of(0, 1, 2, 3), rows.get(0).<Row>getList(rows.get(0).fieldIndex("cells")).stream().map(c -> c.getInt(4))
+                .distinct().sorted().toList());
+        TraceComparison.assertRowsEqualTrace(rows, TraceComparison.cliTrace(example, dir.resolve("cli-tiles"), "--frames", "6",
+                "--clip-length", "4", "--gazing-ratio", "0.1", "--tiles"));
+    }
+
+    @Test
     void aVideoThatBreaksWhileGazedFailsItsOwnClipsAndTheTaskGoesOn() throws IOException {
         // an image folder whose fifth frame is not an image: it is planned (5 files) and fails when read
         Path broken = imageFolder(dir.resolve("broken"), 5);
