@@ -8,7 +8,8 @@
 #   MODE=pipeline        (with devicerun/ from `scripts/prepare-device-run.sh pipeline`) instead: decode-only frames/s
 #                        (FFmpeg with 1 and FFmpeg's threads, jcodec) on 720p and 1080p H.264, then the whole pipeline on
 #                        the 1080p clip with --tiles on OpenCL against the model alone at the same batch;
-#                        PIPE_BATCH=48 (rows per batch), PIPE_FRAMES=64, PIPE_CPU=1 adds the CPU pipeline run
+#                        then the autogaze command on that clip (--tiles --backend opencl --no-png, timings from its
+#                        trace.json); PIPE_BATCH=48 (rows per batch), PIPE_FRAMES=64, PIPE_CPU=1 adds a CPU pipeline run
 set -u
 D=$PWD/devicerun
 OUT=${OUT:-/tmp}
@@ -25,6 +26,12 @@ if [ "${MODE:-parity}" = pipeline ]; then
   "${JAVA[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend opencl \
     --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 \
     | grep -v '^WARNING' | tee "$OUT/pipeline.log"
+  # the command itself on the same clip: trace.json's timings split decode, preprocess, gaze and render (writing)
+  "${JAVA[@]}" io.autogaze4j.cli.Main --input "$D/media/h264_1080p.mp4" --tiles --backend opencl --no-png --no-progress \
+    --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --gazing-ratio 0.75 --out "$OUT/cli-1080p" \
+    --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 \
+    | grep -v '^WARNING: Using' | tee -a "$OUT/pipeline.log"
+  grep -A12 '"timings"' "$OUT/cli-1080p/trace.json" | head -14 | tee -a "$OUT/pipeline.log"
   if [ "${PIPE_CPU:-0}" = 1 ]; then
     "${JAVA[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend cpu \
       --frames 16 --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 | grep -v '^WARNING' | tee -a "$OUT/pipeline.log"

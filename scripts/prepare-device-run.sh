@@ -16,11 +16,19 @@ out=devicerun
 rm -rf "$out" && mkdir -p "$out/lib" "$out/tests" "$out/fixtures" "$out/native"
 if [ "$mode" = pipeline ]; then
   rm -rf "$out/tests" "$out/fixtures"
-  mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench -am -DincludeScope=runtime \
+  mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench,cli -am -DincludeScope=runtime \
     -DexcludeGroupIds=io.autogaze4j -DexcludeArtifactIds=jmh-core,jopt-simple,commons-math3 -DoutputDirectory="$PWD/$out/lib"
   for m in tensor weights kernels model video readout pipeline bench; do
     cp "$(ls $m/target/autogaze4j-$m-*.jar | grep -v -- '-tests\.jar$' | head -1)" "$out/lib/"
   done
+  # the command without its bundled demo checkpoint (13 MB): device-run.sh passes the checkout's copy with --model
+  python3 - cli/target/autogaze4j-cli.jar "$out/lib/autogaze4j-cli.jar" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as dst:
+    for item in src.infolist():
+        if "/demo-model/" not in item.filename:
+            dst.writestr(item, src.read(item.filename))
+PY
   scripts/make-bench-videos.sh "$out/media" 128
   cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
   rm -rf /tmp/jre-device

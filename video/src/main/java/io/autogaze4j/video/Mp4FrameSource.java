@@ -1,6 +1,7 @@
 package io.autogaze4j.video;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -20,6 +21,7 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  * own {@code mpeg4} encoder) with no error and keeps its reference pictures in the caller's output buffer.
  */
 final class Mp4FrameSource implements FrameSource {
+    private static final System.Logger LOG = System.getLogger("io.autogaze4j.video");
     private static final String SUPPORTED = " (jcodec decodes H.264 'avc1' only; use the FFmpeg decoder, or convert with e.g."
             + " ffmpeg -i in -c:v libx264 out.mp4)";
     private final Path path;
@@ -115,7 +117,7 @@ final class Mp4FrameSource implements FrameSource {
             if (strict) {
                 throw new VideoDecodeException(problem);
             }
-            System.getLogger("io.autogaze4j.video").log(System.Logger.Level.WARNING, problem + "; using the " + decoded + " frames that decode");
+            LOG.log(Level.WARNING, problem + "; using the " + decoded + " frames that decode");
         }
     }
 

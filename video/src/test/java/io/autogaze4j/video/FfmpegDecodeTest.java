@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The FFmpeg decoder against FFmpeg's own command line: videos the test makes in each codec, every frame's RGB
+ * The FFmpeg decoder against FFmpeg's own command line: videos the test makes in each codec (H.264, HEVC, VP9, AV1,
+ * MPEG-4 Part 2; MP4, WebM, MKV), every frame's RGB
  * within one 8-bit level of {@code ffmpeg -pix_fmt rgb24}, frame counts and timestamps equal; the example video
  * through the processor; truncated and corrupt files.
  */
@@ -38,7 +39,8 @@ class FfmpegDecodeTest {
                 Arguments.of("h264_no_deblock.mp4", new String[] {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-tune", "fastdecode"}),
                 Arguments.of("hevc.mp4", new String[] {"-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error:bframes=3"}),
                 Arguments.of("vp9.webm", new String[] {"-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "200k"}),
-                Arguments.of("mpeg4.mp4", new String[] {"-c:v", "mpeg4", "-q:v", "4", "-bf", "2"}));
+                Arguments.of("mpeg4.mp4", new String[] {"-c:v", "mpeg4", "-q:v", "4", "-bf", "2"}),
+                Arguments.of("av1.mkv", new String[] {"-c:v", "libaom-av1", "-cpu-used", "8", "-pix_fmt", "yuv420p"}));
     }
 
     @ParameterizedTest(name = "{0}")
