@@ -3,6 +3,7 @@ package io.autogaze4j.cli;
 import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.video.FrameSampling;
 import io.autogaze4j.video.ClipBuilder;
+import io.autogaze4j.video.VideoDecoder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ final class GazeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "PATH", description = "Video file (MP4/MOV, H.264 or MPEG-4 Part 2) or folder"
+    @Option(names = {"-i", "--input"}, paramLabel = "PATH", description = "Video file (any codec and container FFmpeg reads: MP4,"
+            + " MOV, MKV, WebM with H.264, HEVC, VP9, AV1, MPEG-4 Part 2, ...) or folder"
             + " of images (PNG/JPEG/BMP/GIF, file-name order, 25 frames/s). Default: ${DEFAULT-VALUE}")
     Path input = Defaults.input();
 
@@ -105,6 +107,35 @@ final class GazeCommand implements Callable<Integer> {
             + " Without an OpenCL device it falls back to cpu with a warning. Default: ${DEFAULT-VALUE}")
     String backend = "cpu";
 
+    @Option(names = "--batch", paramLabel = "N", description = "Most model rows (clips, or tiles of clips) gazed in one call;"
+            + " rows of several clips share a batch. 0 = the backend's default (48 on a GPU, the CPU's thread count)."
+            + " Default: ${DEFAULT-VALUE}")
+    int batch;
+
+    @Option(names = "--decoder", paramLabel = "ffmpeg|jcodec", description = "Video decoder: ffmpeg (native, every codec and"
+            + " container, the default) or jcodec (pure Java, H.264 in MP4/MOV only). Default: ${DEFAULT-VALUE}")
+    String decoder = "ffmpeg";
+
+    @Option(names = "--strict", description = "A video that ends before the frame count its container declares (truncated or"
+            + " damaged) is an error (exit 3) instead of a warning.")
+    boolean strict;
+
+    @Option(names = "--no-metrics", description = "Skip the interframe metrics (gaze ratio, update ratio, PSNR); with"
+            + " --no-png too, decoded frames are not kept once preprocessed.")
+    boolean noMetrics;
+
+    @Option(names = "--readout-grid", paramLabel = "ROWSxCOLS", description = "Also write the readout: fixations projected onto a"
+            + " downstream model's ROWSxCOLS patch grid (e.g. 14x14), as [N,4] video-token coordinates (clip, temporal, row, col).")
+    String readoutGrid;
+
+    @Option(names = "--tubelet", paramLabel = "T", description = "Frames per tubelet of the readout's video tokens (divides"
+            + " --clip-length). Default: ${DEFAULT-VALUE}")
+    int tubelet = 1;
+
+    @Option(names = "--readout-format", paramLabel = "npy|json", description = "Where the readout coordinates go: npy"
+            + " (readout.npy, int32 [N,4]) or json (a readout block in trace.json). Default: ${DEFAULT-VALUE}")
+    String readoutFormat = "npy";
+
     @Option(names = "--no-progress", description = "Draw no progress bar on stderr.")
     boolean noProgress;
 
@@ -125,6 +156,15 @@ final class GazeCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new CliException(ExitCode.OUTPUT, "cannot write " + settings.out().resolve(GazeRun.TRACE_FILE) + ": "
                         + GazeRun.describe(e), e);
+            }
+            Optional<ReadoutRecord> readout = report.readout().filter(r -> r.spec().format() == ReadoutSpec.Format.NPY);
+            if (readout.isPresent()) {
+                try {
+                    NpyFile.writeInts(output.path().resolve(ReadoutRecord.NPY_FILE), readout.get().coords(), 4);
+                } catch (IOException e) {
+                    throw new CliException(ExitCode.OUTPUT, "cannot write " + settings.out().resolve(ReadoutRecord.NPY_FILE) + ": "
+                            + GazeRun.describe(e), e);
+                }
             }
             output.commit();
         }
@@ -188,6 +228,15 @@ final class GazeCommand implements Callable<Integer> {
         if (out.toString().isBlank()) {
             throw usage("--out must name a directory, got an empty path");
         }
+        if (batch < 0) {
+            throw usage("--batch must be >= 1, or 0 for the backend's default; got " + batch);
+        }
+        VideoDecoder videoDecoder = switch (decoder.strip().toLowerCase(Locale.ROOT)) {
+            case "ffmpeg" -> VideoDecoder.FFMPEG;
+            case "jcodec" -> VideoDecoder.JCODEC;
+            default -> throw usage("--decoder must be ffmpeg or jcodec, got '" + decoder + "'");
+        };
+        Optional<ReadoutSpec> readout = readout();
         FrameSampling.Builder sampling = FrameSampling.builder().everyNth(every)
                 .timeRange(start, end != null ? end : Double.POSITIVE_INFINITY);
         if (frames != null) {
@@ -195,7 +244,36 @@ final class GazeCommand implements Callable<Integer> {
         }
         return new RunSettings(input, Optional.ofNullable(model), out, gazingRatio != null ? OptionalDouble.of(gazingRatio)
                 : OptionalDouble.empty(), taskLossRequirement != null, requirement, sampling.build(), clipLength, tiles, threads, !noPng,
-                !noProgress, viz, geometry, keyframePeriod, backend.strip().toLowerCase(java.util.Locale.ROOT));
+                !noProgress, viz, geometry, keyframePeriod, backend.strip().toLowerCase(java.util.Locale.ROOT), batch, videoDecoder, strict,
+                viz || !noMetrics, readout);
+    }
+
+    /** The readout asked for by --readout-grid, --tubelet and --readout-format. */
+    private Optional<ReadoutSpec> readout() {
+        ReadoutSpec.Format format = switch (readoutFormat.strip().toLowerCase(Locale.ROOT)) {
+            case "npy" -> ReadoutSpec.Format.NPY;
+            case "json" -> ReadoutSpec.Format.JSON;
+            default -> throw usage("--readout-format must be npy or json, got '" + readoutFormat + "'");
+        };
+        if (tubelet < 1 || clipLength % tubelet != 0) {
+            throw usage("--tubelet must be >= 1 and divide --clip-length (" + clipLength + "), got " + tubelet);
+        }
+        if (readoutGrid == null) {
+            return Optional.empty();
+        }
+        String[] parts = readoutGrid.strip().toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            int rows = Integer.parseInt(parts[0]), cols = Integer.parseInt(parts[1]);
+            if (rows < 1 || cols < 1 || rows > 1024 || cols > 1024) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(new ReadoutSpec(rows, cols, tubelet, format));
+        } catch (NumberFormatException e) {
+            throw usage("--readout-grid must be ROWSxCOLS with both in 1..1024 (e.g. 14x14), got '" + readoutGrid + "'");
+        }
     }
 
     private ParameterException usage(String message) {
@@ -227,7 +305,13 @@ final class GazeCommand implements Callable<Integer> {
             stdout.println("viz:      " + out.resolve(GazeRun.VIZ_DIR) + " (panels, " + VisualizationWriter.GIF_NAME + ", "
                     + VisualizationWriter.HTML_NAME + ")");
         }
-        stdout.println("metrics:  " + r.metrics().summaryLine());
+        if (r.metrics() != null) {
+            stdout.println("metrics:  " + r.metrics().summaryLine());
+        }
+        r.readout().ifPresent(x -> stdout.println("readout:  " + x.coords().size() + " video tokens on a " + x.spec().rows() + "x"
+                + x.spec().cols() + " grid, tubelets of " + x.spec().tubelet() + (x.spec().format() == ReadoutSpec.Format.NPY
+                ? " -> " + out.resolve(ReadoutRecord.NPY_FILE) : " (in trace.json)")
+                + (x.skippedClips() > 0 ? "; " + x.skippedClips() + " clip(s) not whole tubelets left out" : "")));
         if (r.model().demo()) {
             stdout.println("note:     demo checkpoint with random weights: this gaze is meaningless (use --model DIR for real gaze)");
         }

@@ -1,44 +1,42 @@
 package io.autogaze4j.cli;
 
-import io.autogaze4j.model.GazeResult;
-import io.autogaze4j.model.VideoClip;
 import io.autogaze4j.model.preprocess.FrameSize;
 import io.autogaze4j.model.preprocess.ImageProcessor;
-import io.autogaze4j.readout.ConfidenceSource;
-import io.autogaze4j.readout.Fixation;
-import io.autogaze4j.readout.FrameTrace;
-import io.autogaze4j.readout.GazeTrace;
-import io.autogaze4j.readout.viz.ArgbImage;
+import io.autogaze4j.pipeline.FramePlan;
+import io.autogaze4j.pipeline.MaskSource;
+import io.autogaze4j.pipeline.MetricsOptions;
+import io.autogaze4j.pipeline.PacketStream;
+import io.autogaze4j.pipeline.PipelineException;
+import io.autogaze4j.pipeline.PipelineOptions;
+import io.autogaze4j.pipeline.PipelineSummary;
+import io.autogaze4j.pipeline.VideoInput;
+import io.autogaze4j.pipeline.VideoPipeline;
+import io.autogaze4j.pipeline.VideoSummary;
 import io.autogaze4j.readout.viz.GazeMetrics;
 import io.autogaze4j.readout.viz.InterframeOptions;
-import io.autogaze4j.readout.viz.InterframeRun;
-import io.autogaze4j.readout.viz.MaskGeometry;
-import io.autogaze4j.readout.viz.MaskRenderer;
 import io.autogaze4j.readout.viz.MaskStyle;
 import io.autogaze4j.readout.viz.RunMetrics;
 import io.autogaze4j.readout.viz.VisualizationWriter;
 import io.autogaze4j.readout.viz.VizOptions;
-import io.autogaze4j.readout.GazeTraces;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.BackendKind;
-import io.autogaze4j.video.ClipBuilder;
-import io.autogaze4j.video.FrameClip;
+import io.autogaze4j.video.FrameSource;
 import io.autogaze4j.video.FrameSources;
 import io.autogaze4j.video.VideoFrame;
+import io.autogaze4j.video.VideoReadOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import javax.imageio.ImageIO;
+import java.util.OptionalInt;
 
 /**
- * One run of the command: load the model, read the input clip by clip, gaze each clip, keep its trace,
- * draw the overlays, and hand back a {@link RunReport}. Every failure the user can fix becomes a
+ * One run of the command: probe the input, load the model, run the {@link VideoPipeline} over the input (decoding,
+ * preprocessing and batched gazing overlapped), record each clip's packet (trace, overlays, metrics, readout) and
+ * hand back a {@link RunReport}. Every failure the user can fix becomes a
  * {@link CliException} with the matching {@link ExitCode}.
  */
 final class GazeRun {
@@ -47,13 +45,12 @@ final class GazeRun {
     static final String TRACE_FILE = "trace.json";
     /** Where --viz writes its panels, GIF and report, inside the output directory. */
     static final String VIZ_DIR = "viz";
-    /** Per-frame overlays: the frame with its gazed cells alpha-blended in their scale's colour. */
-    private static final MaskRenderer OVERLAY = MaskRenderer.of(MaskStyle.IMAGE_OVERLAY);
     static final String DEMO_WARNING = "WARNING: no --model given, so the bundled DEMO checkpoint is used. Its weights are random:"
             + " the gaze it produces is meaningless. For real gaze pass --model DIR with the official nvidia/AutoGaze files.";
 
     private final RunSettings settings;
     private final PrintWriter err;
+    private OptionalInt frameCount = OptionalInt.empty();
 
     GazeRun(RunSettings settings, PrintWriter err) {
         this.settings = settings;
@@ -67,74 +64,96 @@ final class GazeRun {
         }
         // the input is opened and its first frame decoded before the model loads, so a bad input fails fast,
         // and the output folder is only touched once input and model are known to be usable
-        try (RecordingSource source = open()) {
-            FrameSize firstSize = firstFrame(source);
-            try (Backend backend = backend();
-                 LoadedModel model = settings.model().isPresent() ? ModelLoader.load(settings.model().get(), backend)
-                         : ModelLoader.loadDemo(Path.of(System.getProperty("java.io.tmpdir")), backend)) {
-                if (model.demo()) {
-                    err.println(DEMO_WARNING);
-                    err.flush();
-                }
-                long loaded = System.nanoTime();
-                prepareOutput();
-                return gaze(source, firstSize, model, loaded - start).withTotal(System.nanoTime() - start);
+        FrameSize firstSize = firstFrame();
+        try (Backend backend = backend();
+             LoadedModel model = settings.model().isPresent() ? ModelLoader.load(settings.model().get(), backend)
+                     : ModelLoader.loadDemo(Path.of(System.getProperty("java.io.tmpdir")), backend)) {
+            if (model.demo()) {
+                err.println(DEMO_WARNING);
+                err.flush();
             }
-        } catch (IOException e) {
-            throw new CliException(ExitCode.INPUT, "cannot close " + settings.input() + ": " + describe(e), e);
+            long loaded = System.nanoTime();
+            prepareOutput();
+            return gaze(firstSize, model, loaded - start).withTotal(System.nanoTime() - start);
         }
     }
 
-    private RunReport gaze(RecordingSource source, FrameSize firstSize, LoadedModel model, long loadNanos) throws CliException {
+    /**
+     * Gazes the input through the pipeline (decoding and preprocessing overlap the gazing of the previous batch) and
+     * consumes its packets in order: traces, frame records, overlays, metrics and readout, on this thread.
+     */
+    private RunReport gaze(FrameSize firstSize, LoadedModel model, long loadNanos) throws CliException {
         GazeBudget budget = GazeBudget.resolve(settings.gazingRatio(), settings.requirementGiven(), settings.requirement(),
                 model.model().config());
         ImageProcessor processor = processor(model);
-        ClipBuilder builder = ClipBuilder.of(processor).clipLength(settings.clipLength());
-        List<GazeTrace> traces = new ArrayList<>();
-        List<FrameRecord> records = new ArrayList<>();
-        List<ClipTiming> timings = new ArrayList<>();
         FramePlan first = plan(firstSize, processor);
-        ProgressBar bar = new ProgressBar(err, settings.progress(), source.frameCount());
+        ProgressBar bar = new ProgressBar(err, settings.progress(), frameCountHint());
         InterframeOptions interframe = InterframeOptions.sparse(settings.keyframePeriod());
         VisualizationWriter viz = settings.viz() ? openViz(interframe) : null;
-        // without --viz the metrics come from a picture-free run of the same interframe output
-        InterframeRun metrics = viz != null ? null : new InterframeRun(settings.geometry(), interframe, GazeMetrics.DEFAULT_EMA_ALPHA);
-        long mark = System.nanoTime();
-        for (Optional<FrameClip> next = readClip(builder, source); next.isPresent(); next = readClip(builder, source)) {
-            FrameClip clip = next.get();
-            long read = System.nanoTime();
-            List<VideoFrame> frames = source.takeFrames();
-            long decode = source.takeDecodeNanos();
-            FramePlan plan = clip.sourceSize().equals(first.source()) ? first : plan(clip.sourceSize(), processor);
-            VideoClip input = plan.modelInput(clip.clip());
-            long tiled = System.nanoTime();
-            GazeResult result = gaze(model, plan, input, budget);
-            long gazed = System.nanoTime();
-            int clipIndex = timings.size();
-            GazeTrace trace = renumber(GazeTraces.tiled(result, ConfidenceSource.of(result), plan.placements()).get(0), clipIndex,
-                    records.size());
-            traces.add(trace);
-            for (int t = 0; t < frames.size(); t++) {
-                records.add(record(frames.get(t), trace, t, clipIndex, result, viz, metrics));
+        RunRecorder recorder = new RunRecorder(settings, viz);
+        PipelineSummary summary;
+        // without --viz the metrics come from the pipeline (a picture-free run of the same interframe output)
+        try (VideoPipeline pipeline = VideoPipeline.create(MaskSource.model(model.model(), budget.options()), processor,
+                pipelineOptions(viz == null && settings.metrics() ? Optional.of(new MetricsOptions(settings.geometry(), interframe,
+                        GazeMetrics.DEFAULT_EMA_ALPHA)) : Optional.empty()));
+             PacketStream packets = pipeline.stream(List.of(VideoInput.file(settings.input(), settings.sampling())))) {
+            while (packets.hasNext()) {
+                recorder.add(packets.next());
+                bar.update(recorder.frames().size(), recorder.clips().size());
             }
-            long rendered = System.nanoTime();
-            timings.add(new ClipTiming(clipIndex, trace.frame(0).frame(), frames.size(), plan.rows(), decode,
-                    Math.max(0, read - mark - decode) + (tiled - read), gazed - tiled, rendered - gazed));
-            bar.update(records.size(), timings.size());
-            mark = System.nanoTime();
+            summary = packets.summary().join();
+        } catch (PipelineException e) {
+            throw failure(e);
         }
-        bar.finish(records.size(), timings.size());
-        RunMetrics summary;
+        bar.finish(recorder.frames().size(), recorder.clips().size());
+        VideoSummary video = summary.videos().get(0);
+        if (video.frames() == 0) {
+            throw new CliException(ExitCode.INPUT, settings.input() + " yielded no frames to gaze (an empty video, or --start/--end/"
+                    + "--every/--frames selected none)");
+        }
+        if (video.status().truncated()) {
+            err.println("WARNING: " + settings.input() + " ends after " + video.status().decoded() + " of the "
+                    + video.status().declared().getAsInt() + " frames its container declares (truncated or damaged); gazed the "
+                    + video.frames() + " frames that decode (--strict makes this an error)");
+            err.flush();
+        }
+        RunMetrics runMetrics;
         try {
-            summary = viz != null ? viz.finish().metrics() : metrics.summary();
-            if (metrics != null) {
-                metrics.close();
-            }
+            runMetrics = viz != null ? viz.finish().metrics() : video.metrics().orElse(null);
         } catch (IOException e) {
             throw new CliException(ExitCode.OUTPUT, "cannot write the visualisation: " + describe(e), e);
         }
-        return new RunReport(settings, Files.isDirectory(settings.input()) ? "image-folder" : "video", model, budget, first, traces,
-                records, timings, loadNanos, 0, summary);
+        return new RunReport(settings, Files.isDirectory(settings.input()) ? "image-folder" : "video", model, budget, first,
+                recorder.traces(), recorder.frames(), recorder.clips(), loadNanos, 0, runMetrics, video.status(), summary,
+                recorder.readout());
+    }
+
+    /** The pipeline as the settings configure it: one video, decoded on one thread while the CPU threads preprocess. */
+    private PipelineOptions pipelineOptions(Optional<MetricsOptions> metrics) {
+        PipelineOptions.Builder b = PipelineOptions.builder().clipLength(settings.clipLength()).tiles(settings.tiles())
+                .batchRows(settings.batch()).preprocessThreads(settings.threads()).keepFrames(settings.png() || settings.viz())
+                .metrics(metrics.orElse(null))
+                .read(VideoReadOptions.defaults().withDecoder(settings.decoder()).withStrict(settings.strict()));
+        settings.readout().ifPresent(r -> b.projection(r.projection(settings.clipLength())));
+        return b.build();
+    }
+
+    /** A failed run as the user sees it: the input's fault (exit 3) unless the model or memory is to blame. */
+    private CliException failure(PipelineException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof OutOfMemoryError oom) {
+            throw oom;
+        }
+        if (cause instanceof IOException io) {
+            return new CliException(ExitCode.INPUT, describe(io), e);
+        }
+        return new CliException(ExitCode.INPUT, "cannot gaze " + settings.input() + ": " + (cause != null ? cause.getMessage() : e.getMessage()),
+                e);
+    }
+
+    /** The source's frame count for the progress bar, when it knows it (the probe opened it once already). */
+    private OptionalInt frameCountHint() {
+        return frameCount;
     }
 
     /** The backend the settings ask for; OpenCL falls back to the CPU (with a log line) when no device exists. */
@@ -155,8 +174,7 @@ final class GazeRun {
 
     private ImageProcessor processor(LoadedModel model) throws CliException {
         try {
-            ImageProcessor p = ImageProcessor.of(model.model().preprocessor());
-            return settings.tiles() ? p.withoutResize() : p;
+            return ImageProcessor.of(model.model().preprocessor());
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.MODEL, "the model's preprocessor_config.json cannot be used: " + e.getMessage(), e);
         }
@@ -184,22 +202,21 @@ final class GazeRun {
         }
     }
 
-    private RecordingSource open() throws CliException {
-        try {
-            return new RecordingSource(settings.sampling().apply(FrameSources.open(settings.input())));
+    /**
+     * Opens the input, decodes its first sampled frame and closes it again: a bad input fails here, before the model
+     * loads. Remembers the frame count for the progress bar.
+     */
+    private FrameSize firstFrame() throws CliException {
+        Optional<VideoFrame> first;
+        try (FrameSource source = settings.sampling().apply(Files.isDirectory(settings.input())
+                ? FrameSources.imageFolder(settings.input(), FrameSources.DEFAULT_FPS)
+                : FrameSources.video(settings.input(), VideoReadOptions.defaults().withDecoder(settings.decoder())))) {
+            frameCount = source.frameCount();
+            first = source.next();
         } catch (IOException e) {
             throw new CliException(ExitCode.INPUT, describe(e), e);
         } catch (RuntimeException e) {
-            throw new CliException(ExitCode.INPUT, "cannot open " + settings.input() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private FrameSize firstFrame(RecordingSource source) throws CliException {
-        Optional<VideoFrame> first;
-        try {
-            first = source.peek();
-        } catch (IOException | RuntimeException e) {
-            throw new CliException(ExitCode.INPUT, decodeFailure(e), e);
+            throw new CliException(ExitCode.INPUT, "cannot read " + settings.input() + ": " + e.getMessage(), e);
         }
         if (first.isEmpty()) {
             throw new CliException(ExitCode.INPUT, settings.input() + " yielded no frames to gaze (an empty video, or --start/--end/"
@@ -208,79 +225,20 @@ final class GazeRun {
         return new FrameSize(first.get().image().width(), first.get().image().height());
     }
 
+    /** The plan of the first frames, checked to fit the heap. */
     private FramePlan plan(FrameSize size, ImageProcessor processor) throws CliException {
-        FramePlan plan = FramePlan.of(size, processor, settings.tiles());
-        plan.checkFits(settings.clipLength(), Runtime.getRuntime().maxMemory());
-        return plan;
-    }
-
-    private Optional<FrameClip> readClip(ClipBuilder builder, RecordingSource source) throws CliException {
+        FramePlan plan;
         try {
-            return builder.next(source);
-        } catch (IOException | RuntimeException e) {
-            throw new CliException(ExitCode.INPUT, decodeFailure(e), e);
-        }
-    }
-
-    private String decodeFailure(Exception e) {
-        return e instanceof IOException io ? describe(io) : "cannot read " + settings.input() + ": " + e.getMessage();
-    }
-
-    private static GazeResult gaze(LoadedModel model, FramePlan plan, VideoClip input, GazeBudget budget) throws CliException {
-        try {
-            return model.model().gaze(input, budget.options());
+            plan = FramePlan.of(size, settings.tiles() ? processor.withoutResize() : processor, settings.tiles());
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.INPUT, "cannot gaze frames of " + plan.source() + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.INPUT, e.getMessage(), e);
         }
-    }
-
-    /** The trace of one clip as part of the run: clip {@code clip}, frames numbered from {@code firstFrame}. */
-    static GazeTrace renumber(GazeTrace trace, int clip, int firstFrame) {
-        List<FrameTrace> frames = new ArrayList<>(trace.frameCount());
-        for (FrameTrace f : trace.frames()) {
-            int index = firstFrame + f.frame();
-            frames.add(new FrameTrace(index, f.fixations().stream().map(x -> new Fixation(index, x.cell(), x.scale(), x.row(), x.col(),
-                    x.grid(), x.tile(), x.rect(), x.confidence())).toList()));
+        Optional<String> problem = plan.fitProblem(settings.clipLength(), Runtime.getRuntime().maxMemory());
+        if (problem.isPresent()) {
+            throw new CliException(ExitCode.INPUT, problem.get().replace("lower the clip length", "lower --clip-length")
+                    .replace("drop tiling", "drop --tiles"));
         }
-        return new GazeTrace(clip, frames, trace.tiles());
-    }
-
-    /**
-     * The record of frame {@code t} of a clip: its overlay PNG if asked, its interframe metrics, and its
-     * visualisation panels when {@code viz} is open.
-     */
-    private FrameRecord record(VideoFrame frame, GazeTrace trace, int t, int clip, GazeResult result, VisualizationWriter viz,
-                               InterframeRun metrics) throws CliException {
-        int slots = 0, padded = 0;
-        int start = result.frameStart(t);
-        for (int row = 0; row < result.batch(); row++) {
-            for (int j = start; j < start + result.numGazingEachFrame()[t]; j++) {
-                slots++;
-                padded += result.padded()[row][j] ? 1 : 0;
-            }
-        }
-        ArgbImage picture = ArgbImage.of(frame.image());
-        String png = null;
-        try {
-            if (viz != null) {
-                viz.add(picture, trace, t);
-            } else {
-                metrics.add(picture, trace, t);
-            }
-            if (settings.png()) {
-                png = FRAMES_DIR + "/" + String.format(Locale.ROOT, "frame_%06d.png", frame.index());
-                Path file = settings.out().resolve(png);
-                ArgbImage overlay = OVERLAY.render(MaskGeometry.cells(trace, t, settings.geometry()), picture);
-                if (!ImageIO.write(overlay.toBufferedImage(), "png", file.toFile())) {
-                    throw new IOException("no PNG writer in this JVM");
-                }
-            }
-        } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot write the pictures of frame " + frame.index() + ": " + describe(e), e);
-        }
-        FrameTrace f = trace.frame(t);
-        return new FrameRecord(f.frame(), frame.index(), frame.seconds(), clip, frame.image().width(), frame.image().height(), slots,
-                padded, png);
+        return plan;
     }
 
     /** An I/O failure in one phrase (the JDK's messages for missing files are just the path). */

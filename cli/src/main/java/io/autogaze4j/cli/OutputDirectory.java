@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  */
 final class OutputDirectory implements AutoCloseable {
     /** What a run writes into its output directory; a directory holding anything else is never replaced. */
-    static final Set<String> RUN_ENTRIES = Set.of(GazeRun.TRACE_FILE, GazeRun.FRAMES_DIR, GazeRun.VIZ_DIR);
+    static final Set<String> RUN_ENTRIES = Set.of(GazeRun.TRACE_FILE, GazeRun.FRAMES_DIR, GazeRun.VIZ_DIR, ReadoutRecord.NPY_FILE);
     private static final String STAGING_PREFIX = ".autogaze-staging-";
 
     private final Path target;

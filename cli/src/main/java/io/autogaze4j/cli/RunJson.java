@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.ToLongFunction;
@@ -52,8 +53,13 @@ final class RunJson {
             writeOptions(g, report);
             writeTimings(g, report);
             writeFrames(g, report);
-            g.writeFieldName(MetricsJson.FIELD);
-            g.writeTree(MetricsJson.toJson(report.metrics()));
+            if (report.metrics() != null) {
+                g.writeFieldName(MetricsJson.FIELD);
+                g.writeTree(MetricsJson.toJson(report.metrics()));
+            }
+            if (report.readout().isPresent()) {
+                writeReadout(g, report.readout().get());
+            }
             g.writeFieldName("trace");
             g.writeTree(MAPPER.readTree(TraceJson.toJson(report.traces())));
             g.writeEndObject();
@@ -67,6 +73,14 @@ final class RunJson {
         g.writeNumberField("width", r.plan().source().width());
         g.writeNumberField("height", r.plan().source().height());
         g.writeNumberField("frames", r.frames().size());
+        g.writeStringField("decoder", r.settings().decoder().name().toLowerCase(Locale.ROOT));
+        if (r.decode().declared().isPresent()) {
+            g.writeNumberField("declaredFrames", r.decode().declared().getAsInt());
+        } else {
+            g.writeNullField("declaredFrames");
+        }
+        g.writeNumberField("decodedFrames", r.decode().decoded());
+        g.writeBooleanField("truncated", r.decode().truncated());
         g.writeEndObject();
     }
 
@@ -124,6 +138,9 @@ final class RunJson {
         g.writeEndObject();
         g.writeNumberField("threads", s.threads());
         g.writeBooleanField("png", s.png());
+        g.writeNumberField("batchRows", r.pipeline().batchRows());
+        g.writeBooleanField("strict", s.strict());
+        g.writeBooleanField("metrics", s.metrics());
         g.writeEndObject();
     }
 
@@ -136,6 +153,9 @@ final class RunJson {
         g.writeNumberField("renderMs", millis(sum(r.clips(), ClipTiming::render)));
         g.writeNumberField("totalMs", millis(r.totalNanos()));
         g.writeNumberField("framesPerSecond", Math.round(r.frames().size() / (r.totalNanos() / 1e9) * 1000) / 1000.0);
+        g.writeNumberField("batches", r.pipeline().batches());
+        g.writeNumberField("rows", r.pipeline().rows());
+        g.writeNumberField("pipelineMs", millis(r.pipeline().wallNanos()));
         g.writeArrayFieldStart("clips");
         for (ClipTiming c : r.clips()) {
             g.writeStartObject();
@@ -188,6 +208,28 @@ final class RunJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** The readout block: the grid, and the coordinates inline (json) or the file that holds them (npy). */
+    private static void writeReadout(JsonGenerator g, ReadoutRecord r) throws IOException {
+        g.writeObjectFieldStart("readout");
+        g.writeFieldName("grid");
+        g.writeArray(new int[] {r.spec().rows(), r.spec().cols()}, 0, 2);
+        g.writeNumberField("tubelet", r.spec().tubelet());
+        g.writeNumberField("tokens", r.coords().size());
+        g.writeNumberField("skippedClips", r.skippedClips());
+        g.writeFieldName("columns");
+        g.writeArray(new String[] {"clip", "temporal", "row", "col"}, 0, 4);
+        if (r.spec().format() == ReadoutSpec.Format.NPY) {
+            g.writeStringField("file", ReadoutRecord.NPY_FILE);
+        } else {
+            g.writeArrayFieldStart("coords");
+            for (int[] c : r.coords()) {
+                g.writeArray(c, 0, 4);
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
     }
 
     private static void writeOptional(JsonGenerator g, String name, OptionalDouble v) throws IOException {

@@ -2,6 +2,7 @@ package io.autogaze4j.cli;
 
 import io.autogaze4j.readout.viz.GeometryMode;
 import io.autogaze4j.video.FrameSampling;
+import io.autogaze4j.video.VideoDecoder;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -25,13 +26,19 @@ import java.util.OptionalDouble;
  * @param geometry         which cells the masks, interframe output and metrics use
  * @param keyframePeriod   interframe keyframe period in frames (0 = only the first frame)
  * @param backend          where the model runs: {@code cpu}, {@code opencl} (first GPU, else first device) or {@code auto}
+ * @param batch            most model rows per batch, 0 = the backend's default
+ * @param decoder          the video decoder
+ * @param strict           a video that ends before its declared frame count is an error, not a warning
+ * @param metrics          whether to compute the interframe metrics (always with --viz)
+ * @param readout          the readout to write, if any
  */
 record RunSettings(Path input, Optional<Path> model, Path out, OptionalDouble gazingRatio, boolean requirementGiven,
                    OptionalDouble requirement, FrameSampling sampling, int clipLength, boolean tiles, int threads, boolean png,
-                   boolean progress, boolean viz, GeometryMode geometry, int keyframePeriod, String backend) {
+                   boolean progress, boolean viz, GeometryMode geometry, int keyframePeriod, String backend, int batch,
+                   VideoDecoder decoder, boolean strict, boolean metrics, Optional<ReadoutSpec> readout) {
     /** The same settings writing into {@code dir} (the staging folder of an atomic output). */
     RunSettings withOut(Path dir) {
         return new RunSettings(input, model, dir, gazingRatio, requirementGiven, requirement, sampling, clipLength, tiles, threads, png,
-                progress, viz, geometry, keyframePeriod, backend);
+                progress, viz, geometry, keyframePeriod, backend, batch, decoder, strict, metrics, readout);
     }
 }

@@ -74,6 +74,23 @@ public record GazeResult(ScaleLayout layout, int firstFrame, long[][] gazingPos,
         return out;
     }
 
+    /** Token slots of frame {@code t} (relative) over all rows, padding included. */
+    public int slots(int t) {
+        return batch() * numGazingEachFrame[t];
+    }
+
+    /** Of the {@link #slots(int)} of frame {@code t} (relative), those that are padding (the row stopped early). */
+    public int paddedSlots(int t) {
+        int start = frameStart(t);
+        int n = 0;
+        for (boolean[] row : padded) {
+            for (int j = start; j < start + numGazingEachFrame[t]; j++) {
+                n += row[j] ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
     /** Number of non-padded slots of row {@code b}. */
     public int validCount(int b) {
         int n = 0;

@@ -144,6 +144,15 @@ public final class VideoClip {
         return new VideoClip(out, batch, to - from, height, width);
     }
 
+    /** Copies rows {@code [from, to)} ({@code [to - from, T, 3, H, W]} values) into {@code dst} at {@code offset}. */
+    public void copyRows(int from, int to, float[] dst, int offset) {
+        if (from < 0 || to > batch || from >= to) {
+            throw new IllegalArgumentException("row range [" + from + ", " + to + ") outside [0, " + batch + ")");
+        }
+        int perRow = frames * 3 * height * width;
+        System.arraycopy(data, from * perRow, dst, offset, (to - from) * perRow);
+    }
+
     /** The clip as a tensor {@code [B, T, 3, H, W]} (a copy). */
     public Tensor toTensor() {
         return Tensor.wrap(data.clone(), batch, frames, 3, height, width);

@@ -82,6 +82,11 @@ public record FrameSampling(double fromSeconds, double toSeconds, int step, int 
         }
 
         @Override
+        public DecodeStatus status() {
+            return source.status();
+        }
+
+        @Override
         public String description() {
             return source.description() + " sampled " + FrameSampling.this;
         }

@@ -28,6 +28,14 @@ public interface FrameSource extends AutoCloseable {
         return OptionalInt.empty();
     }
 
+    /**
+     * Frames decoded so far against the declared count, for the truncation report of a run. Sources that
+     * cannot end early (memory, image folders) report no declared count.
+     */
+    default DecodeStatus status() {
+        return DecodeStatus.unknown(0, false);
+    }
+
     /** What is being read (a path, or "memory"), for messages. */
     String description();
 

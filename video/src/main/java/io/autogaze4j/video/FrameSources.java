@@ -3,15 +3,19 @@ package io.autogaze4j.video;
 import io.autogaze4j.model.preprocess.RgbFrame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Makes {@link FrameSource}s from what users have: video files (MP4 / MOV with H.264 or MPEG-4 Part 2,
- * decoded in pure Java by jcodec), folders of image files, packed RGBA buffers and {@link BufferedImage}s.
+ * Makes {@link FrameSource}s from what users have: video files (any codec and container FFmpeg reads, through
+ * JavaCV; jcodec, pure Java, for H.264 in MP4 / MOV where FFmpeg's natives cannot load), folders of image files,
+ * packed RGBA buffers and {@link BufferedImage}s.
  */
 public final class FrameSources {
+    private static final System.Logger LOG = System.getLogger("io.autogaze4j.video");
     /** The frame rate given to image folders and in-memory frames when none is stated. */
     public static final double DEFAULT_FPS = 25;
 
@@ -23,9 +27,31 @@ public final class FrameSources {
         return Files.isDirectory(path) ? imageFolder(path, DEFAULT_FPS) : video(path);
     }
 
-    /** The video track of an MP4 / MOV file. */
+    /** The video stream of a file, decoded by FFmpeg (see {@link #video(Path, VideoReadOptions)}). */
     public static FrameSource video(Path file) throws IOException {
-        return Mp4FrameSource.open(file);
+        return video(file, VideoReadOptions.defaults());
+    }
+
+    /**
+     * The video stream of a file, decoded as {@code read} says. {@link VideoDecoder#FFMPEG} falls back to jcodec with a
+     * WARNING log line naming the cause when FFmpeg's native libraries cannot load (a platform without them).
+     */
+    public static FrameSource video(Path file, VideoReadOptions read) throws IOException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new VideoDecodeException("video file " + file + " does not exist or cannot be read");
+        }
+        if (Files.size(file) == 0) {
+            throw new VideoDecodeException("video file " + file + " is empty (0 bytes)");
+        }
+        if (read.decoder() == VideoDecoder.FFMPEG) {
+            Optional<Throwable> failure = FfmpegNatives.loadFailure();
+            if (failure.isEmpty()) {
+                return FfmpegFrameSource.open(file, read);
+            }
+            LOG.log(Level.WARNING, "FFmpeg's native libraries cannot load (" + failure.get() + "): decoding " + file
+                    + " with jcodec (pure Java, H.264 only, slower)");
+        }
+        return Mp4FrameSource.open(file, read.strict());
     }
 
     /** The image files of {@code folder} (PNG, JPEG, BMP, GIF) in file-name order, {@code fps} frames a second. */

@@ -1,8 +1,7 @@
 package io.autogaze4j.video;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -10,52 +9,47 @@ import org.jcodec.api.FrameGrab;
 import org.jcodec.api.PictureWithMetadata;
 import org.jcodec.api.specific.AVCMP4Adaptor;
 import org.jcodec.api.specific.ContainerAdaptor;
-import org.jcodec.codecs.mpeg4.mp4.EsdsBox;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.io.SeekableByteChannel;
-import org.jcodec.common.model.Size;
-import org.jcodec.containers.mp4.boxes.NodeBox;
-import org.jcodec.containers.mp4.boxes.SampleEntry;
-import org.jcodec.containers.mp4.boxes.VideoSampleEntry;
 import org.jcodec.containers.mp4.demuxer.AbstractMP4DemuxerTrack;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 
 /**
- * The video track of an MP4 / MOV file decoded with jcodec (pure Java): H.264 ({@code avc1}) and MPEG-4
- * Part 2 ({@code mp4v}). Other codecs fail with a {@link VideoDecodeException} naming the codec.
+ * The video track of an MP4 / MOV file decoded with jcodec (pure Java), the fallback where FFmpeg's natives cannot
+ * load: H.264 ({@code avc1}, {@code avc3}) only. Other codecs fail with a {@link VideoDecodeException} naming the
+ * codec; MPEG-4 Part 2 ({@code mp4v}) too, because jcodec's decoder of it breaks on some P-frames (those of FFmpeg's
+ * own {@code mpeg4} encoder) with no error and keeps its reference pictures in the caller's output buffer.
  */
 final class Mp4FrameSource implements FrameSource {
-    private static final int MPEG4_VISUAL = 0x20;
-    private static final String SUPPORTED = " (supported: H.264 'avc1', MPEG-4 Part 2 'mp4v'; convert with e.g."
+    private static final System.Logger LOG = System.getLogger("io.autogaze4j.video");
+    private static final String SUPPORTED = " (jcodec decodes H.264 'avc1' only; use the FFmpeg decoder, or convert with e.g."
             + " ffmpeg -i in -c:v libx264 out.mp4)";
     private final Path path;
     private final SeekableByteChannel channel;
     private final FrameGrab grab;
     private final DisplayOrder order;
     private final int frameCount;
+    private final boolean strict;
     private int decoded;
     private int index;
+    private boolean ended;
 
-    private Mp4FrameSource(Path path, SeekableByteChannel channel, FrameGrab grab, DisplayOrder order, int frameCount) {
+    private Mp4FrameSource(Path path, SeekableByteChannel channel, FrameGrab grab, DisplayOrder order, int frameCount, boolean strict) {
         this.path = path;
+        this.strict = strict;
         this.frameCount = frameCount;
         this.channel = channel;
         this.grab = grab;
         this.order = order;
     }
 
-    static Mp4FrameSource open(Path path) throws IOException {
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new VideoDecodeException("video file " + path + " does not exist or cannot be read");
-        }
-        if (Files.size(path) == 0) {
-            throw new VideoDecodeException("video file " + path + " is empty (0 bytes)");
-        }
+    /** Opens an existing, non-empty file; {@code strict}: fewer frames than the sample table lists is an error. */
+    static Mp4FrameSource open(Path path, boolean strict) throws IOException {
         SeekableByteChannel channel = NIOUtils.readableChannel(path.toFile());
         try {
             AbstractMP4DemuxerTrack track = videoTrack(path, channel);
             return new Mp4FrameSource(path, channel, new FrameGrab(track, adaptor(path, track)),
-                    new DisplayOrder(DisplayOrder.windowOf(track.getBox())), (int) Math.min(Integer.MAX_VALUE, track.getFrameCount()));
+                    new DisplayOrder(DisplayOrder.windowOf(track.getBox())), (int) Math.min(Integer.MAX_VALUE, track.getFrameCount()), strict);
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (e instanceof VideoDecodeException v) {
@@ -79,23 +73,13 @@ final class Mp4FrameSource implements FrameSource {
 
     /** The decoder for the track's codec, chosen by its sample entry four-cc. */
     private static ContainerAdaptor adaptor(Path path, AbstractMP4DemuxerTrack track) throws IOException {
-        SampleEntry entry = track.getSampleEntries()[0];
-        String fourcc = entry.getFourcc();
-        switch (fourcc) {
-            case "avc1", "avc3":
-                return new AVCMP4Adaptor(track.getMeta());
-            case "mp4v":
-                EsdsBox esds = NodeBox.findFirst(entry, EsdsBox.class, "esds");
-                if (esds == null || esds.getStreamInfo() == null || esds.getObjectType() != MPEG4_VISUAL) {
-                    throw new VideoDecodeException(path + ": unsupported video codec: an 'mp4v' track that is not MPEG-4 Part 2 visual"
-                            + (esds != null ? " (object type 0x" + Integer.toHexString(esds.getObjectType()) + ")" : "") + SUPPORTED);
-                }
-                VideoSampleEntry video = (VideoSampleEntry) entry;
-                ByteBuffer header = esds.getStreamInfo();
-                return new Mpeg4Part2Adaptor(header, new Size(video.getWidth(), video.getHeight()));
-            default:
-                throw new VideoDecodeException(path + ": unsupported video codec '" + fourcc + "'" + SUPPORTED);
-        }
+        String fourcc = track.getSampleEntries()[0].getFourcc();
+        return switch (fourcc) {
+            case "avc1", "avc3" -> new AVCMP4Adaptor(track.getMeta());
+            case "mp4v" -> throw new VideoDecodeException(path + ": MPEG-4 Part 2 ('mp4v') is not decoded with jcodec, whose decoder"
+                    + " breaks on some P-frames without an error; use the FFmpeg decoder" + SUPPORTED.substring(SUPPORTED.indexOf(',')));
+            default -> throw new VideoDecodeException(path + ": unsupported video codec '" + fourcc + "'" + SUPPORTED);
+        };
     }
 
     /** jcodec decodes in decoding order; frames come out in display order, indexed in that order. */
@@ -106,6 +90,10 @@ final class Mp4FrameSource implements FrameSource {
             PictureWithMetadata p = decodeNext();
             if (p == null) {
                 ready = order.drain();
+                if (!ended) {
+                    ended = true;
+                    checkComplete();
+                }
                 break;
             }
             ready = order.push(new VideoFrame(decoded++, Math.max(0, p.getTimestamp()), Yuv420.toRgb(p.getPicture())));
@@ -119,6 +107,23 @@ final class Mp4FrameSource implements FrameSource {
         } catch (IOException | RuntimeException e) {
             throw new VideoDecodeException("decoding sample " + decoded + " of " + path + " failed: " + e, e);
         }
+    }
+
+    /** At the end: fewer frames than the sample table lists is refused (strict) or reported. */
+    private void checkComplete() throws VideoDecodeException {
+        if (status().truncated()) {
+            String problem = path + " ends after " + decoded + " of the " + frameCount + " frames its sample table lists (truncated"
+                    + " or damaged): frame " + decoded + " cannot be read";
+            if (strict) {
+                throw new VideoDecodeException(problem);
+            }
+            LOG.log(Level.WARNING, problem + "; using the " + decoded + " frames that decode");
+        }
+    }
+
+    @Override
+    public DecodeStatus status() {
+        return new DecodeStatus(OptionalInt.of(frameCount), decoded, ended);
     }
 
     @Override

@@ -17,8 +17,10 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Real MP4 files through jcodec: MPEG-4 Part 2 and H.264 (with B-frames), and the ways decoding fails. */
+/** Real MP4 files through the default decoder (FFmpeg) and jcodec: MPEG-4 Part 2 and H.264 (with B-frames), and the ways decoding fails. */
 class VideoDecodeTest {
 
     static List<VideoFrame> readAll(FrameSource source) throws IOException {
@@ -68,19 +70,21 @@ class VideoDecodeTest {
                     far += Math.abs((expected[i] & 0xFF) - (actual[i] & 0xFF)) > 30 ? 1 : 0;
                 }
                 worstMean = Math.max(worstMean, d[0]);
+                assertTrue(d[1] <= 1, "frame " + t + " differs from OpenCV's (FFmpeg's) decode by " + (int) d[1] + " levels");
                 report.append(String.format(" %d:%.3f/%d", t, d[0], (int) d[1]));
             }
-            System.out.println("example_input.mp4 jcodec vs OpenCV RGB, mean/max abs diff per frame:" + report);
+            System.out.println("example_input.mp4 (default decoder) vs OpenCV RGB, mean/max abs diff per frame:" + report);
             System.out.println("values off by more than 30: " + far + " of " + 16L * per);
             assertTrue(worstMean < 2.0, "decoded frames should be close to OpenCV's; mean abs diffs:" + report);
             assertTrue(far < 16L * per / 1000, far + " values differ from OpenCV's by more than 30 levels");
         }
     }
 
-    @Test
-    void h264HighProfileWithBFramesDecodesInDisplayOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(VideoDecoder.class)
+    void h264HighProfileWithBFramesDecodesInDisplayOrder(VideoDecoder decoder) throws Exception {
         List<VideoFrame> frames;
-        try (FrameSource video = FrameSources.video(Media.resource("h264_high_160x90.mp4"))) {
+        try (FrameSource video = FrameSources.video(Media.resource("h264_high_160x90.mp4"), VideoReadOptions.defaults().withDecoder(decoder))) {
             frames = readAll(video);
         }
         assertEquals(20, frames.size());
@@ -106,11 +110,13 @@ class VideoDecodeTest {
     }
 
     @Test
-    void unsupportedCodecsAreNamed() {
-        VideoDecodeException vp9 = assertThrows(VideoDecodeException.class, () -> FrameSources.video(Media.resource("vp9_32x32.mp4")));
+    void codecsJcodecCannotDecodeAreNamed() {
+        VideoReadOptions jcodec = VideoReadOptions.defaults().withDecoder(VideoDecoder.JCODEC);
+        VideoDecodeException vp9 = assertThrows(VideoDecodeException.class, () -> FrameSources.video(Media.resource("vp9_32x32.mp4"), jcodec));
         assertTrue(vp9.getMessage().contains("vp09") && vp9.getMessage().contains("unsupported"), vp9.getMessage());
-        VideoDecodeException mjpeg = assertThrows(VideoDecodeException.class, () -> FrameSources.video(Media.resource("mjpeg_32x32.mp4")));
-        assertTrue(mjpeg.getMessage().contains("unsupported"), mjpeg.getMessage());
+        VideoDecodeException mjpeg = assertThrows(VideoDecodeException.class,
+                () -> FrameSources.video(Media.resource("mjpeg_32x32.mp4"), jcodec));
+        assertTrue(mjpeg.getMessage().contains("mp4v"), mjpeg.getMessage());
     }
 
     @Test
@@ -132,9 +138,10 @@ class VideoDecodeTest {
         });
     }
 
-    @Test
-    void frameIsCopiedOut() throws Exception {
-        try (FrameSource video = FrameSources.video(Media.resource("h264_high_160x90.mp4"))) {
+    @ParameterizedTest
+    @EnumSource(VideoDecoder.class)
+    void frameIsCopiedOut(VideoDecoder decoder) throws Exception {
+        try (FrameSource video = FrameSources.video(Media.resource("h264_high_160x90.mp4"), VideoReadOptions.defaults().withDecoder(decoder))) {
             RgbFrame first = video.next().orElseThrow().image();
             byte[] before = first.rgb();
             video.next();

@@ -110,6 +110,23 @@ public final class AnyResTiling {
     }
 
     /**
+     * Cuts frame {@code t} of a clip, one processed frame {@code [3, H', W']} ({@code processedFrame}), into its tiles:
+     * frame {@code t} of rows {@code 0 .. tilesPerFrame() - 1} of {@code rows}, laid out {@code [tilesPerFrame(), frames,
+     * 3, tile, tile]} as {@link #tile(VideoClip)} lays out one clip row. {@code rows} must be zero where tiles reach past
+     * the frame (a new array is). Frames may be cut in parallel: each writes only its own frame's slots.
+     */
+    public void cutFrame(float[] processedFrame, float[] rows, int t, int frames) {
+        if (processedFrame.length != 3 * processed.width() * processed.height()) {
+            throw new IllegalArgumentException("a processed frame of " + processed + " has " + 3 * processed.width() * processed.height()
+                    + " values, got " + processedFrame.length);
+        }
+        if (t < 0 || t >= frames || rows.length != tilesPerFrame() * frames * 3 * tile * tile) {
+            throw new IllegalArgumentException("frame " + t + " of " + frames + " does not fit " + rows.length + " tile values");
+        }
+        ClipTiles.cutFrame(processedFrame, 0, processed.height(), processed.width(), rows, 0, t, frames, tile, cols);
+    }
+
+    /**
      * The source-frame pixels of a tile-local cell: the cell's square on the tile, cut to the frame (the
      * padding holds no picture) and scaled back to the source size (floor of the start, ceiling of the end).
      * Empty when the cell lies wholly in the padding.

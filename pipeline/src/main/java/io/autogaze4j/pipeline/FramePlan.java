@@ -1,4 +1,4 @@
-package io.autogaze4j.cli;
+package io.autogaze4j.pipeline;
 
 import io.autogaze4j.model.VideoClip;
 import io.autogaze4j.model.preprocess.FrameSize;
@@ -14,37 +14,39 @@ import java.util.Optional;
 /**
  * How frames of one size reach the model: resized by the checkpoint's processor (the model squashes
  * them to its 224 x 224 input), or, with tiles, normalised at source resolution and cut into 224-px
- * tiles that run as one batch (the official AnyRes recipe, spec section 5.1).
+ * tiles, one model row each (the official AnyRes recipe, spec section 5.1).
  *
  * @param source    the decoded frame size
  * @param processed the size after preprocessing
  * @param tiling    the tiling, when frames are tiled
  */
-record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTiling> tiling) {
+public record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTiling> tiling) {
     private static final long MIB = 1L << 20;
 
     /**
-     * The plan for {@code source}-sized frames through {@code processor} (already without resize when tiling);
-     * a size the processor or the tiling cannot take (e.g. 10000 x 10 resized to a 224-px shorter edge) is an input error.
+     * The plan for {@code source}-sized frames through {@code processor} (already without resize when tiling).
+     *
+     * @throws IllegalArgumentException naming the size, when the processor or the tiling cannot take it (e.g. 10000 x 10
+     *     resized to a 224-px shorter edge)
      */
-    static FramePlan of(FrameSize source, ImageProcessor processor, boolean tiles) throws CliException {
+    public static FramePlan of(FrameSize source, ImageProcessor processor, boolean tiles) {
         try {
             FrameSize processed = processor.outputSize(source);
             return new FramePlan(source, processed, tiles ? Optional.of(AnyResTiling.of(source, processed, AnyResTiling.DEFAULT_TILE))
                     : Optional.empty());
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new CliException(ExitCode.INPUT, "frames of " + source + " cannot be gazed" + (tiles ? " in tiles" : "") + ": "
+            throw new IllegalArgumentException("frames of " + source + " cannot be gazed" + (tiles ? " in tiles" : "") + ": "
                     + e.getMessage(), e);
         }
     }
 
     /** The model input of a processed clip: itself, or its tile batch. */
-    VideoClip modelInput(VideoClip clip) {
+    public VideoClip modelInput(VideoClip clip) {
         return tiling.map(t -> t.tile(clip)).orElse(clip);
     }
 
     /** Where each tile lies on the source frame (empty when untiled). */
-    List<TilePlacement> placements() {
+    public List<TilePlacement> placements() {
         List<TilePlacement> out = new ArrayList<>();
         tiling.ifPresent(t -> {
             for (int i = 0; i < t.tilesPerFrame(); i++) {
@@ -56,15 +58,26 @@ record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTiling> t
     }
 
     /** Model input rows per clip (tiles per frame, or 1). */
-    int rows() {
+    public int rows() {
         return tiling.map(AnyResTiling::tilesPerFrame).orElse(1);
     }
 
+    /** Side of a model row's frames: the tile, or the processed frame's height. */
+    public int rowHeight() {
+        return tiling.map(AnyResTiling::tile).orElse(processed.height());
+    }
+
+    /** Width of a model row's frames: the tile, or the processed frame's width. */
+    public int rowWidth() {
+        return tiling.map(AnyResTiling::tile).orElse(processed.width());
+    }
+
     /**
-     * Refuses sizes whose clips would not fit: more floats than one Java array holds, or (roughly) more
-     * than {@code heapBytes} for the decoded frames, the processed clip, its tiles and an overlay.
+     * The problem, if clips of {@code clipLength} frames of this size would not fit: more floats than one Java
+     * array holds, or (roughly) more than 3/4 of {@code heapBytes} for the decoded frames, the processed clip,
+     * its tiles and an overlay. The message names the fixes in words ("lower the clip length").
      */
-    void checkFits(int clipLength, long heapBytes) throws CliException {
+    public Optional<String> fitProblem(int clipLength, long heapBytes) {
         long pixels = (long) source.width() * source.height();
         long processedFloats = 3L * processed.width() * processed.height() * clipLength;
         long tileFloats = tiling.map(t -> 3L * t.tile() * t.tile() * t.tilesPerFrame() * clipLength).orElse(0L);
@@ -72,14 +85,15 @@ record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTiling> t
         String what = "frames of " + source + (tiling.isPresent() ? " cut into " + tiling.get().rows() + "x" + tiling.get().cols()
                 + " tiles" : "");
         if (Math.max(processedFloats, tileFloats) > Integer.MAX_VALUE - 8) {
-            throw new CliException(ExitCode.INPUT, what + " are too large to gaze " + clipLength + " at a time: lower --clip-length"
-                    + (tiling.isPresent() ? " or drop --tiles" : ""));
+            return Optional.of(what + " are too large to gaze " + clipLength + " at a time: lower the clip length"
+                    + (tiling.isPresent() ? " or drop tiling" : ""));
         }
         if (bytes > heapBytes * 3 / 4) {
-            throw new CliException(ExitCode.INPUT, String.format(Locale.ROOT,
-                    "%s need about %d MiB per clip of %d frames, more than this JVM's heap (%d MiB) allows: lower --clip-length%s"
+            return Optional.of(String.format(Locale.ROOT,
+                    "%s need about %d MiB per clip of %d frames, more than this JVM's heap (%d MiB) allows: lower the clip length%s"
                             + " or raise the heap (e.g. JAVA_OPTS=-Xmx16g)", what, bytes / MIB, clipLength, heapBytes / MIB,
-                    tiling.isPresent() ? ", drop --tiles" : ""));
+                    tiling.isPresent() ? ", drop tiling" : ""));
         }
+        return Optional.empty();
     }
 }
