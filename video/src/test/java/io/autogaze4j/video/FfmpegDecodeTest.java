@@ -165,7 +165,7 @@ class FfmpegDecodeTest {
             // FFmpeg conceals what it can (and logs it); the frames it drops are reported, never silently missing
             assertEquals(frames < 30, source.status().truncated(), frames + " frames, " + source.status());
         }
-        assertTrue(frames < 30, "this damage made FFmpeg 5.1-8.1 drop frames; if a later FFmpeg conceals it all, garble more");
+        assertTrue(frames < 30, "this damage makes FFmpeg 8.1 drop frames; should a later FFmpeg conceal it all, garble more");
         VideoReadOptions strict = VideoReadOptions.defaults().withStrict(true);
         VideoDecodeException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(VideoDecodeException.class, () -> {
             try (FrameSource source = FrameSources.video(damaged, strict)) {
