@@ -32,7 +32,7 @@ PY
   scripts/make-bench-videos.sh "$out/media" 128
   cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
   rm -rf /tmp/jre-device
-  jlink --add-modules java.base,java.desktop,java.logging,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
+  jlink --add-modules java.base,java.desktop,java.logging,java.management,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
     --strip-debug --no-header-files --no-man-pages --output /tmp/jre-device/jre
   mv "$out/lib" /tmp/jre-device/lib
   tar cJf "$out/bundle.tar.xz" -C /tmp/jre-device jre lib
@@ -53,7 +53,7 @@ for f in square_2f batch2_tl streaming_4f; do cp -r "../shared/fixtures/$f" "$ou
 cp -r ../shared/reference "$out/reference"
 cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
 rm -rf /tmp/jre-device
-jlink --add-modules java.base,java.logging,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
+jlink --add-modules java.base,java.logging,java.management,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
   --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output /tmp/jre-device/jre
 tar czf "$out/jre.tgz" -C /tmp/jre-device jre
 du -sh "$out"

@@ -14,6 +14,7 @@ import io.autogaze4j.pipeline.VideoInput;
 import io.autogaze4j.pipeline.VideoPipeline;
 import io.autogaze4j.readout.TraceJson;
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.video.FrameSampling;
 import io.autogaze4j.video.FrameSource;
 import io.autogaze4j.video.FrameSources;
@@ -64,11 +65,8 @@ public final class PipelineBenchmark {
             throw new IllegalArgumentException("--video FILE is required");
         }
         GazeOptions gaze = GazeOptions.builder().gazingRatio(ratio).build();
-        Backend chosen = switch (backendName) {
-            case "cpu" -> Backend.cpu(threads);
-            case "opencl" -> Backend.openCl(0);
-            default -> throw new IllegalArgumentException("--backend must be cpu or opencl, got " + backendName);
-        };
+        // the preferred OpenCL device (a GPU before a CPU runtime such as PoCL), as the command picks it
+        Backend chosen = Backend.named(BackendKind.parse(backendName), threads);
         FrameSampling sampling = FrameSampling.builder().firstFrames(frames).build();
         try (Backend backend = chosen; AutoGaze autoGaze = AutoGaze.load(model, backend);
              VideoPipeline pipeline = VideoPipeline.of(autoGaze, gaze, PipelineOptions.builder().tiles(tiles).batchRows(batch)

@@ -45,6 +45,11 @@ final class GazeRun {
     static final String TRACE_FILE = "trace.json";
     /** Where --viz writes its panels, GIF and report, inside the output directory. */
     static final String VIZ_DIR = "viz";
+    /**
+     * Clips the pipeline holds at once, roughly, for the heap check: two queued after decoding, one being preprocessed, one
+     * being batched or gazed (its rows copied into the batch), and the finished one whose frames the overlays still need.
+     */
+    private static final int CLIPS_IN_FLIGHT = 5;
     static final String DEMO_WARNING = "WARNING: no --model given, so the bundled DEMO checkpoint is used. Its weights are random:"
             + " the gaze it produces is meaningless. For real gaze pass --model DIR with the official nvidia/AutoGaze files.";
 
@@ -233,7 +238,7 @@ final class GazeRun {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.INPUT, e.getMessage(), e);
         }
-        Optional<String> problem = plan.fitProblem(settings.clipLength(), Runtime.getRuntime().maxMemory());
+        Optional<String> problem = plan.fitProblem(settings.clipLength(), CLIPS_IN_FLIGHT, Runtime.getRuntime().maxMemory());
         if (problem.isPresent()) {
             throw new CliException(ExitCode.INPUT, problem.get().replace("lower the clip length", "lower --clip-length")
                     .replace("drop tiling", "drop --tiles"));

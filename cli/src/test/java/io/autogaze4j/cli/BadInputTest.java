@@ -80,9 +80,10 @@ class BadInputTest {
     void tiledFramesTooLargeForTheHeap() throws CliException {
         FramePlan plan = FramePlan.of(new io.autogaze4j.model.preprocess.FrameSize(3840, 2160),
                 io.autogaze4j.model.preprocess.ImageProcessor.official().withoutResize(), true);
-        String problem = plan.fitProblem(16, 256L << 20).orElseThrow();
+        String problem = plan.fitProblem(16, 1, 256L << 20).orElseThrow();
         assertTrue(problem.contains("3840x2160 cut into 10x18 tiles") && problem.contains("clip length"), problem);
-        assertTrue(plan.fitProblem(16, 16L << 30).isEmpty());
+        assertTrue(plan.fitProblem(16, 1, 16L << 30).isEmpty());
+        assertTrue(plan.fitProblem(16, 5, 16L << 30).isPresent(), "five 4K clips of tiles in flight need more than 16 GiB");
     }
 
     @Test

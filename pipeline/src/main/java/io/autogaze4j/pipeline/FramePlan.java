@@ -73,15 +73,16 @@ public record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTi
     }
 
     /**
-     * The problem, if clips of {@code clipLength} frames of this size would not fit: more floats than one Java
-     * array holds, or (roughly) more than 3/4 of {@code heapBytes} for the decoded frames, the processed clip,
-     * its tiles and an overlay. The message names the fixes in words ("lower the clip length").
+     * The problem, if {@code clipsInFlight} clips of {@code clipLength} frames of this size would not fit at once: more
+     * floats than one Java array holds, or (roughly) more than 3/4 of {@code heapBytes} for their decoded frames, processed
+     * frames, tiles and an overlay (a pipeline holds several clips at once: queued, being batched, in the model). The
+     * message names the fixes in words ("lower the clip length").
      */
-    public Optional<String> fitProblem(int clipLength, long heapBytes) {
+    public Optional<String> fitProblem(int clipLength, int clipsInFlight, long heapBytes) {
         long pixels = (long) source.width() * source.height();
         long processedFloats = 3L * processed.width() * processed.height() * clipLength;
         long tileFloats = tiling.map(t -> 3L * t.tile() * t.tile() * t.tilesPerFrame() * clipLength).orElse(0L);
-        long bytes = clipLength * 3 * pixels + 4 * (processedFloats + tileFloats) + 8 * pixels;
+        long bytes = clipsInFlight * (clipLength * 3 * pixels + 4 * (processedFloats + tileFloats) + 8 * pixels);
         String what = "frames of " + source + (tiling.isPresent() ? " cut into " + tiling.get().rows() + "x" + tiling.get().cols()
                 + " tiles" : "");
         if (Math.max(processedFloats, tileFloats) > Integer.MAX_VALUE - 8) {
@@ -90,8 +91,9 @@ public record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTi
         }
         if (bytes > heapBytes * 3 / 4) {
             return Optional.of(String.format(Locale.ROOT,
-                    "%s need about %d MiB per clip of %d frames, more than this JVM's heap (%d MiB) allows: lower the clip length%s"
-                            + " or raise the heap (e.g. JAVA_OPTS=-Xmx16g)", what, bytes / MIB, clipLength, heapBytes / MIB,
+                    "%s need about %d MiB for the %d clips of %d frames in flight, more than this JVM's heap (%d MiB) allows: lower"
+                            + " the clip length%s or raise the heap (e.g. JAVA_OPTS=-Xmx16g)", what, bytes / MIB, clipsInFlight, clipLength,
+                    heapBytes / MIB,
                     tiling.isPresent() ? ", drop tiling" : ""));
         }
         return Optional.empty();

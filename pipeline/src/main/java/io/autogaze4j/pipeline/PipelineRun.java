@@ -91,9 +91,9 @@ final class PipelineRun {
         finishing = new ArrayBlockingQueue<>(options.queuedClips());
         output = new ArrayBlockingQueue<>(options.queuedClips() + 1);
         decoders = Executors.newFixedThreadPool(options.decodeThreads(), named("autogaze-decode"));
-        batcher = named("autogaze-batch").newThread(this::batchAll);
-        gazer = named("autogaze-gaze").newThread(this::gazeAll);
-        finisher = named("autogaze-finish").newThread(this::finishAll);
+        batcher = named("autogaze-batch").newThread(stage(this::batchAll));
+        gazer = named("autogaze-gaze").newThread(stage(this::gazeAll));
+        finisher = named("autogaze-finish").newThread(stage(this::finishAll));
     }
 
     /** Starts the threads; the stream's {@code close()} stops them. */
@@ -143,35 +143,27 @@ final class PipelineRun {
     }
 
     /** Takes clips in input order, packs their rows into batches (copying them into one input) for the gazing thread. */
-    private void batchAll() {
+    private void batchAll() throws InterruptedException {
         RowBatcher batcher = new RowBatcher(batchRows);
         List<VideoSummary> videos = new ArrayList<>();
-        try {
-            for (BlockingQueue<VideoItem> queue : videoQueues) {
-                VideoItem item = queue.take();
-                for (; item instanceof ClipItem c; item = queue.take()) {
-                    checkTiles(c.clip());
-                    for (RowBatch batch : batcher.add(c.clip())) {
-                        batched.put(new Batch(batch));
-                    }
+        for (BlockingQueue<VideoItem> queue : videoQueues) {
+            VideoItem item = queue.take();
+            for (; item instanceof ClipItem c; item = queue.take()) {
+                checkTiles(c.clip());
+                for (RowBatch batch : batcher.add(c.clip())) {
+                    batched.put(new Batch(batch));
                 }
-                if (item instanceof VideoFailure f) {
-                    throw f.failure();
-                }
-                videos.add(((VideoEnd) item).summary());
             }
-            var last = batcher.flush();
-            if (last.isPresent()) {
-                batched.put(new Batch(last.get()));
+            if (item instanceof VideoFailure f) {
+                throw f.failure();
             }
-            batched.put(new Batched(videos));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (PipelineException e) {
-            fail(e);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            fail(new PipelineException(null, e));
+            videos.add(((VideoEnd) item).summary());
         }
+        var last = batcher.flush();
+        if (last.isPresent()) {
+            batched.put(new Batch(last.get()));
+        }
+        batched.put(new Batched(videos));
     }
 
     private void checkTiles(ClipRows clip) {
@@ -181,42 +173,55 @@ final class PipelineRun {
     }
 
     /** Gazes the batches as they come and passes the clips they complete to the finishing thread. */
-    private void gazeAll() {
+    private void gazeAll() throws InterruptedException {
         ClipAssembler assembler = new ClipAssembler();
         int batches = 0;
         long rows = 0;
         long gazeNanos = 0;
-        try {
-            BatchItem item = batched.take();
-            for (; item instanceof Batch b; item = batched.take()) {
-                long t0 = System.nanoTime();
-                List<GazeResult> results;
-                try {
-                    results = source.gaze(b.batch());
-                } catch (IllegalArgumentException e) {
-                    throw new PipelineException(b.batch().slices().get(0).clip().videoId(), e);
-                }
-                long nanos = System.nanoTime() - t0;
-                batches++;
-                rows += b.batch().rows();
-                gazeNanos += nanos;
-                for (ClipAssembler.Done done : assembler.add(b.batch(), results, nanos)) {
-                    finishing.put(new Gazed(done));
-                }
+        BatchItem item = batched.take();
+        for (; item instanceof Batch b; item = batched.take()) {
+            long t0 = System.nanoTime();
+            List<GazeResult> results;
+            try {
+                results = source.gaze(b.batch());
+            } catch (IllegalArgumentException e) {
+                throw new PipelineException(b.batch().slices().get(0).clip().videoId(), e);
             }
-            List<VideoSummary> videos = ((Batched) item).videos(); // the batching thread's last item
-            finishing.put(new Finished(new PipelineSummary(videos, batchRows, batches, rows, gazeNanos, 0)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (PipelineException e) {
-            fail(e);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            fail(new PipelineException(null, e));
+            long nanos = System.nanoTime() - t0;
+            batches++;
+            rows += b.batch().rows();
+            gazeNanos += nanos;
+            for (ClipAssembler.Done done : assembler.add(b.batch(), results, nanos)) {
+                finishing.put(new Gazed(done));
+            }
         }
+        List<VideoSummary> videos = ((Batched) item).videos(); // the batching thread's last item
+        finishing.put(new Finished(new PipelineSummary(videos, batchRows, batches, rows, gazeNanos, 0)));
+    }
+
+    /** The body of a stage thread: it may block on its queues, and fails the run when it fails. */
+    @FunctionalInterface
+    private interface Stage {
+        void run() throws InterruptedException;
+    }
+
+    /** {@code body} as a thread's task: an interrupt (the run stopped) ends it quietly, any failure fails the run. */
+    private Runnable stage(Stage body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (PipelineException e) {
+                fail(e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                fail(new PipelineException(null, e));
+            }
+        };
     }
 
     /** Builds the packets in order (traces, readout, metrics when asked) and hands them to the caller. */
-    private void finishAll() {
+    private void finishAll() throws InterruptedException {
         PacketBuilder builder = new PacketBuilder(options.projection(), options.keepFrames());
         Optional<VideoMetrics> metrics = options.metrics().map(VideoMetrics::new);
         try {
@@ -236,10 +241,6 @@ final class PipelineRun {
                     return;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | OutOfMemoryError e) {
-            fail(new PipelineException(null, e));
         } finally {
             metrics.ifPresent(VideoMetrics::close);
         }

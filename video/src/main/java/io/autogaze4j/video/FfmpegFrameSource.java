@@ -43,6 +43,8 @@ final class FfmpegFrameSource implements FrameSource {
         if (read.decoderThreads() > 0) {
             grabber.setVideoOption("threads", Integer.toString(read.decoderThreads()));
         }
+        // no "err_detect=explode" for strict reads: JavaCV 1.5.14 then retries avcodec_receive_frame forever on a damaged
+        // frame (a hang, seen on a garbled H.264 file); damage is reported through the frame count instead
         try {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {

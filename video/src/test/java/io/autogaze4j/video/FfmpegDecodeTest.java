@@ -2,6 +2,7 @@ package io.autogaze4j.video;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.model.preprocess.ImageProcessor;
@@ -10,6 +11,7 @@ import io.autogaze4j.model.preprocess.RgbFrame;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -145,6 +147,32 @@ class FfmpegDecodeTest {
         Path noHeader = Files.write(dir.resolve("no_header.mp4"), head);
         VideoDecodeException h = assertThrows(VideoDecodeException.class, () -> FrameSources.video(noHeader));
         assertTrue(h.getMessage().contains("no_header.mp4"), h.getMessage());
+    }
+
+    @Test
+    void aDamagedBitstreamIsConcealedAndReportedOrWithStrictAnErrorNamingTheFileAndFrame(@TempDir Path dir) throws IOException {
+        Path whole = TestVideos.make(dir, "whole.mp4", 160, 96, 30, FPS, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+                "-g", "30");
+        byte[] bytes = Files.readAllBytes(whole);
+        java.util.Random random = new java.util.Random(11);
+        for (int i = bytes.length * 6 / 10; i < bytes.length * 7 / 10; i += 7) {
+            bytes[i] = (byte) random.nextInt(256); // P-frames in the middle of the only GOP garbled
+        }
+        Path damaged = Files.write(dir.resolve("damaged.mp4"), bytes);
+        int frames;
+        try (FrameSource source = FrameSources.video(damaged)) {
+            frames = VideoDecodeTest.readAll(source).size();
+            // FFmpeg conceals what it can (and logs it); the frames it drops are reported, never silently missing
+            assertEquals(frames < 30, source.status().truncated(), frames + " frames, " + source.status());
+        }
+        assertTrue(frames < 30, "this damage makes FFmpeg 8.1 drop frames; should a later FFmpeg conceal it all, garble more");
+        VideoReadOptions strict = VideoReadOptions.defaults().withStrict(true);
+        VideoDecodeException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(VideoDecodeException.class, () -> {
+            try (FrameSource source = FrameSources.video(damaged, strict)) {
+                VideoDecodeTest.readAll(source);
+            }
+        }));
+        assertTrue(e.getMessage().contains("damaged.mp4") && e.getMessage().contains("frame "), e.getMessage());
     }
 
     @Test
