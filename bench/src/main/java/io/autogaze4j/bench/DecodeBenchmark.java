@@ -21,8 +21,7 @@ import java.util.Optional;
  * {@code scripts/bench/make-videos.sh}.
  */
 public final class DecodeBenchmark {
-    private DecodeBenchmark() {
-    }
+    private DecodeBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         List<Path> videos = new ArrayList<>();
@@ -33,8 +32,14 @@ public final class DecodeBenchmark {
             String v = args[i + 1];
             switch (args[i]) {
                 case "--video" -> Arrays.stream(v.split(",")).map(Path::of).forEach(videos::add);
-                case "--decoders" -> decoders = Arrays.stream(v.split(",")).map(d -> VideoDecoder.valueOf(d.toUpperCase(Locale.ROOT))).toList();
-                case "--ffmpeg-threads" -> threads = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--decoders" ->
+                    decoders = Arrays.stream(v.split(","))
+                            .map(d -> VideoDecoder.valueOf(d.toUpperCase(Locale.ROOT)))
+                            .toList();
+                case "--ffmpeg-threads" ->
+                    threads = Arrays.stream(v.split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "--runs" -> runs = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -42,12 +47,17 @@ public final class DecodeBenchmark {
         if (videos.isEmpty()) {
             throw new IllegalArgumentException("--video FILE[,FILE] is required");
         }
-        System.out.printf(Locale.ROOT, "%s %s, %d cores%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        System.out.printf(
+                Locale.ROOT,
+                "%s %s, %d cores%n",
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
         for (Path video : videos) {
             for (VideoDecoder decoder : decoders) {
                 for (int t : decoder == VideoDecoder.FFMPEG ? threads : new int[] {1}) {
-                    VideoReadOptions read = VideoReadOptions.defaults().withDecoder(decoder).withDecoderThreads(t);
+                    VideoReadOptions read =
+                            VideoReadOptions.defaults().withDecoder(decoder).withDecoderThreads(t);
                     measure(video, read, runs).ifPresent(line -> System.out.println(line));
                 }
             }
@@ -78,10 +88,22 @@ public final class DecodeBenchmark {
             frames = n;
         }
         Arrays.sort(fps);
-        String threads = read.decoder() == VideoDecoder.FFMPEG ? (read.decoderThreads() == 0 ? ", FFmpeg's threads" : ", "
-                + read.decoderThreads() + " thread" + (read.decoderThreads() == 1 ? "" : "s")) : ", 1 thread";
-        return Optional.of(String.format(Locale.ROOT, "decode %s (%s, %d frames) %s%s: median %.1f frames/s (min %.1f, max %.1f, %d runs)",
-                video.getFileName(), size, frames, read.decoder().name().toLowerCase(Locale.ROOT), threads, fps[runs / 2], fps[0],
-                fps[runs - 1], runs));
+        String threads = read.decoder() == VideoDecoder.FFMPEG
+                ? (read.decoderThreads() == 0
+                        ? ", FFmpeg's threads"
+                        : ", " + read.decoderThreads() + " thread" + (read.decoderThreads() == 1 ? "" : "s"))
+                : ", 1 thread";
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "decode %s (%s, %d frames) %s%s: median %.1f frames/s (min %.1f, max %.1f, %d runs)",
+                video.getFileName(),
+                size,
+                frames,
+                read.decoder().name().toLowerCase(Locale.ROOT),
+                threads,
+                fps[runs / 2],
+                fps[0],
+                fps[runs - 1],
+                runs));
     }
 }

@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class DecoderStepBenchmark {
     @Param({"1", "8"})
     public int batch;
@@ -71,7 +73,12 @@ public class DecoderStepBenchmark {
         for (int[] p : pos) {
             Arrays.setAll(p, i -> i);
         }
-        session.forward(Tensor.wrap(random(new SplittableRandom(5), batch * keys * 192), batch * keys, 192), keys, pos, masks, null);
+        session.forward(
+                Tensor.wrap(random(new SplittableRandom(5), batch * keys * 192), batch * keys, 192),
+                keys,
+                pos,
+                masks,
+                null);
     }
 
     @TearDown(Level.Invocation)
@@ -100,11 +107,27 @@ public class DecoderStepBenchmark {
     static DecoderWeights randomWeights(SplittableRandom r) {
         List<DecoderLayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
-            layers.add(new DecoderLayerWeights(random(r, 192), linear(r, 192, 192), linear(r, 192, 192), linear(r, 192, 192),
-                    linear(r, 192, 192), random(r, 192), linear(r, 384, 192), linear(r, 384, 192), linear(r, 192, 384)));
+            layers.add(new DecoderLayerWeights(
+                    random(r, 192),
+                    linear(r, 192, 192),
+                    linear(r, 192, 192),
+                    linear(r, 192, 192),
+                    linear(r, 192, 192),
+                    random(r, 192),
+                    linear(r, 384, 192),
+                    linear(r, 384, 192),
+                    linear(r, 192, 384)));
         }
-        return new DecoderWeights(192, 6, 32, 1e-5f, RopeTable.llama3(32, 500000, 8, 1, 4, 8192), layers, random(r, 192),
-                linear(r, 2660, 192), linear(r, 10, 192));
+        return new DecoderWeights(
+                192,
+                6,
+                32,
+                1e-5f,
+                RopeTable.llama3(32, 500000, 8, 1, 4, 8192),
+                layers,
+                random(r, 192),
+                linear(r, 2660, 192),
+                linear(r, 10, 192));
     }
 
     private static LinearWeight linear(SplittableRandom r, int out, int in) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * The headline figure: one call of {@code AutoGaze.gaze} on {@code batch} 16-frame 224x224 clips (ratio 0.75, no task-loss
  * stop, so 198 tokens per frame), per batch size (any size the memory holds: 1, 8, 45, 128, 256, 512...), median over several
  * runs after warm-up. Each batch size prints three labelled figures: ms per call (the whole batch), ms per clip (per call /
- * batch) and 224-tile frames/s (batch x frames / per call), then tokens per second. Usage: {@code EndToEndBenchmark [--model DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
+ * batch) and 224-tile frames/s (batch x frames / per call), then tokens per second. Usage: {@code EndToEndBenchmark [--model
+ * DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
  * [--backend cpu|opencl|auto] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the
  * CPU with a warning). {@code --profile} adds, on a backend that {@link Backend#profiles() profiles}, two runs per batch
  * size: one with host timers only (enqueueing, waiting, vision operations) and one with device-side kernel timing (OpenCL
@@ -23,8 +24,7 @@ import java.util.Map;
  * latency, transfers, host work).
  */
 public final class EndToEndBenchmark {
-    private EndToEndBenchmark() {
-    }
+    private EndToEndBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path model = Path.of("../shared/fixtures/model_k10");
@@ -42,7 +42,10 @@ public final class EndToEndBenchmark {
             String v = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
                 case "--model" -> model = Path.of(v);
-                case "--batch" -> batches = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--batch" ->
+                    batches = Arrays.stream(v.split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "--frames" -> frames = Integer.parseInt(v);
                 case "--runs" -> runs = Integer.parseInt(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
@@ -54,8 +57,14 @@ public final class EndToEndBenchmark {
         GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
         try (Backend backend = Backend.named(BackendKind.parse(backendName), threads);
                 AutoGaze gaze = AutoGaze.load(model, backend)) {
-            System.out.printf(Locale.ROOT, "model %s, K=%d, backend %s, %s %s, %d cores%n", model, gaze.config().numHeads(),
-                    backend.name(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+            System.out.printf(
+                    Locale.ROOT,
+                    "model %s, K=%d, backend %s, %s %s, %d cores%n",
+                    model,
+                    gaze.config().numHeads(),
+                    backend.name(),
+                    System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
             for (int batch : batches) {
                 VideoClip clip = SyntheticClip.normal(batch, frames, 224, 42);
@@ -75,9 +84,19 @@ public final class EndToEndBenchmark {
                 }
                 Arrays.sort(ms);
                 double perCall = ms[runs / 2];
-                System.out.printf(Locale.ROOT, "batch %d: %d frames x 224x224, median %.1f ms per call (min %.1f, max %.1f, %d runs), "
+                System.out.printf(
+                        Locale.ROOT,
+                        "batch %d: %d frames x 224x224, median %.1f ms per call (min %.1f, max %.1f, %d runs), "
                                 + "%.2f ms per clip, %.1f 224-tile frames/s, %d tokens, %.0f tokens/s%n",
-                        batch, frames, perCall, ms[0], ms[runs - 1], runs, perCall / batch, batch * frames / (perCall / 1000), tokens,
+                        batch,
+                        frames,
+                        perCall,
+                        ms[0],
+                        ms[runs - 1],
+                        runs,
+                        perCall / batch,
+                        batch * frames / (perCall / 1000),
+                        tokens,
                         tokens / (perCall / 1000));
                 if (profile && backend.profiles()) {
                     printKernelProfile(backend, gaze, clip, options);
@@ -100,13 +119,23 @@ public final class EndToEndBenchmark {
         double wall = (System.nanoTime() - t0) / 1e6;
         Map<String, long[]> p = backend.profile();
         backend.profiling(Backend.Profiling.OFF);
-        double busy = p.entrySet().stream().filter(e -> !e.getKey().startsWith("host")).mapToLong(e -> e.getValue()[0]).sum() / 1e6;
-        System.out.printf(Locale.ROOT, "  run with kernel profiling: wall %.1f ms, kernels %.1f ms, gap %.1f ms%n", wall, busy, wall - busy);
+        double busy = p.entrySet().stream()
+                        .filter(e -> !e.getKey().startsWith("host"))
+                        .mapToLong(e -> e.getValue()[0])
+                        .sum()
+                / 1e6;
+        System.out.printf(
+                Locale.ROOT,
+                "  run with kernel profiling: wall %.1f ms, kernels %.1f ms, gap %.1f ms%n",
+                wall,
+                busy,
+                wall - busy);
         printTimes(p);
     }
 
     /** One line per label: total milliseconds, count and microseconds per call. */
     private static void printTimes(Map<String, long[]> times) {
-        times.forEach((k, v) -> System.out.printf(Locale.ROOT, "    %-26s %8.2f ms %7d calls %8.1f us/call%n", k, v[0] / 1e6, v[1], v[0] / 1e3 / v[1]));
+        times.forEach((k, v) -> System.out.printf(
+                Locale.ROOT, "    %-26s %8.2f ms %7d calls %8.1f us/call%n", k, v[0] / 1e6, v[1], v[0] / 1e3 / v[1]));
     }
 }

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * @param deviceBytes GPU memory in use, or empty when none can be read
  * @param deviceScope what {@code deviceBytes} covers ("this process", "whole GPU") or why it is absent
  */
-public record Footprint(long heapBytes, OptionalLong rssBytes, OptionalLong openFiles, OptionalLong deviceBytes, String deviceScope) {
+public record Footprint(
+        long heapBytes, OptionalLong rssBytes, OptionalLong openFiles, OptionalLong deviceBytes, String deviceScope) {
     private static final long MIB = 1L << 20;
 
     /** Measures now; {@code device} says whether to ask for GPU memory (false on the CPU backend). */
@@ -38,15 +39,20 @@ public record Footprint(long heapBytes, OptionalLong rssBytes, OptionalLong open
             Optional<Long> mine = nvidiaSmi("--query-compute-apps=pid,used_memory", true);
             Optional<Long> all = mine.isPresent() ? Optional.empty() : nvidiaSmi("--query-gpu=memory.used", false);
             deviceBytes = mine.or(() -> all).map(OptionalLong::of).orElse(OptionalLong.empty());
-            scope = mine.isPresent() ? "this process (nvidia-smi)" : all.isPresent() ? "whole GPU (nvidia-smi; no per-process entry)"
-                    : "unavailable (no nvidia-smi; OpenCL reports only the total)";
+            scope = mine.isPresent()
+                    ? "this process (nvidia-smi)"
+                    : all.isPresent()
+                            ? "whole GPU (nvidia-smi; no per-process entry)"
+                            : "unavailable (no nvidia-smi; OpenCL reports only the total)";
         }
         return new Footprint(heap, readRss(), countOpenFiles(), deviceBytes, scope);
     }
 
     private static OptionalLong readRss() {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024).findFirst();
+            return lines.filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) * 1024)
+                    .findFirst();
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
         }
@@ -66,7 +72,9 @@ public record Footprint(long heapBytes, OptionalLong rssBytes, OptionalLong open
      */
     private static Optional<Long> nvidiaSmi(String query, boolean perProcess) {
         try {
-            Process p = new ProcessBuilder("nvidia-smi", query, "--format=csv,noheader,nounits").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("nvidia-smi", query, "--format=csv,noheader,nounits")
+                    .redirectErrorStream(true)
+                    .start();
             String text;
             try (InputStream in = p.getInputStream()) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -96,16 +104,26 @@ public record Footprint(long heapBytes, OptionalLong rssBytes, OptionalLong open
     /** One line: {@code heap 41.2 MiB, RSS 512.0 MiB, 31 open files, device 230.0 MiB (this process (nvidia-smi))}. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "heap %.1f MiB, RSS %s, %s open files, device %s", heapBytes / (double) MIB, mib(rssBytes),
-                openFiles.isPresent() ? Long.toString(openFiles.getAsLong()) : "?", deviceBytes.isPresent()
-                        ? mib(deviceBytes) + " (" + deviceScope + ")" : deviceScope);
+        return String.format(
+                Locale.ROOT,
+                "heap %.1f MiB, RSS %s, %s open files, device %s",
+                heapBytes / (double) MIB,
+                mib(rssBytes),
+                openFiles.isPresent() ? Long.toString(openFiles.getAsLong()) : "?",
+                deviceBytes.isPresent() ? mib(deviceBytes) + " (" + deviceScope + ")" : deviceScope);
     }
 
     /** The change from {@code start} to this one, e.g. {@code heap +0.4 MiB, RSS +3.1 MiB, +0 open files, device +0.0 MiB}. */
     public String changeSince(Footprint start) {
-        return String.format(Locale.ROOT, "heap %+.1f MiB, RSS %s, %s open files, device %s", (heapBytes - start.heapBytes) / (double) MIB,
-                delta(rssBytes, start.rssBytes, true), delta(openFiles, start.openFiles, false),
-                deviceBytes.isEmpty() && start.deviceBytes.isEmpty() ? deviceScope : delta(deviceBytes, start.deviceBytes, true));
+        return String.format(
+                Locale.ROOT,
+                "heap %+.1f MiB, RSS %s, %s open files, device %s",
+                (heapBytes - start.heapBytes) / (double) MIB,
+                delta(rssBytes, start.rssBytes, true),
+                delta(openFiles, start.openFiles, false),
+                deviceBytes.isEmpty() && start.deviceBytes.isEmpty()
+                        ? deviceScope
+                        : delta(deviceBytes, start.deviceBytes, true));
     }
 
     private static String mib(OptionalLong bytes) {

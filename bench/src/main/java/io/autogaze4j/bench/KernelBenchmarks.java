@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class KernelBenchmarks {
     @Param({"0"})
     public int threads;
@@ -52,12 +54,14 @@ public class KernelBenchmarks {
     public static class MatmulShape {
         @Param({"196x192x192", "196x192x384", "196x192x576", "196x384x192", "10x192x192", "10x192x576", "1x192x2660"})
         public String shape;
+
         Tensor x;
         LinearWeight w;
 
         @Setup(Level.Trial)
         public void setup(KernelBenchmarks b) {
-            int[] s = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
+            int[] s =
+                    Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
             x = Tensor.wrap(b.random(s[0] * s[1]), s[0], s[1]);
             w = LinearWeight.fromTorch(b.random(s[2] * s[1]), s[2], s[1], null);
         }
@@ -68,6 +72,7 @@ public class KernelBenchmarks {
     public static class AttentionShape {
         @Param({"196x196", "196x3000", "196x7000", "10x3000", "10x7000"})
         public String shape;
+
         Tensor q;
         KvCache cache;
         byte[] mask;
@@ -75,7 +80,8 @@ public class KernelBenchmarks {
 
         @Setup(Level.Trial)
         public void setup(KernelBenchmarks b) {
-            int[] s = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
+            int[] s =
+                    Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
             int queries = s[0], keys = s[1];
             first = keys - queries;
             cache = new KvCache(1, 6, 32, keys, keys);
@@ -100,8 +106,11 @@ public class KernelBenchmarks {
         frame398 = Tensor.wrap(random(3 * 224 * 398), 3, 224, 398);
         patchWeight = LinearWeight.fromTorch(random(192 * 768), 192, 768, random(192));
         trunkWeight = LinearWeight.fromTorch(random(192 * 5184), 192, 5184, random(192));
-        trunkWindow = new Tensor[] {Tensor.wrap(random(196 * 192), 196, 192), Tensor.wrap(random(196 * 192), 196, 192),
-            Tensor.wrap(random(196 * 192), 196, 192)};
+        trunkWindow = new Tensor[] {
+            Tensor.wrap(random(196 * 192), 196, 192),
+            Tensor.wrap(random(196 * 192), 196, 192),
+            Tensor.wrap(random(196 * 192), 196, 192)
+        };
     }
 
     @TearDown(Level.Trial)

@@ -33,8 +33,7 @@ import java.util.Locale;
  * [--frames N] [--gazing-ratio R] [--threads N]}.
  */
 public final class PipelineBenchmark {
-    private PipelineBenchmark() {
-    }
+    private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path video = null;
@@ -68,11 +67,25 @@ public final class PipelineBenchmark {
         // the preferred OpenCL device (a GPU before a CPU runtime such as PoCL), as the command picks it
         Backend chosen = Backend.named(BackendKind.parse(backendName), threads);
         FrameSampling sampling = FrameSampling.builder().firstFrames(frames).build();
-        try (Backend backend = chosen; AutoGaze autoGaze = AutoGaze.load(model, backend);
-             VideoPipeline pipeline = VideoPipeline.of(autoGaze, gaze, PipelineOptions.builder().tiles(tiles).batchRows(batch)
-                     .preprocessThreads(threads).build())) {
-            System.out.printf(Locale.ROOT, "%s, backend %s, %d rows per batch, ratio %.2f, %s %s, %d cores%n", video, backend.name(),
-                    pipeline.batchRows(), ratio, System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        try (Backend backend = chosen;
+                AutoGaze autoGaze = AutoGaze.load(model, backend);
+                VideoPipeline pipeline = VideoPipeline.of(
+                        autoGaze,
+                        gaze,
+                        PipelineOptions.builder()
+                                .tiles(tiles)
+                                .batchRows(batch)
+                                .preprocessThreads(threads)
+                                .build())) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s, backend %s, %d rows per batch, ratio %.2f, %s %s, %d cores%n",
+                    video,
+                    backend.name(),
+                    pipeline.batchRows(),
+                    ratio,
+                    System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
             runPipeline(pipeline, VideoInput.file(video, sampling)); // warm-up
             double endToEnd = runPipeline(pipeline, VideoInput.file(video, sampling));
@@ -91,7 +104,8 @@ public final class PipelineBenchmark {
             while (packets.hasNext()) {
                 ClipPacket p = packets.next();
                 long w0 = System.nanoTime();
-                json += TraceJson.toJson(List.of(p.trace())).length(); // the writer: what trace.json serialises per clip
+                json += TraceJson.toJson(List.of(p.trace()))
+                        .length(); // the writer: what trace.json serialises per clip
                 write += System.nanoTime() - w0;
                 decode += p.times().decode();
                 preprocess += p.times().preprocess();
@@ -103,11 +117,26 @@ public final class PipelineBenchmark {
             summary = packets.summary().join();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "pipeline: %d frames, %d tile-frames in %.2f s: %.1f frames/s, %.1f tile-frames/s end to end"
-                        + " (%d batches, %d trace chars)%n", frames, tileFrames, wall, frames / wall, tileFrames / wall, summary.batches(),
+        System.out.printf(
+                Locale.ROOT,
+                "pipeline: %d frames, %d tile-frames in %.2f s: %.1f frames/s, %.1f tile-frames/s end to end"
+                        + " (%d batches, %d trace chars)%n",
+                frames,
+                tileFrames,
+                wall,
+                frames / wall,
+                tileFrames / wall,
+                summary.batches(),
                 json);
-        System.out.printf(Locale.ROOT, "  stages (thread time, overlapping): decode %.2f s, preprocess %.2f s, gaze %.2f s, traces %.2f s,"
-                + " write %.2f s%n", decode / 1e9, preprocess / 1e9, gaze / 1e9, finish / 1e9, write / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "  stages (thread time, overlapping): decode %.2f s, preprocess %.2f s, gaze %.2f s, traces %.2f s,"
+                        + " write %.2f s%n",
+                decode / 1e9,
+                preprocess / 1e9,
+                gaze / 1e9,
+                finish / 1e9,
+                write / 1e9);
         return tileFrames / wall;
     }
 
@@ -130,8 +159,13 @@ public final class PipelineBenchmark {
             tileFrames += (long) input.batch() * input.frames();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "model only: %d batches, %d tile-frames in %.2f s: %.1f tile-frames/s%n", batches.size(), tileFrames,
-                wall, tileFrames / wall);
+        System.out.printf(
+                Locale.ROOT,
+                "model only: %d batches, %d tile-frames in %.2f s: %.1f tile-frames/s%n",
+                batches.size(),
+                tileFrames,
+                wall,
+                tileFrames / wall);
         return tileFrames / wall;
     }
 }

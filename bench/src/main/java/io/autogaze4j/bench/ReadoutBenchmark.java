@@ -9,7 +9,6 @@ import io.autogaze4j.readout.SparseProjection;
 import io.autogaze4j.readout.SparseVideoPatchGeometry;
 import io.autogaze4j.readout.TilePlacement;
 import io.autogaze4j.readout.VideoCoords;
-import io.autogaze4j.readout.VideoReadoutOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -41,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class ReadoutBenchmark {
     private static final int FRAMES = 16;
     private static final int WIDTH = 1920;
@@ -74,7 +75,8 @@ public class ReadoutBenchmark {
         SparseVideoPatchGeometry downstream = SparseVideoPatchGeometry.squarePatch(FRAMES, HEIGHT, WIDTH, 2, 24);
         projection = SparseProjection.fromPatchGeometry(downstream.frameGrid(), downstream)
                 .withReadoutOptions(ReadoutOptions.builder().coverage(coverage).build());
-        projection = projection.withVideoOptions(projection.videoOptions().toBuilder().coverage(coverage).build());
+        projection = projection.withVideoOptions(
+                projection.videoOptions().toBuilder().coverage(coverage).build());
     }
 
     /** All fixations of the clip to {@code [N, 4]} coordinates. */

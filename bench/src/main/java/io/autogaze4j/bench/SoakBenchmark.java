@@ -22,8 +22,7 @@ public final class SoakBenchmark {
     /** Distinct clips cycled through, so no round sees exactly the previous one's input. */
     private static final int CLIPS = 3;
 
-    private SoakBenchmark() {
-    }
+    private SoakBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path model = Path.of("../shared/fixtures/model_k10");
@@ -52,9 +51,17 @@ public final class SoakBenchmark {
                 clips[c] = SyntheticClip.normal(batch, frames, 224, 42 + c);
             }
             GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
-            System.out.printf(Locale.ROOT, "soak: model %s, backend %s, %d s, batch %d, %d frames per clip, %s %s, %d cores%n", model,
-                    backend.name(), length.toSeconds(), batch, frames, System.getProperty("java.vm.name"),
-                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    Locale.ROOT,
+                    "soak: model %s, backend %s, %d s, batch %d, %d frames per clip, %s %s, %d cores%n",
+                    model,
+                    backend.name(),
+                    length.toSeconds(),
+                    batch,
+                    frames,
+                    System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors());
             round(gaze, clips[0], options); // warm-up: compile kernels and JIT before the first measurement
             Footprint start = Footprint.measure(device);
             System.out.println("start:  " + start);
@@ -66,7 +73,11 @@ public final class SoakBenchmark {
                 round(gaze, clips[(int) (rounds % CLIPS)], options);
                 rounds++;
                 if (System.nanoTime() >= nextReport) {
-                    report(String.format(Locale.ROOT, "%4.0f s:", (System.nanoTime() - begin) / 1e9), rounds, begin, Footprint.measure(device));
+                    report(
+                            String.format(Locale.ROOT, "%4.0f s:", (System.nanoTime() - begin) / 1e9),
+                            rounds,
+                            begin,
+                            Footprint.measure(device));
                     nextReport += Duration.ofMinutes(1).toNanos();
                 }
             }
@@ -88,6 +99,7 @@ public final class SoakBenchmark {
 
     private static void report(String label, long rounds, long begin, Footprint now) {
         double seconds = (System.nanoTime() - begin) / 1e9;
-        System.out.printf(Locale.ROOT, "%s %d rounds (%.2f rounds/s, each 2 clips), %s%n", label, rounds, rounds / seconds, now);
+        System.out.printf(
+                Locale.ROOT, "%s %d rounds (%.2f rounds/s, each 2 clips), %s%n", label, rounds, rounds / seconds, now);
     }
 }

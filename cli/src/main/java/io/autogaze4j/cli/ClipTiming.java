@@ -12,5 +12,5 @@ package io.autogaze4j.cli;
  * @param gaze       the model call
  * @param render     drawing and writing the overlay PNGs
  */
-record ClipTiming(int clip, int firstFrame, int frames, int rows, long decode, long preprocess, long gaze, long render) {
-}
+record ClipTiming(
+        int clip, int firstFrame, int frames, int rows, long decode, long preprocess, long gaze, long render) {}

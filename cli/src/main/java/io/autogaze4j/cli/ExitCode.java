@@ -17,6 +17,5 @@ public final class ExitCode {
     /** The JVM ran out of memory (frames too large for the heap). */
     public static final int OUT_OF_MEMORY = 6;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

@@ -13,5 +13,13 @@ package io.autogaze4j.cli;
  * @param padded      of those, padding (the frame stopped early: task-loss requirement met)
  * @param png         the overlay file relative to the output directory, or null when none is written
  */
-record FrameRecord(int frame, int sourceIndex, double seconds, int clip, int width, int height, int slots, int padded, String png) {
-}
+record FrameRecord(
+        int frame,
+        int sourceIndex,
+        double seconds,
+        int clip,
+        int width,
+        int height,
+        int slots,
+        int padded,
+        String png) {}

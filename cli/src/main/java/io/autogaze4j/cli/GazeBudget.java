@@ -22,7 +22,8 @@ record GazeBudget(double gazingRatio, OptionalDouble taskLossRequirement) {
      * @param requirement        its value, or empty for {@code none}
      * @param config             the checkpoint config with the defaults
      */
-    static GazeBudget resolve(OptionalDouble ratio, boolean requirementGiven, OptionalDouble requirement, AutoGazeConfig config) {
+    static GazeBudget resolve(
+            OptionalDouble ratio, boolean requirementGiven, OptionalDouble requirement, AutoGazeConfig config) {
         GazeOptions.Builder given = GazeOptions.builder();
         ratio.ifPresent(given::gazingRatio);
         if (requirementGiven && requirement.isPresent()) {

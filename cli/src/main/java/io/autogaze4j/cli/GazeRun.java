@@ -42,6 +42,7 @@ import java.util.OptionalInt;
 final class GazeRun {
     /** Where the overlay PNGs go, inside the output directory. */
     static final String FRAMES_DIR = "frames";
+
     static final String TRACE_FILE = "trace.json";
     /** Where --viz writes its panels, GIF and report, inside the output directory. */
     static final String VIZ_DIR = "viz";
@@ -50,8 +51,11 @@ final class GazeRun {
      * being batched or gazed (its rows copied into the batch), and the finished one whose frames the overlays still need.
      */
     private static final int CLIPS_IN_FLIGHT = 5;
-    static final String DEMO_WARNING = "WARNING: no --model given, so the bundled DEMO checkpoint is used. Its weights are random:"
-            + " the gaze it produces is meaningless. For real gaze pass --model DIR with the official nvidia/AutoGaze files.";
+
+    static final String DEMO_WARNING =
+            "WARNING: no --model given, so the bundled DEMO checkpoint is used. Its weights are random:"
+                    + " the gaze it produces is meaningless. For real gaze pass --model DIR with the official "
+                    + "nvidia/AutoGaze files.";
 
     private final RunSettings settings;
     private final PrintWriter err;
@@ -71,8 +75,9 @@ final class GazeRun {
         // and the output folder is only touched once input and model are known to be usable
         FrameSize firstSize = firstFrame();
         try (Backend backend = backend();
-             LoadedModel model = settings.model().isPresent() ? ModelLoader.load(settings.model().get(), backend)
-                     : ModelLoader.loadDemo(Path.of(System.getProperty("java.io.tmpdir")), backend)) {
+                LoadedModel model = settings.model().isPresent()
+                        ? ModelLoader.load(settings.model().get(), backend)
+                        : ModelLoader.loadDemo(Path.of(System.getProperty("java.io.tmpdir")), backend)) {
             if (model.demo()) {
                 err.println(DEMO_WARNING);
                 err.flush();
@@ -88,7 +93,10 @@ final class GazeRun {
      * consumes its packets in order: traces, frame records, overlays, metrics and readout, on this thread.
      */
     private RunReport gaze(FrameSize firstSize, LoadedModel model, long loadNanos) throws CliException {
-        GazeBudget budget = GazeBudget.resolve(settings.gazingRatio(), settings.requirementGiven(), settings.requirement(),
+        GazeBudget budget = GazeBudget.resolve(
+                settings.gazingRatio(),
+                settings.requirementGiven(),
+                settings.requirement(),
                 model.model().config());
         ImageProcessor processor = processor(model);
         FramePlan first = plan(firstSize, processor);
@@ -98,10 +106,16 @@ final class GazeRun {
         RunRecorder recorder = new RunRecorder(settings, viz);
         PipelineSummary summary;
         // without --viz the metrics come from the pipeline (a picture-free run of the same interframe output)
-        try (VideoPipeline pipeline = VideoPipeline.create(MaskSource.model(model.model(), budget.options()), processor,
-                pipelineOptions(viz == null && settings.metrics() ? Optional.of(new MetricsOptions(settings.geometry(), interframe,
-                        GazeMetrics.DEFAULT_EMA_ALPHA)) : Optional.empty()));
-             PacketStream packets = pipeline.stream(List.of(VideoInput.file(settings.input(), settings.sampling())))) {
+        try (VideoPipeline pipeline = VideoPipeline.create(
+                        MaskSource.model(model.model(), budget.options()),
+                        processor,
+                        pipelineOptions(
+                                viz == null && settings.metrics()
+                                        ? Optional.of(new MetricsOptions(
+                                                settings.geometry(), interframe, GazeMetrics.DEFAULT_EMA_ALPHA))
+                                        : Optional.empty()));
+                PacketStream packets =
+                        pipeline.stream(List.of(VideoInput.file(settings.input(), settings.sampling())))) {
             while (packets.hasNext()) {
                 recorder.add(packets.next());
                 bar.update(recorder.frames().size(), recorder.clips().size());
@@ -113,12 +127,16 @@ final class GazeRun {
         bar.finish(recorder.frames().size(), recorder.clips().size());
         VideoSummary video = summary.videos().get(0);
         if (video.frames() == 0) {
-            throw new CliException(ExitCode.INPUT, settings.input() + " yielded no frames to gaze (an empty video, or --start/--end/"
-                    + "--every/--frames selected none)");
+            throw new CliException(
+                    ExitCode.INPUT,
+                    settings.input() + " yielded no frames to gaze (an empty video, or --start/--end/"
+                            + "--every/--frames selected none)");
         }
         if (video.status().truncated()) {
-            err.println("WARNING: " + settings.input() + " ends after " + video.status().decoded() + " of the "
-                    + video.status().declared().getAsInt() + " frames its container declares (truncated or damaged); gazed the "
+            err.println("WARNING: " + settings.input() + " ends after "
+                    + video.status().decoded() + " of the "
+                    + video.status().declared().getAsInt()
+                    + " frames its container declares (truncated or damaged); gazed the "
                     + video.frames() + " frames that decode (--strict makes this an error)");
             err.flush();
         }
@@ -128,17 +146,35 @@ final class GazeRun {
         } catch (IOException e) {
             throw new CliException(ExitCode.OUTPUT, "cannot write the visualisation: " + describe(e), e);
         }
-        return new RunReport(settings, Files.isDirectory(settings.input()) ? "image-folder" : "video", model, budget, first,
-                recorder.traces(), recorder.frames(), recorder.clips(), loadNanos, 0, runMetrics, video.status(), summary,
+        return new RunReport(
+                settings,
+                Files.isDirectory(settings.input()) ? "image-folder" : "video",
+                model,
+                budget,
+                first,
+                recorder.traces(),
+                recorder.frames(),
+                recorder.clips(),
+                loadNanos,
+                0,
+                runMetrics,
+                video.status(),
+                summary,
                 recorder.readout());
     }
 
     /** The pipeline as the settings configure it: one video, decoded on one thread while the CPU threads preprocess. */
     private PipelineOptions pipelineOptions(Optional<MetricsOptions> metrics) {
-        PipelineOptions.Builder b = PipelineOptions.builder().clipLength(settings.clipLength()).tiles(settings.tiles())
-                .batchRows(settings.batch()).preprocessThreads(settings.threads()).keepFrames(settings.png() || settings.viz())
+        PipelineOptions.Builder b = PipelineOptions.builder()
+                .clipLength(settings.clipLength())
+                .tiles(settings.tiles())
+                .batchRows(settings.batch())
+                .preprocessThreads(settings.threads())
+                .keepFrames(settings.png() || settings.viz())
                 .metrics(metrics.orElse(null))
-                .read(VideoReadOptions.defaults().withDecoder(settings.decoder()).withStrict(settings.strict()));
+                .read(VideoReadOptions.defaults()
+                        .withDecoder(settings.decoder())
+                        .withStrict(settings.strict()));
         settings.readout().ifPresent(r -> b.projection(r.projection(settings.clipLength())));
         return b.build();
     }
@@ -152,7 +188,9 @@ final class GazeRun {
         if (cause instanceof IOException io) {
             return new CliException(ExitCode.INPUT, describe(io), e);
         }
-        return new CliException(ExitCode.INPUT, "cannot gaze " + settings.input() + ": " + (cause != null ? cause.getMessage() : e.getMessage()),
+        return new CliException(
+                ExitCode.INPUT,
+                "cannot gaze " + settings.input() + ": " + (cause != null ? cause.getMessage() : e.getMessage()),
                 e);
     }
 
@@ -167,7 +205,10 @@ final class GazeRun {
     }
 
     private VisualizationWriter openViz(InterframeOptions interframe) throws CliException {
-        VizOptions options = VizOptions.builder().style(MaskStyle.IMAGE_OVERLAY).geometry(settings.geometry()).interframe(interframe)
+        VizOptions options = VizOptions.builder()
+                .style(MaskStyle.IMAGE_OVERLAY)
+                .geometry(settings.geometry())
+                .interframe(interframe)
                 .build();
         Path dir = settings.out().resolve(VIZ_DIR);
         try {
@@ -181,7 +222,8 @@ final class GazeRun {
         try {
             return ImageProcessor.of(model.model().preprocessor());
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.MODEL, "the model's preprocessor_config.json cannot be used: " + e.getMessage(), e);
+            throw new CliException(
+                    ExitCode.MODEL, "the model's preprocessor_config.json cannot be used: " + e.getMessage(), e);
         }
     }
 
@@ -203,7 +245,8 @@ final class GazeRun {
                 }
             }
         } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot prepare the output directory " + out + ": " + describe(e), e);
+            throw new CliException(
+                    ExitCode.OUTPUT, "cannot prepare the output directory " + out + ": " + describe(e), e);
         }
     }
 
@@ -213,9 +256,13 @@ final class GazeRun {
      */
     private FrameSize firstFrame() throws CliException {
         Optional<VideoFrame> first;
-        try (FrameSource source = settings.sampling().apply(Files.isDirectory(settings.input())
-                ? FrameSources.imageFolder(settings.input(), FrameSources.DEFAULT_FPS)
-                : FrameSources.video(settings.input(), VideoReadOptions.defaults().withDecoder(settings.decoder())))) {
+        try (FrameSource source = settings.sampling()
+                .apply(
+                        Files.isDirectory(settings.input())
+                                ? FrameSources.imageFolder(settings.input(), FrameSources.DEFAULT_FPS)
+                                : FrameSources.video(
+                                        settings.input(),
+                                        VideoReadOptions.defaults().withDecoder(settings.decoder())))) {
             frameCount = source.frameCount();
             first = source.next();
         } catch (IOException e) {
@@ -224,8 +271,10 @@ final class GazeRun {
             throw new CliException(ExitCode.INPUT, "cannot read " + settings.input() + ": " + e.getMessage(), e);
         }
         if (first.isEmpty()) {
-            throw new CliException(ExitCode.INPUT, settings.input() + " yielded no frames to gaze (an empty video, or --start/--end/"
-                    + "--every/--frames selected none)");
+            throw new CliException(
+                    ExitCode.INPUT,
+                    settings.input() + " yielded no frames to gaze (an empty video, or --start/--end/"
+                            + "--every/--frames selected none)");
         }
         return new FrameSize(first.get().image().width(), first.get().image().height());
     }
@@ -238,10 +287,14 @@ final class GazeRun {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.INPUT, e.getMessage(), e);
         }
-        Optional<String> problem = plan.fitProblem(settings.clipLength(), CLIPS_IN_FLIGHT, Runtime.getRuntime().maxMemory());
+        Optional<String> problem = plan.fitProblem(
+                settings.clipLength(), CLIPS_IN_FLIGHT, Runtime.getRuntime().maxMemory());
         if (problem.isPresent()) {
-            throw new CliException(ExitCode.INPUT, problem.get().replace("lower the clip length", "lower --clip-length")
-                    .replace("drop tiling", "drop --tiles"));
+            throw new CliException(
+                    ExitCode.INPUT,
+                    problem.get()
+                            .replace("lower the clip length", "lower --clip-length")
+                            .replace("drop tiling", "drop --tiles"));
         }
         return plan;
     }

@@ -2,8 +2,6 @@ package io.autogaze4j.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
-import picocli.CommandLine.IExecutionExceptionHandler;
-import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -16,8 +14,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class Main {
     private static final String PREFIX = "autogaze: ";
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -56,7 +53,8 @@ public final class Main {
             err.println(PREFIX + oneLine(c.getMessage()));
             code = c.exitCode();
         } else {
-            err.println(PREFIX + "internal error: " + oneLine(e.toString()) + (debug ? "" : " (run with --debug for the stack trace)"));
+            err.println(PREFIX + "internal error: " + oneLine(e.toString())
+                    + (debug ? "" : " (run with --debug for the stack trace)"));
             code = ExitCode.INTERNAL;
         }
         if (debug) {

@@ -22,16 +22,20 @@ import java.util.stream.Stream;
 final class ModelLoader {
     /** Where the demo checkpoint lies on the class path. */
     static final String DEMO_RESOURCE = "demo-model/";
-    static final String DEMO_DESCRIPTION = "bundled demo checkpoint (random weights, K = 10)";
-    private static final List<String> DEMO_FILES = List.of(Checkpoint.CONFIG_FILE, Checkpoint.WEIGHTS_FILE, Checkpoint.PREPROCESSOR_FILE);
 
-    private ModelLoader() {
-    }
+    static final String DEMO_DESCRIPTION = "bundled demo checkpoint (random weights, K = 10)";
+    private static final List<String> DEMO_FILES =
+            List.of(Checkpoint.CONFIG_FILE, Checkpoint.WEIGHTS_FILE, Checkpoint.PREPROCESSOR_FILE);
+
+    private ModelLoader() {}
 
     /** The checkpoint in {@code directory}, run on {@code backend}. */
     static LoadedModel load(Path directory, Backend backend) throws CliException {
         Path dir = snapshotOf(directory);
-        return new LoadedModel(open(dir, backend, "model " + directory), dir.toAbsolutePath().normalize().toString(), false,
+        return new LoadedModel(
+                open(dir, backend, "model " + directory),
+                dir.toAbsolutePath().normalize().toString(),
+                false,
                 parameters(dir));
     }
 
@@ -41,13 +45,17 @@ final class ModelLoader {
         try {
             dir = Files.createTempDirectory(tempRoot, "autogaze4j-demo-model");
         } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot create a temporary folder for the demo model in " + tempRoot + ": " + e.getMessage(), e);
+            throw new CliException(
+                    ExitCode.OUTPUT,
+                    "cannot create a temporary folder for the demo model in " + tempRoot + ": " + e.getMessage(),
+                    e);
         }
         try {
             for (String file : DEMO_FILES) {
                 try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + file)) {
                     if (in == null) {
-                        throw new CliException(ExitCode.INTERNAL, "the demo checkpoint file " + file + " is missing from this build");
+                        throw new CliException(
+                                ExitCode.INTERNAL, "the demo checkpoint file " + file + " is missing from this build");
                     }
                     Files.copy(in, dir.resolve(file));
                 }
@@ -55,7 +63,8 @@ final class ModelLoader {
             // the model copies its weights at load time: the extracted files can go right after
             return new LoadedModel(open(dir, backend, "the demo model"), DEMO_DESCRIPTION, true, parameters(dir));
         } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot extract the demo model to " + dir + ": " + e.getMessage(), e);
+            throw new CliException(
+                    ExitCode.OUTPUT, "cannot extract the demo model to " + dir + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(dir);
         }
@@ -75,7 +84,8 @@ final class ModelLoader {
      */
     static Path snapshotOf(Path directory) throws CliException {
         if (!Files.isDirectory(directory)) {
-            throw new CliException(ExitCode.MODEL, "model directory " + directory + " does not exist or is not a directory");
+            throw new CliException(
+                    ExitCode.MODEL, "model directory " + directory + " does not exist or is not a directory");
         }
         Path snapshots = directory.resolve("snapshots");
         if (Files.isRegularFile(directory.resolve(Checkpoint.CONFIG_FILE)) || !Files.isDirectory(snapshots)) {
@@ -94,20 +104,26 @@ final class ModelLoader {
                 if (all.size() == 1) {
                     return all.get(0);
                 }
-                throw new CliException(ExitCode.MODEL, "model directory " + directory + " is a hub cache folder with " + all.size()
-                        + " snapshots and no refs/main: pass one snapshot folder with --model");
+                throw new CliException(
+                        ExitCode.MODEL,
+                        "model directory " + directory + " is a hub cache folder with " + all.size()
+                                + " snapshots and no refs/main: pass one snapshot folder with --model");
             }
         } catch (IOException e) {
-            throw new CliException(ExitCode.MODEL, "cannot read the hub cache folder " + directory + ": " + e.getMessage(), e);
+            throw new CliException(
+                    ExitCode.MODEL, "cannot read the hub cache folder " + directory + ": " + e.getMessage(), e);
         }
     }
 
     /** Number of weights in the checkpoint's safetensors file. */
     private static long parameters(Path dir) throws CliException {
         try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(Checkpoint.WEIGHTS_FILE))) {
-            return f.tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+            return f.tensors().values().stream()
+                    .mapToLong(TensorInfo::elementCount)
+                    .sum();
         } catch (IOException e) {
-            throw new CliException(ExitCode.MODEL, "cannot read " + dir.resolve(Checkpoint.WEIGHTS_FILE) + ": " + e.getMessage(), e);
+            throw new CliException(
+                    ExitCode.MODEL, "cannot read " + dir.resolve(Checkpoint.WEIGHTS_FILE) + ": " + e.getMessage(), e);
         }
     }
 

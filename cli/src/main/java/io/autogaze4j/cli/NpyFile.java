@@ -14,8 +14,7 @@ final class NpyFile {
     /** The header (magic, version, length, dict) is padded with spaces to a multiple of this. */
     private static final int ALIGN = 64;
 
-    private NpyFile() {
-    }
+    private NpyFile() {}
 
     /** Writes {@code rows} (each of {@code columns} ints) as a {@code [rows, columns]} {@code <i4} array. */
     static void writeInts(Path file, List<int[]> rows, int columns) throws IOException {
@@ -25,7 +24,8 @@ final class NpyFile {
         ByteBuffer data = ByteBuffer.allocate(rows.size() * columns * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int[] row : rows) {
             if (row.length != columns) {
-                throw new IllegalArgumentException("row of " + row.length + " values in a matrix of " + columns + " columns");
+                throw new IllegalArgumentException(
+                        "row of " + row.length + " values in a matrix of " + columns + " columns");
             }
             for (int v : row) {
                 data.putInt(v);

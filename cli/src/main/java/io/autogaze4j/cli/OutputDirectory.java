@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  */
 final class OutputDirectory implements AutoCloseable {
     /** What a run writes into its output directory; a directory holding anything else is never replaced. */
-    static final Set<String> RUN_ENTRIES = Set.of(GazeRun.TRACE_FILE, GazeRun.FRAMES_DIR, GazeRun.VIZ_DIR, ReadoutRecord.NPY_FILE);
+    static final Set<String> RUN_ENTRIES =
+            Set.of(GazeRun.TRACE_FILE, GazeRun.FRAMES_DIR, GazeRun.VIZ_DIR, ReadoutRecord.NPY_FILE);
+
     private static final String STAGING_PREFIX = ".autogaze-staging-";
 
     private final Path target;
@@ -45,25 +47,30 @@ final class OutputDirectory implements AutoCloseable {
      */
     static OutputDirectory open(Path target, boolean overwrite) throws CliException {
         if (target.toString().isBlank()) {
-            throw new CliException(ExitCode.USAGE, "the output directory is an empty path: name a directory with --out");
+            throw new CliException(
+                    ExitCode.USAGE, "the output directory is an empty path: name a directory with --out");
         }
         Path dir = target.toAbsolutePath().normalize();
         Path parent = dir.getParent();
         if (parent == null) {
-            throw new CliException(ExitCode.OUTPUT, "the output directory " + target + " is a file system root: choose a folder");
+            throw new CliException(
+                    ExitCode.OUTPUT, "the output directory " + target + " is a file system root: choose a folder");
         }
         try {
             checkReplaceable(dir, overwrite);
             Files.createDirectories(parent);
-            return new OutputDirectory(dir, Files.createTempDirectory(parent, STAGING_PREFIX + dir.getFileName() + "-"));
+            return new OutputDirectory(
+                    dir, Files.createTempDirectory(parent, STAGING_PREFIX + dir.getFileName() + "-"));
         } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot prepare the output directory " + target + ": " + GazeRun.describe(e), e);
+            throw new CliException(
+                    ExitCode.OUTPUT, "cannot prepare the output directory " + target + ": " + GazeRun.describe(e), e);
         }
     }
 
     private static void checkReplaceable(Path dir, boolean overwrite) throws IOException, CliException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new CliException(ExitCode.OUTPUT, "the output directory " + dir + " is a file: choose a folder with --out");
+            throw new CliException(
+                    ExitCode.OUTPUT, "the output directory " + dir + " is a file: choose a folder with --out");
         }
         if (!Files.isDirectory(dir)) {
             return;
@@ -76,15 +83,21 @@ final class OutputDirectory implements AutoCloseable {
             return;
         }
         if (!overwrite) {
-            throw new CliException(ExitCode.OUTPUT, "the output directory " + dir + " is not empty (" + String.join(", ",
-                    entries.subList(0, Math.min(3, entries.size()))) + (entries.size() > 3 ? ", ..." : "")
-                    + "): pass --overwrite to replace an earlier run's output, or choose another --out");
+            throw new CliException(
+                    ExitCode.OUTPUT,
+                    "the output directory " + dir + " is not empty ("
+                            + String.join(", ", entries.subList(0, Math.min(3, entries.size())))
+                            + (entries.size() > 3 ? ", ..." : "")
+                            + "): pass --overwrite to replace an earlier run's output, or choose another --out");
         }
-        Optional<String> foreign = entries.stream().filter(e -> !RUN_ENTRIES.contains(e)).findFirst();
+        Optional<String> foreign =
+                entries.stream().filter(e -> !RUN_ENTRIES.contains(e)).findFirst();
         if (foreign.isPresent()) {
-            throw new CliException(ExitCode.OUTPUT, "the output directory " + dir + " holds '" + foreign.get() + "', which no run"
-                    + " writes: it is not replaced even with --overwrite (a run writes only " + String.join(", ",
-                    RUN_ENTRIES.stream().sorted().toList()) + "); choose another --out");
+            throw new CliException(
+                    ExitCode.OUTPUT,
+                    "the output directory " + dir + " holds '" + foreign.get() + "', which no run"
+                            + " writes: it is not replaced even with --overwrite (a run writes only "
+                            + String.join(", ", RUN_ENTRIES.stream().sorted().toList()) + "); choose another --out");
         }
     }
 
@@ -123,7 +136,8 @@ final class OutputDirectory implements AutoCloseable {
                 deleteTree(aside);
             }
         } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot move the finished output into " + target + ": " + GazeRun.describe(e), e);
+            throw new CliException(
+                    ExitCode.OUTPUT, "cannot move the finished output into " + target + ": " + GazeRun.describe(e), e);
         }
     }
 

@@ -52,11 +52,20 @@ final class ProgressBar {
     String line(int frames, int clips, double seconds) {
         String rate = String.format(Locale.ROOT, "%.1f frames/s", seconds > 0 ? frames / seconds : 0);
         if (totalFrames.isEmpty() || totalFrames.getAsInt() == 0) {
-            return String.format(Locale.ROOT, "gazing: %d frames, %d clip%s, %s", frames, clips, clips == 1 ? "" : "s", rate);
+            return String.format(
+                    Locale.ROOT, "gazing: %d frames, %d clip%s, %s", frames, clips, clips == 1 ? "" : "s", rate);
         }
         int total = totalFrames.getAsInt();
         int filled = (int) Math.min(WIDTH, (long) WIDTH * frames / total);
-        return String.format(Locale.ROOT, "gazing [%s%s] %d/%d frames, %d clip%s, %s", "#".repeat(filled), "-".repeat(WIDTH - filled),
-                frames, total, clips, clips == 1 ? "" : "s", rate);
+        return String.format(
+                Locale.ROOT,
+                "gazing [%s%s] %d/%d frames, %d clip%s, %s",
+                "#".repeat(filled),
+                "-".repeat(WIDTH - filled),
+                frames,
+                total,
+                clips,
+                clips == 1 ? "" : "s",
+                rate);
     }
 }

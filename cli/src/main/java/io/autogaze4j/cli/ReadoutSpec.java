@@ -15,7 +15,10 @@ import io.autogaze4j.readout.SparseVideoPatchGeometry;
  * @param format  where the coordinates go
  */
 record ReadoutSpec(int rows, int cols, int tubelet, Format format) {
-    /** Pixels per patch of the nominal frame the geometry is stated in (any value gives the same ids: rectangles are normalised). */
+    /**
+     * Pixels per patch of the nominal frame the geometry is stated in (any value gives the same ids: rectangles are
+     * normalised).
+     */
     private static final int PATCH = 16;
 
     /** Where the coordinates go. */
@@ -28,7 +31,8 @@ record ReadoutSpec(int rows, int cols, int tubelet, Format format) {
 
     /** The projection for clips of {@code clipLength} frames (a multiple of the tubelet). */
     SparseProjection projection(int clipLength) {
-        return SparseProjection.video(new SparseVideoPatchGeometry(clipLength, rows * PATCH, cols * PATCH, tubelet, PATCH, PATCH),
+        return SparseProjection.video(
+                new SparseVideoPatchGeometry(clipLength, rows * PATCH, cols * PATCH, tubelet, PATCH, PATCH),
                 ReadoutOptions.defaults());
     }
 }

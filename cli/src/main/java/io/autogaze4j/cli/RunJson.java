@@ -37,13 +37,12 @@ final class RunJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private RunJson() {
-    }
+    private RunJson() {}
 
     /** Writes {@code report} to {@code file}. */
     static void write(RunReport report, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file);
-             JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+                JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("format", FORMAT);
@@ -103,8 +102,12 @@ final class RunJson {
         g.writeNumberField("cellsPerFrame", c.cellsPerFrame());
         g.writeNumberField("maxFrames", c.maxNumFrames());
         g.writeNumberField("configGazingRatio", c.defaultGazingRatio());
-        writeOptional(g, "configTaskLossRequirement", c.hasTaskLossRequirement()
-                ? OptionalDouble.of(c.defaultTaskLossRequirement()) : OptionalDouble.empty());
+        writeOptional(
+                g,
+                "configTaskLossRequirement",
+                c.hasTaskLossRequirement()
+                        ? OptionalDouble.of(c.defaultTaskLossRequirement())
+                        : OptionalDouble.empty());
         g.writeEndObject();
     }
 
@@ -113,7 +116,9 @@ final class RunJson {
         g.writeObjectFieldStart("options");
         g.writeNumberField("gazingRatio", r.budget().gazingRatio());
         writeOptional(g, "taskLossRequirement", r.budget().taskLossRequirement());
-        g.writeNumberField("tokensPerFrame", r.budget().tokensPerFrame(r.model().model().config().cellsPerFrame()));
+        g.writeNumberField(
+                "tokensPerFrame",
+                r.budget().tokensPerFrame(r.model().model().config().cellsPerFrame()));
         g.writeNumberField("clipLength", s.clipLength());
         if (r.plan().tiling().isPresent()) {
             AnyResTiling t = r.plan().tiling().get();
@@ -128,7 +133,12 @@ final class RunJson {
         FrameSampling sampling = s.sampling();
         g.writeObjectFieldStart("sampling");
         g.writeNumberField("start", sampling.fromSeconds());
-        writeOptional(g, "end", Double.isInfinite(sampling.toSeconds()) ? OptionalDouble.empty() : OptionalDouble.of(sampling.toSeconds()));
+        writeOptional(
+                g,
+                "end",
+                Double.isInfinite(sampling.toSeconds())
+                        ? OptionalDouble.empty()
+                        : OptionalDouble.of(sampling.toSeconds()));
         g.writeNumberField("every", sampling.step());
         if (sampling.maxFrames() == 0) {
             g.writeNullField("frames");

@@ -58,8 +58,15 @@ final class RunRecorder {
                 skippedClips++;
             }
         }
-        clips.add(new ClipTiming(p.clip(), p.firstFrame(), p.frameCount(), p.result().batch(), p.times().decode(), p.times().preprocess(),
-                p.times().gaze(), System.nanoTime() - start));
+        clips.add(new ClipTiming(
+                p.clip(),
+                p.firstFrame(),
+                p.frameCount(),
+                p.result().batch(),
+                p.times().decode(),
+                p.times().preprocess(),
+                p.times().gaze(),
+                System.nanoTime() - start));
     }
 
     /** The record of frame {@code t} of a clip: its overlay PNG and visualisation panels if asked. */
@@ -93,10 +100,12 @@ final class RunRecorder {
                     }
                 }
             } catch (IOException e) {
-                throw new CliException(ExitCode.OUTPUT, "cannot write the pictures of frame " + index + ": " + GazeRun.describe(e), e);
+                throw new CliException(
+                        ExitCode.OUTPUT, "cannot write the pictures of frame " + index + ": " + GazeRun.describe(e), e);
             }
         }
-        return new FrameRecord(f.frame(), index, p.stamps().get(t).seconds(), p.clip(), width, height, slots, padded, png);
+        return new FrameRecord(
+                f.frame(), index, p.stamps().get(t).seconds(), p.clip(), width, height, slots, padded, png);
     }
 
     List<GazeTrace> traces() {

@@ -2,11 +2,11 @@ package io.autogaze4j.cli;
 
 import io.autogaze4j.pipeline.FramePlan;
 import io.autogaze4j.pipeline.PipelineSummary;
-import io.autogaze4j.video.DecodeStatus;
-import java.util.Optional;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.viz.RunMetrics;
+import io.autogaze4j.video.DecodeStatus;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything a finished run reports (written as trace.json by {@link RunJson}).
@@ -26,9 +26,21 @@ import java.util.List;
  * @param pipeline   the pipeline's batches, rows and wall time
  * @param readout    the readout coordinates, when asked for
  */
-record RunReport(RunSettings settings, String inputKind, LoadedModel model, GazeBudget budget, FramePlan plan, List<GazeTrace> traces,
-                 List<FrameRecord> frames, List<ClipTiming> clips, long loadNanos, long totalNanos, RunMetrics metrics,
-                 DecodeStatus decode, PipelineSummary pipeline, Optional<ReadoutRecord> readout) {
+record RunReport(
+        RunSettings settings,
+        String inputKind,
+        LoadedModel model,
+        GazeBudget budget,
+        FramePlan plan,
+        List<GazeTrace> traces,
+        List<FrameRecord> frames,
+        List<ClipTiming> clips,
+        long loadNanos,
+        long totalNanos,
+        RunMetrics metrics,
+        DecodeStatus decode,
+        PipelineSummary pipeline,
+        Optional<ReadoutRecord> readout) {
 
     RunReport {
         traces = List.copyOf(traces);
@@ -38,7 +50,8 @@ record RunReport(RunSettings settings, String inputKind, LoadedModel model, Gaze
 
     /** The same report with its total time set. */
     RunReport withTotal(long nanos) {
-        return new RunReport(settings, inputKind, model, budget, plan, traces, frames, clips, loadNanos, nanos, metrics, decode, pipeline,
-                readout);
+        return new RunReport(
+                settings, inputKind, model, budget, plan, traces, frames, clips, loadNanos, nanos, metrics, decode,
+                pipeline, readout);
     }
 }

@@ -32,13 +32,51 @@ import java.util.OptionalDouble;
  * @param metrics          whether to compute the interframe metrics (always with --viz)
  * @param readout          the readout to write, if any
  */
-record RunSettings(Path input, Optional<Path> model, Path out, OptionalDouble gazingRatio, boolean requirementGiven,
-                   OptionalDouble requirement, FrameSampling sampling, int clipLength, boolean tiles, int threads, boolean png,
-                   boolean progress, boolean viz, GeometryMode geometry, int keyframePeriod, String backend, int batch,
-                   VideoDecoder decoder, boolean strict, boolean metrics, Optional<ReadoutSpec> readout) {
+record RunSettings(
+        Path input,
+        Optional<Path> model,
+        Path out,
+        OptionalDouble gazingRatio,
+        boolean requirementGiven,
+        OptionalDouble requirement,
+        FrameSampling sampling,
+        int clipLength,
+        boolean tiles,
+        int threads,
+        boolean png,
+        boolean progress,
+        boolean viz,
+        GeometryMode geometry,
+        int keyframePeriod,
+        String backend,
+        int batch,
+        VideoDecoder decoder,
+        boolean strict,
+        boolean metrics,
+        Optional<ReadoutSpec> readout) {
     /** The same settings writing into {@code dir} (the staging folder of an atomic output). */
     RunSettings withOut(Path dir) {
-        return new RunSettings(input, model, dir, gazingRatio, requirementGiven, requirement, sampling, clipLength, tiles, threads, png,
-                progress, viz, geometry, keyframePeriod, backend, batch, decoder, strict, metrics, readout);
+        return new RunSettings(
+                input,
+                model,
+                dir,
+                gazingRatio,
+                requirementGiven,
+                requirement,
+                sampling,
+                clipLength,
+                tiles,
+                threads,
+                png,
+                progress,
+                viz,
+                geometry,
+                keyframePeriod,
+                backend,
+                batch,
+                decoder,
+                strict,
+                metrics,
+                readout);
     }
 }

@@ -24,7 +24,9 @@ class BadInputTest {
     Path dir;
 
     private Cli gaze(Path input, String... more) {
-        String[] args = {"--input", input.toString(), "--out", dir.resolve("out").toString(), "--frames", "1", "--no-progress"};
+        String[] args = {
+            "--input", input.toString(), "--out", dir.resolve("out").toString(), "--frames", "1", "--no-progress"
+        };
         String[] all = Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);
         return Cli.run(all);
@@ -42,7 +44,8 @@ class BadInputTest {
 
     @Test
     void unreadableVideoFile() throws IOException {
-        byte[] junk = "this is not a video, just text pretending to be one".repeat(50).getBytes(StandardCharsets.US_ASCII);
+        byte[] junk =
+                "this is not a video, just text pretending to be one".repeat(50).getBytes(StandardCharsets.US_ASCII);
         gaze(Files.write(dir.resolve("junk.mp4"), junk)).assertFails(ExitCode.INPUT, "junk.mp4");
     }
 
@@ -65,7 +68,10 @@ class BadInputTest {
     @Test
     void hugeFrame() throws IOException {
         Path folder = Files.createDirectory(dir.resolve("huge"));
-        ImageIO.write(new BufferedImage(16_385, 1, BufferedImage.TYPE_INT_RGB), "png", folder.resolve("wide.png").toFile());
+        ImageIO.write(
+                new BufferedImage(16_385, 1, BufferedImage.TYPE_INT_RGB),
+                "png",
+                folder.resolve("wide.png").toFile());
         gaze(folder).assertFails(ExitCode.INPUT, "wide.png", "too large");
     }
 
@@ -78,17 +84,22 @@ class BadInputTest {
 
     @Test
     void tiledFramesTooLargeForTheHeap() throws CliException {
-        FramePlan plan = FramePlan.of(new io.autogaze4j.model.preprocess.FrameSize(3840, 2160),
-                io.autogaze4j.model.preprocess.ImageProcessor.official().withoutResize(), true);
+        FramePlan plan = FramePlan.of(
+                new io.autogaze4j.model.preprocess.FrameSize(3840, 2160),
+                io.autogaze4j.model.preprocess.ImageProcessor.official().withoutResize(),
+                true);
         String problem = plan.fitProblem(16, 1, 256L << 20).orElseThrow();
         assertTrue(problem.contains("3840x2160 cut into 10x18 tiles") && problem.contains("clip length"), problem);
         assertTrue(plan.fitProblem(16, 1, 16L << 30).isEmpty());
-        assertTrue(plan.fitProblem(16, 5, 16L << 30).isPresent(), "five 4K clips of tiles in flight need more than 16 GiB");
+        assertTrue(
+                plan.fitProblem(16, 5, 16L << 30).isPresent(),
+                "five 4K clips of tiles in flight need more than 16 GiB");
     }
 
     @Test
     void missingModelDirectoryLeavesAnEarlierRunsOutputAlone() throws IOException {
-        Path earlier = Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("trace.json"), "{}");
+        Path earlier =
+                Files.writeString(Files.createDirectories(dir.resolve("out")).resolve("trace.json"), "{}");
         gaze(Cli.exampleVideo(), "--model", dir.resolve("no-model").toString(), "--overwrite")
                 .assertFails(ExitCode.MODEL, "no-model", "does not exist");
         assertEquals("{}", Files.readString(earlier));
@@ -97,7 +108,8 @@ class BadInputTest {
     @Test
     void modelDirectoryWithoutItsFiles() throws IOException {
         Path model = Files.createDirectory(dir.resolve("model"));
-        gaze(Cli.exampleVideo(), "--model", model.toString()).assertFails(ExitCode.MODEL, "lacks", "config.json", "model.safetensors");
+        gaze(Cli.exampleVideo(), "--model", model.toString())
+                .assertFails(ExitCode.MODEL, "lacks", "config.json", "model.safetensors");
     }
 
     @Test

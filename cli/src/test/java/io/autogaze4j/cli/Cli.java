@@ -37,10 +37,12 @@ record Cli(int code, String out, String err) {
     /** Asserts a failure with {@code code}: an "autogaze: ..." line naming the problem, no stack trace. */
     Cli assertFails(int expected, String... mentions) {
         assertEquals(expected, code, "exit code; stderr:\n" + err);
-        String first = err.lines().filter(l -> l.startsWith("autogaze: ")).findFirst().orElse("");
+        String first =
+                err.lines().filter(l -> l.startsWith("autogaze: ")).findFirst().orElse("");
         assertFalse(first.isEmpty(), "stderr should hold an 'autogaze: ' message line:\n" + err);
         for (String m : mentions) {
-            assertTrue(first.toLowerCase(java.util.Locale.ROOT).contains(m.toLowerCase(java.util.Locale.ROOT)),
+            assertTrue(
+                    first.toLowerCase(java.util.Locale.ROOT).contains(m.toLowerCase(java.util.Locale.ROOT)),
                     "message should mention '" + m + "': " + first);
         }
         assertFalse(err.contains("\tat ") || err.contains("Exception in thread"), "no stack trace expected:\n" + err);

@@ -28,7 +28,8 @@ class MainJobTest {
 
     @Test
     void exampleVideoWithTheDemoModelWritesTraceAndOverlays() throws IOException {
-        Cli run = Cli.run("--input", Cli.exampleVideo().toString(), "--out", out.toString(), "--frames", "3", "--threads", "2");
+        Cli run = Cli.run(
+                "--input", Cli.exampleVideo().toString(), "--out", out.toString(), "--frames", "3", "--threads", "2");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.err().contains("DEMO checkpoint") && run.err().contains("meaningless"), run.err());
         assertTrue(run.out().contains("gazed 3 frames"), run.out());
@@ -51,7 +52,8 @@ class MainJobTest {
         assertEquals(1, traces.size());
         JsonNode frames = root.get("frames");
         assertEquals(3, frames.size());
-        int width = root.at("/input/width").asInt(), height = root.at("/input/height").asInt();
+        int width = root.at("/input/width").asInt(),
+                height = root.at("/input/height").asInt();
         for (int i = 0; i < 3; i++) {
             JsonNode f = frames.get(i);
             assertEquals(i, f.get("frame").asInt());
@@ -70,7 +72,13 @@ class MainJobTest {
             for (int k = 0; k < fixations.size(); k++) {
                 JsonNode px = f.get("pixels").get(k);
                 PixelRect expected = fixations.get(k).rect().pixelRect(width, height);
-                assertEquals(expected, new PixelRect(px.get(0).asInt(), px.get(1).asInt(), px.get(2).asInt(), px.get(3).asInt()));
+                assertEquals(
+                        expected,
+                        new PixelRect(
+                                px.get(0).asInt(),
+                                px.get(1).asInt(),
+                                px.get(2).asInt(),
+                                px.get(3).asInt()));
             }
             Path png = out.resolve(f.get("png").asText());
             BufferedImage image = ImageIO.read(png.toFile());
@@ -88,36 +96,68 @@ class MainJobTest {
 
     @Test
     void vizWritesPanelsGifAndReport() throws IOException {
-        Cli run = Cli.run("--input", Cli.exampleVideo().toString(), "--out", out.toString(), "--frames", "2", "--no-png", "--viz",
-                "--viz-geometry", "deduplicated", "--keyframe-period", "0");
+        Cli run = Cli.run(
+                "--input",
+                Cli.exampleVideo().toString(),
+                "--out",
+                out.toString(),
+                "--frames",
+                "2",
+                "--no-png",
+                "--viz",
+                "--viz-geometry",
+                "deduplicated",
+                "--keyframe-period",
+                "0");
         assertEquals(0, run.code(), run.err());
         Path viz = out.resolve("viz");
         assertTrue(Files.isRegularFile(viz.resolve("gaze.gif")), "no GIF");
         assertTrue(Files.readString(viz.resolve("report.html")).contains("<svg"), "report has no plot");
         try (var panels = Files.list(viz)) {
-            assertEquals(2, panels.filter(p -> p.getFileName().toString().startsWith("panel_")).count());
+            assertEquals(
+                    2,
+                    panels.filter(p -> p.getFileName().toString().startsWith("panel_"))
+                            .count());
         }
-        assertEquals(2, JSON.readTree(out.resolve("trace.json").toFile()).at("/metrics/frames").size());
-        assertEquals(2, Cli.run("--input", Cli.exampleVideo().toString(), "--keyframe-period", "-1").code());
+        assertEquals(
+                2,
+                JSON.readTree(out.resolve("trace.json").toFile())
+                        .at("/metrics/frames")
+                        .size());
+        assertEquals(
+                2,
+                Cli.run("--input", Cli.exampleVideo().toString(), "--keyframe-period", "-1")
+                        .code());
     }
 
     @Test
     void openClBackendGivesTheCpuGaze() throws IOException {
         Path cpu = out.resolve("cpu"), gpu = out.resolve("opencl");
-        String[] common = {"--input", Cli.exampleVideo().toString(), "--frames", "2", "--no-png", "--gazing-ratio", "0.1"};
+        String[] common = {
+            "--input", Cli.exampleVideo().toString(), "--frames", "2", "--no-png", "--gazing-ratio", "0.1"
+        };
         assertEquals(0, Cli.run(concat(common, "--out", cpu.toString())).code());
         Cli run = Cli.run(concat(common, "--out", gpu.toString(), "--backend", "opencl"));
         assertEquals(0, run.code(), run.err());
         // CI installs PoCL, so an OpenCL device exists and no CPU fallback happens
-        String backend = JSON.readTree(gpu.resolve("trace.json").toFile()).at("/model/backend").asText();
+        String backend = JSON.readTree(gpu.resolve("trace.json").toFile())
+                .at("/model/backend")
+                .asText();
         assertTrue(backend.toLowerCase(java.util.Locale.ROOT).contains("opencl"), backend);
-        List<GazeTrace> a = TraceJson.fromJson(JSON.readTree(cpu.resolve("trace.json").toFile()).get("trace").toString());
-        List<GazeTrace> b = TraceJson.fromJson(JSON.readTree(gpu.resolve("trace.json").toFile()).get("trace").toString());
+        List<GazeTrace> a = TraceJson.fromJson(
+                JSON.readTree(cpu.resolve("trace.json").toFile()).get("trace").toString());
+        List<GazeTrace> b = TraceJson.fromJson(
+                JSON.readTree(gpu.resolve("trace.json").toFile()).get("trace").toString());
         for (int f = 0; f < 2; f++) {
-            assertEquals(a.get(0).frame(f).fixations().stream().map(Fixation::cell).toList(),
-                    b.get(0).frame(f).fixations().stream().map(Fixation::cell).toList(), "frame " + f);
+            assertEquals(
+                    a.get(0).frame(f).fixations().stream().map(Fixation::cell).toList(),
+                    b.get(0).frame(f).fixations().stream().map(Fixation::cell).toList(),
+                    "frame " + f);
         }
-        assertEquals(2, Cli.run("--input", Cli.exampleVideo().toString(), "--backend", "cuda").code());
+        assertEquals(
+                2,
+                Cli.run("--input", Cli.exampleVideo().toString(), "--backend", "cuda")
+                        .code());
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -139,8 +179,19 @@ class MainJobTest {
             ImageIO.write(img, "png", frames.resolve("f" + i + ".png").toFile());
         }
         Path dest = out.resolve("run");
-        Cli run = Cli.run("-i", frames.toString(), "-o", dest.toString(), "--tiles", "--no-png", "--gazing-ratio", "0.1",
-                "--task-loss-requirement", "0.7", "--clip-length", "1");
+        Cli run = Cli.run(
+                "-i",
+                frames.toString(),
+                "-o",
+                dest.toString(),
+                "--tiles",
+                "--no-png",
+                "--gazing-ratio",
+                "0.1",
+                "--task-loss-requirement",
+                "0.7",
+                "--clip-length",
+                "1");
         assertEquals(0, run.code(), run.err());
         assertFalse(Files.exists(dest.resolve("frames")));
         JsonNode root = JSON.readTree(dest.resolve("trace.json").toFile());

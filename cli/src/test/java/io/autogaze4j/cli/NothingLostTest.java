@@ -66,7 +66,9 @@ class NothingLostTest {
 
         Cli replaced = Cli.run(args(frames, out, "--overwrite"));
         assertEquals(0, replaced.code(), replaced.err());
-        assertFalse(Files.exists(out.resolve("frames").resolve("frame_000099.png")), "the old output is replaced as a whole");
+        assertFalse(
+                Files.exists(out.resolve("frames").resolve("frame_000099.png")),
+                "the old output is replaced as a whole");
         assertTrue(replaced.out().contains("trace:    " + out.resolve("trace.json")), replaced.out());
         assertNoStagingLeft();
     }
@@ -95,7 +97,8 @@ class NothingLostTest {
     void aFolderHoldingOtherFilesIsNeverReplaced() throws IOException {
         Path out = Files.createDirectories(dir.resolve("home"));
         Files.writeString(out.resolve("thesis.tex"), "years of work");
-        Cli.run(args(imageFolder("frames", 1), out, "--overwrite")).assertFails(ExitCode.OUTPUT, "thesis.tex", "not replaced");
+        Cli.run(args(imageFolder("frames", 1), out, "--overwrite"))
+                .assertFails(ExitCode.OUTPUT, "thesis.tex", "not replaced");
         assertEquals("years of work", Files.readString(out.resolve("thesis.tex")));
     }
 
@@ -110,7 +113,10 @@ class NothingLostTest {
         Path staged;
         try (OutputDirectory output = OutputDirectory.open(target, false)) {
             staged = output.path();
-            assertEquals(target.getParent(), staged.getParent(), "staged beside the target, so the final move is one rename");
+            assertEquals(
+                    target.getParent(),
+                    staged.getParent(),
+                    "staged beside the target, so the final move is one rename");
             Files.writeString(staged.resolve("trace.json"), "{\"partial\":");
             // no commit: the run failed here
         }
@@ -124,22 +130,27 @@ class NothingLostTest {
     void absurdOrSilentlyWrongCheckpointsFailAtOnceWithTheModelExitCode() throws IOException {
         Path frames = imageFolder("frames", 1);
         String[][] configEdits = {
-                {"\"num_hidden_layers\": 4", "\"num_hidden_layers\": 1000000000", "num_hidden_layers"},
-                {"\"depth\": 1", "\"depth\": 1000000000", "depth"},
-                {"\"rope_theta\": 500000.0", "\"rope_theta\": 0", "rope_theta"},
-                {"\"factor\": 8.0", "\"factor\": 0", "factor"},
-                {"\"gazing_ratio\": 0.5", "\"gazing_ratio\": 5", "gazing_ratio"},
-                {"\"gazing_ratio\": 0.5", "\"gazing_ratio\": -1", "gazing_ratio"},
-                {"\"num_hidden_layers\": 4", "\"num_hidden_layers\": 3", "num_hidden_layers = 3 but the weights hold 4"}};
+            {"\"num_hidden_layers\": 4", "\"num_hidden_layers\": 1000000000", "num_hidden_layers"},
+            {"\"depth\": 1", "\"depth\": 1000000000", "depth"},
+            {"\"rope_theta\": 500000.0", "\"rope_theta\": 0", "rope_theta"},
+            {"\"factor\": 8.0", "\"factor\": 0", "factor"},
+            {"\"gazing_ratio\": 0.5", "\"gazing_ratio\": 5", "gazing_ratio"},
+            {"\"gazing_ratio\": 0.5", "\"gazing_ratio\": -1", "gazing_ratio"},
+            {"\"num_hidden_layers\": 4", "\"num_hidden_layers\": 3", "num_hidden_layers = 3 but the weights hold 4"}
+        };
         for (String[] edit : configEdits) {
             Path model = modelCopy("config.json", edit[0], edit[1]);
-            assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
-                    Cli.run(args(frames, dir.resolve("out"), "--model", model.toString())).assertFails(ExitCode.MODEL, edit[2]));
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(20),
+                    () -> Cli.run(args(frames, dir.resolve("out"), "--model", model.toString()))
+                            .assertFails(ExitCode.MODEL, edit[2]));
         }
         Path tinyStd = modelCopy("preprocessor_config.json", "0.229", "1e-38");
-        Cli.run(args(frames, dir.resolve("out"), "--model", tinyStd.toString())).assertFails(ExitCode.MODEL, "image_std");
+        Cli.run(args(frames, dir.resolve("out"), "--model", tinyStd.toString()))
+                .assertFails(ExitCode.MODEL, "image_std");
         Path longEdge = modelCopy("preprocessor_config.json", "\"shortest_edge\": 224", "\"shortest_edge\": 100000");
-        Cli.run(args(frames, dir.resolve("out"), "--model", longEdge.toString())).assertFails(ExitCode.MODEL, "shortest_edge");
+        Cli.run(args(frames, dir.resolve("out"), "--model", longEdge.toString()))
+                .assertFails(ExitCode.MODEL, "shortest_edge");
         assertFalse(Files.exists(dir.resolve("out")));
     }
 
@@ -166,7 +177,10 @@ class NothingLostTest {
     @Test
     void anExtremeAspectRatioIsAnInputError() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("strip"));
-        ImageIO.write(new BufferedImage(10000, 10, BufferedImage.TYPE_INT_RGB), "png", folder.resolve("strip.png").toFile());
+        ImageIO.write(
+                new BufferedImage(10000, 10, BufferedImage.TYPE_INT_RGB),
+                "png",
+                folder.resolve("strip.png").toFile());
         Cli run = Cli.run(args(folder, dir.resolve("out")));
         assertEquals(ExitCode.INPUT, run.code(), run.err());
         assertFalse(run.err().contains("internal error"), run.err());
@@ -196,8 +210,8 @@ class NothingLostTest {
     }
 
     private String[] args(Path input, Path out, String... more) {
-        List<String> all = new ArrayList<>(List.of("--input", input.toString(), "--out", out.toString(), "--no-progress",
-                "--gazing-ratio", "0.05"));
+        List<String> all = new ArrayList<>(List.of(
+                "--input", input.toString(), "--out", out.toString(), "--no-progress", "--gazing-ratio", "0.05"));
         all.addAll(Arrays.asList(more));
         return all.toArray(String[]::new);
     }
@@ -247,7 +261,8 @@ class NothingLostTest {
 
     private void assertNoStagingLeft() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            List<Path> left = s.filter(p -> p.getFileName().toString().startsWith(".autogaze-staging-")).toList();
+            List<Path> left = s.filter(p -> p.getFileName().toString().startsWith(".autogaze-staging-"))
+                    .toList();
             assertTrue(left.isEmpty(), "staging folders left: " + left);
         }
     }

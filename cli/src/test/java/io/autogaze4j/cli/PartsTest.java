@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.autogaze4j.model.preprocess.RgbFrame;
-import io.autogaze4j.readout.Fixation;
-import io.autogaze4j.readout.NormRect;
 import io.autogaze4j.weights.AutoGazeConfig;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -42,10 +37,18 @@ class PartsTest {
         AutoGazeConfig official = officialDefaults();
         assertEquals(new GazeBudget(0.75, OptionalDouble.of(0.7)), GazeBudget.resolve(NONE, false, NONE, official));
         assertEquals(new GazeBudget(0.3, NONE), GazeBudget.resolve(OptionalDouble.of(0.3), false, NONE, official));
-        assertEquals(new GazeBudget(0.3, OptionalDouble.of(0.5)), GazeBudget.resolve(OptionalDouble.of(0.3), true, OptionalDouble.of(0.5), official));
-        assertEquals(new GazeBudget(1.0, OptionalDouble.of(0.5)), GazeBudget.resolve(NONE, true, OptionalDouble.of(0.5), official));
-        assertEquals(new GazeBudget(0.75, NONE), GazeBudget.resolve(NONE, true, NONE, official), "'none' keeps the config ratio");
-        AutoGazeConfig demo = AutoGazeConfig.load(Cli.fixtures().resolve("model_k10").resolve("config.json"));
+        assertEquals(
+                new GazeBudget(0.3, OptionalDouble.of(0.5)),
+                GazeBudget.resolve(OptionalDouble.of(0.3), true, OptionalDouble.of(0.5), official));
+        assertEquals(
+                new GazeBudget(1.0, OptionalDouble.of(0.5)),
+                GazeBudget.resolve(NONE, true, OptionalDouble.of(0.5), official));
+        assertEquals(
+                new GazeBudget(0.75, NONE),
+                GazeBudget.resolve(NONE, true, NONE, official),
+                "'none' keeps the config ratio");
+        AutoGazeConfig demo =
+                AutoGazeConfig.load(Cli.fixtures().resolve("model_k10").resolve("config.json"));
         assertEquals(new GazeBudget(0.5, NONE), GazeBudget.resolve(NONE, false, NONE, demo));
         assertEquals(198, new GazeBudget(0.75, NONE).tokensPerFrame(265));
         assertEquals(185, new GazeBudget(0.7, NONE).tokensPerFrame(265));
@@ -56,11 +59,17 @@ class PartsTest {
     void progressLine() {
         StringWriter text = new StringWriter();
         ProgressBar bar = new ProgressBar(new PrintWriter(text), true, OptionalInt.of(64));
-        assertEquals("gazing [######################--------] 48/64 frames, 3 clips, 12.0 frames/s", bar.line(48, 3, 4.0));
-        assertEquals("gazing: 5 frames, 1 clip, 2.5 frames/s", new ProgressBar(new PrintWriter(text), true, OptionalInt.empty()).line(5, 1, 2));
+        assertEquals(
+                "gazing [######################--------] 48/64 frames, 3 clips, 12.0 frames/s", bar.line(48, 3, 4.0));
+        assertEquals(
+                "gazing: 5 frames, 1 clip, 2.5 frames/s",
+                new ProgressBar(new PrintWriter(text), true, OptionalInt.empty()).line(5, 1, 2));
         bar.update(16, 1);
         bar.finish(64, 4);
-        assertTrue(text.toString().startsWith("\rgazing [#######") && text.toString().endsWith(System.lineSeparator()), text.toString());
+        assertTrue(
+                text.toString().startsWith("\rgazing [#######")
+                        && text.toString().endsWith(System.lineSeparator()),
+                text.toString());
         StringWriter quiet = new StringWriter();
         ProgressBar off = new ProgressBar(new PrintWriter(quiet), false, OptionalInt.of(64));
         off.update(16, 1);
@@ -82,7 +91,8 @@ class PartsTest {
         assertEquals(snap, ModelLoader.snapshotOf(cache));
         assertEquals(snap, ModelLoader.snapshotOf(snap));
         Files.delete(cache.resolve("refs").resolve("main"));
-        CliException two = org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> ModelLoader.snapshotOf(cache));
+        CliException two =
+                org.junit.jupiter.api.Assertions.assertThrows(CliException.class, () -> ModelLoader.snapshotOf(cache));
         assertEquals(ExitCode.MODEL, two.exitCode());
         assertTrue(two.getMessage().contains("2 snapshots"), two.getMessage());
     }

@@ -26,7 +26,16 @@ class PipelineCliTest {
     Path dir;
 
     private Cli gaze(Path input, String out, String... more) {
-        String[] base = {"--input", input.toString(), "--out", dir.resolve(out).toString(), "--threads", "2", "--no-png", "--no-progress"};
+        String[] base = {
+            "--input",
+            input.toString(),
+            "--out",
+            dir.resolve(out).toString(),
+            "--threads",
+            "2",
+            "--no-png",
+            "--no-progress"
+        };
         String[] args = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, args, base.length, more.length);
         return Cli.run(args);
@@ -60,28 +69,37 @@ class PipelineCliTest {
         JsonNode root = trace("vp9");
         assertEquals("ffmpeg", root.at("/input/decoder").asText());
         assertFalse(root.at("/input/truncated").asBoolean());
-        assertEquals(root.at("/input/frames").asInt(), root.at("/input/decodedFrames").asInt());
+        assertEquals(
+                root.at("/input/frames").asInt(),
+                root.at("/input/decodedFrames").asInt());
     }
 
     @Test
     void aTruncatedVideoWarnsAndStrictModeRefusesIt() throws IOException {
-        Path whole = TestVideos.make(dir, "whole.mp4", 96, 64, 24, 25, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
+        Path whole = TestVideos.make(
+                dir, "whole.mp4", 96, 64, 24, 25, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
         byte[] bytes = Files.readAllBytes(whole);
         Path half = Files.write(dir.resolve("half.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
         Cli warned = gaze(half, "half", "--clip-length", "8");
         assertEquals(0, warned.code(), warned.err());
-        assertTrue(warned.err().contains("WARNING") && warned.err().contains("half.mp4") && warned.err().contains("of the 24 frames"),
+        assertTrue(
+                warned.err().contains("WARNING")
+                        && warned.err().contains("half.mp4")
+                        && warned.err().contains("of the 24 frames"),
                 warned.err());
         JsonNode root = trace("half");
         assertTrue(root.at("/input/truncated").asBoolean());
         assertEquals(24, root.at("/input/declaredFrames").asInt());
         assertTrue(root.at("/input/decodedFrames").asInt() < 24);
-        gaze(half, "strict", "--clip-length", "8", "--strict").assertFails(ExitCode.INPUT, "half.mp4", "of the 24 frames", "frame ");
+        gaze(half, "strict", "--clip-length", "8", "--strict")
+                .assertFails(ExitCode.INPUT, "half.mp4", "of the 24 frames", "frame ");
     }
 
     @Test
     void readoutCoordinatesGoToReadoutNpyOrTraceJson() throws IOException {
-        String[] common = {"--frames", "6", "--clip-length", "4", "--tubelet", "2", "--readout-grid", "14x14", "--gazing-ratio", "0.1"};
+        String[] common = {
+            "--frames", "6", "--clip-length", "4", "--tubelet", "2", "--readout-grid", "14x14", "--gazing-ratio", "0.1"
+        };
         Cli npy = gaze(Cli.exampleVideo(), "npy", common);
         assertEquals(0, npy.code(), npy.err());
         assertTrue(npy.out().contains("readout:"), npy.out());
@@ -94,10 +112,15 @@ class PipelineCliTest {
         assertEquals(fromNpy.length, readout.get("coords").size());
         assertTrue(fromNpy.length > 0);
         for (int i = 0; i < fromNpy.length; i++) {
-            assertEquals(Arrays.toString(fromNpy[i]), readout.get("coords").get(i).toString().replace(",", ", "));
-            assertTrue(fromNpy[i][0] <= 1 && fromNpy[i][1] < 2 && fromNpy[i][2] < 14 && fromNpy[i][3] < 14, Arrays.toString(fromNpy[i]));
+            assertEquals(
+                    Arrays.toString(fromNpy[i]),
+                    readout.get("coords").get(i).toString().replace(",", ", "));
+            assertTrue(
+                    fromNpy[i][0] <= 1 && fromNpy[i][1] < 2 && fromNpy[i][2] < 14 && fromNpy[i][3] < 14,
+                    Arrays.toString(fromNpy[i]));
         }
-        assertEquals(0, readout.get("skippedClips").asInt(), "6 frames in clips of 4: 4 and 2, both whole tubelets of 2");
+        assertEquals(
+                0, readout.get("skippedClips").asInt(), "6 frames in clips of 4: 4 and 2, both whole tubelets of 2");
         assertEquals("readout.npy", trace("npy").at("/readout/file").asText());
     }
 
@@ -117,7 +140,8 @@ class PipelineCliTest {
         String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
         assertTrue(header.contains("'descr': '<i4'") && header.contains(", 4)"), header);
         assertEquals(0, (10 + headerLength) % 64, "header aligned to 64 bytes");
-        ByteBuffer data = ByteBuffer.wrap(bytes, 10 + headerLength, bytes.length - 10 - headerLength).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer data = ByteBuffer.wrap(bytes, 10 + headerLength, bytes.length - 10 - headerLength)
+                .order(ByteOrder.LITTLE_ENDIAN);
         int n = data.remaining() / 16;
         assertTrue(header.contains("(" + n + ", 4)"), header);
         int[][] out = new int[n][4];

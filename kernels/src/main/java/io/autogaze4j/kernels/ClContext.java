@@ -46,11 +46,13 @@ final class ClContext implements AutoCloseable {
     private final ProgramCache cache;
     /** Platform, device and driver names and versions: what a cached binary is valid for. */
     private final String identity;
+
     private int sourceBuilds;
     private int cacheLoads;
     private final List<cl_kernel> kernels = new ArrayList<>();
     /** Launch events awaiting their profile, or null when profiling is off. */
     private List<Map.Entry<String, cl_event>> pending;
+
     private boolean hostTiming;
     private final Map<String, long[]> profile = new LinkedHashMap<>();
 
@@ -58,8 +60,13 @@ final class ClContext implements AutoCloseable {
         this.info = info;
         this.device = device;
         this.cache = cache;
-        this.identity = String.join("\n", platformString(platform, CL_PLATFORM_NAME), platformString(platform, CL_PLATFORM_VERSION),
-                deviceString(device, CL_DEVICE_NAME), deviceString(device, CL_DEVICE_VERSION), deviceString(device, CL_DRIVER_VERSION));
+        this.identity = String.join(
+                "\n",
+                platformString(platform, CL_PLATFORM_NAME),
+                platformString(platform, CL_PLATFORM_VERSION),
+                deviceString(device, CL_DEVICE_NAME),
+                deviceString(device, CL_DEVICE_VERSION),
+                deviceString(device, CL_DRIVER_VERSION));
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
@@ -125,8 +132,14 @@ final class ClContext implements AutoCloseable {
                 clGetDeviceInfo(id, CL_DEVICE_GLOBAL_MEM_SIZE, Sizeof.cl_long, Pointer.to(mem), null);
                 int[] units = new int[1];
                 clGetDeviceInfo(id, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(units), null);
-                OpenClDevice d = new OpenClDevice(index++, platformName, deviceString(id, CL_DEVICE_NAME),
-                        (type[0] & CL_DEVICE_TYPE_CPU) != 0, deviceString(id, CL_DEVICE_VERSION), mem[0], units[0]);
+                OpenClDevice d = new OpenClDevice(
+                        index++,
+                        platformName,
+                        deviceString(id, CL_DEVICE_NAME),
+                        (type[0] & CL_DEVICE_TYPE_CPU) != 0,
+                        deviceString(id, CL_DEVICE_VERSION),
+                        mem[0],
+                        units[0]);
                 v.visit(d, p, id);
             }
         }
@@ -168,8 +181,10 @@ final class ClContext implements AutoCloseable {
         String entry = ProgramCache.key(identity, name, all, source);
         p = cache.load(entry).map(binary -> fromBinary(name, binary, all)).orElse(null);
         if (p == null) {
-            LOG.log(System.Logger.Level.INFO, "autogaze4j: building OpenCL program " + name + " for " + info.name()
-                    + ", once per device and driver (program cache: " + cache.describe() + ")");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "autogaze4j: building OpenCL program " + name + " for " + info.name()
+                            + ", once per device and driver (program cache: " + cache.describe() + ")");
             p = fromSource(name, source, all);
             byte[] binary = binary(p);
             if (binary.length > 0) { // a driver that gives no binary: nothing to keep
@@ -181,8 +196,7 @@ final class ClContext implements AutoCloseable {
     }
 
     /** Programs this context built from source and programs it loaded from the program cache (for tests and logs). */
-    record ProgramBuilds(int fromSource, int fromCache) {
-    }
+    record ProgramBuilds(int fromSource, int fromCache) {}
 
     synchronized ProgramBuilds programBuilds() {
         return new ProgramBuilds(sourceBuilds, cacheLoads);
@@ -206,8 +220,10 @@ final class ClContext implements AutoCloseable {
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);
-            throw new IllegalStateException("OpenCL build of " + name + " failed on " + info.name() + " with options '"
-                    + options + "':\n" + log, e);
+            throw new IllegalStateException(
+                    "OpenCL build of " + name + " failed on " + info.name() + " with options '" + options + "':\n"
+                            + log,
+                    e);
         }
         if (Boolean.getBoolean("autogaze.opencl.printBuildLog")) {
             System.err.println("build log of " + name + " (" + options + "):\n" + buildLog(p));
@@ -220,12 +236,20 @@ final class ClContext implements AutoCloseable {
     private cl_program fromBinary(String name, byte[] binary, String options) {
         cl_program p = null;
         try {
-            p = clCreateProgramWithBinary(context, 1, new cl_device_id[] {device}, new long[] {binary.length}, new byte[][] {binary},
-                    new int[1], null);
+            p = clCreateProgramWithBinary(
+                    context,
+                    1,
+                    new cl_device_id[] {device},
+                    new long[] {binary.length},
+                    new byte[][] {binary},
+                    new int[1],
+                    null);
             clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
         } catch (CLException e) {
-            LOG.log(System.Logger.Level.WARNING, "autogaze4j: " + info.name() + " rejected the cached binary of OpenCL program " + name
-                    + " (" + e.getMessage() + "); building it from source");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "autogaze4j: " + info.name() + " rejected the cached binary of OpenCL program " + name + " ("
+                            + e.getMessage() + "); building it from source");
             if (p != null) {
                 clReleaseProgram(p);
             }
@@ -273,13 +297,26 @@ final class ClContext implements AutoCloseable {
     }
 
     cl_mem upload(float[] data) {
-        return clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, (long) Sizeof.cl_float * Math.max(1, data.length),
-                Pointer.to(data.length == 0 ? new float[1] : data), null);
+        return clCreateBuffer(
+                context,
+                CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                (long) Sizeof.cl_float * Math.max(1, data.length),
+                Pointer.to(data.length == 0 ? new float[1] : data),
+                null);
     }
 
     /** Blocking write of {@code data} at float offset {@code at}. */
     void write(cl_mem mem, long at, float[] data, int count) {
-        clEnqueueWriteBuffer(queue, mem, CL_TRUE, at * Sizeof.cl_float, (long) count * Sizeof.cl_float, Pointer.to(data), 0, null, null);
+        clEnqueueWriteBuffer(
+                queue,
+                mem,
+                CL_TRUE,
+                at * Sizeof.cl_float,
+                (long) count * Sizeof.cl_float,
+                Pointer.to(data),
+                0,
+                null,
+                null);
     }
 
     /** Blocking write of packed ints. */
@@ -289,7 +326,16 @@ final class ClContext implements AutoCloseable {
 
     /** Blocking read of {@code count} floats starting at float offset {@code at}. */
     void read(cl_mem mem, long at, float[] dst, int count) {
-        clEnqueueReadBuffer(queue, mem, CL_TRUE, at * Sizeof.cl_float, (long) count * Sizeof.cl_float, Pointer.to(dst), 0, null, null);
+        clEnqueueReadBuffer(
+                queue,
+                mem,
+                CL_TRUE,
+                at * Sizeof.cl_float,
+                (long) count * Sizeof.cl_float,
+                Pointer.to(dst),
+                0,
+                null,
+                null);
     }
 
     /** Blocking read of the first {@code bytes} of {@code mem} into {@code dst} (a direct buffer). */

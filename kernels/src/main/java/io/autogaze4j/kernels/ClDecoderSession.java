@@ -63,12 +63,15 @@ final class ClDecoderSession implements DecoderSession {
     private final Variant narrow;
     /** Row kernels for many rows (prefills). */
     private final Variant wide;
+
     private final cl_kernel[] attention;
     /** The last layer's attention and MLP for each batch row's last token only (narrow MLP variant). */
     private final cl_kernel attentionLastToken;
+
     private final cl_kernel mlpLastToken;
     /** Final norm, logits and task loss of each row's last token, and the greedy choice. */
     private final cl_kernel headsChoose;
+
     private cl_mem x;
     private cl_mem q;
     private cl_mem partOut;
@@ -76,6 +79,7 @@ final class ClDecoderSession implements DecoderSession {
     private cl_mem params;
     /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
     private final PinnedStage upload;
+
     private final ByteBuffer resultStage;
     private int rowCapacity;
     private int partCapacity;
@@ -89,7 +93,8 @@ final class ClDecoderSession implements DecoderSession {
      * @param splitTarget attention work-groups below which decode steps split their keys (the device's compute
      *                    units x {@link #GROUPS_PER_UNIT} in use; tests pass more to exercise the splits)
      */
-    ClDecoderSession(OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity, int splitTarget) {
+    ClDecoderSession(
+            OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity, int splitTarget) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -104,7 +109,8 @@ final class ClDecoderSession implements DecoderSession {
         this.k = w.k;
         this.vocab = w.vocab;
         this.attWg = ctx.info.cpu() ? 32 : 128;
-        this.selWg = ctx.info.cpu() ? 32 : 1024; // heads_choose: a GPU work-group per batch row needs many loads in flight
+        this.selWg =
+                ctx.info.cpu() ? 32 : 1024; // heads_choose: a GPU work-group per batch row needs many loads in flight
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];
@@ -159,8 +165,12 @@ final class ClDecoderSession implements DecoderSession {
             for (int l = 0; l < layers - 1; l++) {
                 fused.add(ClContext.ownedKernel(p, "mlp_qkv"));
             }
-            return new Variant(ClContext.ownedKernel(p, "qkv_rope"), List.copyOf(fused), ClContext.ownedKernel(p, "mlp"),
-                    rowsPerGroup, groupSize);
+            return new Variant(
+                    ClContext.ownedKernel(p, "qkv_rope"),
+                    List.copyOf(fused),
+                    ClContext.ownedKernel(p, "mlp"),
+                    rowsPerGroup,
+                    groupSize);
         }
 
         /** Work-groups over {@code rows} rows. */
@@ -176,8 +186,10 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     private cl_program program(DecoderWeights h, int rows, int slices) {
-        String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM=" + h.headDim()
-                + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID=" + (vocab - 1)
+        String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
+                + h.headDim()
+                + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID="
+                + (vocab - 1)
                 + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D KS=" + slices + " -D QB=" + QUERY_BLOCK
                 + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg + StepLayout.defines();
         return ctx.program("decoder.cl", options);
@@ -222,22 +234,98 @@ final class ClDecoderSession implements DecoderSession {
         ClDecoderWeights.Layer first = w.layers.get(0);
         ClDecoderWeights.Layer last = w.layers.get(layers - 1);
         for (Variant v : List.of(narrow, wide)) {
-            ClContext.args(v.qkv(), params, mask, forbidden, x, first.inputNorm(), first.q(), first.k(), first.v(), ropeCos, ropeSin,
-                    q, keys[0], values[0], cap);
-            ClContext.args(v.mlp(), params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down(), 0);
+            ClContext.args(
+                    v.qkv(),
+                    params,
+                    mask,
+                    forbidden,
+                    x,
+                    first.inputNorm(),
+                    first.q(),
+                    first.k(),
+                    first.v(),
+                    ropeCos,
+                    ropeSin,
+                    q,
+                    keys[0],
+                    values[0],
+                    cap);
+            ClContext.args(
+                    v.mlp(),
+                    params,
+                    x,
+                    partOut,
+                    partStats,
+                    last.o(),
+                    last.postNorm(),
+                    last.gate(),
+                    last.up(),
+                    last.down(),
+                    0);
             for (int l = 0; l < layers - 1; l++) {
                 ClDecoderWeights.Layer lw = w.layers.get(l);
                 ClDecoderWeights.Layer next = w.layers.get(l + 1);
-                ClContext.args(v.mlpQkv().get(l), params, x, partOut, partStats, lw.o(), lw.postNorm(), lw.gate(), lw.up(), lw.down(),
-                        next.inputNorm(), next.q(), next.k(), next.v(), ropeCos, ropeSin, q, keys[l + 1], values[l + 1], cap);
+                ClContext.args(
+                        v.mlpQkv().get(l),
+                        params,
+                        x,
+                        partOut,
+                        partStats,
+                        lw.o(),
+                        lw.postNorm(),
+                        lw.gate(),
+                        lw.up(),
+                        lw.down(),
+                        next.inputNorm(),
+                        next.q(),
+                        next.k(),
+                        next.v(),
+                        ropeCos,
+                        ropeSin,
+                        q,
+                        keys[l + 1],
+                        values[l + 1],
+                        cap);
             }
         }
         for (int l = 0; l < layers; l++) {
-            ClContext.args(attention[l], params, q, keys[l], values[l], mask, partOut, partStats, cap, w.host.attentionScale(), 0);
+            ClContext.args(
+                    attention[l],
+                    params,
+                    q,
+                    keys[l],
+                    values[l],
+                    mask,
+                    partOut,
+                    partStats,
+                    cap,
+                    w.host.attentionScale(),
+                    0);
         }
-        ClContext.args(attentionLastToken, params, q, keys[layers - 1], values[layers - 1], mask, partOut, partStats, cap,
-                w.host.attentionScale(), 1);
-        ClContext.args(mlpLastToken, params, x, partOut, partStats, last.o(), last.postNorm(), last.gate(), last.up(), last.down(), 1);
+        ClContext.args(
+                attentionLastToken,
+                params,
+                q,
+                keys[layers - 1],
+                values[layers - 1],
+                mask,
+                partOut,
+                partStats,
+                cap,
+                w.host.attentionScale(),
+                1);
+        ClContext.args(
+                mlpLastToken,
+                params,
+                x,
+                partOut,
+                partStats,
+                last.o(),
+                last.postNorm(),
+                last.gate(),
+                last.up(),
+                last.down(),
+                1);
         ClContext.args(headsChoose, params, x, w.finalNorm, w.lmHead, w.taskLossHead, forbidden, logits, results);
     }
 
@@ -270,7 +358,8 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     @Override
-    public TokenChoice forwardAndChoose(Tensor x, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, int padId) {
+    public TokenChoice forwardAndChoose(
+            Tensor x, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, int padId) {
         if (padId != vocab - 1) {
             throw new IllegalArgumentException("pad id " + padId + " is not the last vocabulary id " + (vocab - 1));
         }
@@ -311,16 +400,19 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * Uploads one step's inputs and enqueues every layer (the caller adds {@link #enqueueHeads}). {@code fedIds} null means a frame's
+     * Uploads one step's inputs and enqueues every layer (the caller adds {@link #enqueueHeads}). {@code fedIds} null means
+     * a frame's
      * first step (forbidden ids are reset); otherwise those ids become forbidden.
      */
-    private void enqueueStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
+    private void enqueueStep(
+            Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
         checkStep(in, perRow, positions, masks, fedIds);
         int end = length + perRow;
         int lo = firstChangedMask(masks);
         int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
         lastSplits = keySplits(batch * queryBlocks * w.host.heads(), end);
-        StepLayout.Header header = new StepLayout.Header(perRow, length, lo, end - lo, fedIds == null, batch, lastSplits);
+        StepLayout.Header header =
+                new StepLayout.Header(perRow, length, lo, end - lo, fedIds == null, batch, lastSplits);
         upload(header, positions, fedIds, masks, in);
         enqueueLayers(header, layerOutputs);
         length = end;
@@ -333,7 +425,8 @@ final class ClDecoderSession implements DecoderSession {
         }
         int rows = batch * perRow;
         if (perRow < 1 || in.rank() != 2 || in.dim(0) != rows || in.dim(1) != hidden) {
-            throw new IllegalArgumentException("decoder input " + in + " does not match " + batch + " rows x " + perRow + " tokens x " + hidden);
+            throw new IllegalArgumentException(
+                    "decoder input " + in + " does not match " + batch + " rows x " + perRow + " tokens x " + hidden);
         }
         int end = length + perRow;
         if (end > cap) {
@@ -341,7 +434,8 @@ final class ClDecoderSession implements DecoderSession {
         }
         for (int b = 0; b < batch; b++) {
             if (masks[b].length < end) {
-                throw new IllegalArgumentException("mask of row " + b + " has " + masks[b].length + " entries, needs " + end);
+                throw new IllegalArgumentException(
+                        "mask of row " + b + " has " + masks[b].length + " entries, needs " + end);
             }
             for (int s = 0; s < perRow; s++) {
                 int p = positions[b][s];
@@ -406,7 +500,11 @@ final class ClDecoderSession implements DecoderSession {
                 ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
                 ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
             } else if (lastOnly) {
-                ctx.launch(attentionLastToken, "attention/last", new long[] {(long) batch * header.splits() * attWg, attHeads}, attLocal);
+                ctx.launch(
+                        attentionLastToken,
+                        "attention/last",
+                        new long[] {(long) batch * header.splits() * attWg, attHeads},
+                        attLocal);
                 long narrowGroup = narrow.groupSize();
                 ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
             } else {
@@ -458,7 +556,9 @@ final class ClDecoderSession implements DecoderSession {
             for (cl_mem m : values) {
                 ClContext.release(m);
             }
-            for (cl_mem m : new cl_mem[] {mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params}) {
+            for (cl_mem m :
+                    new cl_mem[] {mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params
+                    }) {
                 ClContext.release(m);
             }
             upload.close();

@@ -11,8 +11,16 @@ import org.jocl.cl_mem;
 /** A decoder's weights copied once to the device, shared by every session of one backend. */
 final class ClDecoderWeights implements AutoCloseable {
     /** One layer's device buffers (linear weights {@code [in, out]}). */
-    record Layer(cl_mem inputNorm, cl_mem q, cl_mem k, cl_mem v, cl_mem o, cl_mem postNorm, cl_mem gate, cl_mem up, cl_mem down) {
-    }
+    record Layer(
+            cl_mem inputNorm,
+            cl_mem q,
+            cl_mem k,
+            cl_mem v,
+            cl_mem o,
+            cl_mem postNorm,
+            cl_mem gate,
+            cl_mem up,
+            cl_mem down) {}
 
     final DecoderWeights host;
     final int k;
@@ -29,15 +37,23 @@ final class ClDecoderWeights implements AutoCloseable {
         this.k = w.taskLossHead().out();
         this.vocab = w.lmHead().out() / k;
         if (vocab * k != w.lmHead().out()) {
-            throw new IllegalArgumentException("lm head width " + w.lmHead().out() + " is not a multiple of " + k + " heads");
+            throw new IllegalArgumentException(
+                    "lm head width " + w.lmHead().out() + " is not a multiple of " + k + " heads");
         }
         if (w.heads() * w.headDim() != w.hidden()) {
             throw new IllegalArgumentException("the OpenCL decoder needs heads * headDim == hidden");
         }
         for (DecoderLayerWeights l : w.layers()) {
-            layers.add(new Layer(ctx.upload(l.inputNorm()), ctx.upload(l.q().transposed()), ctx.upload(l.k().transposed()),
-                    ctx.upload(l.v().transposed()), ctx.upload(l.o().transposed()), ctx.upload(l.postNorm()),
-                    ctx.upload(l.gate().transposed()), ctx.upload(l.up().transposed()), ctx.upload(l.down().transposed())));
+            layers.add(new Layer(
+                    ctx.upload(l.inputNorm()),
+                    ctx.upload(l.q().transposed()),
+                    ctx.upload(l.k().transposed()),
+                    ctx.upload(l.v().transposed()),
+                    ctx.upload(l.o().transposed()),
+                    ctx.upload(l.postNorm()),
+                    ctx.upload(l.gate().transposed()),
+                    ctx.upload(l.up().transposed()),
+                    ctx.upload(l.down().transposed())));
         }
         finalNorm = ctx.upload(w.finalNorm());
         lmHead = ctx.upload(w.lmHead().transposed());
@@ -54,7 +70,8 @@ final class ClDecoderWeights implements AutoCloseable {
      */
     synchronized float[][] ropeTable(int positions) {
         if (positions > ropePositions) {
-            RopeTable.Angles angles = host.rope().angles(IntStream.range(0, positions).toArray());
+            RopeTable.Angles angles =
+                    host.rope().angles(IntStream.range(0, positions).toArray());
             ropeTable = new float[][] {angles.cosines(), angles.sines()};
             ropePositions = positions;
         }

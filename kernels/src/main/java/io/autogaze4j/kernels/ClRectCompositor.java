@@ -65,7 +65,8 @@ final class ClRectCompositor extends CanvasSize {
     public int[] canvas() {
         int[] out = new int[width() * height()];
         synchronized (ctx) {
-            clEnqueueReadBuffer(ctx.queue, canvas, CL_TRUE, 0, (long) out.length * Sizeof.cl_int, Pointer.to(out), 0, null, null);
+            clEnqueueReadBuffer(
+                    ctx.queue, canvas, CL_TRUE, 0, (long) out.length * Sizeof.cl_int, Pointer.to(out), 0, null, null);
         }
         return out;
     }

@@ -13,8 +13,7 @@ import java.util.stream.IntStream;
  * token is computed as it would be for its frame alone.
  */
 final class FrameStacks {
-    private FrameStacks() {
-    }
+    private FrameStacks() {}
 
     /**
      * Channels-first images {@code [C, H, W]} (all one size) stacked along H, {@code [C, N*H, W]}, written
@@ -42,7 +41,8 @@ final class FrameStacks {
      * {@code i*(gh+pad) .. i*(gh+pad)+gh-1}, followed by {@code pad} zero rows. Written into {@code out} as
      * {@code [kt][N*(gh+pad)*gw*C]} (one task per window on {@code pool}).
      */
-    static void writeWindows(List<Tensor[]> windows, int gh, int gw, int channels, int pad, FloatBuffer out, Backend pool) {
+    static void writeWindows(
+            List<Tensor[]> windows, int gh, int gw, int channels, int pad, FloatBuffer out, Backend pool) {
         int kt = windows.get(0).length;
         int n = windows.size();
         int per = (gh + pad) * gw * channels;
@@ -70,13 +70,17 @@ final class FrameStacks {
     static Tensor copy(FloatBuffer data, int rows, int width, Backend pool) {
         float[] out = new float[rows * width];
         int chunk = 1 << 16;
-        pool.forEachTask((out.length + chunk - 1) / chunk, c -> data.get(c * chunk, out, c * chunk, Math.min(chunk, out.length - c * chunk)));
+        pool.forEachTask(
+                (out.length + chunk - 1) / chunk,
+                c -> data.get(c * chunk, out, c * chunk, Math.min(chunk, out.length - c * chunk)));
         return Tensor.wrap(out, rows, width);
     }
 
     /** Chunks of at most {@code size} consecutive elements. */
     static <T> List<List<T>> chunks(List<T> items, int size) {
         int n = (items.size() + size - 1) / size;
-        return IntStream.range(0, n).mapToObj(c -> items.subList(c * size, Math.min(items.size(), (c + 1) * size))).toList();
+        return IntStream.range(0, n)
+                .mapToObj(c -> items.subList(c * size, Math.min(items.size(), (c + 1) * size)))
+                .toList();
     }
 }

@@ -30,6 +30,7 @@ import org.jocl.cl_mem;
 public final class OpenClBackend implements Backend {
     /** Frames per stacked vision launch (bounds the split-K scratch buffers to ~100 MB). */
     private static final int STACK = 16;
+
     private final ClContext ctx;
     private final Backend cpu;
     /** Output columns per work-item of the ops.cl kernels ({@code VW}: one float16 on CPUs, float4 on GPUs). */
@@ -42,14 +43,17 @@ public final class OpenClBackend implements Backend {
     private final Map<String, cl_kernel> opsKernels = new HashMap<>();
     /** Split the k loop of the convolutions across work-items (GPUs); CPUs run one loop per work-item. */
     private final boolean splitK;
+
     private final Map<LinearWeight, cl_mem[]> linearWeights = new IdentityHashMap<>();
     private final Map<DecoderWeights, ClDecoderWeights> decoderWeights = new IdentityHashMap<>();
     /** Device copies of single-call inputs, outputs and split-K partial sums, reused across calls. */
     private final Scratch inputs = new Scratch();
+
     private final Scratch outputs = new Scratch();
     private final Scratch partial = new Scratch();
     /** Page-locked staging of the stacked vision launches' inputs and outputs. */
     private final PinnedStage stage;
+
     private boolean closed;
 
     private OpenClBackend(ClContext ctx, boolean splitK) {
@@ -57,8 +61,8 @@ public final class OpenClBackend implements Backend {
         this.cpu = Backend.cpu();
         this.columnsPerItem = ctx.info.cpu() ? 16 : 4;
         this.rowsPerItem = 4;
-        this.opsOptions = "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem + " -D VLOAD=vload" + columnsPerItem
-                + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem;
+        this.opsOptions = "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem + " -D VLOAD=vload"
+                + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem;
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
     }
@@ -84,7 +88,11 @@ public final class OpenClBackend implements Backend {
         if (forced != null) {
             return Integer.parseInt(forced.trim());
         }
-        return devices().stream().filter(d -> !d.cpu()).mapToInt(OpenClDevice::index).findFirst().orElse(0);
+        return devices().stream()
+                .filter(d -> !d.cpu())
+                .mapToInt(OpenClDevice::index)
+                .findFirst()
+                .orElse(0);
     }
 
     /**
@@ -164,7 +172,11 @@ public final class OpenClBackend implements Backend {
 
     /** Whether the patch-embedding kernels take an image (or a stack) {@code [ch, h, wd]} and a biased weight {@code w}. */
     private boolean deviceEmbeds(int ch, int h, int wd, int patch, LinearWeight w) {
-        return h % patch == 0 && wd % patch == 0 && w.in() == ch * patch * patch && w.bias() != null && deviceMultiplies(w);
+        return h % patch == 0
+                && wd % patch == 0
+                && w.in() == ch * patch * patch
+                && w.bias() != null
+                && deviceMultiplies(w);
     }
 
     /** Whether the causal-convolution kernels take {@code kt} frames, kernel {@code ks} and a biased weight {@code w}. */
@@ -176,7 +188,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor linear(Tensor x, LinearWeight w) {
         if (x.rank() != 2 || x.dim(1) != w.in()) {
-            throw new IllegalArgumentException("linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");
+            throw new IllegalArgumentException(
+                    "linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");
         }
         if (!deviceMultiplies(w)) {
             return cpu.linear(x, w);
@@ -227,7 +240,10 @@ public final class OpenClBackend implements Backend {
         long t0 = System.nanoTime();
         List<Tensor> parts = new ArrayList<>();
         for (List<Tensor[]> chunk : FrameStacks.chunks(windows, STACK)) {
-            parts.add(chunk.size() == 1 ? causalConv3d(chunk.get(0), w, ks, gh, gw) : causalConvStack(chunk, w, ks, gh, gw));
+            parts.add(
+                    chunk.size() == 1
+                            ? causalConv3d(chunk.get(0), w, ks, gh, gw)
+                            : causalConvStack(chunk, w, ks, gh, gw));
         }
         Tensor out = parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
         ctx.hostTime("host: vision conv", System.nanoTime() - t0);
@@ -340,7 +356,8 @@ public final class OpenClBackend implements Backend {
     }
 
     /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
-    private void launchSplit(cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
+    private void launchSplit(
+            cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
         ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem, slices}, null);
         cl_kernel sumSlices = ops("sum_slices");
         ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
@@ -361,8 +378,10 @@ public final class OpenClBackend implements Backend {
     /** The device copy of a weight: {transposed [in, out], bias (or a dummy)}. */
     private cl_mem[] weight(LinearWeight w) {
         checkOpen();
-        return linearWeights.computeIfAbsent(w, k -> new cl_mem[] {ctx.upload(k.transposed()),
-                ctx.upload(k.bias() == null ? new float[k.out()] : k.bias())});
+        return linearWeights.computeIfAbsent(
+                w, k -> new cl_mem[] {
+                    ctx.upload(k.transposed()), ctx.upload(k.bias() == null ? new float[k.out()] : k.bias())
+                });
     }
 
     /** A rectangle compositor whose canvas lives on this backend's device (close it before the backend). */
@@ -376,7 +395,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
-        return openDecoderSplitting(weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT);
+        return openDecoderSplitting(
+                weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT);
     }
 
     /** A decoder session with a chosen attention split target (see {@link ClDecoderSession}). */

@@ -11,11 +11,12 @@ package io.autogaze4j.kernels;
  * @param globalMemBytes device memory
  * @param computeUnits   parallel compute units (streaming multiprocessors of a GPU, cores of a CPU)
  */
-public record OpenClDevice(int index, String platform, String name, boolean cpu, String version, long globalMemBytes,
-                           int computeUnits) {
+public record OpenClDevice(
+        int index, String platform, String name, boolean cpu, String version, long globalMemBytes, int computeUnits) {
 
     @Override
     public String toString() {
-        return "#" + index + " " + name + " (" + platform + ", " + version + ", " + (globalMemBytes >> 20) + " MiB, " + computeUnits + " compute units)";
+        return "#" + index + " " + name + " (" + platform + ", " + version + ", " + (globalMemBytes >> 20) + " MiB, "
+                + computeUnits + " compute units)";
     }
 }

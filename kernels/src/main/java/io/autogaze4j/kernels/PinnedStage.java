@@ -35,7 +35,8 @@ final class PinnedStage implements AutoCloseable {
             release();
             capacity = Math.max(bytes, Math.min(Integer.MAX_VALUE, capacity * 2));
             mem = clCreateBuffer(ctx.context, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE, capacity, null, null);
-            mapped = clEnqueueMapBuffer(ctx.queue, mem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, capacity, 0, null, null, null)
+            mapped = clEnqueueMapBuffer(
+                            ctx.queue, mem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, capacity, 0, null, null, null)
                     .order(ByteOrder.nativeOrder());
         }
         return mapped.duplicate().order(ByteOrder.nativeOrder()).clear().limit((int) bytes);

@@ -75,7 +75,9 @@ final class ProgramCache {
         MessageDigest sha = sha256();
         for (String part : new String[] {deviceIdentity, program, options, source}) {
             byte[] b = part.getBytes(StandardCharsets.UTF_8);
-            sha.update(ByteBuffer.allocate(8).putLong(b.length).array()); // length-prefixed: parts cannot run into each other
+            sha.update(ByteBuffer.allocate(8)
+                    .putLong(b.length)
+                    .array()); // length-prefixed: parts cannot run into each other
             sha.update(b);
         }
         return HexFormat.of().formatHex(sha.digest());
@@ -93,16 +95,27 @@ final class ProgramCache {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "autogaze4j: cannot read cached OpenCL binary " + file + " (" + e + "); building from source");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "autogaze4j: cannot read cached OpenCL binary " + file + " (" + e + "); building from source");
             return Optional.empty();
         }
         byte[] binary = bytes.length > HEADER ? Arrays.copyOfRange(bytes, HEADER, bytes.length) : new byte[0];
-        boolean valid = bytes.length > HEADER && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
-                && Arrays.equals(bytes, MAGIC.length, MAGIC.length + DIGEST, HexFormat.of().parseHex(key), 0, DIGEST)
+        boolean valid = bytes.length > HEADER
+                && Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+                && Arrays.equals(
+                        bytes,
+                        MAGIC.length,
+                        MAGIC.length + DIGEST,
+                        HexFormat.of().parseHex(key),
+                        0,
+                        DIGEST)
                 && Arrays.equals(bytes, MAGIC.length + DIGEST, HEADER, sha256().digest(binary), 0, DIGEST);
         if (!valid) {
-            LOG.log(System.Logger.Level.WARNING, "autogaze4j: cached OpenCL binary " + file + " is damaged (" + bytes.length
-                    + " bytes that do not verify); building from source and replacing it");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "autogaze4j: cached OpenCL binary " + file + " is damaged (" + bytes.length
+                            + " bytes that do not verify); building from source and replacing it");
             return Optional.empty();
         }
         return Optional.of(binary);
@@ -128,8 +141,11 @@ final class ProgramCache {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "autogaze4j: cannot store the OpenCL binary in " + describe() + " (" + e
-                    + "); the next run builds it again (set " + DIRECTORY_PROPERTY + " or " + DIRECTORY_ENV + " to a writable directory)");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "autogaze4j: cannot store the OpenCL binary in " + describe() + " (" + e
+                            + "); the next run builds it again (set " + DIRECTORY_PROPERTY + " or " + DIRECTORY_ENV
+                            + " to a writable directory)");
             deleteQuietly(temp);
         }
     }
@@ -140,8 +156,12 @@ final class ProgramCache {
     }
 
     private static byte[] entry(String key, byte[] binary) {
-        return ByteBuffer.allocate(HEADER + binary.length).put(MAGIC).put(HexFormat.of().parseHex(key)).put(sha256().digest(binary))
-                .put(binary).array();
+        return ByteBuffer.allocate(HEADER + binary.length)
+                .put(MAGIC)
+                .put(HexFormat.of().parseHex(key))
+                .put(sha256().digest(binary))
+                .put(binary)
+                .array();
     }
 
     private static void deleteQuietly(Path temp) {

@@ -14,16 +14,20 @@ import java.nio.file.Path;
 final class SignalChaining {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
 
-    private SignalChaining() {
-    }
+    private SignalChaining() {}
 
     static void checkFor(OpenClDevice device) {
-        if (device.cpu() || !device.platform().toUpperCase(java.util.Locale.ROOT).contains("NVIDIA") || libjsigLoaded()) {
+        if (device.cpu()
+                || !device.platform().toUpperCase(java.util.Locale.ROOT).contains("NVIDIA")
+                || libjsigLoaded()) {
             return;
         }
-        LOG.log(System.Logger.Level.WARNING, "autogaze4j: the NVIDIA OpenCL driver replaces the JVM's SIGSEGV handler, which can "
-                + "crash the JVM; start java with LD_PRELOAD=" + Path.of(System.getProperty("java.home"), "lib", "libjsig.so")
-                + " (the autogaze launcher does this)");
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "autogaze4j: the NVIDIA OpenCL driver replaces the JVM's SIGSEGV handler, which can "
+                        + "crash the JVM; start java with LD_PRELOAD="
+                        + Path.of(System.getProperty("java.home"), "lib", "libjsig.so")
+                        + " (the autogaze launcher does this)");
     }
 
     private static boolean libjsigLoaded() {

@@ -53,15 +53,25 @@ final class StepLayout {
     /** Sections of the results buffer. */
     static final int R_SECTIONS = 4;
 
-    private StepLayout() {
-    }
+    private StepLayout() {}
 
     /** Every constant of the contract by name, as {@code decoder.cl} reads it. */
-    private static final List<Map.Entry<String, Integer>> CONSTANTS = List.of(entry("P_PER_ROW", P_PER_ROW),
-            entry("P_FIRST", P_FIRST), entry("P_MASK_LO", P_MASK_LO), entry("P_MASK_SPAN", P_MASK_SPAN), entry("P_RESET", P_RESET),
-            entry("P_ROWS", P_ROWS), entry("P_BATCH", P_BATCH), entry("P_SPLITS", P_SPLITS), entry("P_INPUT", P_INPUT),
-            entry("P_HEADER", P_HEADER), entry("R_TASK_LOSS", R_TASK_LOSS), entry("R_MARGIN", R_MARGIN), entry("R_ID", R_ID),
-            entry("R_PROBABILITY", R_PROBABILITY), entry("R_SECTIONS", R_SECTIONS));
+    private static final List<Map.Entry<String, Integer>> CONSTANTS = List.of(
+            entry("P_PER_ROW", P_PER_ROW),
+            entry("P_FIRST", P_FIRST),
+            entry("P_MASK_LO", P_MASK_LO),
+            entry("P_MASK_SPAN", P_MASK_SPAN),
+            entry("P_RESET", P_RESET),
+            entry("P_ROWS", P_ROWS),
+            entry("P_BATCH", P_BATCH),
+            entry("P_SPLITS", P_SPLITS),
+            entry("P_INPUT", P_INPUT),
+            entry("P_HEADER", P_HEADER),
+            entry("R_TASK_LOSS", R_TASK_LOSS),
+            entry("R_MARGIN", R_MARGIN),
+            entry("R_ID", R_ID),
+            entry("R_PROBABILITY", R_PROBABILITY),
+            entry("R_SECTIONS", R_SECTIONS));
 
     /** The slot and section constants as compiler options ({@code -D P_PER_ROW=0 ...}) for {@code decoder.cl}. */
     static String defines() {
@@ -109,8 +119,14 @@ final class StepLayout {
      * (zeros on a reset step), mask entries {@code [maskLo, maskLo + maskSpan)} of each row and the embeddings.
      * Values are checked by the caller.
      */
-    static void pack(ByteBuffer stage, Header header, int[][] positions, int[][] fedIds, byte[][] masks, float[] embeddings,
-                     int hidden) {
+    static void pack(
+            ByteBuffer stage,
+            Header header,
+            int[][] positions,
+            int[][] fedIds,
+            byte[][] masks,
+            float[] embeddings,
+            int hidden) {
         IntBuffer ints = stage.asIntBuffer();
         int[] slots = new int[P_HEADER];
         slots[P_PER_ROW] = header.perRow();

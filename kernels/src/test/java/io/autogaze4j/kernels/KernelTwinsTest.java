@@ -24,7 +24,9 @@ class KernelTwinsTest {
     private static final Pattern TEST = Pattern.compile("Test: (\\w+)\\.(\\w+)");
 
     private static Path root() {
-        return Path.of(System.getProperty("autogaze.root", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("autogaze.root", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     private static String resource(String name) throws IOException {
@@ -44,7 +46,10 @@ class KernelTwinsTest {
     }
 
     private static boolean declares(Path file, String method) throws IOException {
-        return Files.isRegularFile(file) && Pattern.compile("\\b" + method + "\\(").matcher(Files.readString(file)).find();
+        return Files.isRegularFile(file)
+                && Pattern.compile("\\b" + method + "\\(")
+                        .matcher(Files.readString(file))
+                        .find();
     }
 
     @Test
@@ -64,7 +69,8 @@ class KernelTwinsTest {
                     missing.add(where + "no 'CPU twin: module/Class.method' line");
                 } else {
                     String module = twin.group(1);
-                    Path java = root().resolve(module + "/src/main/java/io/autogaze4j/" + module + "/" + twin.group(2) + ".java");
+                    Path java = root().resolve(
+                                    module + "/src/main/java/io/autogaze4j/" + module + "/" + twin.group(2) + ".java");
                     if (!declares(java, twin.group(3))) {
                         missing.add(where + "twin " + twin.group(3) + " not found in " + java);
                     }
@@ -72,7 +78,8 @@ class KernelTwinsTest {
                 if (!test.find()) {
                     missing.add(where + "no 'Test: Class.method' line");
                 } else {
-                    Path java = root().resolve("kernels/src/test/java/io/autogaze4j/kernels/" + test.group(1) + ".java");
+                    Path java =
+                            root().resolve("kernels/src/test/java/io/autogaze4j/kernels/" + test.group(1) + ".java");
                     if (!declares(java, test.group(2))) {
                         missing.add(where + "test " + test.group(2) + " not found in " + java);
                     }

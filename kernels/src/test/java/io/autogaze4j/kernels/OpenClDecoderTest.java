@@ -45,16 +45,23 @@ class OpenClDecoderTest {
         Random r = new Random(seed);
         List<DecoderLayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < 4; l++) {
-            layers.add(new DecoderLayerWeights(norm(r), lin(r, H, H), lin(r, H, H), lin(r, H, H), lin(r, H, H), norm(r),
-                    lin(r, H, INTER), lin(r, H, INTER), lin(r, INTER, H)));
+            layers.add(new DecoderLayerWeights(
+                    norm(r),
+                    lin(r, H, H),
+                    lin(r, H, H),
+                    lin(r, H, H),
+                    lin(r, H, H),
+                    norm(r),
+                    lin(r, H, INTER),
+                    lin(r, H, INTER),
+                    lin(r, INTER, H)));
         }
         RopeTable rope = RopeTable.llama3(DIM, 500000, 8, 1, 4, 8192);
         return new DecoderWeights(H, HEADS, DIM, 1e-5f, rope, layers, norm(r), lin(r, H, K * V), lin(r, H, K));
     }
 
     /** Three calls: a prefill, a decode step, and a step after an older entry was masked out. */
-    private record Call(Tensor x, int perRow, int[][] positions, byte[][] masks) {
-    }
+    private record Call(Tensor x, int perRow, int[][] positions, byte[][] masks) {}
 
     private static List<Call> calls(Random r, int batch) {
         return calls(r, batch, 64, 30, 10, 7);
@@ -97,15 +104,18 @@ class OpenClDecoderTest {
     @Test
     void keySplitAttentionOverALongCacheMatchesHostSession() {
         DecoderWeights w = weights(13);
-        try (ClDecoderSession dev = TestDevice.backend().openDecoderSplitting(w, 1, 640, 64)) { // as on a device of 32 compute units
+        try (ClDecoderSession dev =
+                TestDevice.backend().openDecoderSplitting(w, 1, 640, 64)) { // as on a device of 32 compute units
             assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev);
             assertTrue(dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
         }
     }
 
     /** Runs the calls on a host session and on {@code dev}, comparing every layer's output. */
-    private static void assertSessionsAgree(DecoderWeights w, int batch, int capacity, List<Call> calls, DecoderSession dev) {
-        try (Backend cpu = Backend.cpu(2); DecoderSession host = cpu.openDecoder(w, batch, 16, capacity)) {
+    private static void assertSessionsAgree(
+            DecoderWeights w, int batch, int capacity, List<Call> calls, DecoderSession dev) {
+        try (Backend cpu = Backend.cpu(2);
+                DecoderSession host = cpu.openDecoder(w, batch, 16, capacity)) {
             for (int c = 0; c < calls.size(); c++) {
                 Call call = calls.get(c);
                 List<Tensor> hostLayers = new ArrayList<>();
@@ -120,8 +130,11 @@ class OpenClDecoderTest {
                 assertClose(a.taskLoss(), b.taskLoss(), 1e-5f, "call " + c + " task loss");
             }
             int over = capacity - host.length() + 1;
-            assertThrows(IllegalStateException.class, () -> dev.forward(Tensor.zeros(batch * over, H), over,
-                    new int[batch][over], calls.get(2).masks, null), "cache overflow is refused");
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> dev.forward(
+                            Tensor.zeros(batch * over, H), over, new int[batch][over], calls.get(2).masks, null),
+                    "cache overflow is refused");
         }
     }
 
@@ -131,7 +144,8 @@ class OpenClDecoderTest {
         int batch = 2;
         List<Call> calls = calls(new Random(22), batch);
         OpenClBackend cl = TestDevice.backend();
-        try (DecoderSession logitsOnly = cl.openDecoder(w, batch, 16, 64); DecoderSession choosing = cl.openDecoder(w, batch, 16, 64)) {
+        try (DecoderSession logitsOnly = cl.openDecoder(w, batch, 16, 64);
+                DecoderSession choosing = cl.openDecoder(w, batch, 16, 64)) {
             List<Integer>[] fedSoFar = newLists(batch);
             int[][] fed = null;
             for (int c = 0; c < calls.size(); c++) {

@@ -40,7 +40,8 @@ class OpenClOpsTest {
         Random r = new Random(1);
         OpenClBackend cl = TestDevice.backend();
         for (int[] s : new int[][] {{196, 192, 192}, {7, 192, 384}, {1, 384, 192}, {205, 192, 2660}}) {
-            LinearWeight w = LinearWeight.fromTorch(random(r, s[1] * s[2]), s[2], s[1], s[0] % 2 == 0 ? random(r, s[2]) : null);
+            LinearWeight w =
+                    LinearWeight.fromTorch(random(r, s[1] * s[2]), s[2], s[1], s[0] % 2 == 0 ? random(r, s[2]) : null);
             Tensor x = Tensor.wrap(random(r, s[0] * s[1]), s[0], s[1]);
             Tensor y = cl.linear(x, w);
             assertEquals(-1, y.firstNonFinite());
@@ -55,7 +56,8 @@ class OpenClOpsTest {
 
     @Test
     void splitKStemAndTrunkMatchCpu() {
-        try (OpenClBackend split = OpenClBackend.open(TestDevice.backend().device().index(), true)) {
+        try (OpenClBackend split =
+                OpenClBackend.open(TestDevice.backend().device().index(), true)) {
             stemAndTrunkMatchCpu(split);
         }
     }
@@ -67,14 +69,19 @@ class OpenClOpsTest {
         assertClose(CPU.patchEmbed(image, patch, 16), cl.patchEmbed(image, patch, 16), 1e-5f, "patch embed");
         LinearWeight trunk = LinearWeight.fromInOut(random(r, 27 * 64 * 64), 27 * 64, 64, random(r, 64));
         Tensor[] window = {null, Tensor.wrap(random(r, 196 * 64), 196, 64), Tensor.wrap(random(r, 196 * 64), 196, 64)};
-        assertClose(CPU.causalConv3d(window, trunk, 3, 14, 14), cl.causalConv3d(window, trunk, 3, 14, 14), 1e-5f, "causal conv");
+        assertClose(
+                CPU.causalConv3d(window, trunk, 3, 14, 14),
+                cl.causalConv3d(window, trunk, 3, 14, 14),
+                1e-5f,
+                "causal conv");
     }
 
     @Test
     void compositorMatchesCpuTwin() {
         Random r = new Random(3);
         int w = 300, h = 170;
-        try (RectCompositor cpu = RectCompositor.cpu(w, h); RectCompositor dev = TestDevice.backend().compositor(w, h)) {
+        try (RectCompositor cpu = RectCompositor.cpu(w, h);
+                RectCompositor dev = TestDevice.backend().compositor(w, h)) {
             int[] key = r.ints(w * h).toArray();
             cpu.keyFrame(key);
             dev.keyFrame(key);
@@ -91,7 +98,10 @@ class OpenClOpsTest {
                 dev.update(frame, rects);
                 assertArrayEquals(cpu.canvas(), dev.canvas(), "canvas after frame " + f);
             }
-            assertNotEquals(java.util.Arrays.hashCode(key), java.util.Arrays.hashCode(cpu.canvas()), "updates changed the canvas");
+            assertNotEquals(
+                    java.util.Arrays.hashCode(key),
+                    java.util.Arrays.hashCode(cpu.canvas()),
+                    "updates changed the canvas");
             assertThrows(IllegalArgumentException.class, () -> dev.update(key, new int[] {0, 0, w + 1, 5}));
         }
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Program binaries kept between backend opens: loaded the second time, rebuilt when damaged, same results either way. */
 class ProgramCacheTest {
     private static final Random R = new Random(5);
-    private static final LinearWeight W = LinearWeight.fromTorch(OpenClOpsTest.random(R, 192 * 64), 64, 192, OpenClOpsTest.random(R, 64));
+    private static final LinearWeight W =
+            LinearWeight.fromTorch(OpenClOpsTest.random(R, 192 * 64), 64, 192, OpenClOpsTest.random(R, 64));
     private static final Tensor X = Tensor.wrap(OpenClOpsTest.random(R, 7 * 192), 7, 192);
 
     @TempDir
@@ -36,7 +37,8 @@ class ProgramCacheTest {
     /** One matrix product on a fresh backend with {@code cache}; the builds it made must be {@code expected}. */
     private static Tensor linearOnFreshBackend(ProgramCache cache, ProgramBuilds expected, String when) {
         try (OpenClBackend cl = OpenClBackend.open(device(), cache)) {
-            assertEquals(new ProgramBuilds(0, 0), cl.programBuilds(), "opening a backend builds nothing (" + when + ")");
+            assertEquals(
+                    new ProgramBuilds(0, 0), cl.programBuilds(), "opening a backend builds nothing (" + when + ")");
             Tensor y = cl.linear(X, W);
             assertEquals(expected, cl.programBuilds(), "programs built from source / loaded from the cache " + when);
             return y;
@@ -66,10 +68,19 @@ class ProgramCacheTest {
         byte[] bytes = Files.readAllBytes(entry);
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(entry, bytes);
-        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after a flipped byte").data());
+        assertArrayEquals(
+                built.data(),
+                linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after a flipped byte")
+                        .data());
         Files.write(entry, new byte[] {1, 2, 3});
-        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after truncation").data());
-        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(0, 1), "after the rebuild replaced it").data());
+        assertArrayEquals(
+                built.data(),
+                linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after truncation")
+                        .data());
+        assertArrayEquals(
+                built.data(),
+                linearOnFreshBackend(cache, new ProgramBuilds(0, 1), "after the rebuild replaced it")
+                        .data());
     }
 
     /** An entry that verifies but holds no binary the driver takes (another driver's, say) is rebuilt too. */
@@ -79,8 +90,14 @@ class ProgramCacheTest {
         Tensor built = linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "on an empty cache");
         String key = entries().get(0).getFileName().toString().replace(".bin", "");
         cache.store(key, "not a device binary".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after a foreign binary").data());
-        assertArrayEquals(built.data(), linearOnFreshBackend(cache, new ProgramBuilds(0, 1), "after the rebuild replaced it").data());
+        assertArrayEquals(
+                built.data(),
+                linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "after a foreign binary")
+                        .data());
+        assertArrayEquals(
+                built.data(),
+                linearOnFreshBackend(cache, new ProgramBuilds(0, 1), "after the rebuild replaced it")
+                        .data());
     }
 
     @Test
@@ -88,7 +105,9 @@ class ProgramCacheTest {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
         ProgramCache cache = ProgramCache.at(file.resolve("opencl"));
         Tensor first = linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "with an unwritable cache");
-        assertArrayEquals(first.data(), linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "again").data());
+        assertArrayEquals(
+                first.data(),
+                linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "again").data());
     }
 
     /** Both decoder programs (narrow and wide rows) come from the cache on the second open, with identical logits. */
@@ -97,7 +116,8 @@ class ProgramCacheTest {
         ProgramCache cache = ProgramCache.at(dir);
         DecoderWeights w = OpenClDecoderTest.weights(31);
         int batch = 2, perRow = 12;
-        Tensor x = Tensor.wrap(OpenClOpsTest.random(new Random(32), batch * perRow * w.hidden()), batch * perRow, w.hidden());
+        Tensor x = Tensor.wrap(
+                OpenClOpsTest.random(new Random(32), batch * perRow * w.hidden()), batch * perRow, w.hidden());
         int[][] positions = new int[batch][perRow];
         byte[][] masks = new byte[batch][64];
         for (int b = 0; b < batch; b++) {
@@ -108,10 +128,13 @@ class ProgramCacheTest {
         }
         float[][] logits = new float[2][];
         for (int open = 0; open < 2; open++) {
-            try (OpenClBackend cl = OpenClBackend.open(device(), cache); DecoderSession s = cl.openDecoder(w, batch, 16, 64)) {
+            try (OpenClBackend cl = OpenClBackend.open(device(), cache);
+                    DecoderSession s = cl.openDecoder(w, batch, 16, 64)) {
                 DecoderHeads heads = s.forward(x, perRow, positions, masks, null);
                 logits[open] = heads.logits().data();
-                assertEquals(open == 0 ? new ProgramBuilds(2, 0) : new ProgramBuilds(0, 2), cl.programBuilds(),
+                assertEquals(
+                        open == 0 ? new ProgramBuilds(2, 0) : new ProgramBuilds(0, 2),
+                        cl.programBuilds(),
                         "decoder programs built from source / loaded, open " + open);
             }
         }
@@ -135,7 +158,9 @@ class ProgramCacheTest {
         String old = System.getProperty(ProgramCache.DIRECTORY_PROPERTY);
         try {
             System.setProperty(ProgramCache.DIRECTORY_PROPERTY, "off");
-            assertTrue(ProgramCache.configured().describe().contains("off"), ProgramCache.configured().describe());
+            assertTrue(
+                    ProgramCache.configured().describe().contains("off"),
+                    ProgramCache.configured().describe());
             System.setProperty(ProgramCache.DIRECTORY_PROPERTY, dir.toString());
             assertEquals(dir.toString(), ProgramCache.configured().describe());
         } finally {

@@ -32,7 +32,9 @@ class StepLayoutTest {
         }
         assertTrue(used.contains("P_HEADER") && used.contains("R_ID"), "decoder.cl reads the step layout: " + used);
         assertEquals(new TreeSet<>(StepLayout.names()), used, "names decoder.cl uses vs the names StepLayout defines");
-        assertFalse(Pattern.compile("#define\\s+[PR]_").matcher(source).find(), "decoder.cl defines a layout constant itself");
+        assertFalse(
+                Pattern.compile("#define\\s+[PR]_").matcher(source).find(),
+                "decoder.cl defines a layout constant itself");
     }
 
     @Test

@@ -8,8 +8,7 @@ import java.util.List;
 final class TestDevice {
     private static OpenClBackend shared;
 
-    private TestDevice() {
-    }
+    private TestDevice() {}
 
     static synchronized OpenClBackend backend() {
         if (shared == null) {

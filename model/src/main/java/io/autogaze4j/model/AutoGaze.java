@@ -35,6 +35,7 @@ public final class AutoGaze implements AutoCloseable {
     private final ScaleLayout layout;
     /** Largest input magnitude the checkpoint's processor yields, with 1% slack for other float orderings. */
     private final double inputBound;
+
     private volatile boolean closed;
 
     private AutoGaze(Path source, Checkpoint ckpt, Backend backend, boolean ownsBackend) throws IOException {
@@ -113,8 +114,8 @@ public final class AutoGaze implements AutoCloseable {
     void checkInput(VideoClip clip) {
         long pixels = (long) clip.height() * clip.width();
         if (pixels > 16L * 1024 * 1024) {
-            throw new IllegalArgumentException("frame " + clip.width() + "x" + clip.height()
-                    + " is too large for one model input; tile it first");
+            throw new IllegalArgumentException(
+                    "frame " + clip.width() + "x" + clip.height() + " is too large for one model input; tile it first");
         }
         clip.checkMagnitude(inputBound, "the preprocessor_config.json of " + source);
     }

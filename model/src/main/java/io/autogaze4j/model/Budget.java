@@ -54,8 +54,8 @@ public record Budget(List<Double> ratios, OptionalDouble taskLossRequirement, in
     /** Tokens allowed in frame {@code t}. */
     public int tokens(int t) {
         if (ratios.size() > 1 && t >= ratios.size()) {
-            throw new IllegalArgumentException("gazing ratios were given for " + ratios.size() + " frames, but frame " + t
-                    + " was fed");
+            throw new IllegalArgumentException(
+                    "gazing ratios were given for " + ratios.size() + " frames, but frame " + t + " was fed");
         }
         return tokens(ratios.size() == 1 ? ratios.get(0) : ratios.get(t), cellsPerFrame);
     }
@@ -71,7 +71,8 @@ public record Budget(List<Double> ratios, OptionalDouble taskLossRequirement, in
 
     /** Explicit options for this budget: the model then applies no defaults of its own on top. */
     public GazeOptions options() {
-        GazeOptions.Builder b = GazeOptions.builder().gazingRatios(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+        GazeOptions.Builder b = GazeOptions.builder()
+                .gazingRatios(ratios.stream().mapToDouble(Double::doubleValue).toArray());
         if (taskLossRequirement.isPresent()) {
             b.taskLossRequirement(taskLossRequirement.getAsDouble());
         } else {

@@ -29,8 +29,7 @@ final class FrameGenerator {
     }
 
     /** One frame's output: local ids {@code [B][N_t]} (pads = the pad id) and their confidences. */
-    record FrameOutput(int[][] ids, float[][] confidence) {
-    }
+    record FrameOutput(int[][] ids, float[][] confidence) {}
 
     /**
      * Gazes frame {@code st.frames} of every row: a prefill, decode steps until every row is finished, then the
@@ -64,6 +63,7 @@ final class FrameGenerator {
         final int[][] tail;
         /** First mask index of this frame's gaze tokens. */
         final int frameStart;
+
         int count;
         Tensor query;
         int queryLength;
@@ -111,7 +111,14 @@ final class FrameGenerator {
             positions[b] = Arrays.copyOfRange(full, full.length - prefill, full.length);
             tail[b] = Arrays.copyOfRange(full, Math.max(0, full.length - k), full.length);
         }
-        return new Frame(batch, budget, tail, st.masks[0].maskLength(), Tensor.wrap(x, batch * prefill, hidden), prefill, positions);
+        return new Frame(
+                batch,
+                budget,
+                tail,
+                st.masks[0].maskLength(),
+                Tensor.wrap(x, batch * prefill, hidden),
+                prefill,
+                positions);
     }
 
     /**
@@ -125,7 +132,11 @@ final class FrameGenerator {
         int room = f.budget - already;
         Choice choice = st.decoder.choosesTokens()
                 ? chooseOnDevice(st, f.query, f.queryLength, f.positions, f.lastStep, f.finished, room)
-                : chooseOnHost(st.decoder.forward(f.query, f.queryLength, f.positions, st.maskArrays(), null), f, room, trace != null);
+                : chooseOnHost(
+                        st.decoder.forward(f.query, f.queryLength, f.positions, st.maskArrays(), null),
+                        f,
+                        room,
+                        trace != null);
         float[][] margins = choice.margins();
         float[] taskLoss = choice.taskLoss();
         int n = choice.count();
@@ -160,7 +171,8 @@ final class FrameGenerator {
                 tl[b] = Arrays.copyOfRange(taskLoss, b * k, (b + 1) * k);
                 margins[b] = Arrays.copyOf(margins[b], n);
             }
-            trace.add(new StepTrace(st.frames, step, f.queryLength, cacheBefore, f.positions, stepIds, tl, margins, meet));
+            trace.add(new StepTrace(
+                    st.frames, step, f.queryLength, cacheBefore, f.positions, stepIds, tl, margins, meet));
         }
         f.lastStep = stepIds;
         return stepIds;
@@ -212,8 +224,7 @@ final class FrameGenerator {
      * One step's greedy choice: {@code count} heads chose, ids {@code tokens[b][i]} with their margins and
      * softmax probabilities (all {@code [B][K]}, NaN where unknown); fewer than K means the step stopped early.
      */
-    private record Choice(int[][] tokens, int count, float[][] margins, float[][] probability, float[] taskLoss) {
-    }
+    private record Choice(int[][] tokens, int count, float[][] margins, float[][] probability, float[] taskLoss) {}
 
     /**
      * The reference selection on the host: mask, then argmax head by head (spec 4.3). Device twin: the
@@ -262,8 +273,15 @@ final class FrameGenerator {
     }
 
     /** Head {@code i} of row {@code b}: first maximal id, its margin and probability; later heads may not repeat it. */
-    private void select(float[] scores, int b, int i, boolean finished, boolean withMargins, int[][] tokens, float[][] margins,
-                        float[][] probability) {
+    private void select(
+            float[] scores,
+            int b,
+            int i,
+            boolean finished,
+            boolean withMargins,
+            int[][] tokens,
+            float[][] margins,
+            float[][] probability) {
         int off = (b * k + i) * vocab;
         int best = backend.argmax(scores, off, vocab);
         tokens[b][i] = best < 0 ? 0 : best;
@@ -276,7 +294,8 @@ final class FrameGenerator {
      * The same selection done by the decoder session next to the logits; {@code fed} are the ids of the
      * previous step (now fed and forbidden), null on the frame's first step.
      */
-    private Choice chooseOnDevice(GazeState st, Tensor query, int perRow, int[][] positions, int[][] fed, boolean[] finished, int room) {
+    private Choice chooseOnDevice(
+            GazeState st, Tensor query, int perRow, int[][] positions, int[][] fed, boolean[] finished, int room) {
         int batch = finished.length;
         TokenChoice c = st.decoder.forwardAndChoose(query, perRow, positions, st.maskArrays(), fed, pad);
         int[][] tokens = new int[batch][k];

@@ -17,20 +17,25 @@ import java.util.OptionalDouble;
  * @param maxFrames           most frames a clip or stream may hold in its caches; 0 = the model's max_num_frames
  * @param recordTrace         keep a {@link StepTrace} per decoder call in the result
  */
-public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirement, boolean noTaskLossStop, int maxFrames,
-                          boolean recordTrace) {
+public record GazeOptions(
+        double[] gazingRatios,
+        OptionalDouble taskLossRequirement,
+        boolean noTaskLossStop,
+        int maxFrames,
+        boolean recordTrace) {
 
     public GazeOptions {
         gazingRatios = gazingRatios.clone();
         for (int i = 0; i < gazingRatios.length; i++) {
             double r = gazingRatios[i];
             if (!(r > 0 && r <= 1)) {
-                throw new IllegalArgumentException("gazing ratio " + r + (gazingRatios.length > 1 ? " of frame " + i : "")
-                        + " is outside (0, 1]");
+                throw new IllegalArgumentException(
+                        "gazing ratio " + r + (gazingRatios.length > 1 ? " of frame " + i : "") + " is outside (0, 1]");
             }
         }
         if (taskLossRequirement.isPresent() && !Double.isFinite(taskLossRequirement.getAsDouble())) {
-            throw new IllegalArgumentException("task-loss requirement must be finite, got " + taskLossRequirement.getAsDouble());
+            throw new IllegalArgumentException(
+                    "task-loss requirement must be finite, got " + taskLossRequirement.getAsDouble());
         }
         if (noTaskLossStop && taskLossRequirement.isPresent()) {
             throw new IllegalArgumentException("a task-loss requirement of " + taskLossRequirement.getAsDouble()
@@ -68,8 +73,11 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GazeOptions g && Arrays.equals(gazingRatios, g.gazingRatios)
-                && taskLossRequirement.equals(g.taskLossRequirement) && noTaskLossStop == g.noTaskLossStop && maxFrames == g.maxFrames
+        return o instanceof GazeOptions g
+                && Arrays.equals(gazingRatios, g.gazingRatios)
+                && taskLossRequirement.equals(g.taskLossRequirement)
+                && noTaskLossStop == g.noTaskLossStop
+                && maxFrames == g.maxFrames
                 && recordTrace == g.recordTrace;
     }
 
@@ -81,7 +89,9 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
     @Override
     public String toString() {
         return "GazeOptions[gazingRatios=" + Arrays.toString(gazingRatios) + ", taskLossRequirement="
-                + (taskLossRequirement.isPresent() ? taskLossRequirement.getAsDouble() : noTaskLossStop ? "off" : "not given")
+                + (taskLossRequirement.isPresent()
+                        ? taskLossRequirement.getAsDouble()
+                        : noTaskLossStop ? "off" : "not given")
                 + ", maxFrames=" + maxFrames
                 + ", recordTrace=" + recordTrace + "]";
     }
@@ -94,8 +104,7 @@ public record GazeOptions(double[] gazingRatios, OptionalDouble taskLossRequirem
         private int maxFrames;
         private boolean recordTrace;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The same gazing ratio for every frame, in (0, 1]. */
         public Builder gazingRatio(double ratio) {

@@ -17,19 +17,31 @@ import java.util.List;
  *                           scores at selection time (ids already chosen in the frame, ids chosen by earlier
  *                           heads of the step and the pad id excluded); NaN for padding or when unknown
  */
-public record GazeResult(ScaleLayout layout, int firstFrame, long[][] gazingPos, boolean[][] padded,
-                         int[] numGazingEachFrame, List<StepTrace> trace, float[][] confidence) {
+public record GazeResult(
+        ScaleLayout layout,
+        int firstFrame,
+        long[][] gazingPos,
+        boolean[][] padded,
+        int[] numGazingEachFrame,
+        List<StepTrace> trace,
+        float[][] confidence) {
 
     public GazeResult {
         trace = List.copyOf(trace);
         if (confidence.length != gazingPos.length) {
-            throw new IllegalArgumentException("confidence has " + confidence.length + " rows, gazingPos " + gazingPos.length);
+            throw new IllegalArgumentException(
+                    "confidence has " + confidence.length + " rows, gazingPos " + gazingPos.length);
         }
     }
 
     /** A result without confidences (all NaN), e.g. rebuilt from masks. */
-    public GazeResult(ScaleLayout layout, int firstFrame, long[][] gazingPos, boolean[][] padded,
-                      int[] numGazingEachFrame, List<StepTrace> trace) {
+    public GazeResult(
+            ScaleLayout layout,
+            int firstFrame,
+            long[][] gazingPos,
+            boolean[][] padded,
+            int[] numGazingEachFrame,
+            List<StepTrace> trace) {
         this(layout, firstFrame, gazingPos, padded, numGazingEachFrame, trace, unknownConfidence(gazingPos));
     }
 

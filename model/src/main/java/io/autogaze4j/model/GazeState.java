@@ -14,6 +14,7 @@ final class GazeState implements AutoCloseable {
     final ConvCache[] conv;
     /** [row][token] ids of the previous frame's final step, or null before the first frame. */
     int[][] pending;
+
     int frames;
 
     private GazeState(DecoderSession decoder, AttentionMask[] masks, ConvCache[] conv) {

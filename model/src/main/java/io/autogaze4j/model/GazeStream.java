@@ -29,7 +29,8 @@ public final class GazeStream implements AutoCloseable {
         int k = model.config().numHeads();
         int maxEntries = maxFrames * perFrame + k;
         int firstFrames = Math.max(1, Math.min(expectedFrames, maxFrames));
-        int initial = Math.min(maxEntries, firstFrames * (model.config().visionTokensPerFrame() + budget.maxTokens()) + k);
+        int initial =
+                Math.min(maxEntries, firstFrames * (model.config().visionTokensPerFrame() + budget.maxTokens()) + k);
         this.state = GazeState.create(model.weights(), model.backend(), batch, initial, maxEntries);
     }
 
@@ -54,11 +55,13 @@ public final class GazeStream implements AutoCloseable {
         }
         model.ensureOpen();
         if (frames.batch() != state.batch()) {
-            throw new IllegalArgumentException("stream has batch " + state.batch() + " but the clip has batch " + frames.batch());
+            throw new IllegalArgumentException(
+                    "stream has batch " + state.batch() + " but the clip has batch " + frames.batch());
         }
         if (state.frames + frames.frames() > maxFrames) {
-            throw new IllegalArgumentException("stream would hold " + (state.frames + frames.frames()) + " frames but its caches hold at most "
-                    + maxFrames + " (raise GazeOptions.maxFrames, or split the video into clips)");
+            throw new IllegalArgumentException(
+                    "stream would hold " + (state.frames + frames.frames()) + " frames but its caches hold at most "
+                            + maxFrames + " (raise GazeOptions.maxFrames, or split the video into clips)");
         }
         model.checkInput(frames);
         int batch = state.batch();
@@ -100,7 +103,8 @@ public final class GazeStream implements AutoCloseable {
                 }
             }
         }
-        return new GazeResult(model.layout(), first, pos, padded, counts, trace == null ? List.of() : trace, confidence);
+        return new GazeResult(
+                model.layout(), first, pos, padded, counts, trace == null ? List.of() : trace, confidence);
     }
 
     @Override

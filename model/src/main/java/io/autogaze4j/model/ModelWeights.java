@@ -3,8 +3,8 @@ package io.autogaze4j.model;
 import io.autogaze4j.tensor.DecoderLayerWeights;
 import io.autogaze4j.tensor.DecoderWeights;
 import io.autogaze4j.tensor.LinearWeight;
-import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.RopeTable;
+import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.weights.AutoGazeConfig;
 import io.autogaze4j.weights.Checkpoint;
 import io.autogaze4j.weights.DecoderConfig;
@@ -36,15 +36,21 @@ final class ModelWeights {
         String vm = ExpectedTensors.PREFIX + "vision_model.";
         int hid = v.hiddenDim();
         int patchIn = 3 * v.kernelSize() * v.kernelSize();
-        patchEmbed = LinearWeight.fromTorch(w.floats(vm + "temporal_conv.weight"), hid, patchIn, w.floats(vm + "temporal_conv.bias"));
+        patchEmbed = LinearWeight.fromTorch(
+                w.floats(vm + "temporal_conv.weight"), hid, patchIn, w.floats(vm + "temporal_conv.bias"));
         visionNormWeight = w.floats(vm + "norm.weight");
         visionNormBias = w.floats(vm + "norm.bias");
         trunk = new ArrayList<>();
         for (int b = 0; b < v.depth(); b++) {
-            trunk.add(trunkWeight(w.floats(vm + "blocks." + b + ".conv3d.weight"), w.floats(vm + "blocks." + b + ".conv3d.bias"),
-                    hid, v.trunkTemporalKernelSize(), v.trunkSpatialKernelSize()));
+            trunk.add(trunkWeight(
+                    w.floats(vm + "blocks." + b + ".conv3d.weight"),
+                    w.floats(vm + "blocks." + b + ".conv3d.bias"),
+                    hid,
+                    v.trunkTemporalKernelSize(),
+                    v.trunkSpatialKernelSize()));
         }
-        outProj = LinearWeight.fromTorch(w.floats(vm + "out_proj.weight"), v.outDim(), hid, w.floats(vm + "out_proj.bias"));
+        outProj = LinearWeight.fromTorch(
+                w.floats(vm + "out_proj.weight"), v.outDim(), hid, w.floats(vm + "out_proj.bias"));
         posEmbed = w.floats(ExpectedTensors.PREFIX + "connector.pos_embed");
         DecoderConfig d = config.decoder();
         String dm = ExpectedTensors.PREFIX + "gaze_decoder.";
@@ -54,7 +60,8 @@ final class ModelWeights {
         List<DecoderLayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < d.numLayers(); l++) {
             String p = dm + "model.layers." + l + ".";
-            layers.add(new DecoderLayerWeights(w.floats(p + "input_layernorm.weight"),
+            layers.add(new DecoderLayerWeights(
+                    w.floats(p + "input_layernorm.weight"),
                     LinearWeight.fromTorch(w.floats(p + "self_attn.q_proj.weight"), qkv, h, null),
                     LinearWeight.fromTorch(w.floats(p + "self_attn.k_proj.weight"), qkv, h, null),
                     LinearWeight.fromTorch(w.floats(p + "self_attn.v_proj.weight"), qkv, h, null),
@@ -66,11 +73,25 @@ final class ModelWeights {
         }
         var r = d.rope();
         RopeTable rope = r.isLlama3()
-                ? RopeTable.llama3(d.headDim(), r.theta(), r.factor(), r.lowFreqFactor(), r.highFreqFactor(), r.originalMaxPositionEmbeddings())
+                ? RopeTable.llama3(
+                        d.headDim(),
+                        r.theta(),
+                        r.factor(),
+                        r.lowFreqFactor(),
+                        r.highFreqFactor(),
+                        r.originalMaxPositionEmbeddings())
                 : RopeTable.standard(d.headDim(), r.theta());
-        decoder = new DecoderWeights(h, d.numHeads(), d.headDim(), d.rmsNormEps(), rope, layers, w.floats(dm + "model.norm.weight"),
+        decoder = new DecoderWeights(
+                h,
+                d.numHeads(),
+                d.headDim(),
+                d.rmsNormEps(),
+                rope,
+                layers,
+                w.floats(dm + "model.norm.weight"),
                 LinearWeight.fromTorch(w.floats(dm + "lm_head.weight"), d.numMultiTokenPred() * d.vocabSize(), h, null),
-                LinearWeight.fromTorch(w.floats(dm + "task_loss_prediction_head.weight"), d.numMultiTokenPred(), h, null));
+                LinearWeight.fromTorch(
+                        w.floats(dm + "task_loss_prediction_head.weight"), d.numMultiTokenPred(), h, null));
     }
 
     /** Embeddings of gaze token ids, {@code [ids.length, hidden]}. */

@@ -95,7 +95,8 @@ public final class ScaleLayout {
     /** The local id of cell (row, col) of scale s. */
     public int id(int s, int row, int col) {
         if (row < 0 || col < 0 || row >= grids[s] || col >= grids[s]) {
-            throw new IllegalArgumentException("cell (" + row + ", " + col + ") outside the " + grids[s] + "x" + grids[s] + " grid");
+            throw new IllegalArgumentException(
+                    "cell (" + row + ", " + col + ") outside the " + grids[s] + "x" + grids[s] + " grid");
         }
         return offsets[s] + row * grids[s] + col;
     }

@@ -14,6 +14,13 @@ package io.autogaze4j.model;
  * @param margins         top-1 minus top-2 processed score of each selection (NaN where the row had finished)
  * @param meet            where the task-loss requirement was met (that token became a pad)
  */
-public record StepTrace(int frame, int step, int queryLength, int cacheLengthBefore, int[][] positions, int[][] tokens,
-                        float[][] taskLoss, float[][] margins, boolean[][] meet) {
-}
+public record StepTrace(
+        int frame,
+        int step,
+        int queryLength,
+        int cacheLengthBefore,
+        int[][] positions,
+        int[][] tokens,
+        float[][] taskLoss,
+        float[][] margins,
+        boolean[][] meet) {}

@@ -42,7 +42,8 @@ public final class VideoClip {
         VideoClip clip = new VideoClip(data.clone(), batch, frames, height, width);
         if (!Float.isFinite(clip.maxMagnitude)) {
             int i = clip.firstBeyond(Float.MAX_VALUE);
-            throw new IllegalArgumentException("clip value " + clip.data[i] + " at " + clip.position(i) + ": input must be finite");
+            throw new IllegalArgumentException(
+                    "clip value " + clip.data[i] + " at " + clip.position(i) + ": input must be finite");
         }
         return clip;
     }
@@ -81,16 +82,22 @@ public final class VideoClip {
             return;
         }
         int i = firstBeyond(bound);
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "clip value %s at %s is beyond what the image processor"
-                + " yields (|value| <= %.4f for %s): pass frames normalised by ImageProcessor", data[i], position(i), bound, source));
+        throw new IllegalArgumentException(String.format(
+                Locale.ROOT,
+                "clip value %s at %s is beyond what the image processor"
+                        + " yields (|value| <= %.4f for %s): pass frames normalised by ImageProcessor",
+                data[i],
+                position(i),
+                bound,
+                source));
     }
 
     /** Where flat index {@code i} lies, e.g. "batch 0, frame 3, channel 1, row 17, column 200". */
     private String position(int i) {
         int plane = height * width;
         int per = 3 * plane;
-        return "batch " + i / (per * frames) + ", frame " + (i / per) % frames + ", channel " + (i % per) / plane + ", row "
-                + (i % plane) / width + ", column " + i % width;
+        return "batch " + i / (per * frames) + ", frame " + (i / per) % frames + ", channel " + (i % per) / plane
+                + ", row " + (i % plane) / width + ", column " + i % width;
     }
 
     /** From a tensor of shape {@code [B, T, 3, H, W]}. */

@@ -16,9 +16,8 @@ import java.util.List;
  */
 final class VisionEncoder {
     /** Intermediate tensors of one frame, for parity tests (debug values, not a fixation trace); tokens are {@code [196, C]}. */
-    record FrameIntermediates(Tensor input224, Tensor patchEmbed, Tensor layerNorm, Tensor trunk, Tensor outProj,
-                              Tensor embeddings) {
-    }
+    record FrameIntermediates(
+            Tensor input224, Tensor patchEmbed, Tensor layerNorm, Tensor trunk, Tensor outProj, Tensor embeddings) {}
 
     private final ModelWeights w;
     private final Backend backend;
@@ -51,7 +50,8 @@ final class VisionEncoder {
                 inputs.add(f.dim(1) == size && f.dim(2) == size ? f : backend.bicubicResize(f, size, size));
             }
         }
-        Tensor patches = backend.patchEmbed(inputs, w.patchEmbed, w.config.vision().kernelSize());
+        Tensor patches =
+                backend.patchEmbed(inputs, w.patchEmbed, w.config.vision().kernelSize());
         Tensor h = backend.layerNorm(patches, w.visionNormWeight, w.visionNormBias, 1e-5f);
         Tensor normed = h;
         for (int blk = 0; blk < w.trunk.size(); blk++) {
@@ -90,8 +90,10 @@ final class VisionEncoder {
         int width = x.dim(1);
         int n = x.dim(0) / tokens;
         Tensor[] parts = new Tensor[n];
-        backend.forEachTask(n, i -> parts[i] = Tensor.wrap(Arrays.copyOfRange(x.data(), i * tokens * width, (i + 1) * tokens * width),
-                tokens, width));
+        backend.forEachTask(
+                n,
+                i -> parts[i] = Tensor.wrap(
+                        Arrays.copyOfRange(x.data(), i * tokens * width, (i + 1) * tokens * width), tokens, width));
         return parts;
     }
 }

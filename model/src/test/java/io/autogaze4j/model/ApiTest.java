@@ -26,26 +26,40 @@ class ApiTest {
 
     @Test
     void badRequestsAreRefusedClearly() throws Exception {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> GazeOptions.builder().gazingRatio(0).build())
-                .getMessage().contains("outside (0, 1]"));
-        assertThrows(IllegalArgumentException.class, () -> GazeOptions.builder().gazingRatio(1.5).build());
-        assertThrows(IllegalArgumentException.class, () -> GazeOptions.builder().gazingRatio(Double.NaN).build());
-        assertThrows(IllegalArgumentException.class, () -> GazeOptions.builder().taskLossRequirement(Double.NaN).build());
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> GazeOptions.builder().gazingRatio(0).build())
+                .getMessage()
+                .contains("outside (0, 1]"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GazeOptions.builder().gazingRatio(1.5).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GazeOptions.builder().gazingRatio(Double.NaN).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GazeOptions.builder().taskLossRequirement(Double.NaN).build());
         float[] data = new float[3 * 4 * 4];
         data[7] = Float.NaN;
         assertTrue(assertThrows(IllegalArgumentException.class, () -> VideoClip.of(data, 1, 1, 4, 4))
-                .getMessage().contains("must be finite"));
+                .getMessage()
+                .contains("must be finite"));
         assertThrows(IllegalArgumentException.class, () -> VideoClip.of(new float[10], 1, 1, 4, 4));
         assertThrows(IllegalArgumentException.class, () -> VideoClip.of(new float[0], 1, 0, 4, 4));
 
         AutoGaze model = Fixtures.model("model_k10");
         VideoClip two = clip("square_2f", "video");
-        GazeOptions oneFrameOnly = GazeOptions.builder().gazingRatio(0.1).maxFrames(1).build();
+        GazeOptions oneFrameOnly =
+                GazeOptions.builder().gazingRatio(0.1).maxFrames(1).build();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> model.gaze(two, oneFrameOnly))
-                .getMessage().contains("at most 1"));
+                .getMessage()
+                .contains("at most 1"));
         GazeOptions perFrame = GazeOptions.builder().gazingRatios(0.1).build();
         try (GazeStream s = model.openStream(2, perFrame)) {
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> s.push(two)).getMessage().contains("batch"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> s.push(two))
+                    .getMessage()
+                    .contains("batch"));
         }
     }
 
@@ -57,8 +71,10 @@ class ApiTest {
         float[] data = new float[2 * 3 * 224 * 224];
         data[224 * 224 * 3 + 224 * 224 + 5 * 224 + 9] = 3e38f; // frame 1, channel 1, row 5, column 9
         VideoClip absurd = VideoClip.of(data, 1, 2, 224, 224);
-        String message = assertThrows(IllegalArgumentException.class, () -> model.gaze(absurd, GazeOptions.defaults())).getMessage();
-        assertTrue(message.contains("frame 1, channel 1, row 5, column 9") && message.contains("|value| <= 6.5"), message);
+        String message = assertThrows(IllegalArgumentException.class, () -> model.gaze(absurd, GazeOptions.defaults()))
+                .getMessage();
+        assertTrue(
+                message.contains("frame 1, channel 1, row 5, column 9") && message.contains("|value| <= 6.5"), message);
         try (GazeStream s = model.openStream(1, GazeOptions.defaults())) {
             assertThrows(IllegalArgumentException.class, () -> s.push(absurd));
         }
@@ -71,7 +87,8 @@ class ApiTest {
             GazeStream open = model.openStream(1, GazeOptions.defaults());
             model.close();
             assertTrue(assertThrows(IllegalStateException.class, () -> model.openStream(1, GazeOptions.defaults()))
-                    .getMessage().contains("closed"));
+                    .getMessage()
+                    .contains("closed"));
             VideoClip two = clip("square_2f", "video");
             assertThrows(IllegalStateException.class, () -> model.gaze(two, GazeOptions.defaults()));
             assertThrows(IllegalStateException.class, () -> open.push(two));
@@ -82,11 +99,24 @@ class ApiTest {
     @Test
     void budgetsFollowTheOfficialRounding() throws Exception {
         AutoGaze model = Fixtures.model("model_k10");
-        assertEquals(198, Budget.resolve(GazeOptions.builder().gazingRatio(0.75).build(), model.config()).tokens(0));
-        assertEquals(185, Budget.resolve(GazeOptions.builder().gazingRatio(0.7).build(), model.config()).tokens(0));
-        assertEquals(7, Budget.resolve(GazeOptions.builder().gazingRatio(0.03).build(), model.config()).tokens(0));
-        assertEquals(1, Budget.resolve(GazeOptions.builder().gazingRatio(0.001).build(), model.config()).tokens(0));
-        Budget onlyRequirement = Budget.resolve(GazeOptions.builder().taskLossRequirement(0.7).build(), model.config());
+        assertEquals(
+                198,
+                Budget.resolve(GazeOptions.builder().gazingRatio(0.75).build(), model.config())
+                        .tokens(0));
+        assertEquals(
+                185,
+                Budget.resolve(GazeOptions.builder().gazingRatio(0.7).build(), model.config())
+                        .tokens(0));
+        assertEquals(
+                7,
+                Budget.resolve(GazeOptions.builder().gazingRatio(0.03).build(), model.config())
+                        .tokens(0));
+        assertEquals(
+                1,
+                Budget.resolve(GazeOptions.builder().gazingRatio(0.001).build(), model.config())
+                        .tokens(0));
+        Budget onlyRequirement =
+                Budget.resolve(GazeOptions.builder().taskLossRequirement(0.7).build(), model.config());
         assertEquals(265, onlyRequirement.tokens(3));
         assertEquals(OptionalDouble.of(0.7), onlyRequirement.taskLossRequirement());
         Budget defaults = Budget.resolve(GazeOptions.defaults(), model.config());
@@ -95,15 +125,25 @@ class ApiTest {
         Budget off = Budget.resolve(GazeOptions.builder().noTaskLossStop().build(), model.config());
         assertEquals(132, off.tokens(0), "switching the stop off keeps the config's ratio");
         assertEquals(GazeOptions.builder().gazingRatio(0.5).noTaskLossStop().build(), off.options());
-        assertEquals(OptionalDouble.of(0.3), GazeOptions.builder().noTaskLossStop().taskLossRequirement(0.3).build().taskLossRequirement(),
+        assertEquals(
+                OptionalDouble.of(0.3),
+                GazeOptions.builder()
+                        .noTaskLossStop()
+                        .taskLossRequirement(0.3)
+                        .build()
+                        .taskLossRequirement(),
                 "the last call of the builder wins");
-        assertThrows(IllegalArgumentException.class, () -> new GazeOptions(new double[0], OptionalDouble.of(0.3), true, 0, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new GazeOptions(new double[0], OptionalDouble.of(0.3), true, 0, false));
     }
 
     @Test
     void perFrameRatiosSetPerFrameBudgets() throws Exception {
         AutoGaze model = Fixtures.model("model_k10");
-        GazeResult r = model.gaze(clip("square_2f", "video"), GazeOptions.builder().gazingRatios(0.03, 0.06).build());
+        GazeResult r = model.gaze(
+                clip("square_2f", "video"),
+                GazeOptions.builder().gazingRatios(0.03, 0.06).build());
         assertArrayEquals(new int[] {7, 15}, r.numGazingEachFrame());
         assertEquals(22, r.validCount(0));
         for (GazeCell c : r.cells(0, 1)) {
@@ -117,7 +157,10 @@ class ApiTest {
         AutoGaze model = Fixtures.model("model_mtp4");
         VideoClip a = clip("mtp4_4f", "input.video");
         VideoClip b = clip("square_2f", "video");
-        GazeOptions o = GazeOptions.builder().gazingRatio(0.2).taskLossRequirement(-0.55).build();
+        GazeOptions o = GazeOptions.builder()
+                .gazingRatio(0.2)
+                .taskLossRequirement(-0.55)
+                .build();
         GazeResult refA = model.gaze(a, o);
         GazeResult refB = model.gaze(b, o);
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -142,14 +185,16 @@ class ApiTest {
     void threadCountDoesNotChangeAnyBit() throws Exception {
         VideoClip c = clip("mtp4_4f", "input.video");
         GazeOptions o = GazeOptions.builder().gazingRatio(0.3).recordTrace(true).build();
-        try (Backend one = Backend.cpu(1); Backend three = Backend.cpu(3);
-             AutoGaze m1 = AutoGaze.load(Fixtures.dir("model_mtp4"), one);
-             AutoGaze m3 = AutoGaze.load(Fixtures.dir("model_mtp4"), three)) {
+        try (Backend one = Backend.cpu(1);
+                Backend three = Backend.cpu(3);
+                AutoGaze m1 = AutoGaze.load(Fixtures.dir("model_mtp4"), one);
+                AutoGaze m3 = AutoGaze.load(Fixtures.dir("model_mtp4"), three)) {
             assertArrayEquals(m1.embed(c).data(), m3.embed(c).data());
             GazeResult r1 = m1.gaze(c, o), r3 = m3.gaze(c, o);
             assertArrayEquals(r1.gazingPos()[0], r3.gazingPos()[0]);
             for (int s = 0; s < r1.trace().size(); s++) {
-                assertArrayEquals(r1.trace().get(s).taskLoss()[0], r3.trace().get(s).taskLoss()[0], "task loss of call " + s);
+                assertArrayEquals(
+                        r1.trace().get(s).taskLoss()[0], r3.trace().get(s).taskLoss()[0], "task loss of call " + s);
             }
         }
     }

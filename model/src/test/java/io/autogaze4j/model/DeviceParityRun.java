@@ -16,18 +16,22 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * (system property {@code autogaze.fixtures} points at the fixtures). Exits 1 when a test fails.
  */
 public final class DeviceParityRun {
-    private DeviceParityRun() {
-    }
+    private DeviceParityRun() {}
 
     public static void main(String[] args) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(Arrays.stream(args).map(a -> selectMethod(a)).toList()).build();
+                .selectors(Arrays.stream(args).map(a -> selectMethod(a)).toList())
+                .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         launcher.execute(request, summary);
         PrintWriter out = new PrintWriter(System.out, true);
         summary.getSummary().printTo(out);
         summary.getSummary().printFailuresTo(out, 8);
-        System.exit(summary.getSummary().getTotalFailureCount() == 0 && summary.getSummary().getTestsSucceededCount() > 0 ? 0 : 1);
+        System.exit(
+                summary.getSummary().getTotalFailureCount() == 0
+                                && summary.getSummary().getTestsSucceededCount() > 0
+                        ? 0
+                        : 1);
     }
 }

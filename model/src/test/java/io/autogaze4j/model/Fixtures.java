@@ -19,14 +19,15 @@ final class Fixtures {
     private static final Map<String, AutoGaze> OPENCL_MODELS = new ConcurrentHashMap<>();
     private static Backend openCl;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path root() {
         String prop = System.getProperty("autogaze.fixtures");
         Path p = prop != null ? Path.of(prop) : Path.of("..", "..", "shared", "fixtures");
-        assertTrue(Files.isDirectory(p), "reference fixtures not found at " + p.toAbsolutePath()
-                + " (set -Dautogaze.fixtures or put ../shared beside the checkout)");
+        assertTrue(
+                Files.isDirectory(p),
+                "reference fixtures not found at " + p.toAbsolutePath()
+                        + " (set -Dautogaze.fixtures or put ../shared beside the checkout)");
         return p;
     }
 
@@ -51,7 +52,10 @@ final class Fixtures {
         });
     }
 
-    /** The same model on the OpenCL backend (preferred device: a GPU if any, else PoCL as on CI); no OpenCL device fails the test. */
+    /**
+     * The same model on the OpenCL backend (preferred device: a GPU if any, else PoCL as on CI); no OpenCL device fails the
+     * test.
+     */
     static AutoGaze openClModel(String name) {
         return OPENCL_MODELS.computeIfAbsent(name, n -> {
             try {
@@ -67,7 +71,8 @@ final class Fixtures {
             Backend b = Backend.named(BackendKind.OPENCL, 1);
             if (b.kind() != BackendKind.OPENCL) {
                 b.close();
-                fail("no OpenCL device for the OpenCL parity tests: install one (CI: pocl-opencl-icd, which .ci/run installs)");
+                fail("no OpenCL device for the OpenCL parity tests: install one (CI: pocl-opencl-icd, which .ci/run "
+                        + "installs)");
             }
             openCl = b;
         }

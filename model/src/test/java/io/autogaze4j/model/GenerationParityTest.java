@@ -67,7 +67,8 @@ class GenerationParityTest {
             GazeOptions o = Reference.options("batch2");
             for (int row = 0; row < 2; row++) {
                 VideoClip single = VideoClip.of(rowOf(clip.toTensor(), row));
-                Reference.read(f, "single" + row + ".", "batch2 single" + row).assertMatches(model("model_mtp4").gaze(single, o));
+                Reference.read(f, "single" + row + ".", "batch2 single" + row)
+                        .assertMatches(model("model_mtp4").gaze(single, o));
             }
         }
     }
@@ -86,7 +87,10 @@ class GenerationParityTest {
                 assertEquals(queryLen[s], st.queryLength(), "query length of call " + s);
                 if (st.step() > 0) {
                     long[] expectedPos = Arrays.copyOfRange(decodePos, s * 4, s * 4 + st.queryLength());
-                    assertArrayEquals(expectedPos, Arrays.stream(st.positions()[0]).asLongStream().toArray(), "decode positions of call " + s);
+                    assertArrayEquals(
+                            expectedPos,
+                            Arrays.stream(st.positions()[0]).asLongStream().toArray(),
+                            "decode positions of call " + s);
                 }
             }
         }
@@ -104,15 +108,19 @@ class GenerationParityTest {
                     for (int fr = 0; fr < t; fr++) {
                         for (int ch = 0; ch < 3; ch++) {
                             for (int y = 0; y < h; y++) {
-                                System.arraycopy(video.data(), ((fr * 3 + ch) * 448 + r * h + y) * 672 + c * w, tiles,
-                                        (((tile * t + fr) * 3 + ch) * h + y) * w, w);
+                                System.arraycopy(
+                                        video.data(),
+                                        ((fr * 3 + ch) * 448 + r * h + y) * 672 + c * w,
+                                        tiles,
+                                        (((tile * t + fr) * 3 + ch) * h + y) * w,
+                                        w);
                             }
                         }
                     }
                 }
             }
-            GazeResult result = model("model_mtp1").gaze(VideoClip.of(tiles, rows * cols, t, h, w),
-                    Reference.options("nonsquare_tiles"));
+            GazeResult result = model("model_mtp1")
+                    .gaze(VideoClip.of(tiles, rows * cols, t, h, w), Reference.options("nonsquare_tiles"));
             Reference.read(f, "out.", "nonsquare_tiles").assertMatches(result);
         }
     }

@@ -33,7 +33,8 @@ class PreprocessParityTest {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                fail(what + ": first difference at flat index " + i + ": expected " + expected[i] + ", got " + actual[i]);
+                fail(what + ": first difference at flat index " + i + ": expected " + expected[i] + ", got "
+                        + actual[i]);
             }
         }
     }
@@ -41,7 +42,8 @@ class PreprocessParityTest {
     @Test
     void nonsquareFramesProcessTo224x334BitExactAndGazeExactly() throws Exception {
         List<RgbFrame> raw;
-        try (SafetensorsFile r = SafetensorsFile.open(Fixtures.dir("nonsquare_3f").resolve("raw_frames.safetensors"))) {
+        try (SafetensorsFile r =
+                SafetensorsFile.open(Fixtures.dir("nonsquare_3f").resolve("raw_frames.safetensors"))) {
             raw = rawFrames(r, "raw_frames", 0, 3);
         }
         AutoGaze model = Fixtures.model("model_k1");
@@ -61,7 +63,10 @@ class PreprocessParityTest {
             AutoGaze model = Fixtures.model("model_mtp1");
             VideoClip clip = ImageProcessor.of(model.preprocessor()).process(rawFrames(f, "input.raw_frames", 0, 16));
             assertArrayEquals(new int[] {1, 16, 3, 224, 224}, clip.toTensor().shape());
-            assertBitExact(f.floats("input.video_first4"), clip.frames(0, 4).toTensor().data(), "real_16f first 4 processed frames");
+            assertBitExact(
+                    f.floats("input.video_first4"),
+                    clip.frames(0, 4).toTensor().data(),
+                    "real_16f first 4 processed frames");
             Reference.read(f, "out.", "real_16f").assertMatches(model.gaze(clip, Reference.options("real_16f")));
         }
     }
@@ -72,7 +77,9 @@ class PreprocessParityTest {
         try (SafetensorsFile f = Fixtures.open("real_16f")) {
             raw = rawFrames(f, "input.raw_frames", 0, 2);
         }
-        VideoClip clip = ImageProcessor.of(Fixtures.model("model_mtp1").preprocessor()).withOutputSize(new FrameSize(392, 392)).process(raw);
+        VideoClip clip = ImageProcessor.of(Fixtures.model("model_mtp1").preprocessor())
+                .withOutputSize(new FrameSize(392, 392))
+                .process(raw);
         try (SafetensorsFile f = Fixtures.open("target_scales_392")) {
             assertBitExact(f.floats("input.video"), clip.toTensor().data(), "target_scales_392 processed video");
         }

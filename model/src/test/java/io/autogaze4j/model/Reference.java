@@ -16,7 +16,13 @@ import java.util.List;
  * Expected generation outputs of one fixture case (harness-1 names such as {@code gazing_mask_0} or v2
  * names such as {@code out.gazing_mask.0}), and the exact comparison of a {@link GazeResult} with them.
  */
-record Reference(String what, long[][] gazingPos, boolean[][] padded, long[] numGazingEachFrame, float[][] masks, int[][] maskShapes) {
+record Reference(
+        String what,
+        long[][] gazingPos,
+        boolean[][] padded,
+        long[] numGazingEachFrame,
+        float[][] masks,
+        int[][] maskShapes) {
 
     /** Reads the outputs stored under {@code prefix} ("" or "out." or "single0." ...). */
     static Reference read(SafetensorsFile f, String prefix, String what) throws IOException {
@@ -45,14 +51,17 @@ record Reference(String what, long[][] gazingPos, boolean[][] padded, long[] num
 
     /** The case's arguments from metadata.json ({@code args} for v2, top level for harness-1). */
     static JsonNode args(String caseDir) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(Files.readString(Fixtures.dir(caseDir).resolve("metadata.json")));
+        JsonNode root = new ObjectMapper()
+                .readTree(Files.readString(Fixtures.dir(caseDir).resolve("metadata.json")));
         return root.has("args") ? root.get("args") : root;
     }
 
     /** Options with the case's ratio and (float32) requirement; traces on for failure messages. */
     static GazeOptions options(String caseDir) throws IOException {
         JsonNode a = args(caseDir);
-        GazeOptions.Builder b = GazeOptions.builder().gazingRatio(a.get("gazing_ratio").asDouble()).recordTrace(true);
+        GazeOptions.Builder b = GazeOptions.builder()
+                .gazingRatio(a.get("gazing_ratio").asDouble())
+                .recordTrace(true);
         JsonNode q = a.get("task_loss_requirement");
         if (q != null && !q.isNull()) {
             b.taskLossRequirement(q.asDouble());
@@ -68,7 +77,8 @@ record Reference(String what, long[][] gazingPos, boolean[][] padded, long[] num
             for (int j = 0; j < Math.min(gazingPos[b].length, r.gazingPos()[b].length); j++) {
                 if (gazingPos[b][j] != r.gazingPos()[b][j] || padded[b][j] != r.padded()[b][j]) {
                     fail(what + ": first difference at row " + b + ", slot " + j + ": expected id " + gazingPos[b][j]
-                            + (padded[b][j] ? " (pad)" : "") + ", got " + r.gazingPos()[b][j] + (r.padded()[b][j] ? " (pad)" : "")
+                            + (padded[b][j] ? " (pad)" : "") + ", got " + r.gazingPos()[b][j]
+                            + (r.padded()[b][j] ? " (pad)" : "")
                             + "; " + locate(r, b, j) + "; expected counts " + Arrays.toString(numGazingEachFrame)
                             + ", got " + Arrays.toString(counts));
                 }
@@ -82,12 +92,16 @@ record Reference(String what, long[][] gazingPos, boolean[][] padded, long[] num
         for (int s = 0; s < 4; s++) {
             boolean[][][] m = r.mask(s);
             int[] shape = maskShapes[s];
-            assertArrayEquals(shape, new int[] {m.length, m[0].length, m[0][0].length}, what + ": mask " + s + " shape");
+            assertArrayEquals(
+                    shape, new int[] {m.length, m[0].length, m[0][0].length}, what + ": mask " + s + " shape");
             for (int b = 0; b < shape[0]; b++) {
                 for (int t = 0; t < shape[1]; t++) {
                     for (int c = 0; c < shape[2]; c++) {
                         boolean expected = masks[s][(b * shape[1] + t) * shape[2] + c] != 0f;
-                        assertEquals(expected, m[b][t][c], what + ": mask " + s + " row " + b + " frame " + t + " cell " + c);
+                        assertEquals(
+                                expected,
+                                m[b][t][c],
+                                what + ": mask " + s + " row " + b + " frame " + t + " cell " + c);
                     }
                 }
             }
@@ -112,7 +126,8 @@ record Reference(String what, long[][] gazingPos, boolean[][] padded, long[] num
             if (inFrame < seen + n) {
                 int i = inFrame - seen;
                 return "frame " + t + ", step " + s.step() + ", head " + i + ", logit margin " + s.margins()[b][i]
-                        + ", task loss " + s.taskLoss()[b][i] + ", positions " + Arrays.toString(Arrays.copyOf(s.positions()[b], Math.min(12, s.positions()[b].length)));
+                        + ", task loss " + s.taskLoss()[b][i] + ", positions "
+                        + Arrays.toString(Arrays.copyOf(s.positions()[b], Math.min(12, s.positions()[b].length)));
             }
             seen += n;
         }

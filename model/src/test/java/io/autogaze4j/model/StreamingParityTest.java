@@ -40,15 +40,21 @@ class StreamingParityTest {
         for (int i = 0; i < p.length; i++) {
             p[i] = pads.get(i);
         }
-        return new GazeResult(model.layout(), 0, new long[][] {ids.stream().mapToLong(Long::longValue).toArray()},
-                new boolean[][] {p}, counts, List.of());
+        return new GazeResult(
+                model.layout(),
+                0,
+                new long[][] {ids.stream().mapToLong(Long::longValue).toArray()},
+                new boolean[][] {p},
+                counts,
+                List.of());
     }
 
     @Test
     void streaming4fFrameByFrame() throws Exception {
         try (SafetensorsFile f = Fixtures.open("streaming_4f")) {
             VideoClip clip = VideoClip.of(Fixtures.tensor(f, "video"));
-            GazeResult r = streamFrameByFrame(model("model_k10"), clip, Reference.options("streaming_4f"), new ArrayList<>());
+            GazeResult r =
+                    streamFrameByFrame(model("model_k10"), clip, Reference.options("streaming_4f"), new ArrayList<>());
             Reference.read(f, "", "streaming_4f streamed").assertMatches(r);
         }
     }
@@ -65,7 +71,8 @@ class StreamingParityTest {
             GazeResult r = streamFrameByFrame(model, clip, Reference.options("streaming"), calls);
             Reference.read(f, "stream.", "streaming").assertMatches(r);
             for (int t = 0; t < calls.size(); t++) {
-                assertArrayEquals(f.longs("stream.call" + t + ".gazing_pos"), calls.get(t), "streaming call " + t + " ids");
+                assertArrayEquals(
+                        f.longs("stream.call" + t + ".gazing_pos"), calls.get(t), "streaming call " + t + " ids");
             }
             // streamed vision embeddings equal the whole-clip ones
             Tensor streamed = Fixtures.tensor(f, "stream.vision_embeds");

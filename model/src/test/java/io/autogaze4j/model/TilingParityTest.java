@@ -3,8 +3,8 @@ package io.autogaze4j.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.autogaze4j.model.tiling.AnyResTiling;
 import io.autogaze4j.model.preprocess.FrameSize;
+import io.autogaze4j.model.tiling.AnyResTiling;
 import io.autogaze4j.model.tiling.ResolutionAdaptation;
 import io.autogaze4j.weights.SafetensorsFile;
 import org.junit.jupiter.api.Test;

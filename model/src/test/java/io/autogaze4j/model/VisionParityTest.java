@@ -18,6 +18,7 @@ class VisionParityTest {
     AutoGaze model(String name) {
         return Fixtures.model(name);
     }
+
     private static final float TOL = 1e-4f;
 
     private static void assertClose(Tensor expected, Tensor actual, float tol, String what) {
@@ -53,7 +54,8 @@ class VisionParityTest {
             for (int t = 0; t < clip.frames(); t++) {
                 VisionEncoder.FrameIntermediates tr = model.encoder().intermediates(clip.frame(0, t), cache);
                 int size = 3 * 224 * 224;
-                Tensor expectedInput = Tensor.wrap(java.util.Arrays.copyOfRange(squashed.data(), t * size, (t + 1) * size), 3, 224, 224);
+                Tensor expectedInput = Tensor.wrap(
+                        java.util.Arrays.copyOfRange(squashed.data(), t * size, (t + 1) * size), 3, 224, 224);
                 assertClose(expectedInput, tr.input224(), 1e-5f, "model input frame " + t);
                 assertClose(Fixtures.tokensOf(stemConv, 0, t), tr.patchEmbed(), TOL, "stem_conv frame " + t);
                 assertClose(Fixtures.tokensOf(stemNorm, 0, t), tr.layerNorm(), TOL, "stem_norm frame " + t);
@@ -100,7 +102,8 @@ class VisionParityTest {
             assertEquals(5, outs.size());
             int per = 196 * 192;
             for (int l = 0; l < 6; l++) {
-                Tensor expected = Tensor.wrap(java.util.Arrays.copyOfRange(hidden.data(), l * per, (l + 1) * per), 196, 192);
+                Tensor expected =
+                        Tensor.wrap(java.util.Arrays.copyOfRange(hidden.data(), l * per, (l + 1) * per), 196, 192);
                 Tensor actual = l == 0 ? embeds : outs.get(l - 1);
                 // residual stream values grow with depth; 1e-4 relative to their scale
                 float scale = 0;

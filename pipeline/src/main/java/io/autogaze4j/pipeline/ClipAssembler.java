@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class ClipAssembler {
     /** A clip whose rows are all gazed. */
-    record Done(ClipRows clip, GazeResult result, StageTimes times) {
-    }
+    record Done(ClipRows clip, GazeResult result, StageTimes times) {}
 
     private static final class Parts {
         final List<GazeResult> results = new ArrayList<>();
@@ -27,7 +26,8 @@ final class ClipAssembler {
     /** Takes a gazed batch; returns the clips it completed, in order. */
     List<Done> add(RowBatch batch, List<GazeResult> results, long batchNanos) {
         if (results.size() != batch.slices().size()) {
-            throw new IllegalStateException("the mask source returned " + results.size() + " results for " + batch.slices().size() + " slices");
+            throw new IllegalStateException("the mask source returned " + results.size() + " results for "
+                    + batch.slices().size() + " slices");
         }
         List<Done> done = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
@@ -41,7 +41,10 @@ final class ClipAssembler {
             p.gazeNanos += batchNanos * s.rows() / batch.rows();
             if (p.rows == s.clip().rows()) {
                 open.remove(s.clip());
-                done.add(new Done(s.clip(), ResultRows.concat(p.results), s.clip().times().withGaze(p.gazeNanos, p.firstBatchRows)));
+                done.add(new Done(
+                        s.clip(),
+                        ResultRows.concat(p.results),
+                        s.clip().times().withGaze(p.gazeNanos, p.firstBatchRows)));
             }
         }
         return done;

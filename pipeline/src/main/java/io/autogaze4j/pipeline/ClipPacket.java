@@ -30,9 +30,20 @@ import java.util.Optional;
  *                     else empty
  * @param times        decode, preprocess, gaze and finishing time of the clip
  */
-public record ClipPacket(int video, String videoId, int clip, int firstFrame, List<FrameStamp> stamps, List<VideoFrame> frames,
-                         FramePlan plan, GazeResult result, GazeTrace trace, Optional<ImageReadout> imageReadout,
-                         Optional<VideoReadout> videoReadout, List<FrameMetrics> metrics, StageTimes times) {
+public record ClipPacket(
+        int video,
+        String videoId,
+        int clip,
+        int firstFrame,
+        List<FrameStamp> stamps,
+        List<VideoFrame> frames,
+        FramePlan plan,
+        GazeResult result,
+        GazeTrace trace,
+        Optional<ImageReadout> imageReadout,
+        Optional<VideoReadout> videoReadout,
+        List<FrameMetrics> metrics,
+        StageTimes times) {
 
     public ClipPacket {
         stamps = List.copyOf(stamps);
@@ -42,8 +53,20 @@ public record ClipPacket(int video, String videoId, int clip, int firstFrame, Li
 
     /** The same packet with its frames' metrics. */
     public ClipPacket withMetrics(List<FrameMetrics> frameMetrics) {
-        return new ClipPacket(video, videoId, clip, firstFrame, stamps, frames, plan, result, trace, imageReadout, videoReadout,
-                frameMetrics, times);
+        return new ClipPacket(
+                video,
+                videoId,
+                clip,
+                firstFrame,
+                stamps,
+                frames,
+                plan,
+                result,
+                trace,
+                imageReadout,
+                videoReadout,
+                frameMetrics,
+                times);
     }
 
     /** Frames in the clip. */

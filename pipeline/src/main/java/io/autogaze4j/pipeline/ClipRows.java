@@ -18,18 +18,27 @@ import java.util.List;
  * @param input      the rows {@code [rows, T, 3, h, w]}: tile-major as {@code AnyResTiling} orders them
  * @param times      decode and preprocess time so far
  */
-public record ClipRows(int video, String videoId, int clip, int firstFrame, List<FrameStamp> stamps, List<VideoFrame> frames,
-                       FramePlan plan, VideoClip input, StageTimes times) {
+public record ClipRows(
+        int video,
+        String videoId,
+        int clip,
+        int firstFrame,
+        List<FrameStamp> stamps,
+        List<VideoFrame> frames,
+        FramePlan plan,
+        VideoClip input,
+        StageTimes times) {
 
     public ClipRows {
         stamps = List.copyOf(stamps);
         frames = List.copyOf(frames);
         if (stamps.size() != input.frames() || (!frames.isEmpty() && frames.size() != stamps.size())) {
-            throw new IllegalArgumentException("a clip of " + input.frames() + " frames needs as many stamps (got " + stamps.size()
-                    + ") and none or as many frames (got " + frames.size() + ")");
+            throw new IllegalArgumentException("a clip of " + input.frames() + " frames needs as many stamps (got "
+                    + stamps.size() + ") and none or as many frames (got " + frames.size() + ")");
         }
         if (input.batch() != plan.rows()) {
-            throw new IllegalArgumentException("the plan makes " + plan.rows() + " rows per clip, the input has " + input.batch());
+            throw new IllegalArgumentException(
+                    "the plan makes " + plan.rows() + " rows per clip, the input has " + input.batch());
         }
     }
 
@@ -45,13 +54,14 @@ public record ClipRows(int video, String videoId, int clip, int firstFrame, List
 
     /** Whether rows of {@code other} can share a batch with rows of this clip (same frames and row size). */
     public boolean batchesWith(ClipRows other) {
-        return input.frames() == other.input.frames() && input.height() == other.input.height()
+        return input.frames() == other.input.frames()
+                && input.height() == other.input.height()
                 && input.width() == other.input.width();
     }
 
     @Override
     public String toString() {
-        return "ClipRows[" + videoId + " clip " + clip + ", frames " + firstFrame + ".." + (firstFrame + frameCount() - 1) + ", "
-                + input + "]";
+        return "ClipRows[" + videoId + " clip " + clip + ", frames " + firstFrame + ".."
+                + (firstFrame + frameCount() - 1) + ", " + input + "]";
     }
 }

@@ -32,11 +32,15 @@ public record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTi
     public static FramePlan of(FrameSize source, ImageProcessor processor, boolean tiles) {
         try {
             FrameSize processed = processor.outputSize(source);
-            return new FramePlan(source, processed, tiles ? Optional.of(AnyResTiling.of(source, processed, AnyResTiling.DEFAULT_TILE))
-                    : Optional.empty());
+            return new FramePlan(
+                    source,
+                    processed,
+                    tiles
+                            ? Optional.of(AnyResTiling.of(source, processed, AnyResTiling.DEFAULT_TILE))
+                            : Optional.empty());
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException("frames of " + source + " cannot be gazed" + (tiles ? " in tiles" : "") + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "frames of " + source + " cannot be gazed" + (tiles ? " in tiles" : "") + ": " + e.getMessage(), e);
         }
     }
 
@@ -51,7 +55,8 @@ public record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTi
         tiling.ifPresent(t -> {
             for (int i = 0; i < t.tilesPerFrame(); i++) {
                 PixelRect r = t.tileRect(i);
-                out.add(TilePlacement.ofPixels(i, r.x0(), r.y0(), t.tile(), t.tile(), processed.width(), processed.height()));
+                out.add(TilePlacement.ofPixels(
+                        i, r.x0(), r.y0(), t.tile(), t.tile(), processed.width(), processed.height()));
             }
         });
         return out;
@@ -81,18 +86,28 @@ public record FramePlan(FrameSize source, FrameSize processed, Optional<AnyResTi
     public Optional<String> fitProblem(int clipLength, int clipsInFlight, long heapBytes) {
         long pixels = (long) source.width() * source.height();
         long processedFloats = 3L * processed.width() * processed.height() * clipLength;
-        long tileFloats = tiling.map(t -> 3L * t.tile() * t.tile() * t.tilesPerFrame() * clipLength).orElse(0L);
+        long tileFloats = tiling.map(t -> 3L * t.tile() * t.tile() * t.tilesPerFrame() * clipLength)
+                .orElse(0L);
         long bytes = clipsInFlight * (clipLength * 3 * pixels + 4 * (processedFloats + tileFloats) + 8 * pixels);
-        String what = "frames of " + source + (tiling.isPresent() ? " cut into " + tiling.get().rows() + "x" + tiling.get().cols()
-                + " tiles" : "");
+        String what = "frames of " + source
+                + (tiling.isPresent()
+                        ? " cut into " + tiling.get().rows() + "x"
+                                + tiling.get().cols() + " tiles"
+                        : "");
         if (Math.max(processedFloats, tileFloats) > Integer.MAX_VALUE - 8) {
             return Optional.of(what + " are too large to gaze " + clipLength + " at a time: lower the clip length"
                     + (tiling.isPresent() ? " or drop tiling" : ""));
         }
         if (bytes > heapBytes * 3 / 4) {
-            return Optional.of(String.format(Locale.ROOT,
-                    "%s need about %d MiB for the %d clips of %d frames in flight, more than this JVM's heap (%d MiB) allows: lower"
-                            + " the clip length%s or raise the heap (e.g. JAVA_OPTS=-Xmx16g)", what, bytes / MIB, clipsInFlight, clipLength,
+            return Optional.of(String.format(
+                    Locale.ROOT,
+                    "%s need about %d MiB for the %d clips of %d frames in flight, more than this JVM's heap (%d MiB) "
+                            + "allows: lower"
+                            + " the clip length%s or raise the heap (e.g. JAVA_OPTS=-Xmx16g)",
+                    what,
+                    bytes / MIB,
+                    clipsInFlight,
+                    clipLength,
                     heapBytes / MIB,
                     tiling.isPresent() ? ", drop tiling" : ""));
         }

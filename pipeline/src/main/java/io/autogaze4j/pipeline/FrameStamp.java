@@ -6,5 +6,4 @@ package io.autogaze4j.pipeline;
  * @param index   its index in the source, counting every decoded frame from 0 (before sampling)
  * @param seconds its presentation time from the container (or index / fps for images and memory)
  */
-public record FrameStamp(int index, double seconds) {
-}
+public record FrameStamp(int index, double seconds) {}

@@ -34,8 +34,7 @@ public final class LiveGazer implements AutoCloseable {
     /** Latencies kept for the percentiles: the most recent this many gazed frames. */
     public static final int LATENCY_WINDOW = 4096;
 
-    private record Pushed(VideoFrame frame, long nanos) {
-    }
+    private record Pushed(VideoFrame frame, long nanos) {}
 
     private final MaskSource source;
     private final Preprocessor preprocessor;
@@ -72,10 +71,11 @@ public final class LiveGazer implements AutoCloseable {
      * Starts gazing pushed frames with {@code source}, preprocessed by {@code preprocessor} (e.g. a pipeline's; its pool
      * must outlive this gazer), packets to {@code sink}. Close it to stop.
      */
-    public static LiveGazer start(MaskSource source, Preprocessor preprocessor, LiveOptions options, Consumer<ClipPacket> sink) {
+    public static LiveGazer start(
+            MaskSource source, Preprocessor preprocessor, LiveOptions options, Consumer<ClipPacket> sink) {
         if (options.tiles() != preprocessor.tiles()) {
-            throw new IllegalArgumentException("the preprocessor " + (preprocessor.tiles() ? "cuts" : "does not cut") + " tiles but the"
-                    + " live options say " + options.tiles());
+            throw new IllegalArgumentException("the preprocessor " + (preprocessor.tiles() ? "cuts" : "does not cut")
+                    + " tiles but the" + " live options say " + options.tiles());
         }
         return new LiveGazer(source, preprocessor, options, sink);
     }
@@ -85,14 +85,18 @@ public final class LiveGazer implements AutoCloseable {
         long now = System.nanoTime();
         synchronized (queue) {
             if (closed) {
-                throw new IllegalStateException(failure != null ? "the live gazer stopped: " + failure.getMessage()
-                        : "the live gazer is closed", failure);
+                throw new IllegalStateException(
+                        failure != null
+                                ? "the live gazer stopped: " + failure.getMessage()
+                                : "the live gazer is closed",
+                        failure);
             }
             if (queue.size() == options.maxQueuedFrames()) {
                 queue.removeFirst();
                 dropped++;
             }
-            queue.addLast(new Pushed(new VideoFrame((int) Math.min(Integer.MAX_VALUE, pushed), (now - start) / 1e9, frame), now));
+            queue.addLast(new Pushed(
+                    new VideoFrame((int) Math.min(Integer.MAX_VALUE, pushed), (now - start) / 1e9, frame), now));
             pushed++;
             queue.notifyAll();
         }
@@ -104,7 +108,13 @@ public final class LiveGazer implements AutoCloseable {
             int n = (int) Math.min(gazed, LATENCY_WINDOW);
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
-            return new LiveStats(pushed, dropped, gazed, percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99));
+            return new LiveStats(
+                    pushed,
+                    dropped,
+                    gazed,
+                    percentile(sorted, 0.50),
+                    percentile(sorted, 0.90),
+                    percentile(sorted, 0.99));
         }
     }
 
@@ -158,9 +168,16 @@ public final class LiveGazer implements AutoCloseable {
         synchronized (queue) {
             number = clips++;
         }
-        ClipRows rows = new ClipRows(0, "live", number, frames.get(0).index(),
-                frames.stream().map(f -> new FrameStamp(f.index(), f.seconds())).toList(), source.needsFrames() ? frames : List.of(), plan,
-                preprocessor.rows(frames.stream().map(VideoFrame::image).toList(), plan), new StageTimes(0, 0, 0, 0, 0));
+        ClipRows rows = new ClipRows(
+                0,
+                "live",
+                number,
+                frames.get(0).index(),
+                frames.stream().map(f -> new FrameStamp(f.index(), f.seconds())).toList(),
+                source.needsFrames() ? frames : List.of(),
+                plan,
+                preprocessor.rows(frames.stream().map(VideoFrame::image).toList(), plan),
+                new StageTimes(0, 0, 0, 0, 0));
         long t0 = System.nanoTime();
         RowBatch batch = RowBatch.of(List.of(new RowSlice(rows, 0, rows.rows())));
         GazeResult result = source.gaze(batch).get(0);

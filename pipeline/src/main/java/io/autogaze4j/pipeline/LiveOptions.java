@@ -14,10 +14,12 @@ public record LiveOptions(int clipLength, int maxQueuedFrames, int inFlight, boo
 
     public LiveOptions {
         if (clipLength < 1 || clipLength > ClipBuilder.MAX_CLIP_LENGTH) {
-            throw new IllegalArgumentException("clip length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + clipLength);
+            throw new IllegalArgumentException(
+                    "clip length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + clipLength);
         }
         if (maxQueuedFrames < clipLength) {
-            throw new IllegalArgumentException("the queue must hold at least one clip (" + clipLength + " frames), got " + maxQueuedFrames);
+            throw new IllegalArgumentException(
+                    "the queue must hold at least one clip (" + clipLength + " frames), got " + maxQueuedFrames);
         }
         if (inFlight < 1) {
             throw new IllegalArgumentException("at least one clip must be allowed in flight, got " + inFlight);

@@ -11,5 +11,4 @@ package io.autogaze4j.pipeline;
  * @param p90Millis     90th percentile, ms
  * @param p99Millis     99th percentile, ms
  */
-public record LiveStats(long pushed, long dropped, long gazed, double p50Millis, double p90Millis, double p99Millis) {
-}
+public record LiveStats(long pushed, long dropped, long gazed, double p50Millis, double p90Millis, double p99Millis) {}

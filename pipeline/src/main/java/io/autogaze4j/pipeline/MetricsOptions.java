@@ -17,7 +17,8 @@ public record MetricsOptions(GeometryMode geometry, InterframeOptions interframe
 
     public MetricsOptions {
         if (geometry == null || interframe == null || !(emaAlpha > 0 && emaAlpha <= 1)) {
-            throw new IllegalArgumentException("metrics need a geometry, interframe options and an EMA alpha in (0, 1], got " + emaAlpha);
+            throw new IllegalArgumentException(
+                    "metrics need a geometry, interframe options and an EMA alpha in (0, 1], got " + emaAlpha);
         }
     }
 

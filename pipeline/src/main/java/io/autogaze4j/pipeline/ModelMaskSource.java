@@ -49,7 +49,9 @@ final class ModelMaskSource implements MaskSource {
     @Override
     public int defaultBatchRows() {
         // Backend offers no "is a CPU" query yet; the CPU backend's name starts with "cpu"
-        return model.backend().name().startsWith("cpu") ? Runtime.getRuntime().availableProcessors() : ACCELERATOR_BATCH_ROWS;
+        return model.backend().name().startsWith("cpu")
+                ? Runtime.getRuntime().availableProcessors()
+                : ACCELERATOR_BATCH_ROWS;
     }
 
     @Override

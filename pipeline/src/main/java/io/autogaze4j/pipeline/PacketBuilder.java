@@ -8,7 +8,6 @@ import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.GazeTraces;
 import io.autogaze4j.readout.ImageReadout;
 import io.autogaze4j.readout.SparseProjection;
-import io.autogaze4j.readout.SparseVideoPatchGeometry;
 import io.autogaze4j.readout.VideoReadout;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +26,30 @@ final class PacketBuilder {
 
     ClipPacket build(ClipRows clip, GazeResult result, StageTimes times) {
         long start = System.nanoTime();
-        GazeTrace trace = renumber(GazeTraces.tiled(result, ConfidenceSource.of(result), clip.plan().placements()).get(0), clip.clip(),
+        GazeTrace trace = renumber(
+                GazeTraces.tiled(
+                                result, ConfidenceSource.of(result), clip.plan().placements())
+                        .get(0),
+                clip.clip(),
                 clip.firstFrame());
         List<GazeTrace> traces = List.of(trace);
         Optional<ImageReadout> image = projection.map(p -> p.imageReadout(traces));
-        Optional<VideoReadout> video = projection.flatMap(p -> forFrames(p, clip.frameCount())).map(p -> p.videoReadout(traces));
-        return new ClipPacket(clip.video(), clip.videoId(), clip.clip(), clip.firstFrame(), clip.stamps(), keepFrames ? clip.frames() : List.of(), clip.plan(), result,
-                trace, image, video, List.of(), times.withFinish(System.nanoTime() - start));
+        Optional<VideoReadout> video =
+                projection.flatMap(p -> forFrames(p, clip.frameCount())).map(p -> p.videoReadout(traces));
+        return new ClipPacket(
+                clip.video(),
+                clip.videoId(),
+                clip.clip(),
+                clip.firstFrame(),
+                clip.stamps(),
+                keepFrames ? clip.frames() : List.of(),
+                clip.plan(),
+                result,
+                trace,
+                image,
+                video,
+                List.of(),
+                times.withFinish(System.nanoTime() - start));
     }
 
     /**
@@ -42,7 +58,8 @@ final class PacketBuilder {
      * whole tubelets.
      */
     static Optional<SparseProjection> forFrames(SparseProjection projection, int frames) {
-        if (projection.videoGrid().isEmpty() || frames % projection.videoOptions().tubeletSize() != 0) {
+        if (projection.videoGrid().isEmpty()
+                || frames % projection.videoOptions().tubeletSize() != 0) {
             return Optional.empty();
         }
         return Optional.of(projection);
@@ -53,8 +70,20 @@ final class PacketBuilder {
         List<FrameTrace> frames = new ArrayList<>(trace.frameCount());
         for (FrameTrace f : trace.frames()) {
             int index = firstFrame + f.frame();
-            frames.add(new FrameTrace(index, f.fixations().stream().map(x -> new Fixation(index, x.cell(), x.scale(), x.row(), x.col(),
-                    x.grid(), x.tile(), x.rect(), x.confidence())).toList()));
+            frames.add(new FrameTrace(
+                    index,
+                    f.fixations().stream()
+                            .map(x -> new Fixation(
+                                    index,
+                                    x.cell(),
+                                    x.scale(),
+                                    x.row(),
+                                    x.col(),
+                                    x.grid(),
+                                    x.tile(),
+                                    x.rect(),
+                                    x.confidence()))
+                            .toList()));
         }
         return new GazeTrace(clip, frames, trace.tiles());
     }

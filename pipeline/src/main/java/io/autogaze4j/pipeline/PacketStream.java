@@ -19,17 +19,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PacketStream implements Iterator<ClipPacket>, AutoCloseable {
     /** What the run puts in its output queue: a packet, the end, or a failure. */
-    sealed interface Item permits PacketItem, EndItem, FailureItem {
-    }
+    sealed interface Item permits PacketItem, EndItem, FailureItem {}
 
-    record PacketItem(ClipPacket packet) implements Item {
-    }
+    record PacketItem(ClipPacket packet) implements Item {}
 
-    record EndItem(PipelineSummary summary) implements Item {
-    }
+    record EndItem(PipelineSummary summary) implements Item {}
 
-    record FailureItem(PipelineException failure) implements Item {
-    }
+    record FailureItem(PipelineException failure) implements Item {}
 
     private final BlockingQueue<Item> queue;
     private final Runnable stop;
@@ -76,7 +72,7 @@ public final class PacketStream implements Iterator<ClipPacket>, AutoCloseable {
                     close();
                     throw failure.failure();
                 }
-                case PacketItem p -> { }
+                case PacketItem p -> {}
             }
         } else if (ahead instanceof FailureItem failure) {
             throw failure.failure();

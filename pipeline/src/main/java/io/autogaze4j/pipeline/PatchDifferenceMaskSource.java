@@ -22,9 +22,11 @@ final class PatchDifferenceMaskSource implements MaskSource {
         List<GazeResult> out = new ArrayList<>(batch.slices().size());
         for (RowSlice s : batch.slices()) {
             if (s.clip().rows() != 1 || s.clip().frames().isEmpty()) {
-                throw new IllegalArgumentException("the patch-difference source needs whole frames (no tiles) with their pixels kept");
+                throw new IllegalArgumentException(
+                        "the patch-difference source needs whole frames (no tiles) with their pixels kept");
             }
-            out.add(source.result(s.clip().frames().stream().map(f -> ArgbImage.of(f.image())).toList()));
+            out.add(source.result(
+                    s.clip().frames().stream().map(f -> ArgbImage.of(f.image())).toList()));
         }
         return out;
     }

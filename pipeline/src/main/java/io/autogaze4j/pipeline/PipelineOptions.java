@@ -22,20 +22,29 @@ import java.util.Optional;
  * @param metrics            compute each frame's interframe metrics (the packet's metrics, the video summary's)
  * @param read               how video files are decoded
  */
-public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int decodeThreads, int preprocessThreads,
-                              int queuedClips, boolean keepFrames, Optional<SparseProjection> projection,
-                              Optional<MetricsOptions> metrics, VideoReadOptions read) {
+public record PipelineOptions(
+        int clipLength,
+        boolean tiles,
+        int batchRows,
+        int decodeThreads,
+        int preprocessThreads,
+        int queuedClips,
+        boolean keepFrames,
+        Optional<SparseProjection> projection,
+        Optional<MetricsOptions> metrics,
+        VideoReadOptions read) {
 
     public PipelineOptions {
         if (clipLength < 1 || clipLength > ClipBuilder.MAX_CLIP_LENGTH) {
-            throw new IllegalArgumentException("clip length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + clipLength);
+            throw new IllegalArgumentException(
+                    "clip length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + clipLength);
         }
         if (batchRows < 0) {
             throw new IllegalArgumentException("batch rows must be >= 1, or 0 for the default; got " + batchRows);
         }
         if (decodeThreads < 1 || preprocessThreads < 1 || queuedClips < 1) {
-            throw new IllegalArgumentException("decode threads (" + decodeThreads + "), preprocess threads (" + preprocessThreads
-                    + ") and queued clips (" + queuedClips + ") must be at least 1");
+            throw new IllegalArgumentException("decode threads (" + decodeThreads + "), preprocess threads ("
+                    + preprocessThreads + ") and queued clips (" + queuedClips + ") must be at least 1");
         }
         if (projection == null || metrics == null || read == null) {
             throw new IllegalArgumentException("projection and metrics (maybe empty) and read options must be given");
@@ -85,8 +94,7 @@ public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int 
         private MetricsOptions metrics;
         private VideoReadOptions read = VideoReadOptions.defaults();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Frames per clip, 1..16. */
         public Builder clipLength(int frames) {
@@ -149,8 +157,17 @@ public record PipelineOptions(int clipLength, boolean tiles, int batchRows, int 
         }
 
         public PipelineOptions build() {
-            return new PipelineOptions(clipLength, tiles, batchRows, decodeThreads, preprocessThreads, queuedClips, keepFrames,
-                    Optional.ofNullable(projection), Optional.ofNullable(metrics), read);
+            return new PipelineOptions(
+                    clipLength,
+                    tiles,
+                    batchRows,
+                    decodeThreads,
+                    preprocessThreads,
+                    queuedClips,
+                    keepFrames,
+                    Optional.ofNullable(projection),
+                    Optional.ofNullable(metrics),
+                    read);
         }
     }
 }

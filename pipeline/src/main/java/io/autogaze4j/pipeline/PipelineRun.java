@@ -30,17 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PipelineRun {
     /** What a decoding thread hands the gazing thread for its video: a clip, the video's end, or its failure. */
-    private sealed interface VideoItem permits ClipItem, VideoEnd, VideoFailure {
-    }
+    private sealed interface VideoItem permits ClipItem, VideoEnd, VideoFailure {}
 
-    private record ClipItem(ClipRows clip) implements VideoItem {
-    }
+    private record ClipItem(ClipRows clip) implements VideoItem {}
 
-    private record VideoEnd(VideoSummary summary) implements VideoItem {
-    }
+    private record VideoEnd(VideoSummary summary) implements VideoItem {}
 
-    private record VideoFailure(PipelineException failure) implements VideoItem {
-    }
+    private record VideoFailure(PipelineException failure) implements VideoItem {}
 
     private final MaskSource source;
     private final Preprocessor preprocessor;
@@ -49,24 +45,18 @@ final class PipelineRun {
     private final List<VideoInput> inputs;
     private final List<BlockingQueue<VideoItem>> videoQueues = new ArrayList<>();
     /** What the batching thread hands the gazing thread: a batch, or the end of the run with the videos' summaries. */
-    private sealed interface BatchItem permits Batch, Batched {
-    }
+    private sealed interface BatchItem permits Batch, Batched {}
 
-    private record Batch(RowBatch batch) implements BatchItem {
-    }
+    private record Batch(RowBatch batch) implements BatchItem {}
 
-    private record Batched(List<VideoSummary> videos) implements BatchItem {
-    }
+    private record Batched(List<VideoSummary> videos) implements BatchItem {}
 
     /** What the gazing thread hands the finishing thread: a gazed clip, or the end of the run. */
-    private sealed interface FinishItem permits Gazed, Finished {
-    }
+    private sealed interface FinishItem permits Gazed, Finished {}
 
-    private record Gazed(ClipAssembler.Done done) implements FinishItem {
-    }
+    private record Gazed(ClipAssembler.Done done) implements FinishItem {}
 
-    private record Finished(PipelineSummary summary) implements FinishItem {
-    }
+    private record Finished(PipelineSummary summary) implements FinishItem {}
 
     private final BlockingQueue<BatchItem> batched;
     private final BlockingQueue<FinishItem> finishing;
@@ -78,7 +68,12 @@ final class PipelineRun {
     private final Thread batcher;
     private volatile boolean stopped;
 
-    PipelineRun(MaskSource source, Preprocessor preprocessor, PipelineOptions options, int batchRows, List<VideoInput> inputs) {
+    PipelineRun(
+            MaskSource source,
+            Preprocessor preprocessor,
+            PipelineOptions options,
+            int batchRows,
+            List<VideoInput> inputs) {
         this.source = source;
         this.preprocessor = preprocessor;
         this.options = options;
@@ -113,20 +108,26 @@ final class PipelineRun {
         VideoInput input = inputs.get(video);
         // several videos at once: one FFmpeg thread each (a corpus), unless the options say otherwise
         VideoReadOptions read = options.decodeThreads() > 1 && options.read().decoderThreads() == 0
-                ? options.read().withDecoderThreads(1) : options.read();
+                ? options.read().withDecoderThreads(1)
+                : options.read();
         BlockingQueue<VideoItem> queue = videoQueues.get(video);
         try {
             if (stopped) {
                 return;
             }
             try (FrameSource frames = input.opener().open(read)) {
-                VideoChunks chunks = new VideoChunks(frames, video, input.id(), preprocessor, options.clipLength(),
+                VideoChunks chunks = new VideoChunks(
+                        frames,
+                        video,
+                        input.id(),
+                        preprocessor,
+                        options.clipLength(),
                         options.keepsFrames() || source.needsFrames());
                 for (var clip = chunks.next(); clip.isPresent(); clip = chunks.next()) {
                     queue.put(new ClipItem(clip.get()));
                 }
-                queue.put(new VideoEnd(new VideoSummary(video, input.id(), chunks.clips(), chunks.frames(), frames.status(),
-                        Optional.empty())));
+                queue.put(new VideoEnd(new VideoSummary(
+                        video, input.id(), chunks.clips(), chunks.frames(), frames.status(), Optional.empty())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -168,7 +169,8 @@ final class PipelineRun {
 
     private void checkTiles(ClipRows clip) {
         if (clip.rows() > 1 && !source.takesTiles()) {
-            throw new PipelineException(clip.videoId(), new IllegalArgumentException(source.name() + " does not take tiles"));
+            throw new PipelineException(
+                    clip.videoId(), new IllegalArgumentException(source.name() + " does not take tiles"));
         }
     }
 
@@ -227,17 +229,21 @@ final class PipelineRun {
         try {
             for (FinishItem item = finishing.take(); ; item = finishing.take()) {
                 if (item instanceof Gazed g) {
-                    ClipPacket packet = builder.build(g.done().clip(), g.done().result(), g.done().times());
+                    ClipPacket packet = builder.build(
+                            g.done().clip(), g.done().result(), g.done().times());
                     if (metrics.isPresent()) {
                         packet = packet.withMetrics(metrics.get().add(g.done().clip(), packet));
                     }
                     output.put(new PacketStream.PacketItem(packet));
                 } else {
                     PipelineSummary s = ((Finished) item).summary();
-                    List<VideoSummary> videos = metrics.isEmpty() ? s.videos()
-                            : s.videos().stream().map(v -> v.withMetrics(metrics.get().finish(v.video()))).toList();
-                    output.put(new PacketStream.EndItem(new PipelineSummary(videos, s.batchRows(), s.batches(), s.rows(), s.gazeNanos(),
-                            System.nanoTime() - start)));
+                    List<VideoSummary> videos = metrics.isEmpty()
+                            ? s.videos()
+                            : s.videos().stream()
+                                    .map(v -> v.withMetrics(metrics.get().finish(v.video())))
+                                    .toList();
+                    output.put(new PacketStream.EndItem(new PipelineSummary(
+                            videos, s.batchRows(), s.batches(), s.rows(), s.gazeNanos(), System.nanoTime() - start)));
                     return;
                 }
             }

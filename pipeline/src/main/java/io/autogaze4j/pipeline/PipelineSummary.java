@@ -12,7 +12,8 @@ import java.util.List;
  * @param gazeNanos time inside the model calls
  * @param wallNanos time from the start of the run to its last packet
  */
-public record PipelineSummary(List<VideoSummary> videos, int batchRows, int batches, long rows, long gazeNanos, long wallNanos) {
+public record PipelineSummary(
+        List<VideoSummary> videos, int batchRows, int batches, long rows, long gazeNanos, long wallNanos) {
 
     public PipelineSummary {
         videos = List.copyOf(videos);

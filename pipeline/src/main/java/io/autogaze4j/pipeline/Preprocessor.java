@@ -48,8 +48,8 @@ public final class Preprocessor {
         int perFrame = 3 * plan.rowHeight() * plan.rowWidth();
         long total = (long) plan.rows() * count * perFrame;
         if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(count + " frames of " + plan.source() + " make too many values for one clip:"
-                    + " lower the clip length");
+            throw new IllegalArgumentException(count + " frames of " + plan.source()
+                    + " make too many values for one clip:" + " lower the clip length");
         }
         float[] rows = new float[(int) total];
         List<Future<?>> tasks = new ArrayList<>(count);
@@ -72,9 +72,10 @@ public final class Preprocessor {
     }
 
     private void processFrame(RgbFrame frame, FramePlan plan, float[] rows, int t, int frames) {
-        if (frame.width() != plan.source().width() || frame.height() != plan.source().height()) {
-            throw new IllegalArgumentException("frame " + t + " is " + frame.width() + "x" + frame.height() + " but the clip's frames are "
-                    + plan.source() + ": all frames of a video must have one size");
+        if (frame.width() != plan.source().width()
+                || frame.height() != plan.source().height()) {
+            throw new IllegalArgumentException("frame " + t + " is " + frame.width() + "x" + frame.height()
+                    + " but the clip's frames are " + plan.source() + ": all frames of a video must have one size");
         }
         float[] processed = processor.process(frame);
         if (plan.tiling().isPresent()) {

@@ -9,8 +9,7 @@ import java.util.List;
  * Frames keep the official layout: a frame's slots are the batch maximum, padding marked (spec section 4.5).
  */
 final class ResultRows {
-    private ResultRows() {
-    }
+    private ResultRows() {}
 
     /**
      * Rows {@code [from, to)} of {@code result}. Slots at the end of a frame that are padding in every one of these rows

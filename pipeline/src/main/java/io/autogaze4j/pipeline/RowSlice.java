@@ -11,7 +11,8 @@ public record RowSlice(ClipRows clip, int from, int to) {
 
     public RowSlice {
         if (from < 0 || to > clip.rows() || from >= to) {
-            throw new IllegalArgumentException("rows [" + from + ", " + to + ") outside the " + clip.rows() + " rows of " + clip);
+            throw new IllegalArgumentException(
+                    "rows [" + from + ", " + to + ") outside the " + clip.rows() + " rows of " + clip);
         }
     }
 

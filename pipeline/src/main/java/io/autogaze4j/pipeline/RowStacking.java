@@ -5,18 +5,19 @@ import java.util.List;
 
 /** Copies rows of several clips into one batch input. */
 final class RowStacking {
-    private RowStacking() {
-    }
+    private RowStacking() {}
 
     /** The rows of {@code slices} stacked in order, {@code [rows, T, 3, h, w]}; all clips must batch together. */
     static VideoClip stack(List<RowSlice> slices) {
         ClipRows first = slices.get(0).clip();
-        int frames = first.input().frames(), h = first.input().height(), w = first.input().width();
+        int frames = first.input().frames(),
+                h = first.input().height(),
+                w = first.input().width();
         int perRow = frames * 3 * h * w;
         int rows = slices.stream().mapToInt(RowSlice::rows).sum();
         if ((long) rows * perRow > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(rows + " rows of " + frames + " frames of " + w + "x" + h + " do not fit one batch:"
-                    + " use smaller batches");
+            throw new IllegalArgumentException(rows + " rows of " + frames + " frames of " + w + "x" + h
+                    + " do not fit one batch:" + " use smaller batches");
         }
         float[] data = new float[rows * perRow];
         int at = 0;

@@ -31,7 +31,13 @@ public final class VideoChunks {
      *
      * @param keepFrames whether the clips carry their decoded frames
      */
-    public VideoChunks(FrameSource source, int video, String videoId, Preprocessor preprocessor, int clipLength, boolean keepFrames) {
+    public VideoChunks(
+            FrameSource source,
+            int video,
+            String videoId,
+            Preprocessor preprocessor,
+            int clipLength,
+            boolean keepFrames) {
         this.source = source;
         this.video = video;
         this.videoId = videoId;
@@ -64,12 +70,22 @@ public final class VideoChunks {
         try {
             rows = preprocessor.rows(images, plan);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source.description() + ", frames " + read.get(0).index() + ".."
-                    + read.get(read.size() - 1).index() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    source.description() + ", frames " + read.get(0).index() + ".."
+                            + read.get(read.size() - 1).index() + ": " + e.getMessage(),
+                    e);
         }
         long processed = System.nanoTime();
-        ClipRows clip = new ClipRows(video, videoId, clips, frames, read.stream().map(f -> new FrameStamp(f.index(), f.seconds())).toList(),
-                keepFrames ? read : List.of(), plan, rows, new StageTimes(decoded - start, processed - decoded, 0, 0, 0));
+        ClipRows clip = new ClipRows(
+                video,
+                videoId,
+                clips,
+                frames,
+                read.stream().map(f -> new FrameStamp(f.index(), f.seconds())).toList(),
+                keepFrames ? read : List.of(),
+                plan,
+                rows,
+                new StageTimes(decoded - start, processed - decoded, 0, 0, 0));
         clips++;
         frames += read.size();
         return Optional.of(clip);

@@ -45,8 +45,12 @@ public record VideoInput(String id, Opener opener) {
 
     /** A video file or image folder, the frames {@code sampling} picks. */
     public static VideoInput file(Path path, FrameSampling sampling) {
-        return new VideoInput(path.toString(), read -> sampling.apply(Files.isDirectory(path)
-                ? FrameSources.imageFolder(path, FrameSources.DEFAULT_FPS) : FrameSources.video(path, read)));
+        return new VideoInput(
+                path.toString(),
+                read -> sampling.apply(
+                        Files.isDirectory(path)
+                                ? FrameSources.imageFolder(path, FrameSources.DEFAULT_FPS)
+                                : FrameSources.video(path, read)));
     }
 
     /** Frames from any source (memory, RGBA buffers, a custom decoder); read options are ignored. */

@@ -27,11 +27,12 @@ final class VideoMetrics implements AutoCloseable {
         if (clip.frames().isEmpty()) {
             throw new IllegalStateException("metrics need the decoded frames of " + clip);
         }
-        InterframeRun run = runs.computeIfAbsent(clip.video(), v -> new InterframeRun(options.geometry(), options.interframe(),
-                options.emaAlpha()));
+        InterframeRun run = runs.computeIfAbsent(
+                clip.video(), v -> new InterframeRun(options.geometry(), options.interframe(), options.emaAlpha()));
         List<FrameMetrics> out = new ArrayList<>(clip.frameCount());
         for (int t = 0; t < clip.frameCount(); t++) {
-            out.add(run.add(ArgbImage.of(clip.frames().get(t).image()), packet.trace(), t).metrics());
+            out.add(run.add(ArgbImage.of(clip.frames().get(t).image()), packet.trace(), t)
+                    .metrics());
         }
         return out;
     }
@@ -41,7 +42,9 @@ final class VideoMetrics implements AutoCloseable {
         RunMetrics done = finished.get(video);
         if (done == null) {
             InterframeRun run = runs.remove(video);
-            done = run != null ? run.summary() : new InterframeRun(options.geometry(), options.interframe(), options.emaAlpha()).summary();
+            done = run != null
+                    ? run.summary()
+                    : new InterframeRun(options.geometry(), options.interframe(), options.emaAlpha()).summary();
             if (run != null) {
                 run.close();
             }

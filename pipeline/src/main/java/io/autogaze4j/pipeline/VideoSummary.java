@@ -15,7 +15,8 @@ import java.util.Optional;
  *                file ended early (a WARNING, or with strict read options an error before this summary)
  * @param metrics the interframe metrics of the whole video, when the run computes them
  */
-public record VideoSummary(int video, String videoId, int clips, int frames, DecodeStatus status, Optional<RunMetrics> metrics) {
+public record VideoSummary(
+        int video, String videoId, int clips, int frames, DecodeStatus status, Optional<RunMetrics> metrics) {
 
     /** The same summary with the video's metrics. */
     public VideoSummary withMetrics(RunMetrics videoMetrics) {

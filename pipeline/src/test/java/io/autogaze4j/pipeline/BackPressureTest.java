@@ -36,24 +36,32 @@ class BackPressureTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
     void aCallerThatStopsTakingPacketsStopsTheDecoding() throws InterruptedException {
         LongVideo video = new LongVideo();
-        PipelineOptions options = PipelineOptions.builder().clipLength(2).batchRows(2).queuedClips(1).build();
-        try (VideoPipeline pipeline = VideoPipeline.of(Fixtures.model(), GazeOptions.builder().gazingRatio(0.02).build(), options);
-             PacketStream packets = pipeline.stream(List.of(VideoInput.of("long", () -> video)))) {
+        PipelineOptions options = PipelineOptions.builder()
+                .clipLength(2)
+                .batchRows(2)
+                .queuedClips(1)
+                .build();
+        try (VideoPipeline pipeline = VideoPipeline.of(
+                        Fixtures.model(),
+                        GazeOptions.builder().gazingRatio(0.02).build(),
+                        options);
+                PacketStream packets = pipeline.stream(List.of(VideoInput.of("long", () -> video)))) {
             assertEquals(0, packets.next().clip());
             int before = -1;
             for (int wait = 0; wait < 50 && video.read.get() != before; wait++) {
                 before = video.read.get();
                 Thread.sleep(200); // until the decoder blocks
             }
-            // in flight at most: a clip per queue slot (decoder 1, finishing 1, output 2), one being read, the batcher's
-            // pending rows and its ready batch (2 rows each), the batch in the model, the packet taken: well under 16 clips
+            // in flight at most: a clip per queue slot (decoder 1, finishing 1, output 2), one being read, the
+            // batcher's
+            // pending rows and its ready batch (2 rows each), the batch in the model, the packet taken: well under 16
+            // clips
             int clips = video.read.get() / 2;
             assertTrue(clips < 16, "the decoder read " + clips + " clips ahead of a caller that took one packet");
             assertEquals(video.read.get(), before, "the decoder must be blocked, not still reading");

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * task-loss stop); with a stop, each batch gives what the official call on exactly that batch gives.
  */
 class BatchingTest {
-    private static final GazeOptions NO_STOP = GazeOptions.builder().gazingRatio(0.05).build();
+    private static final GazeOptions NO_STOP =
+            GazeOptions.builder().gazingRatio(0.05).build();
     /** The shared test checkpoint. */
     private static final AutoGaze MODEL = Fixtures.model();
 
@@ -28,7 +29,9 @@ class BatchingTest {
     private static List<VideoInput> videos(int width, int height) {
         List<RgbFrame> a = Fixtures.frames(10, width, height, 1);
         List<RgbFrame> b = Fixtures.frames(7, width, height, 2);
-        return List.of(VideoInput.of("a", () -> FrameSources.frames(a, 25)), VideoInput.of("b", () -> FrameSources.frames(b, 25)));
+        return List.of(
+                VideoInput.of("a", () -> FrameSources.frames(a, 25)),
+                VideoInput.of("b", () -> FrameSources.frames(b, 25)));
     }
 
     private static List<ClipPacket> run(GazeOptions gaze, PipelineOptions options, List<VideoInput> inputs) {
@@ -42,8 +45,9 @@ class BatchingTest {
     /** The clip's rows as the MODEL gets them when the clip is gazed alone (the serial preprocessing path). */
     private static VideoClip alone(ClipPacket p, List<RgbFrame> frames, boolean tiles) {
         ImageProcessor processor = ImageProcessor.of(MODEL.preprocessor());
-        VideoClip processed = (tiles ? processor.withoutResize() : processor).process(frames.subList(p.stamps().get(0).index(),
-                p.stamps().get(0).index() + p.frameCount()));
+        VideoClip processed = (tiles ? processor.withoutResize() : processor)
+                .process(frames.subList(
+                        p.stamps().get(0).index(), p.stamps().get(0).index() + p.frameCount()));
         return p.plan().modelInput(processed);
     }
 
@@ -61,13 +65,19 @@ class BatchingTest {
         for (boolean tiles : new boolean[] {false, true}) {
             int width = tiles ? 300 : 64, height = tiles ? 250 : 48; // tiles: 2 x 2 = 4 rows per clip
             for (int batchRows : new int[] {1, 3, 7}) {
-                PipelineOptions options = PipelineOptions.builder().clipLength(4).tiles(tiles).batchRows(batchRows).preprocessThreads(3)
+                PipelineOptions options = PipelineOptions.builder()
+                        .clipLength(4)
+                        .tiles(tiles)
+                        .batchRows(batchRows)
+                        .preprocessThreads(3)
                         .build();
                 List<ClipPacket> packets = run(NO_STOP, options, videos(width, height));
                 assertEquals(5, packets.size(), "clips of videos of 10 and 7 frames, 4 a clip");
-                List<List<RgbFrame>> sources = List.of(Fixtures.frames(10, width, height, 1), Fixtures.frames(7, width, height, 2));
+                List<List<RgbFrame>> sources =
+                        List.of(Fixtures.frames(10, width, height, 1), Fixtures.frames(7, width, height, 2));
                 for (ClipPacket p : packets) {
-                    String what = (tiles ? "tiles" : "resized") + ", batch " + batchRows + ", video " + p.videoId() + " clip " + p.clip();
+                    String what = (tiles ? "tiles" : "resized") + ", batch " + batchRows + ", video " + p.videoId()
+                            + " clip " + p.clip();
                     assertEquals(tiles ? 4 : 1, p.result().batch(), what);
                     GazeResult alone = MODEL.gaze(alone(p, sources.get(p.video()), tiles), NO_STOP);
                     assertSameGaze(alone, p.result(), what);
@@ -78,30 +88,41 @@ class BatchingTest {
 
     @Test
     void packetsComeInInputOrderWithFramesNumberedPerVideo() {
-        PipelineOptions options = PipelineOptions.builder().clipLength(4).batchRows(3).decodeThreads(2).queuedClips(1).build();
+        PipelineOptions options = PipelineOptions.builder()
+                .clipLength(4)
+                .batchRows(3)
+                .decodeThreads(2)
+                .queuedClips(1)
+                .build();
         List<ClipPacket> packets = run(NO_STOP, options, videos(64, 48));
-        List<String> order = packets.stream().map(p -> p.videoId() + p.clip() + "@" + p.firstFrame() + "+" + p.frameCount()).toList();
+        List<String> order = packets.stream()
+                .map(p -> p.videoId() + p.clip() + "@" + p.firstFrame() + "+" + p.frameCount())
+                .toList();
         assertEquals(List.of("a0@0+4", "a1@4+4", "a2@8+2", "b0@0+4", "b1@4+3"), order);
         ClipPacket last = packets.get(4);
-        assertEquals(List.of(4, 5, 6), last.stamps().stream().map(FrameStamp::index).toList());
+        assertEquals(
+                List.of(4, 5, 6), last.stamps().stream().map(FrameStamp::index).toList());
         assertEquals(4 / 25.0, last.stamps().get(0).seconds(), 1e-12);
         assertEquals(4, last.trace().frame(0).frame(), "trace frames are numbered within the video");
     }
 
     @Test
     void withATaskLossStopEachBatchGivesTheOfficialResultOfThatBatch() {
-        GazeOptions stop = GazeOptions.builder().gazingRatio(0.2).taskLossRequirement(0.2).build();
+        GazeOptions stop =
+                GazeOptions.builder().gazingRatio(0.2).taskLossRequirement(0.2).build();
         List<RgbFrame> frames = Fixtures.frames(8, 64, 48, 3);
         List<VideoInput> input = List.of(VideoInput.of("v", () -> FrameSources.frames(frames, 25)));
         ImageProcessor processor = ImageProcessor.of(MODEL.preprocessor());
         VideoClip first = processor.process(frames.subList(0, 4));
         VideoClip second = processor.process(frames.subList(4, 8));
         // one clip per batch: each clip alone
-        List<ClipPacket> single = run(stop, PipelineOptions.builder().clipLength(4).batchRows(1).build(), input);
+        List<ClipPacket> single =
+                run(stop, PipelineOptions.builder().clipLength(4).batchRows(1).build(), input);
         assertSameGaze(MODEL.gaze(first, stop), single.get(0).result(), "clip 0 alone");
         assertSameGaze(MODEL.gaze(second, stop), single.get(1).result(), "clip 1 alone");
         // both clips in one batch: the official call on the two rows, each row's slots trimmed to its own
-        List<ClipPacket> both = run(stop, PipelineOptions.builder().clipLength(4).batchRows(2).build(), input);
+        List<ClipPacket> both =
+                run(stop, PipelineOptions.builder().clipLength(4).batchRows(2).build(), input);
         float[] data = new float[2 * first.toTensor().size()];
         System.arraycopy(first.toTensor().data(), 0, data, 0, data.length / 2);
         System.arraycopy(second.toTensor().data(), 0, data, data.length / 2, data.length / 2);
@@ -114,14 +135,18 @@ class BatchingTest {
                 assertEquals(batch.cells(row, t), part.cells(0, t), "row " + row + " frame " + t);
             }
         }
-        System.out.println("with a task-loss stop, batching two clips " + (differs ? "changed" : "did not change") + " their last frame's cells");
+        System.out.println("with a task-loss stop, batching two clips " + (differs ? "changed" : "did not change")
+                + " their last frame's cells");
     }
 
     @Test
     void parallelPreprocessingIsBitIdenticalToTheSerialPath() throws Exception {
         ImageProcessor processor = ImageProcessor.of(MODEL.preprocessor());
         List<RgbFrame> frames = Fixtures.frames(5, 300, 250, 9);
-        try (VideoPipeline pipeline = VideoPipeline.of(MODEL, NO_STOP, PipelineOptions.builder().tiles(true).preprocessThreads(4).build())) {
+        try (VideoPipeline pipeline = VideoPipeline.of(
+                MODEL,
+                NO_STOP,
+                PipelineOptions.builder().tiles(true).preprocessThreads(4).build())) {
             Preprocessor pre = pipeline.preprocessor();
             FramePlan plan = pre.plan(new io.autogaze4j.model.preprocess.FrameSize(300, 250));
             VideoClip parallel = pre.rows(frames, plan);

@@ -15,8 +15,7 @@ import java.util.Random;
 
 /** Test inputs: the reference checkpoints beside the checkout, and seeded frames. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** The K = 10 test checkpoint on a 2-thread CPU backend, loaded once for every test class (heap only; never closed). */
     static AutoGaze model() {

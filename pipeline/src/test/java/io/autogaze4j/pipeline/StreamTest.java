@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
+import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.model.preprocess.RgbFrame;
 import io.autogaze4j.readout.viz.ArgbImage;
 import io.autogaze4j.readout.viz.DifferenceMaskSource;
 import io.autogaze4j.readout.viz.FrameMetrics;
 import io.autogaze4j.readout.viz.GeometryMode;
 import io.autogaze4j.readout.viz.InterframeRun;
-import io.autogaze4j.model.preprocess.ImageProcessor;
-import io.autogaze4j.video.FrameSources;
 import io.autogaze4j.testkit.TestVideos;
+import io.autogaze4j.video.FrameSources;
 import io.autogaze4j.video.VideoDecodeException;
 import io.autogaze4j.video.VideoReadOptions;
 import java.nio.file.Files;
@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The run as a stream: failures, truncated files, stopping early, the async entry points, live mode, mask sources. */
 class StreamTest {
-    private static final GazeOptions OPTIONS = GazeOptions.builder().gazingRatio(0.05).build();
+    private static final GazeOptions OPTIONS =
+            GazeOptions.builder().gazingRatio(0.05).build();
     private static final Duration NO_HANG = Duration.ofSeconds(120);
     /** The shared test checkpoint. */
     private static final AutoGaze MODEL = Fixtures.model();
@@ -44,54 +45,79 @@ class StreamTest {
     void aCorruptFileEndsTheRunWithOneErrorNamingIt(@TempDir Path dir) throws Exception {
         Path junk = Files.write(dir.resolve("junk.mp4"), "not a video, only text standing in for one".getBytes());
         List<RgbFrame> frames = Fixtures.frames(6, 64, 48, 1);
-        List<VideoInput> inputs = List.of(VideoInput.of("good", () -> FrameSources.frames(frames, 25)), VideoInput.file(junk));
-        PipelineException e = assertTimeoutPreemptively(NO_HANG, () -> assertThrows(PipelineException.class, () -> {
-            try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(4).decodeThreads(2).build())) {
-                p.run(inputs, packet -> { });
-            }
-        }));
+        List<VideoInput> inputs =
+                List.of(VideoInput.of("good", () -> FrameSources.frames(frames, 25)), VideoInput.file(junk));
+        PipelineException e = assertTimeoutPreemptively(
+                NO_HANG,
+                () -> assertThrows(PipelineException.class, () -> {
+                    try (VideoPipeline p = pipeline(PipelineOptions.builder()
+                            .clipLength(4)
+                            .decodeThreads(2)
+                            .build())) {
+                        p.run(inputs, packet -> {});
+                    }
+                }));
         assertTrue(e.getMessage().contains("junk.mp4") && e.getCause() instanceof VideoDecodeException, e.getMessage());
         assertEquals(junk.toString(), e.videoId().orElseThrow());
     }
 
     @Test
     void aTruncatedVideoIsReportedAndStrictModeRefusesIt(@TempDir Path dir) throws Exception {
-        Path whole = TestVideos.make(dir, "whole.mp4", 96, 64, 32, 25, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
+        Path whole = TestVideos.make(
+                dir, "whole.mp4", 96, 64, 32, 25, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
         byte[] bytes = Files.readAllBytes(whole);
         Path half = Files.write(dir.resolve("half.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
         try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(8).build())) {
             List<ClipPacket> packets = new ArrayList<>();
-            PipelineSummary summary = assertTimeoutPreemptively(NO_HANG, () -> p.run(List.of(VideoInput.file(half)), packets::add));
+            PipelineSummary summary =
+                    assertTimeoutPreemptively(NO_HANG, () -> p.run(List.of(VideoInput.file(half)), packets::add));
             VideoSummary video = summary.videos().get(0);
             assertTrue(video.status().truncated(), video.toString());
             assertEquals(32, video.status().declared().getAsInt());
-            assertEquals(video.frames(), packets.stream().mapToInt(ClipPacket::frameCount).sum());
+            assertEquals(
+                    video.frames(),
+                    packets.stream().mapToInt(ClipPacket::frameCount).sum());
         }
-        PipelineOptions strict = PipelineOptions.builder().clipLength(8).read(VideoReadOptions.defaults().withStrict(true)).build();
+        PipelineOptions strict = PipelineOptions.builder()
+                .clipLength(8)
+                .read(VideoReadOptions.defaults().withStrict(true))
+                .build();
         try (VideoPipeline p = pipeline(strict)) {
-            PipelineException e = assertThrows(PipelineException.class, () -> p.run(List.of(VideoInput.file(half)), packet -> { }));
-            assertTrue(e.getMessage().contains("half.mp4") && e.getMessage().contains("of the 32 frames"), e.getMessage());
+            PipelineException e =
+                    assertThrows(PipelineException.class, () -> p.run(List.of(VideoInput.file(half)), packet -> {}));
+            assertTrue(
+                    e.getMessage().contains("half.mp4") && e.getMessage().contains("of the 32 frames"), e.getMessage());
         }
     }
 
     @Test
     void closingAStreamEarlyStopsItsThreads() {
         List<RgbFrame> frames = Fixtures.frames(200, 64, 48, 2);
-        try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(2).batchRows(1).queuedClips(1).build())) {
+        try (VideoPipeline p = pipeline(PipelineOptions.builder()
+                .clipLength(2)
+                .batchRows(1)
+                .queuedClips(1)
+                .build())) {
             assertTimeoutPreemptively(NO_HANG, () -> {
-                try (PacketStream packets = p.stream(List.of(VideoInput.of("long", () -> FrameSources.frames(frames, 25))))) {
+                try (PacketStream packets =
+                        p.stream(List.of(VideoInput.of("long", () -> FrameSources.frames(frames, 25))))) {
                     assertTrue(packets.hasNext());
                     assertEquals(0, packets.next().clip());
                 }
             });
         }
-        assertTrue(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("autogaze-gaze")).noneMatch(Thread::isAlive)
-                || waitForGazeThreads(), "the gazing thread must stop when its stream is closed");
+        assertTrue(
+                Thread.getAllStackTraces().keySet().stream()
+                                .filter(t -> t.getName().startsWith("autogaze-gaze"))
+                                .noneMatch(Thread::isAlive)
+                        || waitForGazeThreads(),
+                "the gazing thread must stop when its stream is closed");
     }
 
     private static boolean waitForGazeThreads() {
         for (int i = 0; i < 100; i++) {
-            if (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("autogaze-gaze") && t.isAlive())) {
+            if (Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("autogaze-gaze") && t.isAlive())) {
                 return true;
             }
             try {
@@ -108,11 +134,18 @@ class StreamTest {
     void gazeAsyncCompletesWithTheVideosPacketsOrFailsWithItsError(@TempDir Path dir) throws Exception {
         List<RgbFrame> frames = Fixtures.frames(5, 64, 48, 3);
         try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(4).build())) {
-            List<ClipPacket> packets = p.gazeAsync(VideoInput.of("v", () -> FrameSources.frames(frames, 25))).get();
-            assertEquals(List.of(4, 1), packets.stream().map(ClipPacket::frameCount).toList());
+            List<ClipPacket> packets = p.gazeAsync(VideoInput.of("v", () -> FrameSources.frames(frames, 25)))
+                    .get();
+            assertEquals(
+                    List.of(4, 1), packets.stream().map(ClipPacket::frameCount).toList());
             Path missing = dir.resolve("missing.mp4");
-            CompletionException e = assertThrows(CompletionException.class, () -> p.gazeAsync(VideoInput.file(missing)).join());
-            assertTrue(e.getCause() instanceof PipelineException && e.getCause().getMessage().contains("missing.mp4"), e.toString());
+            CompletionException e = assertThrows(
+                    CompletionException.class,
+                    () -> p.gazeAsync(VideoInput.file(missing)).join());
+            assertTrue(
+                    e.getCause() instanceof PipelineException
+                            && e.getCause().getMessage().contains("missing.mp4"),
+                    e.toString());
         }
     }
 
@@ -122,8 +155,11 @@ class StreamTest {
         List<ClipPacket> packets = new ArrayList<>();
         LiveStats stats;
         try (VideoPipeline p = pipeline(PipelineOptions.defaults());
-             LiveGazer live = LiveGazer.start(MaskSource.model(MODEL, OPTIONS), p.preprocessor(), new LiveOptions(2, 4, 1, false),
-                     packets::add)) {
+                LiveGazer live = LiveGazer.start(
+                        MaskSource.model(MODEL, OPTIONS),
+                        p.preprocessor(),
+                        new LiveOptions(2, 4, 1, false),
+                        packets::add)) {
             for (RgbFrame f : frames) {
                 live.push(f);
             }
@@ -132,11 +168,18 @@ class StreamTest {
         }
         assertEquals(40, stats.pushed());
         assertEquals(40, stats.dropped() + stats.gazed(), stats.toString());
-        assertTrue(stats.dropped() > 0, "pushing 40 frames at once onto a 4-frame queue must drop stale ones: " + stats);
-        assertEquals(stats.gazed(), packets.stream().mapToInt(ClipPacket::frameCount).sum());
-        assertTrue(stats.gazed() == 0 || stats.p50Millis() > 0 && stats.p99Millis() >= stats.p50Millis(), stats.toString());
+        assertTrue(
+                stats.dropped() > 0, "pushing 40 frames at once onto a 4-frame queue must drop stale ones: " + stats);
+        assertEquals(
+                stats.gazed(), packets.stream().mapToInt(ClipPacket::frameCount).sum());
+        assertTrue(
+                stats.gazed() == 0 || stats.p50Millis() > 0 && stats.p99Millis() >= stats.p50Millis(),
+                stats.toString());
         for (int i = 1; i < packets.size(); i++) {
-            assertTrue(packets.get(i).stamps().get(0).index() > packets.get(i - 1).stamps().get(1).index(), "newer frames in later clips");
+            assertTrue(
+                    packets.get(i).stamps().get(0).index()
+                            > packets.get(i - 1).stamps().get(1).index(),
+                    "newer frames in later clips");
         }
     }
 
@@ -147,15 +190,18 @@ class StreamTest {
         MetricsOptions metrics = MetricsOptions.of(GeometryMode.NATIVE, 3);
         List<ClipPacket> packets = new ArrayList<>();
         PipelineSummary summary;
-        try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(3).metrics(metrics).build())) {
+        try (VideoPipeline p = pipeline(
+                PipelineOptions.builder().clipLength(3).metrics(metrics).build())) {
             summary = p.run(input, packets::add);
         }
         try (InterframeRun expected = new InterframeRun(metrics.geometry(), metrics.interframe(), metrics.emaAlpha())) {
             for (ClipPacket packet : packets) {
                 assertEquals(packet.frameCount(), packet.metrics().size());
-                assertTrue(packet.frames().isEmpty(), "frames kept for the metrics are not handed out unless asked for");
+                assertTrue(
+                        packet.frames().isEmpty(), "frames kept for the metrics are not handed out unless asked for");
                 for (int t = 0; t < packet.frameCount(); t++) {
-                    FrameMetrics m = expected.add(ArgbImage.of(frames.get(packet.firstFrame() + t)), packet.trace(), t).metrics();
+                    FrameMetrics m = expected.add(ArgbImage.of(frames.get(packet.firstFrame() + t)), packet.trace(), t)
+                            .metrics();
                     assertEquals(m, packet.metrics().get(t), "metrics of frame " + (packet.firstFrame() + t));
                 }
             }
@@ -164,7 +210,8 @@ class StreamTest {
         try (VideoPipeline p = pipeline(PipelineOptions.builder().clipLength(3).build())) {
             List<ClipPacket> plain = new ArrayList<>();
             PipelineSummary none = p.run(input, plain::add);
-            assertTrue(plain.stream().allMatch(x -> x.metrics().isEmpty()) && none.videos().get(0).metrics().isEmpty());
+            assertTrue(plain.stream().allMatch(x -> x.metrics().isEmpty())
+                    && none.videos().get(0).metrics().isEmpty());
         }
     }
 
@@ -172,14 +219,21 @@ class StreamTest {
     void thePatchDifferenceSourceRunsWithoutAModel() {
         List<RgbFrame> frames = Fixtures.frames(6, 64, 48, 5);
         MaskSource difference = MaskSource.patchDifference(DifferenceMaskSource.official());
-        try (VideoPipeline p = VideoPipeline.create(difference, ImageProcessor.official(), PipelineOptions.builder().clipLength(3).build())) {
+        try (VideoPipeline p = VideoPipeline.create(
+                difference,
+                ImageProcessor.official(),
+                PipelineOptions.builder().clipLength(3).build())) {
             List<ClipPacket> packets = new ArrayList<>();
             p.run(List.of(VideoInput.of("v", () -> FrameSources.frames(frames, 25))), packets::add);
             assertEquals(2, packets.size());
             assertFalse(packets.get(0).trace().frame(1).fixations().isEmpty(), "the moving square must be gazed");
             assertTrue(packets.get(0).frames().isEmpty(), "frames are not kept unless asked for");
         }
-        assertThrows(IllegalArgumentException.class, () -> VideoPipeline.create(difference, ImageProcessor.official(),
-                PipelineOptions.builder().tiles(true).build()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VideoPipeline.create(
+                        difference,
+                        ImageProcessor.official(),
+                        PipelineOptions.builder().tiles(true).build()));
     }
 }

@@ -27,8 +27,9 @@ public interface ConfidenceSource {
         }
         return (row, slot) -> {
             if (row >= p.length || slot >= p[row].length) {
-                throw new IllegalArgumentException("confidences are given for " + p.length + " rows of "
-                        + (p.length == 0 ? 0 : p[0].length) + " slots, but slot " + slot + " of row " + row + " was asked for");
+                throw new IllegalArgumentException(
+                        "confidences are given for " + p.length + " rows of " + (p.length == 0 ? 0 : p[0].length)
+                                + " slots, but slot " + slot + " of row " + row + " was asked for");
             }
             return p[row][slot];
         };

@@ -64,7 +64,8 @@ public enum CoverageRule {
             double s = Math.max(scale, MIN_EXTENT);
             double hw = Math.min(Math.max(p.width(), MIN_EXTENT) * s * 0.5, 0.5);
             double hh = Math.min(Math.max(p.height(), MIN_EXTENT) * s * 0.5, 0.5);
-            return rect(Math.max(p.x() - hw, 0), Math.max(p.y() - hh, 0), Math.min(p.x() + hw, 1), Math.min(p.y() + hh, 1));
+            return rect(
+                    Math.max(p.x() - hw, 0), Math.max(p.y() - hh, 0), Math.min(p.x() + hw, 1), Math.min(p.y() + hh, 1));
         }
         float s = Math.max(Math.max((float) scale, 1.1920929e-7f), (float) MIN_EXTENT);
         float hw = Math.min(Math.max(Math.max((float) p.width(), (float) MIN_EXTENT) * s * 0.5f, 0f), 0.5f);

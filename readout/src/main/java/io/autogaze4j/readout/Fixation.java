@@ -16,12 +16,21 @@ package io.autogaze4j.readout;
  * @param confidence softmax probability of the chosen token among the scores the model chose from, in
  *                   {@code [0, 1]}; {@code NaN} when the model did not provide one
  */
-public record Fixation(int frame, int cell, int scale, int row, int col, int grid, int tile, NormRect rect, double confidence) {
+public record Fixation(
+        int frame, int cell, int scale, int row, int col, int grid, int tile, NormRect rect, double confidence) {
 
     public Fixation {
-        if (frame < 0 || cell < 0 || scale < 0 || grid < 1 || row < 0 || col < 0 || row >= grid || col >= grid || tile < -1) {
-            throw new IllegalArgumentException("invalid fixation: frame " + frame + ", cell " + cell + ", scale " + scale
-                    + ", (" + row + ", " + col + ") of grid " + grid + ", tile " + tile);
+        if (frame < 0
+                || cell < 0
+                || scale < 0
+                || grid < 1
+                || row < 0
+                || col < 0
+                || row >= grid
+                || col >= grid
+                || tile < -1) {
+            throw new IllegalArgumentException("invalid fixation: frame " + frame + ", cell " + cell + ", scale "
+                    + scale + ", (" + row + ", " + col + ") of grid " + grid + ", tile " + tile);
         }
         if (rect == null) {
             throw new IllegalArgumentException("fixation rectangle must be given");
@@ -55,6 +64,7 @@ public record Fixation(int frame, int cell, int scale, int row, int col, int gri
 
     /** The cell's area on the frame it was gazed in (the tile's own frame for tiled fixations). */
     public NormRect cellRect() {
-        return new NormRect((double) col / grid, (double) row / grid, (double) (col + 1) / grid, (double) (row + 1) / grid);
+        return new NormRect(
+                (double) col / grid, (double) row / grid, (double) (col + 1) / grid, (double) (row + 1) / grid);
     }
 }

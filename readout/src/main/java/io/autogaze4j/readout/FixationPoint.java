@@ -34,7 +34,8 @@ public record FixationPoint(double x, double y, double width, double height, dou
     /** The centre of cell {@code (row, col)} of a {@code grid x grid} scale, as the reference decodes generated ids. */
     public static FixationPoint ofCell(int row, int col, int grid, double confidence) {
         if (grid < 1 || row < 0 || col < 0 || row >= grid || col >= grid) {
-            throw new IllegalArgumentException("cell (" + row + ", " + col + ") is outside a " + grid + "x" + grid + " grid");
+            throw new IllegalArgumentException(
+                    "cell (" + row + ", " + col + ") is outside a " + grid + "x" + grid + " grid");
         }
         return new FixationPoint((col + 0.5) / grid, (row + 0.5) / grid, 1.0 / grid, 1.0 / grid, confidence, grid);
     }

@@ -25,8 +25,14 @@ public final class GazePacket {
     private final ImageReadout imageReadout;
     private final VideoReadout videoReadout;
 
-    GazePacket(VideoClip clip, GazeOptions gazeOptions, SparseProjection projection, GazeResult result, List<GazeTrace> traces,
-               ImageReadout imageReadout, VideoReadout videoReadout) {
+    GazePacket(
+            VideoClip clip,
+            GazeOptions gazeOptions,
+            SparseProjection projection,
+            GazeResult result,
+            List<GazeTrace> traces,
+            ImageReadout imageReadout,
+            VideoReadout videoReadout) {
         this.clip = clip;
         this.gazeOptions = gazeOptions;
         this.projection = projection;
@@ -64,8 +70,9 @@ public final class GazePacket {
     /** One trace per clip of the batch. */
     public List<GazeTrace> traces() {
         if (traces == null) {
-            throw new IllegalStateException("this packet carries readout only; build the pipeline without readoutOnly to get traces"
-                    + " (and frame masks)");
+            throw new IllegalStateException(
+                    "this packet carries readout only; build the pipeline without readoutOnly to get traces"
+                            + " (and frame masks)");
         }
         return traces;
     }
@@ -85,7 +92,10 @@ public final class GazePacket {
         return projection.rects(frames().frame(clip, t));
     }
 
-    /** The rectangles of frame {@code t} of every clip under other image-stage options (reference {@code frame_readout_rects}). */
+    /**
+     * The rectangles of frame {@code t} of every clip under other image-stage options (reference {@code
+     * frame_readout_rects}).
+     */
     public List<List<NormRect>> frameRects(int t, ReadoutOptions options) {
         ClipFrames frames = frames();
         List<List<NormRect>> out = new ArrayList<>(frames.clips());
@@ -95,7 +105,10 @@ public final class GazePacket {
         return out;
     }
 
-    /** The tokens of frame {@code t} of every clip on another grid and options, {@code [clip][selected]} (reference {@code frame_readout_tokens}). */
+    /**
+     * The tokens of frame {@code t} of every clip on another grid and options, {@code [clip][selected]} (reference {@code
+     * frame_readout_tokens}).
+     */
     public int[][] frameImageTokens(int t, SparseReadoutGrid grid, ReadoutOptions options) {
         ClipFrames frames = frames();
         int[][] out = new int[frames.clips()][];
@@ -110,7 +123,9 @@ public final class GazePacket {
      * {@code video_readout_*_with_projection}): {@code .ids()} are the tokens, {@code .flatCoords()} the {@code [N, 4]} rows.
      */
     public VideoReadout videoReadout(SparseProjection other) {
-        return traces != null ? other.videoReadout(traces) : other.videoReadout(result, ConfidenceSource.of(result), List.of());
+        return traces != null
+                ? other.videoReadout(traces)
+                : other.videoReadout(result, ConfidenceSource.of(result), List.of());
     }
 
     /** Readout counts of frame {@code t} (relative to the clip): generated, active and padded slots over all clips. */

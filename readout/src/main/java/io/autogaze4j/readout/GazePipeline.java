@@ -36,7 +36,8 @@ public final class GazePipeline {
         ConfidenceSource confidences = ConfidenceSource.of(result);
         if (readoutOnly) {
             ImageReadout image = projection.imageReadout(result, confidences, List.of());
-            VideoReadout video = projection.videoGrid().isPresent() ? projection.videoReadout(result, confidences, List.of()) : null;
+            VideoReadout video =
+                    projection.videoGrid().isPresent() ? projection.videoReadout(result, confidences, List.of()) : null;
             return new GazePacket(clip, gazeOptions, projection, result, null, image, video);
         }
         List<GazeTrace> traces = GazeTraces.of(result, confidences);

@@ -22,13 +22,14 @@ public record GazeTrace(int clip, List<FrameTrace> frames, List<TilePlacement> t
         tiles = List.copyOf(tiles);
         for (int i = 1; i < frames.size(); i++) {
             if (frames.get(i).frame() != frames.get(i - 1).frame() + 1) {
-                throw new IllegalArgumentException("trace frames must be consecutive, got " + frames.get(i - 1).frame()
-                        + " then " + frames.get(i).frame());
+                throw new IllegalArgumentException("trace frames must be consecutive, got "
+                        + frames.get(i - 1).frame() + " then " + frames.get(i).frame());
             }
         }
         for (int i = 0; i < tiles.size(); i++) {
             if (tiles.get(i).index() != i) {
-                throw new IllegalArgumentException("tile " + i + " has index " + tiles.get(i).index());
+                throw new IllegalArgumentException(
+                        "tile " + i + " has index " + tiles.get(i).index());
             }
         }
     }

@@ -10,8 +10,7 @@ import java.util.List;
  * {@link TraceRecorder}.
  */
 public final class GazeTraces {
-    private GazeTraces() {
-    }
+    private GazeTraces() {}
 
     /** One trace per batch row, with the confidences the model recorded (if any). */
     public static List<GazeTrace> of(GazeResult result) {
@@ -35,7 +34,8 @@ public final class GazeTraces {
         for (int clip = 0; clip < clips; clip++) {
             List<FrameTrace> frames = new ArrayList<>(result.frames());
             for (int t = 0; t < result.frames(); t++) {
-                frames.add(new FrameTrace(result.firstFrame() + t, FixationDecoder.clipFrame(result, clip, t, confidences, tiles)));
+                frames.add(new FrameTrace(
+                        result.firstFrame() + t, FixationDecoder.clipFrame(result, clip, t, confidences, tiles)));
             }
             traces.add(new GazeTrace(clip, frames, tiles));
         }

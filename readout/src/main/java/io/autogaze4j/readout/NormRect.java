@@ -24,7 +24,8 @@ public record NormRect(double x0, double y0, double x1, double y1) {
             throw new IllegalArgumentException("rectangle edges must be finite, got " + describe(x0, y0, x1, y1));
         }
         if (!(x0 < x1 && y0 < y1)) {
-            throw new IllegalArgumentException("rectangle must have x0 < x1 and y0 < y1, got " + describe(x0, y0, x1, y1));
+            throw new IllegalArgumentException(
+                    "rectangle must have x0 < x1 and y0 < y1, got " + describe(x0, y0, x1, y1));
         }
     }
 

@@ -11,8 +11,7 @@ import java.util.List;
  * ({@link VideoReadoutOptions}). Coordinates: token ids -> flat {@code [N, 4]} rows ({@link VideoCoords}).
  */
 public final class Readout {
-    private Readout() {
-    }
+    private Readout() {}
 
     // ---- image stage ----
 
@@ -85,7 +84,8 @@ public final class Readout {
     }
 
     /** Image-grid tokens of frame {@code t} of batch row {@code row} ({@code generated_frame_readout_tokens}). */
-    public static int[] frameImageTokens(GazeResult result, int row, int t, SparseReadoutGrid grid, ReadoutOptions options) {
+    public static int[] frameImageTokens(
+            GazeResult result, int row, int t, SparseReadoutGrid grid, ReadoutOptions options) {
         return options.fixationTokens(resultFrame(result, row, t), grid);
     }
 
@@ -96,26 +96,37 @@ public final class Readout {
 
     // ---- video stage ----
 
-    /** Clip tokens of per-frame image-grid tokens re-projected onto a video grid ({@code frame_readout_tokens_to_video_tokens}). */
-    public static int[] videoTokens(int[][] frameTokens, SparseReadoutGrid imageGrid, SparseVideoReadoutGrid videoGrid,
-                                    VideoReadoutOptions options) {
+    /**
+     * Clip tokens of per-frame image-grid tokens re-projected onto a video grid ({@code
+     * frame_readout_tokens_to_video_tokens}).
+     */
+    public static int[] videoTokens(
+            int[][] frameTokens,
+            SparseReadoutGrid imageGrid,
+            SparseVideoReadoutGrid videoGrid,
+            VideoReadoutOptions options) {
         return options.tokens(frameTokens, imageGrid, videoGrid);
     }
 
     /** Their coordinates, batch column {@code batch} ({@code frame_readout_tokens_to_video_coords}). */
-    public static VideoCoords videoCoords(int[][] frameTokens, SparseReadoutGrid imageGrid, SparseVideoReadoutGrid videoGrid,
-                                          VideoReadoutOptions options, int batch) {
+    public static VideoCoords videoCoords(
+            int[][] frameTokens,
+            SparseReadoutGrid imageGrid,
+            SparseVideoReadoutGrid videoGrid,
+            VideoReadoutOptions options,
+            int batch) {
         return VideoCoords.of(videoTokens(frameTokens, imageGrid, videoGrid, options), videoGrid, batch);
     }
 
     /** Clip tokens of per-frame caller rectangles on a video grid ({@code frame_readout_rects_to_video_tokens}). */
-    public static int[] rectVideoTokens(List<List<NormRect>> frameRects, SparseVideoReadoutGrid videoGrid, VideoReadoutOptions options) {
+    public static int[] rectVideoTokens(
+            List<List<NormRect>> frameRects, SparseVideoReadoutGrid videoGrid, VideoReadoutOptions options) {
         return options.tokens(frameRects, videoGrid);
     }
 
     /** Their coordinates, batch column {@code batch} ({@code frame_readout_rects_to_video_coords}). */
-    public static VideoCoords rectVideoCoords(List<List<NormRect>> frameRects, SparseVideoReadoutGrid videoGrid,
-                                              VideoReadoutOptions options, int batch) {
+    public static VideoCoords rectVideoCoords(
+            List<List<NormRect>> frameRects, SparseVideoReadoutGrid videoGrid, VideoReadoutOptions options, int batch) {
         return VideoCoords.of(rectVideoTokens(frameRects, videoGrid, options), videoGrid, batch);
     }
 
@@ -126,7 +137,8 @@ public final class Readout {
 
     /** Their coordinates, batch column {@code batch} ({@code trace_to_video_readout_coords}). */
     public static VideoCoords videoCoords(GazeTrace trace, SparseProjection projection, int batch) {
-        return VideoCoords.of(videoTokens(trace, projection), projection.videoGrid().orElseThrow(), batch);
+        return VideoCoords.of(
+                videoTokens(trace, projection), projection.videoGrid().orElseThrow(), batch);
     }
 
     /** Clip tokens of batch row {@code row} of a result through both stages ({@code generated_to_video_readout_tokens}). */
@@ -136,7 +148,8 @@ public final class Readout {
 
     /** Their coordinates, batch column {@code row} ({@code generated_to_video_readout_coords}). */
     public static VideoCoords videoCoords(GazeResult result, int row, SparseProjection projection) {
-        return VideoCoords.of(videoTokens(result, row, projection), projection.videoGrid().orElseThrow(), row);
+        return VideoCoords.of(
+                videoTokens(result, row, projection), projection.videoGrid().orElseThrow(), row);
     }
 
     /** Video-token ids of a trace on a pixel geometry (its frame grid as image grid, its tubelet size). */
@@ -145,7 +158,8 @@ public final class Readout {
     }
 
     /** Video-token ids of every row of a result on a pixel geometry. */
-    public static VideoReadout videoTokens(GazeResult result, SparseVideoPatchGeometry geometry, ReadoutOptions options) {
+    public static VideoReadout videoTokens(
+            GazeResult result, SparseVideoPatchGeometry geometry, ReadoutOptions options) {
         return SparseProjection.video(geometry, options).videoReadout(result, ConfidenceSource.of(result), List.of());
     }
 
@@ -163,21 +177,24 @@ public final class Readout {
 
     private static List<Fixation> traceFrame(GazeTrace trace, int t) {
         if (t < 0 || t >= trace.frameCount()) {
-            throw new IllegalArgumentException("frame index " + t + " is outside the trace's " + trace.frameCount() + " frames");
+            throw new IllegalArgumentException(
+                    "frame index " + t + " is outside the trace's " + trace.frameCount() + " frames");
         }
         return trace.frame(t).fixations();
     }
 
     private static void checkRow(GazeResult result, int row) {
         if (row < 0 || row >= result.batch()) {
-            throw new IllegalArgumentException("generated AutoGaze batch index " + row + " out of range (batch " + result.batch() + ")");
+            throw new IllegalArgumentException(
+                    "generated AutoGaze batch index " + row + " out of range (batch " + result.batch() + ")");
         }
     }
 
     private static List<Fixation> resultFrame(GazeResult result, int row, int t) {
         checkRow(result, row);
         if (t < 0 || t >= result.frames()) {
-            throw new IllegalArgumentException("generated AutoGaze frame index " + t + " out of range (" + result.frames() + " frames)");
+            throw new IllegalArgumentException(
+                    "generated AutoGaze frame index " + t + " out of range (" + result.frames() + " frames)");
         }
         return FixationDecoder.frame(result, row, t, ConfidenceSource.of(result), null);
     }

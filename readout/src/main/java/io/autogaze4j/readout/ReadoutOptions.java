@@ -30,12 +30,18 @@ import java.util.OptionalInt;
  * @param maxTokensPerFrame    most distinct tokens per frame; empty = no limit, 0 = none
  * @param coverage             the arithmetic of the projection
  */
-public record ReadoutOptions(double confidenceThreshold, OptionalInt maxFixationsPerFrame, double fixationScale, int dilation,
-                             OptionalInt maxTokensPerFrame, CoverageRule coverage) {
+public record ReadoutOptions(
+        double confidenceThreshold,
+        OptionalInt maxFixationsPerFrame,
+        double fixationScale,
+        int dilation,
+        OptionalInt maxTokensPerFrame,
+        CoverageRule coverage) {
 
     public ReadoutOptions {
         if (maxFixationsPerFrame == null || maxTokensPerFrame == null || coverage == null) {
-            throw new IllegalArgumentException("maxFixationsPerFrame, maxTokensPerFrame and coverage must be given (use OptionalInt.empty())");
+            throw new IllegalArgumentException(
+                    "maxFixationsPerFrame, maxTokensPerFrame and coverage must be given (use OptionalInt.empty())");
         }
         if (Double.isNaN(confidenceThreshold)) {
             throw new IllegalArgumentException("confidence threshold must be a number, got NaN");
@@ -71,8 +77,9 @@ public record ReadoutOptions(double confidenceThreshold, OptionalInt maxFixation
         List<FixationPoint> out = new ArrayList<>(frame.size());
         for (Fixation f : frame) {
             if (!f.hasConfidence() && effectiveThreshold() > 0) {
-                throw new IllegalStateException("confidence threshold " + confidenceThreshold + " is set but the fixation of cell "
-                        + f.cell() + " in frame " + f.frame() + " has no confidence (NaN: the trace was built without the model's confidences)");
+                throw new IllegalStateException("confidence threshold " + confidenceThreshold
+                        + " is set but the fixation of cell " + f.cell() + " in frame " + f.frame()
+                        + " has no confidence (NaN: the trace was built without the model's confidences)");
             }
             out.add(f.point());
         }
@@ -149,8 +156,7 @@ public record ReadoutOptions(double confidenceThreshold, OptionalInt maxFixation
         private OptionalInt maxTokensPerFrame = OptionalInt.empty();
         private CoverageRule coverage = CoverageRule.EXACT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Keep only fixations whose confidence is strictly above {@code threshold} (clamped to [0, 1]; default 0). */
         public Builder confidenceThreshold(double threshold) {
@@ -189,7 +195,8 @@ public record ReadoutOptions(double confidenceThreshold, OptionalInt maxFixation
         }
 
         public ReadoutOptions build() {
-            return new ReadoutOptions(confidenceThreshold, maxFixationsPerFrame, fixationScale, dilation, maxTokensPerFrame, coverage);
+            return new ReadoutOptions(
+                    confidenceThreshold, maxFixationsPerFrame, fixationScale, dilation, maxTokensPerFrame, coverage);
         }
     }
 }

@@ -13,13 +13,18 @@ import java.util.List;
 public record ReadoutStats(int generatedTokens, int activeGeneratedTokens, int paddedGeneratedTokens) {
 
     public ReadoutStats {
-        if (activeGeneratedTokens < 0 || paddedGeneratedTokens < 0 || generatedTokens != activeGeneratedTokens + paddedGeneratedTokens) {
+        if (activeGeneratedTokens < 0
+                || paddedGeneratedTokens < 0
+                || generatedTokens != activeGeneratedTokens + paddedGeneratedTokens) {
             throw new IllegalArgumentException("readout stats must be >= 0 with generated = active + padded, got "
                     + generatedTokens + ", " + activeGeneratedTokens + ", " + paddedGeneratedTokens);
         }
     }
 
-    /** The counts of frame {@code t} (relative to the result's first frame) over every row; all zero for a frame the result lacks. */
+    /**
+     * The counts of frame {@code t} (relative to the result's first frame) over every row; all zero for a frame the result
+     * lacks.
+     */
     public static ReadoutStats of(GazeResult result, int t) {
         if (t < 0) {
             throw new IllegalArgumentException("frame index must be >= 0, got " + t);

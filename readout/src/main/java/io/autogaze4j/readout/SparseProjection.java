@@ -17,8 +17,11 @@ public final class SparseProjection {
     private final ReadoutOptions readoutOptions;
     private final VideoReadoutOptions videoOptions;
 
-    private SparseProjection(SparseReadoutGrid imageGrid, SparseVideoReadoutGrid videoGrid, ReadoutOptions readoutOptions,
-                             VideoReadoutOptions videoOptions) {
+    private SparseProjection(
+            SparseReadoutGrid imageGrid,
+            SparseVideoReadoutGrid videoGrid,
+            ReadoutOptions readoutOptions,
+            VideoReadoutOptions videoOptions) {
         if (imageGrid == null || readoutOptions == null || videoOptions == null) {
             throw new IllegalArgumentException("image grid and options must be given");
         }
@@ -39,8 +42,11 @@ public final class SparseProjection {
     }
 
     /** A projection from {@code imageGrid} onto {@code videoGrid} with the given options of both stages. */
-    public static SparseProjection video(SparseReadoutGrid imageGrid, SparseVideoReadoutGrid videoGrid, ReadoutOptions readoutOptions,
-                                         VideoReadoutOptions videoOptions) {
+    public static SparseProjection video(
+            SparseReadoutGrid imageGrid,
+            SparseVideoReadoutGrid videoGrid,
+            ReadoutOptions readoutOptions,
+            VideoReadoutOptions videoOptions) {
         if (videoGrid == null) {
             throw new IllegalArgumentException("video grid must be given");
         }
@@ -52,8 +58,13 @@ public final class SparseProjection {
      * options' (the reference leaves it at 1, which would put a 2-frame tubelet's frames in separate bins).
      */
     public static SparseProjection fromPatchGeometry(SparseReadoutGrid imageGrid, SparseVideoPatchGeometry geometry) {
-        return video(imageGrid, geometry.readoutGrid(), ReadoutOptions.defaults(),
-                VideoReadoutOptions.builder().tubeletSize(geometry.tubeletSize()).build());
+        return video(
+                imageGrid,
+                geometry.readoutGrid(),
+                ReadoutOptions.defaults(),
+                VideoReadoutOptions.builder()
+                        .tubeletSize(geometry.tubeletSize())
+                        .build());
     }
 
     /** A projection onto a video model's tokens whose image grid is its frame grid, with the geometry's tubelet size. */
@@ -170,6 +181,7 @@ public final class SparseProjection {
 
     @Override
     public String toString() {
-        return "SparseProjection[image " + imageGrid + ", video " + videoGrid + ", " + readoutOptions + ", " + videoOptions + "]";
+        return "SparseProjection[image " + imageGrid + ", video " + videoGrid + ", " + readoutOptions + ", "
+                + videoOptions + "]";
     }
 }

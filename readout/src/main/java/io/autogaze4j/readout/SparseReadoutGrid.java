@@ -24,7 +24,8 @@ public record SparseReadoutGrid(int height, int width) {
 
     public SparseReadoutGrid {
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("sparse image readout grid dimensions must be nonzero and positive, got " + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "sparse image readout grid dimensions must be nonzero and positive, got " + height + "x" + width);
         }
         if ((long) height * width > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("sparse image readout grid " + height + "x" + width + " is too large");
@@ -34,7 +35,8 @@ public record SparseReadoutGrid(int height, int width) {
     /** The square grid of {@code tokens} tokens ({@code 196 -> 14x14}); {@code tokens} must be a positive square. */
     public static SparseReadoutGrid squareFromTokenCount(int tokens) {
         if (tokens < 1) {
-            throw new IllegalArgumentException("sparse readout token count must be nonzero and positive, got " + tokens);
+            throw new IllegalArgumentException(
+                    "sparse readout token count must be nonzero and positive, got " + tokens);
         }
         int side = (int) Math.floor(Math.sqrt(tokens));
         if (side * side != tokens) {
@@ -45,8 +47,12 @@ public record SparseReadoutGrid(int height, int width) {
 
     /** The grid of an image of {@code imageHeight x imageWidth} pixels cut into {@code patchHeight x patchWidth} patches. */
     public static SparseReadoutGrid ofImage(int imageHeight, int imageWidth, int patchHeight, int patchWidth) {
-        if (patchHeight < 1 || patchWidth < 1 || imageHeight < patchHeight || imageWidth < patchWidth
-                || imageHeight % patchHeight != 0 || imageWidth % patchWidth != 0) {
+        if (patchHeight < 1
+                || patchWidth < 1
+                || imageHeight < patchHeight
+                || imageWidth < patchWidth
+                || imageHeight % patchHeight != 0
+                || imageWidth % patchWidth != 0) {
             throw new IllegalArgumentException("image " + imageHeight + "x" + imageWidth + " is not a whole number of "
                     + patchHeight + "x" + patchWidth + " patches");
         }
@@ -61,7 +67,8 @@ public record SparseReadoutGrid(int height, int width) {
     /** Token id of patch {@code (row, col)}. */
     public int id(int row, int col) {
         if (row < 0 || col < 0 || row >= height || col >= width) {
-            throw new IllegalArgumentException("patch (" + row + ", " + col + ") is outside the " + height + "x" + width + " grid");
+            throw new IllegalArgumentException(
+                    "patch (" + row + ", " + col + ") is outside the " + height + "x" + width + " grid");
         }
         return row * width + col;
     }
@@ -82,7 +89,8 @@ public record SparseReadoutGrid(int height, int width) {
     public NormRect patchRect(int id) {
         int r = row(id);
         int c = col(id);
-        return new NormRect((double) c / width, (double) r / height, (double) (c + 1) / width, (double) (r + 1) / height);
+        return new NormRect(
+                (double) c / width, (double) r / height, (double) (c + 1) / width, (double) (r + 1) / height);
     }
 
     /** The patches a rectangle covers (see the class comment), or {@code null} when it lies outside the frame. */
@@ -105,8 +113,8 @@ public record SparseReadoutGrid(int height, int width) {
 
     private void checkId(int id) {
         if (id < 0 || id >= tokens()) {
-            throw new IllegalArgumentException("image token id " + id + " is outside the " + height + "x" + width
-                    + " grid [0, " + tokens() + ")");
+            throw new IllegalArgumentException(
+                    "image token id " + id + " is outside the " + height + "x" + width + " grid [0, " + tokens() + ")");
         }
     }
 }

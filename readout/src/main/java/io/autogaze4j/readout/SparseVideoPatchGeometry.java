@@ -14,17 +14,27 @@ package io.autogaze4j.readout;
  * @param patchHeight  patch height in pixels
  * @param patchWidth   patch width in pixels
  */
-public record SparseVideoPatchGeometry(int frames, int height, int width, int tubeletSize, int patchHeight, int patchWidth) {
+public record SparseVideoPatchGeometry(
+        int frames, int height, int width, int tubeletSize, int patchHeight, int patchWidth) {
 
     public SparseVideoPatchGeometry {
         require(frames > 0, "sparse video frame count must be nonzero and positive, got " + frames);
-        require(height > 0 && width > 0, "sparse video dimensions must be nonzero and positive, got " + height + "x" + width);
+        require(
+                height > 0 && width > 0,
+                "sparse video dimensions must be nonzero and positive, got " + height + "x" + width);
         require(tubeletSize > 0, "sparse video tubelet size must be nonzero and positive, got " + tubeletSize);
-        require(patchHeight > 0 && patchWidth > 0, "sparse video patch dimensions must be nonzero and positive, got "
-                + patchHeight + "x" + patchWidth);
-        require(frames % tubeletSize == 0, "video frames (" + frames + ") must be divisible by sparse video tubelet size (" + tubeletSize + ")");
-        require(height % patchHeight == 0, "video height (" + height + ") must be divisible by sparse video patch height (" + patchHeight + ")");
-        require(width % patchWidth == 0, "video width (" + width + ") must be divisible by sparse video patch width (" + patchWidth + ")");
+        require(
+                patchHeight > 0 && patchWidth > 0,
+                "sparse video patch dimensions must be nonzero and positive, got " + patchHeight + "x" + patchWidth);
+        require(
+                frames % tubeletSize == 0,
+                "video frames (" + frames + ") must be divisible by sparse video tubelet size (" + tubeletSize + ")");
+        require(
+                height % patchHeight == 0,
+                "video height (" + height + ") must be divisible by sparse video patch height (" + patchHeight + ")");
+        require(
+                width % patchWidth == 0,
+                "video width (" + width + ") must be divisible by sparse video patch width (" + patchWidth + ")");
         new SparseVideoReadoutGrid(frames / tubeletSize, height / patchHeight, width / patchWidth); // size check
     }
 

@@ -18,7 +18,8 @@ public record SparseVideoReadoutGrid(int temporalBins, int height, int width) {
                     + temporalBins + "x" + height + "x" + width);
         }
         if ((long) temporalBins * height * width > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("sparse video readout grid " + temporalBins + "x" + height + "x" + width + " is too large");
+            throw new IllegalArgumentException(
+                    "sparse video readout grid " + temporalBins + "x" + height + "x" + width + " is too large");
         }
     }
 
@@ -40,8 +41,8 @@ public record SparseVideoReadoutGrid(int temporalBins, int height, int width) {
     /** Video token id of {@code (temporal, row, col)}. */
     public int id(int temporal, int row, int col) {
         if (temporal < 0 || temporal >= temporalBins || row < 0 || row >= height || col < 0 || col >= width) {
-            throw new IllegalArgumentException("video token (" + temporal + ", " + row + ", " + col + ") is outside the "
-                    + temporalBins + "x" + height + "x" + width + " grid");
+            throw new IllegalArgumentException("video token (" + temporal + ", " + row + ", " + col
+                    + ") is outside the " + temporalBins + "x" + height + "x" + width + " grid");
         }
         return (temporal * height + row) * width + col;
     }
@@ -61,8 +62,8 @@ public record SparseVideoReadoutGrid(int temporalBins, int height, int width) {
     /** Refuses an id off the grid, naming it. */
     void checkId(int id) {
         if (id < 0 || id >= tokens()) {
-            throw new IllegalArgumentException("sparse video readout token index " + id + " is outside grid " + temporalBins + "x"
-                    + height + "x" + width + " (ids 0.." + (tokens() - 1) + ")");
+            throw new IllegalArgumentException("sparse video readout token index " + id + " is outside grid "
+                    + temporalBins + "x" + height + "x" + width + " (ids 0.." + (tokens() - 1) + ")");
         }
     }
 }

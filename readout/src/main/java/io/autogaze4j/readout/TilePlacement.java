@@ -28,9 +28,11 @@ public record TilePlacement(int index, NormRect area) {
      */
     public static TilePlacement ofGrid(int rows, int cols, int row, int col) {
         if (rows < 1 || cols < 1 || row < 0 || col < 0 || row >= rows || col >= cols) {
-            throw new IllegalArgumentException("tile (" + row + ", " + col + ") is not in a " + rows + "x" + cols + " tiling");
+            throw new IllegalArgumentException(
+                    "tile (" + row + ", " + col + ") is not in a " + rows + "x" + cols + " tiling");
         }
-        NormRect area = new NormRect((double) col / cols, (double) row / rows, (double) (col + 1) / cols, (double) (row + 1) / rows);
+        NormRect area = new NormRect(
+                (double) col / cols, (double) row / rows, (double) (col + 1) / cols, (double) (row + 1) / rows);
         return new TilePlacement(row * cols + col, area);
     }
 
@@ -38,24 +40,34 @@ public record TilePlacement(int index, NormRect area) {
      * A tile given in source pixels: its top-left corner {@code (x, y)} and size on a
      * {@code frameWidth x frameHeight} frame. The tile may reach past the frame (padding).
      */
-    public static TilePlacement ofPixels(int index, int x, int y, int tileWidth, int tileHeight, int frameWidth, int frameHeight) {
+    public static TilePlacement ofPixels(
+            int index, int x, int y, int tileWidth, int tileHeight, int frameWidth, int frameHeight) {
         if (frameWidth < 1 || frameHeight < 1 || tileWidth < 1 || tileHeight < 1) {
-            throw new IllegalArgumentException("frame and tile sizes must be >= 1, got frame " + frameWidth + "x" + frameHeight
-                    + ", tile " + tileWidth + "x" + tileHeight);
+            throw new IllegalArgumentException("frame and tile sizes must be >= 1, got frame " + frameWidth + "x"
+                    + frameHeight + ", tile " + tileWidth + "x" + tileHeight);
         }
         if (x < 0 || y < 0 || x >= frameWidth || y >= frameHeight) {
-            throw new IllegalArgumentException("tile corner (" + x + ", " + y + ") is outside the " + frameWidth + "x" + frameHeight + " frame");
+            throw new IllegalArgumentException(
+                    "tile corner (" + x + ", " + y + ") is outside the " + frameWidth + "x" + frameHeight + " frame");
         }
-        return new TilePlacement(index, new NormRect((double) x / frameWidth, (double) y / frameHeight,
-                (double) (x + tileWidth) / frameWidth, (double) (y + tileHeight) / frameHeight));
+        return new TilePlacement(
+                index,
+                new NormRect(
+                        (double) x / frameWidth,
+                        (double) y / frameHeight,
+                        (double) (x + tileWidth) / frameWidth,
+                        (double) (y + tileHeight) / frameHeight));
     }
 
     /** The source-frame rectangle of a tile-local rectangle, clipped to the frame; {@code null} if wholly outside. */
     public NormRect toSource(NormRect local) {
         double w = area.width();
         double h = area.height();
-        NormRect placed = new NormRect(area.x0() + local.x0() * w, area.y0() + local.y0() * h,
-                area.x0() + local.x1() * w, area.y0() + local.y1() * h);
+        NormRect placed = new NormRect(
+                area.x0() + local.x0() * w,
+                area.y0() + local.y0() * h,
+                area.x0() + local.x1() * w,
+                area.y0() + local.y1() * h);
         return placed.clippedToFrame();
     }
 }

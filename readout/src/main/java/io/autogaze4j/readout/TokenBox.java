@@ -12,8 +12,8 @@ public record TokenBox(int row0, int col0, int row1, int col1) {
 
     public TokenBox {
         if (row0 < 0 || col0 < 0 || row1 <= row0 || col1 <= col0) {
-            throw new IllegalArgumentException("token box rows [" + row0 + ", " + row1 + ") columns [" + col0 + ", " + col1
-                    + ") must be non-empty and non-negative");
+            throw new IllegalArgumentException("token box rows [" + row0 + ", " + row1 + ") columns [" + col0 + ", "
+                    + col1 + ") must be non-empty and non-negative");
         }
     }
 
@@ -35,8 +35,11 @@ public record TokenBox(int row0, int col0, int row1, int col1) {
         if (tokens == 0) {
             return this;
         }
-        return new TokenBox(Math.max(0, row0 - tokens), Math.max(0, col0 - tokens),
-                Math.min(grid.height(), row1 + tokens), Math.min(grid.width(), col1 + tokens));
+        return new TokenBox(
+                Math.max(0, row0 - tokens),
+                Math.max(0, col0 - tokens),
+                Math.min(grid.height(), row1 + tokens),
+                Math.min(grid.width(), col1 + tokens));
     }
 
     /** The token ids of the box on {@code grid}, row-major. */

@@ -31,8 +31,7 @@ public final class TraceJson {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private TraceJson() {
-    }
+    private TraceJson() {}
 
     /** Writes the traces to a stream (UTF-8, pretty-printed); the stream is left open. */
     public static void write(List<GazeTrace> traces, OutputStream out) throws IOException {
@@ -44,7 +43,8 @@ public final class TraceJson {
      * order. {@link #read} ignores such fields. The names {@code format}, {@code version} and {@code clips}
      * are refused.
      */
-    public static void write(List<GazeTrace> traces, Map<String, ? extends JsonNode> extraFields, OutputStream out) throws IOException {
+    public static void write(List<GazeTrace> traces, Map<String, ? extends JsonNode> extraFields, OutputStream out)
+            throws IOException {
         for (String name : extraFields.keySet()) {
             if (name.equals("format") || name.equals("version") || name.equals("clips")) {
                 throw new IllegalArgumentException("extra field \"" + name + "\" would replace a trace field");
@@ -76,7 +76,8 @@ public final class TraceJson {
     }
 
     /** Writes the traces and extra top-level fields to a file (see {@link #write(List, Map, OutputStream)}). */
-    public static void write(List<GazeTrace> traces, Map<String, ? extends JsonNode> extraFields, Path file) throws IOException {
+    public static void write(List<GazeTrace> traces, Map<String, ? extends JsonNode> extraFields, Path file)
+            throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             write(traces, extraFields, out);
         }
@@ -172,7 +173,8 @@ public final class TraceJson {
             throw new IllegalArgumentException("top-level field \"format\" must be \"" + FORMAT + "\"");
         }
         if (root.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException("version " + root.path("version") + " is not supported (expected " + VERSION + ")");
+            throw new IllegalArgumentException(
+                    "version " + root.path("version") + " is not supported (expected " + VERSION + ")");
         }
         List<GazeTrace> traces = new ArrayList<>();
         for (JsonNode clip : array(root, "clips")) {
@@ -189,8 +191,16 @@ public final class TraceJson {
                     if (conf == null || !(conf.isNull() || conf.isNumber())) {
                         throw new IllegalArgumentException("field \"confidence\" must be a number or null");
                     }
-                    fixations.add(new Fixation(index, integer(f, "cell"), integer(f, "scale"), integer(f, "row"), integer(f, "col"),
-                            integer(f, "grid"), integer(f, "tile"), rect(f, "rect"), conf.isNull() ? Double.NaN : conf.doubleValue()));
+                    fixations.add(new Fixation(
+                            index,
+                            integer(f, "cell"),
+                            integer(f, "scale"),
+                            integer(f, "row"),
+                            integer(f, "col"),
+                            integer(f, "grid"),
+                            integer(f, "tile"),
+                            rect(f, "rect"),
+                            conf.isNull() ? Double.NaN : conf.doubleValue()));
                 }
                 frames.add(new FrameTrace(index, fixations));
             }

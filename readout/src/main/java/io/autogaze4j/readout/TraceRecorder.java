@@ -36,7 +36,8 @@ public final class TraceRecorder {
             return part;
         }
         if (part.size() != traces.size()) {
-            throw new IllegalArgumentException("result has " + part.size() + " clips but the stream has " + traces.size());
+            throw new IllegalArgumentException(
+                    "result has " + part.size() + " clips but the stream has " + traces.size());
         }
         List<GazeTrace> joined = new ArrayList<>(traces.size());
         for (int i = 0; i < traces.size(); i++) {

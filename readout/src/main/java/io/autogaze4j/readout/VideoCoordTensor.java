@@ -58,7 +58,8 @@ public final class VideoCoordTensor {
     /** Element {@code [b, i, k]}. */
     public int get(int b, int i, int k) {
         if (b < 0 || b >= batch || i < 0 || i >= length || k < 0 || k >= 4) {
-            throw new IndexOutOfBoundsException("[" + b + ", " + i + ", " + k + "] outside [" + batch + ", " + length + ", 4]");
+            throw new IndexOutOfBoundsException(
+                    "[" + b + ", " + i + ", " + k + "] outside [" + batch + ", " + length + ", 4]");
         }
         return data[(b * length + i) * 4 + k];
     }

@@ -18,7 +18,10 @@ public final class VideoCoords {
         this.data = data;
     }
 
-    /** The coordinates of {@code tokens} on {@code grid}, batch column {@code batch} (reference {@code video_readout_tokens_to_coords}). */
+    /**
+     * The coordinates of {@code tokens} on {@code grid}, batch column {@code batch} (reference {@code
+     * video_readout_tokens_to_coords}).
+     */
     public static VideoCoords of(int[] tokens, SparseVideoReadoutGrid grid, int batch) {
         return of(new int[][] {tokens}, grid, batch);
     }
@@ -42,13 +45,18 @@ public final class VideoCoords {
         if (n * 4 > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException(n + " coordinates do not fit one buffer");
         }
-        IntBuffer out = ByteBuffer.allocateDirect((int) n * 16).order(ByteOrder.nativeOrder()).asIntBuffer();
+        IntBuffer out = ByteBuffer.allocateDirect((int) n * 16)
+                .order(ByteOrder.nativeOrder())
+                .asIntBuffer();
         int perBin = grid.tokensPerBin();
         for (int b = 0; b < rows.length; b++) {
             for (int id : rows[b]) {
                 grid.checkId(id);
                 int spatial = id % perBin;
-                out.put(firstBatch + b).put(id / perBin).put(spatial / grid.width()).put(spatial % grid.width());
+                out.put(firstBatch + b)
+                        .put(id / perBin)
+                        .put(spatial / grid.width())
+                        .put(spatial % grid.width());
             }
         }
         return new VideoCoords(out.flip());
@@ -97,8 +105,16 @@ public final class VideoCoords {
     public String toString() {
         StringBuilder s = new StringBuilder("VideoCoords[").append(rows()).append(", 4]");
         for (int i = 0; i < rows(); i++) {
-            s.append(i == 0 ? " " : ", ").append('[').append(get(i, 0)).append(", ").append(get(i, 1)).append(", ")
-                    .append(get(i, 2)).append(", ").append(get(i, 3)).append(']');
+            s.append(i == 0 ? " " : ", ")
+                    .append('[')
+                    .append(get(i, 0))
+                    .append(", ")
+                    .append(get(i, 1))
+                    .append(", ")
+                    .append(get(i, 2))
+                    .append(", ")
+                    .append(get(i, 3))
+                    .append(']');
         }
         return s.toString();
     }

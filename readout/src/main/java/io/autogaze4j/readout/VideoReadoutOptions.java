@@ -19,17 +19,20 @@ import java.util.OptionalInt;
  * @param maxTokens   most distinct tokens per clip; empty = no limit, 0 = none (the cap wins over {@code minTokens})
  * @param coverage    the arithmetic of the projection
  */
-public record VideoReadoutOptions(int tubeletSize, int dilation, int minTokens, OptionalInt maxTokens, CoverageRule coverage) {
+public record VideoReadoutOptions(
+        int tubeletSize, int dilation, int minTokens, OptionalInt maxTokens, CoverageRule coverage) {
 
     public VideoReadoutOptions {
         if (tubeletSize < 1) {
-            throw new IllegalArgumentException("sparse video readout tubelet size must be nonzero and positive, got " + tubeletSize);
+            throw new IllegalArgumentException(
+                    "sparse video readout tubelet size must be nonzero and positive, got " + tubeletSize);
         }
         if (maxTokens == null || coverage == null) {
             throw new IllegalArgumentException("maxTokens and coverage must be given (use OptionalInt.empty())");
         }
         if (dilation < 0 || minTokens < 0 || maxTokens.orElse(0) < 0) {
-            throw new IllegalArgumentException("dilation, minTokens and maxTokens must be >= 0, got " + dilation + ", " + minTokens + ", " + maxTokens);
+            throw new IllegalArgumentException("dilation, minTokens and maxTokens must be >= 0, got " + dilation + ", "
+                    + minTokens + ", " + maxTokens);
         }
     }
 
@@ -74,8 +77,9 @@ public record VideoReadoutOptions(int tubeletSize, int dilation, int minTokens, 
     public int[] tokens(List<List<NormRect>> frames, SparseVideoReadoutGrid grid) {
         long span = (long) grid.temporalBins() * tubeletSize;
         if (frames.size() > span) {
-            throw new IllegalArgumentException("clip has " + frames.size() + " frames but the video grid holds " + grid.temporalBins()
-                    + " bins of " + tubeletSize + " frames (" + span + "); cut the clip or raise the tubelet size");
+            throw new IllegalArgumentException("clip has " + frames.size() + " frames but the video grid holds "
+                    + grid.temporalBins() + " bins of " + tubeletSize + " frames (" + span
+                    + "); cut the clip or raise the tubelet size");
         }
         TokenList list = new TokenList(grid.tokens(), maxTokens.orElse(grid.tokens()));
         if (list.full()) {
@@ -143,8 +147,7 @@ public record VideoReadoutOptions(int tubeletSize, int dilation, int minTokens, 
         private OptionalInt maxTokens = OptionalInt.empty();
         private CoverageRule coverage = CoverageRule.EXACT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Source frames per temporal bin (default 1). */
         public Builder tubeletSize(int frames) {
@@ -170,7 +173,10 @@ public record VideoReadoutOptions(int tubeletSize, int dilation, int minTokens, 
             return this;
         }
 
-        /** Exactly {@code min(n, grid size)} tokens per clip, for fixed-length sparse batches ({@code minTokens = maxTokens = n}). */
+        /**
+         * Exactly {@code min(n, grid size)} tokens per clip, for fixed-length sparse batches ({@code minTokens = maxTokens =
+         * n}).
+         */
         public Builder exactTokens(int n) {
             this.minTokens = n;
             this.maxTokens = OptionalInt.of(n);

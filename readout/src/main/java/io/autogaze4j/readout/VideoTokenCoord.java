@@ -7,5 +7,4 @@ package io.autogaze4j.readout;
  * @param row      token row
  * @param col      token column
  */
-public record VideoTokenCoord(int temporal, int row, int col) {
-}
+public record VideoTokenCoord(int temporal, int row, int col) {}

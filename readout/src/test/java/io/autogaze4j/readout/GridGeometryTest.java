@@ -1,6 +1,5 @@
 package io.autogaze4j.readout;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,9 +13,15 @@ import org.junit.jupiter.api.Test;
 /** The coverage rule of {@link SparseReadoutGrid}: exact against brute force, edges half-open. */
 class GridGeometryTest {
     private static final SparseReadoutGrid[] GRIDS = {
-        new SparseReadoutGrid(14, 14), new SparseReadoutGrid(16, 16), new SparseReadoutGrid(7, 10),
-        new SparseReadoutGrid(9, 13), new SparseReadoutGrid(1, 1), new SparseReadoutGrid(28, 28), new SparseReadoutGrid(3, 5),
-        new SparseReadoutGrid(42, 21)}; // 9/14 * 42 rounds to 27.000000000000004: only the edge snap keeps it exact
+        new SparseReadoutGrid(14, 14),
+        new SparseReadoutGrid(16, 16),
+        new SparseReadoutGrid(7, 10),
+        new SparseReadoutGrid(9, 13),
+        new SparseReadoutGrid(1, 1),
+        new SparseReadoutGrid(28, 28),
+        new SparseReadoutGrid(3, 5),
+        new SparseReadoutGrid(42, 21)
+    }; // 9/14 * 42 rounds to 27.000000000000004: only the edge snap keeps it exact
 
     private static TreeSet<Integer> covered(SparseReadoutGrid grid, NormRect rect) {
         TreeSet<Integer> s = new TreeSet<>();
@@ -38,9 +43,12 @@ class GridGeometryTest {
                 TreeSet<Integer> expected = new TreeSet<>();
                 for (int r = 0; r < grid.height(); r++) {
                     for (int col = 0; col < grid.width(); col++) {
-                        // [c/g, (c+1)/g) overlaps [j/W, (j+1)/W) iff c*W < (j+1)*g and j*g < (c+1)*W, exactly in integers
-                        boolean x = (long) c.col() * grid.width() < (long) (col + 1) * g && (long) col * g < (long) (c.col() + 1) * grid.width();
-                        boolean y = (long) c.row() * grid.height() < (long) (r + 1) * g && (long) r * g < (long) (c.row() + 1) * grid.height();
+                        // [c/g, (c+1)/g) overlaps [j/W, (j+1)/W) iff c*W < (j+1)*g and j*g < (c+1)*W, exactly in
+                        // integers
+                        boolean x = (long) c.col() * grid.width() < (long) (col + 1) * g
+                                && (long) col * g < (long) (c.col() + 1) * grid.width();
+                        boolean y = (long) c.row() * grid.height() < (long) (r + 1) * g
+                                && (long) r * g < (long) (c.row() + 1) * grid.height();
                         if (x && y) {
                             expected.add(grid.id(r, col));
                         }
@@ -101,7 +109,8 @@ class GridGeometryTest {
     void badGeometryIsRefusedClearly() {
         assertThrows(IllegalArgumentException.class, () -> new SparseReadoutGrid(0, 4));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SparseReadoutGrid.ofImage(224, 230, 16, 16))
-                .getMessage().contains("not a whole number"));
+                .getMessage()
+                .contains("not a whole number"));
         assertThrows(IllegalArgumentException.class, () -> new NormRect(0.5, 0, 0.5, 1));
         assertThrows(IllegalArgumentException.class, () -> new NormRect(Double.NaN, 0, 0.5, 1));
         assertThrows(IllegalArgumentException.class, () -> new SparseReadoutGrid(4, 4).id(4, 0));

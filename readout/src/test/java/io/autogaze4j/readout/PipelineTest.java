@@ -23,13 +23,16 @@ import org.junit.jupiter.api.Test;
 class PipelineTest {
     private static AutoGaze model;
     private static VideoClip clip;
-    private static final GazeOptions OPTIONS = GazeOptions.builder().gazingRatio(0.05).build();
+    private static final GazeOptions OPTIONS =
+            GazeOptions.builder().gazingRatio(0.05).build();
 
     @BeforeAll
     static void load() throws Exception {
         model = AutoGaze.load(TestData.fixture("model_mtp1"));
-        try (SafetensorsFile f = SafetensorsFile.open(TestData.fixture("square_2f_mtp1").resolve("fixture.safetensors"))) {
-            clip = VideoClip.of(Tensor.wrap(f.floats("input.video"), f.info("input.video").shape()));
+        try (SafetensorsFile f =
+                SafetensorsFile.open(TestData.fixture("square_2f_mtp1").resolve("fixture.safetensors"))) {
+            clip = VideoClip.of(
+                    Tensor.wrap(f.floats("input.video"), f.info("input.video").shape()));
         }
     }
 
@@ -49,7 +52,8 @@ class PipelineTest {
             for (int i = 0; i < cells.size(); i++) {
                 GazeCell c = cells.get(i);
                 Fixation f = fx.get(i);
-                assertEquals(List.of(c.frame(), c.localId(), c.scale(), c.row(), c.col(), c.grid()),
+                assertEquals(
+                        List.of(c.frame(), c.localId(), c.scale(), c.row(), c.col(), c.grid()),
                         List.of(f.frame(), f.cell(), f.scale(), f.row(), f.col(), f.grid()));
                 assertEquals(NormRect.of(c), f.rect());
             }
@@ -71,33 +75,62 @@ class PipelineTest {
     @Test
     void readoutOnlyPacketsCarryTheSameReadoutWithoutTraces() {
         SparseVideoPatchGeometry geometry = new SparseVideoPatchGeometry(2, 224, 224, 2, 16, 16);
-        SparseProjection projection = SparseProjection.video(geometry, ReadoutOptions.builder().dilation(1).maxTokensPerFrame(60).build())
-                .withVideoOptions(VideoReadoutOptions.builder().tubeletSize(2).minTokens(20).maxTokens(90).build());
-        GazePacket full = GazePipeline.builder(model).gazeOptions(OPTIONS).projection(projection).build().process(clip);
-        GazePacket lean = GazePipeline.builder(model).gazeOptions(OPTIONS).projection(projection).readoutOnly(true).build().process(clip);
+        SparseProjection projection = SparseProjection.video(
+                        geometry,
+                        ReadoutOptions.builder()
+                                .dilation(1)
+                                .maxTokensPerFrame(60)
+                                .build())
+                .withVideoOptions(VideoReadoutOptions.builder()
+                        .tubeletSize(2)
+                        .minTokens(20)
+                        .maxTokens(90)
+                        .build());
+        GazePacket full = GazePipeline.builder(model)
+                .gazeOptions(OPTIONS)
+                .projection(projection)
+                .build()
+                .process(clip);
+        GazePacket lean = GazePipeline.builder(model)
+                .gazeOptions(OPTIONS)
+                .projection(projection)
+                .readoutOnly(true)
+                .build()
+                .process(clip);
 
         assertFalse(full.readoutOnly());
         assertTrue(lean.readoutOnly());
         assertThrows(IllegalStateException.class, lean::traces);
         assertEquals(1, full.traces().size());
         assertArrayEquals(full.videoTokens(0), lean.videoTokens(0));
-        assertArrayEquals(full.videoCoordTensor().data(), lean.videoCoordTensor().data());
+        assertArrayEquals(
+                full.videoCoordTensor().data(), lean.videoCoordTensor().data());
         assertEquals(full.videoCoords(0), lean.videoCoords(0));
         for (int t = 0; t < 2; t++) {
             assertArrayEquals(full.imageTokens(0, t), lean.imageTokens(0, t));
             assertEquals(full.rects(0, t), lean.rects(0, t));
-            assertEquals(Readout.rects(full.traces().get(0), projection.readoutOptions()).get(t), full.rects(0, t));
+            assertEquals(
+                    Readout.rects(full.traces().get(0), projection.readoutOptions())
+                            .get(t),
+                    full.rects(0, t));
         }
         int[] ids = full.videoTokens(0);
         assertTrue(ids.length >= 20 && ids.length <= 90, "clip caps hold: " + ids.length);
         assertArrayEquals(Readout.videoTokens(full.traces().get(0), projection), ids);
         assertArrayEquals(Readout.videoTokens(full.result(), 0, projection), ids);
-        assertArrayEquals(projection.videoReadout(full.traces()).flatCoords().toIntArray(), full.videoFlatCoords().toIntArray());
+        assertArrayEquals(
+                projection.videoReadout(full.traces()).flatCoords().toIntArray(),
+                full.videoFlatCoords().toIntArray());
 
-        GazePacket imageOnly = GazePipeline.builder(model).gazeOptions(OPTIONS)
-                .projection(SparseProjection.image(new SparseReadoutGrid(7, 7), ReadoutOptions.defaults())).build().process(clip);
+        GazePacket imageOnly = GazePipeline.builder(model)
+                .gazeOptions(OPTIONS)
+                .projection(SparseProjection.image(new SparseReadoutGrid(7, 7), ReadoutOptions.defaults()))
+                .build()
+                .process(clip);
         assertTrue(imageOnly.videoReadout().isEmpty());
         assertThrows(IllegalStateException.class, () -> imageOnly.videoTokens(0));
-        assertThrows(IllegalArgumentException.class, () -> GazePipeline.builder(model).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GazePipeline.builder(model).build());
     }
 }

@@ -56,7 +56,8 @@ class ReadoutRulesTest {
                 TokenBox core = G14.cover(f.rect());
                 for (int id = 0; id < G14.tokens(); id++) {
                     for (int core0 : core.ids(G14)) {
-                        if (Math.abs(G14.row(id) - G14.row(core0)) <= dilation && Math.abs(G14.col(id) - G14.col(core0)) <= dilation) {
+                        if (Math.abs(G14.row(id) - G14.row(core0)) <= dilation
+                                && Math.abs(G14.col(id) - G14.col(core0)) <= dilation) {
                             expected.add(id);
                         }
                     }
@@ -72,42 +73,92 @@ class ReadoutRulesTest {
         Random rnd = new Random(11);
         for (int i = 0; i < 100; i++) {
             List<Fixation> frame = randomFrame(rnd, 2 + rnd.nextInt(10));
-            ReadoutOptions base = ReadoutOptions.builder().dilation(rnd.nextInt(2)).fixationScale(0.5 + rnd.nextDouble()).build();
+            ReadoutOptions base = ReadoutOptions.builder()
+                    .dilation(rnd.nextInt(2))
+                    .fixationScale(0.5 + rnd.nextDouble())
+                    .build();
             int[] all = tokens(frame, base);
             int cap = 1 + rnd.nextInt(all.length);
-            assertArrayEquals(Arrays.copyOf(all, cap), tokens(frame, base.toBuilder().maxTokensPerFrame(cap).build()));
+            assertArrayEquals(
+                    Arrays.copyOf(all, cap),
+                    tokens(frame, base.toBuilder().maxTokensPerFrame(cap).build()));
             int n = 1 + rnd.nextInt(frame.size());
-            assertArrayEquals(tokens(frame.subList(0, n), base), tokens(frame, base.toBuilder().maxFixationsPerFrame(n).build()));
+            assertArrayEquals(
+                    tokens(frame.subList(0, n), base),
+                    tokens(frame, base.toBuilder().maxFixationsPerFrame(n).build()));
         }
     }
 
     @Test
     void thresholdKeepsStrictlyHigherConfidencesBeforeTheFixationCap() {
         List<Fixation> frame = List.of(fix(69, 0.2), fix(70, 0.5), fix(71, 0.9), fix(72, 0.7));
-        ReadoutOptions o = ReadoutOptions.builder().confidenceThreshold(0.5).maxFixationsPerFrame(1).build();
+        ReadoutOptions o = ReadoutOptions.builder()
+                .confidenceThreshold(0.5)
+                .maxFixationsPerFrame(1)
+                .build();
         assertEquals(1, o.fixationRects(frame).size());
         assertArrayEquals(new int[] {2}, tokens(frame, o));
-        assertEquals(4, o.toBuilder().maxFixationsPerFrame(4).confidenceThreshold(0.1).build().fixationRects(frame).size());
-        assertEquals(0, o.toBuilder().maxFixationsPerFrame(0).build().fixationRects(frame).size());
+        assertEquals(
+                4,
+                o.toBuilder()
+                        .maxFixationsPerFrame(4)
+                        .confidenceThreshold(0.1)
+                        .build()
+                        .fixationRects(frame)
+                        .size());
+        assertEquals(
+                0,
+                o.toBuilder()
+                        .maxFixationsPerFrame(0)
+                        .build()
+                        .fixationRects(frame)
+                        .size());
         List<Fixation> unknown = List.of(fix(69, Double.NaN));
-        assertTrue(assertThrows(IllegalStateException.class, () -> o.fixationRects(unknown)).getMessage().contains("no confidence"));
-        assertEquals(1, ReadoutOptions.defaults().fixationRects(unknown).size(), "unknown counts as 1.0 under the default threshold 0");
+        assertTrue(assertThrows(IllegalStateException.class, () -> o.fixationRects(unknown))
+                .getMessage()
+                .contains("no confidence"));
+        assertEquals(
+                1,
+                ReadoutOptions.defaults().fixationRects(unknown).size(),
+                "unknown counts as 1.0 under the default threshold 0");
     }
 
     @Test
     void fixationScaleGrowsAndShrinksAboutTheCentre() {
         Fixation centre = fix(TestData.LAYOUT.id(3, 6, 6), 0.5); // patch (6, 6) of the 14-grid
-        assertArrayEquals(new int[] {6 * 14 + 6}, tokens(List.of(centre), ReadoutOptions.builder().fixationScale(0.3).build()));
+        assertArrayEquals(
+                new int[] {6 * 14 + 6},
+                tokens(
+                        List.of(centre),
+                        ReadoutOptions.builder().fixationScale(0.3).build()));
         // 3x: [5/14, 8/14) -> patches 5..7
-        int[] grown = tokens(List.of(centre), ReadoutOptions.builder().fixationScale(3).build());
-        assertEquals(Set.of(5 * 14 + 5, 5 * 14 + 6, 5 * 14 + 7, 6 * 14 + 5, 6 * 14 + 6, 6 * 14 + 7, 7 * 14 + 5, 7 * 14 + 6, 7 * 14 + 7), set(grown));
+        int[] grown = tokens(
+                List.of(centre), ReadoutOptions.builder().fixationScale(3).build());
+        assertEquals(
+                Set.of(
+                        5 * 14 + 5,
+                        5 * 14 + 6,
+                        5 * 14 + 7,
+                        6 * 14 + 5,
+                        6 * 14 + 6,
+                        6 * 14 + 7,
+                        7 * 14 + 5,
+                        7 * 14 + 6,
+                        7 * 14 + 7),
+                set(grown));
         Fixation corner = fix(TestData.LAYOUT.id(3, 0, 0), 0.5);
         List<NormRect> rects = ReadoutOptions.builder().fixationScale(3).build().fixationRects(List.of(corner));
         assertEquals(2.0 / 14, rects.get(0).x1(), 1e-15);
         assertEquals(0, rects.get(0).x0());
-        assertThrows(IllegalArgumentException.class, () -> ReadoutOptions.builder().fixationScale(0).build());
-        assertThrows(IllegalArgumentException.class, () -> ReadoutOptions.builder().dilation(-1).build());
-        assertThrows(IllegalArgumentException.class, () -> ReadoutOptions.builder().confidenceThreshold(Double.NaN).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ReadoutOptions.builder().fixationScale(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ReadoutOptions.builder().dilation(-1).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ReadoutOptions.builder().confidenceThreshold(Double.NaN).build());
     }
 
     private static Set<Integer> set(int[] a) {

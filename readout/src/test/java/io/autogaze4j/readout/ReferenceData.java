@@ -11,8 +11,7 @@ final class ReferenceData {
     /** scales "32+64", kernel 16: a 2x2 and a 4x4 scale, 20 tokens per frame. */
     static final ScaleLayout LAYOUT_32_64 = ScaleLayout.of(new int[] {32, 64}, new int[] {2, 4});
 
-    private ReferenceData() {
-    }
+    private ReferenceData() {}
 
     /** {@code P(x, y, w, h, conf, grid)} ({@code with_grid_extent}); float literals widened, as the reference holds binary32. */
     static FixationPoint p(float x, float y, float w, float h, float confidence, int grid) {
@@ -33,7 +32,8 @@ final class ReferenceData {
     static Fixation cell(int frame, int grid, int row, int col, double confidence) {
         int scale = grid == 2 ? 0 : 1;
         int local = LAYOUT_32_64.offset(scale) + row * grid + col;
-        return new Fixation(frame, local, scale, row, col, grid, -1, NormRect.of(LAYOUT_32_64.cell(frame, local)), confidence);
+        return new Fixation(
+                frame, local, scale, row, col, grid, -1, NormRect.of(LAYOUT_32_64.cell(frame, local)), confidence);
     }
 
     /** A trace whose frame {@code t} holds {@code frames[t]}. */
@@ -47,8 +47,14 @@ final class ReferenceData {
 
     /** {@code G3}: gazing_pos [[0, 4, 39]], num_gazing [2, 1], nothing padded, confidences [[1.0, 0.8, 0.9]]. */
     static GazeResult g3() {
-        return new GazeResult(LAYOUT_32_64, 0, new long[][] {{0, 4, 39}}, new boolean[][] {{false, false, false}}, new int[] {2, 1},
-                List.of(), new float[][] {{1.0f, 0.8f, 0.9f}});
+        return new GazeResult(
+                LAYOUT_32_64,
+                0,
+                new long[][] {{0, 4, 39}},
+                new boolean[][] {{false, false, false}},
+                new int[] {2, 1},
+                List.of(),
+                new float[][] {{1.0f, 0.8f, 0.9f}});
     }
 
     /** The rows of a flat {@code [N, 4]} listing. */

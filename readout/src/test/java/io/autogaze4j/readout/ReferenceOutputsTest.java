@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 class ReferenceOutputsTest {
 
     /** Tensor names of one reference output set. */
-    private record Names(String pos, String padded, String num, String maskPrefix) {
-    }
+    private record Names(String pos, String padded, String num, String maskPrefix) {}
 
-    private static final Names UPSTREAM = new Names("gazing_pos", "if_padded_gazing", "num_gazing_each_frame", "gazing_mask_");
-    private static final Names V2 = new Names("out.gazing_pos", "out.if_padded_gazing", "out.num_gazing_each_frame", "out.gazing_mask.");
+    private static final Names UPSTREAM =
+            new Names("gazing_pos", "if_padded_gazing", "num_gazing_each_frame", "gazing_mask_");
+    private static final Names V2 =
+            new Names("out.gazing_pos", "out.if_padded_gazing", "out.num_gazing_each_frame", "out.gazing_mask.");
 
     private static GazeResult load(SafetensorsFile f, Names n) throws IOException {
         long[] pos = f.longs(n.pos);
@@ -87,12 +88,14 @@ class ReferenceOutputsTest {
 
     @Test
     void realCheckpointOutputDecodesToItsMasks() throws IOException {
-        try (SafetensorsFile f = SafetensorsFile.open(TestData.fixture("upstream_real/autogaze_official_generate").resolve("fixture_outputs.safetensors"))) {
+        try (SafetensorsFile f = SafetensorsFile.open(
+                TestData.fixture("upstream_real/autogaze_official_generate").resolve("fixture_outputs.safetensors"))) {
             GazeResult r = load(f, UPSTREAM);
             List<GazeTrace> traces = GazeTraces.of(r);
             assertTracesGiveMasks(f, UPSTREAM, traces);
             // spec 4.9: ids [1, 3, 7, 17, 16, 18, 67 | 266, 318, 285, 314, 331, 296, 317], no padding
-            assertEquals(List.of(1, 3, 7, 17, 16, 18, 67, 1, 53, 20, 49, 66, 31, 52),
+            assertEquals(
+                    List.of(1, 3, 7, 17, 16, 18, 67, 1, 53, 20, 49, 66, 31, 52),
                     traces.get(0).fixations().stream().map(Fixation::cell).toList());
 
             // on the model's own 14x14 patch grid a frame's tokens are the union of its cells' masks upsampled
@@ -136,7 +139,9 @@ class ReferenceOutputsTest {
                 for (int b = 0; b < r.batch(); b++) {
                     valid += r.validCount(b);
                 }
-                assertEquals(valid, traces.stream().mapToInt(t -> t.fixations().size()).sum());
+                assertEquals(
+                        valid,
+                        traces.stream().mapToInt(t -> t.fixations().size()).sum());
                 assertTrue(valid < r.batch() * r.gazingPos()[0].length, name + " should contain padding");
             }
         }
@@ -149,7 +154,8 @@ class ReferenceOutputsTest {
         for (int i = 0; i < 6; i++) {
             tiles.add(TilePlacement.ofPixels(i, 224 * (i % 3), 224 * (i / 3), 224, 224, 672, 448));
         }
-        try (SafetensorsFile f = SafetensorsFile.open(TestData.fixture("nonsquare_tiles").resolve("fixture.safetensors"))) {
+        try (SafetensorsFile f =
+                SafetensorsFile.open(TestData.fixture("nonsquare_tiles").resolve("fixture.safetensors"))) {
             GazeResult r = load(f, V2);
             List<GazeTrace> traces = GazeTraces.tiled(r, ConfidenceSource.unknown(), tiles);
             assertEquals(1, traces.size());

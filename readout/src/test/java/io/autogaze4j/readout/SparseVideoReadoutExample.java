@@ -21,8 +21,7 @@ public final class SparseVideoReadoutExample {
     /** Tokens each clip hands the patchifier: a fixed length, so clips batch without padding. */
     private static final int TOKENS_PER_CLIP = 96;
 
-    private SparseVideoReadoutExample() {
-    }
+    private SparseVideoReadoutExample() {}
 
     public static void main(String[] args) throws IOException {
         run(Path.of(args.length > 0 ? args[0] : "../shared/fixtures/model_k10"), System.out);
@@ -34,8 +33,12 @@ public final class SparseVideoReadoutExample {
         SparseProjection projection = SparseProjection.fromPatchGeometry(vjepa.frameGrid(), vjepa)
                 // at most 6 image tokens per frame, so the clip budget reaches every tubelet; a fill evenly spaced over
                 // the clip tops a clip up to exactly 96
-                .withReadoutOptions(ReadoutOptions.builder().maxTokensPerFrame(6).build())
-                .withVideoOptions(VideoReadoutOptions.builder().tubeletSize(vjepa.tubeletSize()).exactTokens(TOKENS_PER_CLIP).build());
+                .withReadoutOptions(
+                        ReadoutOptions.builder().maxTokensPerFrame(6).build())
+                .withVideoOptions(VideoReadoutOptions.builder()
+                        .tubeletSize(vjepa.tubeletSize())
+                        .exactTokens(TOKENS_PER_CLIP)
+                        .build());
         try (AutoGaze model = AutoGaze.load(modelDir)) {
             GazePacket packet = GazePipeline.builder(model)
                     .gazeOptions(GazeOptions.builder().gazingRatio(0.05).build())
@@ -44,7 +47,8 @@ public final class SparseVideoReadoutExample {
                     .build()
                     .process(movingSquare(2));
             VideoCoords coords = packet.videoFlatCoords();
-            out.println("geometry " + vjepa + " -> video grid " + projection.videoGrid().orElseThrow());
+            out.println("geometry " + vjepa + " -> video grid "
+                    + projection.videoGrid().orElseThrow());
             for (int clip = 0; clip < 2; clip++) {
                 int gazed = 0;
                 for (int t = 0; t < FRAMES; t++) {
@@ -57,14 +61,16 @@ public final class SparseVideoReadoutExample {
             out.println("coords [" + coords.rows() + ", 4] as [batch, t, row, col]:");
             for (int i = 0; i < coords.rows(); i++) {
                 if (i < 6 || i >= coords.rows() - 3 || i == TOKENS_PER_CLIP || i == TOKENS_PER_CLIP + 1) {
-                    out.printf("  %3d: [%d, %d, %2d, %2d]%n", i, coords.get(i, 0), coords.get(i, 1), coords.get(i, 2), coords.get(i, 3));
+                    out.printf(
+                            "  %3d: [%d, %d, %2d, %2d]%n",
+                            i, coords.get(i, 0), coords.get(i, 1), coords.get(i, 2), coords.get(i, 3));
                 } else if (i == 6 || i == TOKENS_PER_CLIP + 2) {
                     out.println("  ...");
                 }
             }
             IntBuffer view = coords.asIntBuffer();
-            out.println("zero-copy view: direct " + view.isDirect() + ", " + view.order() + ", " + view.remaining() + " ints; int64 copy: "
-                    + coords.toLongArray().length + " longs");
+            out.println("zero-copy view: direct " + view.isDirect() + ", " + view.order() + ", " + view.remaining()
+                    + " ints; int64 copy: " + coords.toLongArray().length + " longs");
             return coords;
         }
     }

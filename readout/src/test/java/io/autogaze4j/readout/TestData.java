@@ -13,8 +13,7 @@ final class TestData {
     /** The official multi-scale layout: scales 32/64/112/224, grids 2/4/7/14, 265 cells. */
     static final ScaleLayout LAYOUT = ScaleLayout.of(new int[] {32, 64, 112, 224}, new int[] {2, 4, 7, 14});
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** A result of one frame per entry of {@code framesIds} for every row; {@code -1} marks a padding slot. */
     static GazeResult result(int[][][] rowsFramesIds) {

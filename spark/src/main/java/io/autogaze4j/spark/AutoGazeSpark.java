@@ -31,8 +31,7 @@ public final class AutoGazeSpark {
     /** The input column holding the video paths when none is named: the column of Spark's {@code binaryFile} source. */
     public static final String PATH_COLUMN = "path";
 
-    private AutoGazeSpark() {
-    }
+    private AutoGazeSpark() {}
 
     /** The frame rows of the videos named in column {@value #PATH_COLUMN} of {@code videos}. */
     public static Dataset<Row> gaze(Dataset<Row> videos, GazeJobOptions options) {
@@ -47,7 +46,9 @@ public final class AutoGazeSpark {
     public static Dataset<Row> gaze(Dataset<Row> videos, String pathColumn, GazeJobOptions given) {
         checkModel(given.model());
         // executors may run in other folders: they get the model as the driver sees it
-        GazeJobOptions options = given.toBuilder().model(Path.of(given.model()).toAbsolutePath().normalize().toString()).build();
+        GazeJobOptions options = given.toBuilder()
+                .model(Path.of(given.model()).toAbsolutePath().normalize().toString())
+                .build();
         SparkSession spark = videos.sparkSession();
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int tasks = options.tasks().orElse(context.defaultParallelism());
@@ -62,15 +63,16 @@ public final class AutoGazeSpark {
             }
         }
         List<List<VideoSpan>> spans = SpanPlanner.tasks(plans, tasks);
-        Dataset<Row> gazed = spark.createDataFrame(context.parallelize(spans, Math.max(1, spans.size()))
-                .mapPartitions(new TaskGazer(options)), FrameRows.SCHEMA);
+        Dataset<Row> gazed = spark.createDataFrame(
+                context.parallelize(spans, Math.max(1, spans.size())).mapPartitions(new TaskGazer(options)),
+                FrameRows.SCHEMA);
         return failed.isEmpty() ? gazed : gazed.union(spark.createDataFrame(failed, FrameRows.SCHEMA));
     }
 
     private static List<String> paths(Dataset<Row> videos, String pathColumn) {
         if (!Arrays.asList(videos.columns()).contains(pathColumn)) {
-            throw new IllegalArgumentException("the input has no column '" + pathColumn + "' of video paths (its columns: "
-                    + String.join(", ", videos.columns()) + ")");
+            throw new IllegalArgumentException("the input has no column '" + pathColumn
+                    + "' of video paths (its columns: " + String.join(", ", videos.columns()) + ")");
         }
         TreeSet<String> paths = new TreeSet<>();
         for (Row r : videos.select(pathColumn).collectAsList()) {
@@ -82,18 +84,22 @@ public final class AutoGazeSpark {
         return new ArrayList<>(paths);
     }
 
-    private static List<VideoPlan> plan(JavaSparkContext context, List<String> paths, GazeJobOptions options, int tasks) {
+    private static List<VideoPlan> plan(
+            JavaSparkContext context, List<String> paths, GazeJobOptions options, int tasks) {
         if (paths.isEmpty()) {
             return List.of();
         }
-        JavaRDD<Row> rows = context.parallelize(paths, Math.min(paths.size(), tasks)).map(video -> {
-            VideoPlan p = VideoPlan.of(video, options.sampling(), options.clipLength());
-            return RowFactory.create(p.video(), p.clips(), p.error().orElse(null));
-        });
+        JavaRDD<Row> rows = context.parallelize(paths, Math.min(paths.size(), tasks))
+                .map(video -> {
+                    VideoPlan p = VideoPlan.of(video, options.sampling(), options.clipLength());
+                    return RowFactory.create(p.video(), p.clips(), p.error().orElse(null));
+                });
         List<VideoPlan> plans = new ArrayList<>(paths.size());
         for (Row r : rows.collect()) {
-            plans.add(r.isNullAt(2) ? new VideoPlan(r.getString(0), r.getInt(1), Optional.empty())
-                    : VideoPlan.failed(r.getString(0), r.getString(2)));
+            plans.add(
+                    r.isNullAt(2)
+                            ? new VideoPlan(r.getString(0), r.getInt(1), Optional.empty())
+                            : VideoPlan.failed(r.getString(0), r.getString(2)));
         }
         return plans;
     }
@@ -102,8 +108,10 @@ public final class AutoGazeSpark {
     private static void checkModel(String model) {
         Path dir = Path.of(model);
         if (!Files.isRegularFile(dir.resolve(Checkpoint.CONFIG_FILE))) {
-            throw new IllegalArgumentException("model directory " + model + " has no " + Checkpoint.CONFIG_FILE + " (give the folder of"
-                    + " config.json, model.safetensors and preprocessor_config.json, readable by the driver and every executor)");
+            throw new IllegalArgumentException(
+                    "model directory " + model + " has no " + Checkpoint.CONFIG_FILE + " (give the folder of"
+                            + " config.json, model.safetensors and preprocessor_config.json, readable by the driver and "
+                            + "every executor)");
         }
     }
 }

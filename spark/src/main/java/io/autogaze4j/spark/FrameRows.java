@@ -1,7 +1,7 @@
 package io.autogaze4j.spark;
 
-import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.model.tiling.PixelRect;
+import io.autogaze4j.readout.Fixation;
 import io.autogaze4j.readout.NormRect;
 import io.autogaze4j.readout.SparseReadoutGrid;
 import java.util.List;
@@ -21,35 +21,38 @@ import org.apache.spark.sql.types.StructType;
 public final class FrameRows {
     /** A gazed cell: the fixation of {@code trace.json} with its pixel rectangle on the source frame. */
     public static final StructType CELL = new StructType(new StructField[] {
-            field("scale", DataTypes.IntegerType, false),
-            field("row", DataTypes.IntegerType, false),
-            field("col", DataTypes.IntegerType, false),
-            field("grid", DataTypes.IntegerType, false),
-            field("tile", DataTypes.IntegerType, false),
-            field("confidence", DataTypes.DoubleType, true),
-            field("rect", new ArrayType(DataTypes.DoubleType, false), false),
-            field("pixels", new ArrayType(DataTypes.IntegerType, false), false)});
+        field("scale", DataTypes.IntegerType, false),
+        field("row", DataTypes.IntegerType, false),
+        field("col", DataTypes.IntegerType, false),
+        field("grid", DataTypes.IntegerType, false),
+        field("tile", DataTypes.IntegerType, false),
+        field("confidence", DataTypes.DoubleType, true),
+        field("rect", new ArrayType(DataTypes.DoubleType, false), false),
+        field("pixels", new ArrayType(DataTypes.IntegerType, false), false)
+    });
 
     /** A downstream patch-grid token the frame's fixations cover. */
     public static final StructType TOKEN = new StructType(new StructField[] {
-            field("token", DataTypes.IntegerType, false),
-            field("row", DataTypes.IntegerType, false),
-            field("col", DataTypes.IntegerType, false)});
+        field("token", DataTypes.IntegerType, false),
+        field("row", DataTypes.IntegerType, false),
+        field("col", DataTypes.IntegerType, false)
+    });
 
     /** One row per frame; a clip that failed is one row with {@code error} set and nulls for what it could not say. */
     public static final StructType SCHEMA = new StructType(new StructField[] {
-            field("video", DataTypes.StringType, false),
-            field("clip", DataTypes.IntegerType, false),
-            field("frame", DataTypes.IntegerType, true),
-            field("sourceIndex", DataTypes.IntegerType, true),
-            field("seconds", DataTypes.DoubleType, true),
-            field("width", DataTypes.IntegerType, true),
-            field("height", DataTypes.IntegerType, true),
-            field("slots", DataTypes.IntegerType, true),
-            field("padded", DataTypes.IntegerType, true),
-            field("cells", new ArrayType(CELL, false), true),
-            field("readout", new ArrayType(TOKEN, false), true),
-            field("error", DataTypes.StringType, true)});
+        field("video", DataTypes.StringType, false),
+        field("clip", DataTypes.IntegerType, false),
+        field("frame", DataTypes.IntegerType, true),
+        field("sourceIndex", DataTypes.IntegerType, true),
+        field("seconds", DataTypes.DoubleType, true),
+        field("width", DataTypes.IntegerType, true),
+        field("height", DataTypes.IntegerType, true),
+        field("slots", DataTypes.IntegerType, true),
+        field("padded", DataTypes.IntegerType, true),
+        field("cells", new ArrayType(CELL, false), true),
+        field("readout", new ArrayType(TOKEN, false), true),
+        field("error", DataTypes.StringType, true)
+    });
 
     private final Optional<SparseReadoutGrid> grid;
 
@@ -71,11 +74,29 @@ public final class FrameRows {
             NormRect r = x.rect();
             PixelRect p = r.pixelRect(f.width(), f.height());
             int[] px = {p.x0(), p.y0(), p.x1(), p.y1()};
-            cells[k] = RowFactory.create(x.scale(), x.row(), x.col(), x.grid(), x.tile(), x.hasConfidence() ? x.confidence() : null,
-                    new double[] {r.x0(), r.y0(), r.x1(), r.y1()}, px);
+            cells[k] = RowFactory.create(
+                    x.scale(),
+                    x.row(),
+                    x.col(),
+                    x.grid(),
+                    x.tile(),
+                    x.hasConfidence() ? x.confidence() : null,
+                    new double[] {r.x0(), r.y0(), r.x1(), r.y1()},
+                    px);
         }
-        return RowFactory.create(video, f.clip(), f.frame(), f.sourceIndex(), f.seconds(), f.width(), f.height(), f.slots(), f.padded(),
-                cells, grid.flatMap(g -> f.readout().map(tokens -> readout(g, tokens))).orElse(null), null);
+        return RowFactory.create(
+                video,
+                f.clip(),
+                f.frame(),
+                f.sourceIndex(),
+                f.seconds(),
+                f.width(),
+                f.height(),
+                f.slots(),
+                f.padded(),
+                cells,
+                grid.flatMap(g -> f.readout().map(tokens -> readout(g, tokens))).orElse(null),
+                null);
     }
 
     /** The row saying clip {@code clip} of {@code video} failed, and why. */

@@ -271,8 +271,8 @@ public final class GazeJobOptions implements Serializable {
         /** Gaze frames shown at {@code startSeconds <= t < endSeconds} ({@code +infinity}: to the end). */
         public Builder timeRange(double startSeconds, double endSeconds) {
             if (!(startSeconds >= 0) || Double.isInfinite(startSeconds) || !(endSeconds > startSeconds)) {
-                throw new IllegalArgumentException("time range [" + startSeconds + ", " + endSeconds + ") s must start at a finite"
-                        + " time >= 0 and not be empty");
+                throw new IllegalArgumentException("time range [" + startSeconds + ", " + endSeconds
+                        + ") s must start at a finite" + " time >= 0 and not be empty");
             }
             this.start = startSeconds;
             this.end = endSeconds;
@@ -282,7 +282,8 @@ public final class GazeJobOptions implements Serializable {
         /** Frames per clip, 1..16. */
         public Builder clipLength(int frames) {
             if (frames < 1 || frames > ClipBuilder.MAX_CLIP_LENGTH) {
-                throw new IllegalArgumentException("clip length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + frames);
+                throw new IllegalArgumentException(
+                        "clip length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + frames);
             }
             this.clipLength = frames;
             return this;

@@ -18,8 +18,17 @@ import java.util.Optional;
  * @param fixations   the gazed cells in trace order, rectangles on the source frame
  * @param readout     the downstream patch-grid tokens the cells cover, in selection order, when a readout grid is set
  */
-public record GazedFrame(int frame, int sourceIndex, double seconds, int clip, int width, int height, int slots, int padded,
-                         List<Fixation> fixations, Optional<List<Integer>> readout) {
+public record GazedFrame(
+        int frame,
+        int sourceIndex,
+        double seconds,
+        int clip,
+        int width,
+        int height,
+        int slots,
+        int padded,
+        List<Fixation> fixations,
+        Optional<List<Integer>> readout) {
     public GazedFrame {
         fixations = List.copyOf(fixations);
         readout = readout.map(List::copyOf);

@@ -24,79 +24,133 @@ import picocli.CommandLine.Parameters;
  * The {@code autogaze-spark} command: gazes video files and folders of videos on Spark and writes one Parquet row per
  * frame (docs/spark.md). Embedded it runs on {@code local[*]}; under {@code spark-submit} on the cluster's master.
  */
-@Command(name = "autogaze-spark", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Gazes videos with NVIDIA AutoGaze on Apache Spark: the videos' 16-frame clips spread over the tasks, one"
-                + " Parquet row per frame (the frames of the CLI's trace.json), then prints the table's first rows."})
+@Command(
+        name = "autogaze-spark",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Gazes videos with NVIDIA AutoGaze on Apache Spark: the videos' 16-frame clips spread over the tasks, one"
+                    + " Parquet row per frame (the frames of the CLI's trace.json), then prints the table's first rows."
+        })
 public final class Main implements Callable<Integer> {
     /** Video files a folder argument contributes (Hadoop glob; any depth). */
     static final String VIDEO_GLOB = "*.{mp4,MP4,mov,MOV,m4v,mkv,MKV,webm,WEBM,avi,AVI}";
 
-    @Parameters(paramLabel = "INPUT", arity = "1..*", description = "Video files, and folders whose video files (any depth) are gazed.")
+    @Parameters(
+            paramLabel = "INPUT",
+            arity = "1..*",
+            description = "Video files, and folders whose video files (any depth) are gazed.")
     List<Path> inputs;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "DIR", required = true, description = "AutoGaze checkpoint folder (config.json,"
-            + " model.safetensors, preprocessor_config.json), readable by every executor.")
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "DIR",
+            required = true,
+            description = "AutoGaze checkpoint folder (config.json,"
+                    + " model.safetensors, preprocessor_config.json), readable by every executor.")
     Path model;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output Parquet table. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "DIR",
+            description = "Output Parquet table. Default: ${DEFAULT-VALUE}")
     String out = "runs/spark/frames.parquet";
 
-    @Option(names = "--overwrite", description = "Replace the output table if it exists (else the job refuses to start).")
+    @Option(
+            names = "--overwrite",
+            description = "Replace the output table if it exists (else the job refuses to start).")
     boolean overwrite;
 
-    @Option(names = {"-r", "--gazing-ratio"}, paramLabel = "R", description = "Share of the cells a frame may gaze, in (0, 1]."
-            + " Default: the checkpoint's.")
+    @Option(
+            names = {"-r", "--gazing-ratio"},
+            paramLabel = "R",
+            description = "Share of the cells a frame may gaze, in (0, 1]." + " Default: the checkpoint's.")
     Double gazingRatio;
 
-    @Option(names = "--task-loss-requirement", paramLabel = "Q|none", description = "Stop gazing a frame once the predicted task loss"
-            + " is at most Q; 'none' never stops early. Default: the checkpoint's when no ratio is given (the official rule).")
+    @Option(
+            names = "--task-loss-requirement",
+            paramLabel = "Q|none",
+            description = "Stop gazing a frame once the predicted task loss"
+                    + " is at most Q; 'none' never stops early. Default: the checkpoint's when no ratio is given "
+                    + "(the official rule).")
     String taskLossRequirement;
 
     @Option(names = "--tiles", description = "Keep the source resolution: gaze 224-px AnyRes tiles.")
     boolean tiles;
 
-    @Option(names = {"-n", "--frames"}, paramLabel = "N", description = "Gaze at most N frames of each video.")
+    @Option(
+            names = {"-n", "--frames"},
+            paramLabel = "N",
+            description = "Gaze at most N frames of each video.")
     Integer frames;
 
     @Option(names = "--every", paramLabel = "K", description = "Gaze every K-th frame. Default: ${DEFAULT-VALUE}")
     int every = 1;
 
-    @Option(names = "--start", paramLabel = "SECONDS", description = "Skip frames shown before this time. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--start",
+            paramLabel = "SECONDS",
+            description = "Skip frames shown before this time. Default: ${DEFAULT-VALUE}")
     double start;
 
-    @Option(names = "--end", paramLabel = "SECONDS", description = "Stop at frames shown at or after this time. Default: the end.")
+    @Option(
+            names = "--end",
+            paramLabel = "SECONDS",
+            description = "Stop at frames shown at or after this time. Default: the end.")
     Double end;
 
-    @Option(names = "--clip-length", paramLabel = "T", description = "Frames per clip (work unit and model call), 1..16."
-            + " Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--clip-length",
+            paramLabel = "T",
+            description = "Frames per clip (work unit and model call), 1..16." + " Default: ${DEFAULT-VALUE}")
     int clipLength = 16;
 
-    @Option(names = "--readout-grid", paramLabel = "ROWSxCOLS", description = "Read each frame's cells out on a downstream patch"
-            + " grid, e.g. 14x14 (the 'readout' column).")
+    @Option(
+            names = "--readout-grid",
+            paramLabel = "ROWSxCOLS",
+            description =
+                    "Read each frame's cells out on a downstream patch" + " grid, e.g. 14x14 (the 'readout' column).")
     String readoutGrid;
 
-    @Option(names = "--backend", paramLabel = "auto|cpu", description = "Where each executor runs the model. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--backend",
+            paramLabel = "auto|cpu",
+            description = "Where each executor runs the model. Default: ${DEFAULT-VALUE}")
     String backend = "auto";
 
-    @Option(names = "--batch", paramLabel = "ROWS", description = "Most model rows per call. Default: the pipeline's for the backend.")
+    @Option(
+            names = "--batch",
+            paramLabel = "ROWS",
+            description = "Most model rows per call. Default: the pipeline's for the backend.")
     Integer batch;
 
-    @Option(names = "--tasks", paramLabel = "N", description = "Gaze tasks the clips are spread over. Default: Spark's parallelism.")
+    @Option(
+            names = "--tasks",
+            paramLabel = "N",
+            description = "Gaze tasks the clips are spread over. Default: Spark's parallelism.")
     Integer tasks;
 
-    @Option(names = "--on-error", paramLabel = "row|fail", description = "A video that fails: an error row (the job goes on) or a"
-            + " failed job. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--on-error",
+            paramLabel = "row|fail",
+            description = "A video that fails: an error row (the job goes on) or a"
+                    + " failed job. Default: ${DEFAULT-VALUE}")
     String onError = "row";
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not started by spark-submit."
-            + " Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = "Spark master when not started by spark-submit." + " Default: ${DEFAULT-VALUE}")
     String master = "local[*]";
 
     @Option(names = "--show", paramLabel = "N", description = "Rows of the table to print. Default: ${DEFAULT-VALUE}")
     int show = 10;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::failure).execute(args));
+        System.exit(new CommandLine(new Main())
+                .setExecutionExceptionHandler(Main::failure)
+                .execute(args));
     }
 
     /** A failure while running: one line naming the problem (Spark has logged the details). */
@@ -116,7 +170,9 @@ public final class Main implements Callable<Integer> {
         try {
             long t0 = System.nanoTime();
             Dataset<Row> table = AutoGazeSpark.gaze(videos(spark), options);
-            table.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(out);
+            table.write()
+                    .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                    .parquet(out);
             double seconds = (System.nanoTime() - t0) / 1e9;
             report(spark.read().parquet(out), seconds);
         } finally {
@@ -126,8 +182,11 @@ public final class Main implements Callable<Integer> {
     }
 
     private GazeJobOptions options() {
-        GazeJobOptions.Builder b = GazeJobOptions.builder(model.toString()).tiles(tiles).every(every)
-                .timeRange(start, end != null ? end : Double.POSITIVE_INFINITY).clipLength(clipLength)
+        GazeJobOptions.Builder b = GazeJobOptions.builder(model.toString())
+                .tiles(tiles)
+                .every(every)
+                .timeRange(start, end != null ? end : Double.POSITIVE_INFINITY)
+                .clipLength(clipLength)
                 .backend(GazeJobOptions.BackendChoice.valueOf(backend.strip().toUpperCase(Locale.ROOT)))
                 .onError(GazeJobOptions.ErrorPolicy.valueOf(onError.strip().toUpperCase(Locale.ROOT)));
         if (gazingRatio != null) {
@@ -165,8 +224,12 @@ public final class Main implements Callable<Integer> {
         Dataset<Row> all = null;
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
-                Dataset<Row> listed = spark.read().format("binaryFile").option("pathGlobFilter", VIDEO_GLOB)
-                        .option("recursiveFileLookup", "true").load(input.toAbsolutePath().normalize().toString()).select(AutoGazeSpark.PATH_COLUMN);
+                Dataset<Row> listed = spark.read()
+                        .format("binaryFile")
+                        .option("pathGlobFilter", VIDEO_GLOB)
+                        .option("recursiveFileLookup", "true")
+                        .load(input.toAbsolutePath().normalize().toString())
+                        .select(AutoGazeSpark.PATH_COLUMN);
                 all = all == null ? listed : all.union(listed);
             } else if (Files.isRegularFile(input)) {
                 files.add(input.toAbsolutePath().normalize().toString()); // executors may run in other folders
@@ -180,13 +243,37 @@ public final class Main implements Callable<Integer> {
 
     private void report(Dataset<Row> table, double seconds) {
         long frameRows = table.filter(col("error").isNull()).count();
-        long clips = table.filter(col("error").isNull()).select("video", "clip").distinct().count();
+        long clips = table.filter(col("error").isNull())
+                .select("video", "clip")
+                .distinct()
+                .count();
         long videos = table.select("video").distinct().count();
         long errors = table.filter(col("error").isNotNull()).count();
-        System.out.printf(Locale.ROOT, "gazed %d frames (%d clips) of %d videos in %.1f s: %.2f clips/s, %.2f frames/s; %d error rows;"
-                + " table %s%n", frameRows, clips, videos, seconds, clips / seconds, frameRows / seconds, errors, out);
-        table.orderBy("video", "frame").select(col("video"), col("clip"), col("frame"), col("sourceIndex"), col("seconds"),
-                col("width"), col("height"), col("slots"), col("padded"), size(col("cells")).as("cells"), col("error"))
+        System.out.printf(
+                Locale.ROOT,
+                "gazed %d frames (%d clips) of %d videos in %.1f s: %.2f clips/s, %.2f frames/s; %d error rows;"
+                        + " table %s%n",
+                frameRows,
+                clips,
+                videos,
+                seconds,
+                clips / seconds,
+                frameRows / seconds,
+                errors,
+                out);
+        table.orderBy("video", "frame")
+                .select(
+                        col("video"),
+                        col("clip"),
+                        col("frame"),
+                        col("sourceIndex"),
+                        col("seconds"),
+                        col("width"),
+                        col("height"),
+                        col("slots"),
+                        col("padded"),
+                        size(col("cells")).as("cells"),
+                        col("error"))
                 .show(show, false);
     }
 }

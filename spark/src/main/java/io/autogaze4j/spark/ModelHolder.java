@@ -26,8 +26,7 @@ final class ModelHolder {
         Runtime.getRuntime().addShutdownHook(new Thread(ModelHolder::closeAll, "autogaze4j-model-holder-close"));
     }
 
-    private ModelHolder() {
-    }
+    private ModelHolder() {}
 
     /**
      * The model of checkpoint {@code directory} on {@code backend} ({@code gpu}: the device Spark gave the task),
@@ -35,12 +34,14 @@ final class ModelHolder {
      */
     static AutoGaze model(String directory, GazeJobOptions.BackendChoice backend, OptionalInt gpu) {
         OptionalInt device = backend == GazeJobOptions.BackendChoice.CPU ? OptionalInt.empty() : gpu;
-        return MODELS.computeIfAbsent(new Key(Path.of(directory).toAbsolutePath().normalize(), backend, device), ModelHolder::load)
+        return MODELS.computeIfAbsent(
+                        new Key(Path.of(directory).toAbsolutePath().normalize(), backend, device), ModelHolder::load)
                 .model();
     }
 
     private static Loaded load(Key key) {
-        Backend backend = key.backend() == GazeJobOptions.BackendChoice.CPU ? Backend.cpu()
+        Backend backend = key.backend() == GazeJobOptions.BackendChoice.CPU
+                ? Backend.cpu()
                 : key.gpu().isPresent() ? Backend.openCl(key.gpu().getAsInt()) : Backend.auto();
         try {
             return new Loaded(AutoGaze.load(key.directory(), backend), backend);
@@ -62,9 +63,7 @@ final class ModelHolder {
         }
     }
 
-    private record Key(Path directory, GazeJobOptions.BackendChoice backend, OptionalInt gpu) {
-    }
+    private record Key(Path directory, GazeJobOptions.BackendChoice backend, OptionalInt gpu) {}
 
-    private record Loaded(AutoGaze model, Backend backend) {
-    }
+    private record Loaded(AutoGaze model, Backend backend) {}
 }

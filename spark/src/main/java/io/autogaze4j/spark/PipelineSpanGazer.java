@@ -40,8 +40,11 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
      */
     PipelineSpanGazer(AutoGaze model, GazeJobOptions options, int preprocessThreads) {
         this.options = options;
-        PipelineOptions.Builder p = PipelineOptions.builder().clipLength(options.clipLength()).tiles(options.tiles())
-                .batchRows(options.batchRows().orElse(0)).preprocessThreads(preprocessThreads);
+        PipelineOptions.Builder p = PipelineOptions.builder()
+                .clipLength(options.clipLength())
+                .tiles(options.tiles())
+                .batchRows(options.batchRows().orElse(0))
+                .preprocessThreads(preprocessThreads);
         options.readoutGrid().ifPresent(g -> p.projection(SparseProjection.image(g, ReadoutOptions.defaults())));
         this.pipeline = VideoPipeline.of(model, gazeOptions(options, model), p.build());
     }
@@ -54,7 +57,9 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
         GazeOptions.Builder b = GazeOptions.builder();
         o.gazingRatio().ifPresent(b::gazingRatio);
         o.taskLossRequirement().ifPresent(b::taskLossRequirement);
-        if (o.taskLossRequirementGiven() && o.taskLossRequirement().isEmpty() && o.gazingRatio().isEmpty()) {
+        if (o.taskLossRequirementGiven()
+                && o.taskLossRequirement().isEmpty()
+                && o.gazingRatio().isEmpty()) {
             b.gazingRatio(model.config().defaultGazingRatio());
         }
         return b.build();
@@ -71,7 +76,10 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
             public boolean hasNext() {
                 while (failed.isEmpty()) {
                     if (running == null) {
-                        List<VideoInput> inputs = todo.values().stream().filter(p -> !p.done()).map(p -> p.input(options)).toList();
+                        List<VideoInput> inputs = todo.values().stream()
+                                .filter(p -> !p.done())
+                                .map(p -> p.input(options))
+                                .toList();
                         if (inputs.isEmpty()) {
                             return false;
                         }
@@ -140,15 +148,18 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
         /** The pipeline input reading the span's frames from its next clip on. */
         VideoInput input(GazeJobOptions options) {
             runStart = nextClip;
-            VideoSpan rest = new VideoSpan(span.video(), nextClip, Math.max(1, span.lastClip() - nextClip + 1), span.toEnd());
+            VideoSpan rest =
+                    new VideoSpan(span.video(), nextClip, Math.max(1, span.lastClip() - nextClip + 1), span.toEnd());
             Path file = VideoFiles.localPath(span.video());
             VideoInput whole = VideoInput.file(file, options.sampling());
-            return new VideoInput(span.video(), read -> SpanFrames.of(whole.opener().open(read), rest, options.clipLength()));
+            return new VideoInput(
+                    span.video(), read -> SpanFrames.of(whole.opener().open(read), rest, options.clipLength()));
         }
 
         /** The outcome of a packet of the span's current run. */
         ClipOutcome gazed(ClipPacket packet, int clipLength) {
-            int clip = runStart + packet.clip(); // packets number the clips of the run's input, which starts at runStart
+            int clip =
+                    runStart + packet.clip(); // packets number the clips of the run's input, which starts at runStart
             nextClip = clip + 1;
             return ClipOutcome.gazed(span.video(), clip, frames(packet, clip, clipLength));
         }
@@ -156,11 +167,17 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
         /** The span's clips from the next one on, failed with {@code e}; the span is finished. */
         List<ClipOutcome> fail(PipelineException e) {
             done = true;
-            String cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+            String cause = e.getCause() != null && e.getCause().getMessage() != null
+                    ? e.getCause().getMessage()
+                    : e.getMessage();
             List<ClipOutcome> out = new ArrayList<>();
-            out.add(ClipOutcome.failed(span.video(), nextClip, "cannot gaze clip " + nextClip + " of " + span.video() + ": " + cause));
+            out.add(ClipOutcome.failed(
+                    span.video(), nextClip, "cannot gaze clip " + nextClip + " of " + span.video() + ": " + cause));
             for (int later = nextClip + 1; later <= span.lastClip(); later++) {
-                out.add(ClipOutcome.failed(span.video(), later, "not read: clip " + nextClip + " of " + span.video() + " failed before it"));
+                out.add(ClipOutcome.failed(
+                        span.video(),
+                        later,
+                        "not read: clip " + nextClip + " of " + span.video() + " failed before it"));
             }
             return out;
         }
@@ -173,9 +190,19 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
         for (int t = 0; t < packet.frameCount(); t++) {
             FrameTrace f = packet.trace().frame(t);
             int frame = t;
-            Optional<List<Integer>> readout = packet.imageReadout().map(r -> Arrays.stream(r.tokens(0, frame)).boxed().toList());
-            out.add(new GazedFrame(clip * clipLength + t, packet.stamps().get(t).index(), packet.stamps().get(t).seconds(), clip,
-                    packet.plan().source().width(), packet.plan().source().height(), result.slots(t), result.paddedSlots(t), f.fixations(), readout));
+            Optional<List<Integer>> readout = packet.imageReadout()
+                    .map(r -> Arrays.stream(r.tokens(0, frame)).boxed().toList());
+            out.add(new GazedFrame(
+                    clip * clipLength + t,
+                    packet.stamps().get(t).index(),
+                    packet.stamps().get(t).seconds(),
+                    clip,
+                    packet.plan().source().width(),
+                    packet.plan().source().height(),
+                    result.slots(t),
+                    result.paddedSlots(t),
+                    f.fixations(),
+                    readout));
         }
         return out;
     }

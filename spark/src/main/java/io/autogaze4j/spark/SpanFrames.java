@@ -27,7 +27,8 @@ final class SpanFrames implements FrameSource {
 
     /** The frames of {@code span}, clips of {@code clipLength} frames, in the sampled frames of {@code video}. */
     static SpanFrames of(FrameSource video, VideoSpan span, int clipLength) {
-        return new SpanFrames(video, span.firstClip() * clipLength, span.toEnd() ? Long.MAX_VALUE : (long) span.clips() * clipLength);
+        return new SpanFrames(
+                video, span.firstClip() * clipLength, span.toEnd() ? Long.MAX_VALUE : (long) span.clips() * clipLength);
     }
 
     @Override

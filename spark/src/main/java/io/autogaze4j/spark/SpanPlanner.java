@@ -10,15 +10,17 @@ import java.util.List;
  * video's earlier sampled frames to reach its first clip.
  */
 final class SpanPlanner {
-    private SpanPlanner() {
-    }
+    private SpanPlanner() {}
 
     /** The spans of each task; videos whose plan failed get none. */
     static List<List<VideoSpan>> tasks(List<VideoPlan> videos, int tasks) {
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks must be at least 1, got " + tasks);
         }
-        long total = videos.stream().filter(v -> v.error().isEmpty()).mapToLong(VideoPlan::clips).sum();
+        long total = videos.stream()
+                .filter(v -> v.error().isEmpty())
+                .mapToLong(VideoPlan::clips)
+                .sum();
         long perTask = Math.max(1, Math.ceilDiv(total, tasks));
         List<List<VideoSpan>> out = new ArrayList<>();
         List<VideoSpan> current = new ArrayList<>();

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import org.apache.spark.TaskContext;
-import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -28,9 +28,13 @@ final class TaskGazer implements FlatMapFunction<Iterator<List<VideoSpan>>, Row>
 
     @Override
     public Iterator<Row> call(Iterator<List<VideoSpan>> partition) {
-        Iterator<VideoSpan> spans = partition.hasNext() ? partition.next().iterator() : List.<VideoSpan>of().iterator();
+        Iterator<VideoSpan> spans = partition.hasNext()
+                ? partition.next().iterator()
+                : List.<VideoSpan>of().iterator();
         TaskContext task = TaskContext.get();
-        PipelineSpanGazer gazer = new PipelineSpanGazer(ModelHolder.model(options.model(), options.backend(), gpu(task)), options,
+        PipelineSpanGazer gazer = new PipelineSpanGazer(
+                ModelHolder.model(options.model(), options.backend(), gpu(task)),
+                options,
                 task != null ? Math.max(1, task.cpus()) : 1);
         if (task != null) {
             // also when the task fails or is killed
@@ -48,8 +52,10 @@ final class TaskGazer implements FlatMapFunction<Iterator<List<VideoSpan>>, Row>
         try {
             return OptionalInt.of(Integer.parseInt(gpu.addresses()[0].strip()));
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("Spark gave this task GPU address '" + gpu.addresses()[0] + "', not a device number: the"
-                    + " GPU discovery script must list devices as 0, 1, ...", e);
+            throw new IllegalStateException(
+                    "Spark gave this task GPU address '" + gpu.addresses()[0] + "', not a device number: the"
+                            + " GPU discovery script must list devices as 0, 1, ...",
+                    e);
         }
     }
 
@@ -92,12 +98,15 @@ final class TaskGazer implements FlatMapFunction<Iterator<List<VideoSpan>>, Row>
 
         private List<Row> rowsOf(ClipOutcome outcome) {
             if (outcome.error().isEmpty()) {
-                return outcome.frames().stream().map(f -> rows.row(outcome.video(), f)).toList();
+                return outcome.frames().stream()
+                        .map(f -> rows.row(outcome.video(), f))
+                        .toList();
             }
             if (options.onError() == GazeJobOptions.ErrorPolicy.FAIL) {
                 throw new IllegalStateException(outcome.error().get());
             }
-            return List.of(FrameRows.error(outcome.video(), outcome.clip(), outcome.error().get()));
+            return List.of(FrameRows.error(
+                    outcome.video(), outcome.clip(), outcome.error().get()));
         }
 
         /** The test fault: a first attempt dies once its first clip's rows went to the writer. */

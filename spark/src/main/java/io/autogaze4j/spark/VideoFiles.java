@@ -10,8 +10,7 @@ import java.util.Locale;
  * store); {@code hdfs:}, {@code s3a:} and other remote URIs are refused with a message saying so.
  */
 final class VideoFiles {
-    private VideoFiles() {
-    }
+    private VideoFiles() {}
 
     /**
      * The local path of {@code video}: a plain path, or a {@code file:} URI (as Spark's {@code binaryFile}
@@ -23,8 +22,9 @@ final class VideoFiles {
             return Path.of(video);
         }
         if (!uri.getScheme().toLowerCase(Locale.ROOT).equals("file")) {
-            throw new IllegalArgumentException(video + ": videos are read as local files, and a " + uri.getScheme() + ": URI is not"
-                    + " one (put the corpus on a file system every executor mounts, and name it by its path)");
+            throw new IllegalArgumentException(
+                    video + ": videos are read as local files, and a " + uri.getScheme() + ": URI is not"
+                            + " one (put the corpus on a file system every executor mounts, and name it by its path)");
         }
         return Path.of(uri.getPath());
     }

@@ -22,11 +22,13 @@ public record VideoPlan(String video, int clips, Optional<String> error) {
 
     /** The plan of {@code video} with frames picked by {@code sampling}, cut into clips of {@code clipLength}. */
     public static VideoPlan of(String video, FrameSampling sampling, int clipLength) {
-        try (FrameSource source = VideoInput.file(VideoFiles.localPath(video), sampling).opener().open(VideoReadOptions.defaults())) {
+        try (FrameSource source =
+                VideoInput.file(VideoFiles.localPath(video), sampling).opener().open(VideoReadOptions.defaults())) {
             OptionalInt known = source.frameCount();
             int frames = known.isPresent() ? known.getAsInt() : count(source);
             if (frames == 0) {
-                return failed(video, video + " yielded no frames to gaze (an empty video, or the sampling selected none)");
+                return failed(
+                        video, video + " yielded no frames to gaze (an empty video, or the sampling selected none)");
             }
             return new VideoPlan(video, Math.ceilDiv(frames, clipLength), Optional.empty());
         } catch (IOException | RuntimeException e) {

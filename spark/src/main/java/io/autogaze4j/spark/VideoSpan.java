@@ -19,7 +19,8 @@ public record VideoSpan(String video, int firstClip, int clips, boolean toEnd) i
 
     public VideoSpan {
         if (video == null || firstClip < 0 || clips < 1) {
-            throw new IllegalArgumentException("invalid span of " + video + ": first clip " + firstClip + ", " + clips + " clips");
+            throw new IllegalArgumentException(
+                    "invalid span of " + video + ": first clip " + firstClip + ", " + clips + " clips");
         }
     }
 

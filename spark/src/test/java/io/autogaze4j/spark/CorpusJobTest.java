@@ -43,22 +43,52 @@ class CorpusJobTest {
         Files.write(corrupt, junk);
         Path images = imageFolder(dir.resolve("images"), 5);
 
-        Dataset<Row> listed = spark.read().format("binaryFile").option("pathGlobFilter", "*.mp4").load(videos.toString())
+        Dataset<Row> listed = spark.read()
+                .format("binaryFile")
+                .option("pathGlobFilter", "*.mp4")
+                .load(videos.toString())
                 .select(AutoGazeSpark.PATH_COLUMN);
-        Dataset<Row> corpus = listed.union(spark.createDataset(List.of(images.toString()), Encoders.STRING()).toDF());
-        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).frames(10).clipLength(4).gazingRatio(0.1)
-                .backend(GazeJobOptions.BackendChoice.CPU).tasks(2).readoutGrid(14, 14).failFirstAttempt(true).build();
+        Dataset<Row> corpus = listed.union(spark.createDataset(List.of(images.toString()), Encoders.STRING())
+                .toDF());
+        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString())
+                .frames(10)
+                .clipLength(4)
+                .gazingRatio(0.1)
+                .backend(GazeJobOptions.BackendChoice.CPU)
+                .tasks(2)
+                .readoutGrid(14, 14)
+                .failFirstAttempt(true)
+                .build();
         Path table = dir.resolve("table");
         AutoGazeSpark.gaze(corpus, options).write().parquet(table.toString());
         Dataset<Row> out = spark.read().parquet(table.toString());
 
-        assertEquals(out.count(), out.select("video", "clip", "frame").distinct().count(), "no row twice");
-        List<String> files = listed.collectAsList().stream().map(r -> r.getString(0)).toList();
-        String exampleName = files.stream().filter(f -> f.endsWith("example.mp4")).findFirst().orElseThrow();
-        String corruptName = files.stream().filter(f -> f.endsWith("corrupt.mp4")).findFirst().orElseThrow();
+        assertEquals(
+                out.count(), out.select("video", "clip", "frame").distinct().count(), "no row twice");
+        List<String> files =
+                listed.collectAsList().stream().map(r -> r.getString(0)).toList();
+        String exampleName = files.stream()
+                .filter(f -> f.endsWith("example.mp4"))
+                .findFirst()
+                .orElseThrow();
+        String corruptName = files.stream()
+                .filter(f -> f.endsWith("corrupt.mp4"))
+                .findFirst()
+                .orElseThrow();
 
-        JsonNode exampleTrace = TraceComparison.cliTrace(example, dir.resolve("cli-example"), "--frames", "10", "--clip-length", "4",
-                "--gazing-ratio", "0.1", "--readout-grid", "14x14", "--readout-format", "json");
+        JsonNode exampleTrace = TraceComparison.cliTrace(
+                example,
+                dir.resolve("cli-example"),
+                "--frames",
+                "10",
+                "--clip-length",
+                "4",
+                "--gazing-ratio",
+                "0.1",
+                "--readout-grid",
+                "14x14",
+                "--readout-format",
+                "json");
         TraceComparison.assertRowsEqualTrace(rowsOf(out, exampleName), exampleTrace);
         TraceComparison.assertReadoutEqualsTrace(rowsOf(out, exampleName), exampleTrace, 4);
         JsonNode imagesTrace = TraceComparison.cliTrace(images, dir.resolve("cli-images"), CLI_OPTIONS);
@@ -82,15 +112,37 @@ class CorpusJobTest {
     @Test
     void tiledFramesEqualTheCliTrace() throws IOException {
         Path example = SparkSessions.exampleVideo();
-        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).frames(6).clipLength(4).gazingRatio(0.1)
-                .tiles(true).backend(GazeJobOptions.BackendChoice.CPU).tasks(2).build();
-        Dataset<Row> corpus = spark.createDataset(List.of(example.toString()), Encoders.STRING()).toDF(AutoGazeSpark.PATH_COLUMN);
+        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString())
+                .frames(6)
+                .clipLength(4)
+                .gazingRatio(0.1)
+                .tiles(true)
+                .backend(GazeJobOptions.BackendChoice.CPU)
+                .tasks(2)
+                .build();
+        Dataset<Row> corpus = spark.createDataset(List.of(example.toString()), Encoders.STRING())
+                .toDF(AutoGazeSpark.PATH_COLUMN);
         List<Row> rows = AutoGazeSpark.gaze(corpus, options).orderBy("frame").collectAsList();
         // 448 x 448 frames: 2 x 2 tiles of 224 px, so cells carry tiles 0..3
-        assertEquals(List.of(0, 1, 2, 3), rows.get(0).<Row>getList(rows.get(0).fieldIndex("cells")).stream().map(c -> c.getInt(4))
-                .distinct().sorted().toList());
-        TraceComparison.assertRowsEqualTrace(rows, TraceComparison.cliTrace(example, dir.resolve("cli-tiles"), "--frames", "6",
-                "--clip-length", "4", "--gazing-ratio", "0.1", "--tiles"));
+        assertEquals(
+                List.of(0, 1, 2, 3),
+                rows.get(0).<Row>getList(rows.get(0).fieldIndex("cells")).stream()
+                        .map(c -> c.getInt(4))
+                        .distinct()
+                        .sorted()
+                        .toList());
+        TraceComparison.assertRowsEqualTrace(
+                rows,
+                TraceComparison.cliTrace(
+                        example,
+                        dir.resolve("cli-tiles"),
+                        "--frames",
+                        "6",
+                        "--clip-length",
+                        "4",
+                        "--gazing-ratio",
+                        "0.1",
+                        "--tiles"));
     }
 
     @Test
@@ -101,23 +153,38 @@ class CorpusJobTest {
         Path good = imageFolder(dir.resolve("good"), 5);
         Dataset<Row> corpus = spark.createDataset(List.of(broken.toString(), good.toString()), Encoders.STRING())
                 .toDF(AutoGazeSpark.PATH_COLUMN);
-        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).frames(10).clipLength(4).gazingRatio(0.1)
-                .backend(GazeJobOptions.BackendChoice.CPU).tasks(1).build();
+        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString())
+                .frames(10)
+                .clipLength(4)
+                .gazingRatio(0.1)
+                .backend(GazeJobOptions.BackendChoice.CPU)
+                .tasks(1)
+                .build();
         List<Row> rows = AutoGazeSpark.gaze(corpus, options).collectAsList();
 
-        TraceComparison.assertRowsEqualTrace(rows.stream().filter(r -> r.getAs("video").equals(good.toString())).toList(),
+        TraceComparison.assertRowsEqualTrace(
+                rows.stream()
+                        .filter(r -> r.getAs("video").equals(good.toString()))
+                        .toList(),
                 TraceComparison.cliTrace(good, dir.resolve("cli-good"), CLI_OPTIONS));
-        List<Row> bad = rows.stream().filter(r -> r.getAs("video").equals(broken.toString())).toList();
+        List<Row> bad = rows.stream()
+                .filter(r -> r.getAs("video").equals(broken.toString()))
+                .toList();
         List<Row> errors = bad.stream().filter(r -> r.getAs("error") != null).toList();
         assertTrue(!errors.isEmpty(), "the broken folder gives error rows");
-        assertEquals(1, errors.stream().filter(r -> (int) r.getAs("clip") == 1).count(), "clip 1 (frames 4..) failed once: " + errors);
+        assertEquals(
+                1,
+                errors.stream().filter(r -> (int) r.getAs("clip") == 1).count(),
+                "clip 1 (frames 4..) failed once: " + errors);
         assertTrue(errors.get(errors.size() - 1).<String>getAs("error").contains("broken"), errors.toString());
         for (Row r : bad) {
             assertTrue(r.getAs("error") != null || (int) r.getAs("clip") == 0, "only clip 0 may have been gazed: " + r);
         }
 
-        GazeJobOptions fail = options.toBuilder().onError(GazeJobOptions.ErrorPolicy.FAIL).build();
-        Exception e = assertThrows(Exception.class, () -> AutoGazeSpark.gaze(corpus, fail).collectAsList());
+        GazeJobOptions fail =
+                options.toBuilder().onError(GazeJobOptions.ErrorPolicy.FAIL).build();
+        Exception e = assertThrows(
+                Exception.class, () -> AutoGazeSpark.gaze(corpus, fail).collectAsList());
         assertTrue(String.valueOf(e.getMessage()).contains("broken"), String.valueOf(e.getMessage()));
     }
 
@@ -125,19 +192,27 @@ class CorpusJobTest {
     void theFailPolicyStopsTheJobWithTheVideosName() throws IOException {
         Path corrupt = dir.resolve("broken.mp4");
         Files.write(corrupt, new byte[] {0, 0, 0, 8, 'f', 't', 'y', 'p'});
-        Dataset<Row> corpus = spark.createDataset(List.of(corrupt.toString()), Encoders.STRING()).toDF(AutoGazeSpark.PATH_COLUMN);
-        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).onError(GazeJobOptions.ErrorPolicy.FAIL).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AutoGazeSpark.gaze(corpus, options));
+        Dataset<Row> corpus = spark.createDataset(List.of(corrupt.toString()), Encoders.STRING())
+                .toDF(AutoGazeSpark.PATH_COLUMN);
+        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString())
+                .onError(GazeJobOptions.ErrorPolicy.FAIL)
+                .build();
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AutoGazeSpark.gaze(corpus, options));
         assertTrue(e.getMessage().contains("broken.mp4"), e.getMessage());
     }
 
     @Test
     void aMissingModelOrPathColumnIsRefusedBeforeAnyTask() {
-        Dataset<Row> corpus = spark.createDataset(List.of("a.mp4"), Encoders.STRING()).toDF();
-        GazeJobOptions noModel = GazeJobOptions.builder(dir.resolve("no-model").toString()).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AutoGazeSpark.gaze(corpus, noModel));
+        Dataset<Row> corpus =
+                spark.createDataset(List.of("a.mp4"), Encoders.STRING()).toDF();
+        GazeJobOptions noModel =
+                GazeJobOptions.builder(dir.resolve("no-model").toString()).build();
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AutoGazeSpark.gaze(corpus, noModel));
         assertTrue(e.getMessage().contains("no-model") && e.getMessage().contains("config.json"), e.getMessage());
-        GazeJobOptions options = GazeJobOptions.builder(SparkSessions.model().toString()).build();
+        GazeJobOptions options =
+                GazeJobOptions.builder(SparkSessions.model().toString()).build();
         e = assertThrows(IllegalArgumentException.class, () -> AutoGazeSpark.gaze(corpus, options));
         assertTrue(e.getMessage().contains("no column 'path'") && e.getMessage().contains("value"), e.getMessage());
     }
@@ -157,7 +232,11 @@ class CorpusJobTest {
                     image.setRGB(x, y, random.nextInt(1 << 24));
                 }
             }
-            ImageIO.write(image, "png", folder.resolve(String.format(Locale.ROOT, "frame_%03d.png", i)).toFile());
+            ImageIO.write(
+                    image,
+                    "png",
+                    folder.resolve(String.format(Locale.ROOT, "frame_%03d.png", i))
+                            .toFile());
         }
         return folder;
     }

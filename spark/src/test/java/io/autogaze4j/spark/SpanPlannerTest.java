@@ -10,13 +10,17 @@ import org.junit.jupiter.api.Test;
 class SpanPlannerTest {
     @Test
     void clipsAreSpreadEvenlyInRunsAndTheLastSpanOfAVideoReadsToItsEnd() {
-        List<VideoPlan> plans = List.of(new VideoPlan("a", 5, Optional.empty()), VideoPlan.failed("bad", "cannot open bad"),
+        List<VideoPlan> plans = List.of(
+                new VideoPlan("a", 5, Optional.empty()),
+                VideoPlan.failed("bad", "cannot open bad"),
                 new VideoPlan("b", 2, Optional.empty()));
         List<List<VideoSpan>> tasks = SpanPlanner.tasks(plans, 3);
-        assertEquals(List.of(
-                List.of(new VideoSpan("a", 0, 3, false)),
-                List.of(new VideoSpan("a", 3, 2, true), new VideoSpan("b", 0, 1, false)),
-                List.of(new VideoSpan("b", 1, 1, true))), tasks);
+        assertEquals(
+                List.of(
+                        List.of(new VideoSpan("a", 0, 3, false)),
+                        List.of(new VideoSpan("a", 3, 2, true), new VideoSpan("b", 0, 1, false)),
+                        List.of(new VideoSpan("b", 1, 1, true))),
+                tasks);
     }
 
     @Test

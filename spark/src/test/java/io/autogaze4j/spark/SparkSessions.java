@@ -8,11 +8,12 @@ import org.apache.spark.sql.SparkSession;
  * tasks, plain {@code local[N]} does not). One session for every test class of the JVM; it ends with the JVM.
  */
 final class SparkSessions {
-    private SparkSessions() {
-    }
+    private SparkSessions() {}
 
     static SparkSession local() {
-        return SparkSession.builder().master("local[2,4]").appName("autogaze4j-spark-test")
+        return SparkSession.builder()
+                .master("local[2,4]")
+                .appName("autogaze4j-spark-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
                 .getOrCreate();

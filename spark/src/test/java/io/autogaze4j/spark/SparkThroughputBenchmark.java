@@ -25,24 +25,27 @@ import org.apache.spark.sql.SparkSession;
  * Clips per second of the same videos through the single-process pipeline and through the Spark job, in one JVM with
  * one model (the Spark job's {@link ModelHolder} model, so both gaze on the same backend): the Spark overhead.
  * Both are warmed up on the first video, then runs are alternated and repeated; the Spark figure includes its
- * planning job, task scheduling, the span skips, the row conversion and the Parquet write, not the session start. Run by {@code scripts/spark-throughput.sh}.
+ * planning job, task scheduling, the span skips, the row conversion and the Parquet write, not the session start. Run by
+ * {@code scripts/spark-throughput.sh}.
  *
  * <pre>
  * args: MASTER BACKEND(cpu|auto) MODEL_DIR FRAMES_PER_VIDEO GAZING_RATIO REPEATS TASKS(0 = Spark's default) VIDEO...
  * </pre>
  */
 public final class SparkThroughputBenchmark {
-    private SparkThroughputBenchmark() {
-    }
+    private SparkThroughputBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 8) {
-            System.err.println("usage: SparkThroughputBenchmark MASTER cpu|auto MODEL_DIR FRAMES RATIO REPEATS TASKS VIDEO...");
+            System.err.println(
+                    "usage: SparkThroughputBenchmark MASTER cpu|auto MODEL_DIR FRAMES RATIO REPEATS TASKS VIDEO...");
             System.exit(2);
         }
         String master = args[0];
-        GazeJobOptions.Builder job = GazeJobOptions.builder(args[2]).frames(Integer.parseInt(args[3]))
-                .gazingRatio(Double.parseDouble(args[4])).backend(GazeJobOptions.BackendChoice.valueOf(args[1].toUpperCase(Locale.ROOT)));
+        GazeJobOptions.Builder job = GazeJobOptions.builder(args[2])
+                .frames(Integer.parseInt(args[3]))
+                .gazingRatio(Double.parseDouble(args[4]))
+                .backend(GazeJobOptions.BackendChoice.valueOf(args[1].toUpperCase(Locale.ROOT)));
         if (Integer.parseInt(args[6]) > 0) {
             job.tasks(Integer.parseInt(args[6]));
         }
@@ -51,11 +54,21 @@ public final class SparkThroughputBenchmark {
         List<String> videos = Arrays.asList(args).subList(7, args.length);
 
         AutoGaze model = ModelHolder.model(options.model(), options.backend(), OptionalInt.empty());
-        SparkSession spark = SparkSession.builder().master(master).appName("autogaze4j-throughput").config("spark.ui.enabled", "false")
+        SparkSession spark = SparkSession.builder()
+                .master(master)
+                .appName("autogaze4j-throughput")
+                .config("spark.ui.enabled", "false")
                 .getOrCreate();
         int slots = spark.sparkContext().defaultParallelism();
-        System.out.printf(Locale.ROOT, "backend %s; Spark %s (%d task slots); %d videos, %d frames each, ratio %s%n",
-                model.backend().name(), master, slots, videos.size(), Integer.parseInt(args[3]), args[4]);
+        System.out.printf(
+                Locale.ROOT,
+                "backend %s; Spark %s (%d task slots); %d videos, %d frames each, ratio %s%n",
+                model.backend().name(),
+                master,
+                slots,
+                videos.size(),
+                Integer.parseInt(args[3]),
+                args[4]);
         pipeline(model, options, videos.subList(0, 1)); // warm-up: JIT, kernels, decoder
         spark(spark, options, videos.subList(0, 1)); // and Spark's first job
         List<Double> single = new ArrayList<>();
@@ -72,11 +85,19 @@ public final class SparkThroughputBenchmark {
         }
         double a = median(single);
         double b = median(onSpark);
-        System.out.printf(Locale.ROOT, "median clips/s: pipeline %.3f, Spark %.3f: Spark overhead %.1f%% (wall time)%n", a, b,
+        System.out.printf(
+                Locale.ROOT,
+                "median clips/s: pipeline %.3f, Spark %.3f: Spark overhead %.1f%% (wall time)%n",
+                a,
+                b,
                 100 * (a / b - 1));
         double ca = median(singleCpu);
         double cb = median(onSparkCpu);
-        System.out.printf(Locale.ROOT, "median CPU s a clip: pipeline %.3f, Spark %.3f: Spark overhead %.1f%% (CPU time)%n", ca, cb,
+        System.out.printf(
+                Locale.ROOT,
+                "median CPU s a clip: pipeline %.3f, Spark %.3f: Spark overhead %.1f%% (CPU time)%n",
+                ca,
+                cb,
                 100 * (cb / ca - 1));
         spark.stop();
     }
@@ -88,11 +109,14 @@ public final class SparkThroughputBenchmark {
 
     /** Seconds, clips and CPU seconds of one single-process pipeline run over {@code videos}. */
     private static double[] pipeline(AutoGaze model, GazeJobOptions options, List<String> videos) {
-        PipelineOptions p = PipelineOptions.builder().clipLength(options.clipLength()).build();
+        PipelineOptions p =
+                PipelineOptions.builder().clipLength(options.clipLength()).build();
         double cpu = cpuSeconds();
         long t0 = System.nanoTime();
         try (VideoPipeline pipeline = VideoPipeline.of(model, PipelineSpanGazer.gazeOptions(options, model), p)) {
-            List<VideoInput> inputs = videos.stream().map(v -> VideoInput.file(Path.of(v), options.sampling())).toList();
+            List<VideoInput> inputs = videos.stream()
+                    .map(v -> VideoInput.file(Path.of(v), options.sampling()))
+                    .toList();
             int[] clips = {0};
             pipeline.run(inputs, packet -> clips[0]++);
             return new double[] {(System.nanoTime() - t0) / 1e9, clips[0], cpuSeconds() - cpu};
@@ -111,7 +135,11 @@ public final class SparkThroughputBenchmark {
             rows.write().mode("overwrite").parquet(out.resolve("t").toString());
             double seconds = (System.nanoTime() - t0) / 1e9;
             cpu = cpuSeconds() - cpu;
-            long clips = spark.read().parquet(out.resolve("t").toString()).select("video", "clip").distinct().count();
+            long clips = spark.read()
+                    .parquet(out.resolve("t").toString())
+                    .select("video", "clip")
+                    .distinct()
+                    .count();
             System.out.printf(Locale.ROOT, "  (of which %.2f s planning)%n", plan);
             return new double[] {seconds, clips, cpu};
         } finally {
@@ -125,7 +153,13 @@ public final class SparkThroughputBenchmark {
 
     private static double[] report(String what, double[] run) {
         double rate = run[1] / run[0];
-        System.out.printf(Locale.ROOT, "%-28s %3.0f clips in %7.2f s: %.3f clips/s; %.2f CPU s a clip%n", what, run[1], run[0], rate,
+        System.out.printf(
+                Locale.ROOT,
+                "%-28s %3.0f clips in %7.2f s: %.3f clips/s; %.2f CPU s a clip%n",
+                what,
+                run[1],
+                run[0],
+                rate,
                 run[2] / run[1]);
         return new double[] {rate, run[2] / run[1]};
     }

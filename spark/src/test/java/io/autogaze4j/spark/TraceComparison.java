@@ -24,13 +24,21 @@ import org.apache.spark.sql.Row;
 final class TraceComparison {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TraceComparison() {
-    }
+    private TraceComparison() {}
 
     /** The trace.json the CLI writes for {@code input} with {@code options} (CLI syntax) into {@code out}. */
     static JsonNode cliTrace(Path input, Path out, String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--model", SparkSessions.model().toString(), "--out",
-                out.toString(), "--backend", "cpu", "--no-png", "--no-progress"));
+        List<String> args = new ArrayList<>(List.of(
+                "--input",
+                input.toString(),
+                "--model",
+                SparkSessions.model().toString(),
+                "--out",
+                out.toString(),
+                "--backend",
+                "cpu",
+                "--no-png",
+                "--no-progress"));
         args.addAll(List.of(options));
         StringWriter err = new StringWriter();
         int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), args.toArray(String[]::new));
@@ -59,8 +67,10 @@ final class TraceComparison {
             assertEquals(f.get("height").asInt(), (int) row.getAs("height"), where);
             assertEquals(f.get("slots").asInt(), (int) row.getAs("slots"), where);
             assertEquals(f.get("padded").asInt(), (int) row.getAs("padded"), where);
-            assertEquals(cells(fixations.get(f.get("frame").asInt()).fixations(), f.get("pixels")),
-                    cells(row.getList(row.fieldIndex("cells"))), where + ": cells");
+            assertEquals(
+                    cells(fixations.get(f.get("frame").asInt()).fixations(), f.get("pixels")),
+                    cells(row.getList(row.fieldIndex("cells"))),
+                    where + ": cells");
         }
     }
 
@@ -74,7 +84,8 @@ final class TraceComparison {
         Map<Integer, List<String>> cli = new HashMap<>();
         for (JsonNode c : readout.get("coords")) {
             int frame = c.get(0).asInt() * clipLength + c.get(1).asInt();
-            cli.computeIfAbsent(frame, f -> new ArrayList<>()).add(c.get(2).asInt() + "," + c.get(3).asInt());
+            cli.computeIfAbsent(frame, f -> new ArrayList<>())
+                    .add(c.get(2).asInt() + "," + c.get(3).asInt());
         }
         for (Row row : rows) {
             int frame = row.getAs("frame");
@@ -82,7 +93,9 @@ final class TraceComparison {
             for (Row token : row.<Row>getList(row.fieldIndex("readout"))) {
                 spark.add(token.getInt(1) + "," + token.getInt(2));
             }
-            assertEquals(cli.getOrDefault(frame, List.of()).stream().sorted().toList(), spark.stream().sorted().toList(),
+            assertEquals(
+                    cli.getOrDefault(frame, List.of()).stream().sorted().toList(),
+                    spark.stream().sorted().toList(),
                     "readout tokens of frame " + frame);
         }
     }
@@ -92,8 +105,13 @@ final class TraceComparison {
         List<String> out = new ArrayList<>();
         for (int k = 0; k < fixations.size(); k++) {
             Fixation x = fixations.get(k);
-            out.add(x.scale() + " " + x.row() + " " + x.col() + " " + x.grid() + " " + x.tile() + " " + x.confidence() + " "
-                    + List.of(x.rect().x0(), x.rect().y0(), x.rect().x1(), x.rect().y1()) + " " + pixels.get(k));
+            out.add(x.scale() + " " + x.row() + " " + x.col() + " " + x.grid() + " " + x.tile() + " " + x.confidence()
+                    + " "
+                    + List.of(
+                            x.rect().x0(),
+                            x.rect().y0(),
+                            x.rect().x1(),
+                            x.rect().y1()) + " " + pixels.get(k));
         }
         return out;
     }
@@ -102,7 +120,8 @@ final class TraceComparison {
         List<String> out = new ArrayList<>();
         for (Row c : cells) {
             out.add(c.getInt(0) + " " + c.getInt(1) + " " + c.getInt(2) + " " + c.getInt(3) + " " + c.getInt(4) + " "
-                    + (c.isNullAt(5) ? Double.NaN : c.getDouble(5)) + " " + c.getList(6) + " " + c.getList(7).toString().replace(" ", ""));
+                    + (c.isNullAt(5) ? Double.NaN : c.getDouble(5)) + " " + c.getList(6) + " "
+                    + c.getList(7).toString().replace(" ", ""));
         }
         return out;
     }

@@ -19,7 +19,8 @@ class VideoFilesTest {
 
     @Test
     void remoteUrisAreRefusedWithTheReason() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VideoFiles.localPath("hdfs://nn:8020/v/a.mp4"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> VideoFiles.localPath("hdfs://nn:8020/v/a.mp4"));
         assertTrue(e.getMessage().contains("hdfs") && e.getMessage().contains("mounts"), e.getMessage());
     }
 }

@@ -20,15 +20,23 @@ final class AttentionKernel {
     private static final int L = S.length();
     /** Keys per score iteration: two vectors. KvCache capacities are multiples of this. */
     static final int KEY_CHUNK = 2 * L;
+
     private static final int QB = 8;
     /** Below this many tasks of QB queries, single-query tasks are used instead (more parallelism). */
     private static final int MIN_BLOCK_TASKS = 48;
 
-    private AttentionKernel() {
-    }
+    private AttentionKernel() {}
 
-    static void attend(Parallel par, float[] q, int queries, KvCache cache, int layer, int first, byte[] keyMask,
-                       float scale, float[] out) {
+    static void attend(
+            Parallel par,
+            float[] q,
+            int queries,
+            KvCache cache,
+            int layer,
+            int first,
+            byte[] keyMask,
+            float scale,
+            float[] out) {
         attendRows(par, q, queries, List.of(cache), layer, first, new byte[][] {keyMask}, scale, out);
     }
 
@@ -36,8 +44,16 @@ final class AttentionKernel {
      * All rows at once: {@code q} and {@code out} are {@code [rows * queries, heads * headDim]}. Device twin: the
      * {@code attention} kernel of {@code kernels/decoder.cl} (test: {@code OpenClDecoderTest}).
      */
-    static void attendRows(Parallel par, float[] q, int queries, List<KvCache> caches, int layer, int first,
-                           byte[][] keyMasks, float scale, float[] out) {
+    static void attendRows(
+            Parallel par,
+            float[] q,
+            int queries,
+            List<KvCache> caches,
+            int layer,
+            int first,
+            byte[][] keyMasks,
+            float scale,
+            float[] out) {
         float[][] bias = new float[caches.size()][];
         for (int b = 0; b < bias.length; b++) {
             bias[b] = keyBias(keyMasks[b], first + queries);
@@ -49,8 +65,16 @@ final class AttentionKernel {
      * Like {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
      * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys).
      */
-    static void attendRows(Parallel par, float[] q, int queries, List<KvCache> caches, int layer, int first,
-                           float[][] bias, float scale, float[] out) {
+    static void attendRows(
+            Parallel par,
+            float[] q,
+            int queries,
+            List<KvCache> caches,
+            int layer,
+            int first,
+            float[][] bias,
+            float scale,
+            float[] out) {
         KvCache c0 = caches.get(0);
         int heads = c0.heads();
         int dim = c0.headDim();
@@ -62,7 +86,17 @@ final class AttentionKernel {
             p.forEach(rows * heads * queries, t -> {
                 int b = t / (heads * queries);
                 int rest = t % (heads * queries);
-                scalar(q, b * queries * width, caches.get(b), layer, first, bias[b], scale, out, rest / queries, rest % queries);
+                scalar(
+                        q,
+                        b * queries * width,
+                        caches.get(b),
+                        layer,
+                        first,
+                        bias[b],
+                        scale,
+                        out,
+                        rest / queries,
+                        rest % queries);
             });
             return;
         }
@@ -84,7 +118,19 @@ final class AttentionKernel {
             int s0 = (t % perHead) * size;
             int rowOff = b * queries * width;
             if (blocked) {
-                block8(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0, Math.min(size, queries - s0), scratch[worker]);
+                block8(
+                        q,
+                        rowOff,
+                        caches.get(b),
+                        layer,
+                        first,
+                        bias[b],
+                        scale,
+                        out,
+                        h,
+                        s0,
+                        Math.min(size, queries - s0),
+                        scratch[worker]);
             } else {
                 single(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0, scratch[worker][0]);
             }
@@ -97,8 +143,19 @@ final class AttentionKernel {
      * written out (a decode step's 10 queries run as two blocks of 5). A block of 12 (24 accumulators) was
      * measured slower than two of 8 on AVX-512 (register pressure), prefill by about half.
      */
-    private static void block8(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
-                               float[] out, int h, int s0, int nq, float[][] sc) {
+    private static void block8(
+            float[] q,
+            int rowOff,
+            KvCache cache,
+            int layer,
+            int first,
+            float[] bias,
+            float scale,
+            float[] out,
+            int h,
+            int s0,
+            int nq,
+            float[][] sc) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
         float[] kt = cache.keysOf(layer, h);
@@ -118,30 +175,46 @@ final class AttentionKernel {
                 FloatVector k1 = FloatVector.fromArray(S, kt, ko + L);
                 int qo = base + d;
                 FloatVector x = FloatVector.broadcast(S, q[qo]);
-                a0 = x.fma(k0, a0); b0 = x.fma(k1, b0);
+                a0 = x.fma(k0, a0);
+                b0 = x.fma(k1, b0);
                 x = FloatVector.broadcast(S, q[qo + w1]);
-                a1 = x.fma(k0, a1); b1 = x.fma(k1, b1);
+                a1 = x.fma(k0, a1);
+                b1 = x.fma(k1, b1);
                 x = FloatVector.broadcast(S, q[qo + w2]);
-                a2 = x.fma(k0, a2); b2 = x.fma(k1, b2);
+                a2 = x.fma(k0, a2);
+                b2 = x.fma(k1, b2);
                 x = FloatVector.broadcast(S, q[qo + w3]);
-                a3 = x.fma(k0, a3); b3 = x.fma(k1, b3);
+                a3 = x.fma(k0, a3);
+                b3 = x.fma(k1, b3);
                 x = FloatVector.broadcast(S, q[qo + w4]);
-                a4 = x.fma(k0, a4); b4 = x.fma(k1, b4);
+                a4 = x.fma(k0, a4);
+                b4 = x.fma(k1, b4);
                 x = FloatVector.broadcast(S, q[qo + w5]);
-                a5 = x.fma(k0, a5); b5 = x.fma(k1, b5);
+                a5 = x.fma(k0, a5);
+                b5 = x.fma(k1, b5);
                 x = FloatVector.broadcast(S, q[qo + w6]);
-                a6 = x.fma(k0, a6); b6 = x.fma(k1, b6);
+                a6 = x.fma(k0, a6);
+                b6 = x.fma(k1, b6);
                 x = FloatVector.broadcast(S, q[qo + w7]);
-                a7 = x.fma(k0, a7); b7 = x.fma(k1, b7);
+                a7 = x.fma(k0, a7);
+                b7 = x.fma(k1, b7);
             }
-            a0.intoArray(sc[0], j); b0.intoArray(sc[0], j + L);
-            a1.intoArray(sc[1], j); b1.intoArray(sc[1], j + L);
-            a2.intoArray(sc[2], j); b2.intoArray(sc[2], j + L);
-            a3.intoArray(sc[3], j); b3.intoArray(sc[3], j + L);
-            a4.intoArray(sc[4], j); b4.intoArray(sc[4], j + L);
-            a5.intoArray(sc[5], j); b5.intoArray(sc[5], j + L);
-            a6.intoArray(sc[6], j); b6.intoArray(sc[6], j + L);
-            a7.intoArray(sc[7], j); b7.intoArray(sc[7], j + L);
+            a0.intoArray(sc[0], j);
+            b0.intoArray(sc[0], j + L);
+            a1.intoArray(sc[1], j);
+            b1.intoArray(sc[1], j + L);
+            a2.intoArray(sc[2], j);
+            b2.intoArray(sc[2], j + L);
+            a3.intoArray(sc[3], j);
+            b3.intoArray(sc[3], j + L);
+            a4.intoArray(sc[4], j);
+            b4.intoArray(sc[4], j + L);
+            a5.intoArray(sc[5], j);
+            b5.intoArray(sc[5], j + L);
+            a6.intoArray(sc[6], j);
+            b6.intoArray(sc[6], j + L);
+            a7.intoArray(sc[7], j);
+            b7.intoArray(sc[7], j + L);
         }
         float[] inv = new float[QB];
         for (int r = 0; r < nq; r++) {
@@ -150,7 +223,10 @@ final class AttentionKernel {
         // out_r = (sum_j e_rj v_j) / sum_j e_rj, keys in order; excluded keys have e = 0 and are skipped
         int last = nq - 1;
         float[] p0 = sc[0], p1 = sc[Math.min(1, last)], p2 = sc[Math.min(2, last)], p3 = sc[Math.min(3, last)];
-        float[] p4 = sc[Math.min(4, last)], p5 = sc[Math.min(5, last)], p6 = sc[Math.min(6, last)], p7 = sc[Math.min(7, last)];
+        float[] p4 = sc[Math.min(4, last)],
+                p5 = sc[Math.min(5, last)],
+                p6 = sc[Math.min(6, last)],
+                p7 = sc[Math.min(7, last)];
         for (int c = 0; c < dim; c += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
@@ -161,37 +237,77 @@ final class AttentionKernel {
                 FloatVector v0 = FloatVector.fromArray(S, v, j * dim + c);
                 FloatVector v1 = FloatVector.fromArray(S, v, j * dim + c + L);
                 FloatVector x = FloatVector.broadcast(S, p0[j]);
-                a0 = x.fma(v0, a0); b0 = x.fma(v1, b0);
+                a0 = x.fma(v0, a0);
+                b0 = x.fma(v1, b0);
                 x = FloatVector.broadcast(S, p1[j]);
-                a1 = x.fma(v0, a1); b1 = x.fma(v1, b1);
+                a1 = x.fma(v0, a1);
+                b1 = x.fma(v1, b1);
                 x = FloatVector.broadcast(S, p2[j]);
-                a2 = x.fma(v0, a2); b2 = x.fma(v1, b2);
+                a2 = x.fma(v0, a2);
+                b2 = x.fma(v1, b2);
                 x = FloatVector.broadcast(S, p3[j]);
-                a3 = x.fma(v0, a3); b3 = x.fma(v1, b3);
+                a3 = x.fma(v0, a3);
+                b3 = x.fma(v1, b3);
                 x = FloatVector.broadcast(S, p4[j]);
-                a4 = x.fma(v0, a4); b4 = x.fma(v1, b4);
+                a4 = x.fma(v0, a4);
+                b4 = x.fma(v1, b4);
                 x = FloatVector.broadcast(S, p5[j]);
-                a5 = x.fma(v0, a5); b5 = x.fma(v1, b5);
+                a5 = x.fma(v0, a5);
+                b5 = x.fma(v1, b5);
                 x = FloatVector.broadcast(S, p6[j]);
-                a6 = x.fma(v0, a6); b6 = x.fma(v1, b6);
+                a6 = x.fma(v0, a6);
+                b6 = x.fma(v1, b6);
                 x = FloatVector.broadcast(S, p7[j]);
-                a7 = x.fma(v0, a7); b7 = x.fma(v1, b7);
+                a7 = x.fma(v0, a7);
+                b7 = x.fma(v1, b7);
             }
             int o = base + c;
-            a0.mul(inv[0]).intoArray(out, o); b0.mul(inv[0]).intoArray(out, o + L);
-            if (nq > 1) { a1.mul(inv[1]).intoArray(out, o + w1); b1.mul(inv[1]).intoArray(out, o + w1 + L); }
-            if (nq > 2) { a2.mul(inv[2]).intoArray(out, o + w2); b2.mul(inv[2]).intoArray(out, o + w2 + L); }
-            if (nq > 3) { a3.mul(inv[3]).intoArray(out, o + w3); b3.mul(inv[3]).intoArray(out, o + w3 + L); }
-            if (nq > 4) { a4.mul(inv[4]).intoArray(out, o + w4); b4.mul(inv[4]).intoArray(out, o + w4 + L); }
-            if (nq > 5) { a5.mul(inv[5]).intoArray(out, o + w5); b5.mul(inv[5]).intoArray(out, o + w5 + L); }
-            if (nq > 6) { a6.mul(inv[6]).intoArray(out, o + w6); b6.mul(inv[6]).intoArray(out, o + w6 + L); }
-            if (nq > 7) { a7.mul(inv[7]).intoArray(out, o + w7); b7.mul(inv[7]).intoArray(out, o + w7 + L); }
+            a0.mul(inv[0]).intoArray(out, o);
+            b0.mul(inv[0]).intoArray(out, o + L);
+            if (nq > 1) {
+                a1.mul(inv[1]).intoArray(out, o + w1);
+                b1.mul(inv[1]).intoArray(out, o + w1 + L);
+            }
+            if (nq > 2) {
+                a2.mul(inv[2]).intoArray(out, o + w2);
+                b2.mul(inv[2]).intoArray(out, o + w2 + L);
+            }
+            if (nq > 3) {
+                a3.mul(inv[3]).intoArray(out, o + w3);
+                b3.mul(inv[3]).intoArray(out, o + w3 + L);
+            }
+            if (nq > 4) {
+                a4.mul(inv[4]).intoArray(out, o + w4);
+                b4.mul(inv[4]).intoArray(out, o + w4 + L);
+            }
+            if (nq > 5) {
+                a5.mul(inv[5]).intoArray(out, o + w5);
+                b5.mul(inv[5]).intoArray(out, o + w5 + L);
+            }
+            if (nq > 6) {
+                a6.mul(inv[6]).intoArray(out, o + w6);
+                b6.mul(inv[6]).intoArray(out, o + w6 + L);
+            }
+            if (nq > 7) {
+                a7.mul(inv[7]).intoArray(out, o + w7);
+                b7.mul(inv[7]).intoArray(out, o + w7 + L);
+            }
         }
     }
 
     /** One query {@code s} of one head (the same arithmetic per query as {@link #block8}). */
-    private static void single(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
-                               float[] out, int h, int s, float[] sc) {
+    private static void single(
+            float[] q,
+            int rowOff,
+            KvCache cache,
+            int layer,
+            int first,
+            float[] bias,
+            float scale,
+            float[] out,
+            int h,
+            int s,
+            float[] sc) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
         float[] kt = cache.keysOf(layer, h);
@@ -278,8 +394,17 @@ final class AttentionKernel {
     }
 
     /** Reference path for head sizes that are not a multiple of two vectors. */
-    private static void scalar(float[] q, int rowOff, KvCache cache, int layer, int first, float[] bias, float scale,
-                               float[] out, int h, int s) {
+    private static void scalar(
+            float[] q,
+            int rowOff,
+            KvCache cache,
+            int layer,
+            int first,
+            float[] bias,
+            float scale,
+            float[] out,
+            int h,
+            int s) {
         int dim = cache.headDim();
         int width = cache.heads() * dim;
         float[] kt = cache.keysOf(layer, h);

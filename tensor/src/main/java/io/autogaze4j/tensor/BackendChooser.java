@@ -11,8 +11,7 @@ final class BackendChooser {
     /** Fallback threads: one per processor. */
     private static final int ALL = 0;
 
-    private BackendChooser() {
-    }
+    private BackendChooser() {}
 
     static Optional<BackendProvider> provider(String name) {
         for (BackendProvider p : ServiceLoader.load(BackendProvider.class, BackendChooser.class.getClassLoader())) {
@@ -39,7 +38,8 @@ final class BackendChooser {
     private static Backend openCl(OptionalInt device, int fallbackThreads) {
         Optional<BackendProvider> p = provider(OPENCL);
         if (p.isEmpty()) {
-            return fallback("the OpenCL backend is not on the class path (add io.autogaze4j:autogaze4j-kernels)",
+            return fallback(
+                    "the OpenCL backend is not on the class path (add io.autogaze4j:autogaze4j-kernels)",
                     fallbackThreads);
         }
         int count = p.get().deviceCount();

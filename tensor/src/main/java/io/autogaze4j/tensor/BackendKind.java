@@ -20,7 +20,8 @@ public enum BackendKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("backend must be one of " + Arrays.toString(names()) + ", got '" + name + "'");
+        throw new IllegalArgumentException(
+                "backend must be one of " + Arrays.toString(names()) + ", got '" + name + "'");
     }
 
     /** The lower-case names of every kind, as {@link #parse} takes them. */

@@ -8,8 +8,7 @@ package io.autogaze4j.tensor;
 final class BicubicResize {
     private static final float A = -0.75f;
 
-    private BicubicResize() {
-    }
+    private BicubicResize() {}
 
     static Tensor resize(Tensor image, int outH, int outW) {
         int c = image.dim(0), h = image.dim(1), w = image.dim(2);

@@ -14,6 +14,7 @@ final class CpuBackend implements Backend {
     private static final int ROW_CHUNK = 64;
     /** Elements per task of the element-wise kernels. */
     private static final int ELEMENT_CHUNK = 1 << 14;
+
     private final Parallel par;
 
     CpuBackend(Parallel par) {
@@ -39,7 +40,8 @@ final class CpuBackend implements Backend {
     @Override
     public Tensor linear(Tensor x, LinearWeight w) {
         if (x.rank() != 2 || x.dim(1) != w.in()) {
-            throw new IllegalArgumentException("linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");
+            throw new IllegalArgumentException(
+                    "linear: input " + x + " does not match weight [" + w.in() + ", " + w.out() + "]");
         }
         Tensor y = Tensor.zeros(x.dim(0), w.out());
         MatmulKernel.matmul(par, x.data(), 0, x.dim(0), w.in(), w.transposed(), w.out(), w.bias(), y.data(), 0);
@@ -56,7 +58,8 @@ final class CpuBackend implements Backend {
         Tensor first = images.get(0);
         int c = first.dim(0), h = first.dim(1), wd = first.dim(2);
         if (h % patch != 0 || wd % patch != 0 || w.in() != c * patch * patch) {
-            throw new IllegalArgumentException("patchEmbed: image " + first + " with patch " + patch + " and weight in " + w.in());
+            throw new IllegalArgumentException(
+                    "patchEmbed: image " + first + " with patch " + patch + " and weight in " + w.in());
         }
         int gh = h / patch, gw = wd / patch;
         int k = c * patch * patch;
@@ -100,7 +103,9 @@ final class CpuBackend implements Backend {
         for (int from = 0; from < windows.size(); from += CONV_CHUNK) {
             List<Tensor[]> chunk = windows.subList(from, Math.min(windows.size(), from + CONV_CHUNK));
             float[] cols = new float[chunk.size() * tokens * w.in()];
-            par.forEach(chunk.size() * gh, task -> im2col(chunk.get(task / gh), task / gh, task % gh, cols, w.in(), cin, ks, gh, gw));
+            par.forEach(
+                    chunk.size() * gh,
+                    task -> im2col(chunk.get(task / gh), task / gh, task % gh, cols, w.in(), cin, ks, gh, gw));
             parts.add(linear(Tensor.wrap(cols, chunk.size() * tokens, w.in()), w));
         }
         return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
@@ -229,7 +234,8 @@ final class CpuBackend implements Backend {
     @Override
     public Tensor attention(Tensor q, List<KvCache> caches, int layer, int first, byte[][] keyMasks, float scale) {
         Tensor out = Tensor.zeros(q.shape());
-        AttentionKernel.attendRows(par, q.data(), q.dim(0) / caches.size(), caches, layer, first, keyMasks, scale, out.data());
+        AttentionKernel.attendRows(
+                par, q.data(), q.dim(0) / caches.size(), caches, layer, first, keyMasks, scale, out.data());
         return out;
     }
 

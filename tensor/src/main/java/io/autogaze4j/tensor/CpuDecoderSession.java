@@ -49,7 +49,8 @@ final class CpuDecoderSession extends HostCacheSession {
         }
     }
 
-    CpuDecoderSession(CpuBackend backend, Parallel par, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
+    CpuDecoderSession(
+            CpuBackend backend, Parallel par, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
         super(w, batch, initialCapacity, maxCapacity);
         this.backend = backend;
         this.par = par;
@@ -58,7 +59,8 @@ final class CpuDecoderSession extends HostCacheSession {
     }
 
     @Override
-    public DecoderHeads forward(Tensor input, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
+    public DecoderHeads forward(
+            Tensor input, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         int batch = caches.size();
         int rows = batch * perRow;
         int hidden = w.hidden();
@@ -102,12 +104,14 @@ final class CpuDecoderSession extends HostCacheSession {
         }
         advance(perRow);
         if (layerOutputs != null) {
-            layerOutputs.add(backend.rmsNorm(Tensor.wrap(Arrays.copyOf(x, rows * hidden), rows, hidden), w.finalNorm(), w.rmsNormEps()));
+            layerOutputs.add(backend.rmsNorm(
+                    Tensor.wrap(Arrays.copyOf(x, rows * hidden), rows, hidden), w.finalNorm(), w.rmsNormEps()));
         }
         if (live != batch) {
             keepLastRows(x, batch, perRow, hidden);
         }
-        Tensor normed = backend.rmsNorm(Tensor.wrap(Arrays.copyOf(x, batch * hidden), batch, hidden), w.finalNorm(), w.rmsNormEps());
+        Tensor normed = backend.rmsNorm(
+                Tensor.wrap(Arrays.copyOf(x, batch * hidden), batch, hidden), w.finalNorm(), w.rmsNormEps());
         return new DecoderHeads(backend.linear(normed, w.lmHead()), backend.linear(normed, w.taskLossHead()));
     }
 
@@ -115,8 +119,14 @@ final class CpuDecoderSession extends HostCacheSession {
      * Region (1) for all {@code rows}: RMSNorm, q/k/v projection, RoPE on q and k, keys and values into the
      * caches, queries into {@link #q} (with {@code lastOnly}, only each row's last token's, as row {@code b}).
      */
-    private void attentionInputs(DecoderLayerWeights layer, int l, int rows, int perRow, int first,
-                                 RopeTable.Angles angles, boolean lastOnly) {
+    private void attentionInputs(
+            DecoderLayerWeights layer,
+            int l,
+            int rows,
+            int perRow,
+            int first,
+            RopeTable.Angles angles,
+            boolean lastOnly) {
         int hidden = w.hidden();
         LinearWeight qkv = layer.qkv();
         int n = qkv.out(), qw = layer.q().out(), kw = layer.k().out();
@@ -137,7 +147,8 @@ final class CpuDecoderSession extends HostCacheSession {
                     System.arraycopy(s.wide, (r - r0) * n, q, r * qw, qw);
                 } else if (r % perRow == perRow - 1) {
                     int i = r - r0;
-                    MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, 0, qw);
+                    MatmulKernel.block(
+                            s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, 0, qw);
                     angles.apply(s.wide, i * n, n, w.heads(), r, r + 1);
                     System.arraycopy(s.wide, i * n, q, r / perRow * qw, qw);
                 }
@@ -163,7 +174,8 @@ final class CpuDecoderSession extends HostCacheSession {
         par.forEach((rows + chunk - 1) / chunk, (worker, t) -> {
             Scratch s = scratch(worker);
             int r0 = t * chunk, m = Math.min(rows, r0 + chunk) - r0;
-            MatmulKernel.block(attn, r0 * o.in(), o.in(), o.transposed(), hidden, o.bias(), s.narrow, 0, 0, m, 0, hidden);
+            MatmulKernel.block(
+                    attn, r0 * o.in(), o.in(), o.transposed(), hidden, o.bias(), s.narrow, 0, 0, m, 0, hidden);
             RowKernels.add(x, r0 * hidden, s.narrow, 0, m * hidden);
             RowKernels.rmsNorm(x, r0 * hidden, layer.postNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
             int n = gateUp.out();

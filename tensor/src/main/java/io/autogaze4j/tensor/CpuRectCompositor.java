@@ -32,6 +32,5 @@ final class CpuRectCompositor extends CanvasSize {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -6,5 +6,4 @@ package io.autogaze4j.tensor;
  * @param logits   {@code [B, K * vocab]}, head-major
  * @param taskLoss {@code [B, K]}
  */
-public record DecoderHeads(Tensor logits, Tensor taskLoss) {
-}
+public record DecoderHeads(Tensor logits, Tensor taskLoss) {}

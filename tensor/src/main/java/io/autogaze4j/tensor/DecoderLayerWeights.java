@@ -15,14 +15,41 @@ package io.autogaze4j.tensor;
  * @param qkv       q, k and v side by side (one product instead of three)
  * @param gateUp    gate and up side by side
  */
-public record DecoderLayerWeights(float[] inputNorm, LinearWeight q, LinearWeight k, LinearWeight v, LinearWeight o,
-                                  float[] postNorm, LinearWeight gate, LinearWeight up, LinearWeight down,
-                                  LinearWeight qkv, LinearWeight gateUp) {
+public record DecoderLayerWeights(
+        float[] inputNorm,
+        LinearWeight q,
+        LinearWeight k,
+        LinearWeight v,
+        LinearWeight o,
+        float[] postNorm,
+        LinearWeight gate,
+        LinearWeight up,
+        LinearWeight down,
+        LinearWeight qkv,
+        LinearWeight gateUp) {
 
     /** A layer from its separate projections; the fused ones are derived. */
-    public DecoderLayerWeights(float[] inputNorm, LinearWeight q, LinearWeight k, LinearWeight v, LinearWeight o,
-                               float[] postNorm, LinearWeight gate, LinearWeight up, LinearWeight down) {
-        this(inputNorm, q, k, v, o, postNorm, gate, up, down, LinearWeight.concatOutputs(q, k, v),
+    public DecoderLayerWeights(
+            float[] inputNorm,
+            LinearWeight q,
+            LinearWeight k,
+            LinearWeight v,
+            LinearWeight o,
+            float[] postNorm,
+            LinearWeight gate,
+            LinearWeight up,
+            LinearWeight down) {
+        this(
+                inputNorm,
+                q,
+                k,
+                v,
+                o,
+                postNorm,
+                gate,
+                up,
+                down,
+                LinearWeight.concatOutputs(q, k, v),
                 LinearWeight.concatOutputs(gate, up));
     }
 }

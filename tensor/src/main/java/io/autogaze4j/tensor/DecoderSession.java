@@ -44,7 +44,8 @@ public interface DecoderSession extends AutoCloseable {
      *               first step (its tokens belong to the previous frame and forbid nothing)
      * @throws UnsupportedOperationException when {@link #choosesTokens()} is false
      */
-    default TokenChoice forwardAndChoose(Tensor x, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, int padId) {
+    default TokenChoice forwardAndChoose(
+            Tensor x, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, int padId) {
         throw new UnsupportedOperationException("this decoder session returns logits only; choose tokens on the host");
     }
 

@@ -16,9 +16,16 @@ import java.util.List;
  * @param lmHead       {@code [hidden, K * vocab]} logits head (head-major columns)
  * @param taskLossHead {@code [hidden, K]} task-loss head
  */
-public record DecoderWeights(int hidden, int heads, int headDim, float rmsNormEps, RopeTable rope,
-                             List<DecoderLayerWeights> layers, float[] finalNorm, LinearWeight lmHead,
-                             LinearWeight taskLossHead) {
+public record DecoderWeights(
+        int hidden,
+        int heads,
+        int headDim,
+        float rmsNormEps,
+        RopeTable rope,
+        List<DecoderLayerWeights> layers,
+        float[] finalNorm,
+        LinearWeight lmHead,
+        LinearWeight taskLossHead) {
     public DecoderWeights {
         layers = List.copyOf(layers);
     }

@@ -24,15 +24,16 @@ final class FastExp {
     private static final float P4 = 1.6666665459e-1f;
     private static final float P5 = 5.0000001201e-1f;
 
-    private FastExp() {
-    }
+    private FastExp() {}
 
     static FloatVector exp(FloatVector x) {
         var species = x.species();
         var under = x.compare(VectorOperators.LT, MIN);
         FloatVector c = x.min(MAX).max(MIN);
         FloatVector y = c.mul(LOG2E).add(0.5f);
-        FloatVector t = y.convert(VectorOperators.F2I, 0).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+        FloatVector t = y.convert(VectorOperators.F2I, 0)
+                .convert(VectorOperators.I2F, 0)
+                .reinterpretAsFloats();
         FloatVector k = t.sub(FloatVector.broadcast(species, 1f), t.compare(VectorOperators.GT, y)); // floor(y)
         FloatVector r = k.fma(FloatVector.broadcast(species, -LN2_HI), c);
         r = k.fma(FloatVector.broadcast(species, -LN2_LO), r);
@@ -43,7 +44,8 @@ final class FastExp {
         p = p.fma(r, FloatVector.broadcast(species, P4));
         p = p.fma(r, FloatVector.broadcast(species, P5));
         p = p.fma(r2, r).add(1f);
-        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits =
+                ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats()).blend(0f, under);
     }
 

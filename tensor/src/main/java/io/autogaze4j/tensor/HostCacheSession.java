@@ -7,6 +7,7 @@ import java.util.List;
 abstract class HostCacheSession implements DecoderSession {
     /** One cache per row of the batch. */
     final List<KvCache> caches = new ArrayList<>();
+
     private int length;
 
     HostCacheSession(DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {

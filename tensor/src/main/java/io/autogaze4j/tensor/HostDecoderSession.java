@@ -9,6 +9,7 @@ import java.util.List;
 final class HostDecoderSession extends HostCacheSession {
     /** Rows per task when splitting fused projections (prefill has thousands of rows, decode ten). */
     private static final int SPLIT_ROWS = 128;
+
     private final Backend backend;
     private final DecoderWeights w;
 
@@ -33,13 +34,18 @@ final class HostDecoderSession extends HostCacheSession {
         for (int l = 0; l < layers; l++) {
             DecoderLayerWeights layer = w.layers().get(l);
             Tensor a = backend.rmsNorm(x, layer.inputNorm(), w.rmsNormEps());
-            Tensor[] qkv = splitColumns(backend.linear(a, layer.qkv()), layer.q().out(), layer.k().out(), layer.v().out());
+            Tensor[] qkv = splitColumns(
+                    backend.linear(a, layer.qkv()),
+                    layer.q().out(),
+                    layer.k().out(),
+                    layer.v().out());
             Tensor q = qkv[0], k = qkv[1], v = qkv[2];
             backend.rope(q, w.heads(), angles);
             backend.rope(k, w.heads(), angles);
             int layerIndex = l;
             Tensor keys = k, values = v;
-            backend.forEachTask(batch, b -> caches.get(b).write(layerIndex, first, keys.data(), values.data(), b * perRow, perRow));
+            backend.forEachTask(
+                    batch, b -> caches.get(b).write(layerIndex, first, keys.data(), values.data(), b * perRow, perRow));
             if (l == layers - 1 && layerOutputs == null && perRow > 1) {
                 // Only each row's last token reaches the heads, and the last layer's keys and values are
                 // already cached: the rest of this layer is needed for the last tokens alone. Per-row
@@ -69,7 +75,10 @@ final class HostDecoderSession extends HostCacheSession {
     private void residualTail(Tensor x, Tensor attn, DecoderLayerWeights layer) {
         backend.addInPlace(x, backend.linear(attn, layer.o()));
         Tensor m = backend.rmsNorm(x, layer.postNorm(), w.rmsNormEps());
-        Tensor[] gateUp = splitColumns(backend.linear(m, layer.gateUp()), layer.gate().out(), layer.up().out());
+        Tensor[] gateUp = splitColumns(
+                backend.linear(m, layer.gateUp()),
+                layer.gate().out(),
+                layer.up().out());
         Tensor mlp = backend.siluGate(gateUp[0], gateUp[1]);
         backend.addInPlace(x, backend.linear(mlp, layer.down()));
     }

@@ -22,7 +22,8 @@ public final class LinearWeight {
      */
     public static LinearWeight fromTorch(float[] weightOutIn, int out, int in, float[] bias) {
         if (weightOutIn.length != (long) out * in) {
-            throw new IllegalArgumentException("weight has " + weightOutIn.length + " values, expected " + out + " x " + in);
+            throw new IllegalArgumentException(
+                    "weight has " + weightOutIn.length + " values, expected " + out + " x " + in);
         }
         if (bias != null && bias.length != out) {
             throw new IllegalArgumentException("bias has " + bias.length + " values, expected " + out);
@@ -39,7 +40,8 @@ public final class LinearWeight {
     /** From a weight already laid out {@code [in, out]}. */
     public static LinearWeight fromInOut(float[] weightInOut, int in, int out, float[] bias) {
         if (weightInOut.length != (long) out * in) {
-            throw new IllegalArgumentException("weight has " + weightInOut.length + " values, expected " + in + " x " + out);
+            throw new IllegalArgumentException(
+                    "weight has " + weightInOut.length + " values, expected " + in + " x " + out);
         }
         return new LinearWeight(weightInOut.clone(), bias == null ? null : bias.clone(), in, out);
     }

@@ -24,10 +24,10 @@ final class MatmulKernel {
     /** Aim for at least this many tasks on large products, by splitting columns when rows are few. */
     private static final int MIN_TASKS = 64;
 
-    private MatmulKernel() {
-    }
+    private MatmulKernel() {}
 
-    static void matmul(Parallel par, float[] a, int aOff, int m, int k, float[] b, int n, float[] bias, float[] c, int cOff) {
+    static void matmul(
+            Parallel par, float[] a, int aOff, int m, int k, float[] b, int n, float[] bias, float[] c, int cOff) {
         if ((long) m * n * k < SERIAL_MACS) {
             block(a, aOff, k, b, n, bias, c, cOff, 0, m, 0, n);
             return;
@@ -49,8 +49,19 @@ final class MatmulKernel {
      * Rows {@code [r0, r1)} and columns {@code [c0, c1)} of the product on the calling thread: row {@code i}
      * of A starts at {@code a[aOff + i * k]}, row {@code i} of C at {@code c[cOff + i * n]}.
      */
-    static void block(float[] a, int aOff, int k, float[] b, int n, float[] bias, float[] c, int cOff,
-                      int r0, int r1, int c0, int c1) {
+    static void block(
+            float[] a,
+            int aOff,
+            int k,
+            float[] b,
+            int n,
+            float[] bias,
+            float[] c,
+            int cOff,
+            int r0,
+            int r1,
+            int c0,
+            int c1) {
         int i = r0;
         for (; r1 - i >= 2; i += ROWS) { // blocks of 4 rows; a last block of 2 or 3 repeats its last row
             int rows = Math.min(ROWS, r1 - i);
@@ -77,7 +88,8 @@ final class MatmulKernel {
      * Rows {@code 0..rows-1} ({@code 2 <= rows <= 4}) from {@code a0}, three vectors from column {@code j}.
      * Missing rows repeat the last one and are not stored: each stored element's sum is unchanged.
      */
-    private static void kernel4x3(float[] a, int a0, int k, int rows, float[] b, int n, int j, float[] bias, float[] c, int c0) {
+    private static void kernel4x3(
+            float[] a, int a0, int k, int rows, float[] b, int n, int j, float[] bias, float[] c, int c0) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00;
@@ -89,13 +101,21 @@ final class MatmulKernel {
             FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
             x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
             x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
             x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
         }
         store(c00, bias, j, c, c0 + j);
         store(c01, bias, j + L, c, c0 + j + L);
@@ -138,8 +158,18 @@ final class MatmulKernel {
     }
 
     /** Like {@link #kernel4x3} for one (masked) vector of columns. */
-    private static void kernel4x1(float[] a, int a0, int k, int rows, float[] b, int n, int j, VectorMask<Float> mask,
-                                  float[] bias, float[] c, int c0) {
+    private static void kernel4x1(
+            float[] a,
+            int a0,
+            int k,
+            int rows,
+            float[] b,
+            int n,
+            int j,
+            VectorMask<Float> mask,
+            float[] bias,
+            float[] c,
+            int c0) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int a1 = a0 + k, a2 = a0 + Math.min(2, rows - 1) * k, a3 = a0 + (rows - 1) * k;
         for (int p = 0; p < k; p++) {
@@ -159,8 +189,17 @@ final class MatmulKernel {
         }
     }
 
-    private static void kernel1x1(float[] a, int a0, int k, float[] b, int n, int j, VectorMask<Float> mask,
-                                  float[] bias, float[] c, int c0) {
+    private static void kernel1x1(
+            float[] a,
+            int a0,
+            int k,
+            float[] b,
+            int n,
+            int j,
+            VectorMask<Float> mask,
+            float[] bias,
+            float[] c,
+            int c0) {
         FloatVector s = FloatVector.zero(S);
         for (int p = 0; p < k; p++) {
             s = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, p * n + j, mask), s);

@@ -38,7 +38,8 @@ public interface RectCompositor extends AutoCloseable {
     /** Checks sizes and rectangle bounds, shared by the implementations. */
     static void check(RectCompositor c, int[] frame, int[] rects) {
         if (frame.length != c.width() * c.height()) {
-            throw new IllegalArgumentException("frame has " + frame.length + " pixels, the canvas " + c.width() + "x" + c.height());
+            throw new IllegalArgumentException(
+                    "frame has " + frame.length + " pixels, the canvas " + c.width() + "x" + c.height());
         }
         if (rects == null) {
             return;
@@ -47,10 +48,14 @@ public interface RectCompositor extends AutoCloseable {
             throw new IllegalArgumentException("rectangles need 4 ints each, got " + rects.length);
         }
         for (int r = 0; r < rects.length; r += 4) {
-            if (rects[r] < 0 || rects[r + 1] < 0 || rects[r + 2] > c.width() || rects[r + 3] > c.height()
-                    || rects[r] >= rects[r + 2] || rects[r + 1] >= rects[r + 3]) {
-                throw new IllegalArgumentException("rectangle " + r / 4 + " (" + rects[r] + ", " + rects[r + 1] + ", " + rects[r + 2]
-                        + ", " + rects[r + 3] + ") is empty or outside " + c.width() + "x" + c.height());
+            if (rects[r] < 0
+                    || rects[r + 1] < 0
+                    || rects[r + 2] > c.width()
+                    || rects[r + 3] > c.height()
+                    || rects[r] >= rects[r + 2]
+                    || rects[r + 1] >= rects[r + 3]) {
+                throw new IllegalArgumentException("rectangle " + r / 4 + " (" + rects[r] + ", " + rects[r + 1] + ", "
+                        + rects[r + 2] + ", " + rects[r + 3] + ") is empty or outside " + c.width() + "x" + c.height());
             }
         }
     }

@@ -22,8 +22,13 @@ public final class RopeTable {
      * llama3-scaled frequencies: long wavelengths divided by {@code factor}, short ones kept, the band
      * between smoothly interpolated.
      */
-    public static RopeTable llama3(int headDim, double theta, double factor, double lowFreqFactor,
-                                   double highFreqFactor, int originalMaxPositions) {
+    public static RopeTable llama3(
+            int headDim,
+            double theta,
+            double factor,
+            double lowFreqFactor,
+            double highFreqFactor,
+            int originalMaxPositions) {
         float[] inv = inverseFrequencies(headDim, theta);
         float lowWavelen = (float) (originalMaxPositions / lowFreqFactor);
         float highWavelen = (float) (originalMaxPositions / highFreqFactor);

@@ -12,8 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class RowKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private RowKernels() {
-    }
+    private RowKernels() {}
 
     /** RMSNorm of {@code rows} rows of width {@code dim}: {@code out = weight * (a / sqrt(mean(a^2) + eps))}. */
     static void rmsNorm(float[] a, int aOff, float[] weight, float eps, float[] out, int outOff, int rows, int dim) {
@@ -48,7 +47,9 @@ final class RowKernels {
     static void add(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         for (; i + S.length() <= n; i += S.length()) {
-            FloatVector.fromArray(S, x, xOff + i).add(FloatVector.fromArray(S, y, yOff + i)).intoArray(x, xOff + i);
+            FloatVector.fromArray(S, x, xOff + i)
+                    .add(FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(x, xOff + i);
         }
         for (; i < n; i++) {
             x[xOff + i] += y[yOff + i];

@@ -20,8 +20,8 @@ public final class Tensor {
     public static Tensor wrap(float[] data, int... shape) {
         long n = count(shape);
         if (n != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n
-                    + " elements, the array has " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " needs " + n + " elements, the array has " + data.length);
         }
         return new Tensor(data, shape.clone());
     }
@@ -30,7 +30,8 @@ public final class Tensor {
     public static Tensor zeros(int... shape) {
         long n = count(shape);
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n + " elements, too many for one tensor");
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " has " + n + " elements, too many for one tensor");
         }
         return new Tensor(new float[(int) n], shape.clone());
     }
@@ -108,7 +109,8 @@ public final class Tensor {
         int off = 0;
         for (int i = 0; i < shape.length; i++) {
             if (index[i] < 0 || index[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " outside shape " + Arrays.toString(shape));
+                throw new IndexOutOfBoundsException(
+                        "index " + Arrays.toString(index) + " outside shape " + Arrays.toString(shape));
             }
             off = off * shape[i] + index[i];
         }
@@ -123,7 +125,8 @@ public final class Tensor {
     /** Largest absolute element-wise difference to {@code other} (shapes must match). */
     public float maxAbsDiff(Tensor other) {
         if (!Arrays.equals(shape, other.shape)) {
-            throw new IllegalArgumentException("shapes differ: " + Arrays.toString(shape) + " vs " + Arrays.toString(other.shape));
+            throw new IllegalArgumentException(
+                    "shapes differ: " + Arrays.toString(shape) + " vs " + Arrays.toString(other.shape));
         }
         float m = 0;
         for (int i = 0; i < data.length; i++) {

@@ -9,5 +9,4 @@ package io.autogaze4j.tensor;
  * @param probabilities {@code [B][K]} softmax probability of each chosen id over its head's processed logits
  * @param taskLoss      {@code [B * K]} raw task-loss predictions at each row's last new token
  */
-public record TokenChoice(int[][] tokens, float[][] margins, float[][] probabilities, float[] taskLoss) {
-}
+public record TokenChoice(int[][] tokens, float[][] margins, float[][] probabilities, float[] taskLoss) {}

@@ -32,12 +32,27 @@ class DecoderSessionTest {
         int hidden = heads * 32;
         List<DecoderLayerWeights> list = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            list.add(new DecoderLayerWeights(random(r, hidden, 1), linear(r, hidden, hidden), linear(r, hidden, hidden),
-                    linear(r, hidden, hidden), linear(r, hidden, hidden), random(r, hidden, 1), linear(r, intermediate, hidden),
-                    linear(r, intermediate, hidden), linear(r, hidden, intermediate)));
+            list.add(new DecoderLayerWeights(
+                    random(r, hidden, 1),
+                    linear(r, hidden, hidden),
+                    linear(r, hidden, hidden),
+                    linear(r, hidden, hidden),
+                    linear(r, hidden, hidden),
+                    random(r, hidden, 1),
+                    linear(r, intermediate, hidden),
+                    linear(r, intermediate, hidden),
+                    linear(r, hidden, intermediate)));
         }
-        return new DecoderWeights(hidden, heads, 32, 1e-5f, RopeTable.standard(32, 10000), list, random(r, hidden, 1),
-                linear(r, k * 20, hidden), linear(r, k, hidden));
+        return new DecoderWeights(
+                hidden,
+                heads,
+                32,
+                1e-5f,
+                RopeTable.standard(32, 10000),
+                list,
+                random(r, hidden, 1),
+                linear(r, k * 20, hidden),
+                linear(r, k, hidden));
     }
 
     /**
@@ -54,8 +69,8 @@ class DecoderSessionTest {
             for (int batch : new int[] {1, 3, 8}) {
                 for (boolean record : new boolean[] {false, true}) {
                     try (Backend cpu = Backend.cpu(threads);
-                         DecoderSession fused = cpu.openDecoder(w, batch, 8, 300);
-                         DecoderSession reference = new HostDecoderSession(cpu, w, batch, 8, 300)) {
+                            DecoderSession fused = cpu.openDecoder(w, batch, 8, 300);
+                            DecoderSession reference = new HostDecoderSession(cpu, w, batch, 8, 300)) {
                         String what = threads + " threads, batch " + batch + (record ? ", recording" : "");
                         assertTrue(fused instanceof CpuDecoderSession, what);
                         byte[][] masks = new byte[batch][300];
@@ -67,7 +82,8 @@ class DecoderSessionTest {
                         int at = 0;
                         for (int s = 0; s < steps.length; s++) {
                             int perRow = steps[s];
-                            Tensor x = Tensor.wrap(random(r, batch * perRow * w.hidden(), 1), batch * perRow, w.hidden());
+                            Tensor x =
+                                    Tensor.wrap(random(r, batch * perRow * w.hidden(), 1), batch * perRow, w.hidden());
                             int[][] pos = new int[batch][perRow];
                             for (int[] p : pos) {
                                 int from = at;
@@ -78,13 +94,17 @@ class DecoderSessionTest {
                             List<Tensor> referenceLayers = record ? new ArrayList<>() : null;
                             DecoderHeads a = fused.forward(x, perRow, pos, masks, fusedLayers);
                             DecoderHeads b = reference.forward(x, perRow, pos, masks, referenceLayers);
-                            assertArrayEquals(b.logits().data(), a.logits().data(), "logits of call " + s + ", " + what);
-                            assertArrayEquals(b.taskLoss().data(), a.taskLoss().data(), "task loss of call " + s + ", " + what);
+                            assertArrayEquals(
+                                    b.logits().data(), a.logits().data(), "logits of call " + s + ", " + what);
+                            assertArrayEquals(
+                                    b.taskLoss().data(), a.taskLoss().data(), "task loss of call " + s + ", " + what);
                             assertEquals(reference.length(), fused.length());
                             if (record) {
                                 assertEquals(referenceLayers.size(), fusedLayers.size());
                                 for (int l = 0; l < referenceLayers.size(); l++) {
-                                    assertArrayEquals(referenceLayers.get(l).data(), fusedLayers.get(l).data(),
+                                    assertArrayEquals(
+                                            referenceLayers.get(l).data(),
+                                            fusedLayers.get(l).data(),
                                             "layer output " + l + " of call " + s + ", " + what);
                                 }
                             }
@@ -101,8 +121,8 @@ class DecoderSessionTest {
         DecoderWeights w = weights(r);
         int batch = 2, steps = 3;
         try (Backend cpu = Backend.cpu(2);
-             DecoderSession fast = cpu.openDecoder(w, batch, 8, 200);
-             DecoderSession full = cpu.openDecoder(w, batch, 8, 200)) {
+                DecoderSession fast = cpu.openDecoder(w, batch, 8, 200);
+                DecoderSession full = cpu.openDecoder(w, batch, 8, 200)) {
             byte[][] masks = new byte[batch][200];
             for (byte[] m : masks) {
                 Arrays.fill(m, (byte) 1);

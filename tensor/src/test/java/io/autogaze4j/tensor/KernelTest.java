@@ -18,8 +18,24 @@ class KernelTest {
 
     @Test
     void llama3RopeFrequenciesMatchTheReferenceBits() {
-        int[] bits = {0x3f800000, 0x3ee177bc, 0x3e4693b0, 0x3daee4ad, 0x3d1a08c8, 0x3c87a9c3, 0x3beef74f, 0x3b527720,
-            0x3a0995d2, 0x38a3418d, 0x380fc8f8, 0x377d45c3, 0x36df10c4, 0x36447610, 0x35ad07a7, 0x351864a7};
+        int[] bits = {
+            0x3f800000,
+            0x3ee177bc,
+            0x3e4693b0,
+            0x3daee4ad,
+            0x3d1a08c8,
+            0x3c87a9c3,
+            0x3beef74f,
+            0x3b527720,
+            0x3a0995d2,
+            0x38a3418d,
+            0x380fc8f8,
+            0x377d45c3,
+            0x36df10c4,
+            0x36447610,
+            0x35ad07a7,
+            0x351864a7
+        };
         float[] f = RopeTable.llama3(32, 500000.0, 8.0, 1.0, 4.0, 8192).frequencies();
         for (int i = 0; i < 16; i++) {
             assertEquals(bits[i], Float.floatToIntBits(f[i]), "frequency " + i + " = " + f[i]);
@@ -42,7 +58,9 @@ class KernelTest {
     void matmulMatchesNaiveOnAllTailShapes() {
         Random r = new Random(1);
         try (Backend cpu = Backend.cpu(3)) {
-            for (int[] s : new int[][] {{1, 192, 192}, {10, 192, 2660}, {7, 5, 3}, {196, 5184, 192}, {65, 33, 49}, {4, 16, 48}}) {
+            for (int[] s :
+                    new int[][] {{1, 192, 192}, {10, 192, 2660}, {7, 5, 3}, {196, 5184, 192}, {65, 33, 49}, {4, 16, 48}
+                    }) {
                 int m = s[0], k = s[1], n = s[2];
                 float[] a = random(r, m * k), w = random(r, n * k), bias = random(r, n);
                 Tensor y = cpu.linear(Tensor.wrap(a, m, k), LinearWeight.fromTorch(w, n, k, bias));
@@ -52,7 +70,11 @@ class KernelTest {
                         for (int p = 0; p < k; p++) {
                             acc += (double) a[i * k + p] * w[j * k + p];
                         }
-                        assertEquals(acc, y.data()[i * n + j], 1e-4 * Math.sqrt(k), "shape " + m + "x" + k + "x" + n + " at " + i + "," + j);
+                        assertEquals(
+                                acc,
+                                y.data()[i * n + j],
+                                1e-4 * Math.sqrt(k),
+                                "shape " + m + "x" + k + "x" + n + " at " + i + "," + j);
                     }
                 }
             }
@@ -65,7 +87,8 @@ class KernelTest {
         float[] a = random(r, 196 * 384), w = random(r, 192 * 384);
         LinearWeight lw = LinearWeight.fromTorch(w, 192, 384, null);
         float[] one, many;
-        try (Backend b1 = Backend.cpu(1); Backend b5 = Backend.cpu(5)) {
+        try (Backend b1 = Backend.cpu(1);
+                Backend b5 = Backend.cpu(5)) {
             one = b1.linear(Tensor.wrap(a, 196, 384), lw).data();
             many = b5.linear(Tensor.wrap(a, 196, 384), lw).data();
             assertArrayEquals(one, many);
@@ -75,8 +98,11 @@ class KernelTest {
             mask[17] = 0;
             for (int queries : new int[] {40, 64}) {
                 float[] q = random(r, queries * 192);
-                assertArrayEquals(b1.attention(Tensor.wrap(q, queries, 192), c1, 0, 300 - queries, mask, 0.17f).data(),
-                        b5.attention(Tensor.wrap(q.clone(), queries, 192), c5, 0, 300 - queries, mask, 0.17f).data());
+                assertArrayEquals(
+                        b1.attention(Tensor.wrap(q, queries, 192), c1, 0, 300 - queries, mask, 0.17f)
+                                .data(),
+                        b5.attention(Tensor.wrap(q.clone(), queries, 192), c5, 0, 300 - queries, mask, 0.17f)
+                                .data());
             }
         }
     }
@@ -109,9 +135,20 @@ class KernelTest {
             AttentionKernel.attendRows(par, q, queries, caches, 0, first, masks, 0.17f, blocked);
             for (int b = 0; b < 8; b++) {
                 float[] single = new float[queries * 192];
-                AttentionKernel.attend(par, java.util.Arrays.copyOfRange(q, b * single.length, (b + 1) * single.length), queries,
-                        cache, 0, first, mask, 0.17f, single);
-                assertArrayEquals(single, java.util.Arrays.copyOfRange(blocked, b * single.length, (b + 1) * single.length), "row " + b);
+                AttentionKernel.attend(
+                        par,
+                        java.util.Arrays.copyOfRange(q, b * single.length, (b + 1) * single.length),
+                        queries,
+                        cache,
+                        0,
+                        first,
+                        mask,
+                        0.17f,
+                        single);
+                assertArrayEquals(
+                        single,
+                        java.util.Arrays.copyOfRange(blocked, b * single.length, (b + 1) * single.length),
+                        "row " + b);
             }
         }
     }
@@ -136,7 +173,8 @@ class KernelTest {
         float[] q = random(r, queries * 192);
         float scale = 0.1767767f;
         try (Backend cpu = Backend.cpu(2)) {
-            float[] out = cpu.attention(Tensor.wrap(q, queries, 192), cache, 0, first, mask, scale).data();
+            float[] out = cpu.attention(Tensor.wrap(q, queries, 192), cache, 0, first, mask, scale)
+                    .data();
             for (int s = 0; s < queries; s++) {
                 for (int h = 0; h < 6; h++) {
                     double[] p = new double[first + s + 1];
@@ -162,7 +200,11 @@ class KernelTest {
                         for (int j = 0; j < p.length; j++) {
                             o += p[j] / sum * v[j * 192 + h * 32 + x];
                         }
-                        assertEquals(o, out[s * 192 + h * 32 + x], 1e-5, queries + " queries: query " + s + " head " + h + " dim " + x);
+                        assertEquals(
+                                o,
+                                out[s * 192 + h * 32 + x],
+                                1e-5,
+                                queries + " queries: query " + s + " head " + h + " dim " + x);
                     }
                 }
             }
@@ -204,13 +246,16 @@ class KernelTest {
     void normsFollowTheirDefinitions() {
         float[] x = {1, 2, 3, 4};
         try (Backend cpu = Backend.cpu(1)) {
-            float[] ln = cpu.layerNorm(Tensor.wrap(x, 1, 4), new float[] {1, 1, 1, 1}, new float[] {0, 0, 0, 1}, 1e-5f).data();
+            float[] ln = cpu.layerNorm(Tensor.wrap(x, 1, 4), new float[] {1, 1, 1, 1}, new float[] {0, 0, 0, 1}, 1e-5f)
+                    .data();
             double sd = Math.sqrt(1.25 + 1e-5);
             assertEquals(-1.5 / sd, ln[0], 1e-6);
             assertEquals(1.5 / sd + 1, ln[3], 1e-6);
-            float[] rms = cpu.rmsNorm(Tensor.wrap(x, 1, 4), new float[] {2, 2, 2, 2}, 1e-5f).data();
+            float[] rms = cpu.rmsNorm(Tensor.wrap(x, 1, 4), new float[] {2, 2, 2, 2}, 1e-5f)
+                    .data();
             assertEquals(2 * 4 / Math.sqrt(7.5 + 1e-5), rms[3], 1e-5);
-            float[] silu = cpu.siluGate(Tensor.wrap(new float[] {1, -2}, 1, 2), Tensor.wrap(new float[] {3, 1}, 1, 2)).data();
+            float[] silu = cpu.siluGate(Tensor.wrap(new float[] {1, -2}, 1, 2), Tensor.wrap(new float[] {3, 1}, 1, 2))
+                    .data();
             assertEquals(3 / (1 + Math.exp(-1)), silu[0], 1e-6);
             assertTrue(silu[1] < 0);
         }

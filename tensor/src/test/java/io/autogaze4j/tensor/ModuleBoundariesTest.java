@@ -22,22 +22,29 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundariesTest {
     private static final String KERNELS = "kernels";
     /** An import or qualified name of a class in the kernels package or JOCL. */
-    private static final Pattern KERNEL_REFERENCE = Pattern.compile("\\b(io\\.autogaze4j\\.kernels|org\\.jocl)\\.[A-Za-z*]");
+    private static final Pattern KERNEL_REFERENCE =
+            Pattern.compile("\\b(io\\.autogaze4j\\.kernels|org\\.jocl)\\.[A-Za-z*]");
+
     private static final Pattern KERNEL_DEPENDENCY = Pattern.compile(
             "<dependency>\\s*<groupId>([^<]+)</groupId>\\s*<artifactId>(autogaze4j-kernels|jocl)</artifactId>(.*?)</dependency>",
             Pattern.DOTALL);
 
     /** The repository root: the parent of this module's folder (surefire runs in the module folder). */
-    private static Path root() {
-        Path root = Path.of(System.getProperty("autogaze.root", "..")).toAbsolutePath().normalize();
-        assertTrue(Files.isRegularFile(root.resolve("pom.xml")) && Files.isDirectory(root.resolve(KERNELS)),
+    static Path root() {
+        Path root = Path.of(System.getProperty("autogaze.root", ".."))
+                .toAbsolutePath()
+                .normalize();
+        assertTrue(
+                Files.isRegularFile(root.resolve("pom.xml")) && Files.isDirectory(root.resolve(KERNELS)),
                 "repository root not found at " + root + " (set -Dautogaze.root)");
         return root;
     }
 
     private static List<Path> modules() throws IOException {
         try (Stream<Path> dirs = Files.list(root())) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted().toList();
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml")))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -68,8 +75,11 @@ class ModuleBoundariesTest {
             }
         }
         assertTrue(scanned > 100, "scanned only " + scanned + " source files: is the root right?");
-        assertEquals(List.of(), offenders, "sources outside kernels that name io.autogaze4j.kernels or org.jocl "
-                + "(use Backend.named, Backend.compositor, Backend.profile instead)");
+        assertEquals(
+                List.of(),
+                offenders,
+                "sources outside kernels that name io.autogaze4j.kernels or org.jocl "
+                        + "(use Backend.named, Backend.compositor, Backend.profile instead)");
     }
 
     @Test
@@ -87,6 +97,9 @@ class ModuleBoundariesTest {
                 }
             }
         }
-        assertEquals(List.of(), offenders, "modules that compile against kernels or JOCL (use <scope>runtime</scope> or test)");
+        assertEquals(
+                List.of(),
+                offenders,
+                "modules that compile against kernels or JOCL (use <scope>runtime</scope> or test)");
     }
 }

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestVideos {
     private static final long TIMEOUT_SECONDS = 120;
 
-    private TestVideos() {
-    }
+    private TestVideos() {}
 
     /** Skips (or under CI fails) the calling test when the {@code ffmpeg} command is missing. */
     public static void requireFfmpeg() {
@@ -43,11 +42,21 @@ public final class TestVideos {
      * A video of {@code frames} frames of FFmpeg's moving {@code testsrc2} pattern, {@code width x height} at {@code fps},
      * encoded with {@code codec} (e.g. {@code "-c:v", "libx264"}) into {@code dir/name}.
      */
-    public static Path make(Path dir, String name, int width, int height, int frames, int fps, String... codec) throws IOException {
+    public static Path make(Path dir, String name, int width, int height, int frames, int fps, String... codec)
+            throws IOException {
         requireFfmpeg();
         Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-nostdin", "-f", "lavfi", "-i",
-                "testsrc2=size=" + width + "x" + height + ":rate=" + fps, "-frames:v", Integer.toString(frames)));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ffmpeg",
+                "-v",
+                "error",
+                "-nostdin",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=" + width + "x" + height + ":rate=" + fps,
+                "-frames:v",
+                Integer.toString(frames)));
         cmd.addAll(List.of(codec));
         cmd.addAll(List.of("-y", out.toString()));
         run(cmd);
@@ -57,15 +66,41 @@ public final class TestVideos {
     /** FFmpeg's own decode of {@code video} to packed RGB24, every frame one after another. */
     public static byte[] referenceRgb(Path video) throws IOException {
         requireFfmpeg();
-        return run(List.of("ffmpeg", "-v", "error", "-nostdin", "-i", video.toString(), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"));
+        return run(List.of(
+                "ffmpeg",
+                "-v",
+                "error",
+                "-nostdin",
+                "-i",
+                video.toString(),
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgb24",
+                "-"));
     }
 
     /** Presentation time in seconds of each frame of {@code video}, as ffprobe reports it. */
     public static double[] referenceSeconds(Path video) throws IOException {
         requireFfmpeg();
-        String csv = new String(run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "frame=pts_time", "-of", "csv=p=0", video.toString())), StandardCharsets.US_ASCII);
-        return csv.lines().map(line -> line.split(",")[0].strip()).filter(s -> !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
+        String csv = new String(
+                run(List.of(
+                        "ffprobe",
+                        "-v",
+                        "error",
+                        "-select_streams",
+                        "v:0",
+                        "-show_entries",
+                        "frame=pts_time",
+                        "-of",
+                        "csv=p=0",
+                        video.toString())),
+                StandardCharsets.US_ASCII);
+        return csv.lines()
+                .map(line -> line.split(",")[0].strip())
+                .filter(s -> !s.isEmpty())
+                .mapToDouble(Double::parseDouble)
+                .toArray();
     }
 
     /** Largest absolute difference of two byte arrays read as unsigned levels. */
@@ -78,7 +113,9 @@ public final class TestVideos {
     }
 
     private static byte[] run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.PIPE)
+                .start();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread drain = Thread.ofVirtual().start(() -> copy(p.getErrorStream(), err));
         byte[] out = p.getInputStream().readAllBytes();

@@ -31,7 +31,8 @@ public final class ClipBuilder {
 
     private ClipBuilder(ImageProcessor processor, int clipLength) {
         if (clipLength < 1 || clipLength > MAX_CLIP_LENGTH) {
-            throw new IllegalArgumentException("clip length must be in [1, " + MAX_CLIP_LENGTH + "], got " + clipLength);
+            throw new IllegalArgumentException(
+                    "clip length must be in [1, " + MAX_CLIP_LENGTH + "], got " + clipLength);
         }
         this.processor = processor;
         this.clipLength = clipLength;
@@ -66,10 +67,14 @@ public final class ClipBuilder {
                 break;
             }
             RgbFrame image = f.get().image();
-            if (!images.isEmpty() && (image.width() != images.get(0).width() || image.height() != images.get(0).height())) {
-                throw new IllegalArgumentException("frame " + f.get().index() + " of " + source.description() + " is " + image.width()
-                        + "x" + image.height() + " but the frames before it are " + images.get(0).width() + "x" + images.get(0).height()
-                        + ": all frames of a video must have one size");
+            if (!images.isEmpty()
+                    && (image.width() != images.get(0).width()
+                            || image.height() != images.get(0).height())) {
+                throw new IllegalArgumentException(
+                        "frame " + f.get().index() + " of " + source.description() + " is " + image.width()
+                                + "x" + image.height() + " but the frames before it are "
+                                + images.get(0).width() + "x" + images.get(0).height()
+                                + ": all frames of a video must have one size");
             }
             indices[images.size()] = f.get().index();
             seconds[images.size()] = f.get().seconds();
@@ -80,8 +85,11 @@ public final class ClipBuilder {
         }
         int n = images.size();
         FrameSize size = new FrameSize(images.get(0).width(), images.get(0).height());
-        return Optional.of(new FrameClip(processor.process(images), java.util.Arrays.copyOf(indices, n),
-                java.util.Arrays.copyOf(seconds, n), size));
+        return Optional.of(new FrameClip(
+                processor.process(images),
+                java.util.Arrays.copyOf(indices, n),
+                java.util.Arrays.copyOf(seconds, n),
+                size));
     }
 
     /**
@@ -94,7 +102,8 @@ public final class ClipBuilder {
             out.add(c.get());
         }
         if (out.isEmpty()) {
-            throw new VideoDecodeException(source.description() + " yielded no frames (empty video, or the sampling selected none)");
+            throw new VideoDecodeException(
+                    source.description() + " yielded no frames (empty video, or the sampling selected none)");
         }
         return out;
     }

@@ -18,7 +18,8 @@ import org.jcodec.containers.mp4.boxes.TrakBox;
  */
 final class DisplayOrder {
     private final int window;
-    private final PriorityQueue<VideoFrame> pending = new PriorityQueue<>((a, b) -> Double.compare(a.seconds(), b.seconds()));
+    private final PriorityQueue<VideoFrame> pending =
+            new PriorityQueue<>((a, b) -> Double.compare(a.seconds(), b.seconds()));
 
     DisplayOrder(int window) {
         this.window = window;
@@ -26,8 +27,10 @@ final class DisplayOrder {
 
     /** The window a track needs. */
     static int windowOf(TrakBox track) {
-        CompositionOffsetsBox ctts = NodeBox.findFirstPath(track, CompositionOffsetsBox.class, new String[] {"mdia", "minf", "stbl", "ctts"});
-        TimeToSampleBox stts = NodeBox.findFirstPath(track, TimeToSampleBox.class, new String[] {"mdia", "minf", "stbl", "stts"});
+        CompositionOffsetsBox ctts = NodeBox.findFirstPath(
+                track, CompositionOffsetsBox.class, new String[] {"mdia", "minf", "stbl", "ctts"});
+        TimeToSampleBox stts =
+                NodeBox.findFirstPath(track, TimeToSampleBox.class, new String[] {"mdia", "minf", "stbl", "stts"});
         if (ctts == null || stts == null) {
             return 0;
         }

@@ -43,7 +43,8 @@ final class FfmpegFrameSource implements FrameSource {
         if (read.decoderThreads() > 0) {
             grabber.setVideoOption("threads", Integer.toString(read.decoderThreads()));
         }
-        // no "err_detect=explode" for strict reads: JavaCV 1.5.14 then retries avcodec_receive_frame forever on a damaged
+        // no "err_detect=explode" for strict reads: JavaCV 1.5.14 then retries avcodec_receive_frame forever on a
+        // damaged
         // frame (a hang, seen on a garbled H.264 file); damage is reported through the frame count instead
         try {
             grabber.start();
@@ -53,10 +54,13 @@ final class FfmpegFrameSource implements FrameSource {
         }
         if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
             closeQuietly(grabber);
-            throw new VideoDecodeException(path + " has no video stream FFmpeg can decode (format " + grabber.getFormat() + ")");
+            throw new VideoDecodeException(
+                    path + " has no video stream FFmpeg can decode (format " + grabber.getFormat() + ")");
         }
-        long frames = grabber.getFormatContext().streams(grabber.getVideoStream()).nb_frames();
-        OptionalInt declared = frames > 0 && frames <= Integer.MAX_VALUE ? OptionalInt.of((int) frames) : OptionalInt.empty();
+        long frames =
+                grabber.getFormatContext().streams(grabber.getVideoStream()).nb_frames();
+        OptionalInt declared =
+                frames > 0 && frames <= Integer.MAX_VALUE ? OptionalInt.of((int) frames) : OptionalInt.empty();
         return new FfmpegFrameSource(path, grabber, declared, read.strict());
     }
 
@@ -72,7 +76,8 @@ final class FfmpegFrameSource implements FrameSource {
         try {
             frame = grabber.grabImage();
         } catch (FrameGrabber.Exception | RuntimeException e) {
-            throw new VideoDecodeException("decoding frame " + decoded + " of " + path + " failed (FFmpeg: " + e.getMessage() + ")", e);
+            throw new VideoDecodeException(
+                    "decoding frame " + decoded + " of " + path + " failed (FFmpeg: " + e.getMessage() + ")", e);
         }
         if (frame == null) {
             ended = true;
@@ -90,8 +95,8 @@ final class FfmpegFrameSource implements FrameSource {
         if (!status.truncated()) {
             return;
         }
-        String problem = path + " ends after " + decoded + " of the " + declared.getAsInt() + " frames its container declares"
-                + " (truncated or damaged): frame " + decoded + " cannot be read";
+        String problem = path + " ends after " + decoded + " of the " + declared.getAsInt()
+                + " frames its container declares" + " (truncated or damaged): frame " + decoded + " cannot be read";
         if (strict) {
             throw new VideoDecodeException(problem);
         }
@@ -102,9 +107,11 @@ final class FfmpegFrameSource implements FrameSource {
     private RgbFrame copy(Frame frame) throws VideoDecodeException {
         int w = frame.imageWidth, h = frame.imageHeight;
         // RGB24 was asked for; JavaCV's imageChannels is the stride over the width, so padded rows read as 4 channels
-        if (frame.imageDepth != Frame.DEPTH_UBYTE || frame.imageStride < 3 * w || !(frame.image[0] instanceof ByteBuffer)) {
-            throw new VideoDecodeException("frame " + decoded + " of " + path + " came out as depth " + frame.imageDepth + ", stride "
-                    + frame.imageStride + " for width " + w + ", not 8-bit RGB");
+        if (frame.imageDepth != Frame.DEPTH_UBYTE
+                || frame.imageStride < 3 * w
+                || !(frame.image[0] instanceof ByteBuffer)) {
+            throw new VideoDecodeException("frame " + decoded + " of " + path + " came out as depth " + frame.imageDepth
+                    + ", stride " + frame.imageStride + " for width " + w + ", not 8-bit RGB");
         }
         try {
             RgbFrame.checkSize(w, h);

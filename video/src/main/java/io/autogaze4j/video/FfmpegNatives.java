@@ -9,8 +9,7 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
  * (process-wide) log level to errors only.
  */
 final class FfmpegNatives {
-    private FfmpegNatives() {
-    }
+    private FfmpegNatives() {}
 
     private static final class Holder {
         static final Optional<Throwable> FAILURE = tryLoad();

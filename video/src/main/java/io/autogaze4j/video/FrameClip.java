@@ -18,7 +18,8 @@ public record FrameClip(VideoClip clip, int[] indices, double[] seconds, FrameSi
         indices = indices.clone();
         seconds = seconds.clone();
         if (indices.length != clip.frames() || seconds.length != clip.frames()) {
-            throw new IllegalArgumentException("a clip of " + clip.frames() + " frames needs as many indices and times");
+            throw new IllegalArgumentException(
+                    "a clip of " + clip.frames() + " frames needs as many indices and times");
         }
     }
 
@@ -39,6 +40,7 @@ public record FrameClip(VideoClip clip, int[] indices, double[] seconds, FrameSi
 
     @Override
     public String toString() {
-        return "FrameClip[" + clip + ", frames " + indices[0] + ".." + indices[indices.length - 1] + " of " + sourceSize + "]";
+        return "FrameClip[" + clip + ", frames " + indices[0] + ".." + indices[indices.length - 1] + " of " + sourceSize
+                + "]";
     }
 }

@@ -22,7 +22,8 @@ public record FrameSampling(double fromSeconds, double toSeconds, int step, int 
 
     public FrameSampling {
         if (!(fromSeconds >= 0) || !(toSeconds > fromSeconds)) {
-            throw new IllegalArgumentException("time range [" + fromSeconds + ", " + toSeconds + ") s must start at >= 0 and not be empty");
+            throw new IllegalArgumentException(
+                    "time range [" + fromSeconds + ", " + toSeconds + ") s must start at >= 0 and not be empty");
         }
         if (step < 1) {
             throw new IllegalArgumentException("every-n-th step must be at least 1, got " + step);
@@ -104,8 +105,7 @@ public record FrameSampling(double fromSeconds, double toSeconds, int step, int 
         private int step = 1;
         private int max;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** At most the first {@code n} (sampled) frames. */
         public Builder firstFrames(int n) {

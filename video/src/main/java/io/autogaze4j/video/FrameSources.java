@@ -19,8 +19,7 @@ public final class FrameSources {
     /** The frame rate given to image folders and in-memory frames when none is stated. */
     public static final double DEFAULT_FPS = 25;
 
-    private FrameSources() {
-    }
+    private FrameSources() {}
 
     /** A video file, or a folder of images at {@link #DEFAULT_FPS}. */
     public static FrameSource open(Path path) throws IOException {
@@ -48,8 +47,10 @@ public final class FrameSources {
             if (failure.isEmpty()) {
                 return FfmpegFrameSource.open(file, read);
             }
-            LOG.log(Level.WARNING, "FFmpeg's native libraries cannot load (" + failure.get() + "): decoding " + file
-                    + " with jcodec (pure Java, H.264 only, slower)");
+            LOG.log(
+                    Level.WARNING,
+                    "FFmpeg's native libraries cannot load (" + failure.get() + "): decoding " + file
+                            + " with jcodec (pure Java, H.264 only, slower)");
         }
         return Mp4FrameSource.open(file, read.strict());
     }
@@ -82,8 +83,8 @@ public final class FrameSources {
         }
         byte[] copy = rgba.clone();
         int per = 4 * width * height;
-        return new MemoryFrameSource(frames, i -> RgbFrame.fromRgba(width, height, copy, i * per), fps,
-                frames + " RGBA frames in memory");
+        return new MemoryFrameSource(
+                frames, i -> RgbFrame.fromRgba(width, height, copy, i * per), fps, frames + " RGBA frames in memory");
     }
 
     /**

@@ -37,7 +37,8 @@ final class ImageFolderSource implements FrameSource {
             files = s.filter(p -> Files.isRegularFile(p) && isImage(p)).sorted().toList();
         }
         if (files.isEmpty()) {
-            throw new VideoDecodeException("image folder " + folder + " holds no image files (" + String.join(", ", EXTENSIONS) + ")");
+            throw new VideoDecodeException(
+                    "image folder " + folder + " holds no image files (" + String.join(", ", EXTENSIONS) + ")");
         }
         return new ImageFolderSource(folder, files, fps);
     }

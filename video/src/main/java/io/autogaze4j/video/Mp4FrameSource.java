@@ -22,8 +22,9 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  */
 final class Mp4FrameSource implements FrameSource {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.video");
-    private static final String SUPPORTED = " (jcodec decodes H.264 'avc1' only; use the FFmpeg decoder, or convert with e.g."
-            + " ffmpeg -i in -c:v libx264 out.mp4)";
+    private static final String SUPPORTED =
+            " (jcodec decodes H.264 'avc1' only; use the FFmpeg decoder, or convert with e.g."
+                    + " ffmpeg -i in -c:v libx264 out.mp4)";
     private final Path path;
     private final SeekableByteChannel channel;
     private final FrameGrab grab;
@@ -34,7 +35,13 @@ final class Mp4FrameSource implements FrameSource {
     private int index;
     private boolean ended;
 
-    private Mp4FrameSource(Path path, SeekableByteChannel channel, FrameGrab grab, DisplayOrder order, int frameCount, boolean strict) {
+    private Mp4FrameSource(
+            Path path,
+            SeekableByteChannel channel,
+            FrameGrab grab,
+            DisplayOrder order,
+            int frameCount,
+            boolean strict) {
         this.path = path;
         this.strict = strict;
         this.frameCount = frameCount;
@@ -48,8 +55,13 @@ final class Mp4FrameSource implements FrameSource {
         SeekableByteChannel channel = NIOUtils.readableChannel(path.toFile());
         try {
             AbstractMP4DemuxerTrack track = videoTrack(path, channel);
-            return new Mp4FrameSource(path, channel, new FrameGrab(track, adaptor(path, track)),
-                    new DisplayOrder(DisplayOrder.windowOf(track.getBox())), (int) Math.min(Integer.MAX_VALUE, track.getFrameCount()), strict);
+            return new Mp4FrameSource(
+                    path,
+                    channel,
+                    new FrameGrab(track, adaptor(path, track)),
+                    new DisplayOrder(DisplayOrder.windowOf(track.getBox())),
+                    (int) Math.min(Integer.MAX_VALUE, track.getFrameCount()),
+                    strict);
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (e instanceof VideoDecodeException v) {
@@ -76,8 +88,11 @@ final class Mp4FrameSource implements FrameSource {
         String fourcc = track.getSampleEntries()[0].getFourcc();
         return switch (fourcc) {
             case "avc1", "avc3" -> new AVCMP4Adaptor(track.getMeta());
-            case "mp4v" -> throw new VideoDecodeException(path + ": MPEG-4 Part 2 ('mp4v') is not decoded with jcodec, whose decoder"
-                    + " breaks on some P-frames without an error; use the FFmpeg decoder" + SUPPORTED.substring(SUPPORTED.indexOf(',')));
+            case "mp4v" ->
+                throw new VideoDecodeException(
+                        path + ": MPEG-4 Part 2 ('mp4v') is not decoded with jcodec, whose decoder"
+                                + " breaks on some P-frames without an error; use the FFmpeg decoder"
+                                + SUPPORTED.substring(SUPPORTED.indexOf(',')));
             default -> throw new VideoDecodeException(path + ": unsupported video codec '" + fourcc + "'" + SUPPORTED);
         };
     }
@@ -112,8 +127,9 @@ final class Mp4FrameSource implements FrameSource {
     /** At the end: fewer frames than the sample table lists is refused (strict) or reported. */
     private void checkComplete() throws VideoDecodeException {
         if (status().truncated()) {
-            String problem = path + " ends after " + decoded + " of the " + frameCount + " frames its sample table lists (truncated"
-                    + " or damaged): frame " + decoded + " cannot be read";
+            String problem = path + " ends after " + decoded + " of the " + frameCount
+                    + " frames its sample table lists (truncated" + " or damaged): frame " + decoded
+                    + " cannot be read";
             if (strict) {
                 throw new VideoDecodeException(problem);
             }

@@ -12,7 +12,8 @@ import io.autogaze4j.model.preprocess.RgbFrame;
 public record VideoFrame(int index, double seconds, RgbFrame image) {
     public VideoFrame {
         if (index < 0 || !(seconds >= 0)) {
-            throw new IllegalArgumentException("frame index " + index + " and time " + seconds + " s must be non-negative");
+            throw new IllegalArgumentException(
+                    "frame index " + index + " and time " + seconds + " s must be non-negative");
         }
     }
 }

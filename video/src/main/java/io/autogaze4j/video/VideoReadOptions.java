@@ -17,7 +17,8 @@ public record VideoReadOptions(VideoDecoder decoder, int decoderThreads, boolean
             throw new IllegalArgumentException("a decoder must be given");
         }
         if (decoderThreads < 0 || decoderThreads > 64) {
-            throw new IllegalArgumentException("decoder threads must be in 0..64 (0 = FFmpeg's choice), got " + decoderThreads);
+            throw new IllegalArgumentException(
+                    "decoder threads must be in 0..64 (0 = FFmpeg's choice), got " + decoderThreads);
         }
     }
 

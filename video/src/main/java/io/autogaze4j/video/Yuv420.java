@@ -10,13 +10,13 @@ import org.jcodec.common.model.Picture;
  * Chroma is shared by each 2x2 block. Integer arithmetic with 8 fractional bits.
  */
 final class Yuv420 {
-    private Yuv420() {
-    }
+    private Yuv420() {}
 
     /** Converts the visible (cropped) area of a jcodec picture; its planes store {@code value - 128}. */
     static RgbFrame toRgb(Picture pic) {
         if (pic.getColor() != ColorSpace.YUV420 && pic.getColor() != ColorSpace.YUV420J) {
-            throw new IllegalArgumentException("pixel format " + pic.getColor() + " is not supported (only 8-bit YUV 4:2:0)");
+            throw new IllegalArgumentException(
+                    "pixel format " + pic.getColor() + " is not supported (only 8-bit YUV 4:2:0)");
         }
         boolean full = pic.getColor() == ColorSpace.YUV420J;
         int w = pic.getCroppedWidth(), h = pic.getCroppedHeight(), x0 = pic.getStartX(), y0 = pic.getStartY();

@@ -28,23 +28,30 @@ class ClipBuilderTest {
             clips = ClipBuilder.of(processor).readAll(s);
         }
         assertEquals(3, clips.size());
-        assertArrayEquals(new int[] {16, 16, 8}, clips.stream().mapToInt(FrameClip::frames).toArray());
+        assertArrayEquals(
+                new int[] {16, 16, 8},
+                clips.stream().mapToInt(FrameClip::frames).toArray());
         assertEquals(32, clips.get(2).indices()[0]);
         assertEquals(3.9, clips.get(2).seconds()[7], 1e-9);
         assertEquals(new FrameSize(2, 2), clips.get(0).sourceSize());
-        assertArrayEquals(new int[] {1, 16, 3, 224, 224}, clips.get(0).clip().toTensor().shape());
+        assertArrayEquals(
+                new int[] {1, 16, 3, 224, 224}, clips.get(0).clip().toTensor().shape());
         try (FrameSource s = FrameSamplingTest.fortyFrames()) {
             assertEquals(8, ClipBuilder.of(processor).clipLength(5).readAll(s).size());
         }
-        assertThrows(IllegalArgumentException.class, () -> ClipBuilder.of(processor).clipLength(17));
-        assertThrows(IllegalArgumentException.class, () -> ClipBuilder.of(processor).clipLength(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> ClipBuilder.of(processor).clipLength(17));
+        assertThrows(
+                IllegalArgumentException.class, () -> ClipBuilder.of(processor).clipLength(0));
     }
 
     @Test
     void rgbaBuffersBufferedImagesAndFramesAgree() throws Exception {
         int w = 5, h = 3;
         byte[] rgba = new byte[2 * w * h * 4];
-        BufferedImage[] images = {new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB), new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR)};
+        BufferedImage[] images = {
+            new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB), new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR)
+        };
         for (int t = 0; t < 2; t++) {
             for (int i = 0; i < w * h; i++) {
                 int r = (i * 37 + t) & 0xFF, g = (i * 11) & 0xFF, b = (200 - i) & 0xFF;
@@ -67,7 +74,9 @@ class ClipBuilderTest {
         BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
         grey.getRaster().setSample(0, 0, 0, 100);
         grey.getRaster().setSample(1, 0, 0, 200);
-        assertArrayEquals(new byte[] {100, 100, 100, (byte) 200, (byte) 200, (byte) 200}, FrameSources.rgb(grey).rgb());
+        assertArrayEquals(
+                new byte[] {100, 100, 100, (byte) 200, (byte) 200, (byte) 200},
+                FrameSources.rgb(grey).rgb());
     }
 
     @Test
@@ -75,7 +84,10 @@ class ClipBuilderTest {
         BufferedImage red = new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB);
         red.setRGB(0, 0, 0xFF0000);
         ImageIO.write(red, "png", dir.resolve("frame_002.png").toFile());
-        ImageIO.write(new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB), "png", dir.resolve("frame_001.png").toFile());
+        ImageIO.write(
+                new BufferedImage(8, 6, BufferedImage.TYPE_INT_RGB),
+                "png",
+                dir.resolve("frame_001.png").toFile());
         ImageIO.write(red, "jpg", dir.resolve("frame_003.jpg").toFile());
         Files.writeString(dir.resolve("notes.txt"), "ignored");
         List<VideoFrame> frames;
@@ -97,11 +109,18 @@ class ClipBuilderTest {
             VideoDecodeException broken = assertThrows(VideoDecodeException.class, s::next);
             assertTrue(broken.getMessage().contains("broken.png"), broken.getMessage());
         }
-        FrameSource mixed = FrameSources.frames(List.of(RgbFrame.of(2, 2, new byte[12]), RgbFrame.of(3, 2, new byte[18])), 25);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipBuilder.of(processor).next(mixed));
+        FrameSource mixed =
+                FrameSources.frames(List.of(RgbFrame.of(2, 2, new byte[12]), RgbFrame.of(3, 2, new byte[18])), 25);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ClipBuilder.of(processor).next(mixed));
         assertTrue(e.getMessage().contains("3x2") && e.getMessage().contains("one size"), e.getMessage());
-        VideoDecodeException none = assertThrows(VideoDecodeException.class,
-                () -> ClipBuilder.of(processor).readAll(FrameSampling.builder().timeRange(50, 60).build().apply(FrameSamplingTest.fortyFrames())));
+        VideoDecodeException none = assertThrows(
+                VideoDecodeException.class,
+                () -> ClipBuilder.of(processor)
+                        .readAll(FrameSampling.builder()
+                                .timeRange(50, 60)
+                                .build()
+                                .apply(FrameSamplingTest.fortyFrames())));
         assertTrue(none.getMessage().contains("no frames"), none.getMessage());
     }
 

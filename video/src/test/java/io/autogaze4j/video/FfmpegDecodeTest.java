@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.model.preprocess.ImageProcessor;
-import io.autogaze4j.testkit.TestVideos;
 import io.autogaze4j.model.preprocess.RgbFrame;
+import io.autogaze4j.testkit.TestVideos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FfmpegDecodeTest {
     /** Frames of each test video: several GOP pieces with B-frames. */
     private static final int FRAMES = 24;
+
     private static final int FPS = 25;
 
     static Stream<Arguments> codecs() {
@@ -37,9 +38,15 @@ class FfmpegDecodeTest {
                 Arguments.of("h264.mp4", new String[] {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-bf", "0"}),
                 // 96 px: FFmpeg pads RGB rows of this width (stride 384 bytes, not 288)
                 Arguments.of("h264_96px.mp4", new String[] {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-s", "96x64"}),
-                Arguments.of("h264_bframes.mp4", new String[] {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-bf", "3", "-g", "10"}),
-                Arguments.of("h264_no_deblock.mp4", new String[] {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-tune", "fastdecode"}),
-                Arguments.of("hevc.mp4", new String[] {"-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error:bframes=3"}),
+                Arguments.of(
+                        "h264_bframes.mp4",
+                        new String[] {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-bf", "3", "-g", "10"}),
+                Arguments.of(
+                        "h264_no_deblock.mp4",
+                        new String[] {"-c:v", "libx264", "-pix_fmt", "yuv420p", "-tune", "fastdecode"}),
+                Arguments.of("hevc.mp4", new String[] {
+                    "-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error:bframes=3"
+                }),
                 Arguments.of("vp9.webm", new String[] {"-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "200k"}),
                 Arguments.of("mpeg4.mp4", new String[] {"-c:v", "mpeg4", "-q:v", "4", "-bf", "2"}),
                 Arguments.of("av1.mkv", new String[] {"-c:v", "libaom-av1", "-cpu-used", "8", "-pix_fmt", "yuv420p"}));
@@ -47,7 +54,8 @@ class FfmpegDecodeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("codecs")
-    void everyFrameMatchesFfmpegsOwnRgbWithinOneLevel(String name, String[] codec, @TempDir Path dir) throws IOException {
+    void everyFrameMatchesFfmpegsOwnRgbWithinOneLevel(String name, String[] codec, @TempDir Path dir)
+            throws IOException {
         Path video = TestVideos.make(dir, name, 162, 90, FRAMES, FPS, codec);
         int width = name.contains("96px") ? 96 : 162, height = name.contains("96px") ? 64 : 90;
         byte[] reference = TestVideos.referenceRgb(video);
@@ -88,13 +96,16 @@ class FfmpegDecodeTest {
         double worst = 0;
         for (int t = 0; t < 64; t++) {
             float[] ours = processor.process(frames.get(t).image());
-            float[] theirs = processor.process(RgbFrame.of(448, 448, Arrays.copyOfRange(reference, t * per, (t + 1) * per)));
+            float[] theirs =
+                    processor.process(RgbFrame.of(448, 448, Arrays.copyOfRange(reference, t * per, (t + 1) * per)));
             double d = 0;
             for (int i = 0; i < ours.length; i++) {
                 d = Math.max(d, Math.abs(ours[i] - theirs[i]));
             }
             worst = Math.max(worst, d);
-            assertTrue(d <= level * 1.0001, "frame " + t + ": processed frames differ by " + d + " (one level is " + level + ")");
+            assertTrue(
+                    d <= level * 1.0001,
+                    "frame " + t + ": processed frames differ by " + d + " (one level is " + level + ")");
         }
         System.out.println("example_input.mp4, FFmpeg decoder vs ffmpeg command, after the processor: max diff " + worst
                 + " (one 8-bit level = " + level + ")");
@@ -104,7 +115,8 @@ class FfmpegDecodeTest {
     private static float oneLevel(ImageProcessor processor) {
         RgbFrame zero = RgbFrame.of(1, 1, new byte[] {0, 0, 0});
         RgbFrame one = RgbFrame.of(1, 1, new byte[] {1, 1, 1});
-        float[] a = processor.withoutResize().process(zero), b = processor.withoutResize().process(one);
+        float[] a = processor.withoutResize().process(zero),
+                b = processor.withoutResize().process(one);
         float level = 0;
         for (int c = 0; c < 3; c++) {
             level = Math.max(level, Math.abs(b[c] - a[c]));
@@ -114,7 +126,19 @@ class FfmpegDecodeTest {
 
     @Test
     void aTruncatedFaststartMp4IsReportedOrRefused(@TempDir Path dir) throws IOException {
-        Path whole = TestVideos.make(dir, "whole.mp4", 160, 96, 40, FPS, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
+        Path whole = TestVideos.make(
+                dir,
+                "whole.mp4",
+                160,
+                96,
+                40,
+                FPS,
+                "-c:v",
+                "libx264",
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "+faststart");
         byte[] bytes = Files.readAllBytes(whole);
         Path half = Files.write(dir.resolve("half.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
         try (FrameSource source = FrameSources.video(half)) {
@@ -131,13 +155,17 @@ class FfmpegDecodeTest {
                 VideoDecodeTest.readAll(source);
             }
         });
-        assertTrue(e.getMessage().contains("half.mp4") && e.getMessage().contains("of the 40 frames") && e.getMessage().contains("frame "),
+        assertTrue(
+                e.getMessage().contains("half.mp4")
+                        && e.getMessage().contains("of the 40 frames")
+                        && e.getMessage().contains("frame "),
                 e.getMessage());
     }
 
     @Test
     void corruptFilesFailWithOneErrorNamingTheFile(@TempDir Path dir) throws IOException {
-        Path junk = Files.write(dir.resolve("junk.mp4"), "this is not a video at all, just some text padding it out".getBytes());
+        Path junk = Files.write(
+                dir.resolve("junk.mp4"), "this is not a video at all, just some text padding it out".getBytes());
         VideoDecodeException j = assertThrows(VideoDecodeException.class, () -> FrameSources.video(junk));
         assertTrue(j.getMessage().contains("junk.mp4"), j.getMessage());
         Path whole = TestVideos.make(dir, "whole.mp4", 160, 96, 20, FPS, "-c:v", "libx264", "-pix_fmt", "yuv420p");
@@ -150,9 +178,23 @@ class FfmpegDecodeTest {
     }
 
     @Test
-    void aDamagedBitstreamIsConcealedAndReportedOrWithStrictAnErrorNamingTheFileAndFrame(@TempDir Path dir) throws IOException {
-        Path whole = TestVideos.make(dir, "whole.mp4", 160, 96, 30, FPS, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-                "-g", "30");
+    void aDamagedBitstreamIsConcealedAndReportedOrWithStrictAnErrorNamingTheFileAndFrame(@TempDir Path dir)
+            throws IOException {
+        Path whole = TestVideos.make(
+                dir,
+                "whole.mp4",
+                160,
+                96,
+                30,
+                FPS,
+                "-c:v",
+                "libx264",
+                "-pix_fmt",
+                "yuv420p",
+                "-movflags",
+                "+faststart",
+                "-g",
+                "30");
         byte[] bytes = Files.readAllBytes(whole);
         java.util.Random random = new java.util.Random(11);
         for (int i = bytes.length * 6 / 10; i < bytes.length * 7 / 10; i += 7) {
@@ -165,21 +207,25 @@ class FfmpegDecodeTest {
             // FFmpeg conceals what it can (and logs it); the frames it drops are reported, never silently missing
             assertEquals(frames < 30, source.status().truncated(), frames + " frames, " + source.status());
         }
-        assertTrue(frames < 30, "this damage makes FFmpeg 8.1 drop frames; should a later FFmpeg conceal it all, garble more");
+        assertTrue(
+                frames < 30,
+                "this damage makes FFmpeg 8.1 drop frames; should a later FFmpeg conceal it all, garble more");
         VideoReadOptions strict = VideoReadOptions.defaults().withStrict(true);
-        VideoDecodeException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(VideoDecodeException.class, () -> {
-            try (FrameSource source = FrameSources.video(damaged, strict)) {
-                VideoDecodeTest.readAll(source);
-            }
-        }));
+        VideoDecodeException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(60),
+                () -> assertThrows(VideoDecodeException.class, () -> {
+                    try (FrameSource source = FrameSources.video(damaged, strict)) {
+                        VideoDecodeTest.readAll(source);
+                    }
+                }));
         assertTrue(e.getMessage().contains("damaged.mp4") && e.getMessage().contains("frame "), e.getMessage());
     }
 
     @Test
     void jcodecRefusesMpeg4Part2AndNamesTheFfmpegDecoder() {
         VideoReadOptions jcodec = VideoReadOptions.defaults().withDecoder(VideoDecoder.JCODEC);
-        VideoDecodeException e = assertThrows(VideoDecodeException.class,
-                () -> FrameSources.video(Media.shared("example_input.mp4"), jcodec));
+        VideoDecodeException e = assertThrows(
+                VideoDecodeException.class, () -> FrameSources.video(Media.shared("example_input.mp4"), jcodec));
         assertTrue(e.getMessage().contains("MPEG-4 Part 2") && e.getMessage().contains("FFmpeg"), e.getMessage());
     }
 }

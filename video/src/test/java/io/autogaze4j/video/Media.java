@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Test inputs: the shared fixtures and media beside the checkout, and this module's test resources. */
 final class Media {
-    private Media() {
-    }
+    private Media() {}
 
     static Path fixtures() {
         String prop = System.getProperty("autogaze.fixtures");

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Real MP4 files through the default decoder (FFmpeg) and jcodec: MPEG-4 Part 2 and H.264 (with B-frames), and the ways decoding fails. */
+/**
+ * Real MP4 files through the default decoder (FFmpeg) and jcodec: MPEG-4 Part 2 and H.264 (with B-frames), and the ways
+ * decoding fails.
+ */
 class VideoDecodeTest {
 
     static List<VideoFrame> readAll(FrameSource source) throws IOException {
@@ -70,10 +73,13 @@ class VideoDecodeTest {
                     far += Math.abs((expected[i] & 0xFF) - (actual[i] & 0xFF)) > 30 ? 1 : 0;
                 }
                 worstMean = Math.max(worstMean, d[0]);
-                assertTrue(d[1] <= 1, "frame " + t + " differs from OpenCV's (FFmpeg's) decode by " + (int) d[1] + " levels");
+                assertTrue(
+                        d[1] <= 1,
+                        "frame " + t + " differs from OpenCV's (FFmpeg's) decode by " + (int) d[1] + " levels");
                 report.append(String.format(" %d:%.3f/%d", t, d[0], (int) d[1]));
             }
-            System.out.println("example_input.mp4 (default decoder) vs OpenCV RGB, mean/max abs diff per frame:" + report);
+            System.out.println(
+                    "example_input.mp4 (default decoder) vs OpenCV RGB, mean/max abs diff per frame:" + report);
             System.out.println("values off by more than 30: " + far + " of " + 16L * per);
             assertTrue(worstMean < 2.0, "decoded frames should be close to OpenCV's; mean abs diffs:" + report);
             assertTrue(far < 16L * per / 1000, far + " values differ from OpenCV's by more than 30 levels");
@@ -84,7 +90,9 @@ class VideoDecodeTest {
     @EnumSource(VideoDecoder.class)
     void h264HighProfileWithBFramesDecodesInDisplayOrder(VideoDecoder decoder) throws Exception {
         List<VideoFrame> frames;
-        try (FrameSource video = FrameSources.video(Media.resource("h264_high_160x90.mp4"), VideoReadOptions.defaults().withDecoder(decoder))) {
+        try (FrameSource video = FrameSources.video(
+                Media.resource("h264_high_160x90.mp4"),
+                VideoReadOptions.defaults().withDecoder(decoder))) {
             frames = readAll(video);
         }
         assertEquals(20, frames.size());
@@ -93,7 +101,8 @@ class VideoDecodeTest {
         assertEquals(0.2, frames.get(5).seconds(), 1e-9);
         int per = 160 * 90 * 3;
         byte[] ffmpeg;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(Media.resource("h264_high_160x90.first6.rgb.gz")))) {
+        try (InputStream in =
+                new GZIPInputStream(Files.newInputStream(Media.resource("h264_high_160x90.first6.rgb.gz")))) {
             ffmpeg = in.readAllBytes();
         }
         assertEquals(6 * per, ffmpeg.length);
@@ -104,7 +113,9 @@ class VideoDecodeTest {
             assertTrue(d[0] < 1.0, "frame " + t + " differs from ffmpeg's by " + d[0] + " on average");
             if (t > 0) {
                 byte[] previous = java.util.Arrays.copyOfRange(ffmpeg, (t - 1) * per, t * per);
-                assertTrue(difference(previous, frames.get(t).image().rgb())[0] > 2 * d[0] + 1, "frame " + t + " looks like frame " + (t - 1));
+                assertTrue(
+                        difference(previous, frames.get(t).image().rgb())[0] > 2 * d[0] + 1,
+                        "frame " + t + " looks like frame " + (t - 1));
             }
         }
     }
@@ -112,21 +123,24 @@ class VideoDecodeTest {
     @Test
     void codecsJcodecCannotDecodeAreNamed() {
         VideoReadOptions jcodec = VideoReadOptions.defaults().withDecoder(VideoDecoder.JCODEC);
-        VideoDecodeException vp9 = assertThrows(VideoDecodeException.class, () -> FrameSources.video(Media.resource("vp9_32x32.mp4"), jcodec));
+        VideoDecodeException vp9 = assertThrows(
+                VideoDecodeException.class, () -> FrameSources.video(Media.resource("vp9_32x32.mp4"), jcodec));
         assertTrue(vp9.getMessage().contains("vp09") && vp9.getMessage().contains("unsupported"), vp9.getMessage());
-        VideoDecodeException mjpeg = assertThrows(VideoDecodeException.class,
-                () -> FrameSources.video(Media.resource("mjpeg_32x32.mp4"), jcodec));
+        VideoDecodeException mjpeg = assertThrows(
+                VideoDecodeException.class, () -> FrameSources.video(Media.resource("mjpeg_32x32.mp4"), jcodec));
         assertTrue(mjpeg.getMessage().contains("mp4v"), mjpeg.getMessage());
     }
 
     @Test
     void missingEmptyAndCorruptFilesFailClearly(@TempDir Path dir) throws Exception {
-        VideoDecodeException missing = assertThrows(VideoDecodeException.class, () -> FrameSources.video(dir.resolve("nope.mp4")));
+        VideoDecodeException missing =
+                assertThrows(VideoDecodeException.class, () -> FrameSources.video(dir.resolve("nope.mp4")));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
         Path empty = Files.createFile(dir.resolve("empty.mp4"));
         VideoDecodeException e = assertThrows(VideoDecodeException.class, () -> FrameSources.video(empty));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
-        Path junk = Files.write(dir.resolve("junk.mp4"), "this is not a video at all, just some text padding it out".getBytes());
+        Path junk = Files.write(
+                dir.resolve("junk.mp4"), "this is not a video at all, just some text padding it out".getBytes());
         VideoDecodeException j = assertThrows(VideoDecodeException.class, () -> FrameSources.video(junk));
         assertTrue(j.getMessage().contains("junk.mp4"), j.getMessage());
         byte[] real = Files.readAllBytes(Media.resource("h264_high_160x90.mp4"));
@@ -141,7 +155,9 @@ class VideoDecodeTest {
     @ParameterizedTest
     @EnumSource(VideoDecoder.class)
     void frameIsCopiedOut(VideoDecoder decoder) throws Exception {
-        try (FrameSource video = FrameSources.video(Media.resource("h264_high_160x90.mp4"), VideoReadOptions.defaults().withDecoder(decoder))) {
+        try (FrameSource video = FrameSources.video(
+                Media.resource("h264_high_160x90.mp4"),
+                VideoReadOptions.defaults().withDecoder(decoder))) {
             RgbFrame first = video.next().orElseThrow().image();
             byte[] before = first.rgb();
             video.next();

@@ -25,9 +25,17 @@ import java.util.Arrays;
  * @param defaultTaskLossRequirement the config's fixed inference task-loss requirement
  * @param useFlashAttn             the official bf16/flash-attention switch (informational; this port is float32)
  */
-public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, int inputImageSize, VisionConfig vision,
-                             DecoderConfig decoder, double defaultGazingRatio, boolean hasTaskLossRequirement,
-                             double defaultTaskLossRequirement, boolean useFlashAttn) {
+public record AutoGazeConfig(
+        int[] scales,
+        int cellsPerFrame,
+        int maxNumFrames,
+        int inputImageSize,
+        VisionConfig vision,
+        DecoderConfig decoder,
+        double defaultGazingRatio,
+        boolean hasTaskLossRequirement,
+        double defaultTaskLossRequirement,
+        boolean useFlashAttn) {
 
     /** Most pyramid scales (the official model has 4). */
     static final int MAX_SCALES = 8;
@@ -162,9 +170,13 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         int inputSize = f.integer(gaze, "gaze_model_config.", "input_img_size", 1, MAX_SIZE);
         JsonNode v = f.object(gaze, "gaze_model_config.", "vision_model_config");
         String vp = "gaze_model_config.vision_model_config.";
-        VisionConfig vision = new VisionConfig(f.integer(v, vp, "hidden_dim", 1, MAX_WIDTH), f.integer(v, vp, "out_dim", 1, MAX_WIDTH),
-                f.integer(v, vp, "depth", 1, MAX_LAYERS), f.integer(v, vp, "kernel_size", 1, MAX_KERNEL),
-                f.integer(v, vp, "temporal_patch_size", 1, 1, 1), f.integer(v, vp, "trunk_temporal_kernel_size", 1, MAX_TRUNK_KERNEL),
+        VisionConfig vision = new VisionConfig(
+                f.integer(v, vp, "hidden_dim", 1, MAX_WIDTH),
+                f.integer(v, vp, "out_dim", 1, MAX_WIDTH),
+                f.integer(v, vp, "depth", 1, MAX_LAYERS),
+                f.integer(v, vp, "kernel_size", 1, MAX_KERNEL),
+                f.integer(v, vp, "temporal_patch_size", 1, 1, 1),
+                f.integer(v, vp, "trunk_temporal_kernel_size", 1, MAX_TRUNK_KERNEL),
                 f.integer(v, vp, "trunk_spatial_kernel_size", 1, MAX_TRUNK_KERNEL));
         JsonNode d = f.object(gaze, "gaze_model_config.", "gaze_decoder_config");
         String dp = "gaze_model_config.gaze_decoder_config.";
@@ -172,10 +184,18 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         int heads = f.integer(d, dp, "num_attention_heads", 1, MAX_HEADS);
         int kvHeads = f.integer(d, dp, "num_key_value_heads", heads, 1, MAX_HEADS);
         int headDim = f.integer(d, dp, "head_dim", hidden / heads, 1, MAX_WIDTH);
-        DecoderConfig decoder = new DecoderConfig(hidden, f.integer(d, dp, "intermediate_size", 1, MAX_MLP_WIDTH),
-                f.integer(d, dp, "num_hidden_layers", 1, MAX_LAYERS), heads, kvHeads, headDim,
-                (float) f.number(d, dp, "rms_norm_eps", 1e-6, Range.aboveZero(1)), parseRope(f, d, dp),
-                f.integer(d, dp, "num_multi_token_pred", 1, 1, cells), cells + 1, cells);
+        DecoderConfig decoder = new DecoderConfig(
+                hidden,
+                f.integer(d, dp, "intermediate_size", 1, MAX_MLP_WIDTH),
+                f.integer(d, dp, "num_hidden_layers", 1, MAX_LAYERS),
+                heads,
+                kvHeads,
+                headDim,
+                (float) f.number(d, dp, "rms_norm_eps", 1e-6, Range.aboveZero(1)),
+                parseRope(f, d, dp),
+                f.integer(d, dp, "num_multi_token_pred", 1, 1, cells),
+                cells + 1,
+                cells);
         String hiddenAct = f.text(d, dp, "hidden_act", "silu");
         if (!hiddenAct.equals("silu")) {
             throw f.invalid(dp + "hidden_act is '" + hiddenAct + "'; only 'silu' is supported");
@@ -186,16 +206,29 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         double ratio = 0.75;
         JsonNode ratioCfg = root.get("gazing_ratio_config");
         if (ratioCfg != null && ratioCfg.has("fixed")) {
-            ratio = f.number(ratioCfg.get("fixed"), "gazing_ratio_config.fixed.", "gazing_ratio", 0.75, Range.aboveZero(1));
+            ratio = f.number(
+                    ratioCfg.get("fixed"), "gazing_ratio_config.fixed.", "gazing_ratio", 0.75, Range.aboveZero(1));
         }
         double requirement = 0.7;
         JsonNode tlCfg = root.get("task_loss_requirement_config");
         if (tlCfg != null && tlCfg.has("fixed")) {
-            requirement = f.number(tlCfg.get("fixed"), "task_loss_requirement_config.fixed.", "task_loss_requirement", 0.7,
+            requirement = f.number(
+                    tlCfg.get("fixed"),
+                    "task_loss_requirement_config.fixed.",
+                    "task_loss_requirement",
+                    0.7,
                     Range.closed(0, MAX_TASK_LOSS));
         }
-        AutoGazeConfig config = new AutoGazeConfig(scales, cells, maxFrames, inputSize, vision, decoder, ratio,
-                f.bool(root, "", "has_task_loss_requirement_during_inference", false), requirement,
+        AutoGazeConfig config = new AutoGazeConfig(
+                scales,
+                cells,
+                maxFrames,
+                inputSize,
+                vision,
+                decoder,
+                ratio,
+                f.bool(root, "", "has_task_loss_requirement_during_inference", false),
+                requirement,
                 f.bool(root, "", "use_flash_attn", false));
         config.validate(f);
         return config;
@@ -207,7 +240,8 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         }
         String[] parts = text.split("\\+", -1);
         if (parts.length > MAX_SCALES) {
-            throw f.invalid("'scales' has " + parts.length + " entries, more than " + MAX_SCALES + " (scales = \"" + text + "\")");
+            throw f.invalid("'scales' has " + parts.length + " entries, more than " + MAX_SCALES + " (scales = \""
+                    + text + "\")");
         }
         int[] scales = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
@@ -250,7 +284,12 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
             // llama3 smooths between the two wavelengths by dividing by (high - low)
             throw f.invalid(pp + "high_freq_factor " + high + " must exceed low_freq_factor " + low);
         }
-        return new RopeConfig(theta, type, f.number(params, pp, "factor", Range.closed(1, MAX_ROPE_FACTOR)), low, high,
+        return new RopeConfig(
+                theta,
+                type,
+                f.number(params, pp, "factor", Range.closed(1, MAX_ROPE_FACTOR)),
+                low,
+                high,
                 f.integer(params, pp, "original_max_position_embeddings", 1, MAX_POSITIONS));
     }
 
@@ -260,8 +299,9 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
         for (int i = 0; i < n.length; i++) {
             int g = (int) Math.round(Math.sqrt(n[i]));
             if (g * g != n[i] || n[i] == 0) {
-                throw f.invalid("scale " + scales[i] + " gets " + n[i] + " cells, not a non-empty square grid"
-                        + " (scales " + Arrays.toString(scales) + ", num_vision_tokens_each_frame " + cellsPerFrame + ")");
+                throw f.invalid(
+                        "scale " + scales[i] + " gets " + n[i] + " cells, not a non-empty square grid" + " (scales "
+                                + Arrays.toString(scales) + ", num_vision_tokens_each_frame " + cellsPerFrame + ")");
             }
             sum += n[i];
         }
@@ -270,21 +310,25 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
                     + " but num_vision_tokens_each_frame is " + cellsPerFrame);
         }
         if (inputImageSize <= 0 || vision.kernelSize() <= 0 || inputImageSize % vision.kernelSize() != 0) {
-            throw f.invalid("input_img_size " + inputImageSize + " is not a positive multiple of kernel_size " + vision.kernelSize());
+            throw f.invalid("input_img_size " + inputImageSize + " is not a positive multiple of kernel_size "
+                    + vision.kernelSize());
         }
         if (vision.temporalPatchSize() != 1) {
             throw f.invalid("temporal_patch_size " + vision.temporalPatchSize() + " is not supported (only 1)");
         }
         if (vision.depth() < 1 || vision.trunkSpatialKernelSize() % 2 != 1 || vision.trunkTemporalKernelSize() < 1) {
-            throw f.invalid("vision trunk: depth " + vision.depth() + ", spatial kernel " + vision.trunkSpatialKernelSize()
-                    + ", temporal kernel " + vision.trunkTemporalKernelSize() + " (need depth >= 1 and an odd spatial kernel)");
+            throw f.invalid("vision trunk: depth " + vision.depth() + ", spatial kernel "
+                    + vision.trunkSpatialKernelSize() + ", temporal kernel " + vision.trunkTemporalKernelSize()
+                    + " (need depth >= 1 and an odd spatial kernel)");
         }
         if (vision.hiddenDim() <= 0 || vision.outDim() != decoder.hiddenSize()) {
-            throw f.invalid("vision out_dim " + vision.outDim() + " must equal the decoder hidden_size " + decoder.hiddenSize());
+            throw f.invalid("vision out_dim " + vision.outDim() + " must equal the decoder hidden_size "
+                    + decoder.hiddenSize());
         }
         DecoderConfig dc = decoder;
         if (dc.numHeads() <= 0 || dc.hiddenSize() % dc.numHeads() != 0) {
-            throw f.invalid("decoder hidden_size " + dc.hiddenSize() + " is not divisible by num_attention_heads " + dc.numHeads());
+            throw f.invalid("decoder hidden_size " + dc.hiddenSize() + " is not divisible by num_attention_heads "
+                    + dc.numHeads());
         }
         if (dc.headDim() * dc.numHeads() != dc.hiddenSize() || dc.headDim() % 2 != 0) {
             throw f.invalid("decoder head_dim " + dc.headDim() + " x " + dc.numHeads() + " heads != hidden_size "
@@ -298,7 +342,8 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
             throw f.invalid("decoder needs at least one layer and a positive intermediate_size");
         }
         if (dc.numMultiTokenPred() < 1 || dc.numMultiTokenPred() > cellsPerFrame) {
-            throw f.invalid("num_multi_token_pred " + dc.numMultiTokenPred() + " must be in [1, " + cellsPerFrame + "]");
+            throw f.invalid(
+                    "num_multi_token_pred " + dc.numMultiTokenPred() + " must be in [1, " + cellsPerFrame + "]");
         }
         if (!(dc.rmsNormEps() > 0)) {
             throw f.invalid("rms_norm_eps must be positive");
@@ -310,11 +355,17 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AutoGazeConfig c && Arrays.equals(scales, c.scales) && cellsPerFrame == c.cellsPerFrame
-                && maxNumFrames == c.maxNumFrames && inputImageSize == c.inputImageSize && vision.equals(c.vision)
-                && decoder.equals(c.decoder) && defaultGazingRatio == c.defaultGazingRatio
+        return o instanceof AutoGazeConfig c
+                && Arrays.equals(scales, c.scales)
+                && cellsPerFrame == c.cellsPerFrame
+                && maxNumFrames == c.maxNumFrames
+                && inputImageSize == c.inputImageSize
+                && vision.equals(c.vision)
+                && decoder.equals(c.decoder)
+                && defaultGazingRatio == c.defaultGazingRatio
                 && hasTaskLossRequirement == c.hasTaskLossRequirement
-                && defaultTaskLossRequirement == c.defaultTaskLossRequirement && useFlashAttn == c.useFlashAttn;
+                && defaultTaskLossRequirement == c.defaultTaskLossRequirement
+                && useFlashAttn == c.useFlashAttn;
     }
 
     @Override
@@ -324,7 +375,8 @@ public record AutoGazeConfig(int[] scales, int cellsPerFrame, int maxNumFrames, 
 
     @Override
     public String toString() {
-        return "AutoGazeConfig[scales=" + Arrays.toString(scales) + ", cellsPerFrame=" + cellsPerFrame
-                + ", K=" + decoder.numMultiTokenPred() + ", layers=" + decoder.numLayers() + ", hidden=" + decoder.hiddenSize() + "]";
+        return "AutoGazeConfig[scales=" + Arrays.toString(scales) + ", cellsPerFrame=" + cellsPerFrame + ", K="
+                + decoder.numMultiTokenPred() + ", layers=" + decoder.numLayers() + ", hidden=" + decoder.hiddenSize()
+                + "]";
     }
 }

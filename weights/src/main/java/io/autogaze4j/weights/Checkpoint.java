@@ -24,7 +24,8 @@ public final class Checkpoint implements AutoCloseable {
     private final PreprocessorConfig preprocessor;
     private final SafetensorsFile weights;
 
-    private Checkpoint(Path directory, AutoGazeConfig config, PreprocessorConfig preprocessor, SafetensorsFile weights) {
+    private Checkpoint(
+            Path directory, AutoGazeConfig config, PreprocessorConfig preprocessor, SafetensorsFile weights) {
         this.directory = directory;
         this.config = config;
         this.preprocessor = preprocessor;
@@ -43,12 +44,14 @@ public final class Checkpoint implements AutoCloseable {
             }
         }
         if (!missing.isEmpty()) {
-            throw new CheckpointException("model directory " + directory + " lacks " + String.join(", ", missing)
-                    + " (a Hugging Face AutoGaze snapshot has config.json, model.safetensors, preprocessor_config.json)");
+            throw new CheckpointException(
+                    "model directory " + directory + " lacks " + String.join(", ", missing)
+                            + " (a Hugging Face AutoGaze snapshot has config.json, model.safetensors, preprocessor_config.json)");
         }
         AutoGazeConfig config = AutoGazeConfig.load(directory.resolve(CONFIG_FILE));
         Path pre = directory.resolve(PREPROCESSOR_FILE);
-        PreprocessorConfig preprocessor = Files.isRegularFile(pre) ? PreprocessorConfig.load(pre) : PreprocessorConfig.official();
+        PreprocessorConfig preprocessor =
+                Files.isRegularFile(pre) ? PreprocessorConfig.load(pre) : PreprocessorConfig.official();
         SafetensorsFile weights = SafetensorsFile.open(directory.resolve(WEIGHTS_FILE));
         try {
             verify(weights, config);
@@ -65,7 +68,8 @@ public final class Checkpoint implements AutoCloseable {
      * point and of the expected shape, and every weight is finite (one pass over the data; a NaN or
      * infinite weight would otherwise gaze garbage without a word).
      */
-    public static void verify(SafetensorsFile weights, AutoGazeConfig config) throws CheckpointException, SafetensorsException {
+    public static void verify(SafetensorsFile weights, AutoGazeConfig config)
+            throws CheckpointException, SafetensorsException {
         String where = weights.path() == null ? "weights" : weights.path().toString();
         List<String> problems = new ArrayList<>(ConfigWeightsCheck.mismatches(weights.tensors(), config));
         Map<String, int[]> expected = ExpectedTensors.of(config);
@@ -87,9 +91,12 @@ public final class Checkpoint implements AutoCloseable {
             OptionalLong bad = weights.firstNonFinite(name);
             if (bad.isPresent()) {
                 TensorInfo info = weights.tensors().get(name);
-                throw new SafetensorsException(weights.path(), name, "element " + bad.getAsLong() + " " + position(info.shape(),
-                        bad.getAsLong()) + " of " + info.shapeString() + " is " + weights.floats(name)[(int) bad.getAsLong()]
-                        + ": weights must be finite (the checkpoint is corrupt)");
+                throw new SafetensorsException(
+                        weights.path(),
+                        name,
+                        "element " + bad.getAsLong() + " " + position(info.shape(), bad.getAsLong()) + " of "
+                                + info.shapeString() + " is " + weights.floats(name)[(int) bad.getAsLong()]
+                                + ": weights must be finite (the checkpoint is corrupt)");
             }
         }
     }

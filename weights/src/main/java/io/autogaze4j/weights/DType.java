@@ -5,7 +5,13 @@ import java.util.Optional;
 
 /** Element types a safetensors file may hold, with their on-disk names and byte sizes. */
 public enum DType {
-    F32(4), F16(2), BF16(2), I64(8), I32(4), U8(1), BOOL(1);
+    F32(4),
+    F16(2),
+    BF16(2),
+    I64(8),
+    I32(4),
+    U8(1),
+    BOOL(1);
 
     private final int byteSize;
 

@@ -17,7 +17,15 @@ package io.autogaze4j.weights;
  * @param vocabSize         cells per frame + 1
  * @param eosTokenId        the pad / end id (= cells per frame)
  */
-public record DecoderConfig(int hiddenSize, int intermediateSize, int numLayers, int numHeads, int numKeyValueHeads,
-                            int headDim, float rmsNormEps, RopeConfig rope, int numMultiTokenPred, int vocabSize,
-                            int eosTokenId) {
-}
+public record DecoderConfig(
+        int hiddenSize,
+        int intermediateSize,
+        int numLayers,
+        int numHeads,
+        int numKeyValueHeads,
+        int headDim,
+        float rmsNormEps,
+        RopeConfig rope,
+        int numMultiTokenPred,
+        int vocabSize,
+        int eosTokenId) {}

@@ -8,8 +8,7 @@ public final class ExpectedTensors {
     /** Prefix of every weight name in the official checkpoint. */
     public static final String PREFIX = "gazing_model.";
 
-    private ExpectedTensors() {
-    }
+    private ExpectedTensors() {}
 
     /** Name to shape, in a stable order. */
     public static Map<String, int[]> of(AutoGazeConfig c) {

@@ -87,7 +87,8 @@ final class JsonFields {
 
     int inRange(String key, int value, int min, int max) throws ConfigException {
         if (value < min || value > max) {
-            throw new ConfigException(file, "'" + key + "' = " + value + " is outside its range [" + min + ", " + max + "]");
+            throw new ConfigException(
+                    file, "'" + key + "' = " + value + " is outside its range [" + min + ", " + max + "]");
         }
         return value;
     }
@@ -137,7 +138,8 @@ final class JsonFields {
     float[] floats(JsonNode parent, String path, String key, int length) throws ConfigException {
         JsonNode n = parent.get(key);
         if (n == null || !n.isArray() || n.size() != length) {
-            throw new ConfigException(file, "'" + path + key + "' must be an array of " + length + " numbers" + found(n));
+            throw new ConfigException(
+                    file, "'" + path + key + "' must be an array of " + length + " numbers" + found(n));
         }
         float[] out = new float[length];
         for (int i = 0; i < length; i++) {

@@ -17,8 +17,16 @@ import java.nio.file.Path;
  * @param mean          per-channel mean (RGB)
  * @param std           per-channel standard deviation (RGB)
  */
-public record PreprocessorConfig(boolean doResize, int shortestEdge, int resample, boolean doRescale, double rescaleFactor,
-                                 boolean offset, boolean doNormalize, float[] mean, float[] std) {
+public record PreprocessorConfig(
+        boolean doResize,
+        int shortestEdge,
+        int resample,
+        boolean doRescale,
+        double rescaleFactor,
+        boolean offset,
+        boolean doNormalize,
+        float[] mean,
+        float[] std) {
     /** PIL's id of the bilinear filter. */
     public static final int PIL_BILINEAR = 2;
 
@@ -39,8 +47,16 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
 
     /** The official AutoGaze processor settings. */
     public static PreprocessorConfig official() {
-        return new PreprocessorConfig(true, 224, PIL_BILINEAR, true, 1 / 127.5, true, true,
-                new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+        return new PreprocessorConfig(
+                true,
+                224,
+                PIL_BILINEAR,
+                true,
+                1 / 127.5,
+                true,
+                true,
+                new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f});
     }
 
     /** Largest {@code size.shortest_edge} in pixels (224): larger ones would resize a frame past any heap. */
@@ -67,7 +83,8 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
         }
         int resample = f.integer(root, "", "resample", PIL_BILINEAR);
         if (doResize && resample != PIL_BILINEAR) {
-            throw f.invalid("resample " + resample + " is not supported (only 2 = PIL bilinear, the AutoGaze processor's)");
+            throw f.invalid(
+                    "resample " + resample + " is not supported (only 2 = PIL bilinear, the AutoGaze processor's)");
         }
         if (f.bool(root, "", "do_center_crop", false)) {
             throw f.invalid("do_center_crop = true is not supported (the AutoGaze processor does not crop)");
@@ -78,8 +95,15 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
             f.inRange("image_mean[" + i + "]", mean[i], MEAN);
             f.inRange("image_std[" + i + "]", std[i], STD);
         }
-        return new PreprocessorConfig(doResize, shortest, resample, f.bool(root, "", "do_rescale", true),
-                f.number(root, "", "rescale_factor", 1 / 127.5, RESCALE), f.bool(root, "", "offset", true),
-                f.bool(root, "", "do_normalize", true), mean, std);
+        return new PreprocessorConfig(
+                doResize,
+                shortest,
+                resample,
+                f.bool(root, "", "do_rescale", true),
+                f.number(root, "", "rescale_factor", 1 / 127.5, RESCALE),
+                f.bool(root, "", "offset", true),
+                f.bool(root, "", "do_normalize", true),
+                mean,
+                std);
     }
 }

@@ -10,8 +10,13 @@ package io.autogaze4j.weights;
  * @param highFreqFactor                llama3 high frequency factor
  * @param originalMaxPositionEmbeddings llama3 original context length
  */
-public record RopeConfig(double theta, String type, double factor, double lowFreqFactor, double highFreqFactor,
-                         int originalMaxPositionEmbeddings) {
+public record RopeConfig(
+        double theta,
+        String type,
+        double factor,
+        double lowFreqFactor,
+        double highFreqFactor,
+        int originalMaxPositionEmbeddings) {
     /** True when llama3 frequency scaling applies. */
     public boolean isLlama3() {
         return "llama3".equals(type);

@@ -58,7 +58,8 @@ public final class SafetensorsFile implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             size = channel.size();
             if (size > Integer.MAX_VALUE) {
-                throw new SafetensorsException(path, null, "file is " + size + " bytes; files over 2 GiB are not supported");
+                throw new SafetensorsException(
+                        path, null, "file is " + size + " bytes; files over 2 GiB are not supported");
             }
             mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
         } catch (NoSuchFileException e) {
@@ -79,12 +80,16 @@ public final class SafetensorsFile implements AutoCloseable {
     private static SafetensorsFile parse(Path path, ByteBuffer all) throws SafetensorsException {
         long size = all.capacity();
         if (size < 8) {
-            throw new SafetensorsException(path, null, "file is " + size + " bytes, too short for the 8-byte header length");
+            throw new SafetensorsException(
+                    path, null, "file is " + size + " bytes, too short for the 8-byte header length");
         }
         long headerLength = all.getLong(0);
         if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
-            throw new SafetensorsException(path, null, "header length " + headerLength
-                    + " does not fit the file size " + size + " (truncated or not a safetensors file)");
+            throw new SafetensorsException(
+                    path,
+                    null,
+                    "header length " + headerLength + " does not fit the file size " + size
+                            + " (truncated or not a safetensors file)");
         }
         byte[] headerBytes = new byte[(int) headerLength];
         all.get(8, headerBytes);
@@ -111,14 +116,18 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         checkTiling(path, tensors.values(), dataSize);
         ByteBuffer data = all.slice((int) dataStart, (int) dataSize).order(ByteOrder.LITTLE_ENDIAN);
-        return new SafetensorsFile(path, data, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+        return new SafetensorsFile(
+                path, data, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
     /** The header as text; malformed UTF-8 is an error rather than replacement characters. */
     private static String utf8(Path path, byte[] header) throws SafetensorsException {
         try {
-            CharBuffer text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(header));
+            CharBuffer text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(header));
             return text.toString();
         } catch (CharacterCodingException e) {
             throw new SafetensorsException(path, null, "header is not valid UTF-8 (" + e.getMessage() + ")", e);
@@ -132,13 +141,15 @@ public final class SafetensorsFile implements AutoCloseable {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                throw new SafetensorsException(path, null, "__metadata__ value of '" + e.getKey() + "' is not a string");
+                throw new SafetensorsException(
+                        path, null, "__metadata__ value of '" + e.getKey() + "' is not a string");
             }
             out.put(e.getKey(), e.getValue().asText());
         }
     }
 
-    private static TensorInfo readEntry(Path path, String name, JsonNode node, long dataSize) throws SafetensorsException {
+    private static TensorInfo readEntry(Path path, String name, JsonNode node, long dataSize)
+            throws SafetensorsException {
         if (!node.isObject()) {
             throw new SafetensorsException(path, name, "header entry is not a JSON object");
         }
@@ -146,8 +157,11 @@ public final class SafetensorsFile implements AutoCloseable {
         if (dtypeNode == null || !dtypeNode.isTextual()) {
             throw new SafetensorsException(path, name, "missing or non-text 'dtype'");
         }
-        DType dtype = DType.fromHeaderName(dtypeNode.asText()).orElseThrow(() ->
-                new SafetensorsException(path, name, "unknown dtype '" + dtypeNode.asText() + "' (known: F32, F16, BF16, I64, I32, U8, BOOL)"));
+        DType dtype = DType.fromHeaderName(dtypeNode.asText())
+                .orElseThrow(() -> new SafetensorsException(
+                        path,
+                        name,
+                        "unknown dtype '" + dtypeNode.asText() + "' (known: F32, F16, BF16, I64, I32, U8, BOOL)"));
         JsonNode shapeNode = node.get("shape");
         if (shapeNode == null || !shapeNode.isArray()) {
             throw new SafetensorsException(path, name, "missing or non-array 'shape'");
@@ -162,7 +176,11 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         long expected = byteCount(path, name, shape, dtype);
         JsonNode offsets = node.get("data_offsets");
-        if (offsets == null || !offsets.isArray() || offsets.size() != 2 || !isLong(offsets.get(0)) || !isLong(offsets.get(1))) {
+        if (offsets == null
+                || !offsets.isArray()
+                || offsets.size() != 2
+                || !isLong(offsets.get(0))
+                || !isLong(offsets.get(1))) {
             throw new SafetensorsException(path, name, "'data_offsets' must be an array of two integers");
         }
         long begin = offsets.get(0).asLong();
@@ -171,12 +189,18 @@ public final class SafetensorsFile implements AutoCloseable {
             throw new SafetensorsException(path, name, "invalid data_offsets [" + begin + ", " + end + "]");
         }
         if (end > dataSize) {
-            throw new SafetensorsException(path, name, "data_offsets [" + begin + ", " + end
-                    + "] run past the end of the data area (" + dataSize + " bytes; file truncated?)");
+            throw new SafetensorsException(
+                    path,
+                    name,
+                    "data_offsets [" + begin + ", " + end + "] run past the end of the data area (" + dataSize
+                            + " bytes; file truncated?)");
         }
         if (end - begin != expected) {
-            throw new SafetensorsException(path, name, "shape " + Arrays.toString(shape) + " x " + dtype
-                    + " needs " + expected + " bytes but data_offsets cover " + (end - begin));
+            throw new SafetensorsException(
+                    path,
+                    name,
+                    "shape " + Arrays.toString(shape) + " x " + dtype + " needs " + expected
+                            + " bytes but data_offsets cover " + (end - begin));
         }
         return new TensorInfo(name, dtype, shape, begin, end);
     }
@@ -194,8 +218,11 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             return n;
         } catch (ArithmeticException e) {
-            throw new SafetensorsException(path, name, "shape " + Arrays.toString(shape) + " x " + dtype
-                    + " has more bytes than a 64-bit count holds", e);
+            throw new SafetensorsException(
+                    path,
+                    name,
+                    "shape " + Arrays.toString(shape) + " x " + dtype + " has more bytes than a 64-bit count holds",
+                    e);
         }
     }
 
@@ -212,19 +239,28 @@ public final class SafetensorsFile implements AutoCloseable {
         TensorInfo previous = null;
         for (TensorInfo cur : sorted) {
             if (cur.begin() < covered) {
-                throw new SafetensorsException(path, cur.name(), "byte range [" + cur.begin() + ", " + cur.end()
-                        + ") overlaps tensor '" + previous.name() + "' [" + previous.begin() + ", " + previous.end() + ")");
+                throw new SafetensorsException(
+                        path,
+                        cur.name(),
+                        "byte range [" + cur.begin() + ", " + cur.end() + ") overlaps tensor '" + previous.name()
+                                + "' [" + previous.begin() + ", " + previous.end() + ")");
             }
             if (cur.begin() > covered) {
-                throw new SafetensorsException(path, cur.name(), "byte range starts at " + cur.begin() + " but the bytes before it end at "
-                        + covered + ": the " + (cur.begin() - covered) + " bytes between belong to no tensor");
+                throw new SafetensorsException(
+                        path,
+                        cur.name(),
+                        "byte range starts at " + cur.begin() + " but the bytes before it end at " + covered + ": the "
+                                + (cur.begin() - covered) + " bytes between belong to no tensor");
             }
             covered = cur.end();
             previous = cur;
         }
         if (covered != dataSize) {
-            throw new SafetensorsException(path, null, "the tensors end at byte " + covered + " of the data area but it holds "
-                    + dataSize + " bytes: " + (dataSize - covered) + " trailing bytes belong to no tensor");
+            throw new SafetensorsException(
+                    path,
+                    null,
+                    "the tensors end at byte " + covered + " of the data area but it holds " + dataSize + " bytes: "
+                            + (dataSize - covered) + " trailing bytes belong to no tensor");
         }
     }
 
@@ -308,7 +344,7 @@ public final class SafetensorsFile implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             boolean finite = switch (info.dtype()) {
                 case F32 -> Float.isFinite(b.getFloat(4 * i));
-                case F16 -> (b.getShort(2 * i) & 0x7c00) != 0x7c00;   // exponent all ones: Inf or NaN
+                case F16 -> (b.getShort(2 * i) & 0x7c00) != 0x7c00; // exponent all ones: Inf or NaN
                 case BF16 -> (b.getShort(2 * i) & 0x7f80) != 0x7f80;
                 case I64, I32, U8, BOOL -> true;
             };
@@ -337,7 +373,8 @@ public final class SafetensorsFile implements AutoCloseable {
                     out[i] = b.get(i) & 0xff;
                 }
             }
-            default -> throw new SafetensorsException(file, name, "dtype " + info.dtype() + " cannot be read as integers");
+            default ->
+                throw new SafetensorsException(file, name, "dtype " + info.dtype() + " cannot be read as integers");
         }
         return out;
     }
@@ -348,7 +385,8 @@ public final class SafetensorsFile implements AutoCloseable {
         int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++) {
             if (l[i] < Integer.MIN_VALUE || l[i] > Integer.MAX_VALUE) {
-                throw new SafetensorsException(file, name, "value " + l[i] + " at index " + i + " does not fit in an int");
+                throw new SafetensorsException(
+                        file, name, "value " + l[i] + " at index " + i + " does not fit in an int");
             }
             out[i] = (int) l[i];
         }

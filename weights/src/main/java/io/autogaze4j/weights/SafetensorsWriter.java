@@ -18,8 +18,7 @@ import java.util.Map;
  * The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
  */
 public final class SafetensorsWriter {
-    private record Entry(DType dtype, int[] shape, byte[] bytes) {
-    }
+    private record Entry(DType dtype, int[] shape, byte[] bytes) {}
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -90,7 +89,8 @@ public final class SafetensorsWriter {
             text.append(' ');
         }
         byte[] headerBytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(8 + headerBytes.length + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out =
+                ByteBuffer.allocate(8 + headerBytes.length + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(headerBytes.length).put(headerBytes);
         entries.values().forEach(e -> out.put(e.bytes()));
         return out.array();

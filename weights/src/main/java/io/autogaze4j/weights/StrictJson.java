@@ -17,8 +17,7 @@ final class StrictJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     /** A parse error in one line: Jackson's own message spans two (problem, then source excerpt). */
     static String describe(JsonProcessingException e) {

@@ -11,6 +11,11 @@ package io.autogaze4j.weights;
  * @param trunkTemporalKernelSize trunk conv kernel along time (3)
  * @param trunkSpatialKernelSize  trunk conv kernel in space (3)
  */
-public record VisionConfig(int hiddenDim, int outDim, int depth, int kernelSize, int temporalPatchSize,
-                           int trunkTemporalKernelSize, int trunkSpatialKernelSize) {
-}
+public record VisionConfig(
+        int hiddenDim,
+        int outDim,
+        int depth,
+        int kernelSize,
+        int temporalPatchSize,
+        int trunkTemporalKernelSize,
+        int trunkSpatialKernelSize) {}

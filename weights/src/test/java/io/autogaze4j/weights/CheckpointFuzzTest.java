@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 class CheckpointFuzzTest {
     /** Longest a single case may take before it counts as a hang (a valid parse takes well under 10 ms). */
     private static final Duration HANG = Duration.ofSeconds(5);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path tmp;
@@ -51,19 +52,28 @@ class CheckpointFuzzTest {
     private static String preprocessor;
 
     /** One edit of a byte sequence; positions wrap around its length. */
-    enum Edit { FLIP_BIT, SET_BYTE, INSERT_BYTE, DELETE_BYTE, TRUNCATE, DUPLICATE_RANGE }
-
-    record Mutation(Edit edit, int position, int value) {
+    enum Edit {
+        FLIP_BIT,
+        SET_BYTE,
+        INSERT_BYTE,
+        DELETE_BYTE,
+        TRUNCATE,
+        DUPLICATE_RANGE
     }
+
+    record Mutation(Edit edit, int position, int value) {}
 
     /** Cases per target. */
     private static final int CASES = 1500;
 
     /** One edit of a JSON tree: replace a value, delete a key, or wrap a value in an array. */
-    enum TreeEdit { REPLACE, DELETE, WRAP }
-
-    record TreeMutation(TreeEdit edit, int leaf, JsonNode value) {
+    enum TreeEdit {
+        REPLACE,
+        DELETE,
+        WRAP
     }
+
+    record TreeMutation(TreeEdit edit, int leaf, JsonNode value) {}
 
     @BeforeAll
     static void load() throws IOException {
@@ -93,14 +103,16 @@ class CheckpointFuzzTest {
     @Test
     void mutatedSafetensorsFilesLoadOrFailTyped() {
         Random random = new Random(15);
-        forEachCase(() -> apply(safetensors, mutations(random, safetensors.length, 1 + random.nextInt(4))),
+        forEachCase(
+                () -> apply(safetensors, mutations(random, safetensors.length, 1 + random.nextInt(4))),
                 bytes -> expectOnly(() -> readEverything(bytes), SafetensorsException.class));
     }
 
     @Test
     void generatedHeadersLoadOrFailTyped() {
         Random random = new Random(16);
-        forEachCase(() -> SafetensorsFileTest.withHeader(header(random), random.nextInt(65)),
+        forEachCase(
+                () -> SafetensorsFileTest.withHeader(header(random), random.nextInt(65)),
                 bytes -> expectOnly(() -> readEverything(bytes), SafetensorsException.class));
     }
 
@@ -109,7 +121,10 @@ class CheckpointFuzzTest {
         Random random = new Random(17);
         forEachCase(() -> mutate(config, random), text -> {
             Path file = write("config.json", text);
-            expectOnly(() -> Checkpoint.verify(weights, AutoGazeConfig.load(file)), ConfigException.class, CheckpointException.class,
+            expectOnly(
+                    () -> Checkpoint.verify(weights, AutoGazeConfig.load(file)),
+                    ConfigException.class,
+                    CheckpointException.class,
                     SafetensorsException.class);
         });
     }
@@ -134,7 +149,8 @@ class CheckpointFuzzTest {
             try {
                 check.accept(input);
             } catch (AssertionError e) {
-                String shown = input instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : String.valueOf(input);
+                String shown =
+                        input instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : String.valueOf(input);
                 throw new AssertionError("case " + i + ": " + e.getMessage() + "\ninput: " + shown, e);
             }
         }
@@ -152,33 +168,64 @@ class CheckpointFuzzTest {
     private static JsonNode value(Random random) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         return switch (random.nextInt(6)) {
-            case 0 -> f.numberNode(pick(random, new int[] {0, -1, 1, 2, 3, 5, 7, 16, 64, 65, 224, 4097, 1_000_000_000,
-                    Integer.MAX_VALUE, Integer.MIN_VALUE}));
+            case 0 ->
+                f.numberNode(pick(random, new int[] {
+                    0, -1, 1, 2, 3, 5, 7, 16, 64, 65, 224, 4097, 1_000_000_000, Integer.MAX_VALUE, Integer.MIN_VALUE
+                }));
             case 1 -> f.numberNode(random.nextLong());
-            case 2 -> f.numberNode(pick(random, new double[] {0.0, -0.0, 1e-38, -1.0, 0.5, 1.0, 5.0, 1e9, 3e38, 1e308, -1e308,
-                    4.9e-324}));
+            case 2 ->
+                f.numberNode(pick(
+                        random,
+                        new double[] {0.0, -0.0, 1e-38, -1.0, 0.5, 1.0, 5.0, 1e9, 3e38, 1e308, -1e308, 4.9e-324}));
             case 3 -> f.numberNode(random.nextInt(2000) - 1000);
-            case 4 -> f.textNode(pick(random, new String[] {"", "x", "32+64", "32++64", "llama3", "default", "1e9", "\u0000"}));
+            case 4 ->
+                f.textNode(
+                        pick(random, new String[] {"", "x", "32+64", "32++64", "llama3", "default", "1e9", "\u0000"}));
             default -> pick(random, new JsonNode[] {f.nullNode(), f.booleanNode(true), f.arrayNode(), f.objectNode()});
         };
     }
 
     /** A generated safetensors header: a few entries with valid, extreme and malformed dtypes, shapes and offsets. */
     private static String header(Random random) {
-        String[] dtypes = {"\"F32\"", "\"F16\"", "\"BF16\"", "\"I64\"", "\"I32\"", "\"U8\"", "\"BOOL\"", "\"F8\"", "\"f32\"",
-                "\"\"", "7", "null"};
+        String[] dtypes = {
+            "\"F32\"",
+            "\"F16\"",
+            "\"BF16\"",
+            "\"I64\"",
+            "\"I32\"",
+            "\"U8\"",
+            "\"BOOL\"",
+            "\"F8\"",
+            "\"f32\"",
+            "\"\"",
+            "7",
+            "null"
+        };
         String[] names = {"a", "b", "a", "__metadata__", "", "gazing_model.x", "\\u00e9"};
         List<String> entries = new ArrayList<>();
         for (int e = random.nextInt(5); e > 0; e--) {
-            entries.add("\"" + pick(random, names) + "\":{\"dtype\":" + pick(random, dtypes) + ",\"shape\":" + numbers(random, 4)
-                    + ",\"data_offsets\":" + numbers(random, 3) + "}");
+            entries.add("\"" + pick(random, names) + "\":{\"dtype\":" + pick(random, dtypes) + ",\"shape\":"
+                    + numbers(random, 4) + ",\"data_offsets\":" + numbers(random, 3) + "}");
         }
         return "{" + String.join(",", entries) + "}";
     }
 
     private static String numbers(Random random, int most) {
-        String[] extremes = {"2147483647", "2147483647", "1000000007", "65536", "2147483648", "9223372036854775807",
-                "9223372036854775808", "-1", "1.5", "1e3", "\"4\"", "null", "99999999999999999999999"};
+        String[] extremes = {
+            "2147483647",
+            "2147483647",
+            "1000000007",
+            "65536",
+            "2147483648",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-1",
+            "1.5",
+            "1e3",
+            "\"4\"",
+            "null",
+            "99999999999999999999999"
+        };
         List<String> out = new ArrayList<>();
         for (int i = random.nextInt(most + 1); i > 0; i--) {
             out.add(random.nextBoolean() ? pick(random, extremes) : String.valueOf(random.nextInt(43) - 2));
@@ -205,10 +252,15 @@ class CheckpointFuzzTest {
      */
     private static void readEverything(byte[] bytes) throws IOException {
         try (SafetensorsFile f = SafetensorsFile.fromBuffer(ByteBuffer.wrap(bytes))) {
-            long dataBytes = bytes.length - 8 - ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-            long covered = f.tensors().values().stream().mapToLong(TensorInfo::byteLength).sum();
+            long dataBytes = bytes.length
+                    - 8
+                    - ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+            long covered = f.tensors().values().stream()
+                    .mapToLong(TensorInfo::byteLength)
+                    .sum();
             if (covered != dataBytes) {
-                throw new AssertionError("loaded although its tensors cover " + covered + " of " + dataBytes + " data bytes");
+                throw new AssertionError(
+                        "loaded although its tensors cover " + covered + " of " + dataBytes + " data bytes");
             }
             for (Map.Entry<String, TensorInfo> e : f.tensors().entrySet()) {
                 f.firstNonFinite(e.getKey());
@@ -247,10 +299,12 @@ class CheckpointFuzzTest {
         try {
             JsonNode root = JSON.readTree(json);
             for (int i = 1 + random.nextInt(3); i > 0; i--) {
-                applyToTree(root, new TreeMutation(pick(random, TreeEdit.values()), random.nextInt(400), value(random)));
+                applyToTree(
+                        root, new TreeMutation(pick(random, TreeEdit.values()), random.nextInt(400), value(random)));
             }
             byte[] text = JSON.writeValueAsBytes(root);
-            byte[] bytes = apply(text, random.nextBoolean() ? List.of() : mutations(random, text.length, 1 + random.nextInt(2)));
+            byte[] bytes = apply(
+                    text, random.nextBoolean() ? List.of() : mutations(random, text.length, 1 + random.nextInt(2)));
             return new String(bytes, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -308,7 +362,8 @@ class CheckpointFuzzTest {
                     }
                 }
                 case TRUNCATE -> b.subList(at, b.size()).clear();
-                case DUPLICATE_RANGE -> b.addAll(at, new ArrayList<>(b.subList(at, Math.min(b.size(), at + 1 + m.value() % 16))));
+                case DUPLICATE_RANGE ->
+                    b.addAll(at, new ArrayList<>(b.subList(at, Math.min(b.size(), at + 1 + m.value() % 16))));
             }
         }
         byte[] out = new byte[b.size()];

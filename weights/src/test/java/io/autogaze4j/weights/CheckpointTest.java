@@ -18,7 +18,9 @@ class CheckpointTest {
     static Path fixture(String name) {
         String prop = System.getProperty("autogaze.fixtures");
         Path root = prop != null ? Path.of(prop) : Path.of("..", "..", "shared", "fixtures");
-        assertTrue(Files.isDirectory(root.resolve(name)), "fixture missing: " + root.resolve(name).toAbsolutePath());
+        assertTrue(
+                Files.isDirectory(root.resolve(name)),
+                "fixture missing: " + root.resolve(name).toAbsolutePath());
         return root.resolve(name);
     }
 
@@ -43,15 +45,18 @@ class CheckpointTest {
             assertArrayEquals(new int[] {2, 4, 7, 14}, grids);
             assertArrayEquals(new int[] {0, 4, 20, 69}, offsets);
             assertEquals(49, ExpectedTensors.of(cfg).size());
-            long params = ExpectedTensors.of(cfg).values().stream().mapToLong(s -> {
-                long n = 1;
-                for (int d : s) {
-                    n *= d;
-                }
-                return n;
-            }).sum();
+            long params = ExpectedTensors.of(cfg).values().stream()
+                    .mapToLong(s -> {
+                        long n = 1;
+                        for (int d : s) {
+                            n *= d;
+                        }
+                        return n;
+                    })
+                    .sum();
             assertEquals(3_258_240L, params);
-            assertArrayEquals(new float[] {0.485f, 0.456f, 0.406f}, c.preprocessor().mean());
+            assertArrayEquals(
+                    new float[] {0.485f, 0.456f, 0.406f}, c.preprocessor().mean());
         }
         try (Checkpoint c = Checkpoint.open(fixture("model_mtp4"))) {
             assertEquals(4, c.config().numHeads()); // rope_parameters spelling (transformers 5) also present
@@ -93,17 +98,24 @@ class CheckpointTest {
         }
         w.write(dir.resolve("model.safetensors"));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir));
-        assertTrue(e.getMessage().contains("missing tensor 'gazing_model.gaze_decoder.model.layers.2.mlp.up_proj.weight'"), e.getMessage());
-        assertTrue(e.getMessage().contains("connector.pos_embed' has shape [195, 192], expected [196, 192]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("missing tensor 'gazing_model.gaze_decoder.model.layers.2.mlp.up_proj.weight'"),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("connector.pos_embed' has shape [195, 192], expected [196, 192]"),
+                e.getMessage());
     }
 
     @Test
     void inconsistentConfigsAreExplained() throws Exception {
         String base = Files.readString(fixture("model_k10").resolve("config.json"));
         assertConfigError(base.replace("\"num_attention_heads\": 6", "\"num_attention_heads\": 5"), "not divisible");
-        assertConfigError(base.replace("\"num_vision_tokens_each_frame\": 265", "\"num_vision_tokens_each_frame\": 300"), "cells");
+        assertConfigError(
+                base.replace("\"num_vision_tokens_each_frame\": 265", "\"num_vision_tokens_each_frame\": 300"),
+                "cells");
         assertConfigError(base.replace("\"scales\": \"32+64+112+224\"", "\"scales\": \"32+abc\""), "not an integer");
-        assertConfigError(base.replace("\"input_img_size\": 224", "\"input_img_size\": 230"), "multiple of kernel_size");
+        assertConfigError(
+                base.replace("\"input_img_size\": 224", "\"input_img_size\": 230"), "multiple of kernel_size");
         assertConfigError(base.replace("\"hidden_size\": 192", "\"hidden_size\": \"wide\""), "hidden_size");
         assertConfigError("{ not json", "JSON");
     }
@@ -120,20 +132,27 @@ class CheckpointTest {
     @Test
     void everyAbsurdConfigValueIsRefusedWithItsRange() throws Exception {
         String base = Files.readString(fixture("model_k10").resolve("config.json"));
-        assertConfigError(base.replace("\"num_hidden_layers\": 4", "\"num_hidden_layers\": 1000000000"),
+        assertConfigError(
+                base.replace("\"num_hidden_layers\": 4", "\"num_hidden_layers\": 1000000000"),
                 "num_hidden_layers' = 1000000000 is outside its range [1, 64]");
         assertConfigError(base.replace("\"depth\": 1", "\"depth\": 1000000000"), "depth' = 1000000000 is outside");
-        assertConfigError(base.replace("\"rope_theta\": 500000.0", "\"rope_theta\": 0"), "rope_theta' = 0.0 is outside");
+        assertConfigError(
+                base.replace("\"rope_theta\": 500000.0", "\"rope_theta\": 0"), "rope_theta' = 0.0 is outside");
         assertConfigError(base.replace("\"rope_theta\": 500000.0", "\"rope_theta\": -5"), "rope_theta");
         assertConfigError(base.replace("\"factor\": 8.0", "\"factor\": 0"), "rope_scaling.factor' = 0.0 is outside");
-        assertConfigError(base.replace("\"high_freq_factor\": 4.0", "\"high_freq_factor\": 1.0"), "must exceed low_freq_factor");
-        assertConfigError(base.replace("\"gazing_ratio\": 0.5", "\"gazing_ratio\": 5"), "gazing_ratio' = 5.0 is outside its range (0, 1]");
+        assertConfigError(
+                base.replace("\"high_freq_factor\": 4.0", "\"high_freq_factor\": 1.0"), "must exceed low_freq_factor");
+        assertConfigError(
+                base.replace("\"gazing_ratio\": 0.5", "\"gazing_ratio\": 5"),
+                "gazing_ratio' = 5.0 is outside its range (0, 1]");
         assertConfigError(base.replace("\"gazing_ratio\": 0.5", "\"gazing_ratio\": -1"), "gazing_ratio' = -1.0");
         assertConfigError(base.replace("\"hidden_size\": 192", "\"hidden_size\": 2000000000"), "hidden_size");
         assertConfigError(base.replace("\"max_num_frames\": 16", "\"max_num_frames\": 0"), "max_num_frames");
         assertConfigError(base.replace("\"rms_norm_eps\": 1e-05", "\"rms_norm_eps\": 0"), "rms_norm_eps");
-        assertConfigError(base.replace("\"scales\": \"32+64+112+224\"", "\"scales\": \"32+64+112+100000\""), "scales[3]");
-        assertConfigError(base.replace("\"model_type\": \"autogaze\"", "\"model_type\": \"autogaze\", \"model_type\": \"x\""),
+        assertConfigError(
+                base.replace("\"scales\": \"32+64+112+224\"", "\"scales\": \"32+64+112+100000\""), "scales[3]");
+        assertConfigError(
+                base.replace("\"model_type\": \"autogaze\"", "\"model_type\": \"autogaze\", \"model_type\": \"x\""),
                 "Duplicate");
     }
 
@@ -141,9 +160,11 @@ class CheckpointTest {
     void absurdPreprocessorValuesAreRefusedWithTheirRange() throws Exception {
         String base = Files.readString(fixture("model_k10").resolve("preprocessor_config.json"));
         assertPreprocessorError(base.replace("0.229", "1e-38"), "image_std[0]' = 9.99999");
-        assertPreprocessorError(base.replace("\"shortest_edge\": 224", "\"shortest_edge\": 100000"),
+        assertPreprocessorError(
+                base.replace("\"shortest_edge\": 224", "\"shortest_edge\": 100000"),
                 "shortest_edge' = 100000 is outside its range [1, 4096]");
-        assertPreprocessorError(base.replace("\"rescale_factor\": 0.00784313725490196", "\"rescale_factor\": 0"), "rescale_factor");
+        assertPreprocessorError(
+                base.replace("\"rescale_factor\": 0.00784313725490196", "\"rescale_factor\": 0"), "rescale_factor");
         assertPreprocessorError(base.replace("0.485", "1e30"), "image_mean[0]");
     }
 
@@ -152,9 +173,11 @@ class CheckpointTest {
         Path dir = copyOfModel();
         Files.copy(fixture("model_k1").resolve("model.safetensors"), dir.resolve("model.safetensors"));
         Path config = dir.resolve("config.json");
-        Files.writeString(config, Files.readString(config).replace("\"num_hidden_layers\": 4", "\"num_hidden_layers\": 3"));
+        Files.writeString(
+                config, Files.readString(config).replace("\"num_hidden_layers\": 4", "\"num_hidden_layers\": 3"));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir));
-        assertTrue(e.getMessage().contains("num_hidden_layers = 3 but the weights hold 4 decoder layers"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("num_hidden_layers = 3 but the weights hold 4 decoder layers"), e.getMessage());
     }
 
     @Test

@@ -34,11 +34,21 @@ class SafetensorsFileTest {
 
     @Test
     void roundTripsEveryDtype() throws Exception {
-        byte[] f16 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-                .putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-2f)).array();
-        byte[] bf16 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-                .putShort((short) (Float.floatToIntBits(3f) >>> 16)).putShort((short) (Float.floatToIntBits(-0.5f) >>> 16)).array();
-        byte[] i32 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(7).putInt(-9).array();
+        byte[] f16 = ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort(Float.floatToFloat16(1.5f))
+                .putShort(Float.floatToFloat16(-2f))
+                .array();
+        byte[] bf16 = ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) (Float.floatToIntBits(3f) >>> 16))
+                .putShort((short) (Float.floatToIntBits(-0.5f) >>> 16))
+                .array();
+        byte[] i32 = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(7)
+                .putInt(-9)
+                .array();
         Path p = write(new SafetensorsWriter()
                 .addFloats("f32", new int[] {2, 2}, new float[] {1, 2, 3, 4})
                 .addRaw("f16", DType.F16, new int[] {2}, f16)
@@ -47,7 +57,8 @@ class SafetensorsFileTest {
                 .addRaw("i32", DType.I32, new int[] {2}, i32)
                 .addRaw("u8", DType.U8, new int[] {2}, new byte[] {(byte) 200, 3})
                 .addRaw("bool", DType.BOOL, new int[] {2}, new byte[] {1, 0})
-                .metadata("format", "pt").toBytes());
+                .metadata("format", "pt")
+                .toBytes());
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
             assertArrayEquals(new float[] {1, 2, 3, 4}, f.floats("f32"));
             assertArrayEquals(new int[] {2, 2}, f.info("f32").shape());
@@ -66,19 +77,32 @@ class SafetensorsFileTest {
 
     @Test
     void truncatedFileIsNamed() throws Exception {
-        byte[] good = new SafetensorsWriter().addFloats("w", new int[] {4}, new float[] {1, 2, 3, 4}).toBytes();
+        byte[] good = new SafetensorsWriter()
+                .addFloats("w", new int[] {4}, new float[] {1, 2, 3, 4})
+                .toBytes();
         Path p = write(Arrays.copyOf(good, good.length - 3));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
-        assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("'w'") && e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(p.toString())
+                        && e.getMessage().contains("'w'")
+                        && e.getMessage().contains("truncated"),
+                e.getMessage());
         Path tiny = write(new byte[] {1, 2, 3});
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(tiny)).getMessage().contains("too short"));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(tiny))
+                .getMessage()
+                .contains("too short"));
     }
 
     @Test
     void headerLengthBeyondFileIsRejected() throws Exception {
-        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1_000_000).putLong(0);
+        ByteBuffer b = ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(1_000_000)
+                .putLong(0);
         Path p = write(b.array());
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p)).getMessage().contains("header length"));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p))
+                .getMessage()
+                .contains("header length"));
     }
 
     @Test
@@ -91,26 +115,40 @@ class SafetensorsFileTest {
 
     @Test
     void overlappingRangesAreRejected() throws Exception {
-        Path p = write(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12));
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p)).getMessage().contains("overlaps"));
+        Path p = write(withHeader(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                12));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p))
+                .getMessage()
+                .contains("overlaps"));
     }
 
     @Test
     void badJsonAndUnknownDtypeAreNamed() throws Exception {
         Path bad = write(withHeader("{\"w\": [", 0));
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(bad)).getMessage().contains("JSON"));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(bad))
+                .getMessage()
+                .contains("JSON"));
         Path dtype = write(withHeader("{\"w\":{\"dtype\":\"F8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1));
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(dtype)).getMessage().contains("unknown dtype 'F8'"));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(dtype))
+                .getMessage()
+                .contains("unknown dtype 'F8'"));
         Path shape = write(withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4));
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(shape)).getMessage().contains("shape entry"));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(shape))
+                .getMessage()
+                .contains("shape entry"));
         Path missing = tmp.resolve("nope.safetensors");
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(missing)).getMessage().contains("does not exist"));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(missing))
+                .getMessage()
+                .contains("does not exist"));
     }
 
     @Test
     void missingTensorIsNamed() throws Exception {
-        Path p = write(new SafetensorsWriter().addFloats("w", new int[] {1}, new float[] {1}).toBytes());
+        Path p = write(new SafetensorsWriter()
+                .addFloats("w", new int[] {1}, new float[] {1})
+                .toBytes());
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
             SafetensorsException e = assertThrows(SafetensorsException.class, () -> f.floats("missing"));
             assertEquals("missing", e.tensor());
@@ -122,8 +160,10 @@ class SafetensorsFileTest {
     @Test
     void shapeProductOverflowNamesFileAndTensor() throws Exception {
         int big = Integer.MAX_VALUE;
-        Path p = write(withHeader("{\"huge\":{\"dtype\":\"F32\",\"shape\":[" + big + "," + big + "," + big + "],"
-                + "\"data_offsets\":[0,4]}}", 4));
+        Path p = write(withHeader(
+                "{\"huge\":{\"dtype\":\"F32\",\"shape\":[" + big + "," + big + "," + big + "],"
+                        + "\"data_offsets\":[0,4]}}",
+                4));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
         assertEquals("huge", e.tensor());
         assertTrue(e.getMessage().contains(p.toString()) && e.getMessage().contains("64-bit"), e.getMessage());
@@ -131,7 +171,9 @@ class SafetensorsFileTest {
 
     @Test
     void trailingBytesAfterTheLastTensorAreRejected() throws Exception {
-        byte[] good = new SafetensorsWriter().addFloats("w", new int[] {2}, new float[] {1, 2}).toBytes();
+        byte[] good = new SafetensorsWriter()
+                .addFloats("w", new int[] {2}, new float[] {1, 2})
+                .toBytes();
         Path p = write(Arrays.copyOf(good, good.length + 3));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
         assertTrue(e.getMessage().contains("3 trailing bytes"), e.getMessage());
@@ -139,8 +181,10 @@ class SafetensorsFileTest {
 
     @Test
     void holeBetweenTensorsIsRejected() throws Exception {
-        Path p = write(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12));
+        Path p = write(withHeader(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                12));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
         assertEquals("b", e.tensor());
         assertTrue(e.getMessage().contains("belong to no tensor"), e.getMessage());
@@ -154,7 +198,9 @@ class SafetensorsFileTest {
             assertEquals(1, f.tensors().size());
         }
         Path garbage = write(withHeader(entry + " {}", 4));
-        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(garbage)).getMessage().contains("JSON"));
+        assertTrue(assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(garbage))
+                .getMessage()
+                .contains("JSON"));
     }
 
     @Test
@@ -169,8 +215,10 @@ class SafetensorsFileTest {
 
     @Test
     void duplicateTensorNamesAreRejected() throws Exception {
-        Path p = write(withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8));
+        Path p = write(withHeader(
+                "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                8));
         SafetensorsException e = assertThrows(SafetensorsException.class, () -> SafetensorsFile.open(p));
         assertTrue(e.getMessage().contains("Duplicate") && e.getMessage().contains("'w'"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
@@ -179,12 +227,17 @@ class SafetensorsFileTest {
     @Test
     void firstNonFiniteFindsNanAndInfinityInEveryFloatType() throws Exception {
         ByteBuffer half = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
-        half.putShort(Float.floatToFloat16(1f)).putShort(Float.floatToFloat16(2f)).putShort(Float.floatToFloat16(Float.NaN));
+        half.putShort(Float.floatToFloat16(1f))
+                .putShort(Float.floatToFloat16(2f))
+                .putShort(Float.floatToFloat16(Float.NaN));
         ByteBuffer brain = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        brain.putShort((short) (Float.floatToIntBits(Float.NEGATIVE_INFINITY) >>> 16)).putShort((short) 0);
-        byte[] bytes = new SafetensorsWriter().addFloats("f32", new int[] {3}, new float[] {0, Float.POSITIVE_INFINITY, 1})
+        brain.putShort((short) (Float.floatToIntBits(Float.NEGATIVE_INFINITY) >>> 16))
+                .putShort((short) 0);
+        byte[] bytes = new SafetensorsWriter()
+                .addFloats("f32", new int[] {3}, new float[] {0, Float.POSITIVE_INFINITY, 1})
                 .addFloats("fine", new int[] {2}, new float[] {Float.MAX_VALUE, -Float.MIN_VALUE})
-                .addRaw("f16", DType.F16, new int[] {3}, half.array()).addRaw("bf16", DType.BF16, new int[] {2}, brain.array())
+                .addRaw("f16", DType.F16, new int[] {3}, half.array())
+                .addRaw("bf16", DType.BF16, new int[] {2}, brain.array())
                 .toBytes();
         try (SafetensorsFile f = SafetensorsFile.open(write(bytes))) {
             assertEquals(1, f.firstNonFinite("f32").getAsLong());

@@ -31,7 +31,8 @@ public final class ImageProcessor {
     /** The processor a checkpoint's {@code preprocessor_config.json} describes. */
     public static ImageProcessor of(PreprocessorConfig config) {
         if (config.doResize() && config.resample() != PreprocessorConfig.PIL_BILINEAR) {
-            throw new IllegalArgumentException("resample filter " + config.resample() + " is not supported (only 2 = PIL bilinear)");
+            throw new IllegalArgumentException(
+                    "resample filter " + config.resample() + " is not supported (only 2 = PIL bilinear)");
         }
         return new ImageProcessor(config, null);
     }
@@ -56,8 +57,16 @@ public final class ImageProcessor {
 
     private PreprocessorConfig withResize(boolean resize) {
         PreprocessorConfig c = config;
-        return new PreprocessorConfig(resize, c.shortestEdge(), PreprocessorConfig.PIL_BILINEAR, c.doRescale(), c.rescaleFactor(),
-                c.offset(), c.doNormalize(), c.mean(), c.std());
+        return new PreprocessorConfig(
+                resize,
+                c.shortestEdge(),
+                PreprocessorConfig.PIL_BILINEAR,
+                c.doRescale(),
+                c.rescaleFactor(),
+                c.offset(),
+                c.doNormalize(),
+                c.mean(),
+                c.std());
     }
 
     /** The settings in use. */
@@ -125,8 +134,9 @@ public final class ImageProcessor {
         for (int t = 0; t < frames.size(); t++) {
             RgbFrame f = frames.get(t);
             if (f.width() != first.width() || f.height() != first.height()) {
-                throw new IllegalArgumentException("frame " + t + " is " + f.width() + "x" + f.height() + " but frame 0 is "
-                        + first.width() + "x" + first.height() + ": a clip needs frames of one size");
+                throw new IllegalArgumentException(
+                        "frame " + t + " is " + f.width() + "x" + f.height() + " but frame 0 is " + first.width() + "x"
+                                + first.height() + ": a clip needs frames of one size");
             }
             normalise(resize(f), data, t * per);
         }
@@ -156,7 +166,10 @@ public final class ImageProcessor {
 
     @Override
     public String toString() {
-        return "ImageProcessor[" + (!config.doResize() ? "no resize" : fixedSize != null ? "size " + fixedSize
-                : "shortest edge " + config.shortestEdge()) + "]";
+        return "ImageProcessor["
+                + (!config.doResize()
+                        ? "no resize"
+                        : fixedSize != null ? "size " + fixedSize : "shortest edge " + config.shortestEdge())
+                + "]";
     }
 }

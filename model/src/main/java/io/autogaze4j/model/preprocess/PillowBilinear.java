@@ -8,8 +8,7 @@ package io.autogaze4j.model.preprocess;
 final class PillowBilinear {
     private static final int PRECISION_BITS = 32 - 8 - 2;
 
-    private PillowBilinear() {
-    }
+    private PillowBilinear() {}
 
     /** Resizes {@code in} to {@code outWidth x outHeight}. */
     static RgbFrame resize(RgbFrame in, int outWidth, int outHeight) {
@@ -100,7 +99,8 @@ final class PillowBilinear {
                 }
                 for (int j = 0; j < n; j++) {
                     double v = sum != 0 ? w[j] / sum : w[j];
-                    t.weights[o * t.stride + j] = (int) (v < 0 ? v * (1 << PRECISION_BITS) - 0.5 : v * (1 << PRECISION_BITS) + 0.5);
+                    t.weights[o * t.stride + j] =
+                            (int) (v < 0 ? v * (1 << PRECISION_BITS) - 0.5 : v * (1 << PRECISION_BITS) + 0.5);
                 }
                 t.first[o] = lo;
                 t.count[o] = n;

@@ -24,8 +24,8 @@ public final class RgbFrame {
     public static RgbFrame of(int width, int height, byte[] rgb) {
         checkSize(width, height);
         if (rgb.length != width * height * 3) {
-            throw new IllegalArgumentException("an RGB frame of " + width + "x" + height + " needs " + width * height * 3
-                    + " bytes, got " + rgb.length);
+            throw new IllegalArgumentException("an RGB frame of " + width + "x" + height + " needs "
+                    + width * height * 3 + " bytes, got " + rgb.length);
         }
         return new RgbFrame(width, height, rgb.clone());
     }
@@ -40,8 +40,8 @@ public final class RgbFrame {
         checkSize(width, height);
         int n = width * height;
         if (offset < 0 || (long) offset + 4L * n > rgba.length) {
-            throw new IllegalArgumentException("an RGBA frame of " + width + "x" + height + " at offset " + offset + " needs "
-                    + 4L * n + " bytes, the buffer has " + rgba.length);
+            throw new IllegalArgumentException("an RGBA frame of " + width + "x" + height + " at offset " + offset
+                    + " needs " + 4L * n + " bytes, the buffer has " + rgba.length);
         }
         byte[] rgb = new byte[n * 3];
         for (int i = 0; i < n; i++) {
@@ -71,11 +71,12 @@ public final class RgbFrame {
     /** Throws unless {@code width x height} is a usable frame size (positive, within the limits). */
     public static void checkSize(int width, int height) {
         if (width < 1 || height < 1) {
-            throw new IllegalArgumentException("frame size " + width + "x" + height + " is empty: both sides must be positive");
+            throw new IllegalArgumentException(
+                    "frame size " + width + "x" + height + " is empty: both sides must be positive");
         }
         if (width > MAX_SIDE || height > MAX_SIDE || (long) width * height > MAX_PIXELS) {
-            throw new IllegalArgumentException("frame size " + width + "x" + height + " is too large: at most " + MAX_SIDE
-                    + " px a side and " + MAX_PIXELS + " pixels");
+            throw new IllegalArgumentException("frame size " + width + "x" + height + " is too large: at most "
+                    + MAX_SIDE + " px a side and " + MAX_PIXELS + " pixels");
         }
     }
 

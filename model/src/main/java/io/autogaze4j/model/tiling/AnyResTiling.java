@@ -89,7 +89,8 @@ public final class AnyResTiling {
     /** Tile index (within one clip row) of tile row {@code r}, column {@code c}. */
     public int tileIndex(int r, int c) {
         if (r < 0 || c < 0 || r >= rows || c >= cols) {
-            throw new IllegalArgumentException("tile (" + r + ", " + c + ") outside the " + rows + "x" + cols + " grid");
+            throw new IllegalArgumentException(
+                    "tile (" + r + ", " + c + ") outside the " + rows + "x" + cols + " grid");
         }
         return r * cols + c;
     }
@@ -104,7 +105,8 @@ public final class AnyResTiling {
     /** The tile batch {@code [B * rows * cols, T, 3, tile, tile]} of a processed clip. */
     public VideoClip tile(VideoClip clip) {
         if (clip.width() != processed.width() || clip.height() != processed.height()) {
-            throw new IllegalArgumentException(clip + " does not have the processed frame size " + processed + " of this tiling");
+            throw new IllegalArgumentException(
+                    clip + " does not have the processed frame size " + processed + " of this tiling");
         }
         return ClipTiles.cut(clip, tile, rows, cols);
     }
@@ -117,11 +119,12 @@ public final class AnyResTiling {
      */
     public void cutFrame(float[] processedFrame, float[] rows, int t, int frames) {
         if (processedFrame.length != 3 * processed.width() * processed.height()) {
-            throw new IllegalArgumentException("a processed frame of " + processed + " has " + 3 * processed.width() * processed.height()
-                    + " values, got " + processedFrame.length);
+            throw new IllegalArgumentException("a processed frame of " + processed + " has "
+                    + 3 * processed.width() * processed.height() + " values, got " + processedFrame.length);
         }
         if (t < 0 || t >= frames || rows.length != tilesPerFrame() * frames * 3 * tile * tile) {
-            throw new IllegalArgumentException("frame " + t + " of " + frames + " does not fit " + rows.length + " tile values");
+            throw new IllegalArgumentException(
+                    "frame " + t + " of " + frames + " does not fit " + rows.length + " tile values");
         }
         ClipTiles.cutFrame(processedFrame, 0, processed.height(), processed.width(), rows, 0, t, frames, tile, cols);
     }
@@ -177,6 +180,7 @@ public final class AnyResTiling {
 
     @Override
     public String toString() {
-        return "AnyResTiling[" + processed + " (source " + source + ") -> " + rows + "x" + cols + " tiles of " + tile + " px]";
+        return "AnyResTiling[" + processed + " (source " + source + ") -> " + rows + "x" + cols + " tiles of " + tile
+                + " px]";
     }
 }

@@ -4,8 +4,7 @@ import io.autogaze4j.model.VideoClip;
 
 /** Cuts the frames of a clip into a zero-padded grid of square tiles, one batch row per tile. */
 final class ClipTiles {
-    private ClipTiles() {
-    }
+    private ClipTiles() {}
 
     /**
      * {@code [B, T, 3, H, W]} to {@code [B * rows * cols, T, 3, tile, tile]}, rows ordered by clip row,
@@ -16,7 +15,8 @@ final class ClipTiles {
         int b = clip.batch(), t = clip.frames(), h = clip.height(), w = clip.width();
         long total = (long) b * rows * cols * t * 3 * tile * tile;
         if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(clip + " cut into " + rows + "x" + cols + " tiles of " + tile + " px is too large for one batch");
+            throw new IllegalArgumentException(
+                    clip + " cut into " + rows + "x" + cols + " tiles of " + tile + " px is too large for one batch");
         }
         float[] src = clip.toTensor().data();
         float[] out = new float[(int) total];
@@ -34,7 +34,8 @@ final class ClipTiles {
      * {@code firstRow, firstRow + 1, ...} of {@code out}, laid out {@code [rows, frames, 3, tile, tile]}; tile row order
      * is tile row, then tile column. {@code out} must be zero where the tiles reach past the frame.
      */
-    static void cutFrame(float[] src, int from, int h, int w, float[] out, int firstRow, int f, int frames, int tile, int cols) {
+    static void cutFrame(
+            float[] src, int from, int h, int w, float[] out, int firstRow, int f, int frames, int tile, int cols) {
         int tiles = Math.ceilDiv(h, tile) * cols;
         for (int i = 0; i < tiles; i++) {
             int r = i / cols, c = i % cols;

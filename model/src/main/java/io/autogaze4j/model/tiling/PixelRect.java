@@ -12,7 +12,8 @@ public record PixelRect(int x0, int y0, int x1, int y1) {
     /** Checks that the rectangle is not empty and starts inside the first quadrant. */
     public PixelRect {
         if (x0 < 0 || y0 < 0 || x1 <= x0 || y1 <= y0) {
-            throw new IllegalArgumentException("not a pixel rectangle: [" + x0 + ", " + x1 + ") x [" + y0 + ", " + y1 + ")");
+            throw new IllegalArgumentException(
+                    "not a pixel rectangle: [" + x0 + ", " + x1 + ") x [" + y0 + ", " + y1 + ")");
         }
     }
 

@@ -28,17 +28,19 @@ public final class ResolutionAdaptation {
 
     private ResolutionAdaptation(ScaleLayout nativeLayout, int[] targetScales, int patch) {
         if (targetScales.length != nativeLayout.numScales()) {
-            throw new IllegalArgumentException("target_scales " + Arrays.toString(targetScales) + " must have one entry per model scale ("
-                    + nativeLayout.numScales() + ")");
+            throw new IllegalArgumentException("target_scales " + Arrays.toString(targetScales)
+                    + " must have one entry per model scale (" + nativeLayout.numScales() + ")");
         }
         if (patch < 1) {
             throw new IllegalArgumentException("target_patch_size must be positive, got " + patch);
         }
         int[] grids = new int[targetScales.length];
         for (int s = 0; s < grids.length; s++) {
-            if (targetScales[s] < patch || targetScales[s] % patch != 0 || (s > 0 && targetScales[s] <= targetScales[s - 1])) {
-                throw new IllegalArgumentException("target_scales " + Arrays.toString(targetScales) + " must ascend and be multiples of the patch size "
-                        + patch);
+            if (targetScales[s] < patch
+                    || targetScales[s] % patch != 0
+                    || (s > 0 && targetScales[s] <= targetScales[s - 1])) {
+                throw new IllegalArgumentException("target_scales " + Arrays.toString(targetScales)
+                        + " must ascend and be multiples of the patch size " + patch);
             }
             grids[s] = targetScales[s] / patch;
         }
@@ -50,8 +52,9 @@ public final class ResolutionAdaptation {
         this.tile = finest * patch;
         for (int s = 0; s < grids.length; s++) {
             if (grids[s] > tilesPerSide * nativeLayout.grid(s)) {
-                throw new IllegalArgumentException("target scale " + targetScales[s] + " needs " + grids[s] + " cells a side, more than "
-                        + tilesPerSide + " tiles of " + nativeLayout.grid(s) + " cells give");
+                throw new IllegalArgumentException(
+                        "target scale " + targetScales[s] + " needs " + grids[s] + " cells a side, more than "
+                                + tilesPerSide + " tiles of " + nativeLayout.grid(s) + " cells give");
             }
         }
     }
@@ -94,7 +97,8 @@ public final class ResolutionAdaptation {
     /** The tile batch {@code [B * nt * nt, T, 3, tile, tile]}: batch, then tile row, then tile column. */
     public VideoClip tile(VideoClip clip) {
         if (clip.height() != inputSize() || clip.width() != inputSize()) {
-            throw new IllegalArgumentException(clip + " must be square with side " + inputSize() + " (the largest target scale)");
+            throw new IllegalArgumentException(
+                    clip + " must be square with side " + inputSize() + " (the largest target scale)");
         }
         return isIdentity() ? clip : ClipTiles.cut(clip, tile, tilesPerSide, tilesPerSide);
     }
@@ -111,7 +115,8 @@ public final class ResolutionAdaptation {
         }
         int perClip = tilesPerSide * tilesPerSide;
         if (tiles.batch() % perClip != 0) {
-            throw new IllegalArgumentException("a result of " + tiles.batch() + " rows is not a batch of " + perClip + "-tile clips");
+            throw new IllegalArgumentException(
+                    "a result of " + tiles.batch() + " rows is not a batch of " + perClip + "-tile clips");
         }
         int batch = tiles.batch() / perClip, frames = tiles.frames();
         boolean[][][] gazed = new boolean[batch][frames][target.cellsPerFrame()];
@@ -168,6 +173,7 @@ public final class ResolutionAdaptation {
 
     @Override
     public String toString() {
-        return "ResolutionAdaptation[" + target + ", patch " + patch + ", " + tilesPerSide + "x" + tilesPerSide + " tiles of " + tile + " px]";
+        return "ResolutionAdaptation[" + target + ", patch " + patch + ", " + tilesPerSide + "x" + tilesPerSide
+                + " tiles of " + tile + " px]";
     }
 }

@@ -9,5 +9,4 @@ import io.autogaze4j.model.GazeCell;
  * @param cell the cell as the model reported it (tile-local)
  * @param rect the source-frame pixels it covers
  */
-public record SourceCell(int tile, GazeCell cell, PixelRect rect) {
-}
+public record SourceCell(int tile, GazeCell cell, PixelRect rect) {}

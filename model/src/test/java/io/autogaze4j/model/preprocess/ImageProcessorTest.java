@@ -20,14 +20,18 @@ class ImageProcessorTest {
         assertEquals(new FrameSize(224, 334), official.outputSize(new FrameSize(300, 448)));
         assertEquals(new FrameSize(224, 224), official.outputSize(new FrameSize(448, 448)));
         assertEquals(new FrameSize(1920, 1080), official.withoutResize().outputSize(new FrameSize(1920, 1080)));
-        assertEquals(new FrameSize(392, 392), official.withOutputSize(new FrameSize(392, 392)).outputSize(new FrameSize(448, 448)));
+        assertEquals(
+                new FrameSize(392, 392),
+                official.withOutputSize(new FrameSize(392, 392)).outputSize(new FrameSize(448, 448)));
     }
 
     @Test
     void upscaleFollowsPillowsTriangleWeights() {
         RgbFrame ramp = RgbFrame.of(2, 1, new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
         RgbFrame up = PillowBilinear.resize(ramp, 4, 1);
-        assertArrayEquals(new int[] {0, 64, 191, 255}, new int[] {up.sample(0, 0, 0), up.sample(1, 0, 1), up.sample(2, 0, 2), up.sample(3, 0, 0)});
+        assertArrayEquals(
+                new int[] {0, 64, 191, 255},
+                new int[] {up.sample(0, 0, 0), up.sample(1, 0, 1), up.sample(2, 0, 2), up.sample(3, 0, 0)});
     }
 
     @Test

@@ -68,16 +68,24 @@ class AnyResTilingTest {
     void cellsMapToSourcePixelsAndPaddingCellsVanish() {
         assertEquals(Optional.of(new PixelRect(0, 0, 112, 112)), hd.cellRect(0, LAYOUT.cell(0, 0)));
         // tile (4, 8), finest cell (11, 7): 1904..1920 x 1072..1088, cut at the frame's bottom
-        assertEquals(Optional.of(new PixelRect(1904, 1072, 1920, 1080)), hd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(3, 11, 7))));
+        assertEquals(
+                Optional.of(new PixelRect(1904, 1072, 1920, 1080)),
+                hd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(3, 11, 7))));
         assertEquals(Optional.empty(), hd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(3, 13, 13))));
-        // a 4x4 cell is 56 px: row 3 of tile row 4 starts at y 1064, inside the frame; column 3 starts at x 1960, outside
-        assertEquals(Optional.of(new PixelRect(1792, 1064, 1848, 1080)), hd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(1, 3, 0))));
+        // a 4x4 cell is 56 px: row 3 of tile row 4 starts at y 1064, inside the frame; column 3 starts at x 1960,
+        // outside
+        assertEquals(
+                Optional.of(new PixelRect(1792, 1064, 1848, 1080)),
+                hd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(1, 3, 0))));
         assertEquals(Optional.empty(), hd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(1, 3, 3))));
         // a 4K source processed (downscaled) to 1920x1080: rectangles scale back by 2
         AnyResTiling fromUhd = AnyResTiling.of(new FrameSize(3840, 2160), new FrameSize(1920, 1080), 224);
-        assertEquals(Optional.of(new PixelRect(3808, 2144, 3840, 2160)), fromUhd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(3, 11, 7))));
+        assertEquals(
+                Optional.of(new PixelRect(3808, 2144, 3840, 2160)),
+                fromUhd.cellRect(44, LAYOUT.cell(0, LAYOUT.id(3, 11, 7))));
         // a 7x7 cell is 32 px: tile (1, 3), cell (2, 5)
-        assertEquals(Optional.of(new PixelRect(672 + 160, 224 + 64, 672 + 192, 224 + 96)),
+        assertEquals(
+                Optional.of(new PixelRect(672 + 160, 224 + 64, 672 + 192, 224 + 96)),
                 hd.cellRect(hd.tileIndex(1, 3), LAYOUT.cell(0, LAYOUT.id(2, 2, 5))));
     }
 

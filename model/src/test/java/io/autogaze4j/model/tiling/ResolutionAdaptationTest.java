@@ -40,15 +40,23 @@ class ResolutionAdaptationTest {
         assertTrue(same.isIdentity());
         VideoClip clip = VideoClip.of(filled(224, 0.5f), 1, 1, 224, 224);
         assertSame(clip, same.tile(clip));
-        assertFalse(ResolutionAdaptation.of(LAYOUT, new int[] {64, 128, 224, 448}, 16).isIdentity());
+        assertFalse(ResolutionAdaptation.of(LAYOUT, new int[] {64, 128, 224, 448}, 16)
+                .isIdentity());
     }
 
     @Test
     void badPyramidsAndSizesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> ResolutionAdaptation.of(LAYOUT, new int[] {56, 112, 392}, 14));
-        assertThrows(IllegalArgumentException.class, () -> ResolutionAdaptation.of(LAYOUT, new int[] {56, 112, 200, 392}, 14));
-        assertThrows(IllegalArgumentException.class, () -> ResolutionAdaptation.of(LAYOUT, new int[] {112, 56, 196, 392}, 14));
-        assertThrows(IllegalArgumentException.class, () -> ResolutionAdaptation.of(LAYOUT, new int[] {56, 112, 196, 392}, 0));
+        assertThrows(
+                IllegalArgumentException.class, () -> ResolutionAdaptation.of(LAYOUT, new int[] {56, 112, 392}, 14));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ResolutionAdaptation.of(LAYOUT, new int[] {56, 112, 200, 392}, 14));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ResolutionAdaptation.of(LAYOUT, new int[] {112, 56, 196, 392}, 14));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ResolutionAdaptation.of(LAYOUT, new int[] {56, 112, 196, 392}, 0));
         ResolutionAdaptation a = ResolutionAdaptation.of(LAYOUT, new int[] {56, 112, 196, 392}, 14);
         assertThrows(IllegalArgumentException.class, () -> a.tile(VideoClip.of(filled(224, 0f), 1, 1, 224, 224)));
     }

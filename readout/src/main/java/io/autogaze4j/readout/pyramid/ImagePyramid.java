@@ -15,8 +15,7 @@ import java.util.stream.IntStream;
  * a batch of 1 broadcast, values clamped to {@code [0, 1]}.
  */
 public final class ImagePyramid {
-    private ImagePyramid() {
-    }
+    private ImagePyramid() {}
 
     /**
      * A {@code [batch, 1, height, width]} mask: 1 on the pixels of every point with confidence above 0 (its cell at
@@ -36,7 +35,10 @@ public final class ImagePyramid {
         return Tensor.wrap(out, batch, 1, height, width);
     }
 
-    /** One mask per row of {@code frames} ({@code frames.get(b)} = the points of frame f of trace b): {@code [rows, 1, height, width]}. */
+    /**
+     * One mask per row of {@code frames} ({@code frames.get(b)} = the points of frame f of trace b): {@code [rows, 1,
+     * height, width]}.
+     */
     public static Tensor frameMasks(List<List<FixationPoint>> frames, int height, int width) {
         if (frames.isEmpty()) {
             throw new IllegalArgumentException("at least one fixation trace is required");
@@ -69,7 +71,8 @@ public final class ImagePyramid {
     }
 
     /** Per level, the conformed mask's density and where it is above {@code threshold} (strictly). */
-    public static List<PyramidLevelMask> levelMasks(Tensor mask, int height, int width, List<ImagePyramidLevel> levels, float threshold) {
+    public static List<PyramidLevelMask> levelMasks(
+            Tensor mask, int height, int width, List<ImagePyramidLevel> levels, float threshold) {
         checkDims("image", height, width);
         if (mask.rank() != 4 || mask.dim(0) < 1) {
             throw new IllegalArgumentException("mask batch must be nonzero; mask must be [B, C, H, W], got " + mask);
@@ -84,7 +87,9 @@ public final class ImagePyramid {
                 density[i] = Math.min(Math.max(density[i], 0f), 1f);
                 active[i] = density[i] > threshold ? 1f : 0f;
             }
-            out.add(new PyramidLevelMask(level, Tensor.wrap(density, s.batch, 1, level.height(), level.width()),
+            out.add(new PyramidLevelMask(
+                    level,
+                    Tensor.wrap(density, s.batch, 1, level.height(), level.width()),
                     Tensor.wrap(active, s.batch, 1, level.height(), level.width())));
         }
         return out;
@@ -123,7 +128,8 @@ public final class ImagePyramid {
             offset += cells;
             starts.add(offset);
         }
-        return new PyramidTokens(Tensor.wrap(tokens, s.batch, n, s.channels), Tensor.wrap(weights, s.batch, n, 1), levels, starts);
+        return new PyramidTokens(
+                Tensor.wrap(tokens, s.batch, n, s.channels), Tensor.wrap(weights, s.batch, n, 1), levels, starts);
     }
 
     /** The {@code clamp(maxTokens, 1, N)} heaviest tokens of each row, heaviest first, ties by lower index. */
@@ -145,16 +151,20 @@ public final class ImagePyramid {
         int[][] indices = new int[batch][];
         for (int b = 0; b < batch; b++) {
             int row = b;
-            indices[b] = IntStream.range(0, n).boxed()
+            indices[b] = IntStream.range(0, n)
+                    .boxed()
                     .sorted((i, j) -> Float.compare(w[row * n + j], w[row * n + i]))
-                    .limit(k).mapToInt(Integer::intValue).toArray();
+                    .limit(k)
+                    .mapToInt(Integer::intValue)
+                    .toArray();
             for (int i = 0; i < k; i++) {
                 int src = indices[b][i];
                 weights[b * k + i] = w[b * n + src];
                 System.arraycopy(t.data(), (b * n + src) * channels, tokens, (b * k + i) * channels, channels);
             }
         }
-        return new SparsePyramidTokens(Tensor.wrap(tokens, batch, k, channels), Tensor.wrap(weights, batch, k, 1), indices);
+        return new SparsePyramidTokens(
+                Tensor.wrap(tokens, batch, k, channels), Tensor.wrap(weights, batch, k, 1), indices);
     }
 
     /** One mask plane: the union of the points' pixel rectangles. */
@@ -188,7 +198,10 @@ public final class ImagePyramid {
         return new int[] {start, end};
     }
 
-    /** Adaptive average pooling of {@code [B, C, H, W]} to the level: cell {@code i} averages rows {@code floor(i*H/h) .. ceil((i+1)*H/h)-1}. */
+    /**
+     * Adaptive average pooling of {@code [B, C, H, W]} to the level: cell {@code i} averages rows {@code floor(i*H/h) ..
+     * ceil((i+1)*H/h)-1}.
+     */
     private static float[] pool(float[] data, int batch, int channels, int height, int width, ImagePyramidLevel level) {
         int oh = level.height();
         int ow = level.width();
@@ -213,7 +226,10 @@ public final class ImagePyramid {
         return out;
     }
 
-    /** The mask conformed to {@code s}: channel mean, nearest resize, batch broadcast, clamp; {@code [s.batch][H * W]} flattened. */
+    /**
+     * The mask conformed to {@code s}: channel mean, nearest resize, batch broadcast, clamp; {@code [s.batch][H * W]}
+     * flattened.
+     */
     private static float[] conform(Tensor mask, Shape s) {
         if (mask.rank() != 4) {
             throw new IllegalArgumentException("mask must be [B, C, H, W], got " + mask);
@@ -250,7 +266,8 @@ public final class ImagePyramid {
 
     private static void checkDims(String what, int height, int width) {
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException(what + " dimensions must be nonzero and positive, got " + height + "x" + width);
+            throw new IllegalArgumentException(
+                    what + " dimensions must be nonzero and positive, got " + height + "x" + width);
         }
     }
 

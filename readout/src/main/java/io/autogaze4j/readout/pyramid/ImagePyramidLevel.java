@@ -10,7 +10,8 @@ public record ImagePyramidLevel(int height, int width) {
 
     public ImagePyramidLevel {
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("image pyramid level dimensions must be nonzero and positive, got " + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "image pyramid level dimensions must be nonzero and positive, got " + height + "x" + width);
         }
     }
 

@@ -9,5 +9,4 @@ import io.autogaze4j.tensor.Tensor;
  * @param weights {@code [B, k, 1]}
  * @param indices {@code [B][k]} positions in the concatenated pyramid order of {@link PyramidTokens}
  */
-public record SparsePyramidTokens(Tensor tokens, Tensor weights, int[][] indices) {
-}
+public record SparsePyramidTokens(Tensor tokens, Tensor weights, int[][] indices) {}

@@ -67,7 +67,8 @@ public final class AnimatedGifWriter implements AutoCloseable {
         ImageWriter writer = writers.next();
         writer.setOutput(out);
         writer.prepareWriteSequence(null);
-        return new AnimatedGifWriter(out, writer, Math.max(1, Math.round(delayMillis / 10f)), loops, background | 0xFF000000);
+        return new AnimatedGifWriter(
+                out, writer, Math.max(1, Math.round(delayMillis / 10f)), loops, background | 0xFF000000);
     }
 
     /** Appends a frame. */

@@ -8,8 +8,7 @@ public final class Argb {
     /** Fully transparent black. */
     public static final int TRANSPARENT = 0;
 
-    private Argb() {
-    }
+    private Argb() {}
 
     /** An opaque pixel from 8-bit channels. */
     public static int opaque(int r, int g, int b) {

@@ -23,7 +23,8 @@ public final class ArgbImage {
     public static ArgbImage of(int width, int height, int[] argb) {
         RgbFrame.checkSize(width, height);
         if (argb.length != width * height) {
-            throw new IllegalArgumentException("an image of " + width + "x" + height + " needs " + width * height + " pixels, got " + argb.length);
+            throw new IllegalArgumentException(
+                    "an image of " + width + "x" + height + " needs " + width * height + " pixels, got " + argb.length);
         }
         return new ArgbImage(width, height, argb.clone());
     }
@@ -101,7 +102,8 @@ public final class ArgbImage {
     /** Throws unless {@code other} has this image's size. */
     void requireSameSize(ArgbImage other, String what) {
         if (other.width != width || other.height != height) {
-            throw new IllegalArgumentException(what + " is " + other.width + "x" + other.height + ", expected " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    what + " is " + other.width + "x" + other.height + ", expected " + width + "x" + height);
         }
     }
 

@@ -30,7 +30,8 @@ public record DifferenceMaskSource(ScaleLayout layout, double threshold) {
     /** Default threshold: a mean change of 12 levels. */
     public static final double DEFAULT_THRESHOLD = 12;
     /** The official layout: scales 32/64/112/224, grids 2/4/7/14. */
-    public static final ScaleLayout OFFICIAL_LAYOUT = ScaleLayout.of(new int[] {32, 64, 112, 224}, new int[] {2, 4, 7, 14});
+    public static final ScaleLayout OFFICIAL_LAYOUT =
+            ScaleLayout.of(new int[] {32, 64, 112, 224}, new int[] {2, 4, 7, 14});
 
     public DifferenceMaskSource {
         if (layout == null) {
@@ -62,7 +63,8 @@ public record DifferenceMaskSource(ScaleLayout layout, double threshold) {
                 GazeCell c = layout.cell(frame, id);
                 Fixation f = new Fixation(frame, id, s, c.row(), c.col(), c.grid(), -1, NormRect.of(c), Double.NaN);
                 if (!MaskGeometry.coveredByCoarser(f, chosen)
-                        && meanAbsDifference(previous, current, c.pixelRect(current.width(), current.height())) > threshold) {
+                        && meanAbsDifference(previous, current, c.pixelRect(current.width(), current.height()))
+                                > threshold) {
                     out.add(c);
                     chosen.add(f);
                 }
@@ -98,8 +100,8 @@ public record DifferenceMaskSource(ScaleLayout layout, double threshold) {
     public static double meanAbsDifference(ArgbImage a, ArgbImage b, PixelRect rect) {
         a.requireSameSize(b, "second image");
         if (rect.x1() > a.width() || rect.y1() > a.height()) {
-            throw new IllegalArgumentException("pixel rectangle " + rect + " is outside the " + a.width() + "x" + a.height()
-                    + " frame");
+            throw new IllegalArgumentException(
+                    "pixel rectangle " + rect + " is outside the " + a.width() + "x" + a.height() + " frame");
         }
         int[] pa = a.pixels();
         int[] pb = b.pixels();

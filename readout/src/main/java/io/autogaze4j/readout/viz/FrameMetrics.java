@@ -17,7 +17,17 @@ package io.autogaze4j.readout.viz;
  * @param emaMse         exponential moving average of the MSE
  * @param emaPsnr        PSNR of {@code emaMse}
  */
-public record FrameMetrics(int frame, boolean keyframe, long framePixels, long gazedPixels, long updatedPixels,
-                           double gazeRatio, double updateRatio, double mse, double psnr,
-                           double emaGazeRatio, double emaUpdateRatio, double emaMse, double emaPsnr) {
-}
+public record FrameMetrics(
+        int frame,
+        boolean keyframe,
+        long framePixels,
+        long gazedPixels,
+        long updatedPixels,
+        double gazeRatio,
+        double updateRatio,
+        double mse,
+        double psnr,
+        double emaGazeRatio,
+        double emaUpdateRatio,
+        double emaMse,
+        double emaPsnr) {}

@@ -10,6 +10,7 @@ import java.util.List;
 public final class GazeMetrics {
     /** Default EMA smoothing factor. */
     public static final double DEFAULT_EMA_ALPHA = 0.1;
+
     private static final double PEAK_SQUARED = 255.0 * 255.0;
 
     private final double alpha;
@@ -30,14 +31,26 @@ public final class GazeMetrics {
 
     /** Records a frame from its interframe update and the true frame the output is compared with. */
     public FrameMetrics add(int frame, InterframeUpdate update, ArgbImage truth) {
-        return add(frame, update.keyframe(), truth.size(), update.gazedPixels(), update.updatedPixels(), mse(update.output(), truth));
+        return add(
+                frame,
+                update.keyframe(),
+                truth.size(),
+                update.gazedPixels(),
+                update.updatedPixels(),
+                mse(update.output(), truth));
     }
 
     /** Records a frame from its counts and the MSE of its interframe output. */
-    public FrameMetrics add(int frame, boolean keyframe, long framePixels, long gazedPixels, long updatedPixels, double mse) {
-        if (framePixels < 1 || gazedPixels < 0 || gazedPixels > framePixels || updatedPixels < 0 || updatedPixels > framePixels) {
-            throw new IllegalArgumentException("pixel counts must satisfy 0 <= gazed, updated <= frame pixels >= 1, got gazed "
-                    + gazedPixels + ", updated " + updatedPixels + " of " + framePixels);
+    public FrameMetrics add(
+            int frame, boolean keyframe, long framePixels, long gazedPixels, long updatedPixels, double mse) {
+        if (framePixels < 1
+                || gazedPixels < 0
+                || gazedPixels > framePixels
+                || updatedPixels < 0
+                || updatedPixels > framePixels) {
+            throw new IllegalArgumentException(
+                    "pixel counts must satisfy 0 <= gazed, updated <= frame pixels >= 1, got gazed " + gazedPixels
+                            + ", updated " + updatedPixels + " of " + framePixels);
         }
         if (!(mse >= 0) || Double.isInfinite(mse)) {
             throw new IllegalArgumentException("MSE must be finite and >= 0, got " + mse);
@@ -48,8 +61,20 @@ public final class GazeMetrics {
         double emaGaze = prev == null ? gaze : ema(prev.emaGazeRatio(), gaze);
         double emaUpdate = prev == null ? update : ema(prev.emaUpdateRatio(), update);
         double emaMse = prev == null ? mse : ema(prev.emaMse(), mse);
-        FrameMetrics m = new FrameMetrics(frame, keyframe, framePixels, gazedPixels, updatedPixels, gaze, update, mse, psnr(mse),
-                emaGaze, emaUpdate, emaMse, psnr(emaMse));
+        FrameMetrics m = new FrameMetrics(
+                frame,
+                keyframe,
+                framePixels,
+                gazedPixels,
+                updatedPixels,
+                gaze,
+                update,
+                mse,
+                psnr(mse),
+                emaGaze,
+                emaUpdate,
+                emaMse,
+                psnr(emaMse));
         frames.add(m);
         return m;
     }
@@ -70,7 +95,8 @@ public final class GazeMetrics {
             keyframes += f.keyframe() ? 1 : 0;
         }
         double meanMse = mse / n;
-        return new RunMetrics(alpha, keyframes, gaze / n, update / n, meanMse, n == 0 ? Double.NaN : psnr(meanMse), minPsnr, frames);
+        return new RunMetrics(
+                alpha, keyframes, gaze / n, update / n, meanMse, n == 0 ? Double.NaN : psnr(meanMse), minPsnr, frames);
     }
 
     /** Mean squared difference of the R, G and B channels of two same-sized images (alpha ignored). */

@@ -45,7 +45,8 @@ public final class InterframeCanvas implements AutoCloseable {
      */
     public InterframeUpdate update(ArgbImage frame, List<MaskCell> cells) {
         if (frame.width() != width || frame.height() != height) {
-            throw new IllegalArgumentException("frame is " + frame.width() + "x" + frame.height() + ", the canvas " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "frame is " + frame.width() + "x" + frame.height() + ", the canvas " + width + "x" + height);
         }
         int index = updates++;
         boolean keyframe = options.isKeyframe(index);
@@ -56,7 +57,8 @@ public final class InterframeCanvas implements AutoCloseable {
             compositor.keyFrame(pixels);
         } else {
             if (options.mode() == InterframeMode.FULL_BLEND) {
-                compositor.keyFrame(blendOutside(compositor.canvas(), pixels, gazedRects, Argb.weight255(options.blendWeight())));
+                compositor.keyFrame(
+                        blendOutside(compositor.canvas(), pixels, gazedRects, Argb.weight255(options.blendWeight())));
             }
             compositor.update(pixels, gazedRects);
         }

@@ -26,8 +26,11 @@ public final class InterframeRun implements AutoCloseable {
      * A run whose canvas comes from {@code compositors} (width, height), e.g.
      * {@code backend::compositor}; it is created at the first frame.
      */
-    public InterframeRun(GeometryMode geometry, InterframeOptions interframe, double emaAlpha,
-                         BiFunction<Integer, Integer, RectCompositor> compositors) {
+    public InterframeRun(
+            GeometryMode geometry,
+            InterframeOptions interframe,
+            double emaAlpha,
+            BiFunction<Integer, Integer, RectCompositor> compositors) {
         if (geometry == null || interframe == null || compositors == null) {
             throw new IllegalArgumentException("geometry, interframe options and compositor factory must be given");
         }
@@ -41,7 +44,12 @@ public final class InterframeRun implements AutoCloseable {
      * The metrics of a whole clip: frame {@code i} of {@code frames} goes with frame {@code i} of the trace.
      * Frames must all have one size (the one the trace's rectangles are laid on).
      */
-    public static RunMetrics measure(List<ArgbImage> frames, GazeTrace trace, GeometryMode geometry, InterframeOptions interframe, double emaAlpha) {
+    public static RunMetrics measure(
+            List<ArgbImage> frames,
+            GazeTrace trace,
+            GeometryMode geometry,
+            InterframeOptions interframe,
+            double emaAlpha) {
         requireSameLength(frames.size(), trace);
         try (InterframeRun run = new InterframeRun(geometry, interframe, emaAlpha)) {
             for (int i = 0; i < frames.size(); i++) {
@@ -85,7 +93,8 @@ public final class InterframeRun implements AutoCloseable {
 
     static void requireSameLength(int frames, GazeTrace trace) {
         if (frames != trace.frameCount()) {
-            throw new IllegalArgumentException(frames + " frame pictures were given for a trace of " + trace.frameCount() + " frames");
+            throw new IllegalArgumentException(
+                    frames + " frame pictures were given for a trace of " + trace.frameCount() + " frames");
         }
     }
 
@@ -96,6 +105,5 @@ public final class InterframeRun implements AutoCloseable {
      * @param update  the interframe update (with the canvas after it)
      * @param metrics the frame's metrics
      */
-    public record Step(List<MaskCell> cells, InterframeUpdate update, FrameMetrics metrics) {
-    }
+    public record Step(List<MaskCell> cells, InterframeUpdate update, FrameMetrics metrics) {}
 }

@@ -9,5 +9,4 @@ package io.autogaze4j.readout.viz;
  * @param updatedPixels pixels refreshed from the current frame: all of them on a keyframe, else {@code gazedPixels}
  * @param output        the canvas after the update
  */
-public record InterframeUpdate(int index, boolean keyframe, long gazedPixels, long updatedPixels, ArgbImage output) {
-}
+public record InterframeUpdate(int index, boolean keyframe, long gazedPixels, long updatedPixels, ArgbImage output) {}

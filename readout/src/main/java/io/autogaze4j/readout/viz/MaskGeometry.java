@@ -28,8 +28,7 @@ import java.util.TreeSet;
  * a scale ({@code EFFECTIVE}: row-major within a scale, tile by tile).
  */
 public final class MaskGeometry {
-    private MaskGeometry() {
-    }
+    private MaskGeometry() {}
 
     /** The cells of the {@code i}-th frame of a trace (its tiles map tiled cells onto the source frame). */
     public static List<MaskCell> cells(GazeTrace trace, int i, GeometryMode mode) {
@@ -41,15 +40,22 @@ public final class MaskGeometry {
         List<Fixation> byScale = new ArrayList<>(frame.fixations());
         byScale.sort(Comparator.comparingInt(Fixation::scale));
         return switch (mode) {
-            case NATIVE -> byScale.stream().map(f -> new MaskCell(f.scale(), f.rect())).toList();
-            case DEDUPLICATED -> byScale.stream().filter(f -> !coveredByCoarser(f, byScale)).map(f -> new MaskCell(f.scale(), f.rect())).toList();
+            case NATIVE ->
+                byScale.stream().map(f -> new MaskCell(f.scale(), f.rect())).toList();
+            case DEDUPLICATED ->
+                byScale.stream()
+                        .filter(f -> !coveredByCoarser(f, byScale))
+                        .map(f -> new MaskCell(f.scale(), f.rect()))
+                        .toList();
             case EFFECTIVE -> effective(byScale, tiles);
         };
     }
 
     /** Whether the union of the coarser fixations of {@code f}'s tile covers {@code f}'s cell. */
     static boolean coveredByCoarser(Fixation f, List<Fixation> frame) {
-        List<Fixation> coarser = frame.stream().filter(o -> o.tile() == f.tile() && o.scale() < f.scale()).toList();
+        List<Fixation> coarser = frame.stream()
+                .filter(o -> o.tile() == f.tile() && o.scale() < f.scale())
+                .toList();
         if (coarser.isEmpty()) {
             return false;
         }
@@ -103,7 +109,8 @@ public final class MaskGeometry {
             int tile = e.getKey().get(0);
             int r = e.getKey().get(1);
             int c = e.getKey().get(2);
-            NormRect local = new NormRect((double) c / finest, (double) r / finest, (double) (c + 1) / finest, (double) (r + 1) / finest);
+            NormRect local = new NormRect(
+                    (double) c / finest, (double) r / finest, (double) (c + 1) / finest, (double) (r + 1) / finest);
             NormRect rect = tile < 0 ? local : placement(tiles, tile).toSource(local);
             if (rect != null) {
                 out.add(new MaskCell(e.getValue(), rect));
@@ -114,7 +121,8 @@ public final class MaskGeometry {
 
     private static TilePlacement placement(List<TilePlacement> tiles, int tile) {
         if (tile >= tiles.size()) {
-            throw new IllegalArgumentException("fixation of tile " + tile + " but only " + tiles.size() + " tile placements were given");
+            throw new IllegalArgumentException(
+                    "fixation of tile " + tile + " but only " + tiles.size() + " tile placements were given");
         }
         return tiles.get(tile);
     }

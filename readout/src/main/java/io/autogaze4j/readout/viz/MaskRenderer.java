@@ -93,7 +93,8 @@ public record MaskRenderer(MaskStyle style, ScalePalette palette, int scaleCount
         Arrays.fill(out, background);
         for (int s = 0; s < scaleCount; s++) {
             int scale = s;
-            int[] winner = finestScale(cells.stream().filter(c -> c.scale() == scale).toList(), w, h, -1);
+            int[] winner =
+                    finestScale(cells.stream().filter(c -> c.scale() == scale).toList(), w, h, -1);
             for (int i = 0; i < winner.length; i++) {
                 if (winner[i] >= 0) {
                     out[s * w * h + i] = palette.colour(s);
@@ -109,7 +110,8 @@ public record MaskRenderer(MaskStyle style, ScalePalette palette, int scaleCount
         Arrays.fill(winner, none);
         for (MaskCell c : cells) {
             if (c.scale() >= scaleCount) {
-                throw new IllegalArgumentException("cell of scale " + c.scale() + " but the renderer draws " + scaleCount + " scales");
+                throw new IllegalArgumentException(
+                        "cell of scale " + c.scale() + " but the renderer draws " + scaleCount + " scales");
             }
             PixelRect r = c.pixelRect(w, h);
             for (int y = r.y0(); y < r.y1(); y++) {

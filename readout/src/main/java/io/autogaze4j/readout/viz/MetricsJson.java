@@ -21,15 +21,16 @@ import java.util.Map;
 public final class MetricsJson {
     /** The top-level field of trace.json that holds the metrics, one entry per clip. */
     public static final String FIELD = "metrics";
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private MetricsJson() {
-    }
+    private MetricsJson() {}
 
     /** Writes {@code trace.json}: the traces (schema of {@link TraceJson}) plus {@code "metrics"}, one entry per trace. */
     public static void writeTrace(List<GazeTrace> traces, List<RunMetrics> metrics, Path file) throws IOException {
         if (metrics.size() != traces.size()) {
-            throw new IllegalArgumentException("one metrics entry per clip is needed: " + traces.size() + " clips, " + metrics.size() + " metrics");
+            throw new IllegalArgumentException("one metrics entry per clip is needed: " + traces.size() + " clips, "
+                    + metrics.size() + " metrics");
         }
         ArrayNode all = NODES.arrayNode();
         metrics.forEach(m -> all.add(toJson(m)));
@@ -81,14 +82,31 @@ public final class MetricsJson {
     public static RunMetrics fromJson(JsonNode o) {
         List<FrameMetrics> frames = new ArrayList<>();
         for (JsonNode f : o.path("frames")) {
-            frames.add(new FrameMetrics(f.path("frame").asInt(), f.path("keyframe").asBoolean(), f.path("framePixels").asLong(),
-                    f.path("gazedPixels").asLong(), f.path("updatedPixels").asLong(), read(f, "gazeRatio", false),
-                    read(f, "updateRatio", false), read(f, "mse", false), read(f, "psnr", true), read(f, "emaGazeRatio", false),
-                    read(f, "emaUpdateRatio", false), read(f, "emaMse", false), read(f, "emaPsnr", true)));
+            frames.add(new FrameMetrics(
+                    f.path("frame").asInt(),
+                    f.path("keyframe").asBoolean(),
+                    f.path("framePixels").asLong(),
+                    f.path("gazedPixels").asLong(),
+                    f.path("updatedPixels").asLong(),
+                    read(f, "gazeRatio", false),
+                    read(f, "updateRatio", false),
+                    read(f, "mse", false),
+                    read(f, "psnr", true),
+                    read(f, "emaGazeRatio", false),
+                    read(f, "emaUpdateRatio", false),
+                    read(f, "emaMse", false),
+                    read(f, "emaPsnr", true)));
         }
         boolean any = !frames.isEmpty();
-        return new RunMetrics(read(o, "emaAlpha", false), o.path("keyframes").asInt(), read(o, "meanGazeRatio", false),
-                read(o, "meanUpdateRatio", false), read(o, "meanMse", false), read(o, "psnr", any), read(o, "minPsnr", any), frames);
+        return new RunMetrics(
+                read(o, "emaAlpha", false),
+                o.path("keyframes").asInt(),
+                read(o, "meanGazeRatio", false),
+                read(o, "meanUpdateRatio", false),
+                read(o, "meanMse", false),
+                read(o, "psnr", any),
+                read(o, "minPsnr", any),
+                frames);
     }
 
     private static void number(ObjectNode o, String name, double v) {

@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Lays pictures out side by side (input | mask | interframe output). */
 public final class Panels {
-    private Panels() {
-    }
+    private Panels() {}
 
     /**
      * The panels left to right, top-aligned, {@code gap} pixels apart, on an opaque {@code background} that fills

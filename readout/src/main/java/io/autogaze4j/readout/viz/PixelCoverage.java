@@ -56,10 +56,15 @@ public final class PixelCoverage {
 
     /** Throws unless rectangle {@code k/4} lies inside the frame and is not empty. */
     static void check(int[] rects, int k, int width, int height) {
-        if (rects[k] < 0 || rects[k + 1] < 0 || rects[k + 2] > width || rects[k + 3] > height
-                || rects[k] >= rects[k + 2] || rects[k + 1] >= rects[k + 3]) {
-            throw new IllegalArgumentException("pixel rectangle [" + rects[k] + ", " + rects[k + 1] + ", " + rects[k + 2] + ", "
-                    + rects[k + 3] + ") is empty or outside the " + width + "x" + height + " frame");
+        if (rects[k] < 0
+                || rects[k + 1] < 0
+                || rects[k + 2] > width
+                || rects[k + 3] > height
+                || rects[k] >= rects[k + 2]
+                || rects[k + 1] >= rects[k + 3]) {
+            throw new IllegalArgumentException(
+                    "pixel rectangle [" + rects[k] + ", " + rects[k + 1] + ", " + rects[k + 2] + ", " + rects[k + 3]
+                            + ") is empty or outside the " + width + "x" + height + " frame");
         }
     }
 

@@ -16,8 +16,15 @@ import java.util.Locale;
  * @param minPsnr         lowest per-frame PSNR
  * @param frames          the per-frame metrics, in order
  */
-public record RunMetrics(double emaAlpha, int keyframes, double meanGazeRatio, double meanUpdateRatio, double meanMse,
-                         double psnr, double minPsnr, List<FrameMetrics> frames) {
+public record RunMetrics(
+        double emaAlpha,
+        int keyframes,
+        double meanGazeRatio,
+        double meanUpdateRatio,
+        double meanMse,
+        double psnr,
+        double minPsnr,
+        List<FrameMetrics> frames) {
 
     public RunMetrics {
         frames = List.copyOf(frames);
@@ -42,10 +49,20 @@ public record RunMetrics(double emaAlpha, int keyframes, double meanGazeRatio, d
             return "0 frames";
         }
         FrameMetrics l = last();
-        return String.format(Locale.ROOT, "%d frames (%d keyframe%s): gaze ratio %.1f%% (EMA %.1f%%), update ratio %.1f%% (EMA %.1f%%), "
+        return String.format(
+                Locale.ROOT,
+                "%d frames (%d keyframe%s): gaze ratio %.1f%% (EMA %.1f%%), update ratio %.1f%% (EMA %.1f%%), "
                         + "PSNR %s (min %s, EMA %s)",
-                frameCount(), keyframes, keyframes == 1 ? "" : "s", 100 * meanGazeRatio, 100 * l.emaGazeRatio(),
-                100 * meanUpdateRatio, 100 * l.emaUpdateRatio(), db(psnr), db(minPsnr), db(l.emaPsnr()));
+                frameCount(),
+                keyframes,
+                keyframes == 1 ? "" : "s",
+                100 * meanGazeRatio,
+                100 * l.emaGazeRatio(),
+                100 * meanUpdateRatio,
+                100 * l.emaUpdateRatio(),
+                db(psnr),
+                db(minPsnr),
+                db(l.emaPsnr()));
     }
 
     /** A PSNR for people: {@code "27.41 dB"}, or {@code "inf dB"} for identical pictures. */

@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record ScalePalette(List<Integer> colours) {
     /** Red (2x2), orange (4x4), green (7x7), blue (14x14), then purple and cyan for extra scales. */
-    public static final ScalePalette DEFAULT = new ScalePalette(List.of(0xFFE6194B, 0xFFF58231, 0xFF3CB44B, 0xFF4363D8, 0xFF911EB4, 0xFF42D4F4));
+    public static final ScalePalette DEFAULT =
+            new ScalePalette(List.of(0xFFE6194B, 0xFFF58231, 0xFF3CB44B, 0xFF4363D8, 0xFF911EB4, 0xFF42D4F4));
 
     public ScalePalette {
         colours = List.copyOf(colours);

@@ -1,17 +1,17 @@
 package io.autogaze4j.readout.viz;
 
 import io.autogaze4j.readout.GazeTrace;
+import io.autogaze4j.tensor.RectCompositor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import io.autogaze4j.tensor.RectCompositor;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import javax.imageio.ImageIO;
 
 /**
@@ -30,6 +30,7 @@ public final class VisualizationWriter implements AutoCloseable {
     public static final String GIF_NAME = "gaze.gif";
     /** Name of the HTML report in the output folder. */
     public static final String HTML_NAME = "report.html";
+
     private static final int GAP = 4;
 
     private final Path dir;
@@ -42,7 +43,8 @@ public final class VisualizationWriter implements AutoCloseable {
     private int height;
     private VizResult result;
 
-    private VisualizationWriter(Path dir, VizOptions options, BiFunction<Integer, Integer, RectCompositor> compositors) {
+    private VisualizationWriter(
+            Path dir, VizOptions options, BiFunction<Integer, Integer, RectCompositor> compositors) {
         this.dir = dir;
         this.options = options;
         this.run = new InterframeRun(options.geometry(), options.interframe(), options.emaAlpha(), compositors);
@@ -54,8 +56,8 @@ public final class VisualizationWriter implements AutoCloseable {
     }
 
     /** Opens an output folder whose interframe canvas comes from {@code compositors} (width, height). */
-    public static VisualizationWriter open(Path dir, VizOptions options, BiFunction<Integer, Integer, RectCompositor> compositors)
-            throws IOException {
+    public static VisualizationWriter open(
+            Path dir, VizOptions options, BiFunction<Integer, Integer, RectCompositor> compositors) throws IOException {
         Files.createDirectories(dir);
         return new VisualizationWriter(dir, options, compositors);
     }
@@ -64,7 +66,8 @@ public final class VisualizationWriter implements AutoCloseable {
      * The one call: writes every artifact of a clip and returns what was written. Frame {@code i} of
      * {@code frames} goes with frame {@code i} of the trace.
      */
-    public static VizResult write(Path dir, List<ArgbImage> frames, GazeTrace trace, VizOptions options) throws IOException {
+    public static VizResult write(Path dir, List<ArgbImage> frames, GazeTrace trace, VizOptions options)
+            throws IOException {
         InterframeRun.requireSameLength(frames.size(), trace);
         try (VisualizationWriter w = open(dir, options)) {
             for (int i = 0; i < frames.size(); i++) {
@@ -76,7 +79,10 @@ public final class VisualizationWriter implements AutoCloseable {
 
     /** Adds frame {@code i} of a trace with its picture. */
     public FrameMetrics add(ArgbImage frame, GazeTrace trace, int i) throws IOException {
-        return add(frame, MaskGeometry.cells(trace, i, options.geometry()), trace.frame(i).frame());
+        return add(
+                frame,
+                MaskGeometry.cells(trace, i, options.geometry()),
+                trace.frame(i).frame());
     }
 
     /** Adds a frame with cells already in the wanted geometry; {@code frameIndex} names its files. */
@@ -89,7 +95,8 @@ public final class VisualizationWriter implements AutoCloseable {
         height = frame.height();
         ArgbImage mask = options.renderer().render(step.cells(), frame);
         ArgbImage output = step.update().output();
-        ArgbImage panel = Panels.sideBySide(List.of(frame, mask, output), GAP, options.renderer().background());
+        ArgbImage panel = Panels.sideBySide(
+                List.of(frame, mask, output), GAP, options.renderer().background());
         if (options.writePngs()) {
             String n = String.format(Locale.ROOT, "%05d", frameIndex);
             png(panel, "panel_" + n + ".png");
@@ -98,7 +105,11 @@ public final class VisualizationWriter implements AutoCloseable {
         }
         if (options.writeGif()) {
             if (gif == null) {
-                gif = AnimatedGifWriter.open(dir.resolve(GIF_NAME), options.gifDelayMillis(), 0, options.renderer().background());
+                gif = AnimatedGifWriter.open(
+                        dir.resolve(GIF_NAME),
+                        options.gifDelayMillis(),
+                        0,
+                        options.renderer().background());
             }
             gif.add(panel);
         }
@@ -122,12 +133,17 @@ public final class VisualizationWriter implements AutoCloseable {
         if (options.writeHtml()) {
             List<ReportImage> images = new ArrayList<>();
             if (gifFile.isPresent()) {
-                images.add(new ReportImage("input | mask | interframe output, all frames", "image/gif", Files.readAllBytes(gifFile.get())));
+                images.add(new ReportImage(
+                        "input | mask | interframe output, all frames",
+                        "image/gif",
+                        Files.readAllBytes(gifFile.get())));
             } else if (lastPanel != null) {
-                images.add(new ReportImage("input | mask | interframe output, last frame", "image/png", encodePng(lastPanel)));
+                images.add(new ReportImage(
+                        "input | mask | interframe output, last frame", "image/png", encodePng(lastPanel)));
             }
             MaskRenderer r = options.renderer();
-            HtmlReport report = new HtmlReport(options.title(), metrics, settings(), r.palette(), r.scaleCount(), images);
+            HtmlReport report =
+                    new HtmlReport(options.title(), metrics, settings(), r.palette(), r.scaleCount(), images);
             htmlFile = Optional.of(dir.resolve(HTML_NAME));
             report.write(htmlFile.get());
         }
@@ -147,7 +163,9 @@ public final class VisualizationWriter implements AutoCloseable {
         s.put("mask style", options.renderer().style().name());
         s.put("geometry", options.geometry().name());
         InterframeOptions io = options.interframe();
-        s.put("interframe mode", io.mode() + (io.mode() == InterframeMode.FULL_BLEND ? " (weight " + io.blendWeight() + ")" : ""));
+        s.put(
+                "interframe mode",
+                io.mode() + (io.mode() == InterframeMode.FULL_BLEND ? " (weight " + io.blendWeight() + ")" : ""));
         s.put("keyframe period", io.keyframePeriod() == 0 ? "none" : Integer.toString(io.keyframePeriod()));
         s.put("EMA alpha", Double.toString(options.emaAlpha()));
         return s;

@@ -15,8 +15,16 @@ package io.autogaze4j.readout.viz;
  * @param writeHtml      write the HTML report
  * @param title          title of the HTML report
  */
-public record VizOptions(MaskRenderer renderer, GeometryMode geometry, InterframeOptions interframe, double emaAlpha,
-                         int gifDelayMillis, boolean writePngs, boolean writeGif, boolean writeHtml, String title) {
+public record VizOptions(
+        MaskRenderer renderer,
+        GeometryMode geometry,
+        InterframeOptions interframe,
+        double emaAlpha,
+        int gifDelayMillis,
+        boolean writePngs,
+        boolean writeGif,
+        boolean writeHtml,
+        String title) {
 
     public VizOptions {
         if (renderer == null || geometry == null || interframe == null || title == null) {
@@ -51,8 +59,7 @@ public record VizOptions(MaskRenderer renderer, GeometryMode geometry, Interfram
         private boolean writeHtml = true;
         private String title = "autogaze4j gaze report";
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Mask style, keeping the renderer's other settings. */
         public Builder style(MaskStyle style) {
@@ -106,7 +113,8 @@ public record VizOptions(MaskRenderer renderer, GeometryMode geometry, Interfram
         }
 
         public VizOptions build() {
-            return new VizOptions(renderer, geometry, interframe, emaAlpha, gifDelayMillis, writePngs, writeGif, writeHtml, title);
+            return new VizOptions(
+                    renderer, geometry, interframe, emaAlpha, gifDelayMillis, writePngs, writeGif, writeHtml, title);
         }
     }
 }

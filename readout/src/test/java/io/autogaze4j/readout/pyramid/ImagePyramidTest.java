@@ -29,11 +29,19 @@ class ImagePyramidTest {
         Tensor m = ImagePyramid.fixationMask(1, 4, 4, List.of(e(0.25f, 0.25f, 0.5f, 0.5f, 1)));
         assertArrayEquals(new float[] {1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, m.data(), "TV-30");
         assertArrayEquals(new int[] {1, 1, 4, 4}, m.shape());
-        Tensor two = ImagePyramid.frameMasks(List.of(List.of(e(0.25f, 0.5f, 0.5f, 1, 1)), List.of(e(0.75f, 0.5f, 0.5f, 1, 1))), 1, 2);
+        Tensor two = ImagePyramid.frameMasks(
+                List.of(List.of(e(0.25f, 0.5f, 0.5f, 1, 1)), List.of(e(0.75f, 0.5f, 0.5f, 1, 1))), 1, 2);
         assertArrayEquals(new float[] {1, 0, 0, 1}, two.data(), "TV-31");
         assertArrayEquals(new int[] {2, 1, 1, 2}, two.shape());
-        assertArrayEquals(new float[4], ImagePyramid.fixationMask(1, 2, 2, List.of(e(0.5f, 0.5f, 1, 1, 0))).data(), "confidence 0 paints nothing");
-        assertArrayEquals(new float[] {0, 0, 0, 1}, ImagePyramid.fixationMask(1, 2, 2, List.of(e(1, 1, 1e-6f, 1e-6f, 1))).data(),
+        assertArrayEquals(
+                new float[4],
+                ImagePyramid.fixationMask(1, 2, 2, List.of(e(0.5f, 0.5f, 1, 1, 0)))
+                        .data(),
+                "confidence 0 paints nothing");
+        assertArrayEquals(
+                new float[] {0, 0, 0, 1},
+                ImagePyramid.fixationMask(1, 2, 2, List.of(e(1, 1, 1e-6f, 1e-6f, 1)))
+                        .data(),
                 "at least one pixel, clamped to the last");
     }
 
@@ -49,22 +57,28 @@ class ImagePyramidTest {
 
     @Test
     void tv33TokensArePooledImageTimesMaskDensityLevelByLevel() {
-        PyramidTokens p = ImagePyramid.tokenize(image1234(), Tensor.wrap(new float[] {1, 0, 0, 0}, 1, 1, 2, 2),
-                List.of(new ImagePyramidLevel(1, 1), new ImagePyramidLevel(2, 2)), 0);
+        PyramidTokens p = ImagePyramid.tokenize(
+                image1234(),
+                Tensor.wrap(new float[] {1, 0, 0, 0}, 1, 1, 2, 2),
+                List.of(new ImagePyramidLevel(1, 1), new ImagePyramidLevel(2, 2)),
+                0);
         assertEquals(List.of(0, 1, 5), p.levelStarts());
         assertArrayEquals(new float[] {0.25f, 1, 0, 0, 0}, p.weights().data(), TOLERANCE);
         assertArrayEquals(new float[] {0.625f, 1, 0, 0, 0}, p.tokens().data(), TOLERANCE);
         assertArrayEquals(new int[] {1, 5, 1}, p.tokens().shape());
         assertArrayEquals(new int[] {1, 5, 1}, p.weights().shape());
-        List<PyramidLevelMask> masks = ImagePyramid.levelMasks(Tensor.wrap(new float[] {1, 0, 0, 0}, 1, 1, 2, 2), 2, 2,
-                List.of(new ImagePyramidLevel(1, 1)), 0.25f);
+        List<PyramidLevelMask> masks = ImagePyramid.levelMasks(
+                Tensor.wrap(new float[] {1, 0, 0, 0}, 1, 1, 2, 2), 2, 2, List.of(new ImagePyramidLevel(1, 1)), 0.25f);
         assertArrayEquals(new float[] {0}, masks.get(0).active().data(), "the threshold is strict");
     }
 
     @Test
     void tv34SparsifyKeepsTheHeaviestTokensHeaviestFirst() {
-        PyramidTokens p = ImagePyramid.tokenize(image1234(), Tensor.wrap(new float[] {0.1f, 0.9f, 0.2f, 0.7f}, 1, 1, 2, 2),
-                List.of(new ImagePyramidLevel(2, 2)), 0);
+        PyramidTokens p = ImagePyramid.tokenize(
+                image1234(),
+                Tensor.wrap(new float[] {0.1f, 0.9f, 0.2f, 0.7f}, 1, 1, 2, 2),
+                List.of(new ImagePyramidLevel(2, 2)),
+                0);
         SparsePyramidTokens s = ImagePyramid.sparsify(p, 2);
         assertArrayEquals(new float[] {0.9f, 0.7f}, s.weights().data(), TOLERANCE);
         assertArrayEquals(new int[] {1, 3}, s.indices()[0]);
@@ -75,8 +89,11 @@ class ImagePyramidTest {
 
     @Test
     void badShapesAreRefusedNamingTheProblem() {
-        assertMessage("mask batch must be 1 or match", () -> ImagePyramid.applyMask(Tensor.zeros(3, 1, 2, 2), Tensor.zeros(2, 1, 2, 2), 0));
-        assertMessage("at least one level", () -> ImagePyramid.tokenize(image1234(), Tensor.zeros(1, 1, 2, 2), List.of(), 0));
+        assertMessage(
+                "mask batch must be 1 or match",
+                () -> ImagePyramid.applyMask(Tensor.zeros(3, 1, 2, 2), Tensor.zeros(2, 1, 2, 2), 0));
+        assertMessage(
+                "at least one level", () -> ImagePyramid.tokenize(image1234(), Tensor.zeros(1, 1, 2, 2), List.of(), 0));
         assertMessage("at least one fixation trace", () -> ImagePyramid.frameMasks(List.of(), 2, 2));
         assertMessage("mask dimensions", () -> ImagePyramid.fixationMask(1, 0, 2, List.of()));
         assertMessage("level dimensions", () -> new ImagePyramidLevel(0, 2));

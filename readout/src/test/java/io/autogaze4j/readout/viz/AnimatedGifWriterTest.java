@@ -36,8 +36,10 @@ class AnimatedGifWriterTest {
                 assertEquals(30, img.getWidth());
                 assertEquals(20, img.getHeight());
                 assertEquals(COLOURS[i], img.getRGB(17, 9), "frame " + i);
-                IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0");
-                IIOMetadataNode control = (IIOMetadataNode) root.getElementsByTagName("GraphicControlExtension").item(0);
+                IIOMetadataNode root =
+                        (IIOMetadataNode) reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0");
+                IIOMetadataNode control = (IIOMetadataNode)
+                        root.getElementsByTagName("GraphicControlExtension").item(0);
                 assertEquals("12", control.getAttribute("delayTime"));
                 if (i == 0) {
                     Node app = root.getElementsByTagName("ApplicationExtension").item(0);

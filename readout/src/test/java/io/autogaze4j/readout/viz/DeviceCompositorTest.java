@@ -26,7 +26,9 @@ class DeviceCompositorTest {
         }
         InterframeOptions opts = InterframeOptions.sparse(3);
         try (Backend backend = Backend.named(BackendKind.OPENCL, 1)) {
-            assertEquals(BackendKind.OPENCL, backend.kind(),
+            assertEquals(
+                    BackendKind.OPENCL,
+                    backend.kind(),
                     "no OpenCL device: install one (CI: pocl-opencl-icd, which .ci/run installs)");
             InterframeRun cpu = new InterframeRun(GeometryMode.NATIVE, opts, 0.1);
             InterframeRun device = new InterframeRun(GeometryMode.NATIVE, opts, 0.1, backend::compositor);
@@ -34,7 +36,8 @@ class DeviceCompositorTest {
                 List<MaskCell> cells = VizTestData.cells(new int[] {f % 2 + 1, 1, 2}, new int[] {3, 5, 7 + f});
                 InterframeRun.Step a = cpu.add(frames.get(f), cells, f);
                 InterframeRun.Step b = device.add(frames.get(f), cells, f);
-                assertArrayEquals(a.update().output().argb(), b.update().output().argb(), "canvas after frame " + f);
+                assertArrayEquals(
+                        a.update().output().argb(), b.update().output().argb(), "canvas after frame " + f);
             }
             assertEquals(cpu.summary(), device.summary());
             cpu.close();

@@ -31,7 +31,10 @@ class DifferenceMaskSourceTest {
         // a whole 14x14 cell changes by 255; a 7x7 cell changes by at most 255/2 (both squares inside it), below 200
         DifferenceMaskSource src = new DifferenceMaskSource(DifferenceMaskSource.OFFICIAL_LAYOUT, 200);
         GazeResult result = src.result(movingSquare(5));
-        assertEquals(List.of(0, 1, 2, 3), result.cells(0, 0).stream().map(GazeCell::localId).toList(), "first frame: the 2x2 grid");
+        assertEquals(
+                List.of(0, 1, 2, 3),
+                result.cells(0, 0).stream().map(GazeCell::localId).toList(),
+                "first frame: the 2x2 grid");
         for (int t = 1; t < 5; t++) {
             Set<List<Integer>> got = new HashSet<>();
             for (GazeCell c : result.cells(0, t)) {
@@ -52,7 +55,9 @@ class DifferenceMaskSourceTest {
         // 7x7 cell (1, 1), x 32..64, straddles x = 56 so it is not covered; 512 of 1024 changed: 127.5, chosen.
         // Every 14x14 cell that changed is then covered by those coarser cells, and skipped.
         GazeResult result = DifferenceMaskSource.official().result(movingSquare(2));
-        List<List<Integer>> got = result.cells(0, 1).stream().map(c -> List.of(c.scale(), c.row(), c.col())).toList();
+        List<List<Integer>> got = result.cells(0, 1).stream()
+                .map(c -> List.of(c.scale(), c.row(), c.col()))
+                .toList();
         assertEquals(List.of(List.of(1, 0, 0), List.of(1, 1, 0), List.of(2, 1, 1)), got);
     }
 

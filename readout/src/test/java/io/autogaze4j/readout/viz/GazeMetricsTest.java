@@ -43,7 +43,8 @@ class GazeMetricsTest {
         assertEquals(20.0 / 3, run.meanMse(), 1e-12);
         assertEquals(GazeMetrics.psnr(20.0 / 3), run.psnr(), 1e-12);
         assertEquals(GazeMetrics.psnr(16), run.minPsnr(), 1e-12);
-        assertTrue(run.summaryLine().startsWith("3 frames (1 keyframe): gaze ratio 60.0% (EMA 70.0%)"), run.summaryLine());
+        assertTrue(
+                run.summaryLine().startsWith("3 frames (1 keyframe): gaze ratio 60.0% (EMA 70.0%)"), run.summaryLine());
     }
 
     @Test
@@ -69,7 +70,9 @@ class GazeMetricsTest {
         assertEquals(List.of(trace), TraceJson.read(file)); // the trace reader ignores the extra field
         assertEquals(List.of(run), MetricsJson.readTrace(file));
         assertTrue(Files.readString(file).contains("\"metrics\""));
-        assertThrows(IllegalArgumentException.class, () -> TraceJson.write(List.of(trace), java.util.Map.of("clips", MetricsJson.toJson(run)), file));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TraceJson.write(List.of(trace), java.util.Map.of("clips", MetricsJson.toJson(run)), file));
         RunMetrics empty = new GazeMetrics().summary();
         assertEquals(empty, MetricsJson.fromJson(MetricsJson.toJson(empty)));
     }

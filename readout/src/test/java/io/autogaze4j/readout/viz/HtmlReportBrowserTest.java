@@ -31,19 +31,31 @@ class HtmlReportBrowserTest {
             if (Boolean.getBoolean("autogaze.skipBrowserTests") && System.getenv("CI") == null) {
                 return;
             }
-            fail("headless Chromium is needed to test the HTML report but neither chromium nor chromium-browser is on the PATH "
+            fail("headless Chromium is needed to test the HTML report but neither chromium nor chromium-browser is on "
+                    + "the PATH "
                     + "(install it with: apt-get install -y chromium)");
         }
         GazeMetrics m = new GazeMetrics(0.3);
         for (int t = 0; t < 12; t++) {
-            m.add(t, t % 6 == 0, 10_000, 500 + 600 * (t % 5), t % 6 == 0 ? 10_000 : 500 + 600 * (t % 5), t % 6 == 0 ? 0 : 20 + 9 * t);
+            m.add(
+                    t,
+                    t % 6 == 0,
+                    10_000,
+                    500 + 600 * (t % 5),
+                    t % 6 == 0 ? 10_000 : 500 + 600 * (t % 5),
+                    t % 6 == 0 ? 0 : 20 + 9 * t);
         }
         Path gifFile = dir.resolve("a.gif");
         try (AnimatedGifWriter gif = AnimatedGifWriter.open(gifFile, 100, 0, 0xFF000000)) {
             gif.add(ArgbImage.filled(40, 20, 0xFFCC00CC));
             gif.add(ArgbImage.filled(40, 20, 0xFF00CC00));
         }
-        HtmlReport report = new HtmlReport("Browser check <&>", m.summary(), Map.of("geometry", "NATIVE"), ScalePalette.DEFAULT, 4,
+        HtmlReport report = new HtmlReport(
+                "Browser check <&>",
+                m.summary(),
+                Map.of("geometry", "NATIVE"),
+                ScalePalette.DEFAULT,
+                4,
                 List.of(new ReportImage("gif", "image/gif", Files.readAllBytes(gifFile))));
         Path page = dir.resolve("report.html");
         report.write(page);
@@ -76,19 +88,35 @@ class HtmlReportBrowserTest {
 
     private static void screenshot(Path chromium, Path page, Path shot, Path profile) throws Exception {
         Files.createDirectories(profile);
-        List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1", "--user-data-dir=" + profile,
-                "--screenshot=" + shot, "--window-size=900,1000", page.toUri().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=1",
+                "--user-data-dir=" + profile,
+                "--screenshot=" + shot,
+                "--window-size=900,1000",
+                page.toUri().toString()));
         Path log = shot.resolveSibling("chromium.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(90, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("chromium did not finish within 90 s; its output:\n" + Files.readString(log));
         }
         if (p.exitValue() != 0 || !Files.isRegularFile(shot)) {
-            fail("chromium exited with " + p.exitValue() + " and " + (Files.isRegularFile(shot) ? "a" : "no") + " screenshot; its output:\n"
-                    + Files.readString(log));
+            fail("chromium exited with " + p.exitValue() + " and " + (Files.isRegularFile(shot) ? "a" : "no")
+                    + " screenshot; its output:\n" + Files.readString(log));
         }
     }
 

@@ -1,11 +1,11 @@
 package io.autogaze4j.readout.viz;
 
-import io.autogaze4j.tensor.RectCompositor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.tensor.RectCompositor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +18,13 @@ class InterframeCanvasTest {
     void onlyGazedPixelsTakeTheFrameTheRestKeepThePreviousCanvas() {
         InterframeCanvas canvas = new InterframeCanvas(8, 8, InterframeOptions.sparse());
         // frame 0 gazes the left half (two 2x2 cells), frame 1 only the top-right quarter
-        InterframeUpdate u0 = canvas.update(ArgbImage.filled(8, 8, A), VizTestData.cells(new int[] {0, 0, 0}, new int[] {0, 1, 0}));
+        InterframeUpdate u0 =
+                canvas.update(ArgbImage.filled(8, 8, A), VizTestData.cells(new int[] {0, 0, 0}, new int[] {0, 1, 0}));
         InterframeUpdate u1 = canvas.update(ArgbImage.filled(8, 8, B), VizTestData.cells(new int[] {0, 0, 1}));
         for (int y = 0; y < 8; y++) {
             for (int x = 0; x < 8; x++) {
-                assertEquals(x < 4 ? A : Argb.TRANSPARENT, u0.output().get(x, y), "after frame 0 (" + x + ", " + y + ")");
+                assertEquals(
+                        x < 4 ? A : Argb.TRANSPARENT, u0.output().get(x, y), "after frame 0 (" + x + ", " + y + ")");
                 int expect = x < 4 ? A : y < 4 ? B : Argb.TRANSPARENT;
                 assertEquals(expect, u1.output().get(x, y), "after frame 1 (" + x + ", " + y + ")");
             }
@@ -56,11 +58,15 @@ class InterframeCanvasTest {
     void updatedPixelsAreTheUnionOfThePixelRectangles() {
         InterframeCanvas canvas = new InterframeCanvas(10, 10, InterframeOptions.sparse());
         // 7x7 cells on a 10 px frame: col 1 is pixels 1..2 (floor 1.43, ceil 2.86), col 2 is 2..4; they share pixel 2
-        InterframeUpdate u = canvas.update(VizTestData.gradient(10, 10), VizTestData.cells(new int[] {2, 0, 1}, new int[] {2, 0, 2}));
+        InterframeUpdate u = canvas.update(
+                VizTestData.gradient(10, 10), VizTestData.cells(new int[] {2, 0, 1}, new int[] {2, 0, 2}));
         assertEquals(4 * 2, u.gazedPixels()); // columns 1..4, rows 0..1
         ArgbImage frame = VizTestData.gradient(10, 10);
         for (int x = 0; x < 10; x++) {
-            assertEquals(x >= 1 && x <= 4 ? frame.get(x, 1) : Argb.TRANSPARENT, u.output().get(x, 1), "x " + x);
+            assertEquals(
+                    x >= 1 && x <= 4 ? frame.get(x, 1) : Argb.TRANSPARENT,
+                    u.output().get(x, 1),
+                    "x " + x);
             assertEquals(Argb.TRANSPARENT, u.output().get(x, 2), "row 2 stays untouched");
         }
     }
@@ -82,12 +88,30 @@ class InterframeCanvasTest {
         int[] updates = {0};
         RectCompositor cpu = RectCompositor.cpu(8, 8);
         RectCompositor counting = new RectCompositor() {
-            public int width() { return cpu.width(); }
-            public int height() { return cpu.height(); }
-            public void keyFrame(int[] frame) { cpu.keyFrame(frame); }
-            public void update(int[] frame, int[] rects) { updates[0]++; cpu.update(frame, rects); }
-            public int[] canvas() { return cpu.canvas(); }
-            public void close() { cpu.close(); }
+            public int width() {
+                return cpu.width();
+            }
+
+            public int height() {
+                return cpu.height();
+            }
+
+            public void keyFrame(int[] frame) {
+                cpu.keyFrame(frame);
+            }
+
+            public void update(int[] frame, int[] rects) {
+                updates[0]++;
+                cpu.update(frame, rects);
+            }
+
+            public int[] canvas() {
+                return cpu.canvas();
+            }
+
+            public void close() {
+                cpu.close();
+            }
         };
         try (InterframeCanvas canvas = new InterframeCanvas(InterframeOptions.sparse(), counting)) {
             canvas.update(ArgbImage.filled(8, 8, A), VizTestData.cells(new int[] {0, 0, 0}));

@@ -26,19 +26,23 @@ class MaskGeometryTest {
     @Test
     void deduplicatedDropsExactlyTheCellsCoveredByTheUnionOfCoarserCells() {
         FrameTrace f = VizTestData.frame(
-                new int[] {0, 0, 0},   // [0, 1/2)^2
-                new int[] {1, 0, 0},   // inside the 2x2 cell: dropped
-                new int[] {1, 0, 2},   // [1/2, 3/4) x [0, 1/4): kept
-                new int[] {1, 0, 3},   // [3/4, 1) x [0, 1/4): kept
-                new int[] {2, 1, 1},   // inside the 2x2 cell: dropped
-                new int[] {2, 0, 4},   // [4/7, 5/7) x [0, 1/7): covered by the two 4x4 cells together: dropped
-                new int[] {2, 0, 3},   // [3/7, 4/7) straddles 1/2: left by the 2x2 cell, right by a 4x4 cell: dropped
-                new int[] {2, 3, 3},   // straddles 1/2 vertically where nothing coarser is below: kept
+                new int[] {0, 0, 0}, // [0, 1/2)^2
+                new int[] {1, 0, 0}, // inside the 2x2 cell: dropped
+                new int[] {1, 0, 2}, // [1/2, 3/4) x [0, 1/4): kept
+                new int[] {1, 0, 3}, // [3/4, 1) x [0, 1/4): kept
+                new int[] {2, 1, 1}, // inside the 2x2 cell: dropped
+                new int[] {2, 0, 4}, // [4/7, 5/7) x [0, 1/7): covered by the two 4x4 cells together: dropped
+                new int[] {2, 0, 3}, // [3/7, 4/7) straddles 1/2: left by the 2x2 cell, right by a 4x4 cell: dropped
+                new int[] {2, 3, 3}, // straddles 1/2 vertically where nothing coarser is below: kept
                 new int[] {3, 13, 13}, // far corner: kept
                 new int[] {3, 1, 13}); // [13/14, 1) x [1/14, 2/14): inside the 4x4 cell (0, 3): dropped
         List<MaskCell> kept = MaskGeometry.cells(f, List.of(), GeometryMode.DEDUPLICATED);
-        List<NormRect> expect = List.of(VizTestData.fix(0, 0, 0, 0).rect(), VizTestData.fix(0, 1, 0, 2).rect(), VizTestData.fix(0, 1, 0, 3).rect(),
-                VizTestData.fix(0, 2, 3, 3).rect(), VizTestData.fix(0, 3, 13, 13).rect());
+        List<NormRect> expect = List.of(
+                VizTestData.fix(0, 0, 0, 0).rect(),
+                VizTestData.fix(0, 1, 0, 2).rect(),
+                VizTestData.fix(0, 1, 0, 3).rect(),
+                VizTestData.fix(0, 2, 3, 3).rect(),
+                VizTestData.fix(0, 3, 13, 13).rect());
         assertEquals(expect, kept.stream().map(MaskCell::rect).toList());
     }
 
@@ -58,14 +62,18 @@ class MaskGeometryTest {
                 fix.add(VizTestData.fix(0, c.scale(), c.row(), c.col()));
             }
             for (Fixation f : fix) {
-                assertEquals(coveredOnRaster(f, fix), MaskGeometry.coveredByCoarser(f, fix), "trial " + trial + " cell " + f);
+                assertEquals(
+                        coveredOnRaster(f, fix),
+                        MaskGeometry.coveredByCoarser(f, fix),
+                        "trial " + trial + " cell " + f);
             }
         }
     }
 
     @Test
     void effectiveProjectsOntoTheFinestActiveGrid() {
-        // finest active scale is 7x7; the 2x2 cell [0, 1/2)^2 reaches rows/cols 0..3 (3.5 rounds out), the 7x7 cell adds one
+        // finest active scale is 7x7; the 2x2 cell [0, 1/2)^2 reaches rows/cols 0..3 (3.5 rounds out), the 7x7 cell
+        // adds one
         FrameTrace f = VizTestData.frame(new int[] {0, 0, 0}, new int[] {2, 5, 6}, new int[] {2, 3, 3});
         List<MaskCell> cells = MaskGeometry.cells(f, List.of(), GeometryMode.EFFECTIVE);
         Set<List<Integer>> got = new HashSet<>();
@@ -104,15 +112,23 @@ class MaskGeometryTest {
         TilePlacement right = TilePlacement.ofGrid(1, 2, 0, 1);
         NormRect local = VizTestData.fix(0, 0, 0, 0).rect();
         Fixation tiled = new Fixation(0, 0, 0, 0, 0, 2, 1, right.toSource(local), Double.NaN);
-        Fixation fine = new Fixation(0, 1, 1, 0, 0, 4, 1, right.toSource(VizTestData.fix(0, 1, 0, 0).rect()), Double.NaN);
+        Fixation fine = new Fixation(
+                0, 1, 1, 0, 0, 4, 1, right.toSource(VizTestData.fix(0, 1, 0, 0).rect()), Double.NaN);
         FrameTrace f = new FrameTrace(0, List.of(tiled, fine));
         List<MaskCell> cells = MaskGeometry.cells(f, List.of(left, right), GeometryMode.EFFECTIVE);
         assertEquals(4, cells.size()); // the 2x2 cell is 2x2 cells of the 4x4 grid; the 4x4 cell is one of them
         for (MaskCell c : cells) {
-            assertTrue(c.rect().x0() >= 0.5 && c.rect().x1() <= 0.75 + 1e-12 && c.rect().y1() <= 0.5 + 1e-12, c.toString());
+            assertTrue(
+                    c.rect().x0() >= 0.5
+                            && c.rect().x1() <= 0.75 + 1e-12
+                            && c.rect().y1() <= 0.5 + 1e-12,
+                    c.toString());
             assertEquals(0.125, c.rect().width(), 1e-12);
         }
-        assertEquals(1, MaskGeometry.cells(f, List.of(left, right), GeometryMode.DEDUPLICATED).size());
+        assertEquals(
+                1,
+                MaskGeometry.cells(f, List.of(left, right), GeometryMode.DEDUPLICATED)
+                        .size());
     }
 
     private static boolean coveredOnRaster(Fixation f, List<Fixation> all) {

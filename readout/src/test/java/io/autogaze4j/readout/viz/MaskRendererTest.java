@@ -25,7 +25,10 @@ class MaskRendererTest {
             for (int y = 0; y < 70; y++) {
                 for (int x = 0; x < 100; x++) {
                     boolean inside = x >= r.x0() && x < r.x1() && y >= r.y0() && y < r.y1();
-                    assertEquals(inside ? P.colour(scale) : BG, img.get(x, y), "scale " + scale + " pixel (" + x + ", " + y + ")");
+                    assertEquals(
+                            inside ? P.colour(scale) : BG,
+                            img.get(x, y),
+                            "scale " + scale + " pixel (" + x + ", " + y + ")");
                     seen.add(img.get(x, y));
                 }
             }
@@ -46,7 +49,8 @@ class MaskRendererTest {
 
     @Test
     void overlapsTakeTheFinestScaleAndStylesAgreeOnTheFootprint() {
-        List<MaskCell> cells = VizTestData.cells(new int[] {0, 0, 0}, new int[] {2, 1, 1}, new int[] {3, 9, 9}, new int[] {1, 3, 0});
+        List<MaskCell> cells =
+                VizTestData.cells(new int[] {0, 0, 0}, new int[] {2, 1, 1}, new int[] {3, 9, 9}, new int[] {1, 3, 0});
         int w = 90;
         int h = 61;
         ArgbImage frame = VizTestData.gradient(w, h);
@@ -62,7 +66,10 @@ class MaskRendererTest {
                 String at = "(" + x + ", " + y + ")";
                 assertEquals(s < 0 ? BG : P.colour(s), overlay.get(x, y), "overlay " + at);
                 assertEquals(s < 0 ? Argb.TRANSPARENT : P.colour(s), maskOnly.get(x, y), "mask only " + at);
-                assertEquals(s < 0 ? frame.get(x, y) : Argb.blend(frame.get(x, y), P.colour(s), a), onImage.get(x, y), "image overlay " + at);
+                assertEquals(
+                        s < 0 ? frame.get(x, y) : Argb.blend(frame.get(x, y), P.colour(s), a),
+                        onImage.get(x, y),
+                        "image overlay " + at);
             }
         }
     }
@@ -85,7 +92,10 @@ class MaskRendererTest {
             for (int y = 0; y < 28; y++) {
                 for (int x = 0; x < 28; x++) {
                     boolean inside = s == 0 ? x >= 14 && y >= 14 : s == 3 && x < 2 && y < 2;
-                    assertEquals(inside ? P.colour(s) : BG, img.get(x, s * 28 + y), "panel " + s + " (" + x + ", " + y + ")");
+                    assertEquals(
+                            inside ? P.colour(s) : BG,
+                            img.get(x, s * 28 + y),
+                            "panel " + s + " (" + x + ", " + y + ")");
                 }
             }
         }
@@ -95,7 +105,9 @@ class MaskRendererTest {
     void refusesCellsBeyondItsScalesAndFramelessImageOverlay() {
         MaskRenderer two = new MaskRenderer(MaskStyle.OVERLAY, P, 2, 0.5, BG);
         assertThrows(IllegalArgumentException.class, () -> two.render(VizTestData.cells(new int[] {3, 0, 0}), 10, 10));
-        assertThrows(IllegalStateException.class, () -> MaskRenderer.of(MaskStyle.IMAGE_OVERLAY).render(List.of(), 10, 10));
+        assertThrows(
+                IllegalStateException.class,
+                () -> MaskRenderer.of(MaskStyle.IMAGE_OVERLAY).render(List.of(), 10, 10));
         assertThrows(IllegalArgumentException.class, () -> new MaskRenderer(MaskStyle.OVERLAY, P, 4, 1.5, BG));
     }
 
@@ -107,9 +119,11 @@ class MaskRendererTest {
                 int best = -1;
                 for (MaskCell c : cells) {
                     int x0 = (int) Math.floor(c.rect().x0() * w);
-                    int x1 = Math.max(x0 + 1, Math.min(w, (int) Math.ceil(c.rect().x1() * w)));
+                    int x1 = Math.max(
+                            x0 + 1, Math.min(w, (int) Math.ceil(c.rect().x1() * w)));
                     int y0 = (int) Math.floor(c.rect().y0() * h);
-                    int y1 = Math.max(y0 + 1, Math.min(h, (int) Math.ceil(c.rect().y1() * h)));
+                    int y1 = Math.max(
+                            y0 + 1, Math.min(h, (int) Math.ceil(c.rect().y1() * h)));
                     if (x >= x0 && x < x1 && y >= y0 && y < y1) {
                         best = Math.max(best, c.scale());
                     }

@@ -26,7 +26,10 @@ class VisualizationWriterTest {
             frames.add(VizTestData.square(112, 8 + 8 * t, 40, 12));
         }
         GazeTrace trace = DifferenceMaskSource.official().trace(frames);
-        VizOptions options = VizOptions.builder().geometry(GeometryMode.DEDUPLICATED).interframe(InterframeOptions.sparse(4)).build();
+        VizOptions options = VizOptions.builder()
+                .geometry(GeometryMode.DEDUPLICATED)
+                .interframe(InterframeOptions.sparse(4))
+                .build();
         VizResult result = VisualizationWriter.write(dir, frames, trace, options);
 
         assertEquals(18, result.pngs().size());
@@ -34,14 +37,20 @@ class VisualizationWriterTest {
         assertEquals(3 * 112 + 2 * 4, panel.getWidth());
         assertEquals(112, panel.getHeight());
         assertEquals(frames.get(2).get(50, 45), panel.getRGB(50, 45), "the left panel is the input");
-        ArgbImage interframe = ArgbImage.of(ImageIO.read(dir.resolve("interframe_00005.png").toFile()));
-        RunMetrics expect = InterframeRun.measure(frames, trace, GeometryMode.DEDUPLICATED, InterframeOptions.sparse(4), GazeMetrics.DEFAULT_EMA_ALPHA);
+        ArgbImage interframe =
+                ArgbImage.of(ImageIO.read(dir.resolve("interframe_00005.png").toFile()));
+        RunMetrics expect = InterframeRun.measure(
+                frames, trace, GeometryMode.DEDUPLICATED, InterframeOptions.sparse(4), GazeMetrics.DEFAULT_EMA_ALPHA);
         assertEquals(expect, result.metrics());
         assertEquals(2, result.metrics().keyframes());
-        assertEquals(GazeMetrics.mse(interframe, frames.get(5)), result.metrics().last().mse(), 1e-12);
+        assertEquals(
+                GazeMetrics.mse(interframe, frames.get(5)),
+                result.metrics().last().mse(),
+                1e-12);
 
         ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
-        try (ImageInputStream in = ImageIO.createImageInputStream(result.gif().orElseThrow().toFile())) {
+        try (ImageInputStream in =
+                ImageIO.createImageInputStream(result.gif().orElseThrow().toFile())) {
             reader.setInput(in);
             assertEquals(6, reader.getNumImages(true));
             assertEquals(panel.getWidth(), reader.getWidth(0));
@@ -52,7 +61,9 @@ class VisualizationWriterTest {
         assertTrue(html.contains("data:image/gif;base64,R0lGOD"), "the GIF is embedded");
         assertTrue(html.contains("<svg id=\"plot-ratios\""));
         String withoutSvgNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-        assertTrue(!withoutSvgNamespace.contains("http") && !withoutSvgNamespace.contains("src=\"//"), "the report loads nothing from the network");
+        assertTrue(
+                !withoutSvgNamespace.contains("http") && !withoutSvgNamespace.contains("src=\"//"),
+                "the report loads nothing from the network");
     }
 
     @Test

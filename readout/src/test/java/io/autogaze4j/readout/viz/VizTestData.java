@@ -11,13 +11,13 @@ import java.util.List;
 final class VizTestData {
     static final ScaleLayout LAYOUT = DifferenceMaskSource.OFFICIAL_LAYOUT;
 
-    private VizTestData() {
-    }
+    private VizTestData() {}
 
     /** An untiled fixation of cell (row, col) at {@code scale} of the official layout, in frame {@code frame}. */
     static Fixation fix(int frame, int scale, int row, int col) {
         int g = LAYOUT.grid(scale);
-        NormRect rect = new NormRect((double) col / g, (double) row / g, (double) (col + 1) / g, (double) (row + 1) / g);
+        NormRect rect =
+                new NormRect((double) col / g, (double) row / g, (double) (col + 1) / g, (double) (row + 1) / g);
         return new Fixation(frame, LAYOUT.id(scale, row, col), scale, row, col, g, -1, rect, Double.NaN);
     }
 
