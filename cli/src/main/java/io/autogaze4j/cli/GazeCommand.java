@@ -4,6 +4,7 @@ import io.autogaze4j.readout.viz.GeometryMode;
 import io.autogaze4j.readout.viz.VisualizationWriter;
 import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.video.ClipBuilder;
+import io.autogaze4j.video.FrameRangeOptions;
 import io.autogaze4j.video.FrameSampling;
 import io.autogaze4j.video.VideoDecoder;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -99,20 +101,8 @@ final class GazeCommand implements Callable<Integer> {
             description = "Gaze at most N frames (after --start/--every). Default: all.")
     Integer frames;
 
-    @Option(names = "--every", paramLabel = "K", description = "Gaze every K-th frame. Default: ${DEFAULT-VALUE}")
-    int every = 1;
-
-    @Option(
-            names = "--start",
-            paramLabel = "SECONDS",
-            description = "Skip frames shown before this time. Default: ${DEFAULT-VALUE}")
-    double start = 0;
-
-    @Option(
-            names = "--end",
-            paramLabel = "SECONDS",
-            description = "Stop at frames shown at or after this time. Default: the end.")
-    Double end;
+    @Mixin
+    FrameRangeOptions range = new FrameRangeOptions();
 
     @Option(
             names = "--clip-length",
@@ -298,14 +288,14 @@ final class GazeCommand implements Callable<Integer> {
         if (frames != null && frames < 1) {
             throw usage("--frames must be at least 1, got " + frames);
         }
-        if (every < 1) {
-            throw usage("--every must be at least 1, got " + every);
+        if (range.every() < 1) {
+            throw usage("--every must be at least 1, got " + range.every());
         }
-        if (!(start >= 0) || Double.isInfinite(start)) {
-            throw usage("--start must be a time >= 0 in seconds, got " + start);
+        if (!(range.start() >= 0) || Double.isInfinite(range.start())) {
+            throw usage("--start must be a time >= 0 in seconds, got " + range.start());
         }
-        if (end != null && !(end > start)) {
-            throw usage("--end (" + end + " s) must be after --start (" + start + " s)");
+        if (!(range.end() > range.start())) { // an absent --end is +infinity, after any finite start
+            throw usage("--end (" + range.end() + " s) must be after --start (" + range.start() + " s)");
         }
         if (clipLength < 1 || clipLength > ClipBuilder.MAX_CLIP_LENGTH) {
             throw usage("--clip-length must be in 1.." + ClipBuilder.MAX_CLIP_LENGTH + ", got " + clipLength);
@@ -328,7 +318,7 @@ final class GazeCommand implements Callable<Integer> {
         };
         Optional<ReadoutSpec> readout = readout();
         FrameSampling.Builder sampling =
-                FrameSampling.builder().everyNth(every).timeRange(start, end != null ? end : Double.POSITIVE_INFINITY);
+                FrameSampling.builder().everyNth(range.every()).timeRange(range.start(), range.end());
         if (frames != null) {
             sampling.firstFrames(frames);
         }

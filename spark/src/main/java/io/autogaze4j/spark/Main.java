@@ -3,6 +3,7 @@ package io.autogaze4j.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
+import io.autogaze4j.video.FrameRangeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -85,20 +87,8 @@ public final class Main implements Callable<Integer> {
             description = "Gaze at most N frames of each video.")
     Integer frames;
 
-    @Option(names = "--every", paramLabel = "K", description = "Gaze every K-th frame. Default: ${DEFAULT-VALUE}")
-    int every = 1;
-
-    @Option(
-            names = "--start",
-            paramLabel = "SECONDS",
-            description = "Skip frames shown before this time. Default: ${DEFAULT-VALUE}")
-    double start;
-
-    @Option(
-            names = "--end",
-            paramLabel = "SECONDS",
-            description = "Stop at frames shown at or after this time. Default: the end.")
-    Double end;
+    @Mixin
+    FrameRangeOptions range = new FrameRangeOptions();
 
     @Option(
             names = "--clip-length",
@@ -184,8 +174,8 @@ public final class Main implements Callable<Integer> {
     private GazeJobOptions options() {
         GazeJobOptions.Builder b = GazeJobOptions.builder(model.toString())
                 .tiles(tiles)
-                .every(every)
-                .timeRange(start, end != null ? end : Double.POSITIVE_INFINITY)
+                .every(range.every())
+                .timeRange(range.start(), range.end())
                 .clipLength(clipLength)
                 .backend(GazeJobOptions.BackendChoice.valueOf(backend.strip().toUpperCase(Locale.ROOT)))
                 .onError(GazeJobOptions.ErrorPolicy.valueOf(onError.strip().toUpperCase(Locale.ROOT)));
