@@ -193,25 +193,25 @@ final class RunJson {
         int scales = r.model().model().config().numScales();
         g.writeArrayFieldStart("frames");
         for (FrameRecord f : r.frames()) {
-            List<Fixation> fixations = traced.get(f.frame()).fixations();
+            List<Fixation> fixations = traced.get(f.facts().frame()).fixations();
             int[] perScale = new int[scales];
             fixations.forEach(x -> perScale[x.scale()]++);
             g.writeStartObject();
-            g.writeNumberField("frame", f.frame());
-            g.writeNumberField("sourceIndex", f.sourceIndex());
-            g.writeNumberField("seconds", f.seconds());
-            g.writeNumberField("clip", f.clip());
-            g.writeNumberField("width", f.width());
-            g.writeNumberField("height", f.height());
-            g.writeNumberField("slots", f.slots());
-            g.writeNumberField("padded", f.padded());
+            g.writeNumberField("frame", f.facts().frame());
+            g.writeNumberField("sourceIndex", f.facts().sourceIndex());
+            g.writeNumberField("seconds", f.facts().seconds());
+            g.writeNumberField("clip", f.facts().clip());
+            g.writeNumberField("width", f.facts().width());
+            g.writeNumberField("height", f.facts().height());
+            g.writeNumberField("slots", f.facts().slots());
+            g.writeNumberField("padded", f.facts().padded());
             g.writeNumberField("gazed", fixations.size());
             g.writeFieldName("perScale");
             g.writeArray(perScale, 0, scales);
             g.writeStringField("png", f.png());
             g.writeArrayFieldStart("pixels");
             for (Fixation x : fixations) {
-                PixelRect px = x.rect().pixelRect(f.width(), f.height());
+                PixelRect px = x.rect().pixelRect(f.facts().width(), f.facts().height());
                 g.writeArray(new int[] {px.x0(), px.y0(), px.x1(), px.y1()}, 0, 4);
             }
             g.writeEndArray();

@@ -1,8 +1,7 @@
 package io.autogaze4j.cli;
 
-import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.pipeline.ClipPacket;
-import io.autogaze4j.readout.FrameTrace;
+import io.autogaze4j.pipeline.FrameFacts;
 import io.autogaze4j.readout.GazeTrace;
 import io.autogaze4j.readout.VideoTokenCoord;
 import io.autogaze4j.readout.viz.ArgbImage;
@@ -71,19 +70,9 @@ final class RunRecorder {
 
     /** The record of frame {@code t} of a clip: its overlay PNG and visualisation panels if asked. */
     private FrameRecord record(ClipPacket p, int t) throws CliException {
-        GazeResult result = p.result();
-        int slots = 0, padded = 0;
-        int start = result.frameStart(t);
-        for (int row = 0; row < result.batch(); row++) {
-            for (int j = start; j < start + result.numGazingEachFrame()[t]; j++) {
-                slots++;
-                padded += result.padded()[row][j] ? 1 : 0;
-            }
-        }
-        FrameTrace f = p.trace().frame(t);
-        int index = p.stamps().get(t).index();
+        FrameFacts facts = FrameFacts.of(p, t, p.trace().frame(t).frame(), p.clip());
+        int index = facts.sourceIndex();
         String png = null;
-        int width = p.plan().source().width(), height = p.plan().source().height();
         if (!p.frames().isEmpty()) {
             VideoFrame frame = p.frames().get(t);
             ArgbImage picture = ArgbImage.of(frame.image());
@@ -104,8 +93,7 @@ final class RunRecorder {
                         ExitCode.OUTPUT, "cannot write the pictures of frame " + index + ": " + GazeRun.describe(e), e);
             }
         }
-        return new FrameRecord(
-                f.frame(), index, p.stamps().get(t).seconds(), p.clip(), width, height, slots, padded, png);
+        return new FrameRecord(facts, png);
     }
 
     List<GazeTrace> traces() {

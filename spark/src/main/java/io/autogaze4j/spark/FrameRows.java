@@ -72,7 +72,7 @@ public final class FrameRows {
         for (int k = 0; k < cells.length; k++) {
             Fixation x = f.fixations().get(k);
             NormRect r = x.rect();
-            PixelRect p = r.pixelRect(f.width(), f.height());
+            PixelRect p = r.pixelRect(f.facts().width(), f.facts().height());
             int[] px = {p.x0(), p.y0(), p.x1(), p.y1()};
             cells[k] = RowFactory.create(
                     x.scale(),
@@ -86,14 +86,14 @@ public final class FrameRows {
         }
         return RowFactory.create(
                 video,
-                f.clip(),
-                f.frame(),
-                f.sourceIndex(),
-                f.seconds(),
-                f.width(),
-                f.height(),
-                f.slots(),
-                f.padded(),
+                f.facts().clip(),
+                f.facts().frame(),
+                f.facts().sourceIndex(),
+                f.facts().seconds(),
+                f.facts().width(),
+                f.facts().height(),
+                f.facts().slots(),
+                f.facts().padded(),
                 cells,
                 grid.flatMap(g -> f.readout().map(tokens -> readout(g, tokens))).orElse(null),
                 null);

@@ -2,8 +2,8 @@ package io.autogaze4j.spark;
 
 import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
-import io.autogaze4j.model.GazeResult;
 import io.autogaze4j.pipeline.ClipPacket;
+import io.autogaze4j.pipeline.FrameFacts;
 import io.autogaze4j.pipeline.PacketStream;
 import io.autogaze4j.pipeline.PipelineException;
 import io.autogaze4j.pipeline.PipelineOptions;
@@ -185,24 +185,13 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
 
     /** The frames of a packet, numbered in the whole video: clip {@code clip} starts at frame {@code clip * clipLength}. */
     private static List<GazedFrame> frames(ClipPacket packet, int clip, int clipLength) {
-        GazeResult result = packet.result();
         List<GazedFrame> out = new ArrayList<>(packet.frameCount());
         for (int t = 0; t < packet.frameCount(); t++) {
             FrameTrace f = packet.trace().frame(t);
             int frame = t;
             Optional<List<Integer>> readout = packet.imageReadout()
                     .map(r -> Arrays.stream(r.tokens(0, frame)).boxed().toList());
-            out.add(new GazedFrame(
-                    clip * clipLength + t,
-                    packet.stamps().get(t).index(),
-                    packet.stamps().get(t).seconds(),
-                    clip,
-                    packet.plan().source().width(),
-                    packet.plan().source().height(),
-                    result.slots(t),
-                    result.paddedSlots(t),
-                    f.fixations(),
-                    readout));
+            out.add(new GazedFrame(FrameFacts.of(packet, t, clip * clipLength + t, clip), f.fixations(), readout));
         }
         return out;
     }

@@ -42,10 +42,12 @@ class PipelineSpanGazerTest {
         assertTrue(ofGood.get(0).error().isEmpty(), ofGood.toString());
         assertEquals(
                 List.of(4, 5, 6, 7),
-                ofGood.get(0).frames().stream().map(GazedFrame::frame).toList());
+                ofGood.get(0).frames().stream().map(g -> g.facts().frame()).toList());
         assertEquals(
                 List.of(4, 5, 6, 7),
-                ofGood.get(0).frames().stream().map(GazedFrame::sourceIndex).toList());
+                ofGood.get(0).frames().stream()
+                        .map(g -> g.facts().sourceIndex())
+                        .toList());
 
         List<ClipOutcome> ofBroken = outcomes.stream()
                 .filter(o -> o.video().equals(broken.toString()))
