@@ -465,6 +465,13 @@ final class ClContext implements AutoCloseable {
         }
     }
 
+    /** Releases each buffer of {@code ms}; nulls (never allocated) are skipped. */
+    static void release(cl_mem... ms) {
+        for (cl_mem m : ms) {
+            release(m);
+        }
+    }
+
     @Override
     public synchronized void close() {
         profiling(false, false);

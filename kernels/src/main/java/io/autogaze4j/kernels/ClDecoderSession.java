@@ -250,18 +250,7 @@ final class ClDecoderSession implements DecoderSession {
                     keys[0],
                     values[0],
                     cap);
-            ClContext.args(
-                    v.mlp(),
-                    params,
-                    x,
-                    partOut,
-                    partStats,
-                    last.o(),
-                    last.postNorm(),
-                    last.gate(),
-                    last.up(),
-                    last.down(),
-                    0);
+            bindMlp(v.mlp(), last, 0);
             for (int l = 0; l < layers - 1; l++) {
                 ClDecoderWeights.Layer lw = w.layers.get(l);
                 ClDecoderWeights.Layer next = w.layers.get(l + 1);
@@ -289,43 +278,10 @@ final class ClDecoderSession implements DecoderSession {
             }
         }
         for (int l = 0; l < layers; l++) {
-            ClContext.args(
-                    attention[l],
-                    params,
-                    q,
-                    keys[l],
-                    values[l],
-                    mask,
-                    partOut,
-                    partStats,
-                    cap,
-                    w.host.attentionScale(),
-                    0);
+            bindAttention(attention[l], l, 0);
         }
-        ClContext.args(
-                attentionLastToken,
-                params,
-                q,
-                keys[layers - 1],
-                values[layers - 1],
-                mask,
-                partOut,
-                partStats,
-                cap,
-                w.host.attentionScale(),
-                1);
-        ClContext.args(
-                mlpLastToken,
-                params,
-                x,
-                partOut,
-                partStats,
-                last.o(),
-                last.postNorm(),
-                last.gate(),
-                last.up(),
-                last.down(),
-                1);
+        bindAttention(attentionLastToken, layers - 1, 1);
+        bindMlp(mlpLastToken, last, 1);
         ClContext.args(headsChoose, params, x, w.finalNorm, w.lmHead, w.taskLossHead, forbidden, logits, results);
     }
 
@@ -528,6 +484,38 @@ final class ClDecoderSession implements DecoderSession {
         ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
     }
 
+    /** Binds an {@code attention} kernel to layer {@code layer}'s caches; {@code lastOnly} 1: the last token only. */
+    private void bindAttention(cl_kernel kernel, int layer, int lastOnly) {
+        ClContext.args(
+                kernel,
+                params,
+                q,
+                keys[layer],
+                values[layer],
+                mask,
+                partOut,
+                partStats,
+                cap,
+                w.host.attentionScale(),
+                lastOnly);
+    }
+
+    /** Binds an {@code mlp} kernel to {@code layer}'s weights; {@code lastOnly} 1: the last token only. */
+    private void bindMlp(cl_kernel kernel, ClDecoderWeights.Layer layer, int lastOnly) {
+        ClContext.args(
+                kernel,
+                params,
+                x,
+                partOut,
+                partStats,
+                layer.o(),
+                layer.postNorm(),
+                layer.gate(),
+                layer.up(),
+                layer.down(),
+                lastOnly);
+    }
+
     /** Key splits of the last step's attention (for tests). */
     int lastKeySplits() {
         return lastSplits;
@@ -550,17 +538,9 @@ final class ClDecoderSession implements DecoderSession {
                 return;
             }
             closed = true;
-            for (cl_mem m : keys) {
-                ClContext.release(m);
-            }
-            for (cl_mem m : values) {
-                ClContext.release(m);
-            }
-            for (cl_mem m :
-                    new cl_mem[] {mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params
-                    }) {
-                ClContext.release(m);
-            }
+            ClContext.release(keys);
+            ClContext.release(values);
+            ClContext.release(mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params);
             upload.close();
             ClContext.release(headsChoose);
             ClContext.release(attentionLastToken);

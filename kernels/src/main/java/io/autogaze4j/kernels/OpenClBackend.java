@@ -428,8 +428,7 @@ public final class OpenClBackend implements Backend {
             }
             closed = true;
             for (cl_mem[] m : linearWeights.values()) {
-                ClContext.release(m[0]);
-                ClContext.release(m[1]);
+                ClContext.release(m);
             }
             linearWeights.clear();
             for (ClDecoderWeights d : decoderWeights.values()) {
