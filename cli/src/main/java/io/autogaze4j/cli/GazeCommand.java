@@ -95,12 +95,6 @@ final class GazeCommand implements Callable<Integer> {
                     + " given, else none (the official rule).")
     String taskLossRequirement;
 
-    @Option(
-            names = {"-n", "--frames"},
-            paramLabel = "N",
-            description = "Gaze at most N frames (after --start/--every). Default: all.")
-    Integer frames;
-
     @Mixin
     FrameRangeOptions range = new FrameRangeOptions();
 
@@ -285,8 +279,8 @@ final class GazeCommand implements Callable<Integer> {
         if (keyframePeriod < 0) {
             throw usage("--keyframe-period must be >= 0, got " + keyframePeriod);
         }
-        if (frames != null && frames < 1) {
-            throw usage("--frames must be at least 1, got " + frames);
+        if (range.frames().isPresent() && range.frames().getAsInt() < 1) {
+            throw usage("--frames must be at least 1, got " + range.frames().getAsInt());
         }
         if (range.every() < 1) {
             throw usage("--every must be at least 1, got " + range.every());
@@ -319,9 +313,7 @@ final class GazeCommand implements Callable<Integer> {
         Optional<ReadoutSpec> readout = readout();
         FrameSampling.Builder sampling =
                 FrameSampling.builder().everyNth(range.every()).timeRange(range.start(), range.end());
-        if (frames != null) {
-            sampling.firstFrames(frames);
-        }
+        range.frames().ifPresent(sampling::firstFrames);
         return new RunSettings(
                 input,
                 Optional.ofNullable(model),

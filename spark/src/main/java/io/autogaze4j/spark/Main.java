@@ -81,12 +81,6 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--tiles", description = "Keep the source resolution: gaze 224-px AnyRes tiles.")
     boolean tiles;
 
-    @Option(
-            names = {"-n", "--frames"},
-            paramLabel = "N",
-            description = "Gaze at most N frames of each video.")
-    Integer frames;
-
     @Mixin
     FrameRangeOptions range = new FrameRangeOptions();
 
@@ -189,9 +183,7 @@ public final class Main implements Callable<Integer> {
                 b.taskLossRequirement(Double.parseDouble(taskLossRequirement.strip()));
             }
         }
-        if (frames != null) {
-            b.frames(frames);
-        }
+        range.frames().ifPresent(b::frames);
         if (readoutGrid != null) {
             String[] rc = readoutGrid.toLowerCase(Locale.ROOT).split("x");
             if (rc.length != 2) {
