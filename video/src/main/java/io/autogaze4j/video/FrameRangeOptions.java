@@ -4,10 +4,10 @@ import java.util.OptionalInt;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --frames}, {@code --every}, {@code --start} and {@code --end} options of {@link FrameSampling}, declared
- * once for the commands that offer them ({@code autogaze}, {@code autogaze-spark}) as a picocli {@code @Mixin}. Each command checks
- * the values itself, with its own error messages. picocli is an optional dependency of this module: only the commands
- * that use this class need it.
+ * The {@code --frames}, {@code --every}, {@code --start} and {@code --end} options of {@link FrameSampling},
+ * declared once for the commands that offer them ({@code autogaze}, {@code autogaze-spark}) as a picocli
+ * {@code @Mixin}. Each command checks the values itself, with its own error messages. picocli is an optional
+ * dependency of this module: only the commands that use this class need it.
  */
 public final class FrameRangeOptions {
     @Option(
