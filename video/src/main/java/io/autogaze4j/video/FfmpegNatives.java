@@ -30,4 +30,16 @@ final class FfmpegNatives {
     static Optional<Throwable> loadFailure() {
         return Holder.FAILURE;
     }
+
+    /**
+     * A load failure with its whole cause chain on one line: JavaCV wraps the real reason (a missing library, a
+     * symbol, an unwritable cache folder) in "Failed to load class ...", which alone says nothing.
+     */
+    static String describe(Throwable failure) {
+        StringBuilder line = new StringBuilder(failure.toString());
+        for (Throwable c = failure.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            line.append(" <- ").append(c);
+        }
+        return line.toString();
+    }
 }

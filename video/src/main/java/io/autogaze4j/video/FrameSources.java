@@ -49,8 +49,8 @@ public final class FrameSources {
             }
             LOG.log(
                     Level.WARNING,
-                    "FFmpeg's native libraries cannot load (" + failure.get() + "): decoding " + file
-                            + " with jcodec (pure Java, H.264 only, slower)");
+                    "FFmpeg's native libraries cannot load (" + FfmpegNatives.describe(failure.get()) + "): decoding "
+                            + file + " with jcodec (pure Java, H.264 only, slower)");
         }
         return Mp4FrameSource.open(file, read.strict());
     }
