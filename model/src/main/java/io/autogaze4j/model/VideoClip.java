@@ -3,6 +3,7 @@ package io.autogaze4j.model;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -52,13 +53,7 @@ public final class VideoClip {
     private static float maxMagnitudeOf(float[] data) {
         float max = 0;
         for (float v : data) {
-            float a = Math.abs(v);
-            if (!(a <= max)) { // also takes NaN, which then stays
-                max = a;
-                if (Float.isNaN(a)) {
-                    return a;
-                }
-            }
+            max = Math.max(max, Math.abs(v)); // Math.max keeps a NaN once it has seen one
         }
         return max;
     }
@@ -151,13 +146,43 @@ public final class VideoClip {
         return new VideoClip(out, batch, to - from, height, width);
     }
 
-    /** Copies rows {@code [from, to)} ({@code [to - from, T, 3, H, W]} values) into {@code dst} at {@code offset}. */
-    public void copyRows(int from, int to, float[] dst, int offset) {
-        if (from < 0 || to > batch || from >= to) {
-            throw new IllegalArgumentException("row range [" + from + ", " + to + ") outside [0, " + batch + ")");
+    /** Rows {@code [from, to)} of {@code clip}: one part of a {@link #stack}. */
+    public record RowRange(VideoClip clip, int from, int to) {
+        /** Checks that the range is a non-empty part of the clip's rows. */
+        public RowRange {
+            if (from < 0 || to > clip.batch || from >= to) {
+                throw new IllegalArgumentException(
+                        "row range [" + from + ", " + to + ") outside [0, " + clip.batch + ")");
+            }
         }
-        int perRow = frames * 3 * height * width;
-        System.arraycopy(data, from * perRow, dst, offset, (to - from) * perRow);
+    }
+
+    /**
+     * The rows of {@code parts} stacked in order into one clip (e.g. the rows of several clips gazed as one batch).
+     * One copy: the parts' values were checked when they were made, so there is no second copy as in {@link #of}.
+     */
+    public static VideoClip stack(List<RowRange> parts) {
+        VideoClip first = parts.get(0).clip();
+        int perRow = first.frames * 3 * first.height * first.width;
+        long rows = parts.stream().mapToLong(p -> p.to() - p.from()).sum();
+        if (rows * perRow > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(rows + " rows of " + first.frames + " frames of " + first.width + "x"
+                    + first.height + " do not fit one batch: use smaller batches");
+        }
+        float[] data = new float[(int) rows * perRow];
+        int at = 0;
+        for (RowRange p : parts) {
+            VideoClip c = p.clip();
+            if (c.frames != first.frames || c.height != first.height || c.width != first.width) {
+                throw new IllegalArgumentException(
+                        "cannot stack rows of " + c.frames + " frames of " + c.width + "x" + c.height + " with rows of "
+                                + first.frames + " frames of " + first.width + "x" + first.height);
+            }
+            int n = (p.to() - p.from()) * perRow;
+            System.arraycopy(c.data, p.from() * perRow, data, at, n);
+            at += n;
+        }
+        return new VideoClip(data, (int) rows, first.frames, first.height, first.width);
     }
 
     /** The clip as a tensor {@code [B, T, 3, H, W]} (a copy). */
