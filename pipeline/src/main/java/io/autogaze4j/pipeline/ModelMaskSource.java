@@ -3,6 +3,7 @@ package io.autogaze4j.pipeline;
 import io.autogaze4j.model.AutoGaze;
 import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.GazeResult;
+import io.autogaze4j.tensor.BackendKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,8 +49,7 @@ final class ModelMaskSource implements MaskSource {
     /** The CPU backend's threads, or {@link #ACCELERATOR_BATCH_ROWS} on any other backend. */
     @Override
     public int defaultBatchRows() {
-        // Backend offers no "is a CPU" query yet; the CPU backend's name starts with "cpu"
-        return model.backend().name().startsWith("cpu")
+        return model.backend().kind() == BackendKind.CPU
                 ? Runtime.getRuntime().availableProcessors()
                 : ACCELERATOR_BATCH_ROWS;
     }
