@@ -46,21 +46,20 @@ final class PipelineSpanGazer implements SpanGazer, AutoCloseable {
                 .batchRows(options.batchRows().orElse(0))
                 .preprocessThreads(preprocessThreads);
         options.readoutGrid().ifPresent(g -> p.projection(SparseProjection.image(g, ReadoutOptions.defaults())));
-        this.pipeline = VideoPipeline.of(model, gazeOptions(options, model), p.build());
+        this.pipeline = VideoPipeline.of(model, gazeOptions(options), p.build());
     }
 
     /**
-     * The model options of the job: what is given, the model's official defaults for the rest; a requirement of
-     * "none" with no ratio keeps the checkpoint's ratio without its stop (the CLI's {@code --task-loss-requirement none}).
+     * The model options of the job: what is given, the model's official defaults for the rest ({@link
+     * io.autogaze4j.model.Budget#resolve}); a requirement of "none" switches the stop off (the CLI's
+     * {@code --task-loss-requirement none}).
      */
-    static GazeOptions gazeOptions(GazeJobOptions o, AutoGaze model) {
+    static GazeOptions gazeOptions(GazeJobOptions o) {
         GazeOptions.Builder b = GazeOptions.builder();
         o.gazingRatio().ifPresent(b::gazingRatio);
         o.taskLossRequirement().ifPresent(b::taskLossRequirement);
-        if (o.taskLossRequirementGiven()
-                && o.taskLossRequirement().isEmpty()
-                && o.gazingRatio().isEmpty()) {
-            b.gazingRatio(model.config().defaultGazingRatio());
+        if (o.taskLossRequirementGiven() && o.taskLossRequirement().isEmpty()) {
+            b.noTaskLossStop();
         }
         return b.build();
     }

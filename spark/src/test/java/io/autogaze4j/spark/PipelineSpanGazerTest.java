@@ -3,6 +3,8 @@ package io.autogaze4j.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.model.Budget;
+import io.autogaze4j.weights.AutoGazeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,31 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineSpanGazerTest {
     @TempDir
     Path dir;
+
+    @Test
+    void requirementNoneKeepsTheCheckpointRatioWithoutItsStop() throws Exception {
+        AutoGazeConfig config = AutoGazeConfig.load(SparkSessions.model().resolve("config.json"));
+        String model = SparkSessions.model().toString();
+        Budget none = Budget.resolve(
+                PipelineSpanGazer.gazeOptions(
+                        GazeJobOptions.builder(model).noTaskLossRequirement().build()),
+                config);
+        assertEquals(List.of(config.defaultGazingRatio()), none.ratios());
+        assertTrue(none.taskLossRequirement().isEmpty());
+        Budget ratioAndNone = Budget.resolve(
+                PipelineSpanGazer.gazeOptions(GazeJobOptions.builder(model)
+                        .gazingRatio(0.25)
+                        .noTaskLossRequirement()
+                        .build()),
+                config);
+        assertEquals(List.of(0.25), ratioAndNone.ratios());
+        assertTrue(ratioAndNone.taskLossRequirement().isEmpty());
+        Budget defaults = Budget.resolve(
+                PipelineSpanGazer.gazeOptions(GazeJobOptions.builder(model).build()), config);
+        assertEquals(List.of(config.defaultGazingRatio()), defaults.ratios());
+        assertEquals(
+                config.hasTaskLossRequirement(), defaults.taskLossRequirement().isPresent());
+    }
 
     @Test
     void aSpanEndsAtItsLastPlannedClipEvenWhenALaterVideoFailsAndTheRunRestarts() throws IOException {

@@ -113,7 +113,7 @@ public final class SparkThroughputBenchmark {
                 PipelineOptions.builder().clipLength(options.clipLength()).build();
         double cpu = cpuSeconds();
         long t0 = System.nanoTime();
-        try (VideoPipeline pipeline = VideoPipeline.of(model, PipelineSpanGazer.gazeOptions(options, model), p)) {
+        try (VideoPipeline pipeline = VideoPipeline.of(model, PipelineSpanGazer.gazeOptions(options), p)) {
             List<VideoInput> inputs = videos.stream()
                     .map(v -> VideoInput.file(Path.of(v), options.sampling()))
                     .toList();
