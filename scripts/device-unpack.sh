@@ -1,16 +1,36 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine from the repository root: extracts devicerun/ from the pieces of devparts/ carried so far
-# (scripts/prepare-device-run.sh). With pieces still missing, the stream ends early: the files complete so far are
+# (scripts/prepare-device-run.sh), then puts devjars/ in place when carried. With pieces still missing, the stream ends early: the files complete so far are
 # extracted and the one cut off is removed, so a later call, with more pieces, extracts the rest.
 set -u
-listing=$(mktemp)
-cat devparts/p* | xz -dc 2>/dev/null | tar xv 2>/dev/null > "$listing"
-if [ "${PIPESTATUS[1]}" != 0 ]; then
-  cut=$(tail -1 "$listing")
-  [ -f "$cut" ] && rm -f "$cut"
-  echo "devparts: $(ls devparts | wc -l) pieces, stream incomplete; cut off at $cut"
-else
-  echo "devparts: $(ls devparts | wc -l) pieces, complete ($(cat devicerun/COMMIT))"
+extract() { # the pieces devparts/$1* so far; a stream cut short leaves its last file out
+  local listing
+  listing=$(mktemp)
+  ls devparts/"$1"* > /dev/null 2>&1 || return 0
+  cat devparts/"$1"* | xz -dc 2>/dev/null | tar xv 2>/dev/null > "$listing"
+  if [ "${PIPESTATUS[1]}" != 0 ]; then
+    local cut
+    cut=$(tail -1 "$listing")
+    [ -f "$cut" ] && rm -f "$cut"
+    echo "devparts/$1*: $(ls devparts/"$1"* | wc -l) pieces, incomplete: cut off at $cut"
+  else
+    echo "devparts/$1*: $(ls devparts/"$1"* | wc -l) pieces, complete"
+  fi
+}
+extract m
+extract s
+# our jars carried apart (scripts/prepare-device-jars.sh) replace the pieces' ones, which stay as base/ ("before")
+if [ -d devjars ] && [ -d devicerun/lib ]; then
+  if [ ! -e devicerun/base/COMMIT ]; then
+    mkdir -p devicerun/base && cp devicerun/lib/autogaze4j-*.jar devicerun/base/ && cp devicerun/COMMIT devicerun/base/COMMIT
+  fi
+  for j in devjars/*.jar; do
+    for d in lib spark tests; do
+      [ -e "devicerun/$d/$(basename "$j")" ] && cp "$j" "devicerun/$d/$(basename "$j")"
+    done
+  done
+  cp devjars/COMMIT devicerun/lib/COMMIT
+  echo "devjars: our jars from $(cat devjars/COMMIT), before: $(cat devicerun/base/COMMIT)"
 fi
 du -sh devicerun/* 2>/dev/null | tr '\n' ' '
 echo

@@ -6,13 +6,13 @@
 #   lib/        our jars (the CLI without its bundled 13 MB demo checkpoint, which travels with the checkout) and the
 #               runtime dependencies of bench and cli: JavaCV with the linux-x86_64 FFmpeg natives, JOCL, jcodec
 #   tests/      the model module's test classes with JUnit (DeviceParityRun)
-#   fixtures/   every reference fixture but model_k10 (= the demo checkpoint, linked on the device by device-env.sh)
+#   fixtures/   the reference fixtures of the parity tests but model_k10 (the demo checkpoint: device-env.sh copies it)
 #   reference/  the official PyTorch modules and their timing harness;  media/  the 720p/1080p H.264 bench inputs
 #               and example_input.mp4;  native/  the OpenCL ICD loader
 #   spark/      the spark module's jars, test classes and Spark's jars (minus RocksDB and non-Linux natives)
-# Pieces are an xz-compressed tar cut at PIECE_MB (default 46) MiB, in that order, so the first pieces already hold
-# all but spark/: on the device `cat devparts/p* | xz -dc | tar x` extracts whatever has arrived (device-unpack.sh).
-# Carry one piece per call (carry=["devparts/p00"], then ["devparts/p01"], ...) on a machine kept warm.
+# Pieces: two xz-compressed tars cut at PIECE_MB (default 46) MiB, devparts/m00, m01, ... (all but spark/) and
+# devparts/s00, ... (spark/). Carry one piece per call (carry=["devparts/m00"], then ["devparts/m01"], ...) on a machine
+# kept warm; scripts/device-unpack.sh extracts whatever has arrived.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -21,7 +21,7 @@ out=devicerun
 rm -rf "$out" devparts && mkdir -p "$out/lib" "$out/tests" "$out/fixtures" "$out/native" "$out/spark" devparts
 mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench,cli,spark -am -DincludeScope=runtime \
   -DexcludeGroupIds=io.autogaze4j -DexcludeArtifactIds=jmh-core,jopt-simple,commons-math3 -DoutputDirectory="$PWD/$out/lib"
-mvn -B -q dependency:build-classpath -pl model,spark -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
+mvn -B -q package dependency:build-classpath -DskipTests -pl model,spark -am -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
 for m in tensor weights kernels model video readout pipeline bench; do
   cp "$(ls $m/target/autogaze4j-$m-*.jar | grep -v -- '-tests\.jar$' | head -1)" "$out/lib/"
 done
@@ -42,7 +42,7 @@ tr ':' '\n' < spark/target/test-classpath.txt | grep -E '\.jar$' \
 (cd model/target/test-classes && jar cf "../../../$out/tests/model-tests.jar" .)
 tr ':' '\n' < model/target/test-classpath.txt | grep -E 'junit|opentest4j|apiguardian' | xargs -I{} cp {} "$out/tests/"
 for f in ../shared/fixtures/*/; do
-  [ "$(basename "$f")" = model_k10 ] || cp -r "$f" "$out/fixtures/"
+  case "$(basename "$f")" in model_k10 | upstream_real) ;; *) cp -r "$f" "$out/fixtures/" ;; esac
 done
 cp -r ../shared/reference "$out/reference"
 scripts/make-bench-videos.sh "$out/media" 128
@@ -55,7 +55,9 @@ for j in "$out"/spark/*.jar; do
   [ -e "$out/lib/$(basename "$j")" ] && cmp -s "$j" "$out/lib/$(basename "$j")" && ln -f "$out/lib/$(basename "$j")" "$j"
 done
 git describe --always --dirty > "$out/COMMIT"
-tar cf - "$out/COMMIT" "$out/jre" "$out/lib" "$out/native" "$out/tests" "$out/reference" "$out/media" "$out/fixtures" "$out/spark" \
-  | xz -T2 -6 | split -b "${PIECE_MB:-46}m" -d - devparts/p
+# two archives: m* (all but Spark: every device script but spark-device-run.sh) and s* (spark/)
+tar cf - "$out/COMMIT" "$out/jre" "$out/lib" "$out/native" "$out/tests" "$out/reference" "$out/media" "$out/fixtures" \
+  | xz -T2 -6 | split -b "${PIECE_MB:-46}m" -d - devparts/m
+tar cf - "$out/spark" | xz -T2 -6 | split -b "${PIECE_MB:-46}m" -d - devparts/s
 du -sh "$out"
 ls -l devparts
