@@ -13,7 +13,7 @@ classpath() {
 bench() {
   local which=$1
   shift
-  echo "== $which ($(cat "$D/$([ "$which" = before ] && echo base || echo lib)/COMMIT" 2>/dev/null)) $*"
+  echo "== $which ($(cat "$D/$([ "$which" = before ] && echo base/COMMIT || echo lib/.jars-commit)" 2>/dev/null)) $*"
   "${JAVA[@]}" -cp "$(classpath "$which")" io.autogaze4j.bench.EndToEndBenchmark --model "$D/fixtures/model_k10" \
     --runs "${RUNS:-5}" --warmup "${WARMUP:-2}" "$@" 2>&1 | grep -v '^WARNING'
 }

@@ -50,9 +50,13 @@ cp ../shared/media/example_input.mp4 "$out/media/"
 cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
 jlink --add-modules java.se,jdk.unsupported,jdk.incubator.vector,jdk.management,jdk.jfr,jdk.security.auth,jdk.security.jgss,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.charsets,jdk.crypto.cryptoki \
   --strip-debug --no-header-files --no-man-pages --output "$out/jre"
-# identical jars in lib/ and spark/ travel once (tar stores the second as a hard link)
+# jars that lib/ holds too (ours, JavaCV and FFmpeg, ...) travel once: spark/FROM_LIB names them for
+# spark-device-run.sh's classpath
+: > "$out/spark/FROM_LIB"
 for j in "$out"/spark/*.jar; do
-  [ -e "$out/lib/$(basename "$j")" ] && cmp -s "$j" "$out/lib/$(basename "$j")" && ln -f "$out/lib/$(basename "$j")" "$j"
+  if [ -e "$out/lib/$(basename "$j")" ] && cmp -s "$j" "$out/lib/$(basename "$j")"; then
+    basename "$j" >> "$out/spark/FROM_LIB" && rm "$j"
+  fi
 done
 git describe --always --dirty > "$out/COMMIT"
 # two archives: m* (all but Spark: every device script but spark-device-run.sh) and s* (spark/)
