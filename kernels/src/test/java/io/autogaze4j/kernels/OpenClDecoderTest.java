@@ -12,6 +12,7 @@ import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.DecoderLayerWeights;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.tensor.Tensor;
@@ -183,6 +184,102 @@ class OpenClDecoderTest {
                     assertArrayEquals(expected, got.tokens()[b], "tokens of row " + b + ", call " + c);
                 }
             }
+        }
+    }
+
+    /**
+     * A frame decoded on the device (each step's ids and embeddings gathered there) equals the same frame run step by
+     * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for bit;
+     * without a task-loss stop and with one that finishes a row after the first step (its later ids fed as pads).
+     */
+    @Test
+    void frameOnDeviceEqualsStepByStep() {
+        frameOnDeviceEqualsStepByStep(false);
+        frameOnDeviceEqualsStepByStep(true);
+    }
+
+    private static void frameOnDeviceEqualsStepByStep(boolean withStop) {
+        DecoderWeights w = weights(41);
+        int batch = 2, prefill = 20, tailLength = K;
+        Random r = new Random(42);
+        Tensor x = Tensor.wrap(random(r, batch * prefill * H), batch * prefill, H);
+        Tensor table = Tensor.wrap(random(r, V * H), V, H);
+        int[][] positions = new int[batch][prefill];
+        int[][] tail = new int[batch][tailLength];
+        byte[][] masks = new byte[batch][prefill];
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < prefill; s++) {
+                positions[b][s] = s;
+                masks[b][s] = (byte) (s == 3 && b == 1 ? 0 : 1);
+            }
+            for (int j = 0; j < tailLength; j++) {
+                tail[b][j] = prefill - tailLength + j;
+            }
+        }
+        List<Integer> sizes = List.of(K, K, 7, 3);
+        OpenClBackend cl = TestDevice.backend();
+        try (DecoderSession frame = cl.openDecoder(w, batch, 16, 64);
+                DecoderSession steps = cl.openDecoder(w, batch, 16, 64)) {
+            TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
+            // a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
+            float threshold = Float.POSITIVE_INFINITY;
+            for (int i = 1; i < K; i++) {
+                threshold = Math.min(threshold, expected.taskLoss()[i]);
+            }
+            java.util.OptionalDouble stop =
+                    withStop ? java.util.OptionalDouble.of(threshold) : java.util.OptionalDouble.empty();
+            List<TokenChoice> got =
+                    frame.forwardFrame(new FrameSteps(x, prefill, positions, masks, tail, sizes, table, PAD, stop));
+            assertEquals(sizes.size(), got.size());
+            boolean[] finished = new boolean[batch];
+            int pads = 0;
+            byte[][] grown = masks;
+            for (int s = 0; ; s++) {
+                assertSameChoice(expected, got.get(s), (withStop ? "with a stop, " : "") + "step " + s);
+                if (s + 1 == sizes.size()) {
+                    break;
+                }
+                int n = sizes.get(s);
+                int[][] fed = new int[batch][n];
+                int[][] at = new int[batch][n];
+                float[] embeddings = new float[batch * n * H];
+                int length = steps.length();
+                grown = java.util.Arrays.stream(grown)
+                        .map(m -> java.util.Arrays.copyOf(m, length + n))
+                        .toArray(byte[][]::new);
+                boolean[] meets = new boolean[batch];
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < n; j++) {
+                        boolean meet = withStop && !(s == 0 && j == 0) && expected.taskLoss()[b * K + j] <= threshold;
+                        meets[b] |= meet;
+                        fed[b][j] = finished[b] || meet ? PAD : Math.max(0, expected.tokens()[b][j]);
+                        pads += fed[b][j] == PAD ? 1 : 0;
+                        at[b][j] = tail[b][j % tailLength];
+                        grown[b][length + j] = 1;
+                        System.arraycopy(table.data(), fed[b][j] * H, embeddings, (b * n + j) * H, H);
+                    }
+                }
+                for (int b = 0; b < batch; b++) {
+                    finished[b] |= meets[b];
+                }
+                expected = steps.forwardAndChoose(Tensor.wrap(embeddings, batch * n, H), n, at, grown, fed, PAD);
+            }
+            assertEquals(steps.length(), frame.length(), "cache entries after the frame");
+            assertEquals(withStop, pads > 0, "pads fed (" + pads + ")");
+            assertEquals(withStop, finished[0], "row 0 finished by the stop");
+            frame.rewind(prefill + K);
+            assertEquals(prefill + K, frame.length(), "rewound");
+            assertThrows(IllegalArgumentException.class, () -> frame.rewind(prefill + K + 1));
+        }
+    }
+
+    private static void assertSameChoice(TokenChoice expected, TokenChoice actual, String what) {
+        assertArrayEquals(expected.taskLoss(), actual.taskLoss(), what + ": task loss");
+        for (int b = 0; b < expected.tokens().length; b++) {
+            assertArrayEquals(expected.tokens()[b], actual.tokens()[b], what + ": ids of row " + b);
+            assertArrayEquals(expected.margins()[b], actual.margins()[b], what + ": margins of row " + b);
+            assertArrayEquals(
+                    expected.probabilities()[b], actual.probabilities()[b], what + ": probabilities of row " + b);
         }
     }
 

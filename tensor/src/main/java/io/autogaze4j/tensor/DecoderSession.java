@@ -49,6 +49,34 @@ public interface DecoderSession extends AutoCloseable {
         throw new UnsupportedOperationException("this decoder session returns logits only; choose tokens on the host");
     }
 
+    /** Whether {@link #forwardFrame} is supported (a whole frame's steps enqueued without a host round trip per step). */
+    default boolean decodesFrames() {
+        return false;
+    }
+
+    /**
+     * Optional capability: every step of {@code plan} as {@link #forwardAndChoose} would run them one by one, the ids of
+     * each step gathered into the next where the logits live, so the caller waits once per frame instead of once per
+     * step. Afterwards {@link #length()} counts every step's tokens.
+     *
+     * @return each step's choice, step 0 (the prefill) first, exactly as {@link #forwardAndChoose} returns it
+     * @throws UnsupportedOperationException when {@link #decodesFrames()} is false
+     */
+    default List<TokenChoice> forwardFrame(FrameSteps plan) {
+        throw new UnsupportedOperationException("this decoder session runs one step per call");
+    }
+
+    /**
+     * Drops every cache entry from {@code length} on (a frame decoded by {@link #forwardFrame} that ended before its
+     * last planned step): the next call writes from there.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative or above {@link #length()}
+     * @throws UnsupportedOperationException when {@link #decodesFrames()} is false
+     */
+    default void rewind(int length) {
+        throw new UnsupportedOperationException("this decoder session runs one step per call");
+    }
+
     @Override
     void close();
 }
