@@ -3,7 +3,9 @@
 # benchmark of the base jars (devicerun/base, "before") and of this tree's jars (devicerun/lib, "after"), alternated
 # ROUNDS times in one call (who goes first alternates) so that both see the same machine. Third-party jars are
 # shared (devicerun/lib).
-# Environment: OPENCL=1,8,45 and CPU=1,8 (batch sizes, none: skip), ROUNDS=2, RUNS=5, WARMUP=2.
+# Environment: OPENCL=1,8,45 and CPU=1,8 (batch sizes, none: skip), ROUNDS=2, RUNS=5, WARMUP=2; BEFORE_FLAGS and
+# AFTER_FLAGS: extra JVM flags of each side (e.g. BEFORE_FLAGS=-Dautogaze.opencl.frameLoop=off with base = this commit:
+# the decode loop on the device against one host round trip per step, same jars otherwise).
 set -u
 source scripts/device-env.sh
 third=$(find "$D/lib" -name '*.jar' ! -name 'autogaze4j-*' | tr '\n' ':')
@@ -13,8 +15,11 @@ classpath() {
 bench() {
   local which=$1
   shift
-  echo "== $which ($(cat "$D/$([ "$which" = before ] && echo base || echo lib)/COMMIT" 2>/dev/null)) $*"
-  "${JAVA[@]}" -cp "$(classpath "$which")" io.autogaze4j.bench.EndToEndBenchmark --model "$D/fixtures/model_k10" \
+  local flags
+  if [ "$which" = before ]; then flags=${BEFORE_FLAGS:-}; else flags=${AFTER_FLAGS:-}; fi
+  echo "== $which ($(cat "$D/$([ "$which" = before ] && echo base || echo lib)/COMMIT" 2>/dev/null)) $flags $*"
+  # shellcheck disable=SC2086 # flags: zero or more JVM options, split on spaces
+  "${JAVA[@]}" $flags -cp "$(classpath "$which")" io.autogaze4j.bench.EndToEndBenchmark --model "$D/fixtures/model_k10" \
     --runs "${RUNS:-5}" --warmup "${WARMUP:-2}" "$@" 2>&1 | grep -v '^WARNING'
 }
 for round in $(seq 1 "${ROUNDS:-2}"); do

@@ -21,7 +21,9 @@ import org.jocl.cl_program;
  * the forbidden-id sets stay there. A step uploads only the new embeddings, their positions and the
  * mask entries that changed (one write from page-locked memory), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
  * with the next layer's q/k/v) plus one for the heads and the choice, and reads back either the logits or, with
- * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
+ * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values. With {@link #forwardFrame} a whole frame's
+ * steps are enqueued at once: {@code feed_step} gathers each decode step's ids and embeddings on the device from the
+ * choice just made, so the host uploads once and reads the chosen ids once per frame.
  */
 final class ClDecoderSession implements DecoderSession {
     /** Rows per work-group of the wide kernels. */
@@ -75,11 +77,15 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_kernel headsChoose;
     /** A decode step's fed ids and embeddings from the previous step's choice ({@link #forwardFrame}). */
     private final cl_kernel feedStep;
-    /** {@link #forwardFrame}: every step's parameters, every step's results, the embedding table it was given. */
+    /**
+     * {@link #forwardFrame}: every step's parameters, every step's results (and their host stage), the embedding table
+     * it was given.
+     */
     private cl_mem frameParams;
 
     private long frameParamsBytes;
     private cl_mem frameResults;
+    private ByteBuffer frameResultStage;
     private long frameResultsBytes;
     private cl_mem embeddingTable;
     private float[] embeddingSource;
@@ -98,15 +104,25 @@ final class ClDecoderSession implements DecoderSession {
     private int paramCapacity;
     private int length;
     private final int splitTarget;
+    /** {@link #forwardFrame} is offered (the backend's {@link OpenClBackend#FRAME_LOOP_PROPERTY}). */
+    private final boolean decodesFrames;
+
     private int lastSplits;
     private boolean closed;
 
     /**
      * @param splitTarget attention work-groups below which decode steps split their keys (the device's compute
      *                    units x {@link #GROUPS_PER_UNIT} in use; tests pass more to exercise the splits)
+     * @param decodesFrames whether {@link #forwardFrame} is offered (else every step is a host round trip)
      */
     ClDecoderSession(
-            OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity, int splitTarget) {
+            OpenClBackend backend,
+            ClContext ctx,
+            ClDecoderWeights w,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -116,6 +132,7 @@ final class ClDecoderSession implements DecoderSession {
         this.batch = batch;
         this.cap = maxCapacity;
         this.splitTarget = splitTarget;
+        this.decodesFrames = decodesFrames;
         DecoderWeights h = w.host;
         this.hidden = h.hidden();
         this.k = w.k;
@@ -363,7 +380,7 @@ final class ClDecoderSession implements DecoderSession {
 
     @Override
     public boolean decodesFrames() {
-        return true;
+        return decodesFrames;
     }
 
     /**
@@ -373,19 +390,14 @@ final class ClDecoderSession implements DecoderSession {
      */
     @Override
     public List<TokenChoice> forwardFrame(FrameSteps plan) {
-        if (plan.padId() != vocab - 1) {
-            throw new IllegalArgumentException(
-                    "pad id " + plan.padId() + " is not the last vocabulary id " + (vocab - 1));
-        }
-        if (plan.embeddings().rank() != 2
-                || plan.embeddings().dim(0) != vocab
-                || plan.embeddings().dim(1) != hidden) {
-            throw new IllegalArgumentException(
-                    "embedding table " + plan.embeddings() + " is not [" + vocab + ", " + hidden + "]");
+        if (!decodesFrames) {
+            throw new UnsupportedOperationException(
+                    "the decode loop on the device is off (-D" + OpenClBackend.FRAME_LOOP_PROPERTY + "=off)");
         }
         synchronized (ctx) {
             long t0 = System.nanoTime();
             checkStep(plan.prefill(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
+            checkFrame(plan);
             List<StepLayout.Header> headers = frameHeaders(plan);
             long[] at = new long[headers.size() + 1];
             int rows = 0, paramInts = 0, parts = 0;
@@ -417,7 +429,7 @@ final class ClDecoderSession implements DecoderSession {
                 length = h.first() + h.perRow();
             }
             long t1 = System.nanoTime();
-            ByteBuffer all = ClContext.direct(resultBytes * headers.size());
+            ByteBuffer all = frameResultStage.clear();
             waitAndRead(frameResults, all, resultBytes * headers.size());
             ctx.hostTime("host: enqueue frame", t1 - t0);
             ctx.hostTime("host: wait for frame", System.nanoTime() - t1);
@@ -431,8 +443,38 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
+    /** Checks what a frame adds to its first step: the pad id, the embedding table, the step sizes, the tail positions. */
+    private void checkFrame(FrameSteps plan) {
+        if (plan.padId() != vocab - 1) {
+            throw new IllegalArgumentException(
+                    "pad id " + plan.padId() + " is not the last vocabulary id " + (vocab - 1));
+        }
+        Tensor table = plan.embeddings();
+        if (table.rank() != 2 || table.dim(0) != vocab || table.dim(1) != hidden) {
+            throw new IllegalArgumentException("embedding table " + table + " is not [" + vocab + ", " + hidden + "]");
+        }
+        if (plan.stepSizes().stream().anyMatch(n -> n > k)) {
+            throw new IllegalArgumentException(
+                    "step sizes " + plan.stepSizes() + ": a step keeps at most the decoder's " + k + " heads");
+        }
+        for (int b = 0; b < batch; b++) {
+            if (plan.tail()[b].length == 0) {
+                throw new IllegalArgumentException("no tail positions for row " + b);
+            }
+            for (int p : plan.tail()[b]) {
+                if (p < 0 || p >= cap) {
+                    throw new IllegalArgumentException(
+                            "tail position " + p + " of row " + b + " outside [0, " + cap + ")");
+                }
+            }
+        }
+    }
+
     @Override
     public void rewind(int to) {
+        if (!decodesFrames) {
+            throw new UnsupportedOperationException("this decoder session runs one step per call");
+        }
         if (to < 0 || to > length) {
             throw new IllegalArgumentException(
                     "cannot rewind a decoder session of " + length + " cache entries to " + to);
@@ -511,6 +553,7 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(frameResults);
             frameResultsBytes = Math.max(bytes, frameResultsBytes * 2);
             frameResults = ctx.alloc(frameResultsBytes);
+            frameResultStage = ClContext.direct(frameResultsBytes);
         }
     }
 

@@ -4,6 +4,7 @@ import static io.autogaze4j.kernels.OpenClOpsTest.assertClose;
 import static io.autogaze4j.kernels.OpenClOpsTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,9 @@ import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -106,7 +109,7 @@ class OpenClDecoderTest {
     void keySplitAttentionOverALongCacheMatchesHostSession() {
         DecoderWeights w = weights(13);
         try (ClDecoderSession dev =
-                TestDevice.backend().openDecoderSplitting(w, 1, 640, 64)) { // as on a device of 32 compute units
+                TestDevice.backend().openDecoder(w, 1, 640, 64, true)) { // as on a device of 32 compute units
             assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev);
             assertTrue(dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
         }
@@ -164,7 +167,7 @@ class OpenClDecoderTest {
                 TokenChoice got = choosing.forwardAndChoose(call.x, call.perRow, call.positions, call.masks, fed, PAD);
                 assertArrayEquals(heads.taskLoss().data(), got.taskLoss(), "task loss of call " + c);
                 for (int b = 0; b < batch; b++) {
-                    float[] s = java.util.Arrays.copyOfRange(heads.logits().data(), b * K * V, (b + 1) * K * V);
+                    float[] s = Arrays.copyOfRange(heads.logits().data(), b * K * V, (b + 1) * K * V);
                     int[] expected = new int[K];
                     for (int i = 0; i < K; i++) {
                         int best = -1;
@@ -218,16 +221,15 @@ class OpenClDecoderTest {
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
         OpenClBackend cl = TestDevice.backend();
-        try (DecoderSession frame = cl.openDecoder(w, batch, 16, 64);
-                DecoderSession steps = cl.openDecoder(w, batch, 16, 64)) {
+        try (DecoderSession frame = cl.openDecoder(w, batch, 64, 64, true);
+                DecoderSession steps = cl.openDecoder(w, batch, 64, 64, false)) {
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
             for (int i = 1; i < K; i++) {
                 threshold = Math.min(threshold, expected.taskLoss()[i]);
             }
-            java.util.OptionalDouble stop =
-                    withStop ? java.util.OptionalDouble.of(threshold) : java.util.OptionalDouble.empty();
+            OptionalDouble stop = withStop ? OptionalDouble.of(threshold) : OptionalDouble.empty();
             List<TokenChoice> got =
                     frame.forwardFrame(new FrameSteps(x, prefill, positions, masks, tail, sizes, table, PAD, stop));
             assertEquals(sizes.size(), got.size());
@@ -244,8 +246,8 @@ class OpenClDecoderTest {
                 int[][] at = new int[batch][n];
                 float[] embeddings = new float[batch * n * H];
                 int length = steps.length();
-                grown = java.util.Arrays.stream(grown)
-                        .map(m -> java.util.Arrays.copyOf(m, length + n))
+                grown = Arrays.stream(grown)
+                        .map(m -> Arrays.copyOf(m, length + n))
                         .toArray(byte[][]::new);
                 boolean[] meets = new boolean[batch];
                 for (int b = 0; b < batch; b++) {
@@ -270,6 +272,54 @@ class OpenClDecoderTest {
             frame.rewind(prefill + K);
             assertEquals(prefill + K, frame.length(), "rewound");
             assertThrows(IllegalArgumentException.class, () -> frame.rewind(prefill + K + 1));
+        }
+    }
+
+    /**
+     * The loop is on unless {@code -Dautogaze.opencl.frameLoop=off}; a session opened without it refuses whole frames,
+     * and a value other than on or off is an error naming the property. A frame with a step wider than K or a tail
+     * position outside the cache is refused before anything reaches the device.
+     */
+    @Test
+    void frameLoopSwitch() {
+        assertTrue(OpenClBackend.frameLoop(null));
+        assertTrue(OpenClBackend.frameLoop("on"));
+        assertFalse(OpenClBackend.frameLoop(" OFF "));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> OpenClBackend.frameLoop("false"));
+        assertTrue(bad.getMessage().contains(OpenClBackend.FRAME_LOOP_PROPERTY), bad.getMessage());
+        DecoderWeights w = weights(41);
+        int batch = 1, prefill = 4;
+        Tensor x = Tensor.wrap(random(new Random(43), prefill * H), prefill, H);
+        Tensor table = Tensor.wrap(new float[V * H], V, H);
+        int[][] positions = {{0, 1, 2, 3}};
+        byte[][] masks = {{1, 1, 1, 1}};
+        FrameSteps plan =
+                new FrameSteps(x, prefill, positions, masks, positions, List.of(K), table, PAD, OptionalDouble.empty());
+        try (DecoderSession off = TestDevice.backend().openDecoder(w, batch, 64, 64, false)) {
+            assertFalse(off.decodesFrames());
+            assertThrows(UnsupportedOperationException.class, () -> off.forwardFrame(plan));
+            assertThrows(UnsupportedOperationException.class, () -> off.rewind(0));
+        }
+        try (DecoderSession on = TestDevice.backend().openDecoder(w, batch, 64, 64, true)) {
+            assertTrue(on.decodesFrames());
+            FrameSteps tooWide = new FrameSteps(
+                    x, prefill, positions, masks, positions, List.of(K, K + 1), table, PAD, OptionalDouble.empty());
+            assertThrows(IllegalArgumentException.class, () -> on.forwardFrame(tooWide));
+            FrameSteps farTail = new FrameSteps(
+                    x,
+                    prefill,
+                    positions,
+                    masks,
+                    new int[][] {{64}},
+                    List.of(K, K),
+                    table,
+                    PAD,
+                    OptionalDouble.empty());
+            assertThrows(IllegalArgumentException.class, () -> on.forwardFrame(farTail));
+            assertEquals(0, on.length(), "a refused frame leaves the session as it was");
+            assertEquals(1, on.forwardFrame(plan).size());
+            assertEquals(prefill, on.length());
         }
     }
 

@@ -43,7 +43,7 @@ final class FrameGenerator {
      */
     FrameOutput run(GazeState st, Tensor[] vision, int budget, Budget.TaskLossStop stop, List<StepTrace> trace) {
         Frame f = prefill(st, vision, budget);
-        Deque<TokenChoice> planned = frameOnDevice(st, f, stop, trace);
+        Deque<TokenChoice> planned = frameOnDevice(st, f, stop);
         for (int step = 0; ; step++) {
             int[][] stepIds = step(st, f, step, stop, trace, planned);
             if (allTrue(f.finished)) {
@@ -65,7 +65,7 @@ final class FrameGenerator {
      * decoder step by step. The host still replays each step ({@link #step}, {@link #feed}): the choices arrive in one
      * piece, the rules that turn them into ids and masks stay here (the device applies the same to feed its steps).
      */
-    private Deque<TokenChoice> frameOnDevice(GazeState st, Frame f, Budget.TaskLossStop stop, List<StepTrace> trace) {
+    private Deque<TokenChoice> frameOnDevice(GazeState st, Frame f, Budget.TaskLossStop stop) {
         if (!st.decoder.decodesFrames() || f.budget >= vocab) {
             return new ArrayDeque<>();
         }
