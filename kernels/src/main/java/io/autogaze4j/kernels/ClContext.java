@@ -365,6 +365,15 @@ final class ClContext implements AutoCloseable {
         readPolling(mem, Pointer.to(dst), bytes);
     }
 
+    /** Waits for the queue and reads the first {@code bytes} of {@code mem}: polling on GPUs, blocking on CPUs. */
+    void readWhenDone(cl_mem mem, ByteBuffer dst, long bytes) {
+        if (info.cpu()) {
+            read(mem, dst, bytes);
+        } else {
+            readPolling(mem, dst, bytes);
+        }
+    }
+
     private void readPolling(cl_mem mem, Pointer dst, long bytes) {
         cl_event ev = new cl_event();
         clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, bytes, dst, 0, null, ev);

@@ -7,7 +7,6 @@ import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,20 +74,8 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_kernel mlpLastToken;
     /** Final norm, logits and task loss of each row's last token, and the greedy choice. */
     private final cl_kernel headsChoose;
-    /** A decode step's fed ids and embeddings from the previous step's choice ({@link #forwardFrame}). */
-    private final cl_kernel feedStep;
-    /**
-     * {@link #forwardFrame}: every step's parameters, every step's results (and their host stage), the embedding table
-     * it was given.
-     */
-    private cl_mem frameParams;
-
-    private long frameParamsBytes;
-    private cl_mem frameResults;
-    private ByteBuffer frameResultStage;
-    private long frameResultsBytes;
-    private cl_mem embeddingTable;
-    private float[] embeddingSource;
+    /** The buffers and the {@code feed_step} kernel of {@link #forwardFrame}. */
+    private final ClFrameLoop frame;
 
     private cl_mem x;
     private cl_mem q;
@@ -168,7 +155,7 @@ final class ClDecoderSession implements DecoderSession {
         narrow = Variant.of(narrowProgram, layers, 1, h.hidden() * slices);
         wide = Variant.of(wideProgram, layers, WIDE_ROWS, h.hidden());
         headsChoose = ClContext.ownedKernel(wideProgram, "heads_choose");
-        feedStep = ClContext.ownedKernel(wideProgram, "feed_step");
+        frame = new ClFrameLoop(ctx, wideProgram, batch, k, hidden);
         attention = new cl_kernel[layers];
         for (int l = 0; l < layers; l++) {
             attention[l] = ClContext.ownedKernel(wideProgram, "attention");
@@ -357,25 +344,8 @@ final class ClDecoderSession implements DecoderSession {
             StepLayout.Results r = readResults();
             ctx.hostTime("host: enqueue step", t1 - t0);
             ctx.hostTime("host: wait for choice", System.nanoTime() - t1);
-            return choice(r);
+            return r.choice();
         }
-    }
-
-    /** The choice of one step from its results. */
-    private TokenChoice choice(StepLayout.Results r) {
-        int[][] tokens = new int[batch][k];
-        float[][] margins = new float[batch][k];
-        float[][] probabilities = new float[batch][k];
-        float[] taskLoss = new float[batch * k];
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < k; i++) {
-                taskLoss[b * k + i] = r.value(StepLayout.R_TASK_LOSS, b, i);
-                margins[b][i] = r.value(StepLayout.R_MARGIN, b, i);
-                tokens[b][i] = r.id(b, i);
-                probabilities[b][i] = r.value(StepLayout.R_PROBABILITY, b, i);
-            }
-        }
-        return new TokenChoice(tokens, margins, probabilities, taskLoss);
     }
 
     @Override
@@ -399,47 +369,28 @@ final class ClDecoderSession implements DecoderSession {
             checkStep(plan.prefill(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
             checkFrame(plan);
             List<StepLayout.Header> headers = frameHeaders(plan);
-            long[] at = new long[headers.size() + 1];
-            int rows = 0, paramInts = 0, parts = 0;
+            ensureCapacity(
+                    headers.stream().mapToInt(StepLayout.Header::rows).max().orElseThrow(),
+                    headers.stream().mapToInt(h -> h.ints(hidden)).max().orElseThrow(),
+                    headers.stream()
+                            .mapToInt(h -> h.rows() * w.host.heads() * h.splits())
+                            .max()
+                            .orElseThrow());
+            frame.upload(plan, headers, upload, deviceMask);
             for (int s = 0; s < headers.size(); s++) {
                 StepLayout.Header h = headers.get(s);
-                at[s + 1] = at[s] + (long) h.ints(hidden) * Sizeof.cl_int;
-                rows = Math.max(rows, h.rows());
-                paramInts = Math.max(paramInts, h.ints(hidden));
-                parts = Math.max(parts, h.rows() * w.host.heads() * h.splits());
-            }
-            ensureCapacity(rows, paramInts, parts);
-            packFrame(plan, headers, at);
-            cl_mem table = embeddingTable(plan.embeddings().data());
-            long resultBytes = StepLayout.Results.bytes(batch, k);
-            ensureFrameResults(resultBytes * headers.size());
-            int stop = plan.taskLossStop().isPresent() ? 1 : 0;
-            float threshold = (float) plan.taskLossStop().orElse(0);
-            for (int s = 0; s < headers.size(); s++) {
-                StepLayout.Header h = headers.get(s);
-                ctx.copy(frameParams, at[s], params, 0, at[s + 1] - at[s]);
-                if (s > 0) {
-                    ClContext.args(feedStep, params, frameResults, table, s - 1, stop, threshold);
-                    ctx.launch(feedStep, "feed_step", new long[] {(long) h.rows() * hidden}, null);
-                }
+                frame.enqueueInput(s, h, params);
                 lastSplits = h.splits();
                 enqueueLayers(h, null);
                 enqueueHeads();
-                ctx.copy(results, 0, frameResults, s * resultBytes, resultBytes);
+                frame.keepResults(s, results);
                 length = h.first() + h.perRow();
             }
             long t1 = System.nanoTime();
-            ByteBuffer all = frameResultStage.clear();
-            waitAndRead(frameResults, all, resultBytes * headers.size());
+            List<StepLayout.Results> read = frame.read(headers.size());
             ctx.hostTime("host: enqueue frame", t1 - t0);
             ctx.hostTime("host: wait for frame", System.nanoTime() - t1);
-            List<TokenChoice> out = new ArrayList<>();
-            for (int s = 0; s < headers.size(); s++) {
-                ByteBuffer words =
-                        all.slice((int) (s * resultBytes), (int) resultBytes).order(ByteOrder.nativeOrder());
-                out.add(choice(new StepLayout.Results(words, batch, k)));
-            }
-            return out;
+            return read.stream().map(StepLayout.Results::choice).toList();
         }
     }
 
@@ -503,84 +454,11 @@ final class ClDecoderSession implements DecoderSession {
         return headers;
     }
 
-    /** Packs every step of the frame at byte offsets {@code at} of the page-locked stage and enqueues one upload. */
-    private void packFrame(FrameSteps plan, List<StepLayout.Header> headers, long[] at) {
-        long total = at[headers.size()];
-        ByteBuffer stage = upload.reserve(total);
-        int end = headers.get(headers.size() - 1).first()
-                + headers.get(headers.size() - 1).perRow();
-        byte[][] masks = new byte[batch][];
-        for (int b = 0; b < batch; b++) {
-            masks[b] = Arrays.copyOf(plan.masks()[b], end);
-            Arrays.fill(masks[b], headers.get(0).first() + headers.get(0).perRow(), end, (byte) 1);
-        }
-        for (int s = 0; s < headers.size(); s++) {
-            StepLayout.Header h = headers.get(s);
-            int[][] positions = s == 0 ? plan.prefillPositions() : tailPositions(plan.tail(), h.perRow());
-            float[] embeddings = s == 0 ? plan.prefill().data() : new float[h.rows() * hidden];
-            ByteBuffer step =
-                    stage.slice((int) at[s], (int) (at[s + 1] - at[s])).order(ByteOrder.nativeOrder());
-            StepLayout.pack(step, h, positions, new int[batch][h.perRow()], masks, embeddings, hidden);
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(masks[b], h.maskLo(), deviceMask[b], h.maskLo(), h.maskSpan());
-            }
-        }
-        ensureFrameParams(total);
-        upload.send(frameParams, total);
-    }
-
-    /** Token j of row b of a decode step sits at {@code tail[b][j % T]}. */
-    private int[][] tailPositions(int[][] tail, int perRow) {
-        int[][] positions = new int[batch][perRow];
-        for (int b = 0; b < batch; b++) {
-            for (int j = 0; j < perRow; j++) {
-                positions[b][j] = tail[b][j % tail[b].length];
-            }
-        }
-        return positions;
-    }
-
-    private void ensureFrameParams(long bytes) {
-        if (bytes > frameParamsBytes) {
-            ClContext.release(frameParams);
-            frameParamsBytes = Math.max(bytes, frameParamsBytes * 2);
-            frameParams = ctx.alloc(frameParamsBytes);
-        }
-    }
-
-    private void ensureFrameResults(long bytes) {
-        if (bytes > frameResultsBytes) {
-            ClContext.release(frameResults);
-            frameResultsBytes = Math.max(bytes, frameResultsBytes * 2);
-            frameResults = ctx.alloc(frameResultsBytes);
-            frameResultStage = ClContext.direct(frameResultsBytes);
-        }
-    }
-
-    /** The device copy of the embedding table {@code table}, uploaded when a different array comes. */
-    private cl_mem embeddingTable(float[] table) {
-        if (table != embeddingSource) {
-            ClContext.release(embeddingTable);
-            embeddingTable = ctx.upload(table);
-            embeddingSource = table;
-        }
-        return embeddingTable;
-    }
-
     /** Waits for the step and reads its results buffer (polling on GPUs, see {@link ClContext#readPolling}). */
     private StepLayout.Results readResults() {
         resultStage.clear();
-        waitAndRead(results, resultStage, StepLayout.Results.bytes(batch, k));
+        ctx.readWhenDone(results, resultStage, StepLayout.Results.bytes(batch, k));
         return new StepLayout.Results(resultStage, batch, k);
-    }
-
-    /** Waits for the queue and reads the first {@code bytes} of {@code mem}: polling on GPUs, blocking on CPUs. */
-    private void waitAndRead(cl_mem mem, ByteBuffer dst, long bytes) {
-        if (ctx.info.cpu()) {
-            ctx.read(mem, dst, bytes);
-        } else {
-            ctx.readPolling(mem, dst, bytes);
-        }
     }
 
     /**
@@ -769,10 +647,9 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(keys);
             ClContext.release(values);
             ClContext.release(mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params);
-            ClContext.release(frameParams, frameResults, embeddingTable);
             upload.close();
             ClContext.release(headsChoose);
-            ClContext.release(feedStep);
+            frame.close();
             ClContext.release(attentionLastToken);
             ClContext.release(mlpLastToken);
             for (cl_kernel kk : attention) {
