@@ -5,7 +5,9 @@
 # shared (devicerun/lib).
 # Environment: OPENCL=1,8,45 and CPU=1,8 (batch sizes, none: skip), ROUNDS=2, RUNS=5, WARMUP=2; BEFORE_FLAGS and
 # AFTER_FLAGS: extra JVM flags of each side (e.g. BEFORE_FLAGS=-Dautogaze.opencl.frameLoop=off with base = this commit:
-# the decode loop on the device against one host round trip per step, same jars otherwise).
+# the decode loop on the device against one host round trip per step, same jars otherwise); BENCH_ARGS: extra
+# benchmark arguments of both sides (e.g. --task-loss -0.988: a task-loss stop, which base jars older than the frame
+# loop do not know; default none).
 set -u
 source scripts/device-env.sh
 third=$(find "$D/lib" -name '*.jar' ! -name 'autogaze4j-*' | tr '\n' ':')
@@ -18,9 +20,9 @@ bench() {
   local flags
   if [ "$which" = before ]; then flags=${BEFORE_FLAGS:-}; else flags=${AFTER_FLAGS:-}; fi
   echo "== $which ($(cat "$D/$([ "$which" = before ] && echo base || echo lib)/COMMIT" 2>/dev/null)) $flags $*"
-  # shellcheck disable=SC2086 # flags: zero or more JVM options, split on spaces
+  # shellcheck disable=SC2086 # flags and BENCH_ARGS: zero or more options, split on spaces
   "${JAVA[@]}" $flags -cp "$(classpath "$which")" io.autogaze4j.bench.EndToEndBenchmark --model "$D/fixtures/model_k10" \
-    --runs "${RUNS:-5}" --warmup "${WARMUP:-2}" "$@" 2>&1 | grep -v '^WARNING'
+    --runs "${RUNS:-5}" --warmup "${WARMUP:-2}" ${BENCH_ARGS:-} "$@" 2>&1 | grep -v '^WARNING'
 }
 for round in $(seq 1 "${ROUNDS:-2}"); do
   echo "=== round $round"
