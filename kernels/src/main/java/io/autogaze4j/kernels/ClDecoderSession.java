@@ -38,6 +38,12 @@ final class ClDecoderSession implements DecoderSession {
     /** Fewest keys per attention work-item worth a split of their own. */
     private static final int KEYS_PER_ITEM = 4;
     /**
+     * Steps of a frame's first round trip with a task-loss stop, doubled each further one: the session stops soon after
+     * every row finished (the steps after that run on pads, then get rewound) and waits a few times per frame, not once
+     * per step. Without a stop a frame is one round trip.
+     */
+    private static final int FIRST_CHUNK = 2;
+    /**
      * Attention work-groups per compute unit below which query blocks get key splits (H100, A/B in one run:
      * 8 -> batch 1 211-244 / batch 8 490-508 ms, 2 -> 218 / 457 ms, 1 -> 230 / 446 ms).
      */
@@ -354,9 +360,11 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * A whole frame, waiting once: every step's parameters packed and uploaded together (the decode steps' fed ids and
-     * embeddings left empty), then per step a device copy of its parameters, {@code feed_step} (ids and embeddings from
-     * the previous step's results), the layers, the heads and a copy of the results; one read of all results at the end.
+     * A whole frame, waiting once (with a task-loss stop: after {@link #FIRST_CHUNK} steps, then after twice as many
+     * each time, until every row finished): every step's parameters packed and uploaded together (the decode steps' fed
+     * ids and embeddings left empty), then per step a device copy of its parameters, {@code feed_step} (ids and
+     * embeddings from the previous step's results), the layers, the heads and a copy of the results; a read of the
+     * results at each wait.
      */
     @Override
     public List<TokenChoice> forwardFrame(FrameSteps plan) {
@@ -377,21 +385,45 @@ final class ClDecoderSession implements DecoderSession {
                             .max()
                             .orElseThrow());
             frame.upload(plan, headers, upload, deviceMask);
-            for (int s = 0; s < headers.size(); s++) {
-                StepLayout.Header h = headers.get(s);
-                frame.enqueueInput(s, h, params);
-                lastSplits = h.splits();
-                enqueueLayers(h, null);
-                enqueueHeads();
-                frame.keepResults(s, results);
-                length = h.first() + h.perRow();
+            List<TokenChoice> out = new ArrayList<>();
+            boolean[] finished = new boolean[batch];
+            int chunk = plan.taskLossStop().isPresent() ? FIRST_CHUNK : headers.size();
+            while (out.size() < headers.size() && !allTrue(finished)) {
+                int from = out.size(), to = Math.min(headers.size(), from + chunk);
+                for (int s = from; s < to; s++) {
+                    StepLayout.Header h = headers.get(s);
+                    frame.enqueueInput(s, h, params);
+                    lastSplits = h.splits();
+                    enqueueLayers(h, null);
+                    enqueueHeads();
+                    frame.keepResults(s, results);
+                    length = h.first() + h.perRow();
+                }
+                long t1 = System.nanoTime();
+                List<StepLayout.Results> read = frame.read(to);
+                for (int s = from; s < to; s++) {
+                    TokenChoice c = read.get(s).choice();
+                    for (int b = 0; b < batch; b++) {
+                        finished[b] |= plan.finishesRow(c, s, b);
+                    }
+                    out.add(c);
+                }
+                ctx.hostTime("host: enqueue frame", t1 - t0);
+                t0 = System.nanoTime();
+                ctx.hostTime("host: wait for frame", t0 - t1);
+                chunk *= 2;
             }
-            long t1 = System.nanoTime();
-            List<StepLayout.Results> read = frame.read(headers.size());
-            ctx.hostTime("host: enqueue frame", t1 - t0);
-            ctx.hostTime("host: wait for frame", System.nanoTime() - t1);
-            return read.stream().map(StepLayout.Results::choice).toList();
+            return out;
         }
+    }
+
+    private static boolean allTrue(boolean[] a) {
+        for (boolean b : a) {
+            if (!b) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Checks what a frame adds to its first step: the pad id, the embedding table, the step sizes, the tail positions. */

@@ -192,16 +192,24 @@ class OpenClDecoderTest {
 
     /**
      * A frame decoded on the device (each step's ids and embeddings gathered there) equals the same frame run step by
-     * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for bit;
-     * without a task-loss stop and with one that finishes a row after the first step (its later ids fed as pads).
+     * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for
+     * bit; without a task-loss stop, with one that finishes row 0 after the first step (its later ids fed as pads), and
+     * with one that finishes every row there (the session stops after its first round trip of two steps).
      */
     @Test
     void frameOnDeviceEqualsStepByStep() {
-        frameOnDeviceEqualsStepByStep(false);
-        frameOnDeviceEqualsStepByStep(true);
+        frameOnDeviceEqualsStepByStep(Stop.NONE);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0);
+        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW);
     }
 
-    private static void frameOnDeviceEqualsStepByStep(boolean withStop) {
+    private enum Stop {
+        NONE,
+        ROW_0,
+        EVERY_ROW
+    }
+
+    private static void frameOnDeviceEqualsStepByStep(Stop which) {
         DecoderWeights w = weights(41);
         int batch = 2, prefill = 20, tailLength = K;
         Random r = new Random(42);
@@ -224,21 +232,24 @@ class OpenClDecoderTest {
         try (DecoderSession frame = cl.openDecoder(w, batch, 64, 64, true);
                 DecoderSession steps = cl.openDecoder(w, batch, 64, 64, false)) {
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
-            // a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
+            // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
             for (int i = 1; i < K; i++) {
                 threshold = Math.min(threshold, expected.taskLoss()[i]);
             }
-            OptionalDouble stop = withStop ? OptionalDouble.of(threshold) : OptionalDouble.empty();
+            OptionalDouble stop = switch (which) {
+                case NONE -> OptionalDouble.empty();
+                case ROW_0 -> OptionalDouble.of(threshold);
+                case EVERY_ROW -> OptionalDouble.of(Double.POSITIVE_INFINITY);
+            };
             List<TokenChoice> got =
                     frame.forwardFrame(new FrameSteps(x, prefill, positions, masks, tail, sizes, table, PAD, stop));
-            assertEquals(sizes.size(), got.size());
             boolean[] finished = new boolean[batch];
             int pads = 0;
             byte[][] grown = masks;
             for (int s = 0; ; s++) {
-                assertSameChoice(expected, got.get(s), (withStop ? "with a stop, " : "") + "step " + s);
-                if (s + 1 == sizes.size()) {
+                assertSameChoice(expected, got.get(s), which + ", step " + s);
+                if (s + 1 == got.size()) {
                     break;
                 }
                 int n = sizes.get(s);
@@ -252,7 +263,9 @@ class OpenClDecoderTest {
                 boolean[] meets = new boolean[batch];
                 for (int b = 0; b < batch; b++) {
                     for (int j = 0; j < n; j++) {
-                        boolean meet = withStop && !(s == 0 && j == 0) && expected.taskLoss()[b * K + j] <= threshold;
+                        boolean meet = stop.isPresent()
+                                && !(s == 0 && j == 0)
+                                && expected.taskLoss()[b * K + j] <= (float) stop.getAsDouble();
                         meets[b] |= meet;
                         fed[b][j] = finished[b] || meet ? PAD : Math.max(0, expected.tokens()[b][j]);
                         pads += fed[b][j] == PAD ? 1 : 0;
@@ -266,12 +279,13 @@ class OpenClDecoderTest {
                 }
                 expected = steps.forwardAndChoose(Tensor.wrap(embeddings, batch * n, H), n, at, grown, fed, PAD);
             }
+            assertEquals(which == Stop.EVERY_ROW ? 2 : sizes.size(), got.size(), "steps run");
             assertEquals(steps.length(), frame.length(), "cache entries after the frame");
-            assertEquals(withStop, pads > 0, "pads fed (" + pads + ")");
-            assertEquals(withStop, finished[0], "row 0 finished by the stop");
-            frame.rewind(prefill + K);
-            assertEquals(prefill + K, frame.length(), "rewound");
-            assertThrows(IllegalArgumentException.class, () -> frame.rewind(prefill + K + 1));
+            assertEquals(which != Stop.NONE, pads > 0, "pads fed (" + pads + ")");
+            assertEquals(which != Stop.NONE, finished[0], "row 0 finished by the stop");
+            assertThrows(IllegalArgumentException.class, () -> frame.rewind(frame.length() + 1));
+            frame.rewind(prefill);
+            assertEquals(prefill, frame.length(), "rewound");
         }
     }
 

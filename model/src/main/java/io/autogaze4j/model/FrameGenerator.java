@@ -51,8 +51,8 @@ final class FrameGenerator {
             }
             feed(st, f, stepIds);
         }
-        if (!planned.isEmpty()) {
-            st.decoder.rewind(f.cacheLength); // every row finished before the planned steps ran out (task-loss stop)
+        if (st.decoder.length() > f.cacheLength) {
+            st.decoder.rewind(f.cacheLength); // every row finished before the steps the device ran (task-loss stop)
         }
         return endOfFrame(st, f);
     }
@@ -61,7 +61,7 @@ final class FrameGenerator {
      * Every step's choice of the frame at once, when the decoder can gather each step's input from the previous choice
      * on the device and the frame has fewer tokens than ids in the vocabulary (no step can find every id forbidden).
      * The plan runs K ids per step until the budget; with a task-loss stop the rows may all finish sooner, and
-     * {@link #run} rewinds the decoder over the steps it did not need. Otherwise empty, and {@link #step} asks the
+     * {@link #run} rewinds the decoder over the steps it ran but did not need. Otherwise empty, and {@link #step} asks the
      * decoder step by step. The host still replays each step ({@link #step}, {@link #feed}): the choices arrive in one
      * piece, the rules that turn them into ids and masks stay here (the device applies the same to feed its steps).
      */

@@ -55,11 +55,14 @@ public interface DecoderSession extends AutoCloseable {
     }
 
     /**
-     * Optional capability: every step of {@code plan} as {@link #forwardAndChoose} would run them one by one, the ids of
-     * each step gathered into the next where the logits live, so the caller waits once per frame instead of once per
-     * step. Afterwards {@link #length()} counts every step's tokens.
+     * Optional capability: the steps of {@code plan} as {@link #forwardAndChoose} would run them one by one, the ids of
+     * each step gathered into the next where the logits live, so the caller waits once per frame (with a task-loss stop:
+     * a few times) instead of once per step. The session may stop once every row has finished by the task-loss stop
+     * ({@link FrameSteps#finishesRow}), or run on; {@link #length()} counts the tokens of every step it ran, and the
+     * caller {@link #rewind rewinds} over those it did not need.
      *
-     * @return each step's choice, step 0 (the prefill) first, exactly as {@link #forwardAndChoose} returns it
+     * @return the choice of each step run, step 0 (the prefill) first, exactly as {@link #forwardAndChoose} returns it:
+     *     every planned step, or fewer when every row finished before the last
      * @throws UnsupportedOperationException when {@link #decodesFrames()} is false
      */
     default List<TokenChoice> forwardFrame(FrameSteps plan) {

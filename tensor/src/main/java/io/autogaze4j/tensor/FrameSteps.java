@@ -54,4 +54,22 @@ public record FrameSteps(
     public int steps() {
         return stepSizes.size();
     }
+
+    /**
+     * Whether step {@code step}'s {@code choice} finishes row {@code b} by the task-loss stop: one of the heads the step
+     * keeps (but head 0 of step 0) at or below the threshold. Always false without a stop.
+     */
+    public boolean finishesRow(TokenChoice choice, int step, int b) {
+        if (taskLossStop.isEmpty()) {
+            return false;
+        }
+        float threshold = (float) taskLossStop.getAsDouble();
+        int k = choice.tokens()[b].length;
+        for (int i = step == 0 ? 1 : 0; i < stepSizes.get(step); i++) {
+            if (choice.taskLoss()[b * k + i] <= threshold) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
