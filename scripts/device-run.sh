@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine (from the repository root, with devicerun/ from scripts/prepare-device-run.sh):
+# Runs on the GPU machine (from the repository root, with devicerun/ from scripts/device-unpack.sh):
 # the OpenCL parity selection, then the end-to-end benchmark on OpenCL and on the CPU. Environment:
-#   PARITY=0             skip the parity tests
+#   PARITY=0             skip the parity tests; PARITY=all runs the whole OpenCL parity suite instead of the selection
 #   OPENCL=1,8,45        batch sizes for the OpenCL benchmark (none: skip; any size, e.g. 1,8,45,128,256,512); PROFILE=1 adds the timing profile
 #   CPU=1,8              batch sizes for the CPU benchmark (none: skip)
 #   RUNS=7 WARMUP=2      timed and warm-up runs per batch size
@@ -9,7 +9,7 @@
 #   TORCH_CPU=1,8        the same on the CPU (16 threads; none: skip); JSON results go to $OUT/torch_*.json
 #   SOAK=opencl,cpu      the soak run on each listed backend, after the rest (default: none); SOAK_MINUTES=9 each
 #                        (one device command may run 10 minutes: soak one backend per command, with PARITY=0 OPENCL=none CPU=none)
-#   MODE=pipeline        (with devicerun/ from `scripts/prepare-device-run.sh pipeline`) instead: decode-only frames/s
+#   MODE=pipeline        instead of all the above: decode-only frames/s
 #                        (FFmpeg with 1 and FFmpeg's threads, jcodec) on 720p and 1080p H.264, then the whole pipeline on
 #                        the 1080p clip with --tiles on OpenCL against the model alone at the same batch;
 #                        then the autogaze command on that clip (--tiles --backend opencl --no-png, timings from its
@@ -17,36 +17,36 @@
 set -u
 SOAK=${SOAK:-}
 OUT=${OUT:-/tmp}
-D=$PWD/devicerun
+source scripts/device-env.sh
+M=io.autogaze4j.model
 if [ "${MODE:-parity}" = pipeline ]; then
-  tar xJf "$D/bundle.tar.xz" -C /tmp
-  [ -e /etc/OpenCL/vendors/nvidia.icd ] || { mkdir -p /etc/OpenCL/vendors && echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd; }
-  ldconfig -p | grep -q 'libOpenCL\.so\.1' || export LD_LIBRARY_PATH=$D/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  export LD_PRELOAD=/tmp/jre/lib/libjsig.so
-  JAVA=(/tmp/jre/bin/java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g -cp "/tmp/lib/*")
-  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null
-  lscpu | grep -E '^Model name|^CPU\(s\)' | tr -s ' '
-  "${JAVA[@]}" io.autogaze4j.bench.DecodeBenchmark --video "$D/media/h264_720p.mp4,$D/media/h264_1080p.mp4" --runs 3 2>&1 \
-    | grep -v '^WARNING' | tee "$OUT/decode.log"
-  "${JAVA[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend opencl \
-    --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 \
-    | grep -v '^WARNING' | tee "$OUT/pipeline.log"
+  J=("${JAVA[@]}" -Xmx48g -cp "$D/lib/*")
+  "${J[@]}" io.autogaze4j.bench.DecodeBenchmark --video "$D/media/h264_720p.mp4,$D/media/h264_1080p.mp4" --runs 3 2>&1 \
+    | grep -v '^WARNING: Using' | tee "$OUT/decode.log"
+  "${J[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend opencl \
+    --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --model "$D/fixtures/model_k10" 2>&1 \
+    | grep -v '^WARNING: Using' | tee "$OUT/pipeline.log"
   # the command itself on the same clip: trace.json's timings split decode, preprocess, gaze and render (writing)
-  "${JAVA[@]}" io.autogaze4j.cli.Main --input "$D/media/h264_1080p.mp4" --tiles --backend opencl --no-png --no-progress \
+  "${J[@]}" io.autogaze4j.cli.Main --input "$D/media/h264_1080p.mp4" --tiles --backend opencl --no-png --no-progress \
     --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --gazing-ratio 0.75 --out "$OUT/cli-1080p" \
-    --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 \
-    | grep -v '^WARNING: Using' | tee -a "$OUT/pipeline.log"
+    --model "$D/fixtures/model_k10" 2>&1 | grep -v '^WARNING: Using' | tee -a "$OUT/pipeline.log"
   grep -A12 '"timings"' "$OUT/cli-1080p/trace.json" | head -14 | tee -a "$OUT/pipeline.log"
   if [ "${PIPE_CPU:-0}" = 1 ]; then
-    "${JAVA[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend cpu \
-      --frames 16 --model cli/src/main/resources/io/autogaze4j/cli/demo-model 2>&1 | grep -v '^WARNING' | tee -a "$OUT/pipeline.log"
+    "${J[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend cpu \
+      --frames 16 --model "$D/fixtures/model_k10" 2>&1 | grep -v '^WARNING: Using' | tee -a "$OUT/pipeline.log"
   fi
   exit 0
 fi
-source scripts/device-env.sh
-M=io.autogaze4j.model
 status=0
-if [ "${PARITY:-1}" != 0 ]; then
+if [ "${PARITY:-1}" = all ]; then
+  # the whole OpenCL parity suite: every test class of the model module that runs on the OpenCL backend
+  "${JAVA[@]}" -cp "$D/lib/*:$D/tests/*" -Dautogaze.fixtures="$D/fixtures" $M.DeviceParityRun \
+    $M.OpenClGenerationParityTest $M.OpenClStreamingParityTest $M.OpenClVisionParityTest $M.OpenClTilingParityTest \
+    $M.OpenClPreprocessParityTest 2>&1 \
+    | grep -v '^WARNING' | tee "$OUT/parity.log"
+  status=${PIPESTATUS[0]}
+  echo "parity exit: $status"
+elif [ "${PARITY:-1}" != 0 ]; then
   "${JAVA[@]}" -cp "$D/lib/*:$D/tests/*" -Dautogaze.fixtures="$D/fixtures" $M.DeviceParityRun \
     $M.OpenClGenerationParityTest#square2f $M.OpenClGenerationParityTest#batchOfTwoWithTaskLoss \
     $M.OpenClGenerationParityTest#streaming4fWholeClip $M.OpenClStreamingParityTest#streaming4fFrameByFrame \

@@ -1,59 +1,67 @@
 #!/usr/bin/env bash
-# Packs what a GPU machine without Java needs into devicerun/ (git-ignored, ~60 MB, under the 64 MiB the
-# device tool carries): a jlink-made runtime (jre.tgz), the project's jars and their dependencies (lib/),
-# the model test classes with JUnit (tests/), three parity fixtures (fixtures/),
-# the OpenCL ICD loader (native/) and the official PyTorch reference with its harness (reference/). scripts/device-run.sh then runs parity tests and benchmarks there.
-#   scripts/prepare-device-run.sh pipeline   packs for the pipeline benchmarks instead (MODE=pipeline in device-run.sh):
-#     no tests or fixtures, but the video and pipeline modules with JavaCV and the linux-x86_64 FFmpeg natives, and
-#     media/ with the 720p and 1080p H.264 inputs (scripts/make-bench-videos.sh); the runtime and every jar go in one
-#     xz archive (bundle.tar.xz) to stay under the 64 MiB the device tool carries
+# Packs everything a GPU machine without Java or network needs for every device script, once, into devicerun/
+# (git-ignored), and the same as numbered pieces in devparts/ (git-ignored) for the device tool, which carries at most
+# 64 MiB per call with the working tree:
+#   jre/        a jlink-made runtime (java.se and the jdk modules Spark, JFR and the Vector API need)
+#   lib/        our jars (the CLI without its bundled 13 MB demo checkpoint, which travels with the checkout) and the
+#               runtime dependencies of bench and cli: JavaCV with the linux-x86_64 FFmpeg natives, JOCL, jcodec
+#   tests/      the model module's test classes with JUnit (DeviceParityRun)
+#   fixtures/   the reference fixtures of the parity tests but model_k10 (the demo checkpoint: device-env.sh copies it)
+#   reference/  the official PyTorch modules and their timing harness;  media/  the 720p/1080p H.264 bench inputs
+#               and example_input.mp4;  native/  the OpenCL ICD loader
+#   spark/      the spark module's jars, test classes and Spark's jars (minus RocksDB and non-Linux natives)
+# Pieces: two xz-compressed tars cut at PIECE_MB (default 46) MiB, devparts/m00, m01, ... (all but spark/) and
+# devparts/s00, ... (spark/). Carry one piece per call (carry=["devparts/m00"], then ["devparts/m01"], ...) on a machine
+# kept warm; scripts/device-unpack.sh extracts whatever has arrived.
 set -euo pipefail
-mode=${1:-parity}
 cd "$(dirname "$0")/.."
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH="$JAVA_HOME/bin:$PATH"
 out=devicerun
-rm -rf "$out" && mkdir -p "$out/lib" "$out/tests" "$out/fixtures" "$out/native"
-if [ "$mode" = pipeline ]; then
-  rm -rf "$out/tests" "$out/fixtures"
-  mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench,cli -am -DincludeScope=runtime \
-    -DexcludeGroupIds=io.autogaze4j -DexcludeArtifactIds=jmh-core,jopt-simple,commons-math3 -DoutputDirectory="$PWD/$out/lib"
-  for m in tensor weights kernels model video readout pipeline bench; do
-    cp "$(ls $m/target/autogaze4j-$m-*.jar | grep -v -- '-tests\.jar$' | head -1)" "$out/lib/"
-  done
-  # the command without its bundled demo checkpoint (13 MB): device-run.sh passes the checkout's copy with --model
-  python3 - cli/target/autogaze4j-cli.jar "$out/lib/autogaze4j-cli.jar" <<'PY'
+rm -rf "$out" devparts && mkdir -p "$out/lib" "$out/tests" "$out/fixtures" "$out/native" "$out/spark" devparts
+mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench,cli,spark -am -DincludeScope=runtime \
+  -DexcludeGroupIds=io.autogaze4j -DexcludeArtifactIds=jmh-core,jopt-simple,commons-math3 -DoutputDirectory="$PWD/$out/lib"
+mvn -B -q package dependency:build-classpath -DskipTests -pl model,spark -am -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
+for m in tensor weights kernels model video readout pipeline bench; do
+  cp "$(ls $m/target/autogaze4j-$m-*.jar | grep -v -- '-tests\.jar$' | head -1)" "$out/lib/"
+done
+python3 - cli/target/autogaze4j-cli.jar "$out/lib/autogaze4j-cli.jar" <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as dst:
     for item in src.infolist():
         if "/demo-model/" not in item.filename:
             dst.writestr(item, src.read(item.filename))
 PY
-  scripts/make-bench-videos.sh "$out/media" 128
-  cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
-  rm -rf /tmp/jre-device
-  jlink --add-modules java.base,java.desktop,java.logging,java.management,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
-    --strip-debug --no-header-files --no-man-pages --output /tmp/jre-device/jre
-  mv "$out/lib" /tmp/jre-device/lib
-  tar cJf "$out/bundle.tar.xz" -C /tmp/jre-device jre lib
-  rm -rf /tmp/jre-device
-  du -sh "$out"
-  exit 0
-fi
-# package the modules and copy the bench's third-party dependencies; then list the model's test classpath
-mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench -am -DincludeScope=runtime \
-  -DexcludeGroupIds=io.autogaze4j -DoutputDirectory="$PWD/$out/lib"
-mvn -B -q package dependency:build-classpath -DskipTests -pl model -am -DincludeScope=test -Dmdep.outputFile=target/cp.txt
-for m in tensor weights kernels model bench; do cp $m/target/autogaze4j-$m-*.jar "$out/lib/"; done
+# the spark job has its own classpath (Spark pins its own versions of shared libraries); Spark's jars and ours
+rm -f "$out"/lib/spark-* "$out"/lib/scala-*
+cp spark/target/autogaze4j-spark.jar spark/target/lib/*.jar "$out/spark/"
+tr ':' '\n' < spark/target/test-classpath.txt | grep -E '\.jar$' \
+  | grep -vE 'rocksdbjni|tcnative-boringssl-static-.*(osx|windows|aarch_64)|/junit|/opentest4j|/apiguardian|autogaze4j-' \
+  | xargs -I{} cp -n {} "$out/spark/"
+(cd spark/target/test-classes && jar cf "../../../$out/spark/autogaze4j-spark-tests.jar" .)
 (cd model/target/test-classes && jar cf "../../../$out/tests/model-tests.jar" .)
-tr ':' '\n' < model/target/cp.txt | grep -E 'junit|opentest4j|apiguardian' | xargs -I{} cp {} "$out/tests/"
-# model_k10 is the CLI's bundled demo checkpoint, which travels with the checkout: device-run.sh copies it
-for f in square_2f batch2_tl streaming_4f; do cp -r "../shared/fixtures/$f" "$out/fixtures/"; done
-# the official PyTorch modules and their timing harness, run beside the Java benchmark (device-run.sh TORCH=...)
+tr ':' '\n' < model/target/test-classpath.txt | grep -E 'junit|opentest4j|apiguardian' | xargs -I{} cp {} "$out/tests/"
+for f in ../shared/fixtures/*/; do
+  case "$(basename "$f")" in model_k10 | upstream_real) ;; *) cp -r "$f" "$out/fixtures/" ;; esac
+done
 cp -r ../shared/reference "$out/reference"
+scripts/make-bench-videos.sh "$out/media" 128
+cp ../shared/media/example_input.mp4 "$out/media/"
 cp /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$out/native/" 2>/dev/null || true
-rm -rf /tmp/jre-device
-jlink --add-modules java.base,java.logging,java.management,java.sql,jdk.incubator.vector,jdk.unsupported,jdk.jfr \
-  --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output /tmp/jre-device/jre
-tar czf "$out/jre.tgz" -C /tmp/jre-device jre
+jlink --add-modules java.se,jdk.unsupported,jdk.incubator.vector,jdk.management,jdk.jfr,jdk.security.auth,jdk.security.jgss,jdk.naming.dns,jdk.net,jdk.zipfs,jdk.charsets,jdk.crypto.cryptoki \
+  --strip-debug --no-header-files --no-man-pages --output "$out/jre"
+# jars that lib/ holds too (ours, JavaCV and FFmpeg, ...) travel once: spark/FROM_LIB names them for
+# spark-device-run.sh's classpath
+: > "$out/spark/FROM_LIB"
+for j in "$out"/spark/*.jar; do
+  if [ -e "$out/lib/$(basename "$j")" ] && cmp -s "$j" "$out/lib/$(basename "$j")"; then
+    basename "$j" >> "$out/spark/FROM_LIB" && rm "$j"
+  fi
+done
+git describe --always --dirty > "$out/COMMIT"
+# two archives: m* (all but Spark: every device script but spark-device-run.sh) and s* (spark/)
+tar cf - "$out/COMMIT" "$out/jre" "$out/lib" "$out/native" "$out/tests" "$out/reference" "$out/media" "$out/fixtures" \
+  | xz -T2 -6 | split -b "${PIECE_MB:-46}m" -d - devparts/m
+tar cf - "$out/spark" | xz -T2 -6 | split -b "${PIECE_MB:-46}m" -d - devparts/s
 du -sh "$out"
+ls -l devparts

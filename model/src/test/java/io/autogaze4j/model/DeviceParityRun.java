@@ -1,5 +1,6 @@
 package io.autogaze4j.model;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.PrintWriter;
@@ -13,6 +14,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 /**
  * Runs chosen parity tests without Maven, e.g. on a GPU machine that has only a Java runtime:
  * {@code java -cp ... io.autogaze4j.model.DeviceParityRun io.autogaze4j.model.OpenClGenerationParityTest#square2f ...}
+ * (a method) or a class name alone (all its tests)
  * (system property {@code autogaze.fixtures} points at the fixtures). Exits 1 when a test fails.
  */
 public final class DeviceParityRun {
@@ -20,7 +22,9 @@ public final class DeviceParityRun {
 
     public static void main(String[] args) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(Arrays.stream(args).map(a -> selectMethod(a)).toList())
+                .selectors(Arrays.stream(args)
+                        .map(a -> a.contains("#") ? selectMethod(a) : selectClass(a))
+                        .toList())
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 /** Raw 8-bit frames through the official image processor, bit for bit, then on to token-exact gazing. */
 class PreprocessParityTest {
 
+    /** The model under test: on the CPU here, on the OpenCL backend in the subclass. */
+    AutoGaze model(String name) {
+        return Fixtures.model(name);
+    }
+
     /** Frames {@code [from, to)} of a {@code [T, H, W, 3]} U8 tensor. */
     static List<RgbFrame> rawFrames(SafetensorsFile f, String name, int from, int to) throws Exception {
         int[] shape = f.info(name).shape();
@@ -46,7 +51,7 @@ class PreprocessParityTest {
                 SafetensorsFile.open(Fixtures.dir("nonsquare_3f").resolve("raw_frames.safetensors"))) {
             raw = rawFrames(r, "raw_frames", 0, 3);
         }
-        AutoGaze model = Fixtures.model("model_k1");
+        AutoGaze model = model("model_k1");
         ImageProcessor processor = ImageProcessor.of(model.preprocessor());
         assertEquals(new FrameSize(334, 224), processor.outputSize(new FrameSize(448, 300)));
         VideoClip clip = processor.process(raw);
@@ -60,7 +65,7 @@ class PreprocessParityTest {
     @Test
     void real16FramesProcessBitExactAndGazeExactly() throws Exception {
         try (SafetensorsFile f = Fixtures.open("real_16f")) {
-            AutoGaze model = Fixtures.model("model_mtp1");
+            AutoGaze model = model("model_mtp1");
             VideoClip clip = ImageProcessor.of(model.preprocessor()).process(rawFrames(f, "input.raw_frames", 0, 16));
             assertArrayEquals(new int[] {1, 16, 3, 224, 224}, clip.toTensor().shape());
             assertBitExact(
@@ -77,7 +82,7 @@ class PreprocessParityTest {
         try (SafetensorsFile f = Fixtures.open("real_16f")) {
             raw = rawFrames(f, "input.raw_frames", 0, 2);
         }
-        VideoClip clip = ImageProcessor.of(Fixtures.model("model_mtp1").preprocessor())
+        VideoClip clip = ImageProcessor.of(model("model_mtp1").preprocessor())
                 .withOutputSize(new FrameSize(392, 392))
                 .process(raw);
         try (SafetensorsFile f = Fixtures.open("target_scales_392")) {

@@ -1,12 +1,21 @@
 package io.autogaze4j.video;
 
 import java.util.Optional;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.ffmpeg.global.swresample;
+import org.bytedeco.ffmpeg.global.swscale;
+import org.bytedeco.javacpp.Loader;
 
 /**
- * Whether FFmpeg's native libraries load on this machine; tried once per JVM, on first use, which also sets FFmpeg's
- * (process-wide) log level to errors only.
+ * Whether FFmpeg's native libraries for decoding files load on this machine; tried once per JVM, on first use, which
+ * also sets FFmpeg's (process-wide) log level to errors only.
+ *
+ * <p>Only the libraries a file needs are loaded: containers, codecs, pixel and sample conversion. JavaCV's own
+ * {@code FFmpegFrameGrabber.tryLoad()} also loads libavdevice (cameras and screen capture), which links against X11's
+ * libxcb: on a headless server without it (seen on Ubuntu 24.04 GPU machines) that one library fails and JavaCV
+ * reports all of FFmpeg as unusable, although decoding files works. The grabber's class swallows that failure itself.
  */
 final class FfmpegNatives {
     private FfmpegNatives() {}
@@ -16,7 +25,10 @@ final class FfmpegNatives {
 
         private static Optional<Throwable> tryLoad() {
             try {
-                FFmpegFrameGrabber.tryLoad();
+                for (Class<?> library :
+                        new Class<?>[] {avutil.class, swresample.class, avcodec.class, avformat.class, swscale.class}) {
+                    Loader.load(library);
+                }
                 // FFmpeg logs to stderr process-wide; errors only (opening a file would print its whole format at INFO)
                 avutil.av_log_set_level(avutil.AV_LOG_ERROR);
                 return Optional.empty();
