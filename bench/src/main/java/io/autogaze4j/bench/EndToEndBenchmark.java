@@ -17,11 +17,12 @@ import java.util.Map;
  * runs after warm-up. Each batch size prints three labelled figures: ms per call (the whole batch), ms per clip (per call /
  * batch) and 224-tile frames/s (batch x frames / per call), then tokens per second. Usage: {@code EndToEndBenchmark [--model
  * DIR] [--batch 1,8] [--frames 16] [--runs 5] [--warmup 2] [--threads N]
- * [--backend cpu|opencl|auto] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device; falls back to the
- * CPU with a warning). {@code --profile} adds, on a backend that {@link Backend#profiles() profiles}, two runs per batch
- * size: one with host timers only (enqueueing, waiting, vision operations) and one with device-side kernel timing (OpenCL
- * profiling events): device milliseconds per kernel and the gap between the run's wall time and its kernels (launch
- * latency, transfers, host work).
+ * [--backend cpu|opencl|auto] [--task-loss R] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device;
+ * falls back to the CPU with a warning). {@code --task-loss R} turns the task-loss stop on: a row stops gazing a frame
+ * at a predicted task loss at or below R. {@code --profile} adds, on a backend that {@link Backend#profiles() profiles},
+ * two runs per batch size: one with host timers only (enqueueing, waiting, vision operations) and one with device-side
+ * kernel timing (OpenCL profiling events): device milliseconds per kernel and the gap between the run's wall time and its
+ * kernels (launch latency, transfers, host work).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
@@ -33,6 +34,8 @@ public final class EndToEndBenchmark {
         int threads = Runtime.getRuntime().availableProcessors();
         String backendName = "cpu";
         boolean profile = false;
+        GazeOptions.Builder optionsBuilder = GazeOptions.builder().gazingRatio(0.75);
+        String stop = "no task-loss stop";
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--profile")) {
                 profile = true;
@@ -51,17 +54,22 @@ public final class EndToEndBenchmark {
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--backend" -> backendName = v;
+                case "--task-loss" -> {
+                    optionsBuilder.taskLossRequirement(Double.parseDouble(v));
+                    stop = "task-loss stop " + v;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
+        GazeOptions options = optionsBuilder.build();
         try (Backend backend = Backend.named(BackendKind.parse(backendName), threads);
                 AutoGaze gaze = AutoGaze.load(model, backend)) {
             System.out.printf(
                     Locale.ROOT,
-                    "model %s, K=%d, backend %s, %s %s, %d cores%n",
+                    "model %s, K=%d, %s, backend %s, %s %s, %d cores%n",
                     model,
                     gaze.config().numHeads(),
+                    stop,
                     backend.name(),
                     System.getProperty("java.vm.name"),
                     System.getProperty("java.version"),

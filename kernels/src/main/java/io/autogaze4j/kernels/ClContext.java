@@ -324,6 +324,14 @@ final class ClContext implements AutoCloseable {
         clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, (long) count * Sizeof.cl_int, Pointer.to(data), 0, null, null);
     }
 
+    /** Enqueues a device-side copy of {@code bytes} from {@code src} at {@code srcAt} to {@code dst} at {@code dstAt} (bytes). */
+    void copy(cl_mem src, long srcAt, cl_mem dst, long dstAt, long bytes) {
+        clEnqueueCopyBuffer(queue, src, dst, srcAt, dstAt, bytes, 0, null, null);
+        if (!info.cpu()) {
+            clFlush(queue); // as launch: keep the device fed while the host enqueues
+        }
+    }
+
     /** Blocking read of {@code count} floats starting at float offset {@code at}. */
     void read(cl_mem mem, long at, float[] dst, int count) {
         clEnqueueReadBuffer(
@@ -355,6 +363,15 @@ final class ClContext implements AutoCloseable {
     /** {@link #readPolling(cl_mem, FloatBuffer, int)} of the first {@code bytes} of {@code mem} into a direct byte buffer. */
     void readPolling(cl_mem mem, ByteBuffer dst, long bytes) {
         readPolling(mem, Pointer.to(dst), bytes);
+    }
+
+    /** Waits for the queue and reads the first {@code bytes} of {@code mem}: polling on GPUs, blocking on CPUs. */
+    void readWhenDone(cl_mem mem, ByteBuffer dst, long bytes) {
+        if (info.cpu()) {
+            read(mem, dst, bytes);
+        } else {
+            readPolling(mem, dst, bytes);
+        }
     }
 
     private void readPolling(cl_mem mem, Pointer dst, long bytes) {

@@ -3,6 +3,7 @@ package io.autogaze4j.kernels;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.nio.ByteBuffer;
@@ -19,7 +20,9 @@ import org.jocl.cl_program;
  * the forbidden-id sets stay there. A step uploads only the new embeddings, their positions and the
  * mask entries that changed (one write from page-locked memory), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
  * with the next layer's q/k/v) plus one for the heads and the choice, and reads back either the logits or, with
- * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values.
+ * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values. With {@link #forwardFrame} a whole frame's
+ * steps are enqueued at once: {@code feed_step} gathers each decode step's ids and embeddings on the device from the
+ * choice just made, so the host uploads once and reads the chosen ids once per frame.
  */
 final class ClDecoderSession implements DecoderSession {
     /** Rows per work-group of the wide kernels. */
@@ -34,6 +37,12 @@ final class ClDecoderSession implements DecoderSession {
     private static final int MAX_SPLITS = 16;
     /** Fewest keys per attention work-item worth a split of their own. */
     private static final int KEYS_PER_ITEM = 4;
+    /**
+     * Steps of a frame's first round trip with a task-loss stop, doubled each further one: the session stops soon after
+     * every row finished (the steps after that run on pads, then get rewound) and waits a few times per frame, not once
+     * per step. Without a stop a frame is one round trip.
+     */
+    private static final int FIRST_CHUNK = 2;
     /**
      * Attention work-groups per compute unit below which query blocks get key splits (H100, A/B in one run:
      * 8 -> batch 1 211-244 / batch 8 490-508 ms, 2 -> 218 / 457 ms, 1 -> 230 / 446 ms).
@@ -71,6 +80,8 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_kernel mlpLastToken;
     /** Final norm, logits and task loss of each row's last token, and the greedy choice. */
     private final cl_kernel headsChoose;
+    /** The buffers and the {@code feed_step} kernel of {@link #forwardFrame}. */
+    private final ClFrameLoop frame;
 
     private cl_mem x;
     private cl_mem q;
@@ -86,15 +97,25 @@ final class ClDecoderSession implements DecoderSession {
     private int paramCapacity;
     private int length;
     private final int splitTarget;
+    /** {@link #forwardFrame} is offered (the backend's {@link OpenClBackend#FRAME_LOOP_PROPERTY}). */
+    private final boolean decodesFrames;
+
     private int lastSplits;
     private boolean closed;
 
     /**
      * @param splitTarget attention work-groups below which decode steps split their keys (the device's compute
      *                    units x {@link #GROUPS_PER_UNIT} in use; tests pass more to exercise the splits)
+     * @param decodesFrames whether {@link #forwardFrame} is offered (else every step is a host round trip)
      */
     ClDecoderSession(
-            OpenClBackend backend, ClContext ctx, ClDecoderWeights w, int batch, int maxCapacity, int splitTarget) {
+            OpenClBackend backend,
+            ClContext ctx,
+            ClDecoderWeights w,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -104,6 +125,7 @@ final class ClDecoderSession implements DecoderSession {
         this.batch = batch;
         this.cap = maxCapacity;
         this.splitTarget = splitTarget;
+        this.decodesFrames = decodesFrames;
         DecoderWeights h = w.host;
         this.hidden = h.hidden();
         this.k = w.k;
@@ -139,6 +161,7 @@ final class ClDecoderSession implements DecoderSession {
         narrow = Variant.of(narrowProgram, layers, 1, h.hidden() * slices);
         wide = Variant.of(wideProgram, layers, WIDE_ROWS, h.hidden());
         headsChoose = ClContext.ownedKernel(wideProgram, "heads_choose");
+        frame = new ClFrameLoop(ctx, wideProgram, batch, k, hidden);
         attention = new cl_kernel[layers];
         for (int l = 0; l < layers; l++) {
             attention[l] = ClContext.ownedKernel(wideProgram, "attention");
@@ -327,31 +350,146 @@ final class ClDecoderSession implements DecoderSession {
             StepLayout.Results r = readResults();
             ctx.hostTime("host: enqueue step", t1 - t0);
             ctx.hostTime("host: wait for choice", System.nanoTime() - t1);
-            int[][] tokens = new int[batch][k];
-            float[][] margins = new float[batch][k];
-            float[][] probabilities = new float[batch][k];
-            float[] taskLoss = new float[batch * k];
-            for (int b = 0; b < batch; b++) {
-                for (int i = 0; i < k; i++) {
-                    taskLoss[b * k + i] = r.value(StepLayout.R_TASK_LOSS, b, i);
-                    margins[b][i] = r.value(StepLayout.R_MARGIN, b, i);
-                    tokens[b][i] = r.id(b, i);
-                    probabilities[b][i] = r.value(StepLayout.R_PROBABILITY, b, i);
+            return r.choice();
+        }
+    }
+
+    @Override
+    public boolean decodesFrames() {
+        return decodesFrames;
+    }
+
+    /**
+     * A whole frame, waiting once (with a task-loss stop: after {@link #FIRST_CHUNK} steps, then after twice as many
+     * each time, until every row finished): every step's parameters packed and uploaded together (the decode steps' fed
+     * ids and embeddings left empty), then per step a device copy of its parameters, {@code feed_step} (ids and
+     * embeddings from the previous step's results), the layers, the heads and a copy of the results; a read of the
+     * results at each wait.
+     */
+    @Override
+    public List<TokenChoice> forwardFrame(FrameSteps plan) {
+        if (!decodesFrames) {
+            throw new UnsupportedOperationException(
+                    "the decode loop on the device is off (-D" + OpenClBackend.FRAME_LOOP_PROPERTY + "=off)");
+        }
+        synchronized (ctx) {
+            long t0 = System.nanoTime();
+            checkStep(plan.prefill(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
+            checkFrame(plan);
+            List<StepLayout.Header> headers = frameHeaders(plan);
+            ensureCapacity(
+                    headers.stream().mapToInt(StepLayout.Header::rows).max().orElseThrow(),
+                    headers.stream().mapToInt(h -> h.ints(hidden)).max().orElseThrow(),
+                    headers.stream()
+                            .mapToInt(h -> h.rows() * w.host.heads() * h.splits())
+                            .max()
+                            .orElseThrow());
+            frame.upload(plan, headers, upload, deviceMask);
+            List<TokenChoice> out = new ArrayList<>();
+            boolean[] finished = new boolean[batch];
+            int chunk = plan.taskLossStop().isPresent() ? FIRST_CHUNK : headers.size();
+            while (out.size() < headers.size() && !allTrue(finished)) {
+                int from = out.size(), to = Math.min(headers.size(), from + chunk);
+                for (int s = from; s < to; s++) {
+                    StepLayout.Header h = headers.get(s);
+                    frame.enqueueInput(s, h, params);
+                    lastSplits = h.splits();
+                    enqueueLayers(h, null);
+                    enqueueHeads();
+                    frame.keepResults(s, results);
+                    length = h.first() + h.perRow();
+                }
+                long t1 = System.nanoTime();
+                List<StepLayout.Results> read = frame.read(to);
+                for (int s = from; s < to; s++) {
+                    TokenChoice c = read.get(s).choice();
+                    for (int b = 0; b < batch; b++) {
+                        finished[b] |= plan.finishesRow(c, s, b);
+                    }
+                    out.add(c);
+                }
+                ctx.hostTime("host: enqueue frame", t1 - t0);
+                t0 = System.nanoTime();
+                ctx.hostTime("host: wait for frame", t0 - t1);
+                chunk *= 2;
+            }
+            return out;
+        }
+    }
+
+    private static boolean allTrue(boolean[] a) {
+        for (boolean b : a) {
+            if (!b) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks what a frame adds to its first step: the pad id, the embedding table, the step sizes, the tail positions. */
+    private void checkFrame(FrameSteps plan) {
+        if (plan.padId() != vocab - 1) {
+            throw new IllegalArgumentException(
+                    "pad id " + plan.padId() + " is not the last vocabulary id " + (vocab - 1));
+        }
+        Tensor table = plan.embeddings();
+        if (table.rank() != 2 || table.dim(0) != vocab || table.dim(1) != hidden) {
+            throw new IllegalArgumentException("embedding table " + table + " is not [" + vocab + ", " + hidden + "]");
+        }
+        if (plan.stepSizes().stream().anyMatch(n -> n > k)) {
+            throw new IllegalArgumentException(
+                    "step sizes " + plan.stepSizes() + ": a step keeps at most the decoder's " + k + " heads");
+        }
+        for (int b = 0; b < batch; b++) {
+            if (plan.tail()[b].length == 0) {
+                throw new IllegalArgumentException("no tail positions for row " + b);
+            }
+            for (int p : plan.tail()[b]) {
+                if (p < 0 || p >= cap) {
+                    throw new IllegalArgumentException(
+                            "tail position " + p + " of row " + b + " outside [0, " + cap + ")");
                 }
             }
-            return new TokenChoice(tokens, margins, probabilities, taskLoss);
         }
+    }
+
+    @Override
+    public void rewind(int to) {
+        if (!decodesFrames) {
+            throw new UnsupportedOperationException("this decoder session runs one step per call");
+        }
+        if (to < 0 || to > length) {
+            throw new IllegalArgumentException(
+                    "cannot rewind a decoder session of " + length + " cache entries to " + to);
+        }
+        length = to;
+    }
+
+    /** The headers of a frame's steps: the prefill (its mask from the first changed entry), then the decode steps. */
+    private List<StepLayout.Header> frameHeaders(FrameSteps plan) {
+        List<StepLayout.Header> headers = new ArrayList<>();
+        int lo = firstChangedMask(plan.masks());
+        int first = length;
+        int perRow = plan.prefillPerRow();
+        for (int s = 0; s < plan.steps(); s++) {
+            int end = first + perRow;
+            if (end > cap) {
+                throw new IllegalStateException("KV cache needs " + end + " entries but holds at most " + cap);
+            }
+            int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
+            int splits = keySplits(batch * queryBlocks * w.host.heads(), end);
+            headers.add(new StepLayout.Header(
+                    perRow, first, s == 0 ? lo : first, s == 0 ? end - lo : perRow, s == 0, batch, splits));
+            first = end;
+            perRow = plan.stepSizes().get(s);
+        }
+        return headers;
     }
 
     /** Waits for the step and reads its results buffer (polling on GPUs, see {@link ClContext#readPolling}). */
     private StepLayout.Results readResults() {
-        long bytes = StepLayout.Results.bytes(batch, k);
         resultStage.clear();
-        if (ctx.info.cpu()) {
-            ctx.read(results, resultStage, bytes);
-        } else {
-            ctx.readPolling(results, resultStage, bytes);
-        }
+        ctx.readWhenDone(results, resultStage, StepLayout.Results.bytes(batch, k));
         return new StepLayout.Results(resultStage, batch, k);
     }
 
@@ -543,6 +681,7 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params);
             upload.close();
             ClContext.release(headsChoose);
+            frame.close();
             ClContext.release(attentionLastToken);
             ClContext.release(mlpLastToken);
             for (cl_kernel kk : attention) {

@@ -19,7 +19,8 @@ import org.jocl.cl_mem;
 
 /**
  * The OpenCL backend (through JOCL). Heavy work runs on the device: the whole gaze decoder
- * ({@link #openDecoder} returns a device-resident session with on-device token choice), matrix
+ * ({@link #openDecoder(DecoderWeights, int, int, int)} returns a device-resident session with on-device token choice
+ * that decodes a whole frame per host round trip unless {@link #FRAME_LOOP_PROPERTY} is {@code off}), matrix
  * products, the patch-embedding stem and the causal 3-D trunk convolution. The light element-wise
  * operations of the vision encoder (norms, ReLU, additions, the bicubic squash) run on an internal
  * {@link Backend#cpu()} backend. Weights are copied to the device on first use and kept until
@@ -30,6 +31,11 @@ import org.jocl.cl_mem;
 public final class OpenClBackend implements Backend {
     /** Frames per stacked vision launch (bounds the split-K scratch buffers to ~100 MB). */
     private static final int STACK = 16;
+    /**
+     * System property that turns the decode loop on the device off ({@code off}; {@code on} is the default): every decode
+     * step is then its own host round trip, as before the loop existed (A/B measurements).
+     */
+    public static final String FRAME_LOOP_PROPERTY = "autogaze.opencl.frameLoop";
 
     private final ClContext ctx;
     private final Backend cpu;
@@ -53,6 +59,8 @@ public final class OpenClBackend implements Backend {
     private final Scratch partial = new Scratch();
     /** Page-locked staging of the stacked vision launches' inputs and outputs. */
     private final PinnedStage stage;
+    /** Decoder sessions decode whole frames on the device ({@link DecoderSession#decodesFrames}). */
+    private final boolean frameLoop;
 
     private boolean closed;
 
@@ -65,6 +73,23 @@ public final class OpenClBackend implements Backend {
                 + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem;
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
+        this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
+    }
+
+    /**
+     * The value of {@link #FRAME_LOOP_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean frameLoop(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("on")) {
+            return true;
+        }
+        if (value.trim().equalsIgnoreCase("off")) {
+            return false;
+        }
+        throw new IllegalArgumentException(
+                "-D" + FRAME_LOOP_PROPERTY + "=" + value + ": expected on or off (the decode loop on the device)");
     }
 
     /** Kernel {@code name} of ops.cl, building the program on the first call. */
@@ -138,7 +163,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String name() {
-        return "opencl (" + ctx.info.name() + ", " + ctx.info.platform() + ")";
+        // benchmarks print the name: an A/B with the loop off says so
+        return "opencl (" + ctx.info.name() + ", " + ctx.info.platform() + (frameLoop ? "" : ", decode loop off") + ")";
     }
 
     @Override
@@ -395,16 +421,20 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
-        return openDecoderSplitting(
-                weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT);
+        return openDecoder(
+                weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT, frameLoop);
     }
 
-    /** A decoder session with a chosen attention split target (see {@link ClDecoderSession}). */
-    ClDecoderSession openDecoderSplitting(DecoderWeights weights, int batch, int maxCapacity, int splitTarget) {
+    /**
+     * A decoder session with a chosen attention split target and frame loop (see {@link ClDecoderSession}); tests choose
+     * both.
+     */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
-            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget);
+            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames);
         }
     }
 

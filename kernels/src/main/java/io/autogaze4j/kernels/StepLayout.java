@@ -2,6 +2,7 @@ package io.autogaze4j.kernels;
 
 import static java.util.Map.entry;
 
+import io.autogaze4j.tensor.TokenChoice;
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.util.List;
@@ -169,6 +170,23 @@ final class StepLayout {
         /** Bytes of the results buffer. */
         static long bytes(int batch, int k) {
             return 4L * R_SECTIONS * batch * k;
+        }
+
+        /** The choice these results hold, as {@link io.autogaze4j.tensor.DecoderSession#forwardAndChoose} returns it. */
+        TokenChoice choice() {
+            int[][] tokens = new int[batch][k];
+            float[][] margins = new float[batch][k];
+            float[][] probabilities = new float[batch][k];
+            float[] taskLoss = new float[batch * k];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < k; i++) {
+                    taskLoss[b * k + i] = value(R_TASK_LOSS, b, i);
+                    margins[b][i] = value(R_MARGIN, b, i);
+                    tokens[b][i] = id(b, i);
+                    probabilities[b][i] = value(R_PROBABILITY, b, i);
+                }
+            }
+            return new TokenChoice(tokens, margins, probabilities, taskLoss);
         }
 
         float value(int section, int b, int i) {

@@ -450,6 +450,49 @@ inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
 
 #define LG_PER_ITEM ((NHEADS * VOCAB + SEL_WG - 1) / SEL_WG)
 
+/** Whether task loss `tl` meets the stop (`stop` 1: on, at or below `threshold`). */
+inline bool meets(int stop, float threshold, float tl) {
+    return stop && tl <= threshold;
+}
+
+// A decode step's fed ids and embeddings gathered on the device from the step just chosen (FrameSteps: a whole frame
+// enqueued without a host round trip per step). `res` holds every step's results so far, step t at word
+// t * R_SECTIONS * batch * NHEADS; this is step `s` + 1. Work-item (r, d) of rows x HIDDEN: new token r = b * perRow + j
+// is head j's id of row b in step s (-1, every id forbidden, is fed as 0), or PAD_ID when the head meets the task-loss
+// stop (never head 0 of step 0) or row b met it in an earlier step (all steps before s chose NHEADS ids). It writes
+// embedding column d into the step's input and, for d == 0, the id into the fed-id slots that qkv_rope forbids.
+// CPU twin: model/FrameGenerator.feed (after FrameGenerator.step).
+// Test: OpenClDecoderTest.frameOnDeviceEqualsStepByStep; end to end: model OpenClGenerationParityTest.
+__kernel void feed_step(__global int* st, __global const int* res, __global const float* embed, int s, int stop,
+                        float threshold) {
+    int rows = st[P_ROWS], perRow = st[P_PER_ROW], batch = st[P_BATCH];
+    int g = get_global_id(0);
+    if (g >= rows * HIDDEN) {
+        return;
+    }
+    int r = g / HIDDEN, d = g % HIDDEN;
+    int b = r / perRow, j = r % perRow;
+    int words = R_SECTIONS * batch * NHEADS;
+    __global const float* loss = (__global const float*) res;
+    bool finished = false;
+    for (int t = 0; t < s && stop; t++) {
+        for (int i = t == 0 ? 1 : 0; i < NHEADS; i++) {
+            finished |= meets(stop, threshold, loss[t * words + R_TASK_LOSS * batch * NHEADS + b * NHEADS + i]);
+        }
+    }
+    int at = s * words + b * NHEADS + j;
+    int id = res[at + R_ID * batch * NHEADS];
+    id = id < 0 ? 0 : id;
+    if (finished || (!(s == 0 && j == 0) && meets(stop, threshold, loss[at + R_TASK_LOSS * batch * NHEADS]))) {
+        id = PAD_ID;
+    }
+    if (d == 0) {
+        st[P_HEADER + rows + r] = id;
+    }
+    __global float* input = (__global float*) (st + st[P_INPUT]);
+    input[r * HIDDEN + d] = embed[id * HIDDEN + d];
+}
+
 // Final RMSNorm of batch row b's last new token, every head's logits (to `logits` [b][K][VOCAB], and kept in
 // local memory with the forbidden ids and the pad id set to -inf) and task-loss values, then the greedy
 // multi-head choice (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.

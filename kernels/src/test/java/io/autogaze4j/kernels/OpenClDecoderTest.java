@@ -4,6 +4,7 @@ import static io.autogaze4j.kernels.OpenClOpsTest.assertClose;
 import static io.autogaze4j.kernels.OpenClOpsTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +13,15 @@ import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.DecoderLayerWeights;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +109,7 @@ class OpenClDecoderTest {
     void keySplitAttentionOverALongCacheMatchesHostSession() {
         DecoderWeights w = weights(13);
         try (ClDecoderSession dev =
-                TestDevice.backend().openDecoderSplitting(w, 1, 640, 64)) { // as on a device of 32 compute units
+                TestDevice.backend().openDecoder(w, 1, 640, 64, true)) { // as on a device of 32 compute units
             assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev);
             assertTrue(dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
         }
@@ -163,7 +167,7 @@ class OpenClDecoderTest {
                 TokenChoice got = choosing.forwardAndChoose(call.x, call.perRow, call.positions, call.masks, fed, PAD);
                 assertArrayEquals(heads.taskLoss().data(), got.taskLoss(), "task loss of call " + c);
                 for (int b = 0; b < batch; b++) {
-                    float[] s = java.util.Arrays.copyOfRange(heads.logits().data(), b * K * V, (b + 1) * K * V);
+                    float[] s = Arrays.copyOfRange(heads.logits().data(), b * K * V, (b + 1) * K * V);
                     int[] expected = new int[K];
                     for (int i = 0; i < K; i++) {
                         int best = -1;
@@ -183,6 +187,163 @@ class OpenClDecoderTest {
                     assertArrayEquals(expected, got.tokens()[b], "tokens of row " + b + ", call " + c);
                 }
             }
+        }
+    }
+
+    /**
+     * A frame decoded on the device (each step's ids and embeddings gathered there) equals the same frame run step by
+     * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for
+     * bit; without a task-loss stop, with one that finishes row 0 after the first step (its later ids fed as pads), and
+     * with one that finishes every row there (the session stops after its first round trip of two steps).
+     */
+    @Test
+    void frameOnDeviceEqualsStepByStep() {
+        frameOnDeviceEqualsStepByStep(Stop.NONE);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0);
+        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW);
+    }
+
+    private enum Stop {
+        NONE,
+        ROW_0,
+        EVERY_ROW
+    }
+
+    private static void frameOnDeviceEqualsStepByStep(Stop which) {
+        DecoderWeights w = weights(41);
+        int batch = 2, prefill = 20, tailLength = K;
+        Random r = new Random(42);
+        Tensor x = Tensor.wrap(random(r, batch * prefill * H), batch * prefill, H);
+        Tensor table = Tensor.wrap(random(r, V * H), V, H);
+        int[][] positions = new int[batch][prefill];
+        int[][] tail = new int[batch][tailLength];
+        byte[][] masks = new byte[batch][prefill];
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < prefill; s++) {
+                positions[b][s] = s;
+                masks[b][s] = (byte) (s == 3 && b == 1 ? 0 : 1);
+            }
+            for (int j = 0; j < tailLength; j++) {
+                tail[b][j] = prefill - tailLength + j;
+            }
+        }
+        List<Integer> sizes = List.of(K, K, 7, 3);
+        OpenClBackend cl = TestDevice.backend();
+        try (DecoderSession frame = cl.openDecoder(w, batch, 64, 64, true);
+                DecoderSession steps = cl.openDecoder(w, batch, 64, 64, false)) {
+            TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
+            // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
+            float threshold = Float.POSITIVE_INFINITY;
+            for (int i = 1; i < K; i++) {
+                threshold = Math.min(threshold, expected.taskLoss()[i]);
+            }
+            OptionalDouble stop = switch (which) {
+                case NONE -> OptionalDouble.empty();
+                case ROW_0 -> OptionalDouble.of(threshold);
+                case EVERY_ROW -> OptionalDouble.of(Double.POSITIVE_INFINITY);
+            };
+            List<TokenChoice> got =
+                    frame.forwardFrame(new FrameSteps(x, prefill, positions, masks, tail, sizes, table, PAD, stop));
+            boolean[] finished = new boolean[batch];
+            int pads = 0;
+            byte[][] grown = masks;
+            for (int s = 0; ; s++) {
+                assertSameChoice(expected, got.get(s), which + ", step " + s);
+                if (s + 1 == got.size()) {
+                    break;
+                }
+                int n = sizes.get(s);
+                int[][] fed = new int[batch][n];
+                int[][] at = new int[batch][n];
+                float[] embeddings = new float[batch * n * H];
+                int length = steps.length();
+                grown = Arrays.stream(grown)
+                        .map(m -> Arrays.copyOf(m, length + n))
+                        .toArray(byte[][]::new);
+                boolean[] meets = new boolean[batch];
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < n; j++) {
+                        boolean meet = stop.isPresent()
+                                && !(s == 0 && j == 0)
+                                && expected.taskLoss()[b * K + j] <= (float) stop.getAsDouble();
+                        meets[b] |= meet;
+                        fed[b][j] = finished[b] || meet ? PAD : Math.max(0, expected.tokens()[b][j]);
+                        pads += fed[b][j] == PAD ? 1 : 0;
+                        at[b][j] = tail[b][j % tailLength];
+                        grown[b][length + j] = 1;
+                        System.arraycopy(table.data(), fed[b][j] * H, embeddings, (b * n + j) * H, H);
+                    }
+                }
+                for (int b = 0; b < batch; b++) {
+                    finished[b] |= meets[b];
+                }
+                expected = steps.forwardAndChoose(Tensor.wrap(embeddings, batch * n, H), n, at, grown, fed, PAD);
+            }
+            assertEquals(which == Stop.EVERY_ROW ? 2 : sizes.size(), got.size(), "steps run");
+            assertEquals(steps.length(), frame.length(), "cache entries after the frame");
+            assertEquals(which != Stop.NONE, pads > 0, "pads fed (" + pads + ")");
+            assertEquals(which != Stop.NONE, finished[0], "row 0 finished by the stop");
+            assertThrows(IllegalArgumentException.class, () -> frame.rewind(frame.length() + 1));
+            frame.rewind(prefill);
+            assertEquals(prefill, frame.length(), "rewound");
+        }
+    }
+
+    /**
+     * The loop is on unless {@code -Dautogaze.opencl.frameLoop=off}; a session opened without it refuses whole frames,
+     * and a value other than on or off is an error naming the property. A frame with a step wider than K or a tail
+     * position outside the cache is refused before anything reaches the device.
+     */
+    @Test
+    void frameLoopSwitch() {
+        assertTrue(OpenClBackend.frameLoop(null));
+        assertTrue(OpenClBackend.frameLoop("on"));
+        assertFalse(OpenClBackend.frameLoop(" OFF "));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> OpenClBackend.frameLoop("false"));
+        assertTrue(bad.getMessage().contains(OpenClBackend.FRAME_LOOP_PROPERTY), bad.getMessage());
+        DecoderWeights w = weights(41);
+        int batch = 1, prefill = 4;
+        Tensor x = Tensor.wrap(random(new Random(43), prefill * H), prefill, H);
+        Tensor table = Tensor.wrap(new float[V * H], V, H);
+        int[][] positions = {{0, 1, 2, 3}};
+        byte[][] masks = {{1, 1, 1, 1}};
+        FrameSteps plan =
+                new FrameSteps(x, prefill, positions, masks, positions, List.of(K), table, PAD, OptionalDouble.empty());
+        try (DecoderSession off = TestDevice.backend().openDecoder(w, batch, 64, 64, false)) {
+            assertFalse(off.decodesFrames());
+            assertThrows(UnsupportedOperationException.class, () -> off.forwardFrame(plan));
+            assertThrows(UnsupportedOperationException.class, () -> off.rewind(0));
+        }
+        try (DecoderSession on = TestDevice.backend().openDecoder(w, batch, 64, 64, true)) {
+            assertTrue(on.decodesFrames());
+            FrameSteps tooWide = new FrameSteps(
+                    x, prefill, positions, masks, positions, List.of(K, K + 1), table, PAD, OptionalDouble.empty());
+            assertThrows(IllegalArgumentException.class, () -> on.forwardFrame(tooWide));
+            FrameSteps farTail = new FrameSteps(
+                    x,
+                    prefill,
+                    positions,
+                    masks,
+                    new int[][] {{64}},
+                    List.of(K, K),
+                    table,
+                    PAD,
+                    OptionalDouble.empty());
+            assertThrows(IllegalArgumentException.class, () -> on.forwardFrame(farTail));
+            assertEquals(0, on.length(), "a refused frame leaves the session as it was");
+            assertEquals(1, on.forwardFrame(plan).size());
+            assertEquals(prefill, on.length());
+        }
+    }
+
+    private static void assertSameChoice(TokenChoice expected, TokenChoice actual, String what) {
+        assertArrayEquals(expected.taskLoss(), actual.taskLoss(), what + ": task loss");
+        for (int b = 0; b < expected.tokens().length; b++) {
+            assertArrayEquals(expected.tokens()[b], actual.tokens()[b], what + ": ids of row " + b);
+            assertArrayEquals(expected.margins()[b], actual.margins()[b], what + ": margins of row " + b);
+            assertArrayEquals(
+                    expected.probabilities()[b], actual.probabilities()[b], what + ": probabilities of row " + b);
         }
     }
 

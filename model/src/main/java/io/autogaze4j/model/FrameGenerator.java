@@ -2,10 +2,15 @@ package io.autogaze4j.model;
 
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
+import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Greedy multi-token gazing of one frame for a batch of rows, exactly as the official per-frame loop
@@ -38,14 +43,47 @@ final class FrameGenerator {
      */
     FrameOutput run(GazeState st, Tensor[] vision, int budget, Budget.TaskLossStop stop, List<StepTrace> trace) {
         Frame f = prefill(st, vision, budget);
+        Deque<TokenChoice> planned = frameOnDevice(st, f, stop);
         for (int step = 0; ; step++) {
-            int[][] stepIds = step(st, f, step, stop, trace);
+            int[][] stepIds = step(st, f, step, stop, trace, planned);
             if (allTrue(f.finished)) {
                 break;
             }
             feed(st, f, stepIds);
         }
+        if (st.decoder.length() > f.cacheLength) {
+            st.decoder.rewind(f.cacheLength); // every row finished before the steps the device ran (task-loss stop)
+        }
         return endOfFrame(st, f);
+    }
+
+    /**
+     * Every step's choice of the frame at once, when the decoder can gather each step's input from the previous choice
+     * on the device and the frame has fewer tokens than ids in the vocabulary (no step can find every id forbidden).
+     * The plan runs K ids per step until the budget; with a task-loss stop the rows may all finish sooner, and
+     * {@link #run} rewinds the decoder over the steps it ran but did not need. Otherwise empty, and {@link #step} asks the
+     * decoder step by step. The host still replays each step ({@link #step}, {@link #feed}): the choices arrive in one
+     * piece, the rules that turn them into ids and masks stay here (the device applies the same to feed its steps).
+     */
+    private Deque<TokenChoice> frameOnDevice(GazeState st, Frame f, Budget.TaskLossStop stop) {
+        if (!st.decoder.decodesFrames() || f.budget >= vocab) {
+            return new ArrayDeque<>();
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (int taken = 0; taken < f.budget; taken += k) {
+            sizes.add(Math.min(k, f.budget - taken));
+        }
+        FrameSteps plan = new FrameSteps(
+                f.query,
+                f.queryLength,
+                f.positions,
+                st.maskArrays(),
+                f.tail,
+                sizes,
+                w.embeddingTable(),
+                pad,
+                stop.on() ? OptionalDouble.of(stop.threshold()) : OptionalDouble.empty());
+        return new ArrayDeque<>(st.decoder.forwardFrame(plan));
     }
 
     /**
@@ -70,6 +108,8 @@ final class FrameGenerator {
         int[][] positions;
         /** The previous step's ids, fed in this step; null before the frame's first step. */
         int[][] lastStep;
+        /** Decoder cache entries before this step (kept here: a frame decoded on the device has advanced the session already). */
+        int cacheLength;
 
         Frame(int batch, int budget, int[][] tail, int frameStart, Tensor query, int queryLength, int[][] positions) {
             this.budget = budget;
@@ -111,7 +151,7 @@ final class FrameGenerator {
             positions[b] = Arrays.copyOfRange(full, full.length - prefill, full.length);
             tail[b] = Arrays.copyOfRange(full, Math.max(0, full.length - k), full.length);
         }
-        return new Frame(
+        Frame f = new Frame(
                 batch,
                 budget,
                 tail,
@@ -119,24 +159,35 @@ final class FrameGenerator {
                 Tensor.wrap(x, batch * prefill, hidden),
                 prefill,
                 positions);
+        f.cacheLength = st.decoder.length();
+        return f;
     }
 
     /**
      * One decoder call and its choice: up to K ids per row, the task-loss stop (never on the frame's first token) and
      * the budget; finished rows get pads. Appends the ids to the frame and returns them {@code [B][n]}.
      */
-    private int[][] step(GazeState st, Frame f, int step, Budget.TaskLossStop stop, List<StepTrace> trace) {
+    private int[][] step(
+            GazeState st,
+            Frame f,
+            int step,
+            Budget.TaskLossStop stop,
+            List<StepTrace> trace,
+            Deque<TokenChoice> planned) {
         int batch = f.finished.length;
-        int cacheBefore = st.decoder.length();
+        int cacheBefore = f.cacheLength;
+        f.cacheLength += f.queryLength;
         int already = f.count;
         int room = f.budget - already;
-        Choice choice = st.decoder.choosesTokens()
-                ? chooseOnDevice(st, f.query, f.queryLength, f.positions, f.lastStep, f.finished, room)
-                : chooseOnHost(
-                        st.decoder.forward(f.query, f.queryLength, f.positions, st.maskArrays(), null),
-                        f,
-                        room,
-                        trace != null);
+        Choice choice = !planned.isEmpty()
+                ? deviceChoice(planned.poll(), f.finished, room)
+                : st.decoder.choosesTokens()
+                        ? chooseOnDevice(st, f.query, f.queryLength, f.positions, f.lastStep, f.finished, room)
+                        : chooseOnHost(
+                                st.decoder.forward(f.query, f.queryLength, f.positions, st.maskArrays(), null),
+                                f,
+                                room,
+                                trace != null);
         float[][] margins = choice.margins();
         float[] taskLoss = choice.taskLoss();
         int n = choice.count();
@@ -296,8 +347,13 @@ final class FrameGenerator {
      */
     private Choice chooseOnDevice(
             GazeState st, Tensor query, int perRow, int[][] positions, int[][] fed, boolean[] finished, int room) {
+        return deviceChoice(
+                st.decoder.forwardAndChoose(query, perRow, positions, st.maskArrays(), fed, pad), finished, room);
+    }
+
+    /** A choice made by the decoder session, as {@link #chooseOnHost} returns it: heads in order until one found no id. */
+    private Choice deviceChoice(TokenChoice c, boolean[] finished, int room) {
         int batch = finished.length;
-        TokenChoice c = st.decoder.forwardAndChoose(query, perRow, positions, st.maskArrays(), fed, pad);
         int[][] tokens = new int[batch][k];
         float[][] margins = new float[batch][k];
         float[][] probability = new float[batch][k];

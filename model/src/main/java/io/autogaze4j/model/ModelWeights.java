@@ -94,6 +94,11 @@ final class ModelWeights {
                         w.floats(dm + "task_loss_prediction_head.weight"), d.numMultiTokenPred(), h, null));
     }
 
+    /** The gaze-token embedding table {@code [vocab, hidden]} (the same array every call, so devices upload it once). */
+    Tensor embeddingTable() {
+        return Tensor.wrap(embedTokens, embedTokens.length / decoder.hidden(), decoder.hidden());
+    }
+
     /** Embeddings of gaze token ids, {@code [ids.length, hidden]}. */
     Tensor embedTokens(int[] ids) {
         int hidden = decoder.hidden();

@@ -49,6 +49,37 @@ public interface DecoderSession extends AutoCloseable {
         throw new UnsupportedOperationException("this decoder session returns logits only; choose tokens on the host");
     }
 
+    /** Whether {@link #forwardFrame} is supported (a whole frame's steps enqueued without a host round trip per step). */
+    default boolean decodesFrames() {
+        return false;
+    }
+
+    /**
+     * Optional capability: the steps of {@code plan} as {@link #forwardAndChoose} would run them one by one, the ids of
+     * each step gathered into the next where the logits live, so the caller waits once per frame (with a task-loss stop:
+     * a few times) instead of once per step. The session may stop once every row has finished by the task-loss stop
+     * ({@link FrameSteps#finishesRow}), or run on; {@link #length()} counts the tokens of every step it ran, and the
+     * caller {@link #rewind rewinds} over those it did not need.
+     *
+     * @return the choice of each step run, step 0 (the prefill) first, exactly as {@link #forwardAndChoose} returns it:
+     *     every planned step, or fewer when every row finished before the last
+     * @throws UnsupportedOperationException when {@link #decodesFrames()} is false
+     */
+    default List<TokenChoice> forwardFrame(FrameSteps plan) {
+        throw new UnsupportedOperationException("this decoder session runs one step per call");
+    }
+
+    /**
+     * Drops every cache entry from {@code length} on (a frame decoded by {@link #forwardFrame} that ended before its
+     * last planned step): the next call writes from there.
+     *
+     * @throws IllegalArgumentException when {@code length} is negative or above {@link #length()}
+     * @throws UnsupportedOperationException when {@link #decodesFrames()} is false
+     */
+    default void rewind(int length) {
+        throw new UnsupportedOperationException("this decoder session runs one step per call");
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,62 @@
+package io.autogaze4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+/** The task-loss rule a frame's steps end by, as {@code FrameGenerator} applies it, and the plan's checks. */
+class FrameStepsTest {
+    private static final int K = 3;
+
+    private static FrameSteps plan(OptionalDouble stop) {
+        Tensor x = Tensor.wrap(new float[2], 1, 2);
+        int[][] positions = {{0}};
+        return new FrameSteps(
+                x,
+                1,
+                positions,
+                new byte[][] {{1}},
+                positions,
+                List.of(K, 2),
+                Tensor.wrap(new float[8], 4, 2),
+                3,
+                stop);
+    }
+
+    /** One row, task loss of heads 0..K-1. */
+    private static TokenChoice choice(float... taskLoss) {
+        return new TokenChoice(new int[1][K], new float[1][K], new float[1][K], taskLoss);
+    }
+
+    @Test
+    void aHeadAtOrBelowTheThresholdFinishesItsRowButHeadZeroOfTheFirstStep() {
+        FrameSteps p = plan(OptionalDouble.of(0.5));
+        assertFalse(p.finishesRow(choice(0.1f, 0.9f, 0.9f), 0, 0), "head 0 of step 0 never stops");
+        assertTrue(p.finishesRow(choice(0.1f, 0.9f, 0.9f), 1, 0), "head 0 of a later step does");
+        assertTrue(p.finishesRow(choice(0.9f, 0.5f, 0.9f), 0, 0), "at the threshold");
+        assertFalse(p.finishesRow(choice(0.9f, 0.9f, 0.1f), 1, 0), "step 1 keeps 2 heads: head 2 is not one of them");
+        assertFalse(plan(OptionalDouble.empty()).finishesRow(choice(-1, -1, -1), 1, 0), "no stop");
+    }
+
+    @Test
+    void aPlanNeedsStepsAndTailPositionsForEveryRow() {
+        Tensor x = Tensor.wrap(new float[2], 1, 2);
+        int[][] positions = {{0}};
+        byte[][] masks = {{1}};
+        Tensor table = Tensor.wrap(new float[8], 4, 2);
+        OptionalDouble none = OptionalDouble.empty();
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FrameSteps(x, 1, positions, masks, positions, List.of(), table, 3, none));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FrameSteps(x, 1, positions, masks, positions, List.of(K, 0), table, 3, none));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FrameSteps(x, 1, positions, masks, new int[2][1], List.of(K), table, 3, none));
+    }
+}
