@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs on the GPU machine, from the repository root, with devicerun/ from scripts/prepare-ab-run.sh: the end-to-end
-# benchmark of the base jars (devicerun/base, "before") and of this tree's jars (devicerun/lib, "after"), alternated
+# Runs on the GPU machine, from the repository root, with devicerun/ unpacked by scripts/device-unpack.sh from pieces
+# (scripts/prepare-device-run.sh) and devjars/ (scripts/prepare-device-jars.sh): the end-to-end benchmark of the
+# pieces' jars (devicerun/base, "before") and of devjars' (devicerun/lib, "after"), alternated
 # ROUNDS times in one call (who goes first alternates) so that both see the same machine. Third-party jars are
 # shared (devicerun/lib).
 # Environment: OPENCL=1,8,45 and CPU=1,8 (batch sizes, none: skip), ROUNDS=2, RUNS=5, WARMUP=2; BEFORE_FLAGS and
-# AFTER_FLAGS: extra JVM flags of each side (e.g. AFTER_FLAGS=-Dautogaze.opencl.frameLoop=off: this tree's jars with
-# one host round trip per decoder step, as before the decode loop on the device); BENCH_ARGS: extra benchmark
+# AFTER_FLAGS: extra JVM flags of each side (e.g. AFTER_FLAGS=-Dautogaze.opencl.frameLoop=on: the decode loop on the
+# device instead of one host round trip per decoder step); BENCH_ARGS: extra benchmark
 # arguments of both sides (e.g. --task-loss -0.988: a task-loss stop, which base jars older than the frame loop do not
-# know; default none); BEFORE_JARS=lib: "before" runs this tree's jars too (with BEFORE_FLAGS: an A/B of one option,
-# e.g. BEFORE_JARS=lib BEFORE_FLAGS=-Dautogaze.opencl.frameLoop=off).
+# know; default none); BEFORE_JARS=lib: "before" runs devjars' jars too (with the flags: an A/B of one option,
+# e.g. BEFORE_JARS=lib AFTER_FLAGS=-Dautogaze.opencl.frameLoop=on).
 set -u
 source scripts/device-env.sh
 third=$(find "$D/lib" -name '*.jar' ! -name 'autogaze4j-*' | tr '\n' ':')
