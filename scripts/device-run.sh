@@ -13,7 +13,9 @@
 #                        (FFmpeg with 1 and FFmpeg's threads, jcodec) on 720p and 1080p H.264, then the whole pipeline on
 #                        the 1080p clip with --tiles on OpenCL against the model alone at the same batch;
 #                        then the autogaze command on that clip (--tiles --backend opencl --no-png, timings from its
-#                        trace.json); PIPE_BATCH=48 (rows per batch), PIPE_FRAMES=64, PIPE_CPU=1 adds a CPU pipeline run
+#                        trace.json); PIPE_BATCH=48 (rows per batch), PIPE_FRAMES=64, PIPE_COPIES=1 (the video that many times in
+#                        one pipeline run: 8 gives the steady state of a long video; the model-only pass then holds
+#                        ~1.7 GB of preprocessed tiles per copy), PIPE_CPU=1 adds a CPU pipeline run
 set -u
 SOAK=${SOAK:-}
 OUT=${OUT:-/tmp}
@@ -24,7 +26,7 @@ if [ "${MODE:-parity}" = pipeline ]; then
   "${J[@]}" io.autogaze4j.bench.DecodeBenchmark --video "$D/media/h264_720p.mp4,$D/media/h264_1080p.mp4" --runs 3 2>&1 \
     | grep -v '^WARNING: Using' | tee "$OUT/decode.log"
   "${J[@]}" io.autogaze4j.bench.PipelineBenchmark --video "$D/media/h264_1080p.mp4" --tiles --backend opencl \
-    --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --model "$D/fixtures/model_k10" 2>&1 \
+    --batch "${PIPE_BATCH:-48}" --frames "${PIPE_FRAMES:-64}" --copies "${PIPE_COPIES:-1}" --model "$D/fixtures/model_k10" 2>&1 \
     | grep -v '^WARNING: Using' | tee "$OUT/pipeline.log"
   # the command itself on the same clip: trace.json's timings split decode, preprocess, gaze and render (writing)
   "${J[@]}" io.autogaze4j.cli.Main --input "$D/media/h264_1080p.mp4" --tiles --backend opencl --no-png --no-progress \

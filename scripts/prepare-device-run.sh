@@ -19,27 +19,20 @@ export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export PATH="$JAVA_HOME/bin:$PATH"
 out=devicerun
 rm -rf "$out" devparts && mkdir -p "$out/lib" "$out/tests" "$out/fixtures" "$out/native" "$out/spark" devparts
+# our jars (scripts/prepare-device-jars.sh builds them), then the third-party ones
+bash scripts/prepare-device-jars.sh
+mv devjars/model-tests.jar "$out/tests/"
+mv devjars/autogaze4j-spark.jar devjars/autogaze4j-spark-tests.jar "$out/spark/"
+mv devjars/*.jar "$out/lib/"
+rm -rf devjars
 mvn -B -q package dependency:copy-dependencies -DskipTests -pl bench,cli,spark -am -DincludeScope=runtime \
   -DexcludeGroupIds=io.autogaze4j -DexcludeArtifactIds=jmh-core,jopt-simple,commons-math3 -DoutputDirectory="$PWD/$out/lib"
 mvn -B -q package dependency:build-classpath -DskipTests -pl model,spark -am -DincludeScope=test -Dmdep.outputFile=target/test-classpath.txt
-for m in tensor weights kernels model video readout pipeline bench; do
-  cp "$(ls $m/target/autogaze4j-$m-*.jar | grep -v -- '-tests\.jar$' | head -1)" "$out/lib/"
-done
-python3 - cli/target/autogaze4j-cli.jar "$out/lib/autogaze4j-cli.jar" <<'PY'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as dst:
-    for item in src.infolist():
-        if "/demo-model/" not in item.filename:
-            dst.writestr(item, src.read(item.filename))
-PY
-# the spark job has its own classpath (Spark pins its own versions of shared libraries); Spark's jars and ours
-rm -f "$out"/lib/spark-* "$out"/lib/scala-*
-cp spark/target/autogaze4j-spark.jar spark/target/lib/*.jar "$out/spark/"
+# the spark job has its own classpath (Spark pins its own versions of shared libraries): Spark's jars and its module's
+cp spark/target/lib/*.jar "$out/spark/"
 tr ':' '\n' < spark/target/test-classpath.txt | grep -E '\.jar$' \
   | grep -vE 'rocksdbjni|tcnative-boringssl-static-.*(osx|windows|aarch_64)|/junit|/opentest4j|/apiguardian|autogaze4j-' \
   | xargs -I{} cp -n {} "$out/spark/"
-(cd spark/target/test-classes && jar cf "../../../$out/spark/autogaze4j-spark-tests.jar" .)
-(cd model/target/test-classes && jar cf "../../../$out/tests/model-tests.jar" .)
 tr ':' '\n' < model/target/test-classpath.txt | grep -E 'junit|opentest4j|apiguardian' | xargs -I{} cp {} "$out/tests/"
 for f in ../shared/fixtures/*/; do
   case "$(basename "$f")" in model_k10 | upstream_real) ;; *) cp -r "$f" "$out/fixtures/" ;; esac

@@ -21,6 +21,7 @@ import io.autogaze4j.video.FrameSources;
 import io.autogaze4j.video.VideoReadOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,7 +31,10 @@ import java.util.Locale;
  * (they overlap: decoding and preprocessing run while the model gazes), and the model-only figure: the same batches,
  * preprocessed beforehand, gazed back to back. Usage:
  * {@code PipelineBenchmark --video FILE [--model DIR] [--backend cpu|opencl] [--batch N (0 = default)] [--tiles]
- * [--frames N] [--gazing-ratio R] [--threads N]}.
+ * [--frames N] [--copies N] [--gazing-ratio R] [--threads N]}.
+ *
+ * <p>{@code --copies N} gazes the video N times in one run (N inputs of one pipeline, as a corpus is): a long run, in
+ * which filling the first batch and draining the last are paid once, as over a long video.
  */
 public final class PipelineBenchmark {
     private PipelineBenchmark() {}
@@ -39,7 +43,7 @@ public final class PipelineBenchmark {
         Path video = null;
         Path model = Path.of("../shared/fixtures/model_k10");
         String backendName = "cpu";
-        int batch = 0, frames = 64, threads = Runtime.getRuntime().availableProcessors();
+        int batch = 0, frames = 64, copies = 1, threads = Runtime.getRuntime().availableProcessors();
         double ratio = 0.75;
         boolean tiles = false;
         for (int i = 0; i < args.length; i++) {
@@ -50,6 +54,7 @@ public final class PipelineBenchmark {
                 case "--backend" -> backendName = v;
                 case "--batch" -> batch = Integer.parseInt(v);
                 case "--frames" -> frames = Integer.parseInt(v);
+                case "--copies" -> copies = Integer.parseInt(v);
                 case "--gazing-ratio" -> ratio = Double.parseDouble(v);
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--tiles" -> {
@@ -79,28 +84,30 @@ public final class PipelineBenchmark {
                                 .build())) {
             System.out.printf(
                     Locale.ROOT,
-                    "%s, backend %s, %d rows per batch, ratio %.2f, %s %s, %d cores%n",
+                    "%s x %d, backend %s, %d rows per batch, ratio %.2f, %s %s, %d cores%n",
                     video,
+                    copies,
                     backend.name(),
                     pipeline.batchRows(),
                     ratio,
                     System.getProperty("java.vm.name"),
                     System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
-            runPipeline(pipeline, VideoInput.file(video, sampling)); // warm-up
-            double endToEnd = runPipeline(pipeline, VideoInput.file(video, sampling));
-            double modelOnly = modelOnly(pipeline, video, sampling);
+            List<VideoInput> inputs = Collections.nCopies(copies, VideoInput.file(video, sampling));
+            runPipeline(pipeline, inputs); // warm-up
+            double endToEnd = runPipeline(pipeline, inputs);
+            double modelOnly = modelOnly(pipeline, video, sampling, copies);
             System.out.printf(Locale.ROOT, "end to end / model only: %.2f%n", endToEnd / modelOnly);
         }
     }
 
     /** Runs the pipeline once and prints its figures; returns tile-frames per second. */
-    private static double runPipeline(VideoPipeline pipeline, VideoInput input) {
+    private static double runPipeline(VideoPipeline pipeline, List<VideoInput> inputs) {
         long decode = 0, preprocess = 0, gaze = 0, finish = 0, write = 0;
         long tileFrames = 0, frames = 0, json = 0;
         long t0 = System.nanoTime();
         PipelineSummary summary;
-        try (PacketStream packets = pipeline.stream(List.of(input))) {
+        try (PacketStream packets = pipeline.stream(inputs)) {
             while (packets.hasNext()) {
                 ClipPacket p = packets.next();
                 long w0 = System.nanoTime();
@@ -141,13 +148,17 @@ public final class PipelineBenchmark {
     }
 
     /** The same batches, preprocessed beforehand, gazed back to back; returns tile-frames per second. */
-    private static double modelOnly(VideoPipeline pipeline, Path video, FrameSampling sampling) throws Exception {
+    private static double modelOnly(VideoPipeline pipeline, Path video, FrameSampling sampling, int copies)
+            throws Exception {
         List<RowBatch> batches = new ArrayList<>();
         RowBatcher batcher = new RowBatcher(pipeline.batchRows());
-        try (FrameSource source = sampling.apply(FrameSources.video(video, VideoReadOptions.defaults()))) {
-            VideoChunks chunks = new VideoChunks(source, 0, video.toString(), pipeline.preprocessor(), 16, false);
-            for (var clip = chunks.next(); clip.isPresent(); clip = chunks.next()) {
-                batches.addAll(batcher.add(clip.get()));
+        for (int copy = 0; copy < copies; copy++) {
+            try (FrameSource source = sampling.apply(FrameSources.video(video, VideoReadOptions.defaults()))) {
+                VideoChunks chunks =
+                        new VideoChunks(source, copy, video.toString(), pipeline.preprocessor(), 16, false);
+                for (var clip = chunks.next(); clip.isPresent(); clip = chunks.next()) {
+                    batches.addAll(batcher.add(clip.get()));
+                }
             }
         }
         batcher.flush().ifPresent(batches::add);
