@@ -102,4 +102,25 @@ class ModuleBoundariesTest {
                 offenders,
                 "modules that compile against kernels or JOCL (use <scope>runtime</scope> or test)");
     }
+
+    /**
+     * The modules that run jobs carry the OpenCL backend at runtime, so that {@code Backend.auto()} finds the GPU there
+     * (the Spark job once ran on the CPU of a GPU machine: its tests had kernels only through the CLI, a test
+     * dependency).
+     */
+    @Test
+    void everyApplicationModuleCarriesKernelsAtRuntime() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String app : List.of("cli", "bench", "spark")) {
+            Matcher m = KERNEL_DEPENDENCY.matcher(read(root().resolve(app).resolve("pom.xml")));
+            boolean runtime = false;
+            while (m.find()) {
+                runtime |= m.group(2).equals("autogaze4j-kernels") && m.group(3).contains("<scope>runtime</scope>");
+            }
+            if (!runtime) {
+                missing.add(app);
+            }
+        }
+        assertEquals(List.of(), missing, "application modules without autogaze4j-kernels at runtime scope");
+    }
 }
