@@ -449,8 +449,9 @@ final class AttentionKernel {
         int full = seen / L * L;
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int j = 0;
-        for (; j < full; j += L) {
-            vmax = vmax.max(FloatVector.fromArray(S, s, row + j));
+        for (; j < full; j += L) { // a blend, not max(): Java's max rules (NaN, -0) cost a longer sequence
+            FloatVector x = FloatVector.fromArray(S, s, row + j);
+            vmax = vmax.blend(x, x.compare(VectorOperators.GT, vmax));
         }
         float max = vmax.reduceLanes(VectorOperators.MAX);
         for (; j < seen; j++) {

@@ -29,14 +29,15 @@ final class FastExp {
     private FastExp() {}
 
     /**
-     * The vector form. Rounding goes through {@link #MAGIC} instead of float-int conversions: Java's conversion
-     * semantics (NaN to 0, saturation) cost C2 a fix-up sequence per vector; this exp ran 0.78 instead of 0.92 ns per
-     * element on the 2-core Xeon, with identical bits.
+     * The vector form. Rounding goes through {@link #MAGIC} instead of float-int conversions and the clamps are blends
+     * instead of min/max (Java's conversion and min/max rules cost C2 fix-up sequences): 0.73 instead of 0.92-1.19 ns
+     * per element on the 2-core Xeon, with identical bits (NaN, infinities and signed zeros included).
      */
     static FloatVector exp(FloatVector x) {
         var species = x.species();
         var under = x.compare(VectorOperators.LT, MIN);
-        FloatVector c = x.min(MAX).max(MIN);
+        // clamped by blends: min/max carry Java's NaN and signed-zero rules, a longer sequence (same values here)
+        FloatVector c = x.blend(MAX, x.compare(VectorOperators.GT, MAX)).blend(MIN, under);
         FloatVector y = c.mul(LOG2E).add(0.5f);
         FloatVector t = y.add(MAGIC).sub(MAGIC); // the nearest integer: |y| < 2^22
         FloatVector k = t.sub(FloatVector.broadcast(species, 1f), t.compare(VectorOperators.GT, y)); // floor(y)
