@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * over several tasks while every task still reads each key once for all its queries.
  *
  * <p>Up to {@link #QB} queries of one row and head form a block that shares every key and value load (a decode step's
- * K = 10 queries are two blocks of five, lanes beyond a block's queries left out of the softmax). Scores are
+ * K = 10 queries are two full blocks; lanes beyond a smaller block's queries are left out of the softmax). Scores are
  * vectorised over keys (keys are stored dimension-major), so the head size only has to be a multiple of two vectors.
  * A query's arithmetic depends only on its query vector and keys, never on how queries are grouped into blocks or
  * segments into tasks, so results do not depend on the thread count or batch.
@@ -29,13 +29,14 @@ final class AttentionKernel {
     private static final int L = S.length();
     /** Keys per score iteration: two vectors. KvCache capacities are multiples of this. */
     static final int KEY_CHUNK = 2 * L;
-    /** Keys per softmax segment (a multiple of every {@link #KEY_CHUNK}): QB score rows of it take 8 KB. */
+    /** Keys per softmax segment (a multiple of every {@link #KEY_CHUNK}): QB score rows of it take 5 KB. */
     static final int SEGMENT = 256;
     /**
-     * Queries per block. A block of 10 (20 accumulators) ran at half the speed of 8 on the 2-core Xeon (register
-     * spills): prefill 30 ms vs 16 ms for 206 queries x 3000 keys, one thread.
+     * Queries per block: a decode step's K = 10 queries are two full blocks. Measured on the 2-core Xeon, one thread,
+     * per call: 206 queries x 3000 keys 14 ms with 5, 18-19 ms with 8, 30 ms with 10 (20 accumulators spill); 10 queries
+     * x 3000 keys 0.8 ms with 5, 1.0-1.2 ms with 8 (two blocks of five in eight lanes).
      */
-    static final int QB = 8;
+    static final int QB = 5;
     /**
      * Tasks a call aims for: below it, a block's segments are split over several tasks (decode steps; the machines
      * this is tuned for have 16 threads).
@@ -308,8 +309,8 @@ final class AttentionKernel {
 
     /**
      * Raw scores {@code scale * q.k + bias} of the block's queries for keys {@code [k0, k1)} ({@code k1 - k0} a
-     * multiple of {@link #KEY_CHUNK}) into score row {@code r} of {@code sc} (from column 0). Eight queries share every
-     * key load: 16 accumulators, 2 key vectors and a broadcast. The fused {@code
+     * multiple of {@link #KEY_CHUNK}) into score row {@code r} of {@code sc} (from column 0). The block's queries share
+     * every key load: 10 accumulators, 2 key vectors and a broadcast. The fused {@code
      * fma(scale, bias)} equals the product rounded and then the bias added, as the bias is 0 or -infinity.
      */
     private static void scores(Block blk, int k0, int k1, float[] sc) {
@@ -318,7 +319,7 @@ final class AttentionKernel {
         FloatVector scale = FloatVector.broadcast(S, blk.scale);
         for (int j = k0; j < k1; j += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-            FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
+            FloatVector a4 = a0, b4 = a0;
             for (int d = 0, ko = j * dim, qo = 0; d < dim; d++, ko += KEY_CHUNK, qo += QB) {
                 FloatVector k = FloatVector.fromArray(S, kt, ko);
                 FloatVector m = FloatVector.fromArray(S, kt, ko + L);
@@ -337,15 +338,6 @@ final class AttentionKernel {
                 x = FloatVector.broadcast(S, qb[qo + 4]);
                 a4 = x.fma(k, a4);
                 b4 = x.fma(m, b4);
-                x = FloatVector.broadcast(S, qb[qo + 5]);
-                a5 = x.fma(k, a5);
-                b5 = x.fma(m, b5);
-                x = FloatVector.broadcast(S, qb[qo + 6]);
-                a6 = x.fma(k, a6);
-                b6 = x.fma(m, b6);
-                x = FloatVector.broadcast(S, qb[qo + 7]);
-                a7 = x.fma(k, a7);
-                b7 = x.fma(m, b7);
             }
             FloatVector c = FloatVector.fromArray(S, bias, j), e = FloatVector.fromArray(S, bias, j + L);
             int o = j - k0;
@@ -359,12 +351,6 @@ final class AttentionKernel {
             b3.fma(scale, e).intoArray(sc, 3 * SEGMENT + o + L);
             a4.fma(scale, c).intoArray(sc, 4 * SEGMENT + o);
             b4.fma(scale, e).intoArray(sc, 4 * SEGMENT + o + L);
-            a5.fma(scale, c).intoArray(sc, 5 * SEGMENT + o);
-            b5.fma(scale, e).intoArray(sc, 5 * SEGMENT + o + L);
-            a6.fma(scale, c).intoArray(sc, 6 * SEGMENT + o);
-            b6.fma(scale, e).intoArray(sc, 6 * SEGMENT + o + L);
-            a7.fma(scale, c).intoArray(sc, 7 * SEGMENT + o);
-            b7.fma(scale, e).intoArray(sc, 7 * SEGMENT + o + L);
         }
     }
 
@@ -377,7 +363,7 @@ final class AttentionKernel {
         int dim = blk.dim;
         for (int c = 0; c < dim; c += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-            FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
+            FloatVector a4 = a0, b4 = a0;
             for (int j = k0, p = 0; j < end; j++, p++) {
                 if (bias[j] != 0f) {
                     continue;
@@ -399,15 +385,6 @@ final class AttentionKernel {
                 e = FloatVector.broadcast(S, sc[4 * SEGMENT + p]);
                 a4 = e.fma(x0, a4);
                 b4 = e.fma(x1, b4);
-                e = FloatVector.broadcast(S, sc[5 * SEGMENT + p]);
-                a5 = e.fma(x0, a5);
-                b5 = e.fma(x1, b5);
-                e = FloatVector.broadcast(S, sc[6 * SEGMENT + p]);
-                a6 = e.fma(x0, a6);
-                b6 = e.fma(x1, b6);
-                e = FloatVector.broadcast(S, sc[7 * SEGMENT + p]);
-                a7 = e.fma(x0, a7);
-                b7 = e.fma(x1, b7);
             }
             int o = at + c;
             int n = blk.nq;
@@ -428,18 +405,6 @@ final class AttentionKernel {
             if (n > 4) {
                 a4.intoArray(dst, o + 4 * stride);
                 b4.intoArray(dst, o + 4 * stride + L);
-            }
-            if (n > 5) {
-                a5.intoArray(dst, o + 5 * stride);
-                b5.intoArray(dst, o + 5 * stride + L);
-            }
-            if (n > 6) {
-                a6.intoArray(dst, o + 6 * stride);
-                b6.intoArray(dst, o + 6 * stride + L);
-            }
-            if (n > 7) {
-                a7.intoArray(dst, o + 7 * stride);
-                b7.intoArray(dst, o + 7 * stride + L);
             }
         }
     }
