@@ -38,6 +38,11 @@ final class AttentionKernel {
      */
     static final int QB = 5;
     /**
+     * Most query blocks of one row and head per task: the task runs them segment by segment, so a segment's keys and
+     * values are read from memory once for all of them (a decode step's two blocks; four in prefill).
+     */
+    static final int GROUP = 4;
+    /**
      * Tasks a call aims for: below it, a block's segments are split over several tasks (decode steps; the machines
      * this is tuned for have 16 threads).
      */
@@ -51,7 +56,7 @@ final class AttentionKernel {
      */
     static final class Workspace {
         private final float[][] scores;
-        private final float[][] queries;
+        private final float[][][] queries;
         private final float[][] partials;
         private final float[][] weights;
         private float[] shared = new float[0];
@@ -59,7 +64,7 @@ final class AttentionKernel {
 
         Workspace(int threads) {
             scores = new float[threads][];
-            queries = new float[threads][];
+            queries = new float[threads][GROUP][];
             partials = new float[threads][];
             weights = new float[threads][];
         }
@@ -142,96 +147,103 @@ final class AttentionKernel {
         Plan plan = Plan.of(rows, heads, queries, first);
         int part = dim + 2;
         if (plan.splits > 1) {
-            int need = plan.blockTasks * QB * plan.segments * part;
+            int need = plan.groupTasks * GROUP * QB * plan.segments * part;
             if (ws.shared.length < need) {
                 ws.shared = new float[need];
             }
-            if (ws.pending.length() < plan.blockTasks) {
-                ws.pending = new AtomicIntegerArray(plan.blockTasks);
+            if (ws.pending.length() < plan.groupTasks) {
+                ws.pending = new AtomicIntegerArray(plan.groupTasks);
             }
-            for (int i = 0; i < plan.blockTasks; i++) {
+            for (int i = 0; i < plan.groupTasks; i++) {
                 ws.pending.set(i, plan.splits);
             }
         }
-        p.forEach(plan.blockTasks * plan.splits, (worker, t) -> {
-            int blockTask = t / plan.splits;
+        int width = heads * dim;
+        p.forEach(plan.groupTasks * plan.splits, (worker, t) -> {
+            int groupTask = t / plan.splits;
             int split = t % plan.splits;
-            int b = blockTask / (heads * plan.blocks);
-            int h = (blockTask / plan.blocks) % heads;
-            int s0 = (blockTask % plan.blocks) * plan.size;
-            int nq = Math.min(plan.size, queries - s0);
-            KvCache cache = caches.get(b);
-            Block block = new Block(
-                    interleave(
-                            ws,
-                            worker,
-                            q,
-                            b * queries * heads * dim + s0 * heads * dim + h * dim,
-                            heads * dim,
-                            nq,
-                            dim),
-                    nq,
-                    first + s0 + 1,
-                    cache.keysOf(layer, h),
-                    cache.valuesOf(layer, h),
-                    bias[b],
-                    scale,
-                    dim);
-            int segments = block.segments();
-            int outAt = b * queries * heads * dim + s0 * heads * dim + h * dim;
+            int b = groupTask / (heads * plan.groups);
+            int h = (groupTask / plan.groups) % heads;
+            int firstBlock = (groupTask % plan.groups) * plan.group;
+            Block[] group = new Block[Math.min(plan.group, plan.blocks - firstBlock)];
+            int[] outAt = new int[group.length];
+            for (int i = 0; i < group.length; i++) {
+                int s0 = (firstBlock + i) * plan.size;
+                int nq = Math.min(plan.size, queries - s0);
+                outAt[i] = (b * queries + s0) * width + h * dim;
+                float[] qb = atLeast(ws.queries[worker], i, dim * QB);
+                interleave(q, outAt[i], width, nq, dim, qb);
+                KvCache cache = caches.get(b);
+                group[i] = new Block(
+                        qb, nq, first + s0 + 1, cache.keysOf(layer, h), cache.valuesOf(layer, h), bias[b], scale, dim);
+            }
+            int segments = group[group.length - 1].segments(); // the group's last block sees the most keys
+            float[] sc = atLeast(ws.scores, worker, QB * SEGMENT);
+            float[] weights = atLeast(ws.weights, worker, segments);
             if (plan.splits == 1) {
-                float[] local = atLeast(ws.partials, worker, QB * segments * part);
-                float[] sc = atLeast(ws.scores, worker, QB * SEGMENT);
-                for (int g = 0; g < segments; g++) {
-                    segment(block, g, sc, local, g * part, segments * part);
+                float[] local = atLeast(ws.partials, worker, group.length * QB * segments * part);
+                segments(group, 0, segments, sc, local, 0, segments * part);
+                for (int i = 0; i < group.length; i++) {
+                    combine(group[i], local, i * QB * segments * part, segments * part, weights, out, outAt[i], width);
                 }
-                combine(
-                        block,
-                        local,
-                        0,
-                        segments * part,
-                        atLeast(ws.weights, worker, segments),
-                        out,
-                        outAt,
-                        heads * dim);
                 return;
             }
             int g0 = Math.min(segments, split * plan.perSplit), g1 = Math.min(segments, g0 + plan.perSplit);
-            int base = blockTask * QB * plan.segments * part;
-            float[] sc = atLeast(ws.scores, worker, QB * SEGMENT);
-            for (int g = g0; g < g1; g++) {
-                segment(block, g, sc, ws.shared, base + g * part, plan.segments * part);
-            }
-            if (ws.pending.decrementAndGet(blockTask) == 0) { // the last split of the block combines
-                combine(
-                        block,
-                        ws.shared,
-                        base,
-                        plan.segments * part,
-                        atLeast(ws.weights, worker, segments),
-                        out,
-                        outAt,
-                        heads * dim);
+            int base = groupTask * GROUP * QB * plan.segments * part;
+            segments(group, g0, g1, sc, ws.shared, base, plan.segments * part);
+            if (ws.pending.decrementAndGet(groupTask) == 0) { // the last split of the group combines
+                for (int i = 0; i < group.length; i++) {
+                    combine(
+                            group[i],
+                            ws.shared,
+                            base + i * QB * plan.segments * part,
+                            plan.segments * part,
+                            weights,
+                            out,
+                            outAt[i],
+                            width);
+                }
             }
         });
     }
 
     /**
-     * How a call's work is cut, from its shape only: {@code blocks} query blocks of {@code size} per row and head,
-     * each block's segments over {@code splits} tasks of {@code perSplit} segments ({@code segments}: those of the
-     * longest query).
+     * Segments {@code [g0, g1)} of every block of a group, segment by segment (a segment's keys stay in cache for all
+     * blocks): block {@code i}'s query {@code r}, segment {@code g} into {@code dst[at + (i * QB + r) * stride + g *
+     * (dim + 2) ..]}.
      */
-    private record Plan(int blockTasks, int blocks, int size, int segments, int splits, int perSplit) {
+    private static void segments(Block[] group, int g0, int g1, float[] sc, float[] dst, int at, int stride) {
+        int part = group[0].dim + 2;
+        for (int g = g0; g < g1; g++) {
+            for (int i = 0; i < group.length; i++) {
+                if (g < group[i].segments()) {
+                    segment(group[i], g, sc, dst, at + i * QB * stride + g * part, stride);
+                }
+            }
+        }
+    }
+
+    /**
+     * How a call's work is cut, from its shape only: {@code blocks} query blocks of {@code size} per row and head, in
+     * {@code groups} groups of up to {@code group} blocks, each group's segments over {@code splits} tasks of
+     * {@code perSplit} segments ({@code segments}: those of the longest query).
+     */
+    private record Plan(
+            int groupTasks, int blocks, int size, int group, int groups, int segments, int splits, int perSplit) {
         static Plan of(int rows, int heads, int queries, int first) {
             int blocks = (queries + QB - 1) / QB;
+            int group = Math.min(GROUP, blocks);
+            int groups = (blocks + group - 1) / group;
             int segments = segmentsOf(first + queries);
-            int blockTasks = rows * heads * blocks;
-            int splits = blockTasks >= MIN_TASKS ? 1 : Math.min(segments, (MIN_TASKS + blockTasks - 1) / blockTasks);
+            int groupTasks = rows * heads * groups;
+            int splits = groupTasks >= MIN_TASKS ? 1 : Math.min(segments, (MIN_TASKS + groupTasks - 1) / groupTasks);
             int perSplit = (segments + splits - 1) / splits;
             return new Plan(
-                    blockTasks,
+                    groupTasks,
                     blocks,
                     (queries + blocks - 1) / blocks,
+                    group,
+                    groups,
                     segments,
                     (segments + perSplit - 1) / perSplit,
                     perSplit);
@@ -254,15 +266,13 @@ final class AttentionKernel {
         }
     }
 
-    /** Copies {@code nq} query rows (each {@code dim} from {@code at + r * stride}) into the worker's {@code [dim][QB]}. */
-    private static float[] interleave(Workspace ws, int worker, float[] q, int at, int stride, int nq, int dim) {
-        float[] qb = atLeast(ws.queries, worker, dim * QB);
+    /** Copies {@code nq} query rows (each {@code dim} from {@code at + r * stride}) into {@code qb} {@code [dim][QB]}. */
+    private static void interleave(float[] q, int at, int stride, int nq, int dim, float[] qb) {
         for (int r = 0; r < QB; r++) {
             for (int d = 0; d < dim; d++) {
                 qb[d * QB + r] = r < nq ? q[at + r * stride + d] : 0f;
             }
         }
-        return qb;
     }
 
     private static float[] atLeast(float[][] perWorker, int worker, int n) {
