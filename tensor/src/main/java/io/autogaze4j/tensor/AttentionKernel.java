@@ -1,6 +1,8 @@
 package io.autogaze4j.tensor;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,22 +12,63 @@ import jdk.incubator.vector.VectorSpecies;
  * cache index {@code first + s} and attends every key at an index {@code <= first + s} whose mask byte
  * is non-zero (causal by insertion order, plus a key padding mask).
  *
- * <p>Scores are vectorised over keys (keys are stored dimension-major), so the head size only has to
- * be a multiple of two vectors. Eight queries share every key load in prefill; decode steps run one
- * query per task to spread few queries over many cores. Each query's arithmetic is the same whichever
- * way queries are grouped or split into tasks, so results do not depend on the thread count.
+ * <p>The softmax works in segments of {@link #SEGMENT} keys: each segment of a query's keys gets its own maximum,
+ * exponential sum and weighted value sum, and the segments are then combined in order (the largest maximum, each
+ * segment rescaled by {@code exp(m_g - max)}). A query that sees at most {@code SEGMENT} keys gets the plain softmax.
+ * Segments bound the score scratch (it stays in the first-level cache) and let a decode step split a row's keys
+ * over several tasks while every task still reads each key once for all its queries.
+ *
+ * <p>Up to {@link #QB} queries of one row and head form a block that shares every key and value load (a decode step's
+ * K = 10 queries are two full blocks; lanes beyond a smaller block's queries are left out of the softmax). Scores are
+ * vectorised over keys (keys are stored dimension-major), so the head size only has to be a multiple of two vectors.
+ * A query's arithmetic depends only on its query vector and keys, never on how queries are grouped into blocks or
+ * segments into tasks, so results do not depend on the thread count or batch.
  */
 final class AttentionKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Keys per score iteration: two vectors. KvCache capacities are multiples of this. */
     static final int KEY_CHUNK = 2 * L;
-
-    private static final int QB = 8;
-    /** Below this many tasks of QB queries, single-query tasks are used instead (more parallelism). */
-    private static final int MIN_BLOCK_TASKS = 48;
+    /** Keys per softmax segment (a multiple of every {@link #KEY_CHUNK}): QB score rows of it take 5 KB. */
+    static final int SEGMENT = 256;
+    /**
+     * Queries per block: a decode step's K = 10 queries are two full blocks. Measured on the 2-core Xeon, one thread,
+     * per call: 206 queries x 3000 keys 14 ms with 5, 18-19 ms with 8, 30 ms with 10 (20 accumulators spill); 10 queries
+     * x 3000 keys 0.8 ms with 5, 1.0-1.2 ms with 8 (two blocks of five in eight lanes).
+     */
+    static final int QB = 5;
+    /**
+     * Most query blocks of one row and head per task: the task runs them segment by segment, so a segment's keys and
+     * values are read from memory once for all of them (a decode step's two blocks; four in prefill).
+     */
+    static final int GROUP = 4;
+    /**
+     * Tasks a call aims for: below it, a block's segments are split over several tasks (decode steps; the machines
+     * this is tuned for have 16 threads).
+     */
+    private static final int MIN_TASKS = 64;
 
     private AttentionKernel() {}
+
+    /**
+     * Buffers reused across calls: one set of scratch per thread of the pool, and the partial results of blocks
+     * whose segments are split over tasks. A decoder session keeps one; calls on it must not overlap.
+     */
+    static final class Workspace {
+        private final float[][] scores;
+        private final float[][][] queries;
+        private final float[][] partials;
+        private final float[][] weights;
+        private float[] shared = new float[0];
+        private AtomicIntegerArray pending = new AtomicIntegerArray(0);
+
+        Workspace(int threads) {
+            scores = new float[threads][];
+            queries = new float[threads][GROUP][];
+            partials = new float[threads][];
+            weights = new float[threads][];
+        }
+    }
 
     static void attend(
             Parallel par,
@@ -58,15 +101,17 @@ final class AttentionKernel {
         for (int b = 0; b < bias.length; b++) {
             bias[b] = keyBias(keyMasks[b], first + queries);
         }
-        attendRows(par, q, queries, caches, layer, first, bias, scale, out);
+        attendRows(par, new Workspace(par.threads()), q, queries, caches, layer, first, bias, scale, out);
     }
 
     /**
      * Like {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
-     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys).
+     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys) and buffers
+     * from {@code ws} (made for at least {@code par.threads()} threads).
      */
     static void attendRows(
             Parallel par,
+            Workspace ws,
             float[] q,
             int queries,
             List<KvCache> caches,
@@ -79,7 +124,6 @@ final class AttentionKernel {
         int heads = c0.heads();
         int dim = c0.headDim();
         int rows = caches.size();
-        int width = heads * dim;
         long work = (long) rows * heads * queries * (first + queries) * dim;
         Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
         if (dim % KEY_CHUNK != 0) {
@@ -88,7 +132,7 @@ final class AttentionKernel {
                 int rest = t % (heads * queries);
                 scalar(
                         q,
-                        b * queries * width,
+                        b * queries * heads * dim,
                         caches.get(b),
                         layer,
                         first,
@@ -100,244 +144,362 @@ final class AttentionKernel {
             });
             return;
         }
-        // Blocks of up to QB queries of near-equal size when that still gives enough tasks, else one query
-        // per task. The grouping depends only on the shapes.
-        // score rows reused per thread: allocating them per task would churn gigabytes per clip
-        int paddedKeys = (first + queries + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
-        float[][][] scratch = new float[p.threads()][][];
-        int blockCount = (queries + QB - 1) / QB;
-        boolean blocked = (long) rows * heads * blockCount >= MIN_BLOCK_TASKS;
-        int size = blocked ? (queries + blockCount - 1) / blockCount : 1;
-        int perHead = (queries + size - 1) / size;
-        p.forEach(rows * heads * perHead, (worker, t) -> {
-            if (scratch[worker] == null) {
-                scratch[worker] = new float[blocked ? QB : 1][paddedKeys];
+        Plan plan = Plan.of(rows, heads, queries, first);
+        int part = dim + 2;
+        if (plan.splits > 1) {
+            int need = plan.groupTasks * GROUP * QB * plan.segments * part;
+            if (ws.shared.length < need) {
+                ws.shared = new float[need];
             }
-            int b = t / (heads * perHead);
-            int h = (t / perHead) % heads;
-            int s0 = (t % perHead) * size;
-            int rowOff = b * queries * width;
-            if (blocked) {
-                block8(
-                        q,
-                        rowOff,
-                        caches.get(b),
-                        layer,
-                        first,
-                        bias[b],
-                        scale,
-                        out,
-                        h,
-                        s0,
-                        Math.min(size, queries - s0),
-                        scratch[worker]);
-            } else {
-                single(q, rowOff, caches.get(b), layer, first, bias[b], scale, out, h, s0, scratch[worker][0]);
+            if (ws.pending.length() < plan.groupTasks) {
+                ws.pending = new AtomicIntegerArray(plan.groupTasks);
+            }
+            for (int i = 0; i < plan.groupTasks; i++) {
+                ws.pending.set(i, plan.splits);
+            }
+        }
+        int width = heads * dim;
+        p.forEach(plan.groupTasks * plan.splits, (worker, t) -> {
+            int groupTask = t / plan.splits;
+            int split = t % plan.splits;
+            int b = groupTask / (heads * plan.groups);
+            int h = (groupTask / plan.groups) % heads;
+            int firstBlock = (groupTask % plan.groups) * plan.group;
+            Block[] group = new Block[Math.min(plan.group, plan.blocks - firstBlock)];
+            int[] outAt = new int[group.length];
+            for (int i = 0; i < group.length; i++) {
+                int s0 = (firstBlock + i) * plan.size;
+                int nq = Math.min(plan.size, queries - s0);
+                outAt[i] = (b * queries + s0) * width + h * dim;
+                float[] qb = atLeast(ws.queries[worker], i, dim * QB);
+                interleave(q, outAt[i], width, nq, dim, qb);
+                KvCache cache = caches.get(b);
+                group[i] = new Block(
+                        qb, nq, first + s0 + 1, cache.keysOf(layer, h), cache.valuesOf(layer, h), bias[b], scale, dim);
+            }
+            int segments = group[group.length - 1].segments(); // the group's last block sees the most keys
+            float[] sc = atLeast(ws.scores, worker, QB * SEGMENT);
+            float[] weights = atLeast(ws.weights, worker, segments);
+            if (plan.splits == 1) {
+                float[] local = atLeast(ws.partials, worker, group.length * QB * segments * part);
+                segments(group, 0, segments, sc, local, 0, segments * part);
+                for (int i = 0; i < group.length; i++) {
+                    combine(group[i], local, i * QB * segments * part, segments * part, weights, out, outAt[i], width);
+                }
+                return;
+            }
+            int g0 = Math.min(segments, split * plan.perSplit), g1 = Math.min(segments, g0 + plan.perSplit);
+            int base = groupTask * GROUP * QB * plan.segments * part;
+            segments(group, g0, g1, sc, ws.shared, base, plan.segments * part);
+            if (ws.pending.decrementAndGet(groupTask) == 0) { // the last split of the group combines
+                for (int i = 0; i < group.length; i++) {
+                    combine(
+                            group[i],
+                            ws.shared,
+                            base + i * QB * plan.segments * part,
+                            plan.segments * part,
+                            weights,
+                            out,
+                            outAt[i],
+                            width);
+                }
             }
         });
     }
 
     /**
-     * Queries {@code s0 .. s0+nq-1} ({@code nq <= 8}) of one head: every key chunk load feeds sixteen
-     * multiply-adds. Lanes beyond {@code nq} repeat the last query; they are neither exponentiated nor
-     * written out (a decode step's 10 queries run as two blocks of 5). A block of 12 (24 accumulators) was
-     * measured slower than two of 8 on AVX-512 (register pressure), prefill by about half.
+     * Segments {@code [g0, g1)} of every block of a group, segment by segment (a segment's keys stay in cache for all
+     * blocks): block {@code i}'s query {@code r}, segment {@code g} into {@code dst[at + (i * QB + r) * stride + g *
+     * (dim + 2) ..]}.
      */
-    private static void block8(
-            float[] q,
-            int rowOff,
-            KvCache cache,
-            int layer,
-            int first,
-            float[] bias,
-            float scale,
-            float[] out,
-            int h,
-            int s0,
-            int nq,
-            float[][] sc) {
-        int dim = cache.headDim();
-        int width = cache.heads() * dim;
-        float[] kt = cache.keysOf(layer, h);
-        float[] v = cache.valuesOf(layer, h);
-        int keys = first + s0 + nq; // keys visible to the last query of the block
-        int padded = (keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
-        int base = rowOff + s0 * width + h * dim;
-        // row offsets of the block's queries; missing ones repeat the last
-        int w1 = Math.min(1, nq - 1) * width, w2 = Math.min(2, nq - 1) * width, w3 = Math.min(3, nq - 1) * width;
-        int w4 = Math.min(4, nq - 1) * width, w5 = Math.min(5, nq - 1) * width, w6 = Math.min(6, nq - 1) * width;
-        int w7 = Math.min(7, nq - 1) * width;
-        for (int j = 0; j < padded; j += KEY_CHUNK) {
-            FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-            FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
-            for (int d = 0, ko = j * dim; d < dim; d++, ko += KEY_CHUNK) {
-                FloatVector k0 = FloatVector.fromArray(S, kt, ko);
-                FloatVector k1 = FloatVector.fromArray(S, kt, ko + L);
-                int qo = base + d;
-                FloatVector x = FloatVector.broadcast(S, q[qo]);
-                a0 = x.fma(k0, a0);
-                b0 = x.fma(k1, b0);
-                x = FloatVector.broadcast(S, q[qo + w1]);
-                a1 = x.fma(k0, a1);
-                b1 = x.fma(k1, b1);
-                x = FloatVector.broadcast(S, q[qo + w2]);
-                a2 = x.fma(k0, a2);
-                b2 = x.fma(k1, b2);
-                x = FloatVector.broadcast(S, q[qo + w3]);
-                a3 = x.fma(k0, a3);
-                b3 = x.fma(k1, b3);
-                x = FloatVector.broadcast(S, q[qo + w4]);
-                a4 = x.fma(k0, a4);
-                b4 = x.fma(k1, b4);
-                x = FloatVector.broadcast(S, q[qo + w5]);
-                a5 = x.fma(k0, a5);
-                b5 = x.fma(k1, b5);
-                x = FloatVector.broadcast(S, q[qo + w6]);
-                a6 = x.fma(k0, a6);
-                b6 = x.fma(k1, b6);
-                x = FloatVector.broadcast(S, q[qo + w7]);
-                a7 = x.fma(k0, a7);
-                b7 = x.fma(k1, b7);
-            }
-            a0.intoArray(sc[0], j);
-            b0.intoArray(sc[0], j + L);
-            a1.intoArray(sc[1], j);
-            b1.intoArray(sc[1], j + L);
-            a2.intoArray(sc[2], j);
-            b2.intoArray(sc[2], j + L);
-            a3.intoArray(sc[3], j);
-            b3.intoArray(sc[3], j + L);
-            a4.intoArray(sc[4], j);
-            b4.intoArray(sc[4], j + L);
-            a5.intoArray(sc[5], j);
-            b5.intoArray(sc[5], j + L);
-            a6.intoArray(sc[6], j);
-            b6.intoArray(sc[6], j + L);
-            a7.intoArray(sc[7], j);
-            b7.intoArray(sc[7], j + L);
-        }
-        float[] inv = new float[QB];
-        for (int r = 0; r < nq; r++) {
-            inv[r] = 1f / expScores(sc[r], first + s0 + r + 1, padded, bias, scale);
-        }
-        // out_r = (sum_j e_rj v_j) / sum_j e_rj, keys in order; excluded keys have e = 0 and are skipped
-        int last = nq - 1;
-        float[] p0 = sc[0], p1 = sc[Math.min(1, last)], p2 = sc[Math.min(2, last)], p3 = sc[Math.min(3, last)];
-        float[] p4 = sc[Math.min(4, last)],
-                p5 = sc[Math.min(5, last)],
-                p6 = sc[Math.min(6, last)],
-                p7 = sc[Math.min(7, last)];
-        for (int c = 0; c < dim; c += KEY_CHUNK) {
-            FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-            FloatVector a4 = a0, b4 = a0, a5 = a0, b5 = a0, a6 = a0, b6 = a0, a7 = a0, b7 = a0;
-            for (int j = 0; j < keys; j++) {
-                if (bias[j] != 0f) {
-                    continue;
+    private static void segments(Block[] group, int g0, int g1, float[] sc, float[] dst, int at, int stride) {
+        int part = group[0].dim + 2;
+        for (int g = g0; g < g1; g++) {
+            for (int i = 0; i < group.length; i++) {
+                if (g < group[i].segments()) {
+                    segment(group[i], g, sc, dst, at + i * QB * stride + g * part, stride);
                 }
-                FloatVector v0 = FloatVector.fromArray(S, v, j * dim + c);
-                FloatVector v1 = FloatVector.fromArray(S, v, j * dim + c + L);
-                FloatVector x = FloatVector.broadcast(S, p0[j]);
-                a0 = x.fma(v0, a0);
-                b0 = x.fma(v1, b0);
-                x = FloatVector.broadcast(S, p1[j]);
-                a1 = x.fma(v0, a1);
-                b1 = x.fma(v1, b1);
-                x = FloatVector.broadcast(S, p2[j]);
-                a2 = x.fma(v0, a2);
-                b2 = x.fma(v1, b2);
-                x = FloatVector.broadcast(S, p3[j]);
-                a3 = x.fma(v0, a3);
-                b3 = x.fma(v1, b3);
-                x = FloatVector.broadcast(S, p4[j]);
-                a4 = x.fma(v0, a4);
-                b4 = x.fma(v1, b4);
-                x = FloatVector.broadcast(S, p5[j]);
-                a5 = x.fma(v0, a5);
-                b5 = x.fma(v1, b5);
-                x = FloatVector.broadcast(S, p6[j]);
-                a6 = x.fma(v0, a6);
-                b6 = x.fma(v1, b6);
-                x = FloatVector.broadcast(S, p7[j]);
-                a7 = x.fma(v0, a7);
-                b7 = x.fma(v1, b7);
-            }
-            int o = base + c;
-            a0.mul(inv[0]).intoArray(out, o);
-            b0.mul(inv[0]).intoArray(out, o + L);
-            if (nq > 1) {
-                a1.mul(inv[1]).intoArray(out, o + w1);
-                b1.mul(inv[1]).intoArray(out, o + w1 + L);
-            }
-            if (nq > 2) {
-                a2.mul(inv[2]).intoArray(out, o + w2);
-                b2.mul(inv[2]).intoArray(out, o + w2 + L);
-            }
-            if (nq > 3) {
-                a3.mul(inv[3]).intoArray(out, o + w3);
-                b3.mul(inv[3]).intoArray(out, o + w3 + L);
-            }
-            if (nq > 4) {
-                a4.mul(inv[4]).intoArray(out, o + w4);
-                b4.mul(inv[4]).intoArray(out, o + w4 + L);
-            }
-            if (nq > 5) {
-                a5.mul(inv[5]).intoArray(out, o + w5);
-                b5.mul(inv[5]).intoArray(out, o + w5 + L);
-            }
-            if (nq > 6) {
-                a6.mul(inv[6]).intoArray(out, o + w6);
-                b6.mul(inv[6]).intoArray(out, o + w6 + L);
-            }
-            if (nq > 7) {
-                a7.mul(inv[7]).intoArray(out, o + w7);
-                b7.mul(inv[7]).intoArray(out, o + w7 + L);
             }
         }
     }
 
-    /** One query {@code s} of one head (the same arithmetic per query as {@link #block8}). */
-    private static void single(
-            float[] q,
-            int rowOff,
-            KvCache cache,
-            int layer,
-            int first,
-            float[] bias,
-            float scale,
-            float[] out,
-            int h,
-            int s,
-            float[] sc) {
-        int dim = cache.headDim();
-        int width = cache.heads() * dim;
-        float[] kt = cache.keysOf(layer, h);
-        float[] v = cache.valuesOf(layer, h);
-        int keys = first + s + 1;
-        int padded = (keys + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
-        int base = rowOff + s * width + h * dim;
-        for (int j = 0; j < padded; j += KEY_CHUNK) {
-            FloatVector a = FloatVector.zero(S), b = a;
-            for (int d = 0, ko = j * dim; d < dim; d++, ko += KEY_CHUNK) {
-                FloatVector x = FloatVector.broadcast(S, q[base + d]);
-                a = x.fma(FloatVector.fromArray(S, kt, ko), a);
-                b = x.fma(FloatVector.fromArray(S, kt, ko + L), b);
-            }
-            a.intoArray(sc, j);
-            b.intoArray(sc, j + L);
+    /**
+     * How a call's work is cut, from its shape only: {@code blocks} query blocks of {@code size} per row and head, in
+     * {@code groups} groups of up to {@code group} blocks, each group's segments over {@code splits} tasks of
+     * {@code perSplit} segments ({@code segments}: those of the longest query).
+     */
+    private record Plan(
+            int groupTasks, int blocks, int size, int group, int groups, int segments, int splits, int perSplit) {
+        static Plan of(int rows, int heads, int queries, int first) {
+            int blocks = (queries + QB - 1) / QB;
+            int group = Math.min(GROUP, blocks);
+            int groups = (blocks + group - 1) / group;
+            int segments = segmentsOf(first + queries);
+            int groupTasks = rows * heads * groups;
+            int splits = groupTasks >= MIN_TASKS ? 1 : Math.min(segments, (MIN_TASKS + groupTasks - 1) / groupTasks);
+            int perSplit = (segments + splits - 1) / splits;
+            return new Plan(
+                    groupTasks,
+                    blocks,
+                    (queries + blocks - 1) / blocks,
+                    group,
+                    groups,
+                    segments,
+                    (segments + perSplit - 1) / perSplit,
+                    perSplit);
         }
-        float inv = 1f / expScores(sc, keys, padded, bias, scale);
+    }
+
+    private static int segmentsOf(int keys) {
+        return (keys + SEGMENT - 1) / SEGMENT;
+    }
+
+    /**
+     * A block of {@code nq} queries of one row and head: {@code queries} {@code [dim][QB]} (interleaved, lanes beyond
+     * {@code nq} zero); query {@code r} sees the keys before {@code visible + r}.
+     */
+    private record Block(
+            float[] queries, int nq, int visible, float[] keys, float[] values, float[] bias, float scale, int dim) {
+        /** Segments of the block's last query. */
+        int segments() {
+            return segmentsOf(visible + nq - 1);
+        }
+    }
+
+    /** Copies {@code nq} query rows (each {@code dim} from {@code at + r * stride}) into {@code qb} {@code [dim][QB]}. */
+    private static void interleave(float[] q, int at, int stride, int nq, int dim, float[] qb) {
+        for (int r = 0; r < QB; r++) {
+            for (int d = 0; d < dim; d++) {
+                qb[d * QB + r] = r < nq ? q[at + r * stride + d] : 0f;
+            }
+        }
+    }
+
+    private static float[] atLeast(float[][] perWorker, int worker, int n) {
+        if (perWorker[worker] == null || perWorker[worker].length < n) {
+            perWorker[worker] = new float[n];
+        }
+        return perWorker[worker];
+    }
+
+    /**
+     * Segment {@code g} of every query of the block: its weighted value sum, maximum and exponential sum into
+     * {@code dst[at + r * stride ..]} ({@code dim} values, then the maximum and the sum; a query that sees no
+     * unmasked key of the segment gets maximum -infinity and sum 0). {@code sc} holds {@code QB} score rows of
+     * {@link #SEGMENT}.
+     */
+    private static void segment(Block blk, int g, float[] sc, float[] dst, int at, int stride) {
+        int k0 = g * SEGMENT;
+        int end = Math.min(k0 + SEGMENT, blk.visible + blk.nq - 1); // keys the block's last query sees here
+        int width = (end - k0 + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
+        scores(blk, k0, k0 + width, sc);
+        for (int r = 0; r < QB; r++) {
+            int seen = Math.min(end, blk.visible + r) - k0; // keys of this segment that query r sees
+            int row = r * SEGMENT;
+            if (r >= blk.nq || seen <= 0) {
+                Arrays.fill(sc, row, row + width, 0f);
+                if (r < blk.nq) {
+                    dst[at + r * stride + blk.dim] = Float.NEGATIVE_INFINITY;
+                    dst[at + r * stride + blk.dim + 1] = 0f;
+                }
+            } else {
+                float max = maxScore(sc, row, seen);
+                dst[at + r * stride + blk.dim] = max;
+                dst[at + r * stride + blk.dim + 1] =
+                        max == Float.NEGATIVE_INFINITY ? zero(sc, row, width) : expScores(sc, row, seen, width, max);
+            }
+        }
+        values(blk, k0, end, sc, dst, at, stride);
+    }
+
+    private static float zero(float[] sc, int row, int width) {
+        Arrays.fill(sc, row, row + width, 0f);
+        return 0f;
+    }
+
+    /**
+     * Raw scores {@code scale * q.k + bias} of the block's queries for keys {@code [k0, k1)} ({@code k1 - k0} a
+     * multiple of {@link #KEY_CHUNK}) into score row {@code r} of {@code sc} (from column 0). The block's queries share
+     * every key load: 10 accumulators, 2 key vectors and a broadcast. The fused {@code
+     * fma(scale, bias)} equals the product rounded and then the bias added, as the bias is 0 or -infinity.
+     */
+    private static void scores(Block blk, int k0, int k1, float[] sc) {
+        float[] kt = blk.keys, qb = blk.queries, bias = blk.bias;
+        int dim = blk.dim;
+        FloatVector scale = FloatVector.broadcast(S, blk.scale);
+        for (int j = k0; j < k1; j += KEY_CHUNK) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            FloatVector a4 = a0, b4 = a0;
+            for (int d = 0, ko = j * dim, qo = 0; d < dim; d++, ko += KEY_CHUNK, qo += QB) {
+                FloatVector k = FloatVector.fromArray(S, kt, ko);
+                FloatVector m = FloatVector.fromArray(S, kt, ko + L);
+                FloatVector x = FloatVector.broadcast(S, qb[qo]);
+                a0 = x.fma(k, a0);
+                b0 = x.fma(m, b0);
+                x = FloatVector.broadcast(S, qb[qo + 1]);
+                a1 = x.fma(k, a1);
+                b1 = x.fma(m, b1);
+                x = FloatVector.broadcast(S, qb[qo + 2]);
+                a2 = x.fma(k, a2);
+                b2 = x.fma(m, b2);
+                x = FloatVector.broadcast(S, qb[qo + 3]);
+                a3 = x.fma(k, a3);
+                b3 = x.fma(m, b3);
+                x = FloatVector.broadcast(S, qb[qo + 4]);
+                a4 = x.fma(k, a4);
+                b4 = x.fma(m, b4);
+            }
+            FloatVector c = FloatVector.fromArray(S, bias, j), e = FloatVector.fromArray(S, bias, j + L);
+            int o = j - k0;
+            a0.fma(scale, c).intoArray(sc, o);
+            b0.fma(scale, e).intoArray(sc, o + L);
+            a1.fma(scale, c).intoArray(sc, SEGMENT + o);
+            b1.fma(scale, e).intoArray(sc, SEGMENT + o + L);
+            a2.fma(scale, c).intoArray(sc, 2 * SEGMENT + o);
+            b2.fma(scale, e).intoArray(sc, 2 * SEGMENT + o + L);
+            a3.fma(scale, c).intoArray(sc, 3 * SEGMENT + o);
+            b3.fma(scale, e).intoArray(sc, 3 * SEGMENT + o + L);
+            a4.fma(scale, c).intoArray(sc, 4 * SEGMENT + o);
+            b4.fma(scale, e).intoArray(sc, 4 * SEGMENT + o + L);
+        }
+    }
+
+    /**
+     * {@code sum_j e_rj v_j} over the unmasked keys {@code [k0, end)} for every query of the block (in key order; keys
+     * a query does not see have {@code e = 0}), into {@code dst[at + r * stride ..]}.
+     */
+    private static void values(Block blk, int k0, int end, float[] sc, float[] dst, int at, int stride) {
+        float[] v = blk.values, bias = blk.bias;
+        int dim = blk.dim;
         for (int c = 0; c < dim; c += KEY_CHUNK) {
-            FloatVector a = FloatVector.zero(S), b = a;
-            for (int j = 0; j < keys; j++) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            FloatVector a4 = a0, b4 = a0;
+            for (int j = k0, p = 0; j < end; j++, p++) {
                 if (bias[j] != 0f) {
                     continue;
                 }
-                FloatVector x = FloatVector.broadcast(S, sc[j]);
-                a = x.fma(FloatVector.fromArray(S, v, j * dim + c), a);
-                b = x.fma(FloatVector.fromArray(S, v, j * dim + c + L), b);
+                FloatVector x0 = FloatVector.fromArray(S, v, j * dim + c);
+                FloatVector x1 = FloatVector.fromArray(S, v, j * dim + c + L);
+                FloatVector e = FloatVector.broadcast(S, sc[p]);
+                a0 = e.fma(x0, a0);
+                b0 = e.fma(x1, b0);
+                e = FloatVector.broadcast(S, sc[SEGMENT + p]);
+                a1 = e.fma(x0, a1);
+                b1 = e.fma(x1, b1);
+                e = FloatVector.broadcast(S, sc[2 * SEGMENT + p]);
+                a2 = e.fma(x0, a2);
+                b2 = e.fma(x1, b2);
+                e = FloatVector.broadcast(S, sc[3 * SEGMENT + p]);
+                a3 = e.fma(x0, a3);
+                b3 = e.fma(x1, b3);
+                e = FloatVector.broadcast(S, sc[4 * SEGMENT + p]);
+                a4 = e.fma(x0, a4);
+                b4 = e.fma(x1, b4);
             }
-            a.mul(inv).intoArray(out, base + c);
-            b.mul(inv).intoArray(out, base + c + L);
+            int o = at + c;
+            int n = blk.nq;
+            a0.intoArray(dst, o);
+            b0.intoArray(dst, o + L);
+            if (n > 1) {
+                a1.intoArray(dst, o + stride);
+                b1.intoArray(dst, o + stride + L);
+            }
+            if (n > 2) {
+                a2.intoArray(dst, o + 2 * stride);
+                b2.intoArray(dst, o + 2 * stride + L);
+            }
+            if (n > 3) {
+                a3.intoArray(dst, o + 3 * stride);
+                b3.intoArray(dst, o + 3 * stride + L);
+            }
+            if (n > 4) {
+                a4.intoArray(dst, o + 4 * stride);
+                b4.intoArray(dst, o + 4 * stride + L);
+            }
+        }
+    }
+
+    /** The largest of the first {@code seen} scores of a row (exact in any order). */
+    private static float maxScore(float[] s, int row, int seen) {
+        int full = seen / L * L;
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j < full; j += L) { // a blend, not max(): Java's max rules (NaN, -0) cost a longer sequence
+            FloatVector x = FloatVector.fromArray(S, s, row + j);
+            vmax = vmax.blend(x, x.compare(VectorOperators.GT, vmax));
+        }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; j < seen; j++) {
+            max = Math.max(max, s[row + j]);
+        }
+        return max;
+    }
+
+    /**
+     * Turns the first {@code seen} scores of a row into {@code exp(s - max)} in place (those up to {@code width} into
+     * 0) and returns their sum. Lane sums are added in a fixed order: {@code reduceLanes(ADD)} may use any order,
+     * which differs between interpreted and compiled code.
+     */
+    private static float expScores(float[] s, int row, int seen, int width, float max) {
+        int full = seen / L * L;
+        FloatVector vsum = FloatVector.zero(S);
+        FloatVector m = FloatVector.broadcast(S, max);
+        int j = 0;
+        for (; j < full; j += L) {
+            FloatVector e = FastExp.exp(FloatVector.fromArray(S, s, row + j).sub(m));
+            e.intoArray(s, row + j);
+            vsum = vsum.add(e);
+        }
+        float[] lanes = new float[L];
+        vsum.intoArray(lanes, 0);
+        float sum = 0;
+        for (float lane : lanes) {
+            sum += lane;
+        }
+        for (; j < seen; j++) {
+            s[row + j] = FastExp.exp(s[row + j] - max);
+            sum += s[row + j];
+        }
+        Arrays.fill(s, row + seen, row + width, 0f); // keys only later queries of the block see: weight 0 here
+        return sum;
+    }
+
+    /**
+     * Each query's segments combined in order into {@code out} (query {@code r} at {@code outAt + r * outStride}):
+     * {@code sum_g exp(m_g - M) o_g / sum_g exp(m_g - M) l_g} with {@code M} the largest segment maximum. With one
+     * segment the weight is exactly 1, so the result is the plain softmax's. {@code weights} is scratch.
+     */
+    private static void combine(
+            Block blk, float[] src, int at, int stride, float[] weights, float[] out, int outAt, int outStride) {
+        int dim = blk.dim;
+        int part = dim + 2;
+        for (int r = 0; r < blk.nq; r++) {
+            int segments = segmentsOf(blk.visible + r);
+            int q0 = at + r * stride;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int g = 0; g < segments; g++) {
+                max = Math.max(max, src[q0 + g * part + dim]);
+            }
+            if (max == Float.NEGATIVE_INFINITY) {
+                throw new IllegalStateException("attention query sees no unmasked key");
+            }
+            float sum = 0;
+            for (int g = 0; g < segments; g++) {
+                float m = src[q0 + g * part + dim];
+                weights[g] = m == Float.NEGATIVE_INFINITY ? 0f : FastExp.exp(m - max);
+                sum = Math.fma(src[q0 + g * part + dim + 1], weights[g], sum);
+            }
+            float inv = 1f / sum;
+            for (int c = 0; c < dim; c += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int g = 0; g < segments; g++) {
+                    if (weights[g] != 0f) {
+                        acc = FloatVector.fromArray(S, src, q0 + g * part + c)
+                                .fma(FloatVector.broadcast(S, weights[g]), acc);
+                    }
+                }
+                acc.mul(inv).intoArray(out, outAt + r * outStride + c);
+            }
         }
     }
 
@@ -350,50 +512,7 @@ final class AttentionKernel {
         return bias;
     }
 
-    /**
-     * Turns the first {@code visible} raw scores into {@code exp(scale * s + bias - max)} in place (those
-     * up to {@code end} into 0) and returns their sum (the softmax denominator). Lane sums are added in a fixed order:
-     * {@code reduceLanes(ADD)} may use any order, which differs between interpreted and compiled code.
-     */
-    private static float expScores(float[] s, int visible, int end, float[] bias, float scale) {
-        int full = visible / L * L;
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j < full; j += L) {
-            FloatVector x = FloatVector.fromArray(S, s, j).mul(scale).add(FloatVector.fromArray(S, bias, j));
-            x.intoArray(s, j);
-            vmax = vmax.max(x);
-        }
-        float max = vmax.reduceLanes(VectorOperators.MAX); // exact in any order
-        for (; j < visible; j++) {
-            s[j] = s[j] * scale + bias[j];
-            max = Math.max(max, s[j]);
-        }
-        if (max == Float.NEGATIVE_INFINITY) {
-            throw new IllegalStateException("attention query sees no unmasked key");
-        }
-        FloatVector vsum = FloatVector.zero(S);
-        FloatVector m = FloatVector.broadcast(S, max);
-        for (j = 0; j < full; j += L) {
-            FloatVector e = FastExp.exp(FloatVector.fromArray(S, s, j).sub(m));
-            e.intoArray(s, j);
-            vsum = vsum.add(e);
-        }
-        float[] lanes = new float[L];
-        vsum.intoArray(lanes, 0);
-        float sum = 0;
-        for (float lane : lanes) {
-            sum += lane;
-        }
-        for (; j < visible; j++) {
-            s[j] = FastExp.exp(s[j] - max);
-            sum += s[j];
-        }
-        java.util.Arrays.fill(s, visible, end, 0f); // keys only later queries of the block see: weight 0 here
-        return sum;
-    }
-
-    /** Reference path for head sizes that are not a multiple of two vectors. */
+    /** Reference path for head sizes that are not a multiple of two vectors: one plain softmax per query. */
     private static void scalar(
             float[] q,
             int rowOff,
@@ -411,14 +530,24 @@ final class AttentionKernel {
         float[] v = cache.valuesOf(layer, h);
         int visible = first + s + 1;
         float[] sc = new float[visible];
+        float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < visible; j++) {
             float acc = 0;
             for (int d = 0; d < dim; d++) {
                 acc = Math.fma(q[rowOff + s * width + h * dim + d], kt[cache.keyIndex(j, d)], acc);
             }
-            sc[j] = acc;
+            sc[j] = acc * scale + bias[j];
+            max = Math.max(max, sc[j]);
         }
-        float inv = 1f / expScores(sc, visible, visible, bias, scale);
+        if (max == Float.NEGATIVE_INFINITY) {
+            throw new IllegalStateException("attention query sees no unmasked key");
+        }
+        float sum = 0;
+        for (int j = 0; j < visible; j++) {
+            sc[j] = FastExp.exp(sc[j] - max);
+            sum += sc[j];
+        }
+        float inv = 1f / sum;
         for (int d = 0; d < dim; d++) {
             float acc = 0;
             for (int j = 0; j < visible; j++) {

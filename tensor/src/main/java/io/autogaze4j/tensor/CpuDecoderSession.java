@@ -29,6 +29,7 @@ final class CpuDecoderSession extends HostCacheSession {
     private final Parallel par;
     private final DecoderWeights w;
     private final Scratch[] scratch;
+    private final AttentionKernel.Workspace attentionScratch;
     /** The residual stream, the rotated queries and the attention output of the current call (grown on demand). */
     private float[] x = new float[0], q = new float[0], attn = new float[0];
 
@@ -56,6 +57,7 @@ final class CpuDecoderSession extends HostCacheSession {
         this.par = par;
         this.w = w;
         this.scratch = new Scratch[par.threads()];
+        this.attentionScratch = new AttentionKernel.Workspace(par.threads());
     }
 
     @Override
@@ -93,9 +95,11 @@ final class CpuDecoderSession extends HostCacheSession {
             if (lastOnly) {
                 keepLastRows(x, batch, perRow, hidden);
                 live = batch;
-                AttentionKernel.attendRows(par, q, 1, caches, l, first + perRow - 1, bias, w.attentionScale(), attn);
+                AttentionKernel.attendRows(
+                        par, attentionScratch, q, 1, caches, l, first + perRow - 1, bias, w.attentionScale(), attn);
             } else {
-                AttentionKernel.attendRows(par, q, perRow, caches, l, first, bias, w.attentionScale(), attn);
+                AttentionKernel.attendRows(
+                        par, attentionScratch, q, perRow, caches, l, first, bias, w.attentionScale(), attn);
             }
             attentionOutputAndMlp(layer, live);
             if (layerOutputs != null) {
