@@ -31,10 +31,10 @@ final class CpuDecoderSession extends HostCacheSession {
     private final Scratch[] scratch;
     private final AttentionKernel.Workspace attentionScratch;
     /**
-     * The residual stream, the rotated queries, the attention output and (decode steps) the gated MLP activations of
-     * the current call (grown on demand).
+     * The residual stream, the rotated queries, the attention output and (decode steps) the normalised rows and gated
+     * MLP activations of the current call (grown on demand).
      */
-    private float[] x = new float[0], q = new float[0], attn = new float[0], mlp = new float[0];
+    private float[] x = new float[0], q = new float[0], attn = new float[0], normed = new float[0], mlp = new float[0];
 
     /** One thread's buffers for a chunk of rows. */
     private static final class Scratch {
@@ -142,14 +142,22 @@ final class CpuDecoderSession extends HostCacheSession {
         int n = qkv.out(), qw = layer.q().out(), kw = layer.k().out();
         int chunk = chunkRows(rows), chunks = (rows + chunk - 1) / chunk;
         int width = pieceWidth(n, chunks, dim), pieces = (n + width - 1) / width;
+        if (pieces > 1) { // normalised once for all pieces: a decode step's few rows take a microsecond
+            normed = atLeast(normed, rows * hidden);
+            RowKernels.rmsNorm(x, 0, layer.inputNorm(), w.rmsNormEps(), normed, 0, rows, hidden);
+        }
         par.forEach(chunks * pieces, (worker, t) -> {
             Scratch s = scratch(worker);
             int r0 = t / pieces * chunk, r1 = Math.min(rows, r0 + chunk), m = r1 - r0;
             int c0 = t % pieces * width, c1 = Math.min(n, c0 + width);
-            RowKernels.rmsNorm(x, r0 * hidden, layer.inputNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
+            float[] a = pieces > 1 ? normed : s.normed;
+            int aOff = pieces > 1 ? r0 * hidden : 0;
+            if (pieces == 1) {
+                RowKernels.rmsNorm(x, r0 * hidden, layer.inputNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
+            }
             int kv0 = Math.max(c0, qw), k1 = Math.min(c1, qw + kw), v0 = Math.max(c0, qw + kw), q1 = Math.min(c1, qw);
             if (kv0 < c1) { // keys and values of every token
-                MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, kv0, c1);
+                MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, kv0, c1);
             }
             if (kv0 < k1) {
                 angles.apply(s.wide, kv0, n, (k1 - kv0) / dim, r0, r1);
@@ -168,7 +176,7 @@ final class CpuDecoderSession extends HostCacheSession {
                 r = end;
             }
             if (c0 < q1 && !lastOnly) {
-                MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, c0, q1);
+                MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, c0, q1);
                 angles.apply(s.wide, c0, n, (q1 - c0) / dim, r0, r1);
                 for (int i = 0; i < m; i++) {
                     System.arraycopy(s.wide, i * n + c0, q, (r0 + i) * qw + c0, q1 - c0);
@@ -177,8 +185,7 @@ final class CpuDecoderSession extends HostCacheSession {
             for (int r = r0; r < r1 && c0 < q1 && lastOnly; r++) { // the queries of each row's last token only
                 if (r % perRow == perRow - 1) {
                     int i = r - r0;
-                    MatmulKernel.block(
-                            s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, c0, q1);
+                    MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, c0, q1);
                     angles.apply(s.wide, i * n + c0, n, (q1 - c0) / dim, r, r + 1);
                     System.arraycopy(s.wide, i * n + c0, q, r / perRow * qw + c0, q1 - c0);
                 }
@@ -200,7 +207,8 @@ final class CpuDecoderSession extends HostCacheSession {
                 Scratch s = scratch(worker);
                 int r0 = t * chunk, m = Math.min(rows, r0 + chunk) - r0;
                 outputProjection(layer, s, r0, m, 0, hidden);
-                gateUp(layer, s, r0, m, 0, gates, s.mlp, 0);
+                RowKernels.rmsNorm(x, r0 * hidden, layer.postNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
+                gateUp(layer, s.normed, 0, s, m, 0, gates, s.mlp, 0);
                 down(layer, s.mlp, 0, s, r0, m, 0, hidden);
             });
             return;
@@ -213,17 +221,11 @@ final class CpuDecoderSession extends HostCacheSession {
             outputProjection(
                     layer, scratch(worker), r0, Math.min(rows, r0 + chunk) - r0, c0, Math.min(hidden, c0 + narrow));
         });
+        normed = atLeast(normed, rows * hidden); // once for all pieces, as in region (1)
+        RowKernels.rmsNorm(x, 0, layer.postNorm(), w.rmsNormEps(), normed, 0, rows, hidden);
         par.forEach(chunks * widePieces, (worker, t) -> {
-            int r0 = t / widePieces * chunk, c0 = t % widePieces * wide;
-            gateUp(
-                    layer,
-                    scratch(worker),
-                    r0,
-                    Math.min(rows, r0 + chunk) - r0,
-                    c0,
-                    Math.min(gates, c0 + wide),
-                    mlp,
-                    r0 * gates);
+            int r0 = t / widePieces * chunk, m = Math.min(rows, r0 + chunk) - r0, c0 = t % widePieces * wide;
+            gateUp(layer, normed, r0 * hidden, scratch(worker), m, c0, Math.min(gates, c0 + wide), mlp, r0 * gates);
         });
         par.forEach(chunks * narrowPieces, (worker, t) -> {
             int r0 = t / narrowPieces * chunk, c0 = t % narrowPieces * narrow;
@@ -248,17 +250,17 @@ final class CpuDecoderSession extends HostCacheSession {
     }
 
     /**
-     * Gates {@code [c0, c1)} of rows {@code r0..r0+m-1}: RMSNorm of the rows, their gate and up columns, {@code
-     * silu(gate) * up} into {@code out[outOff + i * gates + c]}.
+     * Gates {@code [c0, c1)} of {@code m} rows normalised by the post-attention RMSNorm ({@code a[aOff + i * hidden
+     * ..]}): their gate and up columns, {@code silu(gate) * up} into {@code out[outOff + i * gates + c]}.
      */
-    private void gateUp(DecoderLayerWeights layer, Scratch s, int r0, int m, int c0, int c1, float[] out, int outOff) {
+    private void gateUp(
+            DecoderLayerWeights layer, float[] a, int aOff, Scratch s, int m, int c0, int c1, float[] out, int outOff) {
         int hidden = w.hidden();
         LinearWeight gateUp = layer.gateUp();
         int n = gateUp.out(), gates = layer.gate().out();
-        RowKernels.rmsNorm(x, r0 * hidden, layer.postNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
-        MatmulKernel.block(s.normed, 0, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, c0, c1);
+        MatmulKernel.block(a, aOff, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, c0, c1);
         MatmulKernel.block(
-                s.normed, 0, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, gates + c0, gates + c1);
+                a, aOff, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, gates + c0, gates + c1);
         for (int i = 0; i < m; i++) {
             RowKernels.siluGate(s.wide, i * n + c0, s.wide, i * n + gates + c0, out, outOff + i * gates + c0, c1 - c0);
         }
