@@ -8,7 +8,10 @@ import java.util.List;
  * fused q/k/v projection, RoPE and the KV-cache write; (2) attention; (3) output projection and residual,
  * RMSNorm, gate/up projection, SiLU gate, down projection and residual. Regions (1) and (3) give each task
  * a chunk of rows and run the whole chain on it in per-thread scratch, so a decode step pays a few
- * wake-ups and waits per layer instead of a dozen and copies nothing between operations.
+ * wake-ups and waits per layer instead of a dozen and copies nothing between operations. A decode step has too few
+ * rows for that (batch 1: 10 rows, 3 chunks for 16 threads), so there each chunk is also split into pieces of
+ * output columns: region (1) by whole heads, region (3) as three column-split regions (output projection, gate/up,
+ * down), the rows normalised once on the calling thread. The sum over k of every element stays one task's.
  *
  * <p>Every element goes through the same operations in the same order as in {@link HostDecoderSession}
  * on the CPU backend (the matmul sums over k in order whatever the row blocking, norms and gates work per
@@ -125,8 +128,8 @@ final class CpuDecoderSession extends HostCacheSession {
     /**
      * Region (1) for all {@code rows}: RMSNorm, q/k/v projection, RoPE on q and k, keys and values into the
      * caches, queries into {@link #q} (with {@code lastOnly}, only each row's last token's, as row {@code b}).
-     * With few rows (a decode step) each chunk of rows is also split into pieces of whole heads; every piece
-     * normalises its rows again (the same bits) so the region stays one.
+     * With few rows (a decode step) each chunk of rows is also split into pieces of whole heads, and the rows are
+     * normalised once on the calling thread for all pieces.
      */
     private void attentionInputs(
             DecoderLayerWeights layer,
@@ -266,8 +269,10 @@ final class CpuDecoderSession extends HostCacheSession {
         }
     }
 
-    /** Columns {@code [c0, c1)} of rows {@code r0..r0+m-1}: {@code x += mlp · Wdown (+ bias)}, row {@code i} of the gated
-     * activations at {@code mlp[mlpOff + i * gates]}. */
+    /**
+     * Columns {@code [c0, c1)} of rows {@code r0..r0+m-1}: {@code x += mlp · Wdown (+ bias)}, row {@code i} of the
+     * gated activations at {@code mlp[mlpOff + i * gates]}.
+     */
     private void down(DecoderLayerWeights layer, float[] mlp, int mlpOff, Scratch s, int r0, int m, int c0, int c1) {
         int hidden = w.hidden();
         LinearWeight down = layer.down();
