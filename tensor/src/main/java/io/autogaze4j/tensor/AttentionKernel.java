@@ -292,7 +292,11 @@ final class AttentionKernel {
         int k0 = g * SEGMENT;
         int end = Math.min(k0 + SEGMENT, blk.visible + blk.nq - 1); // keys the block's last query sees here
         int width = (end - k0 + KEY_CHUNK - 1) / KEY_CHUNK * KEY_CHUNK;
-        scores(blk, k0, k0 + width, sc);
+        if (blk.nq == 1) {
+            singleScores(blk, k0, k0 + width, sc);
+        } else {
+            scores(blk, k0, k0 + width, sc);
+        }
         for (int r = 0; r < QB; r++) {
             int seen = Math.min(end, blk.visible + r) - k0; // keys of this segment that query r sees
             int row = r * SEGMENT;
@@ -309,7 +313,11 @@ final class AttentionKernel {
                         max == Float.NEGATIVE_INFINITY ? zero(sc, row, width) : expScores(sc, row, seen, width, max);
             }
         }
-        values(blk, k0, end, sc, dst, at, stride);
+        if (blk.nq == 1) {
+            singleValues(blk, k0, end, sc, dst, at);
+        } else {
+            values(blk, k0, end, sc, dst, at, stride);
+        }
     }
 
     private static float zero(float[] sc, int row, int width) {
@@ -361,6 +369,71 @@ final class AttentionKernel {
             b3.fma(scale, e).intoArray(sc, 3 * SEGMENT + o + L);
             a4.fma(scale, c).intoArray(sc, 4 * SEGMENT + o);
             b4.fma(scale, e).intoArray(sc, 4 * SEGMENT + o + L);
+        }
+    }
+
+    /**
+     * {@link #scores} for a block of one query (the last decoder layer's single query per row): four key chunks per
+     * pass share each query broadcast instead of four idle lanes sharing each key load. Each score is the same chain
+     * of multiply-adds over the dimensions, so the bits are those of {@link #scores}.
+     */
+    private static void singleScores(Block blk, int k0, int k1, float[] sc) {
+        float[] kt = blk.keys, qb = blk.queries, bias = blk.bias;
+        int dim = blk.dim;
+        FloatVector scale = FloatVector.broadcast(S, blk.scale);
+        int j = k0;
+        for (; j + 4 * KEY_CHUNK <= k1; j += 4 * KEY_CHUNK) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            int c1 = KEY_CHUNK * dim, c2 = 2 * c1, c3 = 3 * c1;
+            for (int d = 0, ko = j * dim, qo = 0; d < dim; d++, ko += KEY_CHUNK, qo += QB) {
+                FloatVector x = FloatVector.broadcast(S, qb[qo]);
+                a0 = x.fma(FloatVector.fromArray(S, kt, ko), a0);
+                a1 = x.fma(FloatVector.fromArray(S, kt, ko + L), a1);
+                a2 = x.fma(FloatVector.fromArray(S, kt, ko + c1), a2);
+                a3 = x.fma(FloatVector.fromArray(S, kt, ko + c1 + L), a3);
+                a4 = x.fma(FloatVector.fromArray(S, kt, ko + c2), a4);
+                a5 = x.fma(FloatVector.fromArray(S, kt, ko + c2 + L), a5);
+                a6 = x.fma(FloatVector.fromArray(S, kt, ko + c3), a6);
+                a7 = x.fma(FloatVector.fromArray(S, kt, ko + c3 + L), a7);
+            }
+            int o = j - k0;
+            a0.fma(scale, FloatVector.fromArray(S, bias, j)).intoArray(sc, o);
+            a1.fma(scale, FloatVector.fromArray(S, bias, j + L)).intoArray(sc, o + L);
+            a2.fma(scale, FloatVector.fromArray(S, bias, j + 2 * L)).intoArray(sc, o + 2 * L);
+            a3.fma(scale, FloatVector.fromArray(S, bias, j + 3 * L)).intoArray(sc, o + 3 * L);
+            a4.fma(scale, FloatVector.fromArray(S, bias, j + 4 * L)).intoArray(sc, o + 4 * L);
+            a5.fma(scale, FloatVector.fromArray(S, bias, j + 5 * L)).intoArray(sc, o + 5 * L);
+            a6.fma(scale, FloatVector.fromArray(S, bias, j + 6 * L)).intoArray(sc, o + 6 * L);
+            a7.fma(scale, FloatVector.fromArray(S, bias, j + 7 * L)).intoArray(sc, o + 7 * L);
+        }
+        for (; j < k1; j += KEY_CHUNK) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0;
+            for (int d = 0, ko = j * dim, qo = 0; d < dim; d++, ko += KEY_CHUNK, qo += QB) {
+                FloatVector x = FloatVector.broadcast(S, qb[qo]);
+                a0 = x.fma(FloatVector.fromArray(S, kt, ko), a0);
+                b0 = x.fma(FloatVector.fromArray(S, kt, ko + L), b0);
+            }
+            a0.fma(scale, FloatVector.fromArray(S, bias, j)).intoArray(sc, j - k0);
+            b0.fma(scale, FloatVector.fromArray(S, bias, j + L)).intoArray(sc, j - k0 + L);
+        }
+    }
+
+    /** {@link #values} for a block of one query: the same chains without the four idle lanes' multiply-adds. */
+    private static void singleValues(Block blk, int k0, int end, float[] sc, float[] dst, int at) {
+        float[] v = blk.values, bias = blk.bias;
+        int dim = blk.dim;
+        for (int c = 0; c < dim; c += KEY_CHUNK) {
+            FloatVector a0 = FloatVector.zero(S), b0 = a0;
+            for (int j = k0, p = 0; j < end; j++, p++) {
+                if (bias[j] != 0f) {
+                    continue;
+                }
+                FloatVector e = FloatVector.broadcast(S, sc[p]);
+                a0 = e.fma(FloatVector.fromArray(S, v, j * dim + c), a0);
+                b0 = e.fma(FloatVector.fromArray(S, v, j * dim + c + L), b0);
+            }
+            a0.intoArray(dst, at + c);
+            b0.intoArray(dst, at + c + L);
         }
     }
 

@@ -8,7 +8,10 @@ import java.util.List;
  * fused q/k/v projection, RoPE and the KV-cache write; (2) attention; (3) output projection and residual,
  * RMSNorm, gate/up projection, SiLU gate, down projection and residual. Regions (1) and (3) give each task
  * a chunk of rows and run the whole chain on it in per-thread scratch, so a decode step pays a few
- * wake-ups and waits per layer instead of a dozen and copies nothing between operations.
+ * wake-ups and waits per layer instead of a dozen and copies nothing between operations. A decode step has too few
+ * rows for that (batch 1: 10 rows, 3 chunks for 16 threads), so there each chunk is also split into pieces of
+ * output columns: region (1) by whole heads, region (3) as three column-split regions (output projection, gate/up,
+ * down), the rows normalised once on the calling thread. The sum over k of every element stays one task's.
  *
  * <p>Every element goes through the same operations in the same order as in {@link HostDecoderSession}
  * on the CPU backend (the matmul sums over k in order whatever the row blocking, norms and gates work per
@@ -30,8 +33,11 @@ final class CpuDecoderSession extends HostCacheSession {
     private final DecoderWeights w;
     private final Scratch[] scratch;
     private final AttentionKernel.Workspace attentionScratch;
-    /** The residual stream, the rotated queries and the attention output of the current call (grown on demand). */
-    private float[] x = new float[0], q = new float[0], attn = new float[0];
+    /**
+     * The residual stream, the rotated queries, the attention output and (decode steps) the normalised rows and gated
+     * MLP activations of the current call (grown on demand).
+     */
+    private float[] x = new float[0], q = new float[0], attn = new float[0], normed = new float[0], mlp = new float[0];
 
     /** One thread's buffers for a chunk of rows. */
     private static final class Scratch {
@@ -122,6 +128,8 @@ final class CpuDecoderSession extends HostCacheSession {
     /**
      * Region (1) for all {@code rows}: RMSNorm, q/k/v projection, RoPE on q and k, keys and values into the
      * caches, queries into {@link #q} (with {@code lastOnly}, only each row's last token's, as row {@code b}).
+     * With few rows (a decode step) each chunk of rows is also split into pieces of whole heads, and the rows are
+     * normalised once on the calling thread for all pieces.
      */
     private void attentionInputs(
             DecoderLayerWeights layer,
@@ -132,64 +140,164 @@ final class CpuDecoderSession extends HostCacheSession {
             RopeTable.Angles angles,
             boolean lastOnly) {
         int hidden = w.hidden();
+        int dim = w.headDim();
         LinearWeight qkv = layer.qkv();
         int n = qkv.out(), qw = layer.q().out(), kw = layer.k().out();
-        int chunk = chunkRows(rows);
-        par.forEach((rows + chunk - 1) / chunk, (worker, t) -> {
+        int chunk = chunkRows(rows), chunks = (rows + chunk - 1) / chunk;
+        int width = pieceWidth(n, chunks, dim), pieces = (n + width - 1) / width;
+        if (pieces > 1) { // normalised once for all pieces: a decode step's few rows take a microsecond
+            normed = atLeast(normed, rows * hidden);
+            RowKernels.rmsNorm(x, 0, layer.inputNorm(), w.rmsNormEps(), normed, 0, rows, hidden);
+        }
+        par.forEach(chunks * pieces, (worker, t) -> {
             Scratch s = scratch(worker);
-            int r0 = t * chunk, r1 = Math.min(rows, r0 + chunk), m = r1 - r0;
-            RowKernels.rmsNorm(x, r0 * hidden, layer.inputNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
-            if (lastOnly) { // keys and values of every token, queries of the last ones only
-                MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, qw, n);
-            } else {
-                MatmulKernel.block(s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, 0, n);
-                angles.apply(s.wide, 0, n, w.heads(), r0, r1);
+            int r0 = t / pieces * chunk, r1 = Math.min(rows, r0 + chunk), m = r1 - r0;
+            int c0 = t % pieces * width, c1 = Math.min(n, c0 + width);
+            float[] a = pieces > 1 ? normed : s.normed;
+            int aOff = pieces > 1 ? r0 * hidden : 0;
+            if (pieces == 1) {
+                RowKernels.rmsNorm(x, r0 * hidden, layer.inputNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
             }
-            angles.apply(s.wide, qw, n, w.heads(), r0, r1);
-            for (int r = r0; r < r1; r++) {
-                if (!lastOnly) {
-                    System.arraycopy(s.wide, (r - r0) * n, q, r * qw, qw);
-                } else if (r % perRow == perRow - 1) {
-                    int i = r - r0;
-                    MatmulKernel.block(
-                            s.normed, 0, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, 0, qw);
-                    angles.apply(s.wide, i * n, n, w.heads(), r, r + 1);
-                    System.arraycopy(s.wide, i * n, q, r / perRow * qw, qw);
-                }
+            int kv0 = Math.max(c0, qw), k1 = Math.min(c1, qw + kw), v0 = Math.max(c0, qw + kw), q1 = Math.min(c1, qw);
+            if (kv0 < c1) { // keys and values of every token
+                MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, kv0, c1);
+            }
+            if (kv0 < k1) {
+                angles.apply(s.wide, kv0, n, (k1 - kv0) / dim, r0, r1);
             }
             for (int r = r0; r < r1; ) { // the chunk may span several batch rows
-                int b = r / perRow, end = Math.min(r1, (b + 1) * perRow);
-                int at = (r - r0) * n;
-                caches.get(b).write(l, first + r - b * perRow, s.wide, at + qw, s.wide, at + qw + kw, n, end - r);
+                int b = r / perRow, end = Math.min(r1, (b + 1) * perRow), at = (r - r0) * n;
+                KvCache cache = caches.get(b);
+                int entry = first + r - b * perRow;
+                if (kv0 < k1) {
+                    cache.writeKeys(l, entry, s.wide, at + qw, n, end - r, (kv0 - qw) / dim, (k1 - qw) / dim);
+                }
+                if (v0 < c1) {
+                    int h0 = (v0 - qw - kw) / dim, h1 = (c1 - qw - kw) / dim;
+                    cache.writeValues(l, entry, s.wide, at + qw + kw, n, end - r, h0, h1);
+                }
                 r = end;
+            }
+            if (c0 < q1 && !lastOnly) {
+                MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, c0, q1);
+                angles.apply(s.wide, c0, n, (q1 - c0) / dim, r0, r1);
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(s.wide, i * n + c0, q, (r0 + i) * qw + c0, q1 - c0);
+                }
+            }
+            for (int r = r0; r < r1 && c0 < q1 && lastOnly; r++) { // the queries of each row's last token only
+                if (r % perRow == perRow - 1) {
+                    int i = r - r0;
+                    MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, c0, q1);
+                    angles.apply(s.wide, i * n + c0, n, (q1 - c0) / dim, r, r + 1);
+                    System.arraycopy(s.wide, i * n + c0, q, r / perRow * qw + c0, q1 - c0);
+                }
             }
         });
     }
 
     /**
      * Region (3) for rows {@code [0, rows)} of {@link #x} and {@link #attn}: output projection and residual,
-     * RMSNorm, gate/up projection, SiLU gate, down projection and residual, into {@link #x}.
+     * RMSNorm, gate/up projection, SiLU gate, down projection and residual, into {@link #x}. With few rows (a
+     * decode step) it runs as three regions split over columns too: output projection, gate/up, down.
      */
     private void attentionOutputAndMlp(DecoderLayerWeights layer, int rows) {
         int hidden = w.hidden();
-        LinearWeight o = layer.o(), gateUp = layer.gateUp(), down = layer.down();
         int gates = layer.gate().out();
-        int chunk = chunkRows(rows);
-        par.forEach((rows + chunk - 1) / chunk, (worker, t) -> {
-            Scratch s = scratch(worker);
-            int r0 = t * chunk, m = Math.min(rows, r0 + chunk) - r0;
-            MatmulKernel.block(
-                    attn, r0 * o.in(), o.in(), o.transposed(), hidden, o.bias(), s.narrow, 0, 0, m, 0, hidden);
-            RowKernels.add(x, r0 * hidden, s.narrow, 0, m * hidden);
-            RowKernels.rmsNorm(x, r0 * hidden, layer.postNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
-            int n = gateUp.out();
-            MatmulKernel.block(s.normed, 0, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, 0, n);
-            for (int i = 0; i < m; i++) {
-                RowKernels.siluGate(s.wide, i * n, s.wide, i * n + gates, s.mlp, i * gates, gates);
-            }
-            MatmulKernel.block(s.mlp, 0, gates, down.transposed(), hidden, down.bias(), s.narrow, 0, 0, m, 0, hidden);
-            RowKernels.add(x, r0 * hidden, s.narrow, 0, m * hidden);
+        int chunk = chunkRows(rows), chunks = (rows + chunk - 1) / chunk;
+        if (chunks >= MIN_TASKS) {
+            par.forEach(chunks, (worker, t) -> {
+                Scratch s = scratch(worker);
+                int r0 = t * chunk, m = Math.min(rows, r0 + chunk) - r0;
+                outputProjection(layer, s, r0, m, 0, hidden);
+                RowKernels.rmsNorm(x, r0 * hidden, layer.postNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
+                gateUp(layer, s.normed, 0, s, m, 0, gates, s.mlp, 0);
+                down(layer, s.mlp, 0, s, r0, m, 0, hidden);
+            });
+            return;
+        }
+        mlp = atLeast(mlp, rows * gates);
+        int narrow = pieceWidth(hidden, chunks, MatmulKernel.WIDE), narrowPieces = (hidden + narrow - 1) / narrow;
+        int wide = pieceWidth(gates, chunks, MatmulKernel.WIDE), widePieces = (gates + wide - 1) / wide;
+        par.forEach(chunks * narrowPieces, (worker, t) -> {
+            int r0 = t / narrowPieces * chunk, c0 = t % narrowPieces * narrow;
+            outputProjection(
+                    layer, scratch(worker), r0, Math.min(rows, r0 + chunk) - r0, c0, Math.min(hidden, c0 + narrow));
         });
+        normed = atLeast(normed, rows * hidden); // once for all pieces, as in region (1)
+        RowKernels.rmsNorm(x, 0, layer.postNorm(), w.rmsNormEps(), normed, 0, rows, hidden);
+        par.forEach(chunks * widePieces, (worker, t) -> {
+            int r0 = t / widePieces * chunk, m = Math.min(rows, r0 + chunk) - r0, c0 = t % widePieces * wide;
+            gateUp(layer, normed, r0 * hidden, scratch(worker), m, c0, Math.min(gates, c0 + wide), mlp, r0 * gates);
+        });
+        par.forEach(chunks * narrowPieces, (worker, t) -> {
+            int r0 = t / narrowPieces * chunk, c0 = t % narrowPieces * narrow;
+            down(
+                    layer,
+                    mlp,
+                    r0 * gates,
+                    scratch(worker),
+                    r0,
+                    Math.min(rows, r0 + chunk) - r0,
+                    c0,
+                    Math.min(hidden, c0 + narrow));
+        });
+    }
+
+    /** Columns {@code [c0, c1)} of rows {@code r0..r0+m-1}: {@code x += attn · Wo (+ bias)}. */
+    private void outputProjection(DecoderLayerWeights layer, Scratch s, int r0, int m, int c0, int c1) {
+        int hidden = w.hidden();
+        LinearWeight o = layer.o();
+        MatmulKernel.block(attn, r0 * o.in(), o.in(), o.transposed(), hidden, o.bias(), s.narrow, 0, 0, m, c0, c1);
+        addColumns(s.narrow, r0, m, c0, c1);
+    }
+
+    /**
+     * Gates {@code [c0, c1)} of {@code m} rows normalised by the post-attention RMSNorm ({@code a[aOff + i * hidden
+     * ..]}): their gate and up columns, {@code silu(gate) * up} into {@code out[outOff + i * gates + c]}.
+     */
+    private void gateUp(
+            DecoderLayerWeights layer, float[] a, int aOff, Scratch s, int m, int c0, int c1, float[] out, int outOff) {
+        int hidden = w.hidden();
+        LinearWeight gateUp = layer.gateUp();
+        int n = gateUp.out(), gates = layer.gate().out();
+        MatmulKernel.block(a, aOff, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, c0, c1);
+        MatmulKernel.block(
+                a, aOff, hidden, gateUp.transposed(), n, gateUp.bias(), s.wide, 0, 0, m, gates + c0, gates + c1);
+        for (int i = 0; i < m; i++) {
+            RowKernels.siluGate(s.wide, i * n + c0, s.wide, i * n + gates + c0, out, outOff + i * gates + c0, c1 - c0);
+        }
+    }
+
+    /**
+     * Columns {@code [c0, c1)} of rows {@code r0..r0+m-1}: {@code x += mlp · Wdown (+ bias)}, row {@code i} of the
+     * gated activations at {@code mlp[mlpOff + i * gates]}.
+     */
+    private void down(DecoderLayerWeights layer, float[] mlp, int mlpOff, Scratch s, int r0, int m, int c0, int c1) {
+        int hidden = w.hidden();
+        LinearWeight down = layer.down();
+        MatmulKernel.block(mlp, mlpOff, down.in(), down.transposed(), hidden, down.bias(), s.narrow, 0, 0, m, c0, c1);
+        addColumns(s.narrow, r0, m, c0, c1);
+    }
+
+    /** {@code x[r0 + i][c] += y[i][c]} for {@code c in [c0, c1)} ({@code y} rows of width hidden). */
+    private void addColumns(float[] y, int r0, int m, int c0, int c1) {
+        int hidden = w.hidden();
+        for (int i = 0; i < m; i++) {
+            RowKernels.add(x, (r0 + i) * hidden + c0, y, i * hidden + c0, c1 - c0);
+        }
+    }
+
+    /**
+     * Columns per piece when {@code chunks} chunks of rows are split further so that there are at least {@link
+     * #MIN_TASKS} tasks: a multiple of {@code unit}, all {@code n} columns when the chunks alone are enough.
+     */
+    static int pieceWidth(int n, int chunks, int unit) {
+        if (chunks >= MIN_TASKS) {
+            return n;
+        }
+        int pieces = (MIN_TASKS + chunks - 1) / chunks;
+        return Math.max(unit, n / pieces / unit * unit);
     }
 
     /**

@@ -98,15 +98,33 @@ public final class KvCache {
      * Writers of disjoint entries may run concurrently once {@link #reserve} has made room for all of them.
      */
     void write(int layer, int at, float[] k, int kOff, float[] v, int vOff, int stride, int count) {
+        writeKeys(layer, at, k, kOff, stride, count, 0, heads);
+        writeValues(layer, at, v, vOff, stride, count, 0, heads);
+    }
+
+    /**
+     * The keys of heads {@code [h0, h1)} only, entry {@code r}'s head {@code h} at {@code k[kOff + r * stride + h *
+     * headDim ..]} (tasks that split a projection's columns write their heads). Concurrency as for {@link #write}.
+     */
+    void writeKeys(int layer, int at, float[] k, int kOff, int stride, int count, int h0, int h1) {
         reserve(at + count);
-        for (int h = 0; h < heads; h++) {
+        for (int h = h0; h < h1; h++) {
             float[] kt = keys[layer][h];
-            float[] vh = values[layer][h];
             for (int r = 0; r < count; r++) {
                 int ks = kOff + r * stride + h * headDim;
                 for (int d = 0; d < headDim; d++) {
                     kt[keyIndex(at + r, d)] = k[ks + d];
                 }
+            }
+        }
+    }
+
+    /** Like {@link #writeKeys} for the values of heads {@code [h0, h1)}. */
+    void writeValues(int layer, int at, float[] v, int vOff, int stride, int count, int h0, int h1) {
+        reserve(at + count);
+        for (int h = h0; h < h1; h++) {
+            float[] vh = values[layer][h];
+            for (int r = 0; r < count; r++) {
                 System.arraycopy(v, vOff + r * stride + h * headDim, vh, (at + r) * headDim, headDim);
             }
         }

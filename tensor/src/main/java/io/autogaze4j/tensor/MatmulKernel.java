@@ -16,7 +16,8 @@ final class MatmulKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int ROWS = 4;
-    private static final int WIDE = 3 * L;
+    /** Columns of the register block: column ranges that are multiples of it use only full blocks. */
+    static final int WIDE = 3 * L;
     /** Rows per task: a multiple of ROWS, large enough to amortise task overhead. */
     private static final int ROW_BLOCK = 32;
     /** Below this many multiply-adds (a decode step's projections) the work runs on the calling thread. */

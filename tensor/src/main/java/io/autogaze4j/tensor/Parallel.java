@@ -1,6 +1,7 @@
 package io.autogaze4j.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,6 +26,9 @@ public final class Parallel implements AutoCloseable {
 
     private final int threads;
     private final Thread[] workers;
+    /** 1 while worker {@code w + 1} is (about to be) parked: only those need the caller's unpark. */
+    private final AtomicIntegerArray parked;
+
     private final ReentrantLock callLock = new ReentrantLock();
     private final AtomicReference<Job> job = new AtomicReference<>();
     private volatile long generation;
@@ -69,6 +73,7 @@ public final class Parallel implements AutoCloseable {
     private Parallel(int threads) {
         this.threads = threads;
         this.workers = new Thread[threads - 1];
+        this.parked = new AtomicIntegerArray(workers.length);
         for (int w = 0; w < workers.length; w++) {
             int id = w + 1;
             workers[w] = new Thread(() -> workerLoop(id), "autogaze4j-worker-" + w);
@@ -123,8 +128,10 @@ public final class Parallel implements AutoCloseable {
             Job j = new Job(tasks, body);
             job.set(j);
             generation++;
-            for (Thread w : workers) {
-                LockSupport.unpark(w);
+            for (int w = 0; w < workers.length; w++) { // a spinning worker sees the new generation by itself
+                if (parked.get(w) != 0) {
+                    LockSupport.unpark(workers[w]);
+                }
             }
             j.work(0);
             while (j.remaining.get() > 0) {
@@ -152,7 +159,12 @@ public final class Parallel implements AutoCloseable {
                 if (System.nanoTime() - spinStart < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.park(this); // the caller unparks every worker when it posts a job
+                    // Flag first, then check again: a caller that posts a job after the check sees the flag.
+                    parked.set(id - 1, 1);
+                    if (generation == seen && !closed) {
+                        LockSupport.park(this);
+                    }
+                    parked.set(id - 1, 0);
                 }
             }
             seen = generation;

@@ -14,18 +14,45 @@ final class RowKernels {
 
     private RowKernels() {}
 
-    /** RMSNorm of {@code rows} rows of width {@code dim}: {@code out = weight * (a / sqrt(mean(a^2) + eps))}. */
+    /**
+     * RMSNorm of {@code rows} rows of width {@code dim}: {@code out = weight * (a / sqrt(mean(a^2) + eps))}. Each
+     * row's sum of squares is one chain of additions in index order; four rows run side by side so their chains
+     * overlap instead of waiting on each other's latency.
+     */
     static void rmsNorm(float[] a, int aOff, float[] weight, float eps, float[] out, int outOff, int rows, int dim) {
-        for (int r = 0; r < rows; r++) {
-            int o = aOff + r * dim, p = outOff + r * dim;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int o = aOff + r * dim;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int i = 0; i < dim; i++) {
+                float x0 = a[o + i], x1 = a[o + dim + i], x2 = a[o + 2 * dim + i], x3 = a[o + 3 * dim + i];
+                s0 += x0 * x0;
+                s1 += x1 * x1;
+                s2 += x2 * x2;
+                s3 += x3 * x3;
+            }
+            scaleRow(a, o, weight, inverseRms(s0, dim, eps), out, outOff + r * dim, dim);
+            scaleRow(a, o + dim, weight, inverseRms(s1, dim, eps), out, outOff + (r + 1) * dim, dim);
+            scaleRow(a, o + 2 * dim, weight, inverseRms(s2, dim, eps), out, outOff + (r + 2) * dim, dim);
+            scaleRow(a, o + 3 * dim, weight, inverseRms(s3, dim, eps), out, outOff + (r + 3) * dim, dim);
+        }
+        for (; r < rows; r++) {
+            int o = aOff + r * dim;
             float ss = 0;
             for (int i = 0; i < dim; i++) {
                 ss += a[o + i] * a[o + i];
             }
-            float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
-            for (int i = 0; i < dim; i++) {
-                out[p + i] = weight[i] * (a[o + i] * inv);
-            }
+            scaleRow(a, o, weight, inverseRms(ss, dim, eps), out, outOff + r * dim, dim);
+        }
+    }
+
+    private static float inverseRms(float sumOfSquares, int dim, float eps) {
+        return (float) (1.0 / Math.sqrt(sumOfSquares / dim + eps));
+    }
+
+    private static void scaleRow(float[] a, int o, float[] weight, float inv, float[] out, int p, int dim) {
+        for (int i = 0; i < dim; i++) {
+            out[p + i] = weight[i] * (a[o + i] * inv);
         }
     }
 

@@ -121,15 +121,17 @@ class DecoderSessionTest {
         DecoderWeights w = weights(r);
         int batch = 2, steps = 3;
         try (Backend cpu = Backend.cpu(2);
-                DecoderSession fast = cpu.openDecoder(w, batch, 8, 200);
-                DecoderSession full = cpu.openDecoder(w, batch, 8, 200)) {
-            byte[][] masks = new byte[batch][200];
+                DecoderSession fast = cpu.openDecoder(w, batch, 8, 400);
+                DecoderSession full = cpu.openDecoder(w, batch, 8, 400)) {
+            byte[][] masks = new byte[batch][400];
             for (byte[] m : masks) {
                 Arrays.fill(m, (byte) 1);
                 m[5] = 0;
+                m[270] = 0;
             }
             for (int s = 0; s < steps; s++) {
-                int perRow = s == 0 ? 40 : 7;
+                // 300 tokens first: the last token's single query then spans two softmax segments (256 keys each)
+                int perRow = s == 0 ? 300 : 7;
                 Tensor x = Tensor.wrap(random(r, batch * perRow * 64, 1), batch * perRow, 64);
                 int[][] pos = new int[batch][perRow];
                 for (int[] p : pos) {
