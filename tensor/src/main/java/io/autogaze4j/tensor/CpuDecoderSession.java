@@ -178,14 +178,18 @@ final class CpuDecoderSession extends HostCacheSession {
                 }
                 r = end;
             }
-            if (c0 < q1 && !lastOnly) {
+            if (c0 >= q1) {
+                return; // the piece holds no query columns
+            }
+            if (!lastOnly) {
                 MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, 0, m, c0, q1);
                 angles.apply(s.wide, c0, n, (q1 - c0) / dim, r0, r1);
                 for (int i = 0; i < m; i++) {
                     System.arraycopy(s.wide, i * n + c0, q, (r0 + i) * qw + c0, q1 - c0);
                 }
+                return;
             }
-            for (int r = r0; r < r1 && c0 < q1 && lastOnly; r++) { // the queries of each row's last token only
+            for (int r = r0; r < r1; r++) { // the queries of each row's last token only
                 if (r % perRow == perRow - 1) {
                     int i = r - r0;
                     MatmulKernel.block(a, aOff, hidden, qkv.transposed(), n, qkv.bias(), s.wide, 0, i, i + 1, c0, q1);
