@@ -55,19 +55,37 @@ final class ClVisionSession implements VisionSession {
     /** Per trunk block, every row's last {@link #history} input frames {@code [batch][H][tokens][hidden]} (zeros first). */
     private final cl_mem[] histories;
 
-    private final OpenClBackend.Scratch pixels = new OpenClBackend.Scratch();
-    private final OpenClBackend.Scratch patches = new OpenClBackend.Scratch();
-    private final OpenClBackend.Scratch normed = new OpenClBackend.Scratch();
-    private final OpenClBackend.Scratch extended = new OpenClBackend.Scratch();
-    private final OpenClBackend.Scratch trunkOut = new OpenClBackend.Scratch();
-    private final OpenClBackend.Scratch embeddings = new OpenClBackend.Scratch();
+    private final Buffers buffers;
     private boolean closed;
+
+    /**
+     * The device buffers of one wave, grown to the largest wave seen and kept by the backend from call to call (a
+     * session per call would otherwise allocate them every call).
+     */
+    static final class Buffers {
+        final OpenClBackend.Scratch pixels = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch patches = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch normed = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch extended = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch trunkOut = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch embeddings = new OpenClBackend.Scratch();
+
+        void release() {
+            pixels.release();
+            patches.release();
+            normed.release();
+            extended.release();
+            trunkOut.release();
+            embeddings.release();
+        }
+    }
 
     /** Called under the context's lock by {@link OpenClBackend#openVision}. */
     ClVisionSession(
             OpenClBackend backend,
             ClContext ctx,
             PinnedStage stage,
+            Buffers buffers,
             Backend pool,
             VisionWeights w,
             int batch,
@@ -78,6 +96,7 @@ final class ClVisionSession implements VisionSession {
         this.backend = backend;
         this.ctx = ctx;
         this.stage = stage;
+        this.buffers = buffers;
         this.pool = pool;
         this.w = w;
         this.batch = batch;
@@ -128,6 +147,7 @@ final class ClVisionSession implements VisionSession {
             if (closed) {
                 throw new IllegalStateException("vision session is closed");
             }
+            backend.checkOpen();
             for (int first = 0; first < batch; first += rowsPerWave) {
                 encodeWave(clip, first, Math.min(batch, first + rowsPerWave), out);
             }
@@ -145,31 +165,31 @@ final class ClVisionSession implements VisionSession {
         int hidden = w.hidden();
         long cells = (long) frames * tokens;
         cl_mem in = upload(clip, from, frames);
-        cl_mem x = patches.of(ctx, cells * hidden);
+        cl_mem x = buffers.patches.of(ctx, cells * hidden);
         backend.enqueuePatchEmbed(in, frames, 3, w.inputSize(), w.inputSize(), w.patch(), w.patchEmbed(), x);
-        cl_mem y = normed.of(ctx, cells * hidden);
+        cl_mem y = buffers.normed.of(ctx, cells * hidden);
         cl_kernel layerNorm = backend.ops("layer_norm");
         ClContext.args(layerNorm, (int) cells, hidden, w.normEps(), x, normWeight, normBias, y);
-        ctx.launch(layerNorm, "layer_norm", new long[] {cells}, null);
+        ctx.launch(layerNorm, "vision: layer_norm", new long[] {cells}, null);
         OpenClBackend.TrunkInput shape = new OpenClBackend.TrunkInput(
                 rows, perRow, w.temporalKernel(), w.spatialKernel(), w.gridSide(), w.gridSide(), hidden);
         for (int blk = 0; blk < histories.length; blk++) {
-            cl_mem ext = extended.of(ctx, (long) rows * (history + perRow) * tokens * hidden);
+            cl_mem ext = buffers.extended.of(ctx, (long) rows * (history + perRow) * tokens * hidden);
             extend(histories[blk], from, y, ext, shape);
             LinearWeight conv = w.trunk().get(blk);
-            cl_mem z = trunkOut.of(ctx, cells * conv.out());
+            cl_mem z = buffers.trunkOut.of(ctx, cells * conv.out());
             backend.enqueueCausalConv(ext, shape, conv, z);
             cl_kernel relu = backend.ops("relu");
             ClContext.args(relu, (int) (cells * conv.out()), z);
-            ctx.launch(relu, "relu", new long[] {cells * conv.out()}, null);
+            ctx.launch(relu, "vision: relu", new long[] {cells * conv.out()}, null);
             y = z;
         }
         int width = w.outProj().out();
-        cl_mem e = embeddings.of(ctx, cells * width);
-        backend.enqueueLinear(y, (int) cells, w.outProj(), e);
+        cl_mem e = buffers.embeddings.of(ctx, cells * width);
+        backend.enqueueLinear(y, (int) cells, w.outProj(), e, "vision: matmul (projection)");
         cl_kernel addPeriodic = backend.ops("add_periodic");
         ClContext.args(addPeriodic, (int) (cells * width), tokens * width, e, posEmbed);
-        ctx.launch(addPeriodic, "add_periodic", new long[] {cells * width}, null);
+        ctx.launch(addPeriodic, "vision: add_periodic", new long[] {cells * width}, null);
         FloatBuffer result = stage.fetch(e, (int) (cells * width));
         int per = tokens * width;
         for (int r = from; r < to; r++) {
@@ -189,7 +209,7 @@ final class ClVisionSession implements VisionSession {
     private cl_mem upload(Tensor clip, int firstRow, int frames) {
         int frameSize = 3 * w.inputSize() * w.inputSize();
         long count = (long) frames * frameSize;
-        cl_mem dst = pixels.of(ctx, count);
+        cl_mem dst = buffers.pixels.of(ctx, count);
         FloatBuffer staged = stage.floats(count);
         long start = (long) firstRow * clip.dim(1) * frameSize;
         long t0 = System.nanoTime();
@@ -258,12 +278,6 @@ final class ClVisionSession implements VisionSession {
             closed = true;
             ClContext.release(normWeight, normBias, posEmbed);
             ClContext.release(histories);
-            pixels.release();
-            patches.release();
-            normed.release();
-            extended.release();
-            trunkOut.release();
-            embeddings.release();
         }
     }
 }

@@ -9,7 +9,6 @@ import io.autogaze4j.tensor.RectCompositor;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.VisionSession;
 import io.autogaze4j.tensor.VisionWeights;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -22,16 +21,16 @@ import org.jocl.cl_mem;
 /**
  * The OpenCL backend (through JOCL). Heavy work runs on the device: the whole gaze decoder
  * ({@link #openDecoder(DecoderWeights, int, int, int)} returns a device-resident session with on-device token choice
- * that decodes a whole frame per host round trip unless {@link #FRAME_LOOP_PROPERTY} is {@code off}), matrix
- * products, the patch-embedding stem and the causal 3-D trunk convolution. The light element-wise
- * operations of the vision encoder (norms, ReLU, additions, the bicubic squash) run on an internal
- * {@link Backend#cpu()} backend. Weights are copied to the device on first use and kept until
+ * that decodes a whole frame per host round trip unless {@link #FRAME_LOOP_PROPERTY} is {@code off}), the whole vision
+ * encoder ({@link #openVision(VisionWeights, int)}: {@link ClVisionSession}), matrix products, the patch-embedding stem
+ * and the causal 3-D trunk convolution. The light single operations (norms, ReLU, additions, the bicubic squash) run
+ * on an internal {@link Backend#cpu()} backend. Weights are copied to the device on first use and kept until
  * {@link #close()}, which releases all device memory.
  *
  * <p>Thread-safe: device work is serialised on one in-order queue.
  */
 public final class OpenClBackend implements Backend {
-    /** Frames per stacked vision launch (bounds the split-K scratch buffers to ~100 MB). */
+    /** Frames per split-K vision launch (bounds the split-K scratch buffers to ~100 MB). */
     private static final int STACK = 16;
     /**
      * System property that turns the decode loop on the device on ({@code on}; {@code off}, every decode step its own host
@@ -59,8 +58,10 @@ public final class OpenClBackend implements Backend {
 
     private final Scratch outputs = new Scratch();
     private final Scratch partial = new Scratch();
-    /** Page-locked staging of the stacked vision launches' inputs and outputs. */
+    /** Page-locked staging of the vision sessions' pixels and embeddings. */
     private final PinnedStage stage;
+    /** The vision sessions' per-wave device buffers (one session runs at a time, under the context's lock). */
+    private final ClVisionSession.Buffers visionBuffers = new ClVisionSession.Buffers();
     /** Decoder sessions decode whole frames on the device ({@link DecoderSession#decodesFrames}). */
     private final boolean frameLoop;
 
@@ -228,17 +229,17 @@ public final class OpenClBackend implements Backend {
             cl_mem in = inputs.of(ctx, x.size());
             ctx.write(in, 0, x.data(), x.size());
             cl_mem out = outputs.of(ctx, (long) m * w.out());
-            enqueueLinear(in, m, w, out);
+            enqueueLinear(in, m, w, out, "matmul");
             return read(out, m, w.out());
         }
     }
 
-    /** Enqueues {@code out[m, out] = in[m, in] · W + b} ({@link #deviceMultiplies} must hold). */
-    void enqueueLinear(cl_mem in, int m, LinearWeight w, cl_mem out) {
+    /** Enqueues {@code out[m, out] = in[m, in] · W + b} ({@link #deviceMultiplies} must hold), profiled as {@code label}. */
+    void enqueueLinear(cl_mem in, int m, LinearWeight w, cl_mem out, String label) {
         cl_mem[] wb = weight(w);
         cl_kernel matmul = ops("matmul");
         ClContext.args(matmul, m, w.out(), w.in(), in, wb[0], wb[1], w.bias() == null ? 0 : 1, out);
-        launch(matmul, "matmul", m, w.out());
+        launch(matmul, label, m, w.out());
     }
 
     @Override
@@ -256,35 +257,6 @@ public final class OpenClBackend implements Backend {
             enqueuePatchEmbed(in, 1, ch, h, wd, patch, w, out);
             return read(out, tokens, w.out());
         }
-    }
-
-    /** All images of a call in tall stacks of at most {@link #STACK} frames: one launch and round trip per stack. */
-    @Override
-    public Tensor patchEmbed(List<Tensor> images, LinearWeight w, int patch) {
-        long t0 = System.nanoTime();
-        List<Tensor> parts = new ArrayList<>();
-        for (List<Tensor> chunk : FrameStacks.chunks(images, STACK)) {
-            parts.add(chunk.size() == 1 ? patchEmbed(chunk.get(0), w, patch) : patchEmbedStack(chunk, w, patch));
-        }
-        Tensor out = parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
-        ctx.hostTime("host: vision patch embed", System.nanoTime() - t0);
-        return out;
-    }
-
-    /** All output frames of a call as tall stacks of windows, zero rows between frames (see {@link FrameStacks}). */
-    @Override
-    public Tensor causalConv3d(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
-        long t0 = System.nanoTime();
-        List<Tensor> parts = new ArrayList<>();
-        for (List<Tensor[]> chunk : FrameStacks.chunks(windows, STACK)) {
-            parts.add(
-                    chunk.size() == 1
-                            ? causalConv3d(chunk.get(0), w, ks, gh, gw)
-                            : causalConvStack(chunk, w, ks, gh, gw));
-        }
-        Tensor out = parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
-        ctx.hostTime("host: vision conv", System.nanoTime() - t0);
-        return out;
     }
 
     @Override
@@ -312,49 +284,6 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** Images stacked along their height, through the page-locked stage: one upload, launch and download. */
-    private Tensor patchEmbedStack(List<Tensor> images, LinearWeight w, int patch) {
-        Tensor first = images.get(0);
-        int ch = first.dim(0), h = first.dim(1) * images.size(), wd = first.dim(2);
-        if (!deviceEmbeds(ch, h, wd, patch, w)) {
-            return cpu.patchEmbed(images, w, patch);
-        }
-        int tokens = (h / patch) * (wd / patch);
-        long size = (long) ch * h * wd;
-        synchronized (ctx) {
-            checkOpen(); // before the input touches the device
-            cl_mem in = inputs.of(ctx, size);
-            FrameStacks.writeImages(images, stage.floats(size), cpu);
-            stage.send(in, size * Sizeof.cl_float);
-            cl_mem out = outputs.of(ctx, (long) tokens * w.out());
-            enqueuePatchEmbed(in, 1, ch, h, wd, patch, w, out);
-            return FrameStacks.copy(stage.fetch(out, tokens * w.out()), tokens, w.out(), cpu);
-        }
-    }
-
-    /** Windows stacked into one tall window (see {@link FrameStacks}), through the page-locked stage. */
-    private Tensor causalConvStack(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
-        int kt = windows.get(0).length;
-        if (!deviceConvolves(kt, ks, w)) {
-            return cpu.causalConv3d(windows, w, ks, gh, gw);
-        }
-        int cin = w.in() / (kt * ks * ks);
-        int pad = ks / 2;
-        int n = windows.size();
-        int stackGh = n * (gh + pad);
-        int tokens = stackGh * gw;
-        long size = (long) kt * tokens * cin;
-        synchronized (ctx) {
-            checkOpen(); // before the input touches the device
-            cl_mem in = inputs.of(ctx, size);
-            FrameStacks.writeWindows(windows, gh, gw, cin, pad, stage.floats(size), cpu);
-            stage.send(in, size * Sizeof.cl_float);
-            cl_mem out = outputs.of(ctx, (long) tokens * w.out());
-            enqueueCausalConv(in, new TrunkInput(1, 1, kt, ks, stackGh, gw, cin), w, out);
-            return FrameStacks.unstack(stage.fetch(out, tokens * w.out()), w.out(), n, gh, gw, pad, cpu);
-        }
-    }
-
     /**
      * Enqueues the patch embedding of {@code frames} images {@code [ch, h, wd]} stored one after the other in {@code in}
      * into {@code out} {@code [frames * tokens, w.out()]} ({@link #deviceEmbeds} must hold). The split-K form runs
@@ -366,7 +295,7 @@ public final class OpenClBackend implements Backend {
         if (!splitK) {
             cl_kernel patchEmbed = ops("patch_embed");
             ClContext.args(patchEmbed, frames, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
-            launch(patchEmbed, "patch_embed", frames * per, w.out());
+            launch(patchEmbed, "vision: patch_embed", frames * per, w.out());
             return;
         }
         for (int first = 0; first < frames; first += STACK) {
@@ -374,7 +303,8 @@ public final class OpenClBackend implements Backend {
             cl_mem part = partial.of(ctx, (long) ch * patch * n * per * w.out());
             cl_kernel patchEmbedRows = ops("patch_embed_rows");
             ClContext.args(patchEmbedRows, first, n, ch, h, wd, patch, in, wb[0], w.out(), part);
-            launchSplit(patchEmbedRows, "patch_embed", ch * patch, n * per, w.out(), part, wb[1], first * per, out);
+            launchSplit(
+                    patchEmbedRows, "vision: patch_embed", ch * patch, n * per, w.out(), part, wb[1], first * per, out);
         }
     }
 
@@ -417,7 +347,7 @@ public final class OpenClBackend implements Backend {
                     wb[1],
                     w.out(),
                     out);
-            launch(causalConv, "causal_conv", x.frames() * per, w.out());
+            launch(causalConv, "vision: causal_conv", x.frames() * per, w.out());
             return;
         }
         int taps = x.kt() * x.ks() * x.ks();
@@ -439,7 +369,7 @@ public final class OpenClBackend implements Backend {
                     wb[0],
                     w.out(),
                     part);
-            launchSplit(causalConvTap, "causal_conv", taps, n * per, w.out(), part, wb[1], first * per, out);
+            launchSplit(causalConvTap, "vision: causal_conv", taps, n * per, w.out(), part, wb[1], first * per, out);
         }
     }
 
@@ -456,7 +386,7 @@ public final class OpenClBackend implements Backend {
         ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem, slices}, null);
         cl_kernel sumSlices = ops("sum_slices");
         ClContext.args(sumSlices, slices, m * n, n, part, bias, firstRow * n, out);
-        ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
+        ctx.launch(sumSlices, "vision: sum_slices", new long[] {(long) m * n}, null);
     }
 
     private Tensor read(cl_mem out, int m, int n) {
@@ -531,7 +461,7 @@ public final class OpenClBackend implements Backend {
         }
         synchronized (ctx) {
             checkOpen();
-            return new ClVisionSession(this, ctx, stage, cpu, weights, batch, waveBytes);
+            return new ClVisionSession(this, ctx, stage, visionBuffers, cpu, weights, batch, waveBytes);
         }
     }
 
@@ -541,7 +471,7 @@ public final class OpenClBackend implements Backend {
         return cpu;
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("OpenCL backend is closed");
         }
@@ -563,6 +493,7 @@ public final class OpenClBackend implements Backend {
             }
             decoderWeights.clear();
             stage.close();
+            visionBuffers.release();
             inputs.release();
             outputs.release();
             partial.release();
