@@ -32,8 +32,8 @@ import org.jocl.cl_mem;
  * the decoder session's prefill takes host tensors ({@code DecoderSession.forward}), and each frame's prefill puts the
  * previous frame's gaze tokens in front of its vision tokens, so handing it device buffers would change that
  * boundary; the read is one DMA of a quarter of the pixels' size. CPU twin: the model module's {@code VisionEncoder}
- * (the same single operations on the host); tests: {@code OpenClOpsTest.visionEncoderMatchesCpuOperations} and the
- * OpenCL vision, generation and streaming parity tests.
+ * (the same single operations on the host); tests: {@code OpenClVisionTest} and the OpenCL vision, generation and
+ * streaming parity tests.
  */
 final class ClVisionSession implements VisionSession {
     /** Largest pixel upload of one wave (a 16-frame 224x224 row is 9.6 MB, so 111 rows go in one wave). */
@@ -203,7 +203,7 @@ final class ClVisionSession implements VisionSession {
     }
 
     /**
-     * Uploads frames {@code [first * T, first * T + frames)} of {@code clip} through the page-locked stage, filling
+     * Uploads {@code frames} frames of {@code clip} from row {@code firstRow} on through the page-locked stage, filling
      * piece after piece in parallel while the device copies the previous one; returns the device copy.
      */
     private cl_mem upload(Tensor clip, int firstRow, int frames) {
@@ -227,10 +227,10 @@ final class ClVisionSession implements VisionSession {
     }
 
     /**
-     * Fills the extended trunk input {@code ext} of rows {@code [from, from + rows)}: each row's history frames from
-     * {@code hist}, then its new frames from {@code x} {@code [rows][T][tokens][hidden]}; then keeps each row's last
-     * {@code H} extended frames as its history for the next call (the queue is in order, so the convolution enqueued
-     * after this reads the extended input before the next call's copies overwrite it).
+     * Enqueues the filling of the extended trunk input {@code ext} of rows {@code [from, from + rows)}: each row's
+     * history frames from {@code hist}, then its new frames from {@code x} {@code [rows][T][tokens][hidden]}; then the
+     * copy of each row's last {@code H} extended frames into {@code hist}, its history for the next call (the queue is
+     * in order: the old history is in {@code ext} before it is overwritten).
      */
     private void extend(cl_mem hist, int from, cl_mem x, cl_mem ext, OpenClBackend.TrunkInput shape) {
         long frameBytes = (long) shape.tokensPerFrame() * shape.channels() * Sizeof.cl_float;
