@@ -39,8 +39,8 @@ final class AttentionKernel {
     static final int QB = 5;
     /**
      * Query blocks of one row and head per task: the task runs them segment by segment, so a segment's keys and values
-     * are read from memory once for all of them. A call gives each row and head as few groups as {@link #MIN_TASKS}
-     * allows (a decode step: its two blocks in one group; a prefill of 206 queries at batch 8: two groups of 21 blocks,
+     * are read from memory once for all of them. {@link Plan} gives each row and head as few groups as it can (a decode
+     * step: its two blocks in one group; a prefill of 206 queries: all 42 blocks in one group split over key segments,
      * where groups of four read every key from memory eleven times), but no group larger than this.
      */
     static final int MAX_GROUP = 64;
