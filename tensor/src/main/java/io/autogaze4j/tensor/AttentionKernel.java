@@ -38,10 +38,12 @@ final class AttentionKernel {
      */
     static final int QB = 5;
     /**
-     * Most query blocks of one row and head per task: the task runs them segment by segment, so a segment's keys and
-     * values are read from memory once for all of them (a decode step's two blocks; four in prefill).
+     * Query blocks of one row and head per task: the task runs them segment by segment, so a segment's keys and values
+     * are read from memory once for all of them. {@link Plan} gives each row and head as few groups as it can (a decode
+     * step: its two blocks in one group; a prefill of 206 queries: all 42 blocks in one group split over key segments,
+     * where groups of four read every key from memory eleven times), but no group larger than this.
      */
-    static final int GROUP = 4;
+    static final int MAX_GROUP = 64;
     /**
      * Tasks a call aims for: below it, a block's segments are split over several tasks (decode steps; the machines
      * this is tuned for have 16 threads).
@@ -64,7 +66,7 @@ final class AttentionKernel {
 
         Workspace(int threads) {
             scores = new float[threads][];
-            queries = new float[threads][GROUP][];
+            queries = new float[threads][][];
             partials = new float[threads][];
             weights = new float[threads][];
         }
@@ -147,7 +149,7 @@ final class AttentionKernel {
         Plan plan = Plan.of(rows, heads, queries, first);
         int part = dim + 2;
         if (plan.splits > 1) {
-            int need = plan.groupTasks * GROUP * QB * plan.segments * part;
+            int need = plan.groupTasks * plan.group * QB * plan.segments * part;
             if (ws.shared.length < need) {
                 ws.shared = new float[need];
             }
@@ -171,7 +173,7 @@ final class AttentionKernel {
                 int s0 = (firstBlock + i) * plan.size;
                 int nq = Math.min(plan.size, queries - s0);
                 outAt[i] = (b * queries + s0) * width + h * dim;
-                float[] qb = atLeast(ws.queries[worker], i, dim * QB);
+                float[] qb = atLeast(queryBlocks(ws, worker, plan.group), i, dim * QB);
                 interleave(q, outAt[i], width, nq, dim, qb);
                 KvCache cache = caches.get(b);
                 group[i] = new Block(
@@ -188,8 +190,8 @@ final class AttentionKernel {
                 }
                 return;
             }
-            int g0 = Math.min(segments, split * plan.perSplit), g1 = Math.min(segments, g0 + plan.perSplit);
-            int base = groupTask * GROUP * QB * plan.segments * part;
+            int g0 = Math.min(segments, plan.splitStart(split)), g1 = Math.min(segments, plan.splitStart(split + 1));
+            int base = groupTask * plan.group * QB * plan.segments * part;
             segments(group, g0, g1, sc, ws.shared, base, plan.segments * part);
             if (ws.pending.decrementAndGet(groupTask) == 0) { // the last split of the group combines
                 for (int i = 0; i < group.length; i++) {
@@ -225,28 +227,28 @@ final class AttentionKernel {
 
     /**
      * How a call's work is cut, from its shape only: {@code blocks} query blocks of {@code size} per row and head, in
-     * {@code groups} groups of up to {@code group} blocks, each group's segments over {@code splits} tasks of
-     * {@code perSplit} segments ({@code segments}: those of the longest query).
+     * {@code groups} groups of up to {@code group} blocks, each group's {@code segments} (those of the longest query)
+     * over {@code splits} tasks. Each row and head gets {@link #MIN_TASKS} / (rows x heads) tasks, split over segments
+     * first (every task still reads its keys once for all the row's queries) and over groups of blocks only when a
+     * call has too few segments (early frames).
      */
-    private record Plan(
-            int groupTasks, int blocks, int size, int group, int groups, int segments, int splits, int perSplit) {
+    private record Plan(int groupTasks, int blocks, int size, int group, int groups, int segments, int splits) {
         static Plan of(int rows, int heads, int queries, int first) {
             int blocks = (queries + QB - 1) / QB;
-            int group = Math.min(GROUP, blocks);
-            int groups = (blocks + group - 1) / group;
+            int pairs = rows * heads;
             int segments = segmentsOf(first + queries);
-            int groupTasks = rows * heads * groups;
-            int splits = groupTasks >= MIN_TASKS ? 1 : Math.min(segments, (MIN_TASKS + groupTasks - 1) / groupTasks);
-            int perSplit = (segments + splits - 1) / splits;
-            return new Plan(
-                    groupTasks,
-                    blocks,
-                    (queries + blocks - 1) / blocks,
-                    group,
-                    groups,
-                    segments,
-                    (segments + perSplit - 1) / perSplit,
-                    perSplit);
+            int perPair = (MIN_TASKS + pairs - 1) / pairs;
+            int splits = Math.min(segments, perPair);
+            int wanted =
+                    Math.min(blocks, Math.max((perPair + splits - 1) / splits, (blocks + MAX_GROUP - 1) / MAX_GROUP));
+            int group = (blocks + wanted - 1) / wanted;
+            int groups = (blocks + group - 1) / group;
+            return new Plan(pairs * groups, blocks, (queries + blocks - 1) / blocks, group, groups, segments, splits);
+        }
+
+        /** The first segment of split {@code split} (balanced: split sizes differ by at most one). */
+        int splitStart(int split) {
+            return split * segments / splits;
         }
     }
 
@@ -273,6 +275,14 @@ final class AttentionKernel {
                 qb[d * QB + r] = r < nq ? q[at + r * stride + d] : 0f;
             }
         }
+    }
+
+    /** The worker's interleaved query buffers, room for {@code group} blocks. */
+    private static float[][] queryBlocks(Workspace ws, int worker, int group) {
+        if (ws.queries[worker] == null || ws.queries[worker].length < group) {
+            ws.queries[worker] = new float[group][];
+        }
+        return ws.queries[worker];
     }
 
     private static float[] atLeast(float[][] perWorker, int worker, int n) {
@@ -335,7 +345,11 @@ final class AttentionKernel {
         float[] kt = blk.keys, qb = blk.queries, bias = blk.bias;
         int dim = blk.dim;
         FloatVector scale = FloatVector.broadcast(S, blk.scale);
-        for (int j = k0; j < k1; j += KEY_CHUNK) {
+        int j = k0;
+        for (; j + 2 * KEY_CHUNK <= k1; j += 2 * KEY_CHUNK) {
+            scoresOfTwoChunks(blk, j, j - k0, sc);
+        }
+        for (; j < k1; j += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             FloatVector a4 = a0, b4 = a0;
             for (int d = 0, ko = j * dim, qo = 0; d < dim; d++, ko += KEY_CHUNK, qo += QB) {
@@ -370,6 +384,73 @@ final class AttentionKernel {
             a4.fma(scale, c).intoArray(sc, 4 * SEGMENT + o);
             b4.fma(scale, e).intoArray(sc, 4 * SEGMENT + o + L);
         }
+    }
+
+    /**
+     * {@link #scores} of the two key chunks from key {@code j} into score columns {@code o..o + 2 * KEY_CHUNK}: 20
+     * accumulators share each query broadcast over four key vectors (one chunk: 10 multiply-adds per 7 loads, two: 20 per
+     * 9). Each score is the same chain as in the one-chunk loop, so the bits are too.
+     */
+    private static void scoresOfTwoChunks(Block blk, int j, int o, float[] sc) {
+        float[] kt = blk.keys, qb = blk.queries, bias = blk.bias;
+        int dim = blk.dim, next = KEY_CHUNK * dim;
+        FloatVector a0 = FloatVector.zero(S), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
+        FloatVector a2 = a0, b2 = a0, c2 = a0, d2 = a0, a3 = a0, b3 = a0, c3 = a0, d3 = a0, a4 = a0, b4 = a0, c4 = a0;
+        FloatVector d4 = a0;
+        for (int d = 0, ko = j * dim, qo = 0; d < dim; d++, ko += KEY_CHUNK, qo += QB) {
+            FloatVector k = FloatVector.fromArray(S, kt, ko);
+            FloatVector m = FloatVector.fromArray(S, kt, ko + L);
+            FloatVector n = FloatVector.fromArray(S, kt, ko + next);
+            FloatVector u = FloatVector.fromArray(S, kt, ko + next + L);
+            FloatVector x = FloatVector.broadcast(S, qb[qo]);
+            a0 = x.fma(k, a0);
+            b0 = x.fma(m, b0);
+            c0 = x.fma(n, c0);
+            d0 = x.fma(u, d0);
+            x = FloatVector.broadcast(S, qb[qo + 1]);
+            a1 = x.fma(k, a1);
+            b1 = x.fma(m, b1);
+            c1 = x.fma(n, c1);
+            d1 = x.fma(u, d1);
+            x = FloatVector.broadcast(S, qb[qo + 2]);
+            a2 = x.fma(k, a2);
+            b2 = x.fma(m, b2);
+            c2 = x.fma(n, c2);
+            d2 = x.fma(u, d2);
+            x = FloatVector.broadcast(S, qb[qo + 3]);
+            a3 = x.fma(k, a3);
+            b3 = x.fma(m, b3);
+            c3 = x.fma(n, c3);
+            d3 = x.fma(u, d3);
+            x = FloatVector.broadcast(S, qb[qo + 4]);
+            a4 = x.fma(k, a4);
+            b4 = x.fma(m, b4);
+            c4 = x.fma(n, c4);
+            d4 = x.fma(u, d4);
+        }
+        FloatVector scale = FloatVector.broadcast(S, blk.scale);
+        FloatVector e0 = FloatVector.fromArray(S, bias, j), e1 = FloatVector.fromArray(S, bias, j + L);
+        FloatVector e2 = FloatVector.fromArray(S, bias, j + 2 * L), e3 = FloatVector.fromArray(S, bias, j + 3 * L);
+        a0.fma(scale, e0).intoArray(sc, o);
+        b0.fma(scale, e1).intoArray(sc, o + L);
+        c0.fma(scale, e2).intoArray(sc, o + 2 * L);
+        d0.fma(scale, e3).intoArray(sc, o + 3 * L);
+        a1.fma(scale, e0).intoArray(sc, SEGMENT + o);
+        b1.fma(scale, e1).intoArray(sc, SEGMENT + o + L);
+        c1.fma(scale, e2).intoArray(sc, SEGMENT + o + 2 * L);
+        d1.fma(scale, e3).intoArray(sc, SEGMENT + o + 3 * L);
+        a2.fma(scale, e0).intoArray(sc, 2 * SEGMENT + o);
+        b2.fma(scale, e1).intoArray(sc, 2 * SEGMENT + o + L);
+        c2.fma(scale, e2).intoArray(sc, 2 * SEGMENT + o + 2 * L);
+        d2.fma(scale, e3).intoArray(sc, 2 * SEGMENT + o + 3 * L);
+        a3.fma(scale, e0).intoArray(sc, 3 * SEGMENT + o);
+        b3.fma(scale, e1).intoArray(sc, 3 * SEGMENT + o + L);
+        c3.fma(scale, e2).intoArray(sc, 3 * SEGMENT + o + 2 * L);
+        d3.fma(scale, e3).intoArray(sc, 3 * SEGMENT + o + 3 * L);
+        a4.fma(scale, e0).intoArray(sc, 4 * SEGMENT + o);
+        b4.fma(scale, e1).intoArray(sc, 4 * SEGMENT + o + L);
+        c4.fma(scale, e2).intoArray(sc, 4 * SEGMENT + o + 2 * L);
+        d4.fma(scale, e3).intoArray(sc, 4 * SEGMENT + o + 3 * L);
     }
 
     /**
@@ -420,17 +501,14 @@ final class AttentionKernel {
 
     /** {@link #values} for a block of one query: the same chains without the four idle lanes' multiply-adds. */
     private static void singleValues(Block blk, int k0, int end, float[] sc, float[] dst, int at) {
-        float[] v = blk.values, bias = blk.bias;
-        int dim = blk.dim;
+        float[] v = blk.values;
+        int dim = blk.dim, keys = end - k0;
         for (int c = 0; c < dim; c += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0;
-            for (int j = k0, p = 0; j < end; j++, p++) {
-                if (bias[j] != 0f) {
-                    continue;
-                }
+            for (int p = 0, o = k0 * dim + c; p < keys; p++, o += dim) {
                 FloatVector e = FloatVector.broadcast(S, sc[p]);
-                a0 = e.fma(FloatVector.fromArray(S, v, j * dim + c), a0);
-                b0 = e.fma(FloatVector.fromArray(S, v, j * dim + c + L), b0);
+                a0 = e.fma(FloatVector.fromArray(S, v, o), a0);
+                b0 = e.fma(FloatVector.fromArray(S, v, o + L), b0);
             }
             a0.intoArray(dst, at + c);
             b0.intoArray(dst, at + c + L);
@@ -438,21 +516,20 @@ final class AttentionKernel {
     }
 
     /**
-     * {@code sum_j e_rj v_j} over the unmasked keys {@code [k0, end)} for every query of the block (in key order; keys
-     * a query does not see have {@code e = 0}), into {@code dst[at + r * stride ..]}.
+     * {@code sum_j e_rj v_j} over the keys {@code [k0, end)} for every query of the block (in key order), into {@code
+     * dst[at + r * stride ..]}. Keys a query does not see have {@code e = 0} (masked ones too: {@code exp(-infinity)}),
+     * and {@code fma(0, v, acc)} is {@code acc} exactly (an accumulator is never -0), so they need no test: a test per key
+     * kept C2 from compiling this loop as a counted one (a range check and a multiply per key), 14% of attention.
      */
     private static void values(Block blk, int k0, int end, float[] sc, float[] dst, int at, int stride) {
-        float[] v = blk.values, bias = blk.bias;
-        int dim = blk.dim;
+        float[] v = blk.values;
+        int dim = blk.dim, keys = end - k0;
         for (int c = 0; c < dim; c += KEY_CHUNK) {
             FloatVector a0 = FloatVector.zero(S), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             FloatVector a4 = a0, b4 = a0;
-            for (int j = k0, p = 0; j < end; j++, p++) {
-                if (bias[j] != 0f) {
-                    continue;
-                }
-                FloatVector x0 = FloatVector.fromArray(S, v, j * dim + c);
-                FloatVector x1 = FloatVector.fromArray(S, v, j * dim + c + L);
+            for (int p = 0, o = k0 * dim + c; p < keys; p++, o += dim) {
+                FloatVector x0 = FloatVector.fromArray(S, v, o);
+                FloatVector x1 = FloatVector.fromArray(S, v, o + L);
                 FloatVector e = FloatVector.broadcast(S, sc[p]);
                 a0 = e.fma(x0, a0);
                 b0 = e.fma(x1, b0);

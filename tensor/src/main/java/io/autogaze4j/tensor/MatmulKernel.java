@@ -64,6 +64,17 @@ final class MatmulKernel {
             int c0,
             int c1) {
         int i = r0;
+        for (; r1 - i >= 2 * ROWS; i += 2 * ROWS) { // blocks of 8 rows stream each B row once for twice the rows
+            int j = c0;
+            for (; j + WIDE <= c1; j += WIDE) {
+                kernel8x3(a, aOff + i * k, k, b, n, j, bias, c, cOff + i * n);
+            }
+            for (; j < c1; j += L) {
+                VectorMask<Float> mask = S.indexInRange(j, c1);
+                kernel4x1(a, aOff + i * k, k, ROWS, b, n, j, mask, bias, c, cOff + i * n);
+                kernel4x1(a, aOff + (i + ROWS) * k, k, ROWS, b, n, j, mask, bias, c, cOff + (i + ROWS) * n);
+            }
+        }
         for (; r1 - i >= 2; i += ROWS) { // blocks of 4 rows; a last block of 2 or 3 repeats its last row
             int rows = Math.min(ROWS, r1 - i);
             int j = c0;
@@ -134,6 +145,80 @@ final class MatmulKernel {
             store(c31, bias, j + L, c, c0 + 3 * n + j + L);
             store(c32, bias, j + 2 * L, c, c0 + 3 * n + j + 2 * L);
         }
+    }
+
+    /**
+     * Eight rows from {@code a0}, three vectors from column {@code j}: 24 accumulators, so each B row read from the
+     * second-level cache serves eight rows instead of four (the 4-row block streams B at about the cache's bandwidth).
+     * Each element is the same chain as in {@link #kernel4x3}.
+     */
+    private static void kernel8x3(float[] a, int a0, int k, float[] b, int n, int j, float[] bias, float[] c, int c0) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+        FloatVector c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+        for (int p = 0; p < k; p++) {
+            int bo = p * n + j;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a0 + k + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            x = FloatVector.broadcast(S, a[a0 + 4 * k + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            x = FloatVector.broadcast(S, a[a0 + 5 * k + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            x = FloatVector.broadcast(S, a[a0 + 6 * k + p]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            c62 = x.fma(b2, c62);
+            x = FloatVector.broadcast(S, a[a0 + 7 * k + p]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            c72 = x.fma(b2, c72);
+        }
+        store(c00, bias, j, c, c0 + j);
+        store(c01, bias, j + L, c, c0 + j + L);
+        store(c02, bias, j + 2 * L, c, c0 + j + 2 * L);
+        store(c10, bias, j, c, c0 + n + j);
+        store(c11, bias, j + L, c, c0 + n + j + L);
+        store(c12, bias, j + 2 * L, c, c0 + n + j + 2 * L);
+        store(c20, bias, j, c, c0 + 2 * n + j);
+        store(c21, bias, j + L, c, c0 + 2 * n + j + L);
+        store(c22, bias, j + 2 * L, c, c0 + 2 * n + j + 2 * L);
+        store(c30, bias, j, c, c0 + 3 * n + j);
+        store(c31, bias, j + L, c, c0 + 3 * n + j + L);
+        store(c32, bias, j + 2 * L, c, c0 + 3 * n + j + 2 * L);
+        store(c40, bias, j, c, c0 + 4 * n + j);
+        store(c41, bias, j + L, c, c0 + 4 * n + j + L);
+        store(c42, bias, j + 2 * L, c, c0 + 4 * n + j + 2 * L);
+        store(c50, bias, j, c, c0 + 5 * n + j);
+        store(c51, bias, j + L, c, c0 + 5 * n + j + L);
+        store(c52, bias, j + 2 * L, c, c0 + 5 * n + j + 2 * L);
+        store(c60, bias, j, c, c0 + 6 * n + j);
+        store(c61, bias, j + L, c, c0 + 6 * n + j + L);
+        store(c62, bias, j + 2 * L, c, c0 + 6 * n + j + 2 * L);
+        store(c70, bias, j, c, c0 + 7 * n + j);
+        store(c71, bias, j + L, c, c0 + 7 * n + j + L);
+        store(c72, bias, j + 2 * L, c, c0 + 7 * n + j + 2 * L);
     }
 
     /** One row, three vectors: three independent sums hide the multiply-add latency a single one waits on. */

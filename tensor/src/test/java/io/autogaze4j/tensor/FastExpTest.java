@@ -13,6 +13,8 @@ class FastExpTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = -100f + 190f * i / x.length;
         }
+        x[1] = Float.NEGATIVE_INFINITY; // a masked key's score: 0 from the vector form too
+        x[2] = Float.NaN;
         float[] v = new float[x.length];
         for (int i = 0; i < x.length; i += s.length()) {
             FastExp.exp(FloatVector.fromArray(s, x, i)).intoArray(v, i);

@@ -115,17 +115,24 @@ class KernelTest {
     }
 
     /**
-     * A decode step's 10 queries per head run one per task for a single row and in blocks of five (lanes
-     * beyond the block's queries left out of the softmax) for eight rows: every output must have the same bits.
+     * Eight rows and one row cut the same call differently (a decode step's 10 queries: one group per row and head
+     * split over two tasks for eight rows, several for one; a prefill of 60 queries over three softmax segments: all
+     * twelve blocks of a row and head in one group split over two tasks for eight rows, groups of three blocks split over
+     * three for one): every output must have the same bits.
      */
     @Test
     void blockedAndSingleQueryAttentionGiveTheSameBits() {
+        checkRowsAgainstSingleRow(10, 290);
+        checkRowsAgainstSingleRow(60, 540);
+    }
+
+    private static void checkRowsAgainstSingleRow(int queries, int first) {
         Random r = new Random(4);
-        KvCache cache = cacheWith(r, 300);
-        byte[] mask = new byte[300];
+        KvCache cache = cacheWith(r, first + queries);
+        byte[] mask = new byte[first + queries];
         java.util.Arrays.fill(mask, (byte) 1);
         mask[3] = 0;
-        int queries = 10, first = 290;
+        mask[first + queries / 2] = 0;
         float[] q = random(r, 8 * queries * 192);
         float[] blocked = new float[q.length];
         java.util.List<KvCache> caches = java.util.Collections.nCopies(8, cache);
