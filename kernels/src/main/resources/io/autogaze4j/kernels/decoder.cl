@@ -317,6 +317,212 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
     }
 }
 
+// Tiled attention (the default; -Dautogaze.opencl.attention=strided keeps the kernel above): a work-group takes up to
+// NQ query rows of one batch row and head and walks one key split in chunks of KC keys staged in local memory, so
+// every key and value is read from global memory once for all its queries. Per chunk: (1) stage keys, values and
+// which keys are visible; (2) score tiles of TQ queries x TK keys in registers, written with each tile's row maxima;
+// (3) each query's running max and the chunk's exp(score - max); (4) output owners of OQ queries x OD dimensions
+// rescale and add probabilities x values. Shapes come from the host (-D TQ, TK, OQ, OD, KC, PQ, DQ); the
+// work-group has TILE_WG(NQ) work-items, one per output owner. The unnormalised output, max and exp sum per query
+// row, head and split are written as by `attention`, so the MLP kernels merge either.
+#define TILE_WG(nq) ((nq) / OQ * (HEAD_DIM / OD))
+#define KS_STRIDE (HEAD_DIM + 1) // padded rows of the staged keys, values and queries: no local bank conflicts
+#define SC_STRIDE (KC + 1)
+
+/**
+ * Tiled attention of the work-group's queries (at most NQ, a multiple of TQ and OQ); see above. Local scratch:
+ * qs [NQ][KS_STRIDE], ks and vs [KC][KS_STRIDE], sc [NQ][SC_STRIDE], pm [KC / TK][NQ], mrow [2][NQ], vis [KC].
+ */
+inline void attend_tiled(int NQ, __global const int* st, __global const float* q, __global const float* kc,
+                         __global const float* vc, __global const uchar* mask, __global float* po,
+                         __global float* pml, int cap, float scale, __local float* qs, __local float* ks,
+                         __local float* vs, __local float* sc, __local float* pm, __local float* mrow,
+                         __local uchar* vis) {
+    const int wg = TILE_WG(NQ), ktiles = KC / TK;
+    int t = get_local_id(0);
+    int h = get_group_id(1);
+    int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
+    int blocks = (perRow + NQ - 1) / NQ;
+    int g = get_group_id(0);
+    int sp = g % splits;
+    g /= splits;
+    int b = g / blocks, s0 = (g % blocks) * NQ;
+    int nq = min(NQ, perRow - s0);
+    for (int e = t; e < NQ * HEAD_DIM; e += wg) {
+        int qq = e / HEAD_DIM, d = e % HEAD_DIM;
+        qs[qq * KS_STRIDE + d] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + d] : 0.0f;
+    }
+    for (int e = t; e < 2 * NQ; e += wg) {
+        mrow[e] = -INFINITY;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    __global const float* kb = kc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const float* vb = vc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const uchar* mk = mask + b * cap;
+    // keys seen by the block's last query, split in runs of whole chunks
+    int visible = first + s0 + nq;
+    int run = ((visible + splits - 1) / splits + KC - 1) / KC * KC;
+    int lo = sp * run, hi = min(visible, lo + run);
+    // output owner t: queries oq * OQ .. + OQ - 1, dimensions od * OD .. + OD - 1
+    int oq = t / (HEAD_DIM / OD), od = t % (HEAD_DIM / OD);
+    bool owns = oq * OQ < nq;
+    float o[OQ][OD], l[OQ];
+    for (int i = 0; i < OQ; i++) {
+        l[i] = 0.0f;
+        for (int dd = 0; dd < OD; dd++) {
+            o[i][dd] = 0.0f;
+        }
+    }
+    int cur = 0; // mrow[cur]: each query's max over the chunks so far
+    for (int c0 = lo; c0 < hi; c0 += KC) {
+        // (1) keys and values [KC][HEAD_DIM] from the dimension-major cache (neighbouring work-items, neighbouring keys)
+        for (int e = t; e < KC * HEAD_DIM; e += wg) {
+            int d = e / KC, jj = e % KC, j = c0 + jj;
+            ks[jj * KS_STRIDE + d] = j < hi ? kb[d * cap + j] : 0.0f;
+            vs[jj * KS_STRIDE + d] = j < hi ? vb[d * cap + j] : 0.0f;
+        }
+        for (int jj = t; jj < KC; jj += wg) {
+            vis[jj] = c0 + jj < hi && mk[c0 + jj] != 0;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // (2) score tiles: queries qt * TQ + i, keys kt + jj * ktiles (strided, so neighbouring tiles read neighbouring
+        // rows); query s sees key j when j <= first + s
+        for (int tile = t; tile < NQ / TQ * ktiles; tile += wg) {
+            int qt = tile / ktiles, kt = tile % ktiles;
+            if (qt * TQ >= nq) {
+                continue;
+            }
+            float acc[TQ][TK];
+            for (int i = 0; i < TQ; i++) {
+                for (int jj = 0; jj < TK; jj++) {
+                    acc[i][jj] = 0.0f;
+                }
+            }
+            for (int d = 0; d < HEAD_DIM; d++) {
+                float qv[TQ], kv[TK];
+                for (int i = 0; i < TQ; i++) {
+                    qv[i] = qs[(qt * TQ + i) * KS_STRIDE + d];
+                }
+                for (int jj = 0; jj < TK; jj++) {
+                    kv[jj] = ks[(kt + jj * ktiles) * KS_STRIDE + d];
+                }
+                for (int i = 0; i < TQ; i++) {
+                    for (int jj = 0; jj < TK; jj++) {
+                        acc[i][jj] = fma(qv[i], kv[jj], acc[i][jj]);
+                    }
+                }
+            }
+            for (int i = 0; i < TQ; i++) {
+                int qq = qt * TQ + i;
+                float top = -INFINITY;
+                for (int jj = 0; jj < TK; jj++) {
+                    int kk = kt + jj * ktiles;
+                    bool seen = qq < nq && vis[kk] && c0 + kk <= first + s0 + qq;
+                    float s = seen ? acc[i][jj] * scale : -INFINITY;
+                    sc[qq * SC_STRIDE + kk] = s;
+                    top = fmax(top, s);
+                }
+                pm[kt * NQ + qq] = top;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // (3) each query's new max (old max and the tiles' maxima), then the chunk's probabilities in place
+        int perQuery = max(1, wg / NQ);
+        for (int e = t; e < NQ * perQuery; e += wg) {
+            int qq = e % NQ, part = e / NQ;
+            if (qq < nq) {
+                float top = mrow[cur * NQ + qq];
+                for (int kt = 0; kt < ktiles; kt++) {
+                    top = fmax(top, pm[kt * NQ + qq]);
+                }
+                for (int kk = part; kk < KC; kk += perQuery) {
+                    float s = sc[qq * SC_STRIDE + kk];
+                    sc[qq * SC_STRIDE + kk] = s == -INFINITY ? 0.0f : exp(s - top);
+                }
+                if (part == 0) {
+                    mrow[(1 - cur) * NQ + qq] = top;
+                }
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // (4) the owners rescale by exp(old max - new max) and add the chunk's probabilities x values
+        if (owns) {
+            for (int i = 0; i < OQ; i++) {
+                int qq = min(oq * OQ + i, nq - 1); // rows past nq repeat the last one; they are never written
+                float was = mrow[cur * NQ + qq];
+                float corr = was == -INFINITY ? 0.0f : exp(was - mrow[(1 - cur) * NQ + qq]);
+                l[i] *= corr;
+                for (int dd = 0; dd < OD; dd++) {
+                    o[i][dd] *= corr;
+                }
+            }
+            for (int kk = 0; kk < KC; kk++) {
+                float p[OQ];
+                for (int i = 0; i < OQ; i++) {
+                    p[i] = sc[min(oq * OQ + i, nq - 1) * SC_STRIDE + kk];
+                    l[i] += p[i];
+                }
+                for (int dd = 0; dd < OD; dd++) {
+                    float v = vs[kk * KS_STRIDE + od * OD + dd];
+                    for (int i = 0; i < OQ; i++) {
+                        o[i][dd] = fma(p[i], v, o[i][dd]);
+                    }
+                }
+            }
+        }
+        cur = 1 - cur;
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    for (int i = 0; owns && i < OQ; i++) {
+        int qq = oq * OQ + i;
+        if (qq < nq) {
+            int at = ((b * perRow + s0 + qq) * HEADS + h) * splits + sp;
+            for (int dd = 0; dd < OD; dd++) {
+                po[at * HEAD_DIM + od * OD + dd] = o[i][dd];
+            }
+            if (od == 0) {
+                pml[2 * at] = mrow[cur * NQ + qq];
+                pml[2 * at + 1] = l[i];
+            }
+        }
+    }
+}
+
+// Tiled attention of a prefill (more than DQ new tokens per batch row): PQ queries per work-group, so each staged
+// key serves PQ queries. Work-group (batch row, query block, split; head): TILE_WG(PQ) work-items.
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.tiledAttentionMatchesHostSession.
+__kernel void attention_prefill(__global const int* st, __global const float* q, __global const float* kc,
+                                __global const float* vc, __global const uchar* mask, __global float* po,
+                                __global float* pml, int cap, float scale) {
+    __local float qs[PQ * KS_STRIDE];
+    __local float ks[KC * KS_STRIDE];
+    __local float vs[KC * KS_STRIDE];
+    __local float sc[PQ * SC_STRIDE];
+    __local float pm[KC / TK * PQ];
+    __local float mrow[2 * PQ];
+    __local uchar vis[KC];
+    attend_tiled(PQ, st, q, kc, vc, mask, po, pml, cap, scale, qs, ks, vs, sc, pm, mrow, vis);
+}
+
+// Tiled attention of a decode step (at most DQ new tokens per batch row, K = 10 at most in a model): one query block
+// per batch row, so each key is read once for all the row's queries; key splits give the step enough work-groups.
+// Work-group (batch row, split; head): TILE_WG(DQ) work-items.
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.tiledAttentionMatchesHostSession.
+__kernel void attention_decode(__global const int* st, __global const float* q, __global const float* kc,
+                               __global const float* vc, __global const uchar* mask, __global float* po,
+                               __global float* pml, int cap, float scale) {
+    __local float qs[DQ * KS_STRIDE];
+    __local float ks[KC * KS_STRIDE];
+    __local float vs[KC * KS_STRIDE];
+    __local float sc[DQ * SC_STRIDE];
+    __local float pm[KC / TK * DQ];
+    __local float mrow[2 * DQ];
+    __local uchar vis[KC];
+    attend_tiled(DQ, st, q, kc, vc, mask, po, pml, cap, scale, qs, ks, vs, sc, pm, mrow, vis);
+}
+
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */
 inline float merged_attention(__global const float* po, __global const float* pml, int splits, int r, int c) {
     int at = (r * HEADS + c / HEAD_DIM) * splits, d = c % HEAD_DIM;
