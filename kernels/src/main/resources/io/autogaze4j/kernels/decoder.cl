@@ -6,7 +6,9 @@
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
-// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two).
+// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two); the tiled
+// attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
+// prefill and decode work-group).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -321,24 +323,30 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
 // NQ query rows of one batch row and head and walks one key split in chunks of KC keys staged in local memory, so
 // every key and value is read from global memory once for all its queries. Per chunk: (1) stage keys, values and
 // which keys are visible; (2) score tiles of TQ queries x TK keys in registers, written with each tile's row maxima;
-// (3) each query's running max and the chunk's exp(score - max); (4) output owners of OQ queries x OD dimensions
-// rescale and add probabilities x values. Shapes come from the host (-D TQ, TK, OQ, OD, KC, PQ, DQ); the
-// work-group has TILE_WG(NQ) work-items, one per output owner. The unnormalised output, max and exp sum per query
-// row, head and split are written as by `attention`, so the MLP kernels merge either.
+// (3) each query's running max and the chunk's exp(score - max); (4) output owners of OQ queries x 4 dimensions
+// rescale and add probabilities x values. Local rows are float4 (one 16-byte load for four values) and padded by
+// one float4, so neighbouring work-items hit different banks. Shapes come from the host (-D TQ, TK, OQ, OD, KC,
+// PQ, DQ); the work-group has TILE_WG(NQ) work-items, one per output owner. The unnormalised output, max and exp
+// sum per query row, head and split are written as by `attention`, so the MLP kernels merge either.
+#if OD != 4 || HEAD_DIM % 4 != 0 || KC % 4 != 0 || KC % TK != 0
+#error "tiled attention: OD must be 4, HEAD_DIM and KC multiples of 4, KC a multiple of TK"
+#endif
 #define TILE_WG(nq) ((nq) / OQ * (HEAD_DIM / OD))
-#define KS_STRIDE (HEAD_DIM + 1) // padded rows of the staged keys, values and queries: no local bank conflicts
-#define SC_STRIDE (KC + 1)
+#define D4 (HEAD_DIM / 4 + 1) // float4s per staged query, key or value row
+#define C4 (KC / 4 + 1)       // float4s per row of scores
 
 /**
  * Tiled attention of the work-group's queries (at most NQ, a multiple of TQ and OQ); see above. Local scratch:
- * qs [NQ][KS_STRIDE], ks and vs [KC][KS_STRIDE], sc [NQ][SC_STRIDE], pm [KC / TK][NQ], mrow [2][NQ], vis [KC].
+ * qs [NQ][D4], ks and vs [KC][D4], sc [NQ][C4] (float4s), pm [KC / TK][NQ], mrow [2][NQ], vis [KC].
  */
 inline void attend_tiled(int NQ, __global const int* st, __global const float* q, __global const float* kc,
                          __global const float* vc, __global const uchar* mask, __global float* po,
-                         __global float* pml, int cap, float scale, __local float* qs, __local float* ks,
-                         __local float* vs, __local float* sc, __local float* pm, __local float* mrow,
+                         __global float* pml, int cap, float scale, __local float4* qs, __local float4* ks,
+                         __local float4* vs, __local float4* sc, __local float* pm, __local float* mrow,
                          __local uchar* vis) {
     const int wg = TILE_WG(NQ), ktiles = KC / TK;
+    __local float* qf = (__local float*) qs;
+    __local float* sf = (__local float*) sc;
     int t = get_local_id(0);
     int h = get_group_id(1);
     int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
@@ -350,7 +358,7 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
     int nq = min(NQ, perRow - s0);
     for (int e = t; e < NQ * HEAD_DIM; e += wg) {
         int qq = e / HEAD_DIM, d = e % HEAD_DIM;
-        qs[qq * KS_STRIDE + d] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + d] : 0.0f;
+        qf[qq * 4 * D4 + d] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + d] : 0.0f;
     }
     for (int e = t; e < 2 * NQ; e += wg) {
         mrow[e] = -INFINITY;
@@ -363,23 +371,32 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
     int visible = first + s0 + nq;
     int run = ((visible + splits - 1) / splits + KC - 1) / KC * KC;
     int lo = sp * run, hi = min(visible, lo + run);
-    // output owner t: queries oq * OQ .. + OQ - 1, dimensions od * OD .. + OD - 1
-    int oq = t / (HEAD_DIM / OD), od = t % (HEAD_DIM / OD);
+    // output owner t: queries oq * OQ .. + OQ - 1 (rows past nq repeat the last one, never written), dimensions
+    // 4 od .. 4 od + 3
+    int oq = t / (HEAD_DIM / 4), od = t % (HEAD_DIM / 4);
     bool owns = oq * OQ < nq;
-    float o[OQ][OD], l[OQ];
+    int orow[OQ];
+    float4 o[OQ];
+    float l[OQ];
     for (int i = 0; i < OQ; i++) {
+        orow[i] = min(oq * OQ + i, nq - 1);
+        o[i] = (float4) (0.0f);
         l[i] = 0.0f;
-        for (int dd = 0; dd < OD; dd++) {
-            o[i][dd] = 0.0f;
-        }
     }
     int cur = 0; // mrow[cur]: each query's max over the chunks so far
     for (int c0 = lo; c0 < hi; c0 += KC) {
-        // (1) keys and values [KC][HEAD_DIM] from the dimension-major cache (neighbouring work-items, neighbouring keys)
-        for (int e = t; e < KC * HEAD_DIM; e += wg) {
-            int d = e / KC, jj = e % KC, j = c0 + jj;
-            ks[jj * KS_STRIDE + d] = j < hi ? kb[d * cap + j] : 0.0f;
-            vs[jj * KS_STRIDE + d] = j < hi ? vb[d * cap + j] : 0.0f;
+        // (1) keys and values [KC][HEAD_DIM] from the dimension-major cache: work-item (key jj, dimensions 4 d4 ..)
+        // makes four loads, each coalesced over the keys, and one 16-byte local store
+        for (int e = t; e < KC * (HEAD_DIM / 4); e += wg) {
+            int jj = e % KC, d4 = e / KC, j = c0 + jj;
+            float4 kv = (float4) (0.0f), vv = (float4) (0.0f);
+            if (j < hi) {
+                int at = 4 * d4 * cap + j;
+                kv = (float4) (kb[at], kb[at + cap], kb[at + 2 * cap], kb[at + 3 * cap]);
+                vv = (float4) (vb[at], vb[at + cap], vb[at + 2 * cap], vb[at + 3 * cap]);
+            }
+            ks[jj * D4 + d4] = kv;
+            vs[jj * D4 + d4] = vv;
         }
         for (int jj = t; jj < KC; jj += wg) {
             vis[jj] = c0 + jj < hi && mk[c0 + jj] != 0;
@@ -398,17 +415,20 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
                     acc[i][jj] = 0.0f;
                 }
             }
-            for (int d = 0; d < HEAD_DIM; d++) {
-                float qv[TQ], kv[TK];
+            for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+                float4 qv[TQ], kv[TK];
                 for (int i = 0; i < TQ; i++) {
-                    qv[i] = qs[(qt * TQ + i) * KS_STRIDE + d];
+                    qv[i] = qs[(qt * TQ + i) * D4 + d4];
                 }
                 for (int jj = 0; jj < TK; jj++) {
-                    kv[jj] = ks[(kt + jj * ktiles) * KS_STRIDE + d];
+                    kv[jj] = ks[(kt + jj * ktiles) * D4 + d4];
                 }
                 for (int i = 0; i < TQ; i++) {
                     for (int jj = 0; jj < TK; jj++) {
-                        acc[i][jj] = fma(qv[i], kv[jj], acc[i][jj]);
+                        float a = fma(qv[i].x, kv[jj].x, acc[i][jj]);
+                        a = fma(qv[i].y, kv[jj].y, a);
+                        a = fma(qv[i].z, kv[jj].z, a);
+                        acc[i][jj] = fma(qv[i].w, kv[jj].w, a);
                     }
                 }
             }
@@ -419,7 +439,7 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
                     int kk = kt + jj * ktiles;
                     bool seen = qq < nq && vis[kk] && c0 + kk <= first + s0 + qq;
                     float s = seen ? acc[i][jj] * scale : -INFINITY;
-                    sc[qq * SC_STRIDE + kk] = s;
+                    sf[qq * 4 * C4 + kk] = s;
                     top = fmax(top, s);
                 }
                 pm[kt * NQ + qq] = top;
@@ -429,15 +449,15 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
         // (3) each query's new max (old max and the tiles' maxima), then the chunk's probabilities in place
         int perQuery = max(1, wg / NQ);
         for (int e = t; e < NQ * perQuery; e += wg) {
-            int qq = e % NQ, part = e / NQ;
+            int qq = e / perQuery, part = e % perQuery; // neighbours: other keys or rows, other banks
             if (qq < nq) {
                 float top = mrow[cur * NQ + qq];
                 for (int kt = 0; kt < ktiles; kt++) {
                     top = fmax(top, pm[kt * NQ + qq]);
                 }
                 for (int kk = part; kk < KC; kk += perQuery) {
-                    float s = sc[qq * SC_STRIDE + kk];
-                    sc[qq * SC_STRIDE + kk] = s == -INFINITY ? 0.0f : exp(s - top);
+                    float s = sf[qq * 4 * C4 + kk];
+                    sf[qq * 4 * C4 + kk] = s == -INFINITY ? 0.0f : exp(s - top);
                 }
                 if (part == 0) {
                     mrow[(1 - cur) * NQ + qq] = top;
@@ -445,28 +465,30 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        // (4) the owners rescale by exp(old max - new max) and add the chunk's probabilities x values
+        // (4) the owners rescale by exp(old max - new max) and add the chunk's probabilities x values, key by key
         if (owns) {
             for (int i = 0; i < OQ; i++) {
-                int qq = min(oq * OQ + i, nq - 1); // rows past nq repeat the last one; they are never written
-                float was = mrow[cur * NQ + qq];
-                float corr = was == -INFINITY ? 0.0f : exp(was - mrow[(1 - cur) * NQ + qq]);
+                float was = mrow[cur * NQ + orow[i]];
+                float corr = was == -INFINITY ? 0.0f : exp(was - mrow[(1 - cur) * NQ + orow[i]]);
                 l[i] *= corr;
-                for (int dd = 0; dd < OD; dd++) {
-                    o[i][dd] *= corr;
-                }
+                o[i] *= corr;
             }
-            for (int kk = 0; kk < KC; kk++) {
-                float p[OQ];
+            for (int k4 = 0; k4 < KC / 4; k4++) {
+                float4 p[OQ];
                 for (int i = 0; i < OQ; i++) {
-                    p[i] = sc[min(oq * OQ + i, nq - 1) * SC_STRIDE + kk];
-                    l[i] += p[i];
+                    p[i] = sc[orow[i] * C4 + k4];
                 }
-                for (int dd = 0; dd < OD; dd++) {
-                    float v = vs[kk * KS_STRIDE + od * OD + dd];
-                    for (int i = 0; i < OQ; i++) {
-                        o[i][dd] = fma(p[i], v, o[i][dd]);
-                    }
+                float4 v0 = vs[(4 * k4) * D4 + od], v1 = vs[(4 * k4 + 1) * D4 + od];
+                float4 v2 = vs[(4 * k4 + 2) * D4 + od], v3 = vs[(4 * k4 + 3) * D4 + od];
+                for (int i = 0; i < OQ; i++) {
+                    o[i] = fma((float4) (p[i].x), v0, o[i]);
+                    o[i] = fma((float4) (p[i].y), v1, o[i]);
+                    o[i] = fma((float4) (p[i].z), v2, o[i]);
+                    o[i] = fma((float4) (p[i].w), v3, o[i]);
+                    l[i] += p[i].x;
+                    l[i] += p[i].y;
+                    l[i] += p[i].z;
+                    l[i] += p[i].w;
                 }
             }
         }
@@ -477,9 +499,7 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
         int qq = oq * OQ + i;
         if (qq < nq) {
             int at = ((b * perRow + s0 + qq) * HEADS + h) * splits + sp;
-            for (int dd = 0; dd < OD; dd++) {
-                po[at * HEAD_DIM + od * OD + dd] = o[i][dd];
-            }
+            vstore4(o[i], 0, po + at * HEAD_DIM + 4 * od);
             if (od == 0) {
                 pml[2 * at] = mrow[cur * NQ + qq];
                 pml[2 * at + 1] = l[i];
@@ -495,10 +515,10 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
 __kernel void attention_prefill(__global const int* st, __global const float* q, __global const float* kc,
                                 __global const float* vc, __global const uchar* mask, __global float* po,
                                 __global float* pml, int cap, float scale) {
-    __local float qs[PQ * KS_STRIDE];
-    __local float ks[KC * KS_STRIDE];
-    __local float vs[KC * KS_STRIDE];
-    __local float sc[PQ * SC_STRIDE];
+    __local float4 qs[PQ * D4];
+    __local float4 ks[KC * D4];
+    __local float4 vs[KC * D4];
+    __local float4 sc[PQ * C4];
     __local float pm[KC / TK * PQ];
     __local float mrow[2 * PQ];
     __local uchar vis[KC];
@@ -513,10 +533,10 @@ __kernel void attention_prefill(__global const int* st, __global const float* q,
 __kernel void attention_decode(__global const int* st, __global const float* q, __global const float* kc,
                                __global const float* vc, __global const uchar* mask, __global float* po,
                                __global float* pml, int cap, float scale) {
-    __local float qs[DQ * KS_STRIDE];
-    __local float ks[KC * KS_STRIDE];
-    __local float vs[KC * KS_STRIDE];
-    __local float sc[DQ * SC_STRIDE];
+    __local float4 qs[DQ * D4];
+    __local float4 ks[KC * D4];
+    __local float4 vs[KC * D4];
+    __local float4 sc[DQ * C4];
     __local float pm[KC / TK * DQ];
     __local float mrow[2 * DQ];
     __local uchar vis[KC];
