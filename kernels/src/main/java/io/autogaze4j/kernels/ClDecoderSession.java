@@ -188,23 +188,8 @@ final class ClDecoderSession implements DecoderSession {
         frame = new ClFrameLoop(ctx, wideProgram, batch, k, hidden);
         strided =
                 Attention.of(wideProgram, "attention", layers, QUERY_BLOCK, attWg, splitTarget, attWg * KEYS_PER_ITEM);
-        int tiledTarget = splitTarget * TILED_SPLIT_FACTOR;
-        prefill = Attention.of(
-                wideProgram,
-                "attention_prefill",
-                layers,
-                PREFILL_QUERIES,
-                tiledGroupSize(PREFILL_QUERIES, h.headDim()),
-                tiledTarget,
-                2 * CHUNK);
-        decode = Attention.of(
-                wideProgram,
-                "attention_decode",
-                layers,
-                DECODE_QUERIES,
-                tiledGroupSize(DECODE_QUERIES, h.headDim()),
-                tiledTarget,
-                2 * CHUNK);
+        prefill = Attention.tiled(wideProgram, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget);
+        decode = Attention.tiled(wideProgram, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget);
         attentionLastToken = ClContext.ownedKernel(wideProgram, "attention");
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         upload = new PinnedStage(ctx);
@@ -268,6 +253,15 @@ final class ClDecoderSession implements DecoderSession {
             return new Attention(List.copyOf(kernels), name, queries, groupSize, splitTarget, keysPerSplit);
         }
 
+        /**
+         * A tiled kernel of {@code queries} rows per work-group: one work-item per output share (decoder.cl TILE_WG),
+         * {@link #TILED_SPLIT_FACTOR} times the strided kernel's split target, at least two chunks per split.
+         */
+        static Attention tiled(cl_program p, String name, int layers, int queries, int headDim, int splitTarget) {
+            int groupSize = queries / OWNER_QUERIES * (headDim / OWNER_DIMS);
+            return of(p, name, layers, queries, groupSize, splitTarget * TILED_SPLIT_FACTOR, 2 * CHUNK);
+        }
+
         /** Query blocks per batch row of a step with {@code perRow} new tokens. */
         int blocks(int perRow) {
             return (perRow + queries - 1) / queries;
@@ -286,11 +280,6 @@ final class ClDecoderSession implements DecoderSession {
         void release() {
             perLayer.forEach(ClContext::release);
         }
-    }
-
-    /** Work-items of a tiled attention work-group of {@code queries} rows: one per output share (decoder.cl TILE_WG). */
-    private static int tiledGroupSize(int queries, int headDim) {
-        return queries / OWNER_QUERIES * (headDim / OWNER_DIMS);
     }
 
     /** The attention kernel of a step with {@code perRow} new tokens per batch row. */

@@ -508,6 +508,18 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
     }
 }
 
+// The body of a tiled attention kernel for NQ queries: attend_tiled's local scratch, declared at kernel scope as
+// OpenCL C 1.2 requires, then the call.
+#define ATTEND_TILED(NQ)                                                                                             \
+    __local float4 qs[NQ * D4];                                                                                      \
+    __local float4 ks[KC * D4];                                                                                      \
+    __local float4 vs[KC * D4];                                                                                      \
+    __local float4 sc[NQ * C4];                                                                                      \
+    __local float pm[KC / TK * NQ];                                                                                  \
+    __local float mrow[2 * NQ];                                                                                      \
+    __local uchar vis[KC];                                                                                           \
+    attend_tiled(NQ, st, q, kc, vc, mask, po, pml, cap, scale, qs, ks, vs, sc, pm, mrow, vis)
+
 // Tiled attention of a prefill (more than DQ new tokens per batch row): PQ queries per work-group, so each staged
 // key serves PQ queries. Work-group (batch row, query block, split; head): TILE_WG(PQ) work-items.
 // CPU twin: tensor/AttentionKernel.attendRows.
@@ -515,14 +527,7 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
 __kernel void attention_prefill(__global const int* st, __global const float* q, __global const float* kc,
                                 __global const float* vc, __global const uchar* mask, __global float* po,
                                 __global float* pml, int cap, float scale) {
-    __local float4 qs[PQ * D4];
-    __local float4 ks[KC * D4];
-    __local float4 vs[KC * D4];
-    __local float4 sc[PQ * C4];
-    __local float pm[KC / TK * PQ];
-    __local float mrow[2 * PQ];
-    __local uchar vis[KC];
-    attend_tiled(PQ, st, q, kc, vc, mask, po, pml, cap, scale, qs, ks, vs, sc, pm, mrow, vis);
+    ATTEND_TILED(PQ);
 }
 
 // Tiled attention of a decode step (at most DQ new tokens per batch row, K = 10 at most in a model): one query block
@@ -533,14 +538,7 @@ __kernel void attention_prefill(__global const int* st, __global const float* q,
 __kernel void attention_decode(__global const int* st, __global const float* q, __global const float* kc,
                                __global const float* vc, __global const uchar* mask, __global float* po,
                                __global float* pml, int cap, float scale) {
-    __local float4 qs[DQ * D4];
-    __local float4 ks[KC * D4];
-    __local float4 vs[KC * D4];
-    __local float4 sc[DQ * C4];
-    __local float pm[KC / TK * DQ];
-    __local float mrow[2 * DQ];
-    __local uchar vis[KC];
-    attend_tiled(DQ, st, q, kc, vc, mask, po, pml, cap, scale, qs, ks, vs, sc, pm, mrow, vis);
+    ATTEND_TILED(DQ);
 }
 
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */
