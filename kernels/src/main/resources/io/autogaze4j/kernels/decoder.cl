@@ -324,20 +324,27 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
 // every key and value is read from global memory once for all its queries. Per chunk: (1) stage keys, values and
 // which keys are visible; (2) score tiles of TQ queries x TK keys in registers, written with each tile's row maxima;
 // (3) each query's running max and the chunk's exp(score - max); (4) output owners of OQ queries x 4 dimensions
-// rescale and add probabilities x values. Local rows are float4 (one 16-byte load for four values) and padded by
-// one float4, so neighbouring work-items hit different banks. Shapes come from the host (-D TQ, TK, OQ, OD, KC,
+// rescale and add probabilities x values. Local rows are float4 (one 16-byte load for four values); query and score
+// rows are padded by one float4 and key and value rows swizzled (KV_AT), so neighbouring work-items hit different
+// banks and the prefill kernel's scratch stays under 32 KB (the OpenCL 1.2 minimum of local memory). Shapes come from the host (-D TQ, TK, OQ, OD, KC,
 // PQ, DQ); the work-group has TILE_WG(NQ) work-items, one per output owner. The unnormalised output, max and exp
 // sum per query row, head and split are written as by `attention`, so the MLP kernels merge either.
 #if OD != 4 || HEAD_DIM % 4 != 0 || KC % 4 != 0 || KC % TK != 0
 #error "tiled attention: OD must be 4, HEAD_DIM and KC multiples of 4, KC a multiple of TK"
 #endif
 #define TILE_WG(nq) ((nq) / OQ * (HEAD_DIM / OD))
-#define D4 (HEAD_DIM / 4 + 1) // float4s per staged query, key or value row
+#define D4 (HEAD_DIM / 4 + 1) // float4s per staged query row
 #define C4 (KC / 4 + 1)       // float4s per row of scores
+#if HEAD_DIM / 4 % 8 == 0
+#define SWIZZLE 7 // float4 d4 of key row r sits at d4 ^ (r & 7): eight neighbouring rows, eight different bank groups
+#else
+#define SWIZZLE 0
+#endif
+#define KV_AT(r, d4) ((r) * (HEAD_DIM / 4) + ((d4) ^ ((r) & SWIZZLE)))
 
 /**
  * Tiled attention of the work-group's queries (at most NQ, a multiple of TQ and OQ); see above. Local scratch:
- * qs [NQ][D4], ks and vs [KC][D4], sc [NQ][C4] (float4s), pm [KC / TK][NQ], mrow [2][NQ], vis [KC].
+ * qs [NQ][D4], ks and vs [KC][HEAD_DIM / 4] (KV_AT), sc [NQ][C4] (float4s), pm [KC / TK][NQ], mrow [2][NQ], vis [KC].
  */
 inline void attend_tiled(int NQ, __global const int* st, __global const float* q, __global const float* kc,
                          __global const float* vc, __global const uchar* mask, __global float* po,
@@ -395,8 +402,8 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
                 kv = (float4) (kb[at], kb[at + cap], kb[at + 2 * cap], kb[at + 3 * cap]);
                 vv = (float4) (vb[at], vb[at + cap], vb[at + 2 * cap], vb[at + 3 * cap]);
             }
-            ks[jj * D4 + d4] = kv;
-            vs[jj * D4 + d4] = vv;
+            ks[KV_AT(jj, d4)] = kv;
+            vs[KV_AT(jj, d4)] = vv;
         }
         for (int jj = t; jj < KC; jj += wg) {
             vis[jj] = c0 + jj < hi && mk[c0 + jj] != 0;
@@ -421,7 +428,7 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
                     qv[i] = qs[(qt * TQ + i) * D4 + d4];
                 }
                 for (int jj = 0; jj < TK; jj++) {
-                    kv[jj] = ks[(kt + jj * ktiles) * D4 + d4];
+                    kv[jj] = ks[KV_AT(kt + jj * ktiles, d4)];
                 }
                 for (int i = 0; i < TQ; i++) {
                     for (int jj = 0; jj < TK; jj++) {
@@ -478,8 +485,8 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
                 for (int i = 0; i < OQ; i++) {
                     p[i] = sc[orow[i] * C4 + k4];
                 }
-                float4 v0 = vs[(4 * k4) * D4 + od], v1 = vs[(4 * k4 + 1) * D4 + od];
-                float4 v2 = vs[(4 * k4 + 2) * D4 + od], v3 = vs[(4 * k4 + 3) * D4 + od];
+                float4 v0 = vs[KV_AT(4 * k4, od)], v1 = vs[KV_AT(4 * k4 + 1, od)];
+                float4 v2 = vs[KV_AT(4 * k4 + 2, od)], v3 = vs[KV_AT(4 * k4 + 3, od)];
                 for (int i = 0; i < OQ; i++) {
                     o[i] = fma((float4) (p[i].x), v0, o[i]);
                     o[i] = fma((float4) (p[i].y), v1, o[i]);
@@ -512,8 +519,8 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
 // OpenCL C 1.2 requires, then the call.
 #define ATTEND_TILED(NQ)                                                                                             \
     __local float4 qs[NQ * D4];                                                                                      \
-    __local float4 ks[KC * D4];                                                                                      \
-    __local float4 vs[KC * D4];                                                                                      \
+    __local float4 ks[KC * HEAD_DIM / 4];                                                                            \
+    __local float4 vs[KC * HEAD_DIM / 4];                                                                            \
     __local float4 sc[NQ * C4];                                                                                      \
     __local float pm[KC / TK * NQ];                                                                                  \
     __local float mrow[2 * NQ];                                                                                      \
