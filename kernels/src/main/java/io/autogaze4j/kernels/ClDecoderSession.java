@@ -31,8 +31,23 @@ final class ClDecoderSession implements DecoderSession {
     private static final int WIDE_FROM = 256;
     /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
     private static final int NARROW_SLICES = 4;
-    /** Query rows per attention work-group (each key is loaded once for all of them). */
+    /** Query rows per work-group of the strided attention kernel (each key is loaded once for all of them). */
     private static final int QUERY_BLOCK = 2;
+    /** Tiled attention (decoder.cl attend_tiled): queries x keys of a work-item's score tile. */
+    private static final int TILE_QUERIES = 4, TILE_KEYS = 4;
+    /** Tiled attention: queries x head dimensions of a work-item's share of the output (one work-item per share). */
+    private static final int OWNER_QUERIES = 2, OWNER_DIMS = 4;
+    /** Tiled attention: keys per chunk staged in local memory. */
+    private static final int CHUNK = 64;
+    /** Query rows per work-group of the tiled prefill kernel. */
+    private static final int PREFILL_QUERIES = 32;
+    /** Most new tokens per batch row of a step the tiled decode kernel takes (one query block per row); more: prefill. */
+    private static final int DECODE_QUERIES = 16;
+    /**
+     * Tiled attention: times more work-groups than the strided kernel wants before key splits stop (its groups are
+     * smaller, and a decode step's group walks its keys chunk by chunk: more groups keep more loads in flight).
+     */
+    private static final int TILED_SPLIT_FACTOR = 4;
     /** Most key splits per attention query block. */
     private static final int MAX_SPLITS = 16;
     /** Fewest keys per attention work-item worth a split of their own. */
@@ -73,7 +88,11 @@ final class ClDecoderSession implements DecoderSession {
     /** Row kernels for many rows (prefills). */
     private final Variant wide;
 
-    private final cl_kernel[] attention;
+    /** The attention kernels of a step by its shape (strided, or tiled prefill / decode). */
+    private final Attention strided;
+
+    private final Attention prefill;
+    private final Attention decode;
     /** The last layer's attention and MLP for each batch row's last token only (narrow MLP variant). */
     private final cl_kernel attentionLastToken;
 
@@ -96,9 +115,10 @@ final class ClDecoderSession implements DecoderSession {
     private int partCapacity;
     private int paramCapacity;
     private int length;
-    private final int splitTarget;
     /** {@link #forwardFrame} is offered (the backend's {@link OpenClBackend#FRAME_LOOP_PROPERTY}). */
     private final boolean decodesFrames;
+    /** The tiled attention kernels run prefills and decode steps (the backend's {@link OpenClBackend#ATTENTION_PROPERTY}). */
+    private final boolean tiled;
 
     private int lastSplits;
     private boolean closed;
@@ -107,6 +127,9 @@ final class ClDecoderSession implements DecoderSession {
      * @param splitTarget attention work-groups below which decode steps split their keys (the device's compute
      *                    units x {@link #GROUPS_PER_UNIT} in use; tests pass more to exercise the splits)
      * @param decodesFrames whether {@link #forwardFrame} is offered (else every step is a host round trip)
+     * @param tiledAttention whether the tiled attention kernels run prefills and decode steps (else the strided one;
+     *                       the last layer's last-token attention is strided either way); heads whose dimension is
+     *                       not a multiple of {@link #OWNER_DIMS} get the strided kernel
      */
     ClDecoderSession(
             OpenClBackend backend,
@@ -115,7 +138,8 @@ final class ClDecoderSession implements DecoderSession {
             int batch,
             int maxCapacity,
             int splitTarget,
-            boolean decodesFrames) {
+            boolean decodesFrames,
+            boolean tiledAttention) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -124,9 +148,9 @@ final class ClDecoderSession implements DecoderSession {
         this.w = w;
         this.batch = batch;
         this.cap = maxCapacity;
-        this.splitTarget = splitTarget;
         this.decodesFrames = decodesFrames;
         DecoderWeights h = w.host;
+        this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
@@ -162,10 +186,10 @@ final class ClDecoderSession implements DecoderSession {
         wide = Variant.of(wideProgram, layers, WIDE_ROWS, h.hidden());
         headsChoose = ClContext.ownedKernel(wideProgram, "heads_choose");
         frame = new ClFrameLoop(ctx, wideProgram, batch, k, hidden);
-        attention = new cl_kernel[layers];
-        for (int l = 0; l < layers; l++) {
-            attention[l] = ClContext.ownedKernel(wideProgram, "attention");
-        }
+        strided =
+                Attention.of(wideProgram, "attention", layers, QUERY_BLOCK, attWg, splitTarget, attWg * KEYS_PER_ITEM);
+        prefill = Attention.tiled(wideProgram, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget);
+        decode = Attention.tiled(wideProgram, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget);
         attentionLastToken = ClContext.ownedKernel(wideProgram, "attention");
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         upload = new PinnedStage(ctx);
@@ -208,13 +232,79 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
+    /**
+     * An attention kernel, one instance per layer (each bound to its layer's caches).
+     *
+     * @param perLayer     the kernel of each layer
+     * @param name         the kernel's name (profile label)
+     * @param queries      query rows per work-group
+     * @param groupSize    work-items per work-group
+     * @param splitTarget  work-groups below which a step splits its keys
+     * @param keysPerSplit fewest keys worth a split of their own
+     */
+    private record Attention(
+            List<cl_kernel> perLayer, String name, int queries, int groupSize, int splitTarget, int keysPerSplit) {
+        static Attention of(
+                cl_program p, String name, int layers, int queries, int groupSize, int splitTarget, int keysPerSplit) {
+            List<cl_kernel> kernels = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                kernels.add(ClContext.ownedKernel(p, name));
+            }
+            return new Attention(List.copyOf(kernels), name, queries, groupSize, splitTarget, keysPerSplit);
+        }
+
+        /**
+         * A tiled kernel of {@code queries} rows per work-group: one work-item per output share (decoder.cl TILE_WG),
+         * {@link #TILED_SPLIT_FACTOR} times the strided kernel's split target, at least two chunks per split.
+         */
+        static Attention tiled(cl_program p, String name, int layers, int queries, int headDim, int splitTarget) {
+            int groupSize = queries / OWNER_QUERIES * (headDim / OWNER_DIMS);
+            return of(p, name, layers, queries, groupSize, splitTarget * TILED_SPLIT_FACTOR, 2 * CHUNK);
+        }
+
+        /** Query blocks per batch row of a step with {@code perRow} new tokens. */
+        int blocks(int perRow) {
+            return (perRow + queries - 1) / queries;
+        }
+
+        /**
+         * Key splits per query block: one when the query blocks alone fill the device, else enough to come near
+         * that, as long as each split keeps {@link #keysPerSplit} keys. Depends only on the shapes.
+         */
+        int splits(int groups, int visible) {
+            int byOccupancy = (splitTarget + groups - 1) / groups;
+            int bySize = (visible + keysPerSplit - 1) / keysPerSplit;
+            return Math.max(1, Math.min(MAX_SPLITS, Math.min(byOccupancy, bySize)));
+        }
+
+        void release() {
+            perLayer.forEach(ClContext::release);
+        }
+    }
+
+    /** The attention kernel of a step with {@code perRow} new tokens per batch row. */
+    private Attention attentionFor(int perRow) {
+        if (!tiled) {
+            return strided;
+        }
+        return perRow > DECODE_QUERIES ? prefill : decode;
+    }
+
+    /** Key splits of a step with {@code perRow} new tokens per batch row and {@code visible} keys. */
+    private int keySplits(int perRow, int visible) {
+        Attention a = attentionFor(perRow);
+        return a.splits(batch * a.blocks(perRow) * w.host.heads(), visible);
+    }
+
     private cl_program program(DecoderWeights h, int rows, int slices) {
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
                 + h.headDim()
                 + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID="
                 + (vocab - 1)
                 + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D KS=" + slices + " -D QB=" + QUERY_BLOCK
-                + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg + StepLayout.defines();
+                + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg + " -D TQ=" + TILE_QUERIES + " -D TK=" + TILE_KEYS
+                + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC=" + CHUNK + " -D PQ=" + PREFILL_QUERIES
+                + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
         return ctx.program("decoder.cl", options);
     }
 
@@ -301,7 +391,9 @@ final class ClDecoderSession implements DecoderSession {
             }
         }
         for (int l = 0; l < layers; l++) {
-            bindAttention(attention[l], l, 0);
+            bindAttention(strided.perLayer().get(l), l, 0);
+            bindTiled(prefill.perLayer().get(l), l);
+            bindTiled(decode.perLayer().get(l), l);
         }
         bindAttention(attentionLastToken, layers - 1, 1);
         bindMlp(mlpLastToken, last, 1);
@@ -476,8 +568,7 @@ final class ClDecoderSession implements DecoderSession {
             if (end > cap) {
                 throw new IllegalStateException("KV cache needs " + end + " entries but holds at most " + cap);
             }
-            int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
-            int splits = keySplits(batch * queryBlocks * w.host.heads(), end);
+            int splits = keySplits(perRow, end);
             headers.add(new StepLayout.Header(
                     perRow, first, s == 0 ? lo : first, s == 0 ? end - lo : perRow, s == 0, batch, splits));
             first = end;
@@ -503,8 +594,7 @@ final class ClDecoderSession implements DecoderSession {
         checkStep(in, perRow, positions, masks, fedIds);
         int end = length + perRow;
         int lo = firstChangedMask(masks);
-        int queryBlocks = (perRow + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        lastSplits = keySplits(batch * queryBlocks * w.host.heads(), end);
+        lastSplits = keySplits(perRow, end);
         StepLayout.Header header =
                 new StepLayout.Header(perRow, length, lo, end - lo, fedIds == null, batch, lastSplits);
         upload(header, positions, fedIds, masks, in);
@@ -580,9 +670,9 @@ final class ClDecoderSession implements DecoderSession {
         long prepareGroups = (batch * header.maskSpan() + batch + group - 1) / group;
         long[] rowGlobal = {rowGroups * group};
         long[] rowLocal = {group};
-        long queryBlocks = (header.perRow() + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        long[] attGlobal = {batch * queryBlocks * header.splits() * attWg, attHeads};
-        long[] attLocal = {attWg, 1};
+        Attention att = attentionFor(header.perRow());
+        long[] attGlobal = {(long) batch * att.blocks(header.perRow()) * header.splits() * att.groupSize(), attHeads};
+        long[] attLocal = {att.groupSize(), 1};
         String phase = header.reset() ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
         ctx.launch(v.qkv(), "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
         int layers = keys.length;
@@ -591,18 +681,18 @@ final class ClDecoderSession implements DecoderSession {
         boolean lastOnly = layerOutputs == null && header.perRow() > 1;
         for (int l = 0; l < layers; l++) {
             if (l < layers - 1) {
-                ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
+                ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
                 ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
             } else if (lastOnly) {
                 ctx.launch(
                         attentionLastToken,
                         "attention/last",
                         new long[] {(long) batch * header.splits() * attWg, attHeads},
-                        attLocal);
+                        new long[] {attWg, 1});
                 long narrowGroup = narrow.groupSize();
                 ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
             } else {
-                ctx.launch(attention[l], "attention" + phase, attGlobal, attLocal);
+                ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
                 ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
             }
             if (layerOutputs != null) {
@@ -638,6 +728,12 @@ final class ClDecoderSession implements DecoderSession {
                 lastOnly);
     }
 
+    /** Binds a tiled attention kernel ({@code attention_prefill} or {@code attention_decode}) to layer {@code layer}'s caches. */
+    private void bindTiled(cl_kernel kernel, int layer) {
+        ClContext.args(
+                kernel, params, q, keys[layer], values[layer], mask, partOut, partStats, cap, w.host.attentionScale());
+    }
+
     /** Binds an {@code mlp} kernel to {@code layer}'s weights; {@code lastOnly} 1: the last token only. */
     private void bindMlp(cl_kernel kernel, ClDecoderWeights.Layer layer, int lastOnly) {
         ClContext.args(
@@ -659,16 +755,6 @@ final class ClDecoderSession implements DecoderSession {
         return lastSplits;
     }
 
-    /**
-     * Key splits per attention query block: one when the query blocks alone fill the device, else enough
-     * to come near that, as long as each work-item keeps a few keys. Depends only on the shapes.
-     */
-    private int keySplits(int groups, int visible) {
-        int byOccupancy = (splitTarget + groups - 1) / groups;
-        int bySize = (visible + attWg * KEYS_PER_ITEM - 1) / (attWg * KEYS_PER_ITEM);
-        return Math.max(1, Math.min(MAX_SPLITS, Math.min(byOccupancy, bySize)));
-    }
-
     @Override
     public void close() {
         synchronized (ctx) {
@@ -684,9 +770,9 @@ final class ClDecoderSession implements DecoderSession {
             frame.close();
             ClContext.release(attentionLastToken);
             ClContext.release(mlpLastToken);
-            for (cl_kernel kk : attention) {
-                ClContext.release(kk);
-            }
+            strided.release();
+            prefill.release();
+            decode.release();
             narrow.release();
             wide.release();
         }

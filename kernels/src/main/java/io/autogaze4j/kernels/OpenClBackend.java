@@ -38,6 +38,12 @@ public final class OpenClBackend implements Backend {
      * docs/benchmarks.md).
      */
     public static final String FRAME_LOOP_PROPERTY = "autogaze.opencl.frameLoop";
+    /**
+     * System property that picks the decoder's attention kernels: {@code tiled} (the default: keys staged in local memory
+     * and read once per block of queries, one kernel for prefills and one for decode steps) or {@code strided} (the
+     * earlier kernel: two queries per work-group, each work-item strides over the keys).
+     */
+    public static final String ATTENTION_PROPERTY = "autogaze.opencl.attention";
 
     private final ClContext ctx;
     private final Backend cpu;
@@ -65,6 +71,8 @@ public final class OpenClBackend implements Backend {
     private final ClVisionSession.Buffers visionBuffers = new ClVisionSession.Buffers();
     /** Decoder sessions decode whole frames on the device ({@link DecoderSession#decodesFrames}). */
     private final boolean frameLoop;
+    /** Decoder sessions use the tiled attention kernels ({@link #ATTENTION_PROPERTY}). */
+    private final boolean tiledAttention;
 
     private boolean closed;
 
@@ -78,6 +86,7 @@ public final class OpenClBackend implements Backend {
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
         this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
+        this.tiledAttention = tiledAttention(System.getProperty(ATTENTION_PROPERTY));
     }
 
     /**
@@ -94,6 +103,22 @@ public final class OpenClBackend implements Backend {
         }
         throw new IllegalArgumentException(
                 "-D" + FRAME_LOOP_PROPERTY + "=" + value + ": expected on or off (the decode loop on the device)");
+    }
+
+    /**
+     * The value of {@link #ATTENTION_PROPERTY}: unset or {@code tiled} true, {@code strided} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean tiledAttention(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("tiled")) {
+            return true;
+        }
+        if (value.trim().equalsIgnoreCase("strided")) {
+            return false;
+        }
+        throw new IllegalArgumentException("-D" + ATTENTION_PROPERTY + "=" + value
+                + ": expected tiled or strided (the decoder's attention kernels)");
     }
 
     /** Kernel {@code name} of ops.cl, building the program on the first call. */
@@ -169,7 +194,8 @@ public final class OpenClBackend implements Backend {
     public String name() {
         // benchmarks print the name: an A/B with the loop off says so
         return "opencl (" + ctx.info.name() + ", " + ctx.info.platform()
-                + (frameLoop ? ", decode loop on the device" : "") + ")";
+                + (frameLoop ? ", decode loop on the device" : "")
+                + (tiledAttention ? "" : ", strided attention") + ")";
     }
 
     @Override
@@ -417,19 +443,35 @@ public final class OpenClBackend implements Backend {
     @Override
     public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
         return openDecoder(
-                weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT, frameLoop);
+                weights,
+                batch,
+                maxCapacity,
+                ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT,
+                frameLoop,
+                tiledAttention);
+    }
+
+    /** A decoder session with a chosen attention split target and frame loop, and this backend's attention kernels. */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
+        return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention);
     }
 
     /**
-     * A decoder session with a chosen attention split target and frame loop (see {@link ClDecoderSession}); tests choose
-     * both.
+     * A decoder session with a chosen attention split target, frame loop and attention kernels (see
+     * {@link ClDecoderSession}); tests choose them.
      */
     ClDecoderSession openDecoder(
-            DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
-            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames);
+            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention);
         }
     }
 

@@ -6,7 +6,9 @@
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
-// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two).
+// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two); the tiled
+// attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
+// prefill and decode work-group).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -315,6 +317,235 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
+}
+
+// Tiled attention (the default; -Dautogaze.opencl.attention=strided keeps the kernel above): a work-group takes up to
+// NQ query rows of one batch row and head and walks one key split in chunks of KC keys staged in local memory, so
+// every key and value is read from global memory once for all its queries. Per chunk: (1) stage keys, values and
+// which keys are visible; (2) score tiles of TQ queries x TK keys in registers, written with each tile's row maxima;
+// (3) each query's running max and the chunk's exp(score - max); (4) output owners of OQ queries x 4 dimensions
+// rescale and add probabilities x values. Local rows are float4 (one 16-byte load for four values); query and score
+// rows are padded by one float4 and key and value rows swizzled (KV_AT), so neighbouring work-items hit different
+// banks and the prefill kernel's scratch stays under 32 KB (the OpenCL 1.2 minimum of local memory). Shapes come from the host (-D TQ, TK, OQ, OD, KC,
+// PQ, DQ); the work-group has TILE_WG(NQ) work-items, one per output owner. The unnormalised output, max and exp
+// sum per query row, head and split are written as by `attention`, so the MLP kernels merge either.
+#if OD != 4 || HEAD_DIM % 4 != 0 || KC % 4 != 0 || KC % TK != 0
+#error "tiled attention: OD must be 4, HEAD_DIM and KC multiples of 4, KC a multiple of TK"
+#endif
+#define TILE_WG(nq) ((nq) / OQ * (HEAD_DIM / OD))
+#define D4 (HEAD_DIM / 4 + 1) // float4s per staged query row
+#define C4 (KC / 4 + 1)       // float4s per row of scores
+#if HEAD_DIM / 4 % 8 == 0
+#define SWIZZLE 7 // float4 d4 of key row r sits at d4 ^ (r & 7): eight neighbouring rows, eight different bank groups
+#else
+#define SWIZZLE 0
+#endif
+#define KV_AT(r, d4) ((r) * (HEAD_DIM / 4) + ((d4) ^ ((r) & SWIZZLE)))
+
+/**
+ * Tiled attention of the work-group's queries (at most NQ, a multiple of TQ and OQ); see above. Local scratch:
+ * qs [NQ][D4], ks and vs [KC][HEAD_DIM / 4] (KV_AT), sc [NQ][C4] (float4s), pm [KC / TK][NQ], mrow [2][NQ], vis [KC].
+ */
+inline void attend_tiled(int NQ, __global const int* st, __global const float* q, __global const float* kc,
+                         __global const float* vc, __global const uchar* mask, __global float* po,
+                         __global float* pml, int cap, float scale, __local float4* qs, __local float4* ks,
+                         __local float4* vs, __local float4* sc, __local float* pm, __local float* mrow,
+                         __local uchar* vis) {
+    const int wg = TILE_WG(NQ), ktiles = KC / TK;
+    __local float* qf = (__local float*) qs;
+    __local float* sf = (__local float*) sc;
+    int t = get_local_id(0);
+    int h = get_group_id(1);
+    int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
+    int blocks = (perRow + NQ - 1) / NQ;
+    int g = get_group_id(0);
+    int sp = g % splits;
+    g /= splits;
+    int b = g / blocks, s0 = (g % blocks) * NQ;
+    int nq = min(NQ, perRow - s0);
+    for (int e = t; e < NQ * HEAD_DIM; e += wg) {
+        int qq = e / HEAD_DIM, d = e % HEAD_DIM;
+        qf[qq * 4 * D4 + d] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + d] : 0.0f;
+    }
+    for (int e = t; e < 2 * NQ; e += wg) {
+        mrow[e] = -INFINITY;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    __global const float* kb = kc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const float* vb = vc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const uchar* mk = mask + b * cap;
+    // keys seen by the block's last query, split in runs of whole chunks
+    int visible = first + s0 + nq;
+    int run = ((visible + splits - 1) / splits + KC - 1) / KC * KC;
+    int lo = sp * run, hi = min(visible, lo + run);
+    // output owner t: queries oq * OQ .. + OQ - 1 (rows past nq repeat the last one, never written), dimensions
+    // 4 od .. 4 od + 3
+    int oq = t / (HEAD_DIM / 4), od = t % (HEAD_DIM / 4);
+    bool owns = oq * OQ < nq;
+    int orow[OQ];
+    float4 o[OQ];
+    float l[OQ];
+    for (int i = 0; i < OQ; i++) {
+        orow[i] = min(oq * OQ + i, nq - 1);
+        o[i] = (float4) (0.0f);
+        l[i] = 0.0f;
+    }
+    int cur = 0; // mrow[cur]: each query's max over the chunks so far
+    for (int c0 = lo; c0 < hi; c0 += KC) {
+        // (1) keys and values [KC][HEAD_DIM] from the dimension-major cache: work-item (key jj, dimensions 4 d4 ..)
+        // makes four loads, each coalesced over the keys, and one 16-byte local store
+        for (int e = t; e < KC * (HEAD_DIM / 4); e += wg) {
+            int jj = e % KC, d4 = e / KC, j = c0 + jj;
+            float4 kv = (float4) (0.0f), vv = (float4) (0.0f);
+            if (j < hi) {
+                int at = 4 * d4 * cap + j;
+                kv = (float4) (kb[at], kb[at + cap], kb[at + 2 * cap], kb[at + 3 * cap]);
+                vv = (float4) (vb[at], vb[at + cap], vb[at + 2 * cap], vb[at + 3 * cap]);
+            }
+            ks[KV_AT(jj, d4)] = kv;
+            vs[KV_AT(jj, d4)] = vv;
+        }
+        for (int jj = t; jj < KC; jj += wg) {
+            vis[jj] = c0 + jj < hi && mk[c0 + jj] != 0;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // (2) score tiles: queries qt * TQ + i, keys kt + jj * ktiles (strided, so neighbouring tiles read neighbouring
+        // rows); query s sees key j when j <= first + s
+        for (int tile = t; tile < NQ / TQ * ktiles; tile += wg) {
+            int qt = tile / ktiles, kt = tile % ktiles;
+            if (qt * TQ >= nq) {
+                continue;
+            }
+            float acc[TQ][TK];
+            for (int i = 0; i < TQ; i++) {
+                for (int jj = 0; jj < TK; jj++) {
+                    acc[i][jj] = 0.0f;
+                }
+            }
+            for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+                float4 qv[TQ], kv[TK];
+                for (int i = 0; i < TQ; i++) {
+                    qv[i] = qs[(qt * TQ + i) * D4 + d4];
+                }
+                for (int jj = 0; jj < TK; jj++) {
+                    kv[jj] = ks[KV_AT(kt + jj * ktiles, d4)];
+                }
+                for (int i = 0; i < TQ; i++) {
+                    for (int jj = 0; jj < TK; jj++) {
+                        float a = fma(qv[i].x, kv[jj].x, acc[i][jj]);
+                        a = fma(qv[i].y, kv[jj].y, a);
+                        a = fma(qv[i].z, kv[jj].z, a);
+                        acc[i][jj] = fma(qv[i].w, kv[jj].w, a);
+                    }
+                }
+            }
+            for (int i = 0; i < TQ; i++) {
+                int qq = qt * TQ + i;
+                float top = -INFINITY;
+                for (int jj = 0; jj < TK; jj++) {
+                    int kk = kt + jj * ktiles;
+                    bool seen = qq < nq && vis[kk] && c0 + kk <= first + s0 + qq;
+                    float s = seen ? acc[i][jj] * scale : -INFINITY;
+                    sf[qq * 4 * C4 + kk] = s;
+                    top = fmax(top, s);
+                }
+                pm[kt * NQ + qq] = top;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // (3) each query's new max (old max and the tiles' maxima), then the chunk's probabilities in place
+        int perQuery = max(1, wg / NQ);
+        for (int e = t; e < NQ * perQuery; e += wg) {
+            int qq = e / perQuery, part = e % perQuery; // neighbours: other keys or rows, other banks
+            if (qq < nq) {
+                float top = mrow[cur * NQ + qq];
+                for (int kt = 0; kt < ktiles; kt++) {
+                    top = fmax(top, pm[kt * NQ + qq]);
+                }
+                for (int kk = part; kk < KC; kk += perQuery) {
+                    float s = sf[qq * 4 * C4 + kk];
+                    sf[qq * 4 * C4 + kk] = s == -INFINITY ? 0.0f : exp(s - top);
+                }
+                if (part == 0) {
+                    mrow[(1 - cur) * NQ + qq] = top;
+                }
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // (4) the owners rescale by exp(old max - new max) and add the chunk's probabilities x values, key by key
+        if (owns) {
+            for (int i = 0; i < OQ; i++) {
+                float was = mrow[cur * NQ + orow[i]];
+                float corr = was == -INFINITY ? 0.0f : exp(was - mrow[(1 - cur) * NQ + orow[i]]);
+                l[i] *= corr;
+                o[i] *= corr;
+            }
+            for (int k4 = 0; k4 < KC / 4; k4++) {
+                float4 p[OQ];
+                for (int i = 0; i < OQ; i++) {
+                    p[i] = sc[orow[i] * C4 + k4];
+                }
+                float4 v0 = vs[KV_AT(4 * k4, od)], v1 = vs[KV_AT(4 * k4 + 1, od)];
+                float4 v2 = vs[KV_AT(4 * k4 + 2, od)], v3 = vs[KV_AT(4 * k4 + 3, od)];
+                for (int i = 0; i < OQ; i++) {
+                    o[i] = fma((float4) (p[i].x), v0, o[i]);
+                    o[i] = fma((float4) (p[i].y), v1, o[i]);
+                    o[i] = fma((float4) (p[i].z), v2, o[i]);
+                    o[i] = fma((float4) (p[i].w), v3, o[i]);
+                    l[i] += p[i].x;
+                    l[i] += p[i].y;
+                    l[i] += p[i].z;
+                    l[i] += p[i].w;
+                }
+            }
+        }
+        cur = 1 - cur;
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    for (int i = 0; owns && i < OQ; i++) {
+        int qq = oq * OQ + i;
+        if (qq < nq) {
+            int at = ((b * perRow + s0 + qq) * HEADS + h) * splits + sp;
+            vstore4(o[i], 0, po + at * HEAD_DIM + 4 * od);
+            if (od == 0) {
+                pml[2 * at] = mrow[cur * NQ + qq];
+                pml[2 * at + 1] = l[i];
+            }
+        }
+    }
+}
+
+// The body of a tiled attention kernel for NQ queries: attend_tiled's local scratch, declared at kernel scope as
+// OpenCL C 1.2 requires, then the call.
+#define ATTEND_TILED(NQ)                                                                                             \
+    __local float4 qs[NQ * D4];                                                                                      \
+    __local float4 ks[KC * HEAD_DIM / 4];                                                                            \
+    __local float4 vs[KC * HEAD_DIM / 4];                                                                            \
+    __local float4 sc[NQ * C4];                                                                                      \
+    __local float pm[KC / TK * NQ];                                                                                  \
+    __local float mrow[2 * NQ];                                                                                      \
+    __local uchar vis[KC];                                                                                           \
+    attend_tiled(NQ, st, q, kc, vc, mask, po, pml, cap, scale, qs, ks, vs, sc, pm, mrow, vis)
+
+// Tiled attention of a prefill (more than DQ new tokens per batch row): PQ queries per work-group, so each staged
+// key serves PQ queries. Work-group (batch row, query block, split; head): TILE_WG(PQ) work-items.
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.tiledAttentionMatchesHostSession.
+__kernel void attention_prefill(__global const int* st, __global const float* q, __global const float* kc,
+                                __global const float* vc, __global const uchar* mask, __global float* po,
+                                __global float* pml, int cap, float scale) {
+    ATTEND_TILED(PQ);
+}
+
+// Tiled attention of a decode step (at most DQ new tokens per batch row, K = 10 at most in a model): one query block
+// per batch row, so each key is read once for all the row's queries; key splits give the step enough work-groups.
+// Work-group (batch row, split; head): TILE_WG(DQ) work-items.
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.tiledAttentionMatchesHostSession.
+__kernel void attention_decode(__global const int* st, __global const float* q, __global const float* kc,
+                               __global const float* vc, __global const uchar* mask, __global float* po,
+                               __global float* pml, int cap, float scale) {
+    ATTEND_TILED(DQ);
 }
 
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */

@@ -99,8 +99,10 @@ class OpenClDecoderTest {
     @Test
     void deviceSessionMatchesHostSession() {
         DecoderWeights w = weights(11);
-        try (DecoderSession dev = TestDevice.backend().openDecoder(w, 3, 16, 64)) {
-            assertSessionsAgree(w, 3, 64, calls(new Random(12), 3), dev);
+        for (boolean tiled : new boolean[] {true, false}) {
+            try (DecoderSession dev = TestDevice.backend().openDecoder(w, 3, 64, 64, true, tiled)) {
+                assertSessionsAgree(w, 3, 64, calls(new Random(12), 3), dev);
+            }
         }
     }
 
@@ -108,10 +110,30 @@ class OpenClDecoderTest {
     @Test
     void keySplitAttentionOverALongCacheMatchesHostSession() {
         DecoderWeights w = weights(13);
-        try (ClDecoderSession dev =
-                TestDevice.backend().openDecoder(w, 1, 640, 64, true)) { // as on a device of 32 compute units
-            assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev);
-            assertTrue(dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
+        for (boolean tiled : new boolean[] {true, false}) {
+            try (ClDecoderSession dev = TestDevice.backend()
+                    .openDecoder(w, 1, 640, 64, true, tiled)) { // as on a device of 32 compute units
+                assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev);
+                assertTrue(
+                        dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
+            }
+        }
+    }
+
+    /**
+     * The tiled kernels on the shapes at their edges: a prefill of several query blocks (the last one partial) over
+     * several key chunks, the widest decode step (16 tokens) and the narrowest prefill (17), single tokens, an older
+     * entry masked out, keys split over many work-groups (a large split target) and not split at all.
+     */
+    @Test
+    void tiledAttentionMatchesHostSession() {
+        DecoderWeights w = weights(17);
+        for (int splitTarget : new int[] {1, 4096}) {
+            try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 256, splitTarget, true, true)) {
+                assertSessionsAgree(w, 2, 256, calls(new Random(18), 2, 256, 70, 16, 17, 1, 10, 64), dev);
+                assertEquals(
+                        splitTarget == 1, dev.lastKeySplits() == 1, dev.lastKeySplits() + " splits at " + splitTarget);
+            }
         }
     }
 
@@ -294,6 +316,17 @@ class OpenClDecoderTest {
      * and a value other than on or off is an error naming the property. A frame with a step wider than K or a tail
      * position outside the cache is refused before anything reaches the device.
      */
+    /** Attention is tiled unless {@code -Dautogaze.opencl.attention=strided}; any other value is an error naming it. */
+    @Test
+    void attentionSwitch() {
+        assertTrue(OpenClBackend.tiledAttention(null));
+        assertTrue(OpenClBackend.tiledAttention(" Tiled "));
+        assertFalse(OpenClBackend.tiledAttention("STRIDED"));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> OpenClBackend.tiledAttention("flash"));
+        assertTrue(bad.getMessage().contains(OpenClBackend.ATTENTION_PROPERTY), bad.getMessage());
+    }
+
     @Test
     void frameLoopSwitch() {
         assertTrue(OpenClBackend.frameLoop(null));
