@@ -23,8 +23,16 @@
 // P_HEADER: positions [rows], fed ids [rows], mask entries [batch][span], the embeddings.
 // heads_choose writes R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS, R_MARGIN, R_ID (ints),
 // R_PROBABILITY.
+//
+// Builds (kernels/ClDecoderSession.builds): the file is compiled three times, the step kernels (attention, feed_step,
+// heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and KS)
+// once per row variant, so no kernel is compiled twice and the builds can run side by side (cold start: the NVIDIA
+// compiler takes seconds per build). Each section below is guarded by the build it belongs to.
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
+#endif
+#if defined(ROW_KERNELS) == defined(STEP_KERNELS)
+#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS) or -D STEP_KERNELS"
 #endif
 
 /** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
@@ -58,6 +66,7 @@ inline float inv_rms(__local const float* row) {
     return 1.0f / sqrt(ss / HIDDEN + EPS);
 }
 
+#ifdef ROW_KERNELS
 // Work-group layout of qkv_rope and mlp: HIDDEN x KS work-items for ROWS rows; work-item (t, part)
 // owns output column t and the part-th slice of every k loop (KS > 1 gives a decode step's few rows
 // more work-items and more loads in flight); slices are summed in order through local memory.
@@ -187,7 +196,9 @@ __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uc
     barrier(CLK_LOCAL_MEM_FENCE);
     qkv_rows(st, a, qk, red, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
+#endif // ROW_KERNELS
 
+#ifdef STEP_KERNELS
 #define MERGE_PARTS 4 // row runs summed in parallel when a work-group merges its work-items (ATT_WG % 4 == 0)
 
 // Scaled dot-product attention of QB consecutive query rows of one batch row and one head against one split
@@ -316,7 +327,9 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
+#endif // STEP_KERNELS
 
+#ifdef ROW_KERNELS
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */
 inline float merged_attention(__global const float* po, __global const float* pml, int splits, int r, int c) {
     int at = (r * HEADS + c / HEAD_DIM) * splits, d = c % HEAD_DIM;
@@ -432,7 +445,9 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
     mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, r0, min(ROWS, st[P_ROWS] - r0), lt, t, part);
     qkv_rows(st, a, hs, red, nextNormW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
+#endif // ROW_KERNELS
 
+#ifdef STEP_KERNELS
 /** Work-group reduction to the first index of the maximum (-1 when all values are -inf). */
 inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
     for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
@@ -609,3 +624,4 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
+#endif // STEP_KERNELS
