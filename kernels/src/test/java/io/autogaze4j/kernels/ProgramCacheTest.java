@@ -112,7 +112,7 @@ class ProgramCacheTest {
                 linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "again").data());
     }
 
-    /** The three decoder programs (step kernels, narrow and wide rows) come from the cache on the second open, with identical logits. */
+    /** The decoder programs (step kernels, narrow and wide rows) come from the cache on the second open, same logits. */
     @Test
     void decoderProgramsLoadFromTheCache() {
         ProgramCache cache = ProgramCache.at(dir);
