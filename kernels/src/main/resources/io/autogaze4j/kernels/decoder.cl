@@ -6,7 +6,9 @@
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
-// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two).
+// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two). Optional:
+// K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and heads_choose's k loops (compile-time knobs for
+// A/B runs through -Dautogaze.opencl.options="-D K_UNROLL=4": less unrolling compiles faster, may run slower).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -33,6 +35,12 @@
 #endif
 #if defined(ROW_KERNELS) == defined(STEP_KERNELS)
 #error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS) or -D STEP_KERNELS"
+#endif
+#ifndef K_UNROLL
+#define K_UNROLL 16
+#endif
+#ifndef LOGIT_UNROLL
+#define LOGIT_UNROLL 8
 #endif
 
 /** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
@@ -84,7 +92,7 @@ inline void rows_times(__local const float* in, int K, __global const float* w, 
         acc[rr] = 0.0f;
     }
     int k0 = part * (K / KS), k1 = k0 + K / KS;
-#pragma unroll 16
+#pragma unroll K_UNROLL
     for (int i = k0; i < k1; i++) {
         float wv = w[i * ld + col];
         for (int rr = 0; rr < ROWS; rr++) {
@@ -541,7 +549,7 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
     for (int j = 0; j < LG_PER_ITEM; j++) {
         acc[j] = 0.0f;
     }
-#pragma unroll 8
+#pragma unroll LOGIT_UNROLL
     for (int i = 0; i < HIDDEN; i++) {
         float hv = hn[i];
         for (int j = 0; j < LG_PER_ITEM; j++) {
