@@ -36,6 +36,8 @@
 #if defined(ROW_KERNELS) == defined(STEP_KERNELS)
 #error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS) or -D STEP_KERNELS"
 #endif
+// (the defaults are spelled out as literals below, so a compiler that does not expand macros in a pragma builds them
+// exactly as before)
 #ifndef K_UNROLL
 #define K_UNROLL 16
 #endif
@@ -92,7 +94,11 @@ inline void rows_times(__local const float* in, int K, __global const float* w, 
         acc[rr] = 0.0f;
     }
     int k0 = part * (K / KS), k1 = k0 + K / KS;
+#if K_UNROLL == 16
+#pragma unroll 16
+#else
 #pragma unroll K_UNROLL
+#endif
     for (int i = k0; i < k1; i++) {
         float wv = w[i * ld + col];
         for (int rr = 0; rr < ROWS; rr++) {
@@ -549,7 +555,11 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
     for (int j = 0; j < LG_PER_ITEM; j++) {
         acc[j] = 0.0f;
     }
+#if LOGIT_UNROLL == 8
+#pragma unroll 8
+#else
 #pragma unroll LOGIT_UNROLL
+#endif
     for (int i = 0; i < HIDDEN; i++) {
         float hv = hn[i];
         for (int j = 0; j < LG_PER_ITEM; j++) {
