@@ -5,11 +5,11 @@
 # ROUNDS times in one call (who goes first alternates) so that both see the same machine. Third-party jars are
 # shared (devicerun/lib).
 # Environment: OPENCL=1,8,45 and CPU=1,8 (batch sizes, none: skip), ROUNDS=2, RUNS=5, WARMUP=2; BEFORE_FLAGS and
-# AFTER_FLAGS: extra JVM flags of each side (e.g. AFTER_FLAGS=-Dautogaze.opencl.frameLoop=on: the decode loop on the
+# AFTER_FLAGS: extra JVM flags of each side (e.g. BEFORE_FLAGS=-Dautogaze.opencl.frameLoop=off: the decode loop on the
 # device instead of one host round trip per decoder step); BENCH_ARGS: extra benchmark
 # arguments of both sides (e.g. --task-loss -0.988: a task-loss stop, which base jars older than the frame loop do not
 # know; default none); BEFORE_JARS=lib: "before" runs devjars' jars too (with the flags: an A/B of one option,
-# e.g. BEFORE_JARS=lib AFTER_FLAGS=-Dautogaze.opencl.frameLoop=on).
+# e.g. BEFORE_JARS=lib BEFORE_FLAGS=-Dautogaze.opencl.frameLoop=off).
 set -u
 source scripts/device-env.sh
 third=$(find "$D/lib" -name '*.jar' ! -name 'autogaze4j-*' | tr '\n' ':')

@@ -38,5 +38,15 @@ if [ -d devjars ]; then
     echo "devjars: devicerun/$d has our jars of $(cat devjars/COMMIT) (before: $(cat devicerun/COMMIT))"
   done
 fi
+# jars of another commit carried as basejars/ (scripts/prepare-device-jars.sh there, the folder renamed) become the
+# "before" side of scripts/ab-device-run.sh instead of the pieces' own
+if [ -d basejars ] && [ -e devicerun/.complete-m ] && ! cmp -s basejars/COMMIT devicerun/base/COMMIT; then
+  rm -rf devicerun/base && mkdir -p devicerun/base
+  for j in basejars/*.jar; do
+    [ -e "devicerun/lib/$(basename "$j")" ] && cp "$j" devicerun/base/
+  done
+  cp basejars/COMMIT devicerun/base/COMMIT
+  echo "basejars: devicerun/base has our jars of $(cat basejars/COMMIT)"
+fi
 du -sh devicerun/* 2>/dev/null | tr '\n' ' '
 echo

@@ -20,9 +20,9 @@ import java.util.Map;
  * [--backend cpu|opencl|auto] [--task-loss R] [--profile]} ({@code opencl}: the first GPU, else the first OpenCL device;
  * falls back to the CPU with a warning). {@code --task-loss R} turns the task-loss stop on: a row stops gazing a frame
  * at a predicted task loss at or below R. {@code --profile} adds, on a backend that {@link Backend#profiles() profiles},
- * two runs per batch size: one with host timers only (enqueueing, waiting, vision operations) and one with device-side
- * kernel timing (OpenCL profiling events): device milliseconds per kernel and the gap between the run's wall time and its
- * kernels (launch latency, transfers, host work).
+ * two runs per batch size: one with host timers only (enqueueing, waiting, the vision encoder) and one with device-side
+ * kernel timing (OpenCL profiling events): device milliseconds per kernel (the vision encoder's labelled "vision: ...",
+ * and their sum) and the gap between the run's wall time and its kernels (launch latency, transfers, host work).
  */
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
@@ -132,11 +132,17 @@ public final class EndToEndBenchmark {
                         .mapToLong(e -> e.getValue()[0])
                         .sum()
                 / 1e6;
+        double vision = p.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("vision"))
+                        .mapToLong(e -> e.getValue()[0])
+                        .sum()
+                / 1e6;
         System.out.printf(
                 Locale.ROOT,
-                "  run with kernel profiling: wall %.1f ms, kernels %.1f ms, gap %.1f ms%n",
+                "  run with kernel profiling: wall %.1f ms, kernels %.1f ms (vision encoder %.1f ms), gap %.1f ms%n",
                 wall,
                 busy,
+                vision,
                 wall - busy);
         printTimes(p);
     }

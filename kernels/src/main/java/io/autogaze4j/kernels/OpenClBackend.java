@@ -7,7 +7,8 @@ import io.autogaze4j.tensor.DecoderWeights;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.RectCompositor;
 import io.autogaze4j.tensor.Tensor;
-import java.util.ArrayList;
+import io.autogaze4j.tensor.VisionSession;
+import io.autogaze4j.tensor.VisionWeights;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -20,20 +21,21 @@ import org.jocl.cl_mem;
 /**
  * The OpenCL backend (through JOCL). Heavy work runs on the device: the whole gaze decoder
  * ({@link #openDecoder(DecoderWeights, int, int, int)} returns a device-resident session with on-device token choice
- * that decodes a whole frame per host round trip unless {@link #FRAME_LOOP_PROPERTY} is {@code off}), matrix
- * products, the patch-embedding stem and the causal 3-D trunk convolution. The light element-wise
- * operations of the vision encoder (norms, ReLU, additions, the bicubic squash) run on an internal
- * {@link Backend#cpu()} backend. Weights are copied to the device on first use and kept until
+ * that decodes a whole frame per host round trip unless {@link #FRAME_LOOP_PROPERTY} is {@code off}), the whole vision
+ * encoder ({@link #openVision(VisionWeights, int)}: {@link ClVisionSession}), matrix products, the patch-embedding stem
+ * and the causal 3-D trunk convolution. The light single operations (norms, ReLU, additions, the bicubic squash) run
+ * on an internal {@link Backend#cpu()} backend. Weights are copied to the device on first use and kept until
  * {@link #close()}, which releases all device memory.
  *
  * <p>Thread-safe: device work is serialised on one in-order queue.
  */
 public final class OpenClBackend implements Backend {
-    /** Frames per stacked vision launch (bounds the split-K scratch buffers to ~100 MB). */
+    /** Frames per split-K vision launch (bounds the split-K scratch buffers to ~100 MB). */
     private static final int STACK = 16;
     /**
-     * System property that turns the decode loop on the device on ({@code on}; {@code off}, every decode step its own host
-     * round trip, is the default until the loop has been measured on a GPU: token-exact on PoCL, never timed on one).
+     * System property that turns the decode loop on the device off ({@code off}: every decode step its own host round
+     * trip) or on ({@code on}, the default: one round trip per frame; 8-14% less time per call at batch 1-45 on the H200,
+     * docs/benchmarks.md).
      */
     public static final String FRAME_LOOP_PROPERTY = "autogaze.opencl.frameLoop";
 
@@ -57,8 +59,10 @@ public final class OpenClBackend implements Backend {
 
     private final Scratch outputs = new Scratch();
     private final Scratch partial = new Scratch();
-    /** Page-locked staging of the stacked vision launches' inputs and outputs. */
+    /** Page-locked staging of the vision sessions' pixels and embeddings. */
     private final PinnedStage stage;
+    /** The vision sessions' per-wave device buffers (one session runs at a time, under the context's lock). */
+    private final ClVisionSession.Buffers visionBuffers = new ClVisionSession.Buffers();
     /** Decoder sessions decode whole frames on the device ({@link DecoderSession#decodesFrames}). */
     private final boolean frameLoop;
 
@@ -80,23 +84,23 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * The value of {@link #FRAME_LOOP_PROPERTY}: {@code on} true, unset or {@code off} false.
+     * The value of {@link #FRAME_LOOP_PROPERTY}: unset or {@code on} true, {@code off} false.
      *
      * @throws IllegalArgumentException for any other value
      */
     static boolean frameLoop(String value) {
-        if (value == null || value.trim().equalsIgnoreCase("off")) {
-            return false;
-        }
-        if (value.trim().equalsIgnoreCase("on")) {
+        if (value == null || value.trim().equalsIgnoreCase("on")) {
             return true;
+        }
+        if (value.trim().equalsIgnoreCase("off")) {
+            return false;
         }
         throw new IllegalArgumentException(
                 "-D" + FRAME_LOOP_PROPERTY + "=" + value + ": expected on or off (the decode loop on the device)");
     }
 
     /** Kernel {@code name} of ops.cl, building the program on the first call. */
-    private cl_kernel ops(String name) {
+    cl_kernel ops(String name) {
         synchronized (ctx) {
             return opsKernels.computeIfAbsent(name, k -> ctx.kernel(ctx.program(opsSource), k));
         }
@@ -226,14 +230,20 @@ public final class OpenClBackend implements Backend {
         }
         int m = x.dim(0);
         synchronized (ctx) {
-            cl_mem[] wb = weight(w);
             cl_mem in = inputs.of(ctx, x.size());
             ctx.write(in, 0, x.data(), x.size());
-            cl_mem out = outputs.of(ctx, m * w.out());
-            cl_kernel matmul = ops("matmul");
-            ClContext.args(matmul, m, w.out(), w.in(), in, wb[0], wb[1], w.bias() == null ? 0 : 1, out);
-            return run(matmul, "matmul", m, w.out(), out);
+            cl_mem out = outputs.of(ctx, (long) m * w.out());
+            enqueueLinear(in, m, w, out, "matmul");
+            return read(out, m, w.out());
         }
+    }
+
+    /** Enqueues {@code out[m, out] = in[m, in] · W + b} ({@link #deviceMultiplies} must hold), profiled as {@code label}. */
+    void enqueueLinear(cl_mem in, int m, LinearWeight w, cl_mem out, String label) {
+        cl_mem[] wb = weight(w);
+        cl_kernel matmul = ops("matmul");
+        ClContext.args(matmul, m, w.out(), w.in(), in, wb[0], wb[1], w.bias() == null ? 0 : 1, out);
+        launch(matmul, label, m, w.out());
     }
 
     @Override
@@ -247,37 +257,10 @@ public final class OpenClBackend implements Backend {
             checkOpen(); // before the input touches the device
             cl_mem in = inputs.of(ctx, image.size());
             ctx.write(in, 0, image.data(), image.size());
-            return read(enqueuePatchEmbed(in, ch, h, wd, patch, w), tokens, w.out());
+            cl_mem out = outputs.of(ctx, (long) tokens * w.out());
+            enqueuePatchEmbed(in, 1, ch, h, wd, patch, w, out);
+            return read(out, tokens, w.out());
         }
-    }
-
-    /** All images of a call in tall stacks of at most {@link #STACK} frames: one launch and round trip per stack. */
-    @Override
-    public Tensor patchEmbed(List<Tensor> images, LinearWeight w, int patch) {
-        long t0 = System.nanoTime();
-        List<Tensor> parts = new ArrayList<>();
-        for (List<Tensor> chunk : FrameStacks.chunks(images, STACK)) {
-            parts.add(chunk.size() == 1 ? patchEmbed(chunk.get(0), w, patch) : patchEmbedStack(chunk, w, patch));
-        }
-        Tensor out = parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
-        ctx.hostTime("host: vision patch embed", System.nanoTime() - t0);
-        return out;
-    }
-
-    /** All output frames of a call as tall stacks of windows, zero rows between frames (see {@link FrameStacks}). */
-    @Override
-    public Tensor causalConv3d(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
-        long t0 = System.nanoTime();
-        List<Tensor> parts = new ArrayList<>();
-        for (List<Tensor[]> chunk : FrameStacks.chunks(windows, STACK)) {
-            parts.add(
-                    chunk.size() == 1
-                            ? causalConv3d(chunk.get(0), w, ks, gh, gw)
-                            : causalConvStack(chunk, w, ks, gh, gw));
-        }
-        Tensor out = parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
-        ctx.hostTime("host: vision conv", System.nanoTime() - t0);
-        return out;
     }
 
     @Override
@@ -299,104 +282,115 @@ public final class OpenClBackend implements Backend {
             checkOpen(); // before the input touches the device
             cl_mem in = inputs.of(ctx, packed.length);
             ctx.write(in, 0, packed, packed.length);
-            return read(enqueueCausalConv(in, kt, ks, gh, gw, cin, w), tokens, w.out());
+            cl_mem out = outputs.of(ctx, (long) tokens * w.out());
+            enqueueCausalConv(in, new TrunkInput(1, 1, kt, ks, gh, gw, cin), w, out);
+            return read(out, tokens, w.out());
         }
     }
 
-    /** Images stacked along their height, through the page-locked stage: one upload, launch and download. */
-    private Tensor patchEmbedStack(List<Tensor> images, LinearWeight w, int patch) {
-        Tensor first = images.get(0);
-        int ch = first.dim(0), h = first.dim(1) * images.size(), wd = first.dim(2);
-        if (!deviceEmbeds(ch, h, wd, patch, w)) {
-            return cpu.patchEmbed(images, w, patch);
-        }
-        int tokens = (h / patch) * (wd / patch);
-        long size = (long) ch * h * wd;
-        synchronized (ctx) {
-            checkOpen(); // before the input touches the device
-            cl_mem in = inputs.of(ctx, size);
-            FrameStacks.writeImages(images, stage.floats(size), cpu);
-            stage.send(in, size * Sizeof.cl_float);
-            cl_mem out = enqueuePatchEmbed(in, ch, h, wd, patch, w);
-            return FrameStacks.copy(stage.fetch(out, tokens * w.out()), tokens, w.out(), cpu);
-        }
-    }
-
-    /** Windows stacked into one tall window (see {@link FrameStacks}), through the page-locked stage. */
-    private Tensor causalConvStack(List<Tensor[]> windows, LinearWeight w, int ks, int gh, int gw) {
-        int kt = windows.get(0).length;
-        if (!deviceConvolves(kt, ks, w)) {
-            return cpu.causalConv3d(windows, w, ks, gh, gw);
-        }
-        int cin = w.in() / (kt * ks * ks);
-        int pad = ks / 2;
-        int n = windows.size();
-        int stackGh = n * (gh + pad);
-        int tokens = stackGh * gw;
-        long size = (long) kt * tokens * cin;
-        synchronized (ctx) {
-            checkOpen(); // before the input touches the device
-            cl_mem in = inputs.of(ctx, size);
-            FrameStacks.writeWindows(windows, gh, gw, cin, pad, stage.floats(size), cpu);
-            stage.send(in, size * Sizeof.cl_float);
-            cl_mem out = enqueueCausalConv(in, kt, ks, stackGh, gw, cin, w);
-            return FrameStacks.unstack(stage.fetch(out, tokens * w.out()), w.out(), n, gh, gw, pad, cpu);
-        }
-    }
-
-    /** Enqueues the patch embedding of the image {@code [ch, h, wd]} in {@code in}; returns the output buffer. */
-    private cl_mem enqueuePatchEmbed(cl_mem in, int ch, int h, int wd, int patch, LinearWeight w) {
+    /**
+     * Enqueues the patch embedding of {@code frames} images {@code [ch, h, wd]} stored one after the other in {@code in}
+     * into {@code out} {@code [frames * tokens, w.out()]} ({@link #deviceEmbeds} must hold). The split-K form runs
+     * {@link #STACK} images per launch, which bounds its partial sums.
+     */
+    void enqueuePatchEmbed(cl_mem in, int frames, int ch, int h, int wd, int patch, LinearWeight w, cl_mem out) {
         cl_mem[] wb = weight(w);
-        int tokens = (h / patch) * (wd / patch);
-        cl_mem out = outputs.of(ctx, (long) tokens * w.out());
-        if (splitK) {
-            cl_mem part = partial.of(ctx, (long) ch * patch * tokens * w.out());
-            cl_kernel patchEmbedRows = ops("patch_embed_rows");
-            ClContext.args(patchEmbedRows, ch, h, wd, patch, in, wb[0], w.out(), part);
-            launchSplit(patchEmbedRows, "patch_embed", ch * patch, tokens, w.out(), part, wb[1], out);
-        } else {
+        int per = (h / patch) * (wd / patch);
+        if (!splitK) {
             cl_kernel patchEmbed = ops("patch_embed");
-            ClContext.args(patchEmbed, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
-            launch(patchEmbed, "patch_embed", tokens, w.out());
+            ClContext.args(patchEmbed, frames, ch, h, wd, patch, in, wb[0], wb[1], w.out(), out);
+            launch(patchEmbed, "vision: patch_embed", frames * per, w.out());
+            return;
         }
-        return out;
+        for (int first = 0; first < frames; first += STACK) {
+            int n = Math.min(STACK, frames - first);
+            cl_mem part = partial.of(ctx, (long) ch * patch * n * per * w.out());
+            cl_kernel patchEmbedRows = ops("patch_embed_rows");
+            ClContext.args(patchEmbedRows, first, n, ch, h, wd, patch, in, wb[0], w.out(), part);
+            launchSplit(
+                    patchEmbedRows, "vision: patch_embed", ch * patch, n * per, w.out(), part, wb[1], first * per, out);
+        }
     }
 
-    /** Enqueues the causal convolution of the window {@code [kt][gh*gw*cin]} in {@code in}; returns the output buffer. */
-    private cl_mem enqueueCausalConv(cl_mem in, int kt, int ks, int gh, int gw, int cin, LinearWeight w) {
-        cl_mem[] wb = weight(w);
-        int tokens = gh * gw;
-        cl_mem out = outputs.of(ctx, (long) tokens * w.out());
-        if (splitK) {
-            int taps = kt * ks * ks;
-            cl_mem part = partial.of(ctx, (long) taps * tokens * w.out());
-            cl_kernel causalConvTap = ops("causal_conv_tap");
-            ClContext.args(causalConvTap, ks, gh, gw, cin, in, wb[0], w.out(), part);
-            launchSplit(causalConvTap, "causal_conv", taps, tokens, w.out(), part, wb[1], out);
-        } else {
-            cl_kernel causalConv = ops("causal_conv");
-            ClContext.args(causalConv, kt, ks, gh, gw, cin, in, wb[0], wb[1], w.out(), out);
-            launch(causalConv, "causal_conv", tokens, w.out());
+    /**
+     * The shape of an extended trunk input (ops.cl, vision layouts): {@code rows} rows of {@code kt - 1} history frames
+     * then {@code perRow} new frames, each a {@code gh x gw} grid of {@code channels}-wide tokens.
+     */
+    record TrunkInput(int rows, int perRow, int kt, int ks, int gh, int gw, int channels) {
+        /** Output frames: {@code rows * perRow}. */
+        int frames() {
+            return rows * perRow;
         }
-        return out;
+
+        int tokensPerFrame() {
+            return gh * gw;
+        }
+    }
+
+    /**
+     * Enqueues the causal convolution of every new frame of the extended input {@code in} (shape {@code x}) into
+     * {@code out} {@code [frames * gh * gw, w.out()]} ({@link #deviceConvolves} must hold). The split-K form runs
+     * {@link #STACK} output frames per launch, which bounds its partial sums.
+     */
+    void enqueueCausalConv(cl_mem in, TrunkInput x, LinearWeight w, cl_mem out) {
+        cl_mem[] wb = weight(w);
+        int per = x.tokensPerFrame();
+        if (!splitK) {
+            cl_kernel causalConv = ops("causal_conv");
+            ClContext.args(
+                    causalConv,
+                    x.frames(),
+                    x.perRow(),
+                    x.kt(),
+                    x.ks(),
+                    x.gh(),
+                    x.gw(),
+                    x.channels(),
+                    in,
+                    wb[0],
+                    wb[1],
+                    w.out(),
+                    out);
+            launch(causalConv, "vision: causal_conv", x.frames() * per, w.out());
+            return;
+        }
+        int taps = x.kt() * x.ks() * x.ks();
+        for (int first = 0; first < x.frames(); first += STACK) {
+            int n = Math.min(STACK, x.frames() - first);
+            cl_mem part = partial.of(ctx, (long) taps * n * per * w.out());
+            cl_kernel causalConvTap = ops("causal_conv_tap");
+            ClContext.args(
+                    causalConvTap,
+                    first,
+                    n,
+                    x.perRow(),
+                    x.kt(),
+                    x.ks(),
+                    x.gh(),
+                    x.gw(),
+                    x.channels(),
+                    in,
+                    wb[0],
+                    w.out(),
+                    part);
+            launchSplit(causalConvTap, "vision: causal_conv", taps, n * per, w.out(), part, wb[1], first * per, out);
+        }
     }
 
     private void launch(cl_kernel k, String label, int m, int n) {
         ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem}, null);
     }
 
-    /** Runs a split-K kernel over {@code slices} slices of k, then sums them in order and adds the bias. */
+    /**
+     * Runs a split-K kernel over {@code slices} slices of k for {@code m} output rows, then sums them in order, adds the
+     * bias and writes the rows from row {@code firstRow} of {@code out}.
+     */
     private void launchSplit(
-            cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, cl_mem out) {
+            cl_kernel k, String label, int slices, int m, int n, cl_mem part, cl_mem bias, int firstRow, cl_mem out) {
         ctx.launch(k, label, new long[] {n / columnsPerItem, (m + rowsPerItem - 1) / rowsPerItem, slices}, null);
         cl_kernel sumSlices = ops("sum_slices");
-        ClContext.args(sumSlices, slices, m * n, n, part, bias, out);
-        ctx.launch(sumSlices, "sum_slices", new long[] {(long) m * n}, null);
-    }
-
-    private Tensor run(cl_kernel k, String label, int m, int n, cl_mem out) {
-        launch(k, label, m, n);
-        return read(out, m, n);
+        ClContext.args(sumSlices, slices, m * n, n, part, bias, firstRow * n, out);
+        ctx.launch(sumSlices, "vision: sum_slices", new long[] {(long) m * n}, null);
     }
 
     private Tensor read(cl_mem out, int m, int n) {
@@ -456,13 +450,46 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /** The device kernels take the model's shapes: every stage's output width a whole number of vectors. */
+    @Override
+    public boolean encodesVision(VisionWeights weights) {
+        LinearWeight stem = weights.patchEmbed();
+        return deviceEmbeds(3, weights.inputSize(), weights.inputSize(), weights.patch(), stem)
+                && weights.trunk().stream()
+                        .allMatch(t -> t.out() == stem.out()
+                                && t.in()
+                                        == weights.temporalKernel()
+                                                * weights.spatialKernel()
+                                                * weights.spatialKernel()
+                                                * stem.out()
+                                && deviceConvolves(weights.temporalKernel(), weights.spatialKernel(), t))
+                && deviceMultiplies(weights.outProj());
+    }
+
+    /** The whole vision encoder on the device ({@link ClVisionSession}); the caller closes it before the backend. */
+    @Override
+    public VisionSession openVision(VisionWeights weights, int batch) {
+        return openVision(weights, batch, ClVisionSession.WAVE_BYTES);
+    }
+
+    /** A device vision encoder whose waves upload at most {@code waveBytes} of pixels each (tests use small waves). */
+    ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes) {
+        if (!encodesVision(weights)) {
+            throw new UnsupportedOperationException("the OpenCL vision kernels do not take these weights' shapes");
+        }
+        synchronized (ctx) {
+            checkOpen();
+            return new ClVisionSession(this, ctx, stage, visionBuffers, cpu, weights, batch, waveBytes);
+        }
+    }
+
     /** The light element-wise operations, host-cache attention and host tasks run on the internal CPU backend. */
     @Override
     public Backend host() {
         return cpu;
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("OpenCL backend is closed");
         }
@@ -484,6 +511,7 @@ public final class OpenClBackend implements Backend {
             }
             decoderWeights.clear();
             stage.close();
+            visionBuffers.release();
             inputs.release();
             outputs.release();
             partial.release();
@@ -493,7 +521,7 @@ public final class OpenClBackend implements Backend {
     }
 
     /** A reusable device buffer that grows to the largest size asked for. */
-    private static final class Scratch {
+    static final class Scratch {
         private cl_mem mem;
         private long floats;
 

@@ -49,7 +49,19 @@ final class PinnedStage implements AutoCloseable {
 
     /** Enqueues the upload of the stage's first {@code bytes} to {@code dst} (the queue is in order). */
     void send(cl_mem dst, long bytes) {
-        clEnqueueWriteBuffer(ctx.queue, dst, CL_FALSE, 0, bytes, Pointer.to(mapped), 0, null, null);
+        send(dst, 0, bytes);
+    }
+
+    /**
+     * Enqueues the upload of the stage's bytes {@code [at, at + bytes)} to the same place of {@code dst}; the caller may
+     * fill other parts of the stage meanwhile (the queue is in order).
+     */
+    void send(cl_mem dst, long at, long bytes) {
+        clEnqueueWriteBuffer(
+                ctx.queue, dst, CL_FALSE, at, bytes, Pointer.to(mapped).withByteOffset(at), 0, null, null);
+        if (!ctx.info.cpu()) {
+            clFlush(ctx.queue); // start the copy while the host fills the next piece
+        }
     }
 
     /** Downloads {@code n} floats of {@code src} into the stage, after everything enqueued before, and waits. */

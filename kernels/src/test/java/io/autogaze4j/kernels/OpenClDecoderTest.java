@@ -290,13 +290,13 @@ class OpenClDecoderTest {
     }
 
     /**
-     * The loop is off unless {@code -Dautogaze.opencl.frameLoop=on}; a session opened without it refuses whole frames,
+     * The loop is on unless {@code -Dautogaze.opencl.frameLoop=off}; a session opened without it refuses whole frames,
      * and a value other than on or off is an error naming the property. A frame with a step wider than K or a tail
      * position outside the cache is refused before anything reaches the device.
      */
     @Test
     void frameLoopSwitch() {
-        assertFalse(OpenClBackend.frameLoop(null));
+        assertTrue(OpenClBackend.frameLoop(null));
         assertTrue(OpenClBackend.frameLoop(" On "));
         assertFalse(OpenClBackend.frameLoop(" OFF "));
         IllegalArgumentException bad =

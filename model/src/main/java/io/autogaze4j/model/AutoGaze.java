@@ -3,6 +3,7 @@ package io.autogaze4j.model;
 import io.autogaze4j.model.preprocess.ImageProcessor;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.VisionSession;
 import io.autogaze4j.weights.AutoGazeConfig;
 import io.autogaze4j.weights.Checkpoint;
 import io.autogaze4j.weights.PreprocessorConfig;
@@ -96,11 +97,10 @@ public final class AutoGaze implements AutoCloseable {
         int tokens = config.visionTokensPerFrame();
         int hidden = config.decoder().hiddenSize();
         float[] out = new float[clip.batch() * clip.frames() * tokens * hidden];
-        ConvCache[] caches = new ConvCache[clip.batch()];
-        for (int b = 0; b < clip.batch(); b++) {
-            caches[b] = ConvCache.of(weights);
+        Tensor[][] e;
+        try (VisionSession session = encoder.open(clip.batch())) {
+            e = encoder.encode(session, clip);
         }
-        Tensor[][] e = encoder.encode(clip.allFrames(backend), caches);
         for (int b = 0; b < clip.batch(); b++) {
             for (int t = 0; t < clip.frames(); t++) {
                 System.arraycopy(e[b][t].data(), 0, out, (b * clip.frames() + t) * tokens * hidden, tokens * hidden);

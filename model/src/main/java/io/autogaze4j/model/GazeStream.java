@@ -31,7 +31,7 @@ public final class GazeStream implements AutoCloseable {
         int firstFrames = Math.max(1, Math.min(expectedFrames, maxFrames));
         int initial =
                 Math.min(maxEntries, firstFrames * (model.config().visionTokensPerFrame() + budget.maxTokens()) + k);
-        this.state = GazeState.create(model.weights(), model.backend(), batch, initial, maxEntries);
+        this.state = GazeState.create(model.weights(), model.backend(), model.encoder(), batch, initial, maxEntries);
     }
 
     /** Rows in this stream. */
@@ -68,7 +68,7 @@ public final class GazeStream implements AutoCloseable {
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;
         List<FrameGenerator.FrameOutput> perFrame = new ArrayList<>();
-        Tensor[][] embeddings = model.encoder().encode(frames.allFrames(model.backend()), state.conv);
+        Tensor[][] embeddings = model.encoder().encode(state.vision, frames);
         for (int t = 0; t < frames.frames(); t++) {
             Tensor[] vision = new Tensor[batch];
             for (int b = 0; b < batch; b++) {

@@ -5,6 +5,7 @@ import io.autogaze4j.tensor.DecoderWeights;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.RopeTable;
 import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.VisionWeights;
 import io.autogaze4j.weights.AutoGazeConfig;
 import io.autogaze4j.weights.Checkpoint;
 import io.autogaze4j.weights.DecoderConfig;
@@ -27,6 +28,9 @@ final class ModelWeights {
     final List<LinearWeight> trunk;
     final LinearWeight outProj;
     final float[] posEmbed;
+    /** The vision fields above as one value, for backends that run the whole encoder ({@code Backend.openVision}). */
+    final VisionWeights vision;
+
     final float[] embedTokens;
     final DecoderWeights decoder;
 
@@ -52,6 +56,18 @@ final class ModelWeights {
         outProj = LinearWeight.fromTorch(
                 w.floats(vm + "out_proj.weight"), v.outDim(), hid, w.floats(vm + "out_proj.bias"));
         posEmbed = w.floats(ExpectedTensors.PREFIX + "connector.pos_embed");
+        vision = new VisionWeights(
+                config.inputImageSize(),
+                v.kernelSize(),
+                patchEmbed,
+                visionNormWeight,
+                visionNormBias,
+                VisionEncoder.NORM_EPS,
+                trunk,
+                v.trunkTemporalKernelSize(),
+                v.trunkSpatialKernelSize(),
+                outProj,
+                posEmbed);
         DecoderConfig d = config.decoder();
         String dm = ExpectedTensors.PREFIX + "gaze_decoder.";
         embedTokens = w.floats(dm + "model.embed_tokens.weight");

@@ -1,6 +1,5 @@
 package io.autogaze4j.model;
 
-import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -126,11 +125,9 @@ public final class VideoClip {
         return Tensor.wrap(Arrays.copyOfRange(data, off, off + per), 3, height, width);
     }
 
-    /** Copies of every frame, {@code [row][t]}, made in parallel on {@code pool} (a large batch holds gigabytes). */
-    Tensor[][] allFrames(Backend pool) {
-        Tensor[][] out = new Tensor[batch][frames];
-        pool.forEachTask(batch * frames, i -> out[i / frames][i % frames] = frame(i / frames, i % frames));
-        return out;
+    /** The clip's values as a tensor {@code [B, T, 3, H, W]}, not a copy (a large batch holds gigabytes): never written. */
+    Tensor values() {
+        return Tensor.wrap(data, batch, frames, 3, height, width);
     }
 
     /** Frames {@code [from, to)} of every row as a new clip. */

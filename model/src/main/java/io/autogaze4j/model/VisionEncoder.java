@@ -2,6 +2,7 @@ package io.autogaze4j.model;
 
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.VisionSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,10 +12,16 @@ import java.util.List;
  * size (bicubic), patch-embedded, LayerNormed, run through the causal 3x3x3 trunk (+ ReLU), projected,
  * and given the learned position table. Output per frame: {@code [196, 192]} vision token embeddings.
  *
- * <p>All frames of all rows of a call go through each stage together (one matrix product per stage),
- * which keeps every core busy; each row's trunk history comes from its own {@link ConvCache}.
+ * <p>A call runs in a {@link VisionSession} that keeps each row's trunk history. On a backend that
+ * {@link Backend#encodesVision encodes vision} itself, that session is the backend's (the whole encoder on its device);
+ * otherwise it is {@link HostSession}: the single operations below, the reference. All frames of all rows of a
+ * call go through each stage together (one matrix product per stage), which keeps every core busy; each row's trunk
+ * history comes from its own {@link ConvCache}.
  */
 final class VisionEncoder {
+    /** LayerNorm epsilon of the stem (PyTorch's default; spec 3.1). */
+    static final float NORM_EPS = 1e-5f;
+
     /** Intermediate tensors of one frame, for parity tests (debug values, not a fixation trace); tokens are {@code [196, C]}. */
     record FrameIntermediates(
             Tensor input224, Tensor patchEmbed, Tensor layerNorm, Tensor trunk, Tensor outProj, Tensor embeddings) {}
@@ -27,9 +34,66 @@ final class VisionEncoder {
         this.backend = backend;
     }
 
-    /** Embeds frames {@code [row][t]} ({@code [3, H, W]} each), advancing each row's cache by its frames. */
-    Tensor[][] encode(Tensor[][] frames, ConvCache[] caches) {
-        return run(frames, caches, null);
+    /** A session for {@code batch} rows with empty trunk histories; the caller closes it. */
+    VisionSession open(int batch) {
+        return backend.encodesVision(w.vision) ? backend.openVision(w.vision, batch) : new HostSession(batch);
+    }
+
+    /**
+     * Embeds every frame of {@code clip} ({@code [row][t]}, each {@code [196, 192]}), advancing the session's histories.
+     * Frames not of the model's input size are squashed on the host first.
+     */
+    Tensor[][] encode(VisionSession session, VideoClip clip) {
+        int size = w.config.inputImageSize();
+        return session.encode(clip.height() == size && clip.width() == size ? clip.values() : squashed(clip, size));
+    }
+
+    /** Every frame of {@code clip} squashed to {@code size x size} (bicubic), {@code [B, T, 3, size, size]}. */
+    private Tensor squashed(VideoClip clip, int size) {
+        int per = 3 * size * size;
+        int frames = clip.frames();
+        float[] out = new float[clip.batch() * frames * per];
+        backend.forEachTask(clip.batch() * frames, i -> {
+            Tensor f = backend.bicubicResize(clip.frame(i / frames, i % frames), size, size);
+            System.arraycopy(f.data(), 0, out, i * per, per);
+        });
+        return Tensor.wrap(out, clip.batch(), frames, 3, size, size);
+    }
+
+    /** The host session: the single operations of {@link #run}, each row's history in a {@link ConvCache}. */
+    private final class HostSession implements VisionSession {
+        private final ConvCache[] caches;
+
+        HostSession(int batch) {
+            caches = new ConvCache[batch];
+            for (int b = 0; b < batch; b++) {
+                caches[b] = ConvCache.of(w);
+            }
+        }
+
+        @Override
+        public int batch() {
+            return caches.length;
+        }
+
+        @Override
+        public Tensor[][] encode(Tensor clip) {
+            if (clip.rank() != 5 || clip.dim(0) != caches.length || clip.dim(2) != 3) {
+                throw new IllegalArgumentException("vision session of " + caches.length + " rows takes clips ["
+                        + caches.length + ", T, 3, H, W], got " + clip);
+            }
+            int frames = clip.dim(1), h = clip.dim(3), wd = clip.dim(4);
+            int per = 3 * h * wd;
+            Tensor[][] split = new Tensor[caches.length][frames];
+            backend.forEachTask(
+                    caches.length * frames,
+                    i -> split[i / frames][i % frames] =
+                            Tensor.wrap(Arrays.copyOfRange(clip.data(), i * per, (i + 1) * per), 3, h, wd));
+            return run(split, caches, null);
+        }
+
+        @Override
+        public void close() {}
     }
 
     /** Embeds one frame keeping every intermediate. */
@@ -52,7 +116,7 @@ final class VisionEncoder {
         }
         Tensor patches =
                 backend.patchEmbed(inputs, w.patchEmbed, w.config.vision().kernelSize());
-        Tensor h = backend.layerNorm(patches, w.visionNormWeight, w.visionNormBias, 1e-5f);
+        Tensor h = backend.layerNorm(patches, w.visionNormWeight, w.visionNormBias, NORM_EPS);
         Tensor normed = h;
         for (int blk = 0; blk < w.trunk.size(); blk++) {
             Tensor[] perFrame = split(h, tokens);

@@ -7,9 +7,9 @@ import io.autogaze4j.weights.SafetensorsFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every test of {@link GenerationParityTest}, run on the OpenCL backend (device-resident decoder): by default a decoder
- * step per host round trip, and in a second surefire execution of this module with {@code -Dautogaze.opencl.frameLoop=on}
- * (the decode loop on the device: a frame per round trip).
+ * Every test of {@link GenerationParityTest}, run on the OpenCL backend (device-resident decoder): by default with the
+ * decode loop on the device (a frame per host round trip), and in a second surefire execution of this module with
+ * {@code -Dautogaze.opencl.frameLoop=off} (a decoder step per round trip).
  */
 class OpenClGenerationParityTest extends GenerationParityTest {
 
@@ -21,7 +21,7 @@ class OpenClGenerationParityTest extends GenerationParityTest {
     /** The run is the one it says it is: the backend reports the decode loop on exactly when the property says so. */
     @Test
     void decodeLoopFollowsTheProperty() {
-        boolean on = "on".equals(System.getProperty("autogaze.opencl.frameLoop"));
+        boolean on = !"off".equals(System.getProperty("autogaze.opencl.frameLoop"));
         String name = model("model_k10").backend().name();
         assertEquals(on, name.contains("decode loop on the device"), name);
     }

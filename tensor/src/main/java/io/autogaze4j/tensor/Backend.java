@@ -11,7 +11,8 @@ import java.util.List;
  * <p>A device backend implements the heavy operations ({@link #linear}, {@link #patchEmbed}, {@link #causalConv3d}),
  * names itself and gives its {@link #host()}; the light host-side operations forward to that host. Optional
  * capabilities are queries with a default that refuses or falls back, each in one place: a fused device decoder
- * ({@link #openDecoder}), a device compositor ({@link #compositor}), a profiler ({@link #profiles()}).
+ * ({@link #openDecoder}), a device vision encoder ({@link #openVision}), a device compositor ({@link #compositor}), a
+ * profiler ({@link #profiles()}).
  */
 public interface Backend extends AutoCloseable {
 
@@ -195,6 +196,22 @@ public interface Backend extends AutoCloseable {
      */
     default DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
         return new HostDecoderSession(this, weights, batch, initialCapacity, maxCapacity);
+    }
+
+    /** Whether {@link #openVision} takes {@code weights} (the whole vision encoder where this backend computes). */
+    default boolean encodesVision(VisionWeights weights) {
+        return false;
+    }
+
+    /**
+     * Optional capability: a vision encoder for {@code batch} rows that runs every stage where this backend computes,
+     * so a call moves the frames there once and the embeddings back once, instead of one round trip per operation.
+     * The caller closes it before the backend. Callers without it compose the single operations above.
+     *
+     * @throws UnsupportedOperationException when {@link #encodesVision} is false for {@code weights}
+     */
+    default VisionSession openVision(VisionWeights weights, int batch) {
+        throw new UnsupportedOperationException(name() + " has no vision encoder of its own; compose its operations");
     }
 
     /**

@@ -1,0 +1,283 @@
+package io.autogaze4j.kernels;
+
+import static org.jocl.CL.*;
+
+import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.VisionSession;
+import io.autogaze4j.tensor.VisionWeights;
+import java.nio.FloatBuffer;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+/**
+ * The vision encoder on the device, end to end, for a batch of rows. One call moves its rows in waves (all of them in
+ * one wave unless their pixels exceed {@link #WAVE_BYTES}); per wave:
+ *
+ * <pre>
+ * clip (Java array) --parallel copy--> page-locked stage --one upload, in pieces--> pixels [f][3][S][S]
+ *   patch_embed            -> patches [f][tokens][hidden]
+ *   layer_norm             -> trunk input, copied into the extended input [row][H + T][tokens][hidden] after each
+ *                             row's history (H = kt - 1 frames, device-resident between calls)
+ *   per trunk block: causal_conv (taps read in place from the extended input), relu; the last H frames of each
+ *                    row's extended input become its history
+ *   matmul (projection), add_periodic (position table) -> embeddings [f][tokens][out]
+ * embeddings --one read into the page-locked stage--> per-frame Java arrays (parallel copy)
+ * </pre>
+ *
+ * <p>f counts the wave's frames row-major ({@code row * T + t}). The embeddings come back to the host once per wave:
+ * the decoder session's prefill takes host tensors ({@code DecoderSession.forward}), and each frame's prefill puts the
+ * previous frame's gaze tokens in front of its vision tokens, so handing it device buffers would change that
+ * boundary; the read is one DMA of a quarter of the pixels' size. CPU twin: the model module's {@code VisionEncoder}
+ * (the same single operations on the host); tests: {@code OpenClVisionTest} and the OpenCL vision, generation and
+ * streaming parity tests.
+ */
+final class ClVisionSession implements VisionSession {
+    /** Largest pixel upload of one wave (a 16-frame 224x224 row is 9.6 MB, so 111 rows go in one wave). */
+    static final long WAVE_BYTES = 1L << 30;
+    /** Frames per piece of the upload: the host fills the next piece while the device copies this one. */
+    private static final int PIECE_FRAMES = 32;
+
+    private final OpenClBackend backend;
+    private final ClContext ctx;
+    private final PinnedStage stage;
+    private final Backend pool;
+    private final VisionWeights w;
+    private final int batch;
+    private final long waveBytes;
+    private final int history;
+    private final cl_mem normWeight;
+    private final cl_mem normBias;
+    private final cl_mem posEmbed;
+    /** Per trunk block, every row's last {@link #history} input frames {@code [batch][H][tokens][hidden]} (zeros first). */
+    private final cl_mem[] histories;
+
+    private final Buffers buffers;
+    private boolean closed;
+
+    /**
+     * The device buffers of one wave, grown to the largest wave seen and kept by the backend from call to call (a
+     * session per call would otherwise allocate them every call).
+     */
+    static final class Buffers {
+        final OpenClBackend.Scratch pixels = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch patches = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch normed = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch extended = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch trunkOut = new OpenClBackend.Scratch();
+        final OpenClBackend.Scratch embeddings = new OpenClBackend.Scratch();
+
+        void release() {
+            pixels.release();
+            patches.release();
+            normed.release();
+            extended.release();
+            trunkOut.release();
+            embeddings.release();
+        }
+    }
+
+    /** Called under the context's lock by {@link OpenClBackend#openVision}. */
+    ClVisionSession(
+            OpenClBackend backend,
+            ClContext ctx,
+            PinnedStage stage,
+            Buffers buffers,
+            Backend pool,
+            VisionWeights w,
+            int batch,
+            long waveBytes) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("vision session batch must be >= 1, got " + batch);
+        }
+        this.backend = backend;
+        this.ctx = ctx;
+        this.stage = stage;
+        this.buffers = buffers;
+        this.pool = pool;
+        this.w = w;
+        this.batch = batch;
+        this.waveBytes = waveBytes;
+        this.history = w.temporalKernel() - 1;
+        this.normWeight = ctx.upload(w.normWeight());
+        this.normBias = ctx.upload(w.normBias());
+        this.posEmbed = ctx.upload(w.posEmbed());
+        this.histories = new cl_mem[w.trunk().size()];
+        long historyBytes = (long) batch * history * w.tokens() * w.hidden() * Sizeof.cl_float;
+        for (int blk = 0; blk < histories.length; blk++) {
+            histories[blk] = ctx.alloc(historyBytes);
+            clEnqueueFillBuffer(
+                    ctx.queue,
+                    histories[blk],
+                    Pointer.to(new float[] {0f}),
+                    Sizeof.cl_float,
+                    0,
+                    Math.max(Sizeof.cl_float, historyBytes),
+                    0,
+                    null,
+                    null);
+        }
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public Tensor[][] encode(Tensor clip) {
+        int size = w.inputSize();
+        if (clip.rank() != 5
+                || clip.dim(0) != batch
+                || clip.dim(2) != 3
+                || clip.dim(3) != size
+                || clip.dim(4) != size) {
+            throw new IllegalArgumentException("vision session of " + batch + " rows takes clips [" + batch + ", T, 3, "
+                    + size + ", " + size + "], got " + clip);
+        }
+        int perRow = clip.dim(1);
+        long rowBytes = (long) perRow * 3 * size * size * Sizeof.cl_float;
+        int rowsPerWave = (int) Math.max(1, Math.min(batch, waveBytes / rowBytes));
+        Tensor[][] out = new Tensor[batch][];
+        long t0 = System.nanoTime();
+        synchronized (ctx) {
+            if (closed) {
+                throw new IllegalStateException("vision session is closed");
+            }
+            backend.checkOpen();
+            for (int first = 0; first < batch; first += rowsPerWave) {
+                encodeWave(clip, first, Math.min(batch, first + rowsPerWave), out);
+            }
+        }
+        ctx.hostTime("host: vision encoder (upload, kernels, read back)", System.nanoTime() - t0);
+        return out;
+    }
+
+    /** Rows {@code [from, to)} of {@code clip} through every stage, their embeddings into {@code out}. */
+    private void encodeWave(Tensor clip, int from, int to, Tensor[][] out) {
+        int perRow = clip.dim(1);
+        int rows = to - from;
+        int frames = rows * perRow;
+        int tokens = w.tokens();
+        int hidden = w.hidden();
+        long cells = (long) frames * tokens;
+        cl_mem in = upload(clip, from, frames);
+        cl_mem x = buffers.patches.of(ctx, cells * hidden);
+        backend.enqueuePatchEmbed(in, frames, 3, w.inputSize(), w.inputSize(), w.patch(), w.patchEmbed(), x);
+        cl_mem y = buffers.normed.of(ctx, cells * hidden);
+        cl_kernel layerNorm = backend.ops("layer_norm");
+        ClContext.args(layerNorm, (int) cells, hidden, w.normEps(), x, normWeight, normBias, y);
+        ctx.launch(layerNorm, "vision: layer_norm", new long[] {cells}, null);
+        OpenClBackend.TrunkInput shape = new OpenClBackend.TrunkInput(
+                rows, perRow, w.temporalKernel(), w.spatialKernel(), w.gridSide(), w.gridSide(), hidden);
+        for (int blk = 0; blk < histories.length; blk++) {
+            cl_mem ext = buffers.extended.of(ctx, (long) rows * (history + perRow) * tokens * hidden);
+            extend(histories[blk], from, y, ext, shape);
+            LinearWeight conv = w.trunk().get(blk);
+            cl_mem z = buffers.trunkOut.of(ctx, cells * conv.out());
+            backend.enqueueCausalConv(ext, shape, conv, z);
+            cl_kernel relu = backend.ops("relu");
+            ClContext.args(relu, (int) (cells * conv.out()), z);
+            ctx.launch(relu, "vision: relu", new long[] {cells * conv.out()}, null);
+            y = z;
+        }
+        int width = w.outProj().out();
+        cl_mem e = buffers.embeddings.of(ctx, cells * width);
+        backend.enqueueLinear(y, (int) cells, w.outProj(), e, "vision: matmul (projection)");
+        cl_kernel addPeriodic = backend.ops("add_periodic");
+        ClContext.args(addPeriodic, (int) (cells * width), tokens * width, e, posEmbed);
+        ctx.launch(addPeriodic, "vision: add_periodic", new long[] {cells * width}, null);
+        FloatBuffer result = stage.fetch(e, (int) (cells * width));
+        int per = tokens * width;
+        for (int r = from; r < to; r++) {
+            out[r] = new Tensor[perRow];
+        }
+        pool.forEachTask(frames, f -> {
+            float[] frame = new float[per];
+            result.get(f * per, frame, 0, per);
+            out[from + f / perRow][f % perRow] = Tensor.wrap(frame, tokens, width);
+        });
+    }
+
+    /**
+     * Uploads {@code frames} frames of {@code clip} from row {@code firstRow} on through the page-locked stage, filling
+     * piece after piece in parallel while the device copies the previous one; returns the device copy.
+     */
+    private cl_mem upload(Tensor clip, int firstRow, int frames) {
+        int frameSize = 3 * w.inputSize() * w.inputSize();
+        long count = (long) frames * frameSize;
+        cl_mem dst = buffers.pixels.of(ctx, count);
+        FloatBuffer staged = stage.floats(count);
+        long start = (long) firstRow * clip.dim(1) * frameSize;
+        long t0 = System.nanoTime();
+        for (int piece = 0; piece < frames; piece += PIECE_FRAMES) {
+            int from = piece;
+            int n = Math.min(PIECE_FRAMES, frames - piece);
+            pool.forEachTask(n, i -> {
+                int f = from + i;
+                staged.put(f * frameSize, clip.data(), (int) (start + (long) f * frameSize), frameSize);
+            });
+            stage.send(dst, (long) from * frameSize * Sizeof.cl_float, (long) n * frameSize * Sizeof.cl_float);
+        }
+        ctx.hostTime("host: vision pixels into the page-locked stage", System.nanoTime() - t0);
+        return dst;
+    }
+
+    /**
+     * Enqueues the filling of the extended trunk input {@code ext} of rows {@code [from, from + rows)}: each row's
+     * history frames from {@code hist}, then its new frames from {@code x} {@code [rows][T][tokens][hidden]}; then the
+     * copy of each row's last {@code H} extended frames into {@code hist}, its history for the next call (the queue is
+     * in order: the old history is in {@code ext} before it is overwritten).
+     */
+    private void extend(cl_mem hist, int from, cl_mem x, cl_mem ext, OpenClBackend.TrunkInput shape) {
+        long frameBytes = (long) shape.tokensPerFrame() * shape.channels() * Sizeof.cl_float;
+        long newBytes = shape.perRow() * frameBytes;
+        long histBytes = history * frameBytes;
+        long extBytes = histBytes + newBytes;
+        Runs newFrames = new Runs(ext, 0, histBytes, extBytes);
+        copy(new Runs(x, 0, 0, newBytes), newFrames, newBytes, shape.rows());
+        if (history > 0) {
+            Runs rowHistory = new Runs(hist, from, 0, histBytes);
+            copy(rowHistory, new Runs(ext, 0, 0, extBytes), histBytes, shape.rows());
+            copy(new Runs(ext, 0, newBytes, extBytes), rowHistory, histBytes, shape.rows());
+        }
+    }
+
+    /**
+     * Equal runs of bytes, one per row, in a buffer: run {@code i} starts at byte {@code (firstRow + i) * pitch + offset}.
+     */
+    private record Runs(cl_mem mem, int firstRow, long offset, long pitch) {}
+
+    /** Enqueues a device copy of {@code rows} runs of {@code bytes} bytes from {@code src} to {@code dst}. */
+    private void copy(Runs src, Runs dst, long bytes, int rows) {
+        clEnqueueCopyBufferRect(
+                ctx.queue,
+                src.mem(),
+                dst.mem(),
+                new long[] {src.offset(), src.firstRow(), 0},
+                new long[] {dst.offset(), dst.firstRow(), 0},
+                new long[] {bytes, rows, 1},
+                src.pitch(),
+                0,
+                dst.pitch(),
+                0,
+                0,
+                null,
+                null);
+    }
+
+    @Override
+    public void close() {
+        synchronized (ctx) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            ClContext.release(normWeight, normBias, posEmbed);
+            ClContext.release(histories);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.autogaze4j.kernels;
+
+import static io.autogaze4j.kernels.OpenClOpsTest.assertClose;
+import static io.autogaze4j.kernels.OpenClOpsTest.random;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.LinearWeight;
+import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.VisionWeights;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The device vision encoder ({@link ClVisionSession}) against the CPU backend's single operations composed as the model's
+ * encoder composes them: small random weights (64 px frames in 16 px patches, two trunk blocks), several rows, waves,
+ * streaming calls, both convolution forms.
+ */
+class OpenClVisionTest {
+    private static final Backend CPU = Backend.cpu(1);
+    private static final int SIZE = 64;
+    private static final int HIDDEN = 32;
+    private static final int OUT = 48;
+
+    private static VisionWeights weights(Random r) {
+        int kt = 3, ks = 3;
+        List<LinearWeight> trunk = List.of(
+                LinearWeight.fromInOut(
+                        random(r, kt * ks * ks * HIDDEN * HIDDEN), kt * ks * ks * HIDDEN, HIDDEN, random(r, HIDDEN)),
+                LinearWeight.fromInOut(
+                        random(r, kt * ks * ks * HIDDEN * HIDDEN), kt * ks * ks * HIDDEN, HIDDEN, random(r, HIDDEN)));
+        return new VisionWeights(
+                SIZE,
+                16,
+                LinearWeight.fromTorch(random(r, HIDDEN * 768), HIDDEN, 768, random(r, HIDDEN)),
+                random(r, HIDDEN),
+                random(r, HIDDEN),
+                1e-5f,
+                trunk,
+                kt,
+                ks,
+                LinearWeight.fromTorch(random(r, OUT * HIDDEN), OUT, HIDDEN, random(r, OUT)),
+                random(r, 16 * OUT));
+    }
+
+    /** The reference: each row's frames through the CPU backend's single operations, zero history before frame 0. */
+    private static Tensor[][] reference(VisionWeights w, Tensor clip) {
+        int rows = clip.dim(0), frames = clip.dim(1), per = 3 * SIZE * SIZE;
+        int side = w.gridSide();
+        Tensor[][] out = new Tensor[rows][frames];
+        for (int b = 0; b < rows; b++) {
+            Tensor[] x = new Tensor[frames];
+            for (int t = 0; t < frames; t++) {
+                int at = (b * frames + t) * per;
+                Tensor frame = Tensor.wrap(Arrays.copyOfRange(clip.data(), at, at + per), 3, SIZE, SIZE);
+                x[t] = CPU.layerNorm(
+                        CPU.patchEmbed(frame, w.patchEmbed(), w.patch()), w.normWeight(), w.normBias(), w.normEps());
+            }
+            for (LinearWeight conv : w.trunk()) {
+                Tensor[] y = new Tensor[frames];
+                for (int t = 0; t < frames; t++) {
+                    Tensor[] window = new Tensor[w.temporalKernel()];
+                    for (int dt = 0; dt < window.length; dt++) {
+                        int src = t - (window.length - 1) + dt;
+                        window[dt] = src < 0 ? null : x[src];
+                    }
+                    y[t] = CPU.causalConv3d(window, conv, w.spatialKernel(), side, side);
+                    CPU.reluInPlace(y[t]);
+                }
+                x = y;
+            }
+            for (int t = 0; t < frames; t++) {
+                out[b][t] = CPU.linear(x[t], w.outProj());
+                CPU.addInPlace(out[b][t], Tensor.wrap(w.posEmbed(), w.tokens(), OUT));
+            }
+        }
+        return out;
+    }
+
+    /** Frames {@code [from, to)} of every row of {@code clip} as a clip. */
+    private static Tensor frames(Tensor clip, int from, int to) {
+        int rows = clip.dim(0), frames = clip.dim(1), per = 3 * SIZE * SIZE;
+        float[] out = new float[rows * (to - from) * per];
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(clip.data(), (b * frames + from) * per, out, b * (to - from) * per, (to - from) * per);
+        }
+        return Tensor.wrap(out, rows, to - from, 3, SIZE, SIZE);
+    }
+
+    @Test
+    void visionEncoderMatchesCpuOperations() {
+        matchesCpuOperations(TestDevice.backend());
+    }
+
+    @Test
+    void splitKVisionEncoderMatchesCpuOperations() {
+        try (OpenClBackend split =
+                OpenClBackend.open(TestDevice.backend().device().index(), true)) {
+            matchesCpuOperations(split);
+        }
+    }
+
+    /** Whole clips in one wave and in one wave per row, and the same clip in calls of 2, 1, 1 and 1 frames. */
+    private static void matchesCpuOperations(OpenClBackend cl) {
+        Random r = new Random(7);
+        VisionWeights w = weights(r);
+        int rows = 3, frames = 5;
+        Tensor clip = Tensor.wrap(random(r, rows * frames * 3 * SIZE * SIZE), rows, frames, 3, SIZE, SIZE);
+        Tensor[][] expected = reference(w, clip);
+        long rowBytes = (long) frames * 3 * SIZE * SIZE * Float.BYTES;
+        for (long waveBytes : new long[] {ClVisionSession.WAVE_BYTES, rowBytes}) {
+            try (ClVisionSession s = cl.openVision(w, rows, waveBytes)) {
+                Tensor[][] actual = s.encode(clip);
+                for (int b = 0; b < rows; b++) {
+                    for (int t = 0; t < frames; t++) {
+                        assertClose(
+                                expected[b][t],
+                                actual[b][t],
+                                1e-5f,
+                                "row " + b + " frame " + t + " (waves of " + waveBytes + " bytes)");
+                    }
+                }
+            }
+        }
+        try (ClVisionSession s = cl.openVision(w, rows, rowBytes)) {
+            int[] cuts = {0, 2, 3, 4, 5};
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                Tensor[][] actual = s.encode(frames(clip, cuts[c], cuts[c + 1]));
+                for (int b = 0; b < rows; b++) {
+                    for (int t = cuts[c]; t < cuts[c + 1]; t++) {
+                        assertClose(expected[b][t], actual[b][t - cuts[c]], 1e-5f, "streamed row " + b + " frame " + t);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void historyMattersAndBadClipsAreRefused() {
+        OpenClBackend cl = TestDevice.backend();
+        Random r = new Random(8);
+        VisionWeights w = weights(r);
+        Tensor clip = Tensor.wrap(random(r, 2 * 3 * SIZE * SIZE), 1, 2, 3, SIZE, SIZE);
+        try (ClVisionSession s = cl.openVision(w, 1, ClVisionSession.WAVE_BYTES)) {
+            Tensor[][] first = s.encode(clip);
+            Tensor[][] again = s.encode(clip);
+            assertTrue(first[0][0].maxAbsDiff(again[0][0]) > 1e-3f, "the second call sees the first call's frames");
+            assertThrows(IllegalArgumentException.class, () -> s.encode(Tensor.zeros(2, 1, 3, SIZE, SIZE)));
+            assertThrows(IllegalArgumentException.class, () -> s.encode(Tensor.zeros(1, 1, 3, SIZE, SIZE + 16)));
+        }
+        assertTrue(cl.encodesVision(w), "the device takes these shapes");
+    }
+}
