@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -32,23 +36,33 @@ import org.jocl.cl_queue_properties;
  * One OpenCL device with its context, an in-order profiling-enabled command queue, compiled programs
  * and small helpers for buffers and launches. Callers serialise their use by synchronising on it.
  *
- * <p>Programs are built when first asked for, from the binary in the {@link ProgramCache} when it holds one
- * for this device, driver, source and options, else from source (one INFO line on stderr says so) and then
- * stored there.
+ * <p>Programs are built when first asked for, or earlier in the background when a caller knows it will need them
+ * ({@link #prebuild}): from the binary in the {@link ProgramCache} when it holds one for this device, driver, source and
+ * options, else from source (an INFO line on stderr says so, another how long it took) and then stored there. Builds run
+ * on their own threads, side by side and beside the caller's device work, because a cold build takes seconds on the
+ * NVIDIA compiler (H200: 17.5 s for a first clip's three programs built one after another); {@value #PREBUILD_PROPERTY}
+ * {@code =off} builds each program on the thread that first asks for it, one at a time.
  */
 final class ClContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
+    /** System property: {@code on} (default) builds programs in the background, {@code off} on first use, one at a time. */
+    static final String PREBUILD_PROPERTY = "autogaze.opencl.prebuild";
+
     final OpenClDevice info;
     final cl_context context;
     final cl_device_id device;
     final cl_command_queue queue;
-    private final Map<String, cl_program> programs = new HashMap<>();
+    /** Every program build started, done or not, by source, variant and options; guarded by itself (not by this). */
+    private final Map<ProgramSource, CompletableFuture<cl_program>> programs = new HashMap<>();
+
     private final ProgramCache cache;
     /** Platform, device and driver names and versions: what a cached binary is valid for. */
     private final String identity;
+    /** {@link #prebuild} starts builds on threads of their own ({@link #PREBUILD_PROPERTY}). */
+    private final boolean background;
 
-    private int sourceBuilds;
-    private int cacheLoads;
+    private final AtomicInteger sourceBuilds = new AtomicInteger();
+    private final AtomicInteger cacheLoads = new AtomicInteger();
     private final List<cl_kernel> kernels = new ArrayList<>();
     /** Launch events awaiting their profile, or null when profiling is off. */
     private List<Map.Entry<String, cl_event>> pending;
@@ -60,6 +74,7 @@ final class ClContext implements AutoCloseable {
         this.info = info;
         this.device = device;
         this.cache = cache;
+        this.background = backgroundBuilds(System.getProperty(PREBUILD_PROPERTY));
         this.identity = String.join(
                 "\n",
                 platformString(platform, CL_PLATFORM_NAME),
@@ -166,40 +181,116 @@ final class ClContext implements AutoCloseable {
     }
 
     /**
-     * The program in resource {@code name} of this package built with {@code options} (once per context): loaded from
-     * the program cache when it holds a binary the driver accepts, else built from source and stored there.
+     * The value of {@link #PREBUILD_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
      */
-    synchronized cl_program program(String name, String options) {
-        String key = name + " " + options;
-        cl_program p = programs.get(key);
+    static boolean backgroundBuilds(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("on")) {
+            return true;
+        }
+        if (value.trim().equalsIgnoreCase("off")) {
+            return false;
+        }
+        throw new IllegalArgumentException("-D" + PREBUILD_PROPERTY + "=" + value
+                + ": expected on or off (OpenCL programs built in the background)");
+    }
+
+    /**
+     * One build of a program: kernel source {@code resource} of this package compiled with {@code options}.
+     *
+     * @param variant what this build is for, in a few words (log lines only)
+     */
+    record ProgramSource(String resource, String variant, String options) {}
+
+    /**
+     * Starts building {@code source} on a thread of its own, unless it was started already or background builds are off
+     * ({@link #PREBUILD_PROPERTY}); {@link #program} then waits for it. A failure is reported by {@link #program}.
+     */
+    void prebuild(ProgramSource source) {
+        if (!background) {
+            return;
+        }
+        CompletableFuture<cl_program> build = new CompletableFuture<>();
+        synchronized (programs) {
+            if (programs.putIfAbsent(source, build) != null) {
+                return; // started already
+            }
+        }
+        Thread.ofPlatform().daemon().name("autogaze4j-opencl-build").start(() -> complete(build, source));
+    }
+
+    /**
+     * The program {@code source} (built once per context): loaded from the program cache when it holds a binary the
+     * driver accepts, else built from source and stored there. Waits for a build {@link #prebuild} started; builds on
+     * this thread when none was.
+     *
+     * @throws IllegalStateException when the build fails (with the compiler's log)
+     */
+    cl_program program(ProgramSource source) {
+        CompletableFuture<cl_program> mine = new CompletableFuture<>();
+        CompletableFuture<cl_program> build;
+        synchronized (programs) {
+            build = programs.putIfAbsent(source, mine);
+        }
+        if (build == null) {
+            complete(mine, source);
+            build = mine;
+        }
+        try {
+            return build.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IllegalStateException failed
+                    ? new IllegalStateException(failed.getMessage(), failed)
+                    : new IllegalStateException("OpenCL build of " + source.resource() + " failed", e.getCause());
+        }
+    }
+
+    private void complete(CompletableFuture<cl_program> build, ProgramSource source) {
+        try {
+            build.complete(loadOrBuild(source));
+        } catch (RuntimeException | Error e) {
+            build.completeExceptionally(e);
+        }
+    }
+
+    private cl_program loadOrBuild(ProgramSource source) {
+        String name = source.resource();
+        String text = source(name);
+        // diagnostics: extra compiler options (e.g. -cl-nv-verbose for register and spill counts) and the build log
+        String all = source.options() + " " + System.getProperty("autogaze.opencl.options", "");
+        String entry = ProgramCache.key(identity, name, all, text);
+        cl_program p =
+                cache.load(entry).map(binary -> fromBinary(name, binary, all)).orElse(null);
         if (p != null) {
             return p;
         }
-        String source = source(name);
-        // diagnostics: extra compiler options (e.g. -cl-nv-verbose for register and spill counts) and the build log
-        String all = options + " " + System.getProperty("autogaze.opencl.options", "");
-        String entry = ProgramCache.key(identity, name, all, source);
-        p = cache.load(entry).map(binary -> fromBinary(name, binary, all)).orElse(null);
-        if (p == null) {
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "autogaze4j: building OpenCL program " + name + " for " + info.name()
-                            + ", once per device and driver (program cache: " + cache.describe() + ")");
-            p = fromSource(name, source, all);
-            byte[] binary = binary(p);
-            if (binary.length > 0) { // a driver that gives no binary: nothing to keep
-                cache.store(entry, binary);
-            }
+        String what = name + " (" + source.variant() + ")";
+        LOG.log(
+                System.Logger.Level.INFO,
+                "autogaze4j: building OpenCL program " + what + " for " + info.name()
+                        + ", once per device and driver (program cache: " + cache.describe() + ")");
+        long start = System.nanoTime();
+        p = fromSource(name, text, all);
+        LOG.log(
+                System.Logger.Level.INFO,
+                String.format(
+                        Locale.ROOT,
+                        "autogaze4j: built OpenCL program %s in %,d ms",
+                        what,
+                        (System.nanoTime() - start) / 1_000_000));
+        byte[] binary = binary(p);
+        if (binary.length > 0) { // a driver that gives no binary: nothing to keep
+            cache.store(entry, binary);
         }
-        programs.put(key, p);
         return p;
     }
 
     /** Programs this context built from source and programs it loaded from the program cache (for tests and logs). */
     record ProgramBuilds(int fromSource, int fromCache) {}
 
-    synchronized ProgramBuilds programBuilds() {
-        return new ProgramBuilds(sourceBuilds, cacheLoads);
+    ProgramBuilds programBuilds() {
+        return new ProgramBuilds(sourceBuilds.get(), cacheLoads.get());
     }
 
     private static String source(String name) {
@@ -228,7 +319,7 @@ final class ClContext implements AutoCloseable {
         if (Boolean.getBoolean("autogaze.opencl.printBuildLog")) {
             System.err.println("build log of " + name + " (" + options + "):\n" + buildLog(p));
         }
-        sourceBuilds++;
+        sourceBuilds.incrementAndGet();
         return p;
     }
 
@@ -255,7 +346,7 @@ final class ClContext implements AutoCloseable {
             }
             return null;
         }
-        cacheLoads++;
+        cacheLoads.incrementAndGet();
         return p;
     }
 
@@ -496,10 +587,18 @@ final class ClContext implements AutoCloseable {
             clReleaseKernel(k);
         }
         kernels.clear();
-        for (cl_program p : programs.values()) {
-            clReleaseProgram(p);
+        List<CompletableFuture<cl_program>> builds;
+        synchronized (programs) {
+            builds = List.copyOf(programs.values());
+            programs.clear();
         }
-        programs.clear();
+        for (CompletableFuture<cl_program> build : builds) {
+            // a build still running (started in the background, never asked for) must end before the context goes
+            cl_program p = build.exceptionally(failed -> null).join();
+            if (p != null) {
+                clReleaseProgram(p);
+            }
+        }
         clReleaseCommandQueue(queue);
         clReleaseContext(context);
     }

@@ -154,9 +154,10 @@ final class ClDecoderSession implements DecoderSession {
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
-        this.attWg = ctx.info.cpu() ? 32 : 128;
-        this.selWg =
-                ctx.info.cpu() ? 32 : 1024; // heads_choose: a GPU work-group per batch row needs many loads in flight
+        this.attWg = attentionGroupSize(ctx);
+        this.selWg = chooseGroupSize(ctx);
+        List<ClContext.ProgramSource> builds = builds(ctx, h);
+        builds.forEach(ctx::prebuild); // side by side, while the buffers below are made (unless prepared earlier)
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];
@@ -179,18 +180,24 @@ final class ClDecoderSession implements DecoderSession {
         deviceMask = new byte[batch][cap];
         clearMaskOnDevice();
 
-        int slices = h.hidden() % NARROW_SLICES == 0 && w.intermediate() % NARROW_SLICES == 0 ? NARROW_SLICES : 1;
-        cl_program narrowProgram = program(h, 1, slices);
-        cl_program wideProgram = program(h, WIDE_ROWS, 1);
-        narrow = Variant.of(narrowProgram, layers, 1, h.hidden() * slices);
+        cl_program stepProgram = ctx.program(builds.get(0));
+        cl_program narrowProgram = ctx.program(builds.get(1));
+        cl_program wideProgram = ctx.program(builds.get(2));
+        narrow = Variant.of(narrowProgram, layers, 1, h.hidden() * narrowSlices(h));
         wide = Variant.of(wideProgram, layers, WIDE_ROWS, h.hidden());
-        headsChoose = ClContext.ownedKernel(wideProgram, "heads_choose");
-        frame = new ClFrameLoop(ctx, wideProgram, batch, k, hidden);
+        headsChoose = ClContext.ownedKernel(stepProgram, "heads_choose");
+        frame = new ClFrameLoop(ctx, stepProgram, batch, k, hidden);
         strided =
-                Attention.of(wideProgram, "attention", layers, QUERY_BLOCK, attWg, splitTarget, attWg * KEYS_PER_ITEM);
-        prefill = Attention.tiled(wideProgram, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget);
-        decode = Attention.tiled(wideProgram, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget);
-        attentionLastToken = ClContext.ownedKernel(wideProgram, "attention");
+                Attention.of(stepProgram, "attention", layers, QUERY_BLOCK, attWg, splitTarget, attWg * KEYS_PER_ITEM);
+        // (decoder.cl has the tiled kernels only for head sizes they take: the strided kernel serves all steps
+        // otherwise)
+        prefill = tiled
+                ? Attention.tiled(stepProgram, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget)
+                : strided;
+        decode = tiled
+                ? Attention.tiled(stepProgram, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget)
+                : strided;
+        attentionLastToken = ClContext.ownedKernel(stepProgram, "attention");
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
@@ -296,16 +303,47 @@ final class ClDecoderSession implements DecoderSession {
         return a.splits(batch * a.blocks(perRow) * w.host.heads(), visible);
     }
 
-    private cl_program program(DecoderWeights h, int rows, int slices) {
+    /**
+     * The three builds of decoder.cl a session of {@code h} needs on {@code ctx} (see its header), in this order: the
+     * step kernels (attention, feed_step, heads_choose), the narrow row kernels (one row per work-group, k loops in
+     * {@link #narrowSlices} slices: decode steps) and the wide ones ({@link #WIDE_ROWS} rows: prefills).
+     */
+    static List<ClContext.ProgramSource> builds(ClContext ctx, DecoderWeights h) {
+        int vocab = ClDecoderWeights.vocab(h);
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
-                + h.headDim()
-                + " -D INTER=" + w.intermediate() + " -D VOCAB=" + vocab + " -D NHEADS=" + k + " -D PAD_ID="
-                + (vocab - 1)
-                + " -D EPS=" + h.rmsNormEps() + "f -D ROWS=" + rows + " -D KS=" + slices + " -D QB=" + QUERY_BLOCK
-                + " -D ATT_WG=" + attWg + " -D SEL_WG=" + selWg + " -D TQ=" + TILE_QUERIES + " -D TK=" + TILE_KEYS
-                + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC=" + CHUNK + " -D PQ=" + PREFILL_QUERIES
-                + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
-        return ctx.program("decoder.cl", options);
+                + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
+                + ClDecoderWeights.heads(h) + " -D PAD_ID=" + (vocab - 1) + " -D EPS=" + h.rmsNormEps() + "f -D QB="
+                + QUERY_BLOCK + " -D ATT_WG=" + attentionGroupSize(ctx) + " -D SEL_WG=" + chooseGroupSize(ctx)
+                + " -D TQ="
+                + TILE_QUERIES + " -D TK=" + TILE_KEYS + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC="
+                + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
+        int slices = narrowSlices(h);
+        return List.of(
+                new ClContext.ProgramSource("decoder.cl", "step kernels", options + " -D STEP_KERNELS"),
+                new ClContext.ProgramSource(
+                        "decoder.cl",
+                        "row kernels, 1 row x " + slices + " k slices",
+                        options + " -D ROW_KERNELS -D ROWS=1 -D KS=" + slices),
+                new ClContext.ProgramSource(
+                        "decoder.cl",
+                        "row kernels, " + WIDE_ROWS + " rows",
+                        options + " -D ROW_KERNELS -D ROWS=" + WIDE_ROWS + " -D KS=1"));
+    }
+
+    /** k slices of the narrow row kernels: {@link #NARROW_SLICES} where they divide hidden and intermediate, else 1. */
+    private static int narrowSlices(DecoderWeights h) {
+        boolean divides = h.hidden() % NARROW_SLICES == 0 && ClDecoderWeights.intermediate(h) % NARROW_SLICES == 0;
+        return divides ? NARROW_SLICES : 1;
+    }
+
+    /** Work-items per attention work-group. */
+    private static int attentionGroupSize(ClContext ctx) {
+        return ctx.info.cpu() ? 32 : 128;
+    }
+
+    /** Work-items per heads_choose work-group: a GPU work-group per batch row needs many loads in flight. */
+    private static int chooseGroupSize(ClContext ctx) {
+        return ctx.info.cpu() ? 32 : 1024;
     }
 
     private void clearMaskOnDevice() {
@@ -771,8 +809,10 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(attentionLastToken);
             ClContext.release(mlpLastToken);
             strided.release();
-            prefill.release();
-            decode.release();
+            if (tiled) {
+                prefill.release();
+                decode.release();
+            }
             narrow.release();
             wide.release();
         }

@@ -34,15 +34,8 @@ final class ClDecoderWeights implements AutoCloseable {
 
     ClDecoderWeights(ClContext ctx, DecoderWeights w) {
         this.host = w;
-        this.k = w.taskLossHead().out();
-        this.vocab = w.lmHead().out() / k;
-        if (vocab * k != w.lmHead().out()) {
-            throw new IllegalArgumentException(
-                    "lm head width " + w.lmHead().out() + " is not a multiple of " + k + " heads");
-        }
-        if (w.heads() * w.headDim() != w.hidden()) {
-            throw new IllegalArgumentException("the OpenCL decoder needs heads * headDim == hidden");
-        }
+        this.k = heads(w);
+        this.vocab = vocab(w);
         for (DecoderLayerWeights l : w.layers()) {
             layers.add(new Layer(
                     ctx.upload(l.inputNorm()),
@@ -61,7 +54,34 @@ final class ClDecoderWeights implements AutoCloseable {
     }
 
     int intermediate() {
-        return host.layers().get(0).gate().out();
+        return intermediate(host);
+    }
+
+    /** The multi-token heads K of {@code w} (its task-loss head's width). */
+    static int heads(DecoderWeights w) {
+        return w.taskLossHead().out();
+    }
+
+    /**
+     * The vocabulary of one head of {@code w}; checks that {@code w} has the shapes the OpenCL decoder runs.
+     *
+     * @throws IllegalArgumentException when the lm head is not K vocabularies wide or heads x headDim is not hidden
+     */
+    static int vocab(DecoderWeights w) {
+        int k = heads(w);
+        if (w.lmHead().out() % k != 0) {
+            throw new IllegalArgumentException(
+                    "lm head width " + w.lmHead().out() + " is not a multiple of " + k + " heads");
+        }
+        if (w.heads() * w.headDim() != w.hidden()) {
+            throw new IllegalArgumentException("the OpenCL decoder needs heads * headDim == hidden");
+        }
+        return w.lmHead().out() / k;
+    }
+
+    /** The MLP's intermediate width of {@code w}. */
+    static int intermediate(DecoderWeights w) {
+        return w.layers().get(0).gate().out();
     }
 
     /**

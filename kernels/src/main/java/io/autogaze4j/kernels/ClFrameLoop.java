@@ -46,7 +46,7 @@ final class ClFrameLoop implements AutoCloseable {
     private float threshold;
 
     /**
-     * @param program the session's decoder program (it holds {@code feed_step})
+     * @param program the session's decoder.cl build of the step kernels (it holds {@code feed_step})
      * @param batch   batch rows of the session
      * @param k       heads (ids per decode step at most)
      * @param hidden  embedding width

@@ -51,8 +51,8 @@ public final class OpenClBackend implements Backend {
     private final int columnsPerItem;
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private final int rowsPerItem;
-    /** Build options of ops.cl. */
-    private final String opsOptions;
+    /** The build of ops.cl. */
+    private final ClContext.ProgramSource opsSource;
     /** The ops.cl kernels by name, created (and ops.cl built) on first use: a run builds only what it launches. */
     private final Map<String, cl_kernel> opsKernels = new HashMap<>();
     /** Split the k loop of the convolutions across work-items (GPUs); CPUs run one loop per work-item. */
@@ -81,8 +81,11 @@ public final class OpenClBackend implements Backend {
         this.cpu = Backend.cpu();
         this.columnsPerItem = ctx.info.cpu() ? 16 : 4;
         this.rowsPerItem = 4;
-        this.opsOptions = "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem + " -D VLOAD=vload"
-                + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem;
+        this.opsSource = new ClContext.ProgramSource(
+                "ops.cl",
+                "vision kernels",
+                "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem + " -D VLOAD=vload"
+                        + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem);
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
         this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
@@ -124,7 +127,7 @@ public final class OpenClBackend implements Backend {
     /** Kernel {@code name} of ops.cl, building the program on the first call. */
     cl_kernel ops(String name) {
         synchronized (ctx) {
-            return opsKernels.computeIfAbsent(name, k -> ctx.kernel(ctx.program("ops.cl", opsOptions), k));
+            return opsKernels.computeIfAbsent(name, k -> ctx.kernel(ctx.program(opsSource), k));
         }
     }
 
@@ -472,6 +475,20 @@ public final class OpenClBackend implements Backend {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
             return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention);
+        }
+    }
+
+    /**
+     * Starts building (or loading from the program cache) the programs a model with {@code decoder} runs, ops.cl and
+     * decoder.cl's three builds, on threads of their own, so that they overlap each other, the rest of model loading
+     * and the first clip's vision work ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on first use instead).
+     */
+    @Override
+    public void prepareFor(DecoderWeights decoder) {
+        synchronized (ctx) {
+            checkOpen();
+            ctx.prebuild(opsSource);
+            ClDecoderSession.builds(ctx, decoder).forEach(ctx::prebuild);
         }
     }
 

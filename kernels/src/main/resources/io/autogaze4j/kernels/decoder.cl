@@ -8,7 +8,9 @@
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
 // attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two); the tiled
 // attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
-// prefill and decode work-group).
+// prefill and decode work-group). Optional: K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
+// heads_choose's k loops (compile-time knobs for A/B runs through -Dautogaze.opencl.options="-D K_UNROLL=4": less
+// unrolling compiles faster, may run slower).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -25,8 +27,24 @@
 // P_HEADER: positions [rows], fed ids [rows], mask entries [batch][span], the embeddings.
 // heads_choose writes R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS, R_MARGIN, R_ID (ints),
 // R_PROBABILITY.
+//
+// Builds (kernels/ClDecoderSession.builds): the file is compiled three times, the step kernels (attention, feed_step,
+// heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and KS)
+// once per row variant, so no kernel is compiled twice and the builds can run side by side (cold start: the NVIDIA
+// compiler takes seconds per build). Each section below is guarded by the build it belongs to.
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
+#endif
+#if defined(ROW_KERNELS) == defined(STEP_KERNELS)
+#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS) or -D STEP_KERNELS"
+#endif
+// (the defaults are spelled out as literals below, so a compiler that does not expand macros in a pragma builds them
+// exactly as before)
+#ifndef K_UNROLL
+#define K_UNROLL 16
+#endif
+#ifndef LOGIT_UNROLL
+#define LOGIT_UNROLL 8
 #endif
 
 /** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
@@ -60,6 +78,7 @@ inline float inv_rms(__local const float* row) {
     return 1.0f / sqrt(ss / HIDDEN + EPS);
 }
 
+#ifdef ROW_KERNELS
 // Work-group layout of qkv_rope and mlp: HIDDEN x KS work-items for ROWS rows; work-item (t, part)
 // owns output column t and the part-th slice of every k loop (KS > 1 gives a decode step's few rows
 // more work-items and more loads in flight); slices are summed in order through local memory.
@@ -77,7 +96,11 @@ inline void rows_times(__local const float* in, int K, __global const float* w, 
         acc[rr] = 0.0f;
     }
     int k0 = part * (K / KS), k1 = k0 + K / KS;
+#if K_UNROLL == 16
 #pragma unroll 16
+#else
+#pragma unroll K_UNROLL
+#endif
     for (int i = k0; i < k1; i++) {
         float wv = w[i * ld + col];
         for (int rr = 0; rr < ROWS; rr++) {
@@ -189,7 +212,9 @@ __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uc
     barrier(CLK_LOCAL_MEM_FENCE);
     qkv_rows(st, a, qk, red, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
+#endif // ROW_KERNELS
 
+#ifdef STEP_KERNELS
 #define MERGE_PARTS 4 // row runs summed in parallel when a work-group merges its work-items (ATT_WG % 4 == 0)
 
 // Scaled dot-product attention of QB consecutive query rows of one batch row and one head against one split
@@ -329,9 +354,10 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
 // banks and the prefill kernel's scratch stays under 32 KB (the OpenCL 1.2 minimum of local memory). Shapes come from the host (-D TQ, TK, OQ, OD, KC,
 // PQ, DQ); the work-group has TILE_WG(NQ) work-items, one per output owner. The unnormalised output, max and exp
 // sum per query row, head and split are written as by `attention`, so the MLP kernels merge either.
-#if OD != 4 || HEAD_DIM % 4 != 0 || KC % 4 != 0 || KC % TK != 0
-#error "tiled attention: OD must be 4, HEAD_DIM and KC multiples of 4, KC a multiple of TK"
+#if OD != 4 || KC % 4 != 0 || KC % TK != 0
+#error "tiled attention: OD must be 4, KC a multiple of 4 and of TK"
 #endif
+#if HEAD_DIM % 4 == 0 // (other head sizes: the host uses the strided kernel for every step)
 #define TILE_WG(nq) ((nq) / OQ * (HEAD_DIM / OD))
 #define D4 (HEAD_DIM / 4 + 1) // float4s per staged query row
 #define C4 (KC / 4 + 1)       // float4s per row of scores
@@ -547,7 +573,11 @@ __kernel void attention_decode(__global const int* st, __global const float* q, 
                                __global float* pml, int cap, float scale) {
     ATTEND_TILED(DQ);
 }
+#endif // HEAD_DIM % 4 == 0
 
+#endif // STEP_KERNELS
+
+#ifdef ROW_KERNELS
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */
 inline float merged_attention(__global const float* po, __global const float* pml, int splits, int r, int c) {
     int at = (r * HEADS + c / HEAD_DIM) * splits, d = c % HEAD_DIM;
@@ -663,7 +693,9 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
     mlp_rows(st, x, po, pml, wo, normW, wg, wu, wd, a, xs, hs, red, r0, min(ROWS, st[P_ROWS] - r0), lt, t, part);
     qkv_rows(st, a, hs, red, nextNormW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
 }
+#endif // ROW_KERNELS
 
+#ifdef STEP_KERNELS
 /** Work-group reduction to the first index of the maximum (-1 when all values are -inf). */
 inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
     for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
@@ -757,7 +789,11 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
     for (int j = 0; j < LG_PER_ITEM; j++) {
         acc[j] = 0.0f;
     }
+#if LOGIT_UNROLL == 8
 #pragma unroll 8
+#else
+#pragma unroll LOGIT_UNROLL
+#endif
     for (int i = 0; i < HIDDEN; i++) {
         float hv = hn[i];
         for (int j = 0; j < LG_PER_ITEM; j++) {
@@ -840,3 +876,4 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
+#endif // STEP_KERNELS

@@ -2,7 +2,9 @@ package io.autogaze4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.kernels.ClContext.ProgramBuilds;
@@ -110,7 +112,7 @@ class ProgramCacheTest {
                 linearOnFreshBackend(cache, new ProgramBuilds(1, 0), "again").data());
     }
 
-    /** Both decoder programs (narrow and wide rows) come from the cache on the second open, with identical logits. */
+    /** The decoder programs (step kernels, narrow and wide rows) come from the cache on the second open, same logits. */
     @Test
     void decoderProgramsLoadFromTheCache() {
         ProgramCache cache = ProgramCache.at(dir);
@@ -133,12 +135,67 @@ class ProgramCacheTest {
                 DecoderHeads heads = s.forward(x, perRow, positions, masks, null);
                 logits[open] = heads.logits().data();
                 assertEquals(
-                        open == 0 ? new ProgramBuilds(2, 0) : new ProgramBuilds(0, 2),
+                        open == 0 ? new ProgramBuilds(3, 0) : new ProgramBuilds(0, 3),
                         cl.programBuilds(),
                         "decoder programs built from source / loaded, open " + open);
             }
         }
         assertArrayEquals(logits[0], logits[1], "logits from the loaded binaries");
+    }
+
+    /**
+     * {@code prepareFor} builds every program of a model run in the background: closing the backend waits for them and
+     * leaves their binaries in the cache; a run after {@code prepareFor} builds nothing twice and computes the same.
+     */
+    @Test
+    void preparedBuildsRunInTheBackgroundAndAreTheOnesUsed() throws IOException {
+        DecoderWeights w = OpenClDecoderTest.weights(33);
+        try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.at(dir))) {
+            cl.prepareFor(w);
+        }
+        assertEquals(4, entries().size(), "ops.cl and decoder.cl's three builds stored by the background builds");
+        Path fresh = dir.resolve("fresh");
+        Tensor x = Tensor.wrap(OpenClOpsTest.random(new Random(34), 5 * w.hidden()), 5, w.hidden());
+        int[][] positions = {{0, 1, 2, 3, 4}};
+        byte[][] masks = {{1, 1, 1, 1, 1, 0, 0, 0}};
+        float[][] logits = new float[2][];
+        for (int prepared = 0; prepared < 2; prepared++) {
+            try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.at(fresh.resolve("" + prepared)))) {
+                if (prepared == 1) {
+                    cl.prepareFor(w);
+                }
+                cl.linear(X, W);
+                try (DecoderSession s = cl.openDecoder(w, 1, 8, 8)) {
+                    logits[prepared] =
+                            s.forward(x, 5, positions, masks, null).logits().data();
+                }
+                assertEquals(new ProgramBuilds(4, 0), cl.programBuilds(), "builds, prepared: " + prepared);
+            }
+        }
+        assertArrayEquals(logits[0], logits[1], "logits with and without prepareFor");
+    }
+
+    /** A build that fails in the background is reported, with the compiler's log, when the program is asked for. */
+    @Test
+    void failedBackgroundBuildIsReportedWhenUsed() {
+        ClContext.ProgramSource broken = new ClContext.ProgramSource("decoder.cl", "no layout", "-cl-std=CL1.2");
+        try (ClContext ctx = ClContext.open(device(), ProgramCache.off())) {
+            ctx.prebuild(broken);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ctx.program(broken));
+            assertTrue(e.getMessage().contains("OpenCL build of decoder.cl failed"), e.getMessage());
+            assertTrue(e.getMessage().contains("StepLayout.defines()"), "the build log: " + e.getMessage());
+            assertThrows(IllegalStateException.class, () -> ctx.program(broken), "asked again");
+        }
+    }
+
+    @Test
+    void prebuildSwitchTakesOnOrOff() {
+        assertTrue(ClContext.backgroundBuilds(null));
+        assertTrue(ClContext.backgroundBuilds(" ON "));
+        assertFalse(ClContext.backgroundBuilds("off"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ClContext.backgroundBuilds("later"));
+        assertTrue(e.getMessage().contains(ClContext.PREBUILD_PROPERTY + "=later"), e.getMessage());
     }
 
     @Test

@@ -44,6 +44,8 @@ public final class AutoGaze implements AutoCloseable {
         this.config = ckpt.config();
         this.preprocessor = ckpt.preprocessor();
         this.weights = ModelWeights.load(ckpt);
+        backend.prepareFor(
+                weights.decoder); // an OpenCL backend starts its kernel builds, to overlap what precedes them
         this.backend = backend;
         this.ownsBackend = ownsBackend;
         this.encoder = new VisionEncoder(weights, backend);

@@ -181,6 +181,15 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * A hint that a model with {@code decoder} is about to run here: a backend with one-time setup (the OpenCL backend
+     * builds its kernel programs, seconds on a fresh machine) may start it now in the background, so that it overlaps
+     * the caller's other work. Calling it is optional and it changes no result. The default does nothing.
+     *
+     * @throws IllegalArgumentException when the backend cannot run {@code decoder}'s shapes
+     */
+    default void prepareFor(DecoderWeights decoder) {}
+
+    /**
      * Opens a decoder for {@code batch} rows whose KV caches start with room for {@code initialCapacity}
      * entries and may grow to {@code maxCapacity}. The default runs this backend's single operations with
      * host-memory caches; accelerator backends may return a fused implementation.
