@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -38,10 +40,11 @@ import org.jocl.cl_queue_properties;
  *
  * <p>Programs are built when first asked for, or earlier in the background when a caller knows it will need them
  * ({@link #prebuild}): from the binary in the {@link ProgramCache} when it holds one for this device, driver, source and
- * options, else from source (an INFO line on stderr says so, another how long it took) and then stored there. Builds run
- * on their own threads, side by side and beside the caller's device work, because a cold build takes seconds on the
- * NVIDIA compiler (H200: 17.5 s for a first clip's three programs built one after another); {@value #PREBUILD_PROPERTY}
- * {@code =off} builds each program on the thread that first asks for it, one at a time.
+ * options, else from source (an INFO line on stderr says so, another how long it took) and then stored there. Background
+ * builds run one after another, in the order they were asked for, on one thread beside the caller's work, because a
+ * cold build takes seconds on the NVIDIA compiler and that compiler serialises builds (H200: four builds side by side
+ * took 18.2 s for the first clip, one after another 16.0 s); {@value #PREBUILD_PROPERTY} {@code =off} builds each
+ * program on the thread that first asks for it.
  */
 final class ClContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
@@ -58,8 +61,10 @@ final class ClContext implements AutoCloseable {
     private final ProgramCache cache;
     /** Platform, device and driver names and versions: what a cached binary is valid for. */
     private final String identity;
-    /** {@link #prebuild} starts builds on threads of their own ({@link #PREBUILD_PROPERTY}). */
+    /** {@link #prebuild} queues builds on {@link #builder} ({@link #PREBUILD_PROPERTY}). */
     private final boolean background;
+    /** The one thread of the background builds, started by the first {@link #prebuild}; guarded by {@link #programs}. */
+    private ExecutorService builder;
 
     private final AtomicInteger sourceBuilds = new AtomicInteger();
     private final AtomicInteger cacheLoads = new AtomicInteger();
@@ -204,8 +209,9 @@ final class ClContext implements AutoCloseable {
     record ProgramSource(String resource, String variant, String options) {}
 
     /**
-     * Starts building {@code source} on a thread of its own, unless it was started already or background builds are off
-     * ({@link #PREBUILD_PROPERTY}); {@link #program} then waits for it. A failure is reported by {@link #program}.
+     * Queues a build of {@code source} on the background build thread, after the builds queued before it, unless it was
+     * started already or background builds are off ({@link #PREBUILD_PROPERTY}); {@link #program} then waits for it. A
+     * failure is reported by {@link #program}.
      */
     void prebuild(ProgramSource source) {
         if (!background) {
@@ -216,8 +222,14 @@ final class ClContext implements AutoCloseable {
             if (programs.putIfAbsent(source, build) != null) {
                 return; // started already
             }
+            if (builder == null) {
+                builder = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+                        .daemon()
+                        .name("autogaze4j-opencl-build")
+                        .factory());
+            }
+            builder.execute(() -> complete(build, source));
         }
-        Thread.ofPlatform().daemon().name("autogaze4j-opencl-build").start(() -> complete(build, source));
     }
 
     /**
@@ -591,6 +603,9 @@ final class ClContext implements AutoCloseable {
         synchronized (programs) {
             builds = List.copyOf(programs.values());
             programs.clear();
+            if (builder != null) {
+                builder.shutdown(); // the queued builds still run; their programs are released below
+            }
         }
         for (CompletableFuture<cl_program> build : builds) {
             // a build still running (started in the background, never asked for) must end before the context goes

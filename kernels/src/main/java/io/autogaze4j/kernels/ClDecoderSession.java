@@ -157,7 +157,7 @@ final class ClDecoderSession implements DecoderSession {
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
         List<ClContext.ProgramSource> builds = builds(ctx, h);
-        builds.forEach(ctx::prebuild); // side by side, while the buffers below are made (unless prepared earlier)
+        builds.forEach(ctx::prebuild); // in the background, while the buffers below are made (unless prepared earlier)
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];

@@ -12,6 +12,7 @@ import io.autogaze4j.tensor.VisionWeights;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jocl.Sizeof;
@@ -39,9 +40,10 @@ public final class OpenClBackend implements Backend {
      */
     public static final String FRAME_LOOP_PROPERTY = "autogaze.opencl.frameLoop";
     /**
-     * System property that picks the decoder's attention kernels: {@code tiled} (the default: keys staged in local memory
-     * and read once per block of queries, one kernel for prefills and one for decode steps) or {@code strided} (the
-     * earlier kernel: two queries per work-group, each work-item strides over the keys).
+     * System property that picks the decoder's attention kernels: {@code tiled} (keys staged in local memory and read once
+     * per block of queries, one kernel for prefills and one for decode steps), {@code strided} (the earlier kernel: two
+     * queries per work-group, each work-item strides over the keys) or {@code auto}, the default: tiled from two batch
+     * rows on, strided for one ({@link AttentionChoice}).
      */
     public static final String ATTENTION_PROPERTY = "autogaze.opencl.attention";
 
@@ -71,8 +73,8 @@ public final class OpenClBackend implements Backend {
     private final ClVisionSession.Buffers visionBuffers = new ClVisionSession.Buffers();
     /** Decoder sessions decode whole frames on the device ({@link DecoderSession#decodesFrames}). */
     private final boolean frameLoop;
-    /** Decoder sessions use the tiled attention kernels ({@link #ATTENTION_PROPERTY}). */
-    private final boolean tiledAttention;
+    /** The decoder sessions' attention kernels ({@link #ATTENTION_PROPERTY}). */
+    private final AttentionChoice attention;
 
     private boolean closed;
 
@@ -89,7 +91,7 @@ public final class OpenClBackend implements Backend {
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
         this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
-        this.tiledAttention = tiledAttention(System.getProperty(ATTENTION_PROPERTY));
+        this.attention = AttentionChoice.of(System.getProperty(ATTENTION_PROPERTY));
     }
 
     /**
@@ -106,22 +108,6 @@ public final class OpenClBackend implements Backend {
         }
         throw new IllegalArgumentException(
                 "-D" + FRAME_LOOP_PROPERTY + "=" + value + ": expected on or off (the decode loop on the device)");
-    }
-
-    /**
-     * The value of {@link #ATTENTION_PROPERTY}: unset or {@code tiled} true, {@code strided} false.
-     *
-     * @throws IllegalArgumentException for any other value
-     */
-    static boolean tiledAttention(String value) {
-        if (value == null || value.trim().equalsIgnoreCase("tiled")) {
-            return true;
-        }
-        if (value.trim().equalsIgnoreCase("strided")) {
-            return false;
-        }
-        throw new IllegalArgumentException("-D" + ATTENTION_PROPERTY + "=" + value
-                + ": expected tiled or strided (the decoder's attention kernels)");
     }
 
     /** Kernel {@code name} of ops.cl, building the program on the first call. */
@@ -198,7 +184,10 @@ public final class OpenClBackend implements Backend {
         // benchmarks print the name: an A/B with the loop off says so
         return "opencl (" + ctx.info.name() + ", " + ctx.info.platform()
                 + (frameLoop ? ", decode loop on the device" : "")
-                + (tiledAttention ? "" : ", strided attention") + ")";
+                + (attention == AttentionChoice.AUTO
+                        ? ""
+                        : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
+                + ")";
     }
 
     @Override
@@ -451,13 +440,13 @@ public final class OpenClBackend implements Backend {
                 maxCapacity,
                 ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT,
                 frameLoop,
-                tiledAttention);
+                attention.tiledFor(batch));
     }
 
     /** A decoder session with a chosen attention split target and frame loop, and this backend's attention kernels. */
     ClDecoderSession openDecoder(
             DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
-        return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention);
+        return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch));
     }
 
     /**
@@ -480,8 +469,8 @@ public final class OpenClBackend implements Backend {
 
     /**
      * Starts building (or loading from the program cache) the programs a model with {@code decoder} runs, ops.cl and
-     * decoder.cl's three builds, on threads of their own, so that they overlap each other, the rest of model loading
-     * and the first clip's vision work ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on first use instead).
+     * decoder.cl's three builds, one after another on a background thread, so that they overlap the rest of model
+     * loading and the first clip's vision work ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on first use instead).
      */
     @Override
     public void prepareFor(DecoderWeights decoder) {

@@ -312,21 +312,28 @@ class OpenClDecoderTest {
     }
 
     /**
+     * Attention is tiled from two batch rows on and strided for one unless {@code -Dautogaze.opencl.attention} says
+     * tiled or strided; any other value is an error naming the property.
+     */
+    @Test
+    void attentionSwitch() {
+        assertEquals(AttentionChoice.AUTO, AttentionChoice.of(null));
+        assertEquals(AttentionChoice.AUTO, AttentionChoice.of(" Auto "));
+        assertEquals(AttentionChoice.TILED, AttentionChoice.of(" Tiled "));
+        assertEquals(AttentionChoice.STRIDED, AttentionChoice.of("STRIDED"));
+        assertFalse(AttentionChoice.AUTO.tiledFor(1));
+        assertTrue(AttentionChoice.AUTO.tiledFor(2));
+        assertTrue(AttentionChoice.TILED.tiledFor(1));
+        assertFalse(AttentionChoice.STRIDED.tiledFor(128));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> AttentionChoice.of("flash"));
+        assertTrue(bad.getMessage().contains(OpenClBackend.ATTENTION_PROPERTY), bad.getMessage());
+    }
+
+    /**
      * The loop is on unless {@code -Dautogaze.opencl.frameLoop=off}; a session opened without it refuses whole frames,
      * and a value other than on or off is an error naming the property. A frame with a step wider than K or a tail
      * position outside the cache is refused before anything reaches the device.
      */
-    /** Attention is tiled unless {@code -Dautogaze.opencl.attention=strided}; any other value is an error naming it. */
-    @Test
-    void attentionSwitch() {
-        assertTrue(OpenClBackend.tiledAttention(null));
-        assertTrue(OpenClBackend.tiledAttention(" Tiled "));
-        assertFalse(OpenClBackend.tiledAttention("STRIDED"));
-        IllegalArgumentException bad =
-                assertThrows(IllegalArgumentException.class, () -> OpenClBackend.tiledAttention("flash"));
-        assertTrue(bad.getMessage().contains(OpenClBackend.ATTENTION_PROPERTY), bad.getMessage());
-    }
-
     @Test
     void frameLoopSwitch() {
         assertTrue(OpenClBackend.frameLoop(null));
