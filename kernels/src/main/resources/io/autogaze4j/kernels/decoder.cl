@@ -344,16 +344,17 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
     }
 }
 
-// Tiled attention (the default; -Dautogaze.opencl.attention=strided keeps the kernel above): a work-group takes up to
+// Tiled attention (from two batch rows on; -Dautogaze.opencl.attention=strided keeps the kernel above): a work-group takes up to
 // NQ query rows of one batch row and head and walks one key split in chunks of KC keys staged in local memory, so
 // every key and value is read from global memory once for all its queries. Per chunk: (1) stage keys, values and
 // which keys are visible; (2) score tiles of TQ queries x TK keys in registers, written with each tile's row maxima;
 // (3) each query's running max and the chunk's exp(score - max); (4) output owners of OQ queries x 4 dimensions
 // rescale and add probabilities x values. Local rows are float4 (one 16-byte load for four values); query and score
 // rows are padded by one float4 and key and value rows swizzled (KV_AT), so neighbouring work-items hit different
-// banks and the prefill kernel's scratch stays under 32 KB (the OpenCL 1.2 minimum of local memory). Shapes come from the host (-D TQ, TK, OQ, OD, KC,
-// PQ, DQ); the work-group has TILE_WG(NQ) work-items, one per output owner. The unnormalised output, max and exp
-// sum per query row, head and split are written as by `attention`, so the MLP kernels merge either.
+// banks and the prefill kernel's scratch stays under 32 KB (the OpenCL 1.2 minimum of local memory). Shapes come
+// from the host (-D TQ, TK, OQ, OD, KC, PQ, DQ); the work-group has TILE_WG(NQ) work-items, one per output owner.
+// The unnormalised output, max and exp sum per query row, head and split are written as by `attention`, so the MLP
+// kernels merge either.
 #if OD != 4 || KC % 4 != 0 || KC % TK != 0
 #error "tiled attention: OD must be 4, KC a multiple of 4 and of TK"
 #endif
