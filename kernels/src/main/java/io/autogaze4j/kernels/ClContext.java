@@ -191,14 +191,7 @@ final class ClContext implements AutoCloseable {
      * @throws IllegalArgumentException for any other value
      */
     static boolean backgroundBuilds(String value) {
-        if (value == null || value.trim().equalsIgnoreCase("on")) {
-            return true;
-        }
-        if (value.trim().equalsIgnoreCase("off")) {
-            return false;
-        }
-        throw new IllegalArgumentException("-D" + PREBUILD_PROPERTY + "=" + value
-                + ": expected on or off (OpenCL programs built in the background)");
+        return OnOffProperty.isOn(PREBUILD_PROPERTY, value, "OpenCL programs built in the background");
     }
 
     /**

@@ -49,9 +49,7 @@ final class ClVisionSession implements VisionSession {
     private final int batch;
     private final long waveBytes;
     private final int history;
-    private final cl_mem normWeight;
-    private final cl_mem normBias;
-    private final cl_mem posEmbed;
+    private final Constants constants;
     /** Per trunk block, every row's last {@link #history} input frames {@code [batch][H][tokens][hidden]} (zeros first). */
     private final cl_mem[] histories;
 
@@ -80,12 +78,27 @@ final class ClVisionSession implements VisionSession {
         }
     }
 
+    /**
+     * The device copies of a model's LayerNorm weight and bias and position table, uploaded once per model and kept by
+     * the backend (a session per call would otherwise upload them every call).
+     */
+    record Constants(cl_mem normWeight, cl_mem normBias, cl_mem posEmbed) {
+        static Constants upload(ClContext ctx, VisionWeights w) {
+            return new Constants(ctx.upload(w.normWeight()), ctx.upload(w.normBias()), ctx.upload(w.posEmbed()));
+        }
+
+        void release() {
+            ClContext.release(normWeight, normBias, posEmbed);
+        }
+    }
+
     /** Called under the context's lock by {@link OpenClBackend#openVision}. */
     ClVisionSession(
             OpenClBackend backend,
             ClContext ctx,
             PinnedStage stage,
             Buffers buffers,
+            Constants constants,
             Backend pool,
             VisionWeights w,
             int batch,
@@ -97,14 +110,12 @@ final class ClVisionSession implements VisionSession {
         this.ctx = ctx;
         this.stage = stage;
         this.buffers = buffers;
+        this.constants = constants;
         this.pool = pool;
         this.w = w;
         this.batch = batch;
         this.waveBytes = waveBytes;
         this.history = w.temporalKernel() - 1;
-        this.normWeight = ctx.upload(w.normWeight());
-        this.normBias = ctx.upload(w.normBias());
-        this.posEmbed = ctx.upload(w.posEmbed());
         this.histories = new cl_mem[w.trunk().size()];
         long historyBytes = (long) batch * history * w.tokens() * w.hidden() * Sizeof.cl_float;
         for (int blk = 0; blk < histories.length; blk++) {
@@ -169,7 +180,7 @@ final class ClVisionSession implements VisionSession {
         backend.enqueuePatchEmbed(in, frames, 3, w.inputSize(), w.inputSize(), w.patch(), w.patchEmbed(), x);
         cl_mem y = buffers.normed.of(ctx, cells * hidden);
         cl_kernel layerNorm = backend.ops("layer_norm");
-        ClContext.args(layerNorm, (int) cells, hidden, w.normEps(), x, normWeight, normBias, y);
+        ClContext.args(layerNorm, (int) cells, hidden, w.normEps(), x, constants.normWeight(), constants.normBias(), y);
         ctx.launch(layerNorm, "vision: layer_norm", new long[] {cells}, null);
         OpenClBackend.TrunkInput shape = new OpenClBackend.TrunkInput(
                 rows, perRow, w.temporalKernel(), w.spatialKernel(), w.gridSide(), w.gridSide(), hidden);
@@ -188,7 +199,7 @@ final class ClVisionSession implements VisionSession {
         cl_mem e = buffers.embeddings.of(ctx, cells * width);
         backend.enqueueLinear(y, (int) cells, w.outProj(), e, "vision: matmul (projection)");
         cl_kernel addPeriodic = backend.ops("add_periodic");
-        ClContext.args(addPeriodic, (int) (cells * width), tokens * width, e, posEmbed);
+        ClContext.args(addPeriodic, (int) (cells * width), tokens * width, e, constants.posEmbed());
         ctx.launch(addPeriodic, "vision: add_periodic", new long[] {cells * width}, null);
         FloatBuffer result = stage.fetch(e, (int) (cells * width));
         int per = tokens * width;
@@ -276,7 +287,6 @@ final class ClVisionSession implements VisionSession {
                 return;
             }
             closed = true;
-            ClContext.release(normWeight, normBias, posEmbed);
             ClContext.release(histories);
         }
     }

@@ -62,6 +62,7 @@ public final class OpenClBackend implements Backend {
 
     private final Map<LinearWeight, cl_mem[]> linearWeights = new IdentityHashMap<>();
     private final Map<DecoderWeights, ClDecoderWeights> decoderWeights = new IdentityHashMap<>();
+    private final Map<VisionWeights, ClVisionSession.Constants> visionConstants = new IdentityHashMap<>();
     /** Device copies of single-call inputs, outputs and split-K partial sums, reused across calls. */
     private final Scratch inputs = new Scratch();
 
@@ -100,14 +101,7 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalArgumentException for any other value
      */
     static boolean frameLoop(String value) {
-        if (value == null || value.trim().equalsIgnoreCase("on")) {
-            return true;
-        }
-        if (value.trim().equalsIgnoreCase("off")) {
-            return false;
-        }
-        throw new IllegalArgumentException(
-                "-D" + FRAME_LOOP_PROPERTY + "=" + value + ": expected on or off (the decode loop on the device)");
+        return OnOffProperty.isOn(FRAME_LOOP_PROPERTY, value, "the decode loop on the device");
     }
 
     /** Kernel {@code name} of ops.cl, building the program on the first call. */
@@ -510,7 +504,9 @@ public final class OpenClBackend implements Backend {
         }
         synchronized (ctx) {
             checkOpen();
-            return new ClVisionSession(this, ctx, stage, visionBuffers, cpu, weights, batch, waveBytes);
+            ClVisionSession.Constants constants =
+                    visionConstants.computeIfAbsent(weights, k -> ClVisionSession.Constants.upload(ctx, k));
+            return new ClVisionSession(this, ctx, stage, visionBuffers, constants, cpu, weights, batch, waveBytes);
         }
     }
 
@@ -541,6 +537,8 @@ public final class OpenClBackend implements Backend {
                 d.close();
             }
             decoderWeights.clear();
+            visionConstants.values().forEach(ClVisionSession.Constants::release);
+            visionConstants.clear();
             stage.close();
             visionBuffers.release();
             inputs.release();
