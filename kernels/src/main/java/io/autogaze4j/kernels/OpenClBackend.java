@@ -463,15 +463,17 @@ public final class OpenClBackend implements Backend {
 
     /**
      * Starts building (or loading from the program cache) the programs a model with {@code decoder} runs, ops.cl and
-     * decoder.cl's three builds, one after another on a background thread, so that they overlap the rest of model
-     * loading and the first clip's vision work ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on first use instead).
+     * decoder.cl's builds ({@link ClDecoderSession.Builds#inQueueOrder}: the slow wide row kernels last), one after
+     * another on a background thread, so that they overlap the rest of model loading and the first clip; a decoder
+     * session waits only for the builds its calls need ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on
+     * first use instead).
      */
     @Override
     public void prepareFor(DecoderWeights decoder) {
         synchronized (ctx) {
             checkOpen();
             ctx.prebuild(opsSource);
-            ClDecoderSession.builds(ctx, decoder).forEach(ctx::prebuild);
+            ClDecoderSession.builds(ctx, decoder).inQueueOrder().forEach(ctx::prebuild);
         }
     }
 
