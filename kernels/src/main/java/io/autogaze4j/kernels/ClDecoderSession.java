@@ -342,10 +342,11 @@ final class ClDecoderSession implements DecoderSession {
         }
         if (standIn == null) {
             if (largeRows == LargeRows.WIDE_WHEN_BUILT) {
+                ClContext.ProgramSource slow = builds.wide();
                 LOG.log(
                         System.Logger.Level.INFO,
-                        "autogaze4j: OpenCL program " + builds.wide().resource() + " (" + builds.wide().variant()
-                                + ") is still building in the background; until it is ready, calls of " + WIDE_FROM
+                        "autogaze4j: OpenCL program " + slow.resource() + " (" + slow.variant() + ") is still building"
+                                + " in the background; until it is ready, calls of " + WIDE_FROM
                                 + " rows or more run on the 1-row kernels (the same results, slower)");
             }
             standIn = bound(Variant.of("stand-in", ctx.program(builds.standIn()), keys.length, 1, hidden));
