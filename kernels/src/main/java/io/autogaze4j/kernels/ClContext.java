@@ -307,8 +307,8 @@ final class ClContext implements AutoCloseable {
                         + ": a one-time cost per device and driver (program cache: " + cache.describe() + ")");
         long start = System.nanoTime();
         p = fromSource(name, text, all);
+        byte[] binary = binary(p); // (PoCL compiles part of the program only when asked for its binary)
         long ms = (System.nanoTime() - start) / 1_000_000;
-        byte[] binary = binary(p);
         String kept;
         if (binary.length == 0) {
             kept = "the driver gives no binary to keep, so later runs build it again";
