@@ -28,7 +28,7 @@
 // heads_choose writes R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS, R_MARGIN, R_ID (ints),
 // R_PROBABILITY.
 //
-// Builds (kernels/ClDecoderSession.builds): the file is compiled three times, the step kernels (attention, feed_step,
+// Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
 // heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and KS)
 // once per row variant, so no kernel is compiled twice and the builds can run side by side (cold start: the NVIDIA
 // compiler takes seconds per build). Each section below is guarded by the build it belongs to.
