@@ -46,6 +46,12 @@ public final class OpenClBackend implements Backend {
      * rows on, strided for one ({@link AttentionChoice}).
      */
     public static final String ATTENTION_PROPERTY = "autogaze.opencl.attention";
+    /**
+     * System property that turns the streamed decode attention off ({@code off}: decode steps run the tiled decode
+     * kernel and the last layer's last-token attention the strided one, as before it) or on ({@code on}, the default);
+     * it applies where the tiled kernels run ({@link #ATTENTION_PROPERTY}). For A/B runs on the same jars.
+     */
+    public static final String STREAM_ATTENTION_PROPERTY = "autogaze.opencl.streamAttention";
 
     private final ClContext ctx;
     private final Backend cpu;
@@ -76,6 +82,8 @@ public final class OpenClBackend implements Backend {
     private final boolean frameLoop;
     /** The decoder sessions' attention kernels ({@link #ATTENTION_PROPERTY}). */
     private final AttentionChoice attention;
+    /** The decoder sessions' streamed decode attention ({@link #STREAM_ATTENTION_PROPERTY}). */
+    private final boolean streamAttention;
 
     private boolean closed;
 
@@ -93,6 +101,10 @@ public final class OpenClBackend implements Backend {
         this.stage = new PinnedStage(ctx);
         this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
         this.attention = AttentionChoice.of(System.getProperty(ATTENTION_PROPERTY));
+        this.streamAttention = OnOffProperty.isOn(
+                STREAM_ATTENTION_PROPERTY,
+                System.getProperty(STREAM_ATTENTION_PROPERTY),
+                "the streamed decode attention");
     }
 
     /**
@@ -181,6 +193,7 @@ public final class OpenClBackend implements Backend {
                 + (attention == AttentionChoice.AUTO
                         ? ""
                         : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
+                + (streamAttention ? "" : ", tiled decode attention")
                 + ")";
     }
 
@@ -443,6 +456,17 @@ public final class OpenClBackend implements Backend {
         return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch));
     }
 
+    /** A decoder session with a chosen attention split target, frame loop and tiled or strided attention kernels. */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention) {
+        return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention);
+    }
+
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
      * {@link ClDecoderSession}); tests choose them.
@@ -453,11 +477,13 @@ public final class OpenClBackend implements Backend {
             int maxCapacity,
             int splitTarget,
             boolean decodesFrames,
-            boolean tiledAttention) {
+            boolean tiledAttention,
+            boolean streamAttention) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
-            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention);
+            return new ClDecoderSession(
+                    this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention);
         }
     }
 
