@@ -442,29 +442,14 @@ public final class OpenClBackend implements Backend {
     @Override
     public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
         return openDecoder(
-                weights,
-                batch,
-                maxCapacity,
-                ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT,
-                frameLoop,
-                attention.tiledFor(batch));
+                weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT, frameLoop);
     }
 
     /** A decoder session with a chosen attention split target and frame loop, and this backend's attention kernels. */
     ClDecoderSession openDecoder(
             DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
-        return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch));
-    }
-
-    /** A decoder session with a chosen attention split target, frame loop and tiled or strided attention kernels. */
-    ClDecoderSession openDecoder(
-            DecoderWeights weights,
-            int batch,
-            int maxCapacity,
-            int splitTarget,
-            boolean decodesFrames,
-            boolean tiledAttention) {
-        return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention);
+        return openDecoder(
+                weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch), streamAttention);
     }
 
     /**
