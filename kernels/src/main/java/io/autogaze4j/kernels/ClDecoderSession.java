@@ -805,7 +805,10 @@ final class ClDecoderSession implements DecoderSession {
         ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
     }
 
-    /** Binds an {@code attention} or {@code attention_stream} kernel to layer {@code layer}'s caches; {@code lastOnly} 1: the last token only. */
+    /**
+     * Binds an {@code attention} or {@code attention_stream} kernel to layer {@code layer}'s caches; {@code lastOnly} 1:
+     * the last token only.
+     */
     private void bindAttention(cl_kernel kernel, int layer, int lastOnly) {
         ClContext.args(
                 kernel,
