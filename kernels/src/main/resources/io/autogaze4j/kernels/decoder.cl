@@ -9,9 +9,10 @@
 // attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two); the tiled
 // attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
 // prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes) and
-// SD (head dimensions per work-item). Optional: K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
-// heads_choose's k loops (compile-time knobs for A/B runs through -Dautogaze.opencl.options="-D K_UNROLL=4": less
-// unrolling compiles faster, may run slower).
+// SD (head dimensions per work-item). Optional (compile-time knobs for A/B runs through
+// -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
+// heads_choose's k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (1, the default: the
+// streamed attention loads a chunk's values and the next chunk's keys a phase ahead; 0: each right before its use).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -583,6 +584,30 @@ __kernel void attention_decode(__global const int* st, __global const float* q, 
 #define SCOL (HEAD_DIM + 1)      // a merged row: the output's dimensions, then the exp sum
 #define SMQ (SWG / SCOL)         // queries merged per round
 #define SPOOL (2 * SQ * SWG > SMQ * SL * SCOL ? 2 * SQ * SWG : SMQ * SL * SCOL)
+#ifndef STREAM_PREFETCH
+#define STREAM_PREFETCH 1
+#endif
+
+/** Key j's HEAD_DIM values into kv (zero past the split: nothing is read outside the written cache); whether the mask has it. */
+inline bool stream_keys(__global const float* kb, __global const uchar* mk, int cap, int j, int hi, float* kv) {
+#pragma unroll
+    for (int d = 0; d < HEAD_DIM; d++) {
+        kv[d] = j < hi ? kb[d * cap + j] : 0.0f;
+    }
+    return j < hi && mk[j] != 0;
+}
+
+/** The values of keys j + SL * i (i < SG), head dimensions dg * SD .. + SD - 1, into vv (zero past the split). */
+inline void stream_values(__global const float* vb, int cap, int j, int dg, int hi, float (*vv)[SD]) {
+#pragma unroll
+    for (int i = 0; i < SG; i++) {
+#pragma unroll
+        for (int dd = 0; dd < SD; dd++) {
+            vv[i][dd] = j + SL * i < hi ? vb[(dg * SD + dd) * cap + j + SL * i] : 0.0f;
+        }
+    }
+}
+
 // Streamed attention of a decode step (at most SQ new tokens per batch row, the model's K) or, with lastOnly, of each
 // batch row's last token: keys and values go from the dimension-major cache straight into registers, never through
 // local memory, and each chunk of SWG keys costs one barrier. Work-group (batch row, split; head): SWG = SL x SG
@@ -629,20 +654,25 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
             o[qq][dd] = 0.0f;
         }
     }
+    float kv[HEAD_DIM], vv[SG][SD];
+    bool on;
+#if STREAM_PREFETCH
+    on = stream_keys(kb, mk, cap, lo + t, hi, kv);
+#endif
     int buf = 0;
     for (int c0 = lo; c0 < hi; c0 += SWG) {
         __local float* sc = pool + buf * SQ * SWG;
+        // STREAM_PREFETCH 1: this chunk's values load while its keys are scored, the next chunk's keys while the
+        // values are summed, so every load has a phase's work to hide behind; 0: each load right before its use
+#if STREAM_PREFETCH
+        stream_values(vb, cap, c0 + lane, dg, hi, vv);
+#else
+        on = stream_keys(kb, mk, cap, c0 + t, hi, kv);
+#endif
         // (1) scores of key j; query s sees key j when the mask has it and j <= first + s
         int j = c0 + t;
-        float kv[HEAD_DIM];
-        bool live = j < hi;
 #pragma unroll
-        for (int d = 0; d < HEAD_DIM; d++) {
-            kv[d] = live ? kb[d * cap + j] : 0.0f;
-        }
-        bool on = live && mk[j] != 0;
-#pragma unroll
-    for (int qq = 0; qq < SQ; qq++) {
+        for (int qq = 0; qq < SQ; qq++) {
             if (qq < nq) {
                 float dot = 0.0f;
 #pragma unroll
@@ -657,22 +687,19 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        // (2) values of the lane's keys (zero past the split: never read from outside the written cache)
-        float vv[SG][SD];
+        // (2) the lane's keys: online softmax and values
+#if STREAM_PREFETCH
+        on = stream_keys(kb, mk, cap, c0 + SWG + t, hi, kv);
+#else
+        stream_values(vb, cap, c0 + lane, dg, hi, vv);
+#endif
 #pragma unroll
-        for (int i = 0; i < SG; i++) {
-            int jv = c0 + lane + SL * i;
-            for (int dd = 0; dd < SD; dd++) {
-                vv[i][dd] = jv < hi ? vb[(dg * SD + dd) * cap + jv] : 0.0f;
-            }
-        }
-#pragma unroll
-    for (int qq = 0; qq < SQ; qq++) {
+        for (int qq = 0; qq < SQ; qq++) {
             if (qq < nq) {
                 float s[SG];
                 float mx = m[qq];
 #pragma unroll
-        for (int i = 0; i < SG; i++) {
+                for (int i = 0; i < SG; i++) {
                     s[i] = sc[qq * SWG + lane + SL * i];
                     mx = fmax(mx, s[i]);
                 }
@@ -685,7 +712,7 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
                     m[qq] = mx;
                 }
 #pragma unroll
-        for (int i = 0; i < SG; i++) {
+                for (int i = 0; i < SG; i++) {
                     float p = s[i] == -INFINITY ? 0.0f : exp(s[i] - mx);
                     l[qq] += p;
                     for (int dd = 0; dd < SD; dd++) {
@@ -713,7 +740,7 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int q0 = 0; q0 < nq; q0 += SMQ) {
 #pragma unroll
-    for (int qq = 0; qq < SQ; qq++) {
+        for (int qq = 0; qq < SQ; qq++) {
             if (qq >= q0 && qq < q0 + SMQ && qq < nq) {
                 float f = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - top[qq]);
                 __local float* row = pool + ((qq - q0) * SL + lane) * SCOL;
