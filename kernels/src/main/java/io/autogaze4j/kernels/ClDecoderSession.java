@@ -56,6 +56,16 @@ final class ClDecoderSession implements DecoderSession {
      * smaller, and a decode step's group walks its keys chunk by chunk: more groups keep more loads in flight).
      */
     private static final int TILED_SPLIT_FACTOR = 4;
+    /** Streamed decode attention (decoder.cl attention_stream): key lanes, each chunk's keys coalesced over them. */
+    private static final int STREAM_LANES = 32;
+    /** Streamed decode attention: head dimensions of every query's output per work-item. */
+    private static final int STREAM_DIMS = 8;
+    /**
+     * Streamed decode attention: times more work-groups than the strided kernel wants before key splits stop (its
+     * work-items hold ~150 registers, so a GPU compute unit keeps only a few groups in flight; more groups than fit at
+     * once even out the rows' uneven ends).
+     */
+    private static final int STREAM_SPLIT_FACTOR = 6;
     /** Most key splits per attention query block. */
     private static final int MAX_SPLITS = 16;
     /** Fewest keys per attention work-item worth a split of their own. */
@@ -109,8 +119,16 @@ final class ClDecoderSession implements DecoderSession {
 
     private final Attention prefill;
     private final Attention decode;
-    /** The last layer's attention and MLP for each batch row's last token only (narrow MLP variant). */
+    /** The streamed decode kernel (steps of at most K new tokens per row), or null where it does not run. */
+    private final Attention stream;
+    /**
+     * The last layer's attention and MLP for each batch row's last token only (narrow MLP variant): the streamed
+     * kernel where it runs, else the strided one.
+     */
     private final cl_kernel attentionLastToken;
+
+    private final String lastTokenName;
+    private final int lastTokenGroup;
 
     private final cl_kernel mlpLastToken;
     /** Final norm, logits and task loss of each row's last token, and the greedy choice. */
@@ -146,6 +164,9 @@ final class ClDecoderSession implements DecoderSession {
      * @param tiledAttention whether the tiled attention kernels run prefills and decode steps (else the strided one;
      *                       the last layer's last-token attention is strided either way); heads whose dimension is
      *                       not a multiple of {@link #OWNER_DIMS} get the strided kernel
+     * @param streamAttention whether, with the tiled kernels, decode steps of at most K new tokens per row and the last
+     *                        layer's last-token attention run the streamed kernel (else the tiled decode kernel and the
+     *                        strided one; the backend's {@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
      */
     ClDecoderSession(
             OpenClBackend backend,
@@ -155,7 +176,8 @@ final class ClDecoderSession implements DecoderSession {
             int maxCapacity,
             int splitTarget,
             boolean decodesFrames,
-            boolean tiledAttention) {
+            boolean tiledAttention,
+            boolean streamAttention) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -213,7 +235,19 @@ final class ClDecoderSession implements DecoderSession {
         decode = tiled
                 ? Attention.tiled(stepProgram, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget)
                 : strided;
-        attentionLastToken = ClContext.ownedKernel(stepProgram, "attention");
+        stream = tiled && streamAttention && streams(h)
+                ? Attention.of(
+                        stepProgram,
+                        "attention_stream",
+                        layers,
+                        ClDecoderWeights.heads(h),
+                        streamGroupSize(h),
+                        splitTarget * STREAM_SPLIT_FACTOR,
+                        2 * streamGroupSize(h))
+                : null;
+        lastTokenName = stream != null ? stream.name() : strided.name();
+        lastTokenGroup = stream != null ? stream.groupSize() : attWg;
+        attentionLastToken = ClContext.ownedKernel(stepProgram, lastTokenName);
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
@@ -369,6 +403,9 @@ final class ClDecoderSession implements DecoderSession {
         if (!tiled) {
             return strided;
         }
+        if (stream != null && perRow <= stream.queries()) {
+            return stream;
+        }
         return perRow > DECODE_QUERIES ? prefill : decode;
     }
 
@@ -412,7 +449,9 @@ final class ClDecoderSession implements DecoderSession {
                 + QUERY_BLOCK + " -D ATT_WG=" + attentionGroupSize(ctx) + " -D SEL_WG=" + chooseGroupSize(ctx)
                 + " -D TQ="
                 + TILE_QUERIES + " -D TK=" + TILE_KEYS + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC="
-                + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
+                + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + " -D SQ="
+                + ClDecoderWeights.heads(h)
+                + " -D SL=" + STREAM_LANES + " -D SD=" + STREAM_DIMS + StepLayout.defines();
         int slices = narrowSlices(h);
         ClContext.ProgramSource narrow = rowBuild(options, 1, slices);
         return new Builds(
@@ -435,6 +474,19 @@ final class ClDecoderSession implements DecoderSession {
     private static int narrowSlices(DecoderWeights h) {
         boolean divides = h.hidden() % NARROW_SLICES == 0 && ClDecoderWeights.intermediate(h) % NARROW_SLICES == 0;
         return divides ? NARROW_SLICES : 1;
+    }
+
+    /**
+     * Whether decoder.cl has the streamed kernel for {@code h}'s heads (its guard: dimensions in whole
+     * {@link #STREAM_DIMS} and float4 shares, more work-items than one merged row).
+     */
+    private static boolean streams(DecoderWeights h) {
+        return h.headDim() % STREAM_DIMS == 0 && h.headDim() % 4 == 0 && streamGroupSize(h) > h.headDim();
+    }
+
+    /** Work-items per streamed attention work-group: one per key of a chunk, {@link #STREAM_LANES} per dimension group. */
+    private static int streamGroupSize(DecoderWeights h) {
+        return STREAM_LANES * (h.headDim() / STREAM_DIMS);
     }
 
     /** Work-items per attention work-group. */
@@ -489,6 +541,9 @@ final class ClDecoderSession implements DecoderSession {
             bindAttention(strided.perLayer().get(l), l, 0);
             bindTiled(prefill.perLayer().get(l), l);
             bindTiled(decode.perLayer().get(l), l);
+            if (stream != null) {
+                bindAttention(stream.perLayer().get(l), l, 0);
+            }
         }
         bindAttention(attentionLastToken, layers - 1, 1);
         bindMlp(mlpLastToken, last, 1);
@@ -836,9 +891,9 @@ final class ClDecoderSession implements DecoderSession {
             } else if (lastOnly) {
                 ctx.launch(
                         attentionLastToken,
-                        "attention/last",
-                        new long[] {(long) batch * header.splits() * attWg, attHeads},
-                        new long[] {attWg, 1});
+                        lastTokenName + "/last",
+                        new long[] {(long) batch * header.splits() * lastTokenGroup, attHeads},
+                        new long[] {lastTokenGroup, 1});
                 long narrowGroup = narrow.groupSize();
                 ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
             } else {
@@ -862,7 +917,10 @@ final class ClDecoderSession implements DecoderSession {
         ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
     }
 
-    /** Binds an {@code attention} kernel to layer {@code layer}'s caches; {@code lastOnly} 1: the last token only. */
+    /**
+     * Binds an {@code attention} or {@code attention_stream} kernel to layer {@code layer}'s caches; {@code lastOnly} 1:
+     * the last token only.
+     */
     private void bindAttention(cl_kernel kernel, int layer, int lastOnly) {
         ClContext.args(
                 kernel,
@@ -924,6 +982,9 @@ final class ClDecoderSession implements DecoderSession {
             if (tiled) {
                 prefill.release();
                 decode.release();
+            }
+            if (stream != null) {
+                stream.release();
             }
             narrow.release();
             if (wide != null) {

@@ -46,6 +46,12 @@ public final class OpenClBackend implements Backend {
      * rows on, strided for one ({@link AttentionChoice}).
      */
     public static final String ATTENTION_PROPERTY = "autogaze.opencl.attention";
+    /**
+     * System property that turns the streamed decode attention off ({@code off}: decode steps run the tiled decode
+     * kernel and the last layer's last-token attention the strided one, as before it) or on ({@code on}, the default);
+     * it applies where the tiled kernels run ({@link #ATTENTION_PROPERTY}). For A/B runs on the same jars.
+     */
+    public static final String STREAM_ATTENTION_PROPERTY = "autogaze.opencl.streamAttention";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -79,6 +85,8 @@ public final class OpenClBackend implements Backend {
     private final boolean frameLoop;
     /** The decoder sessions' attention kernels ({@link #ATTENTION_PROPERTY}). */
     private final AttentionChoice attention;
+    /** The decoder sessions' streamed decode attention ({@link #STREAM_ATTENTION_PROPERTY}). */
+    private final boolean streamAttention;
 
     private boolean closed;
 
@@ -92,6 +100,10 @@ public final class OpenClBackend implements Backend {
         this.stage = new PinnedStage(ctx);
         this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
         this.attention = AttentionChoice.of(System.getProperty(ATTENTION_PROPERTY));
+        this.streamAttention = OnOffProperty.isOn(
+                STREAM_ATTENTION_PROPERTY,
+                System.getProperty(STREAM_ATTENTION_PROPERTY),
+                "the streamed decode attention");
     }
 
     /** Output columns per work-item of the ops.cl kernels on {@code device}: one float16 on CPUs, float4 on GPUs. */
@@ -195,6 +207,7 @@ public final class OpenClBackend implements Backend {
                 + (attention == AttentionChoice.AUTO
                         ? ""
                         : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
+                + (streamAttention ? "" : ", tiled decode attention")
                 + ")";
     }
 
@@ -443,18 +456,14 @@ public final class OpenClBackend implements Backend {
     @Override
     public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
         return openDecoder(
-                weights,
-                batch,
-                maxCapacity,
-                ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT,
-                frameLoop,
-                attention.tiledFor(batch));
+                weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT, frameLoop);
     }
 
     /** A decoder session with a chosen attention split target and frame loop, and this backend's attention kernels. */
     ClDecoderSession openDecoder(
             DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
-        return openDecoder(weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch));
+        return openDecoder(
+                weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch), streamAttention);
     }
 
     /**
@@ -467,11 +476,13 @@ public final class OpenClBackend implements Backend {
             int maxCapacity,
             int splitTarget,
             boolean decodesFrames,
-            boolean tiledAttention) {
+            boolean tiledAttention,
+            boolean streamAttention) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
-            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention);
+            return new ClDecoderSession(
+                    this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention);
         }
     }
 

@@ -8,9 +8,11 @@
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
 // attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two); the tiled
 // attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
-// prefill and decode work-group). Optional: K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
-// heads_choose's k loops (compile-time knobs for A/B runs through -Dautogaze.opencl.options="-D K_UNROLL=4": less
-// unrolling compiles faster, may run slower).
+// prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes) and
+// SD (head dimensions per work-item). Optional (compile-time knobs for A/B runs through
+// -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
+// heads_choose's k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (1, the default: the
+// streamed attention loads a chunk's values and the next chunk's keys a phase ahead; 0: each right before its use).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -578,6 +580,200 @@ __kernel void attention_decode(__global const int* st, __global const float* q, 
     ATTEND_TILED(DQ);
 }
 #endif // HEAD_DIM % 4 == 0
+
+#if defined(SQ) && HEAD_DIM % SD == 0 && HEAD_DIM % 4 == 0 && SL * HEAD_DIM / SD > HEAD_DIM
+#define SG (HEAD_DIM / SD)       // dimension groups of the value phase (= keys per lane and chunk)
+#define SWG (SL * SG)            // work-items, keys per chunk
+#define SCOL (HEAD_DIM + 1)      // a merged row: the output's dimensions, then the exp sum
+#define SMQ (SWG / SCOL)         // queries merged per round
+#define SPOOL (2 * SQ * SWG > SMQ * SL * SCOL ? 2 * SQ * SWG : SMQ * SL * SCOL)
+#ifndef STREAM_PREFETCH
+#define STREAM_PREFETCH 1
+#endif
+
+/** Key j's HEAD_DIM values into kv (zero past the split: nothing is read outside the written cache); whether the mask has it. */
+inline bool stream_keys(__global const float* kb, __global const uchar* mk, int cap, int j, int hi, float* kv) {
+#pragma unroll
+    for (int d = 0; d < HEAD_DIM; d++) {
+        kv[d] = j < hi ? kb[d * cap + j] : 0.0f;
+    }
+    return j < hi && mk[j] != 0;
+}
+
+/** The values of keys j + SL * i (i < SG), head dimensions dg * SD .. + SD - 1, into vv (zero past the split). */
+inline void stream_values(__global const float* vb, int cap, int j, int dg, int hi, float (*vv)[SD]) {
+#pragma unroll
+    for (int i = 0; i < SG; i++) {
+#pragma unroll
+        for (int dd = 0; dd < SD; dd++) {
+            vv[i][dd] = j + SL * i < hi ? vb[(dg * SD + dd) * cap + j + SL * i] : 0.0f;
+        }
+    }
+}
+
+// Streamed attention of a decode step (at most SQ new tokens per batch row, the model's K) or, with lastOnly, of each
+// batch row's last token: keys and values go from the dimension-major cache straight into registers, never through
+// local memory, and each chunk of SWG keys costs one barrier. Work-group (batch row, split; head): SWG = SL x SG
+// work-items. Per chunk: (1) work-item t scores key c0 + t against every query (its HEAD_DIM key values in registers,
+// the queries read from local memory at one address for the whole work-group) into a double-buffered score block;
+// (2) work-item (dimension group dg, lane) takes keys c0 + lane + SL * i (loads coalesced over the lanes) and head
+// dimensions dg * SD .. + SD - 1 of every query's output, with its own online softmax over its lane's keys (the SG
+// work-items of a lane keep equal maxima). At the end the lanes are merged to the max over them and written as by
+// `attention`, so the MLP kernels merge either. Shapes from the host (-D SQ, SL, SD).
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.streamAttentionMatchesHostSession.
+__kernel void attention_stream(__global const int* st, __global const float* q, __global const float* kc,
+                               __global const float* vc, __global const uchar* mask, __global float* po,
+                               __global float* pml, int cap, float scale, int lastOnly) {
+    __local float4 qs[SQ * HEAD_DIM / 4];
+    __local float pool[SPOOL]; // two score blocks [SQ][SWG] while walking the keys, the merge rows after
+    __local float top[SQ];
+    __local float* qf = (__local float*) qs;
+    int t = get_local_id(0);
+    int h = get_group_id(1);
+    int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
+    int sp = get_group_id(0) % splits, b = get_group_id(0) / splits;
+    int s0 = lastOnly ? perRow - 1 : 0;
+    int nq = lastOnly ? 1 : min(SQ, perRow);
+    for (int e = t; e < SQ * HEAD_DIM; e += SWG) {
+        int qq = e / HEAD_DIM;
+        qf[e] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + e % HEAD_DIM] : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    __global const float* kb = kc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const float* vb = vc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const uchar* mk = mask + b * cap;
+    // keys seen by the last query, split in runs of whole chunks
+    int visible = first + s0 + nq;
+    int run = ((visible + splits - 1) / splits + SWG - 1) / SWG * SWG;
+    int lo = sp * run, hi = min(visible, lo + run);
+    int dg = t / SL, lane = t % SL;
+    float o[SQ][SD], m[SQ], l[SQ];
+#pragma unroll
+    for (int qq = 0; qq < SQ; qq++) {
+        m[qq] = -INFINITY;
+        l[qq] = 0.0f;
+        for (int dd = 0; dd < SD; dd++) {
+            o[qq][dd] = 0.0f;
+        }
+    }
+    float kv[HEAD_DIM], vv[SG][SD];
+    bool on;
+#if STREAM_PREFETCH
+    on = stream_keys(kb, mk, cap, lo + t, hi, kv);
+#endif
+    int buf = 0;
+    for (int c0 = lo; c0 < hi; c0 += SWG) {
+        __local float* sc = pool + buf * SQ * SWG;
+        // STREAM_PREFETCH 1: this chunk's values load while its keys are scored, the next chunk's keys while the
+        // values are summed, so every load has a phase's work to hide behind; 0: each load right before its use
+#if STREAM_PREFETCH
+        stream_values(vb, cap, c0 + lane, dg, hi, vv);
+#else
+        on = stream_keys(kb, mk, cap, c0 + t, hi, kv);
+#endif
+        // (1) scores of key j; query s sees key j when the mask has it and j <= first + s
+        int j = c0 + t;
+#pragma unroll
+        for (int qq = 0; qq < SQ; qq++) {
+            if (qq < nq) {
+                float dot = 0.0f;
+#pragma unroll
+                for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+                    float4 qv = qs[qq * (HEAD_DIM / 4) + d4];
+                    dot = fma(qv.x, kv[4 * d4], dot);
+                    dot = fma(qv.y, kv[4 * d4 + 1], dot);
+                    dot = fma(qv.z, kv[4 * d4 + 2], dot);
+                    dot = fma(qv.w, kv[4 * d4 + 3], dot);
+                }
+                sc[qq * SWG + t] = on && j <= first + s0 + qq ? dot * scale : -INFINITY;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        // (2) the lane's keys: online softmax and values
+#if STREAM_PREFETCH
+        on = stream_keys(kb, mk, cap, c0 + SWG + t, hi, kv);
+#else
+        stream_values(vb, cap, c0 + lane, dg, hi, vv);
+#endif
+#pragma unroll
+        for (int qq = 0; qq < SQ; qq++) {
+            if (qq < nq) {
+                float s[SG];
+                float mx = m[qq];
+#pragma unroll
+                for (int i = 0; i < SG; i++) {
+                    s[i] = sc[qq * SWG + lane + SL * i];
+                    mx = fmax(mx, s[i]);
+                }
+                if (mx > m[qq]) { // (also: mx stays -inf while the lane has seen nothing)
+                    float corr = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - mx);
+                    l[qq] *= corr;
+                    for (int dd = 0; dd < SD; dd++) {
+                        o[qq][dd] *= corr;
+                    }
+                    m[qq] = mx;
+                }
+#pragma unroll
+                for (int i = 0; i < SG; i++) {
+                    float p = s[i] == -INFINITY ? 0.0f : exp(s[i] - mx);
+                    l[qq] += p;
+                    for (int dd = 0; dd < SD; dd++) {
+                        o[qq][dd] = fma(p, vv[i][dd], o[qq][dd]);
+                    }
+                }
+            }
+        }
+        buf = 1 - buf; // the next chunk scores into the other block: its barrier also ends this chunk's reads
+    }
+    // (3) merge the lanes: each query's max over them, then SMQ queries per round, every work-item leaving its share
+    // scaled to that max in a merge row and work-item (query, column) summing the rows in lane order
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int qq = 0; dg == 0 && qq < SQ; qq++) {
+        pool[qq * SL + lane] = m[qq];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (t < nq) {
+        float mx = -INFINITY;
+        for (int ln = 0; ln < SL; ln++) {
+            mx = fmax(mx, pool[t * SL + ln]);
+        }
+        top[t] = mx;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int q0 = 0; q0 < nq; q0 += SMQ) {
+#pragma unroll
+        for (int qq = 0; qq < SQ; qq++) {
+            if (qq >= q0 && qq < q0 + SMQ && qq < nq) {
+                float f = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - top[qq]);
+                __local float* row = pool + ((qq - q0) * SL + lane) * SCOL;
+                for (int dd = 0; dd < SD; dd++) {
+                    row[dg * SD + dd] = o[qq][dd] * f;
+                }
+                if (dg == 0) {
+                    row[HEAD_DIM] = l[qq] * f;
+                }
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        int qq = q0 + t / SCOL, col = t % SCOL;
+        if (t < SMQ * SCOL && qq < nq) {
+            float sum = 0.0f;
+            for (int ln = 0; ln < SL; ln++) {
+                sum += pool[((t / SCOL) * SL + ln) * SCOL + col];
+            }
+            int at = ((b * perRow + s0 + qq) * HEADS + h) * splits + sp;
+            if (col < HEAD_DIM) {
+                po[at * HEAD_DIM + col] = sum;
+            } else {
+                pml[2 * at] = top[qq];
+                pml[2 * at + 1] = sum;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+#endif // streamed attention
 
 #endif // STEP_KERNELS
 

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 /** The device-resident decoder against the host reference session, with random model-shaped weights. */
 class OpenClDecoderTest {
     private static final int H = 192, HEADS = 6, DIM = 32, INTER = 384, K = 10, V = 266, PAD = 265;
+    /** The attention kernels a session can run: {tiled, streamed decode}: both, tiled alone, strided alone. */
+    private static final boolean[][] KERNELS = {{true, true}, {true, false}, {false, false}};
 
     private static LinearWeight lin(Random r, int in, int out) {
         float[] w = random(r, in * out);
@@ -100,9 +102,9 @@ class OpenClDecoderTest {
     @Test
     void deviceSessionMatchesHostSession() {
         DecoderWeights w = weights(11);
-        for (boolean tiled : new boolean[] {true, false}) {
-            try (DecoderSession dev = TestDevice.backend().openDecoder(w, 3, 64, 64, true, tiled)) {
-                assertSessionsAgree(w, 3, 64, calls(new Random(12), 3), dev);
+        for (boolean[] kernels : KERNELS) {
+            try (DecoderSession dev = TestDevice.backend().openDecoder(w, 3, 64, 64, true, kernels[0], kernels[1])) {
+                assertSessionsAgree(w, 3, 64, calls(new Random(12), 3), dev, true);
             }
         }
     }
@@ -111,10 +113,10 @@ class OpenClDecoderTest {
     @Test
     void keySplitAttentionOverALongCacheMatchesHostSession() {
         DecoderWeights w = weights(13);
-        for (boolean tiled : new boolean[] {true, false}) {
+        for (boolean[] kernels : KERNELS) {
             try (ClDecoderSession dev = TestDevice.backend()
-                    .openDecoder(w, 1, 640, 64, true, tiled)) { // as on a device of 32 compute units
-                assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev);
+                    .openDecoder(w, 1, 640, 64, true, kernels[0], kernels[1])) { // as on a device of 32 compute units
+                assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev, true);
                 assertTrue(
                         dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
             }
@@ -130,8 +132,8 @@ class OpenClDecoderTest {
     void tiledAttentionMatchesHostSession() {
         DecoderWeights w = weights(17);
         for (int splitTarget : new int[] {1, 4096}) {
-            try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 256, splitTarget, true, true)) {
-                assertSessionsAgree(w, 2, 256, calls(new Random(18), 2, 256, 70, 16, 17, 1, 10, 64), dev);
+            try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 256, splitTarget, true, true, false)) {
+                assertSessionsAgree(w, 2, 256, calls(new Random(18), 2, 256, 70, 16, 17, 1, 10, 64), dev, true);
                 assertEquals(
                         splitTarget == 1, dev.lastKeySplits() == 1, dev.lastKeySplits() + " splits at " + splitTarget);
             }
@@ -180,19 +182,46 @@ class OpenClDecoderTest {
         }
     }
 
-    /** Runs the calls on a host session and on {@code dev}, comparing every layer's output. */
+    /**
+     * The streamed decode kernel on the shapes at its edges: steps of K, one and seven new tokens per row over a cache
+     * of several chunks, split over many work-groups (a large split target) or not at all, an older entry masked out,
+     * a step past K between them (the tiled decode kernel); with every layer's output read back, and with the logits
+     * alone, where the last layer's last-token attention runs the streamed kernel too (after the prefill with the
+     * prefill's split count).
+     */
+    @Test
+    void streamAttentionMatchesHostSession() {
+        DecoderWeights w = weights(19);
+        for (int splitTarget : new int[] {1, 4096}) {
+            for (boolean everyLayer : new boolean[] {true, false}) {
+                try (ClDecoderSession dev =
+                        TestDevice.backend().openDecoder(w, 2, 700, splitTarget, true, true, true)) {
+                    assertSessionsAgree(w, 2, 700, calls(new Random(20), 2, 700, 600, K, 1, 7, 16, K), dev, everyLayer);
+                    assertEquals(
+                            splitTarget == 1,
+                            dev.lastKeySplits() == 1,
+                            dev.lastKeySplits() + " splits at " + splitTarget);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the calls on a host session and on {@code dev}, comparing the logits and task loss and, with
+     * {@code everyLayer}, every layer's output (without it the device runs the last layer for each row's last token).
+     */
     private static void assertSessionsAgree(
-            DecoderWeights w, int batch, int capacity, List<Call> calls, DecoderSession dev) {
+            DecoderWeights w, int batch, int capacity, List<Call> calls, DecoderSession dev, boolean everyLayer) {
         try (Backend cpu = Backend.cpu(2);
                 DecoderSession host = cpu.openDecoder(w, batch, 16, capacity)) {
             for (int c = 0; c < calls.size(); c++) {
                 Call call = calls.get(c);
-                List<Tensor> hostLayers = new ArrayList<>();
-                List<Tensor> devLayers = new ArrayList<>();
+                List<Tensor> hostLayers = everyLayer ? new ArrayList<>() : null;
+                List<Tensor> devLayers = everyLayer ? new ArrayList<>() : null;
                 DecoderHeads a = host.forward(call.x, call.perRow, call.positions, call.masks, hostLayers);
                 DecoderHeads b = dev.forward(call.x, call.perRow, call.positions, call.masks, devLayers);
                 assertEquals(host.length(), dev.length());
-                for (int l = 0; l < hostLayers.size(); l++) {
+                for (int l = 0; everyLayer && l < hostLayers.size(); l++) {
                     assertClose(hostLayers.get(l), devLayers.get(l), 1e-5f, "call " + c + " layer output " + l);
                 }
                 assertClose(a.logits(), b.logits(), 1e-5f, "call " + c + " logits");
