@@ -46,6 +46,12 @@ public final class OpenClBackend implements Backend {
      * rows on, strided for one ({@link AttentionChoice}).
      */
     public static final String ATTENTION_PROPERTY = "autogaze.opencl.attention";
+    /**
+     * System property that turns the overlap of frames off ({@code off}: the host reads each frame's choices before it
+     * prepares the next) or on ({@code on}, the default: without a task-loss stop, the model prepares and enqueues frame
+     * f + 1 while the device runs frame f, {@link DecoderSession#submitFrame}). Needs the decode loop on the device.
+     */
+    public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
 
     private final ClContext ctx;
     private final Backend cpu;
@@ -76,6 +82,8 @@ public final class OpenClBackend implements Backend {
     private final boolean frameLoop;
     /** The decoder sessions' attention kernels ({@link #ATTENTION_PROPERTY}). */
     private final AttentionChoice attention;
+    /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
+    private final boolean overlap;
 
     private boolean closed;
 
@@ -93,6 +101,21 @@ public final class OpenClBackend implements Backend {
         this.stage = new PinnedStage(ctx);
         this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
         this.attention = AttentionChoice.of(System.getProperty(ATTENTION_PROPERTY));
+        this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+    }
+
+    /**
+     * The value of {@link #OVERLAP_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean overlap(String value) {
+        return OnOffProperty.isOn(OVERLAP_PROPERTY, value, "frame f + 1 enqueued while the device runs frame f");
+    }
+
+    /** Whether decoder sessions with the decode loop on the device pipeline frames ({@link #OVERLAP_PROPERTY}). */
+    boolean overlapsFrames() {
+        return overlap;
     }
 
     /**
@@ -192,6 +215,11 @@ public final class OpenClBackend implements Backend {
     @Override
     public boolean profiles() {
         return true;
+    }
+
+    @Override
+    public void hostTime(String label, long nanos) {
+        ctx.hostTime(label, nanos);
     }
 
     /** {@link Profiling#KERNELS} times every launch with an OpenCL profiling event; host times are labelled "host: ...". */
