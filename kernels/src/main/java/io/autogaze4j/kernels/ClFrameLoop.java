@@ -143,7 +143,8 @@ final class ClFrameLoop implements AutoCloseable {
         slot.frame++;
         int steps = headers.size();
         int carried = plan.carriedPerRow();
-        StepLayout.Header carryHeader = new StepLayout.Header(Math.max(1, carried), 0, 0, 0, false, batch, 1);
+        // the carry pseudo-step: a decode step of the carried tokens without mask entries, uploaded with the frame
+        StepLayout.Header carryHeader = carried > 0 ? new StepLayout.Header(carried, 0, 0, 0, false, batch, 1) : null;
         at = new long[steps + 2];
         for (int s = 0; s < steps; s++) {
             at[s + 1] = at[s] + (long) headers.get(s).ints(hidden) * Sizeof.cl_int;
@@ -300,11 +301,6 @@ final class ClFrameLoop implements AutoCloseable {
             out.add(new StepLayout.Results(words, batch, k));
         }
         return out;
-    }
-
-    /** The number of steps enqueued for the frame of the previous {@link #upload} (the one carried tokens come from). */
-    int lastSteps() {
-        return slots[current].steps;
     }
 
     @Override
