@@ -95,6 +95,21 @@ class OpenClGenerationParityTest extends GenerationParityTest {
                     assertArrayEquals(inTurn.gazingPos()[b], ahead.gazingPos()[b], name + ": ids of row " + b);
                     assertArrayEquals(inTurn.confidence()[b], ahead.confidence()[b], name + ": confidence of row " + b);
                 }
+                try (GazeStream stream = model(name).openStream(clip.batch(), o)) {
+                    GazeResult one = stream.push(clip.frames(0, 1));
+                    GazeResult two = stream.push(clip.frames(1, 3)); // the second frame of this push is enqueued ahead
+                    for (int b = 0; b < clip.batch(); b++) {
+                        int split = one.gazingPos()[b].length;
+                        long[] streamed = new long[ahead.gazingPos()[b].length];
+                        System.arraycopy(one.gazingPos()[b], 0, streamed, 0, split);
+                        for (int j = 0; j < two.gazingPos()[b].length; j++) {
+                            // the second push counts its frames from 0: shift its ids by the first push's frame
+                            streamed[split + j] =
+                                    two.gazingPos()[b][j] + model(name).config().cellsPerFrame();
+                        }
+                        assertArrayEquals(ahead.gazingPos()[b], streamed, name + ": streamed ids of row " + b);
+                    }
+                }
             }
         }
     }
