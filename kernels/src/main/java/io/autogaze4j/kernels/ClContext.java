@@ -506,6 +506,35 @@ final class ClContext implements AutoCloseable {
         cl_event ev = new cl_event();
         clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, bytes, dst, 0, null, ev);
         clFlush(queue);
+        poll(ev);
+    }
+
+    /**
+     * Enqueues a read of the first {@code bytes} of {@code mem} into {@code dst} (a direct buffer the caller keeps) after
+     * everything enqueued before, without waiting; {@link #await} waits for the returned event.
+     */
+    cl_event readLater(cl_mem mem, ByteBuffer dst, long bytes) {
+        cl_event ev = new cl_event();
+        clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, bytes, Pointer.to(dst), 0, null, ev);
+        clFlush(queue);
+        return ev;
+    }
+
+    /** Waits for a {@link #readLater} and releases its event: polling on GPUs (see {@link #readPolling}), blocking on CPUs. */
+    void await(cl_event ev) {
+        if (info.cpu()) {
+            int status = clWaitForEvents(1, new cl_event[] {ev});
+            clReleaseEvent(ev);
+            if (status != CL_SUCCESS) {
+                throw new IllegalStateException("OpenCL read failed with status " + status);
+            }
+        } else {
+            poll(ev);
+        }
+    }
+
+    /** Spins until {@code ev} completes, then releases it. */
+    private static void poll(cl_event ev) {
         int[] status = {1};
         while (status[0] > CL_COMPLETE) {
             clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(status), null);

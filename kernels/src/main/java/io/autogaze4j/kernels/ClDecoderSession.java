@@ -4,6 +4,7 @@ import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
 import io.autogaze4j.tensor.FrameSteps;
+import io.autogaze4j.tensor.SubmittedFrame;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.nio.ByteBuffer;
@@ -155,6 +156,12 @@ final class ClDecoderSession implements DecoderSession {
     private final boolean tiled;
 
     private int lastSplits;
+    /**
+     * Ids per row of the last step of the frame enqueued last, when nothing ran on the session since and it had no
+     * task-loss stop: what the next frame may carry ({@link FrameSteps#carriedPerRow}); 0 otherwise.
+     */
+    private int carriable;
+
     private boolean closed;
 
     /**
@@ -660,7 +667,7 @@ final class ClDecoderSession implements DecoderSession {
      * each time, until every row finished): every step's parameters packed and uploaded together (the decode steps' fed
      * ids and embeddings left empty), then per step a device copy of its parameters, {@code feed_step} (ids and
      * embeddings from the previous step's results), the layers, the heads and a copy of the results; a read of the
-     * results at each wait.
+     * results at each wait. Without a stop this is {@link #submitFrame} and its wait.
      */
     @Override
     public List<TokenChoice> forwardFrame(FrameSteps plan) {
@@ -668,35 +675,24 @@ final class ClDecoderSession implements DecoderSession {
             throw new UnsupportedOperationException(
                     "the decode loop on the device is off (-D" + OpenClBackend.FRAME_LOOP_PROPERTY + "=off)");
         }
+        if (plan.taskLossStop().isEmpty()) {
+            return enqueueFrame(plan).choices();
+        }
+        if (plan.carriedPerRow() > 0) {
+            throw new IllegalArgumentException(
+                    "a frame with a task-loss stop carries no tokens from the previous frame");
+        }
         synchronized (ctx) {
             long t0 = System.nanoTime();
-            checkStep(plan.prefill(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
-            checkFrame(plan);
-            List<StepLayout.Header> headers = frameHeaders(plan);
-            ensureCapacity(
-                    headers.stream().mapToInt(StepLayout.Header::rows).max().orElseThrow(),
-                    headers.stream().mapToInt(h -> h.ints(hidden)).max().orElseThrow(),
-                    headers.stream()
-                            .mapToInt(h -> h.rows() * w.host.heads() * h.splits())
-                            .max()
-                            .orElseThrow());
-            frame.upload(plan, headers, upload, deviceMask);
+            List<StepLayout.Header> headers = startFrame(plan);
             List<TokenChoice> out = new ArrayList<>();
             boolean[] finished = new boolean[batch];
-            int chunk = plan.taskLossStop().isPresent() ? FIRST_CHUNK : headers.size();
+            int chunk = FIRST_CHUNK;
             while (out.size() < headers.size() && !allTrue(finished)) {
                 int from = out.size(), to = Math.min(headers.size(), from + chunk);
-                for (int s = from; s < to; s++) {
-                    StepLayout.Header h = headers.get(s);
-                    frame.enqueueInput(s, h, params);
-                    lastSplits = h.splits();
-                    enqueueLayers(h, null);
-                    enqueueHeads();
-                    frame.keepResults(s, results);
-                    length = h.first() + h.perRow();
-                }
+                enqueueSteps(headers, from, to);
                 long t1 = System.nanoTime();
-                List<StepLayout.Results> read = frame.read(to);
+                List<StepLayout.Results> read = frame.await(frame.readLater(to));
                 for (int s = from; s < to; s++) {
                     TokenChoice c = read.get(s).choice();
                     for (int b = 0; b < batch; b++) {
@@ -710,6 +706,84 @@ final class ClDecoderSession implements DecoderSession {
                 chunk *= 2;
             }
             return out;
+        }
+    }
+
+    @Override
+    public boolean pipelinesFrames() {
+        return decodesFrames && backend.overlapsFrames();
+    }
+
+    /** Enqueues a frame without a task-loss stop; the choices are read when asked for (two frames may be in flight). */
+    @Override
+    public SubmittedFrame submitFrame(FrameSteps plan) {
+        if (!pipelinesFrames()) {
+            throw new UnsupportedOperationException("frames are not pipelined here (-D"
+                    + OpenClBackend.FRAME_LOOP_PROPERTY + "=off or -D" + OpenClBackend.OVERLAP_PROPERTY + "=off)");
+        }
+        if (plan.taskLossStop().isPresent()) {
+            throw new IllegalArgumentException(
+                    "a submitted frame has no task-loss stop (its steps depend on the reads)");
+        }
+        return enqueueFrame(plan);
+    }
+
+    /** Enqueues every step of a frame without a task-loss stop and the read of its results. */
+    private SubmittedFrame enqueueFrame(FrameSteps plan) {
+        synchronized (ctx) {
+            long t0 = System.nanoTime();
+            List<StepLayout.Header> headers = startFrame(plan);
+            enqueueSteps(headers, 0, headers.size());
+            ClFrameLoop.Pending pending = frame.readLater(headers.size());
+            carriable = plan.stepSizes().get(plan.steps() - 1);
+            ctx.hostTime("host: enqueue frame", System.nanoTime() - t0);
+            return () -> {
+                long t1 = System.nanoTime();
+                List<TokenChoice> out = new ArrayList<>();
+                for (StepLayout.Results r : frame.await(pending)) {
+                    out.add(r.choice());
+                }
+                ctx.hostTime("host: wait for frame", System.nanoTime() - t1);
+                return out;
+            };
+        }
+    }
+
+    /**
+     * Checks a frame, makes its headers, grows the buffers and enqueues its upload (and the gathering of the tokens it
+     * carries); returns the headers, step 0 first. Under the context's lock.
+     */
+    private List<StepLayout.Header> startFrame(FrameSteps plan) {
+        checkStep(plan.prefill(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
+        checkFrame(plan);
+        if (plan.carriedPerRow() > 0 && plan.carriedPerRow() != carriable) {
+            throw new IllegalArgumentException("the plan carries " + plan.carriedPerRow()
+                    + " tokens per row but the session's last call was not a frame without a task-loss stop whose last"
+                    + " step kept that many (" + carriable + ")");
+        }
+        carriable = 0;
+        List<StepLayout.Header> headers = frameHeaders(plan);
+        ensureCapacity(
+                headers.stream().mapToInt(StepLayout.Header::rows).max().orElseThrow(),
+                headers.stream().mapToInt(h -> h.ints(hidden)).max().orElseThrow(),
+                headers.stream()
+                        .mapToInt(h -> h.rows() * w.host.heads() * h.splits())
+                        .max()
+                        .orElseThrow());
+        frame.upload(plan, headers, deviceMask);
+        return headers;
+    }
+
+    /** Enqueues steps {@code [from, to)} of the frame just started: input, layers, heads, results kept. */
+    private void enqueueSteps(List<StepLayout.Header> headers, int from, int to) {
+        for (int s = from; s < to; s++) {
+            StepLayout.Header h = headers.get(s);
+            frame.enqueueInput(s, h, params);
+            lastSplits = h.splits();
+            enqueueLayers(h, null);
+            enqueueHeads();
+            frame.keepResults(s, results);
+            length = h.first() + h.perRow();
         }
     }
 
@@ -758,6 +832,9 @@ final class ClDecoderSession implements DecoderSession {
             throw new IllegalArgumentException(
                     "cannot rewind a decoder session of " + length + " cache entries to " + to);
         }
+        if (to != length) {
+            carriable = 0;
+        }
         length = to;
     }
 
@@ -796,6 +873,7 @@ final class ClDecoderSession implements DecoderSession {
     private void enqueueStep(
             Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
         checkStep(in, perRow, positions, masks, fedIds);
+        carriable = 0;
         int end = length + perRow;
         int lo = firstChangedMask(masks);
         lastSplits = keySplits(perRow, end);

@@ -1,5 +1,7 @@
 package io.autogaze4j.kernels;
 
+import static org.jocl.CL.clEnqueueCopyBufferRect;
+
 import io.autogaze4j.tensor.FrameSteps;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,35 +9,41 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 /**
- * The device side of {@link ClDecoderSession#forwardFrame} (the decode loop of one frame without a host round trip per
- * step): every step's parameters packed into one upload, copied step by step into the session's step buffer; the
- * {@code feed_step} kernel, which writes a decode step's fed ids and embeddings from the results of the step before it;
- * every step's results kept on the device until one read at the end of the frame.
+ * The device side of {@link ClDecoderSession#forwardFrame} and {@link ClDecoderSession#submitFrame} (the decode loop of
+ * one frame without a host round trip per step): every step's parameters packed into one upload, copied step by step
+ * into the session's step buffer; the {@code feed_step} kernel, which writes a decode step's fed ids and embeddings from
+ * the results of the step before it; every step's results kept on the device until one read at the end of the frame.
+ *
+ * <p>Two frames may be in flight: the one the device runs and the one the host enqueues behind it. Each has its own
+ * {@link Slot} (upload stage, results buffer, results stage, pending read), used in turn, so the host packs and
+ * enqueues frame f + 1 while frame f runs, and reads frame f's results after that. A frame that carries tokens
+ * ({@link FrameSteps#carriedPerRow}) gets them from the previous frame's results on the device: {@code feed_step} into
+ * a small carry buffer as if they were fed to a step after that frame's last, then a copy into the prefill's rows.
  *
  * <p>Used by one session under the context's lock, per frame in this order: {@link #upload}, then per step
- * {@link #enqueueInput} before its layers and {@link #keepResults} after its heads, then {@link #read}.
+ * {@link #enqueueInput} before its layers and {@link #keepResults} after its heads, then {@link #readLater} and
+ * {@link #await} (the await outside the lock is fine; the next-but-one {@link #upload} waits for it otherwise).
  */
 final class ClFrameLoop implements AutoCloseable {
+    /** Frames in flight at once. */
+    private static final int SLOTS = 2;
+
     private final ClContext ctx;
     private final cl_kernel feedStep;
     private final int batch;
     private final int k;
     private final int hidden;
-    /** Every step's parameters of the frame, step s from byte {@code at[s]} to {@code at[s + 1]}. */
+    /** Every step's parameters of the frame, step s from byte {@code at[s]} to {@code at[s + 1]}; then a carry header. */
     private cl_mem params;
 
     private long paramsBytes;
     private long[] at = new long[1];
-    /** Every step's results of the frame, step s from byte {@code s * Results.bytes(batch, k)}, and their host stage. */
-    private cl_mem results;
-
-    private ByteBuffer resultStage;
-    private long resultsBytes;
     /** The device copy of the embedding table and the array it came from (uploaded again only for another array). */
     private cl_mem table;
 
@@ -44,6 +52,64 @@ final class ClFrameLoop implements AutoCloseable {
     private int stop;
 
     private float threshold;
+    /** Parameters of the carry pseudo-step: header, ids and embeddings of the previous frame's last step's ids. */
+    private cl_mem carry;
+
+    private long carryBytes;
+    private final Slot[] slots = new Slot[SLOTS];
+    /** Slot of the frame being enqueued. */
+    private int current = SLOTS - 1;
+
+    /** The buffers of one frame in flight. */
+    private final class Slot {
+        final PinnedStage upload = new PinnedStage(ctx);
+        /** Every step's results of the frame, step s from byte {@code s * Results.bytes(batch, k)}, and their host stage. */
+        cl_mem results;
+
+        ByteBuffer resultStage;
+        long resultsBytes;
+        /** Steps enqueued for the frame. */
+        int steps;
+        /** The pending read of the results, null when none (or awaited). */
+        cl_event read;
+        /** Counts the frames of this slot: a {@link Pending} of an earlier one is stale. */
+        long frame;
+        /** The upload stage was sent from and no read has confirmed the transfer done yet. */
+        boolean sent;
+
+        void ensure(long bytes) {
+            if (bytes > resultsBytes) {
+                ClContext.release(results);
+                resultsBytes = Math.max(bytes, resultsBytes * 2);
+                results = ctx.alloc(resultsBytes);
+                resultStage = ClContext.direct(resultsBytes);
+            }
+        }
+
+        /** Waits until the device is done with this slot's last frame (its upload stage and results stage are free). */
+        void settle() {
+            if (read != null) {
+                cl_event ev = read;
+                read = null;
+                ctx.await(ev);
+            } else if (sent) {
+                ctx.finish(); // a frame enqueued without a read (it failed half-way)
+            }
+            sent = false;
+        }
+
+        void close() {
+            try {
+                settle(); // the device may still write the results stage
+            } finally {
+                upload.close();
+                ClContext.release(results);
+            }
+        }
+    }
+
+    /** A frame's pending read: the slot and the frame it was for. */
+    record Pending(int slot, long frame, int steps) {}
 
     /**
      * @param program the session's decoder.cl build of the step kernels (it holds {@code feed_step})
@@ -57,20 +123,34 @@ final class ClFrameLoop implements AutoCloseable {
         this.batch = batch;
         this.k = k;
         this.hidden = hidden;
+        for (int i = 0; i < SLOTS; i++) {
+            slots[i] = new Slot();
+        }
     }
 
     /**
-     * Packs every step of {@code plan} into {@code stage} (the decode steps' fed ids and embeddings left empty:
-     * {@code feed_step} writes them) and enqueues one upload, with the embedding table when it is another array. The
-     * mask entries each step uploads are copied into {@code deviceMask}, the session's record of what the device holds.
+     * Takes the next slot (waiting for its previous frame), packs every step of {@code plan} into its stage (the decode
+     * steps' fed ids and embeddings left as they are: {@code feed_step} writes them) and enqueues one upload, with the
+     * embedding table when it is another array; with carried tokens, enqueues their gathering from the previous slot's
+     * last step. The mask entries each step uploads are copied into {@code deviceMask}, the session's record of what
+     * the device holds.
      */
-    void upload(FrameSteps plan, List<StepLayout.Header> headers, PinnedStage stage, byte[][] deviceMask) {
+    void upload(FrameSteps plan, List<StepLayout.Header> headers, byte[][] deviceMask) {
+        Slot previous = slots[current];
+        current = (current + 1) % SLOTS;
+        Slot slot = slots[current];
+        slot.settle();
+        slot.frame++;
         int steps = headers.size();
-        at = new long[steps + 1];
+        int carried = plan.carriedPerRow();
+        // the carry pseudo-step: a decode step of the carried tokens without mask entries, uploaded with the frame
+        StepLayout.Header carryHeader = carried > 0 ? new StepLayout.Header(carried, 0, 0, 0, false, batch, 1) : null;
+        at = new long[steps + 2];
         for (int s = 0; s < steps; s++) {
             at[s + 1] = at[s] + (long) headers.get(s).ints(hidden) * Sizeof.cl_int;
         }
-        ByteBuffer packed = stage.reserve(at[steps]);
+        at[steps + 1] = at[steps] + (carried > 0 ? (long) carryHeader.inputAt() * Sizeof.cl_int : 0);
+        ByteBuffer packed = slot.upload.reserve(at[steps + 1]);
         int decodeFrom = headers.get(0).first() + headers.get(0).perRow();
         int end = headers.get(steps - 1).first() + headers.get(steps - 1).perRow();
         byte[][] masks = new byte[batch][];
@@ -81,34 +161,77 @@ final class ClFrameLoop implements AutoCloseable {
         for (int s = 0; s < steps; s++) {
             StepLayout.Header h = headers.get(s);
             int[][] positions = s == 0 ? plan.prefillPositions() : tailPositions(plan.tail(), h.perRow());
-            float[] embeddings = s == 0 ? plan.prefill().data() : new float[h.rows() * hidden];
-            ByteBuffer step =
-                    packed.slice((int) at[s], (int) (at[s + 1] - at[s])).order(ByteOrder.nativeOrder());
-            StepLayout.pack(step, h, positions, new int[batch][h.perRow()], masks, embeddings, hidden);
+            float[] embeddings = s == 0 ? plan.prefill().data() : null;
+            StepLayout.pack(slice(packed, s), h, positions, new int[batch][h.perRow()], masks, embeddings, hidden);
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(masks[b], h.maskLo(), deviceMask[b], h.maskLo(), h.maskSpan());
             }
         }
-        if (at[steps] > paramsBytes) {
+        if (carried > 0) {
+            int[][] none = new int[batch][carried];
+            StepLayout.pack(slice(packed, steps), carryHeader, none, none, masks, null, hidden);
+        }
+        if (at[steps + 1] > paramsBytes) {
             ClContext.release(params);
-            paramsBytes = Math.max(at[steps], paramsBytes * 2);
+            paramsBytes = Math.max(at[steps + 1], paramsBytes * 2);
             params = ctx.alloc(paramsBytes);
         }
-        stage.send(params, at[steps]);
+        slot.upload.send(params, at[steps + 1]);
+        slot.sent = true;
         if (plan.embeddings().data() != tableSource) {
             ClContext.release(table);
             table = ctx.upload(plan.embeddings().data());
             tableSource = plan.embeddings().data();
         }
-        long bytes = StepLayout.Results.bytes(batch, k) * steps;
-        if (bytes > resultsBytes) {
-            ClContext.release(results);
-            resultsBytes = Math.max(bytes, resultsBytes * 2);
-            results = ctx.alloc(resultsBytes);
-            resultStage = ClContext.direct(resultsBytes);
-        }
+        slot.ensure(StepLayout.Results.bytes(batch, k) * steps);
+        slot.steps = 0;
         stop = plan.taskLossStop().isPresent() ? 1 : 0;
         threshold = (float) plan.taskLossStop().orElse(0);
+        if (carried > 0) {
+            enqueueCarry(previous, carryHeader, headers.get(0), plan.prefillPerRow());
+        }
+    }
+
+    /** Bytes {@code [at[s], at[s + 1])} of the packed stage. */
+    private ByteBuffer slice(ByteBuffer packed, int s) {
+        return packed.slice((int) at[s], (int) (at[s + 1] - at[s])).order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Enqueues the carried tokens of step 0 ({@code prefill}, {@code prefillPerRow} tokens per row): {@code feed_step}
+     * writes the embeddings of the ids the last step of {@code previous} chose (no task-loss stop: the caller checked)
+     * into the carry buffer, as for a step after it of {@code carryHeader.perRow()} tokens, and a rectangular copy puts
+     * row b's into the first prefill rows of batch row b.
+     */
+    private void enqueueCarry(
+            Slot previous, StepLayout.Header carryHeader, StepLayout.Header prefill, int prefillPerRow) {
+        long headerBytes = (long) carryHeader.inputAt() * Sizeof.cl_int;
+        long rowBytes = (long) carryHeader.perRow() * hidden * Sizeof.cl_float;
+        long bytes = headerBytes + batch * rowBytes;
+        if (bytes > carryBytes) {
+            ClContext.release(carry);
+            carryBytes = bytes;
+            carry = ctx.alloc(carryBytes);
+        }
+        int steps = at.length - 2;
+        ctx.copy(params, at[steps], carry, 0, headerBytes);
+        ClContext.args(feedStep, carry, previous.results, table, previous.steps - 1, 0, 0f);
+        ctx.launch(feedStep, "feed_step/carry", new long[] {(long) carryHeader.rows() * hidden}, null);
+        long prefillAt = at[0] + (long) prefill.inputAt() * Sizeof.cl_int;
+        clEnqueueCopyBufferRect(
+                ctx.queue,
+                carry,
+                params,
+                new long[] {headerBytes, 0, 0},
+                new long[] {prefillAt, 0, 0},
+                new long[] {rowBytes, batch, 1},
+                rowBytes,
+                0,
+                (long) prefillPerRow * hidden * Sizeof.cl_float,
+                0,
+                0,
+                null,
+                null);
     }
 
     /** Token j of row b of a decode step sits at {@code tail[b][j % T]}. */
@@ -129,7 +252,7 @@ final class ClFrameLoop implements AutoCloseable {
     void enqueueInput(int s, StepLayout.Header header, cl_mem stepParams) {
         ctx.copy(params, at[s], stepParams, 0, at[s + 1] - at[s]);
         if (s > 0) {
-            ClContext.args(feedStep, stepParams, results, table, s - 1, stop, threshold);
+            ClContext.args(feedStep, stepParams, slots[current].results, table, s - 1, stop, threshold);
             ctx.launch(feedStep, "feed_step", new long[] {(long) header.rows() * hidden}, null);
         }
     }
@@ -137,20 +260,44 @@ final class ClFrameLoop implements AutoCloseable {
     /** Enqueues the copy of step {@code s}'s results ({@code stepResults}, written by the heads) into the frame's. */
     void keepResults(int s, cl_mem stepResults) {
         long bytes = StepLayout.Results.bytes(batch, k);
-        ctx.copy(stepResults, 0, results, s * bytes, bytes);
+        ctx.copy(stepResults, 0, slots[current].results, s * bytes, bytes);
+        slots[current].steps = Math.max(slots[current].steps, s + 1);
+    }
+
+    /** Enqueues the read of the results of the current frame's first {@code steps} steps, without waiting. */
+    Pending readLater(int steps) {
+        Slot slot = slots[current];
+        if (slot.read != null) {
+            ctx.await(slot.read); // an earlier read of this frame (task-loss stop: one per round trip)
+        }
+        slot.resultStage.clear();
+        slot.read = ctx.readLater(slot.results, slot.resultStage, StepLayout.Results.bytes(batch, k) * steps);
+        return new Pending(current, slot.frame, steps);
     }
 
     /**
-     * Waits for the frame and reads the results of its {@code steps} steps, step 0 first. They are views of one host
-     * stage: read them before the next frame.
+     * Waits for a {@link #readLater} and returns its steps' results, step 0 first: views of the slot's host stage, to
+     * be read before the frame after the next one is uploaded.
+     *
+     * @throws IllegalStateException when the slot has been taken by a later frame since
      */
-    List<StepLayout.Results> read(int steps) {
+    List<StepLayout.Results> await(Pending p) {
+        Slot slot = slots[p.slot()];
+        if (slot.frame != p.frame()) {
+            throw new IllegalStateException(
+                    "the results of a frame were read after the frame after the next was enqueued");
+        }
+        if (slot.read != null) {
+            cl_event ev = slot.read;
+            slot.read = null;
+            ctx.await(ev);
+            slot.sent = false;
+        }
         long bytes = StepLayout.Results.bytes(batch, k);
-        resultStage.clear();
-        ctx.readWhenDone(results, resultStage, bytes * steps);
         List<StepLayout.Results> out = new ArrayList<>();
-        for (int s = 0; s < steps; s++) {
-            ByteBuffer words = resultStage.slice((int) (s * bytes), (int) bytes).order(ByteOrder.nativeOrder());
+        for (int s = 0; s < p.steps(); s++) {
+            ByteBuffer words =
+                    slot.resultStage.slice((int) (s * bytes), (int) bytes).order(ByteOrder.nativeOrder());
             out.add(new StepLayout.Results(words, batch, k));
         }
         return out;
@@ -158,7 +305,13 @@ final class ClFrameLoop implements AutoCloseable {
 
     @Override
     public void close() {
-        ClContext.release(params, results, table);
-        ClContext.release(feedStep);
+        try {
+            for (Slot slot : slots) {
+                slot.close();
+            }
+        } finally {
+            ClContext.release(params, table, carry);
+            ClContext.release(feedStep);
+        }
     }
 }

@@ -52,6 +52,12 @@ public final class OpenClBackend implements Backend {
      * it applies where the tiled kernels run ({@link #ATTENTION_PROPERTY}). For A/B runs on the same jars.
      */
     public static final String STREAM_ATTENTION_PROPERTY = "autogaze.opencl.streamAttention";
+    /**
+     * System property that turns the overlap of frames off ({@code off}: the host reads each frame's choices before it
+     * prepares the next) or on ({@code on}, the default: without a task-loss stop, the model prepares and enqueues frame
+     * f + 1 while the device runs frame f, {@link DecoderSession#submitFrame}). Needs the decode loop on the device.
+     */
+    public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -87,6 +93,8 @@ public final class OpenClBackend implements Backend {
     private final AttentionChoice attention;
     /** The decoder sessions' streamed decode attention ({@link #STREAM_ATTENTION_PROPERTY}). */
     private final boolean streamAttention;
+    /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
+    private final boolean overlap;
 
     private boolean closed;
 
@@ -104,6 +112,21 @@ public final class OpenClBackend implements Backend {
                 STREAM_ATTENTION_PROPERTY,
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
+        this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+    }
+
+    /**
+     * The value of {@link #OVERLAP_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean overlap(String value) {
+        return OnOffProperty.isOn(OVERLAP_PROPERTY, value, "frame f + 1 enqueued while the device runs frame f");
+    }
+
+    /** Whether decoder sessions with the decode loop on the device pipeline frames ({@link #OVERLAP_PROPERTY}). */
+    boolean overlapsFrames() {
+        return overlap;
     }
 
     /** Output columns per work-item of the ops.cl kernels on {@code device}: one float16 on CPUs, float4 on GPUs. */
@@ -219,6 +242,11 @@ public final class OpenClBackend implements Backend {
     @Override
     public boolean profiles() {
         return true;
+    }
+
+    @Override
+    public void hostTime(String label, long nanos) {
+        ctx.hostTime(label, nanos);
     }
 
     /** {@link Profiling#KERNELS} times every launch with an OpenCL profiling event; host times are labelled "host: ...". */

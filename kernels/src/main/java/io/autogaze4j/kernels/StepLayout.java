@@ -117,8 +117,8 @@ final class StepLayout {
 
     /**
      * Writes a step into {@code stage} (at least {@code header.ints(hidden)} ints): the header, positions, fed ids
-     * (zeros on a reset step), mask entries {@code [maskLo, maskLo + maskSpan)} of each row and the embeddings.
-     * Values are checked by the caller.
+     * (zeros on a reset step), mask entries {@code [maskLo, maskLo + maskSpan)} of each row and the embeddings (null:
+     * left as the stage holds them, for a step whose embeddings the device writes). Values are checked by the caller.
      */
     static void pack(
             ByteBuffer stage,
@@ -158,7 +158,9 @@ final class StepLayout {
                 ints.put(masks[b][j]);
             }
         }
-        stage.asFloatBuffer().put(header.inputAt(), embeddings, 0, header.rows() * hidden);
+        if (embeddings != null) {
+            stage.asFloatBuffer().put(header.inputAt(), embeddings, 0, header.rows() * hidden);
+        }
     }
 
     /**

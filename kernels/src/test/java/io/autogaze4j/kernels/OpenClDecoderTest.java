@@ -449,6 +449,101 @@ class OpenClDecoderTest {
         }
     }
 
+    /**
+     * Two frames submitted back to back, the second carrying the ids of the first's last step (7 of K: gathered on the
+     * device, its embeddings left zero by the caller), give bit for bit the choices of the same frames run in turn with
+     * those embeddings given by the host; both choices are read after both frames were enqueued. A carry after anything
+     * but such a frame, and a submitted frame with a task-loss stop, are refused.
+     */
+    @Test
+    void carriedTokensEqualTheHostsEmbeddings() {
+        DecoderWeights w = weights(41);
+        int batch = 2, prefill = 20, vision = 12, carried = 7;
+        Random r = new Random(44);
+        Tensor table = Tensor.wrap(random(r, V * H), V, H);
+        byte[][] masks = new byte[batch][64];
+        Arrays.stream(masks).forEach(m -> Arrays.fill(m, (byte) 1));
+        FrameSteps first = framePlan(Tensor.wrap(random(r, batch * prefill * H), batch * prefill, H), 0, masks, table);
+        float[] second = random(r, batch * (carried + vision) * H);
+        int secondAt = prefill + K;
+        OpenClBackend cl = TestDevice.backend();
+        try (DecoderSession inTurn = cl.openDecoder(w, batch, 64, 64, true);
+                DecoderSession ahead = cl.openDecoder(w, batch, 64, 64, true)) {
+            assertTrue(ahead.pipelinesFrames());
+            List<TokenChoice> expected1 = inTurn.forwardFrame(first);
+            float[] given = second.clone();
+            float[] zeroed = second.clone();
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < carried; j++) {
+                    int id = Math.max(0, expected1.get(1).tokens()[b][j]);
+                    int row = (b * (carried + vision) + j) * H;
+                    System.arraycopy(table.data(), id * H, given, row, H);
+                    Arrays.fill(zeroed, row, row + H, 0f);
+                }
+            }
+            List<TokenChoice> expected2 = inTurn.forwardFrame(
+                    framePlan(Tensor.wrap(given, batch * (carried + vision), H), secondAt, masks, table));
+            FrameSteps carrying = framePlan(Tensor.wrap(zeroed, batch * (carried + vision), H), secondAt, masks, table)
+                    .carrying(carried);
+            try (DecoderSession fresh = cl.openDecoder(w, batch, 64, 64, true)) {
+                assertThrows(IllegalArgumentException.class, () -> fresh.submitFrame(carrying));
+            }
+            var got1 = ahead.submitFrame(first);
+            var got2 = ahead.submitFrame(carrying);
+            assertEquals(inTurn.length(), ahead.length(), "cache entries after both frames");
+            List<TokenChoice> c1 = got1.choices(), c2 = got2.choices();
+            for (int s = 0; s < 2; s++) {
+                assertSameChoice(expected1.get(s), c1.get(s), "frame 1, step " + s);
+                assertSameChoice(expected2.get(s), c2.get(s), "frame 2 (carried), step " + s);
+            }
+            FrameSteps stop = new FrameSteps(
+                    first.prefill(),
+                    prefill,
+                    first.prefillPositions(),
+                    masks,
+                    first.tail(),
+                    first.stepSizes(),
+                    table,
+                    PAD,
+                    OptionalDouble.of(0));
+            assertThrows(IllegalArgumentException.class, () -> ahead.submitFrame(stop));
+        }
+    }
+
+    /**
+     * A frame of two steps (K ids, then 7 or 3) whose prefill {@code x} ({@code [batch * perRow, hidden]}, the per-row
+     * count from its size) starts at cache entry {@code at}, positions counting on from there.
+     */
+    private static FrameSteps framePlan(Tensor x, int at, byte[][] masks, Tensor table) {
+        int batch = masks.length;
+        int perRow = x.dim(0) / batch;
+        int[][] positions = new int[batch][perRow];
+        int[][] tail = new int[batch][K];
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < perRow; s++) {
+                positions[b][s] = at + s;
+            }
+            for (int j = 0; j < K; j++) {
+                tail[b][j] = at + perRow - K + j;
+            }
+        }
+        return new FrameSteps(
+                x, perRow, positions, masks, tail, List.of(K, at == 0 ? 7 : 3), table, PAD, OptionalDouble.empty());
+    }
+
+    /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */
+    @Test
+    void overlapSwitch() {
+        assertTrue(OpenClBackend.overlap(null));
+        assertTrue(OpenClBackend.overlap(" ON"));
+        assertFalse(OpenClBackend.overlap("off"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.overlap("1"));
+        assertTrue(bad.getMessage().contains(OpenClBackend.OVERLAP_PROPERTY), bad.getMessage());
+        try (DecoderSession off = TestDevice.backend().openDecoder(weights(41), 1, 64, 64, false)) {
+            assertFalse(off.pipelinesFrames(), "no overlap without the decode loop on the device");
+        }
+    }
+
     private static void assertSameChoice(TokenChoice expected, TokenChoice actual, String what) {
         assertArrayEquals(expected.taskLoss(), actual.taskLoss(), what + ": task loss");
         for (int b = 0; b < expected.tokens().length; b++) {

@@ -11,6 +11,19 @@ final class AttentionMask {
     private byte[] mask = new byte[512];
     private int maskLength;
 
+    /** An independent copy of this mask. */
+    AttentionMask copy() {
+        AttentionMask c = new AttentionMask();
+        c.mask = mask.clone();
+        c.maskLength = maskLength;
+        return c;
+    }
+
+    /** Whether {@code other} holds the same entries. */
+    boolean sameAs(AttentionMask other) {
+        return Arrays.equals(mask, 0, maskLength, other.mask, 0, other.maskLength);
+    }
+
     int maskLength() {
         return maskLength;
     }

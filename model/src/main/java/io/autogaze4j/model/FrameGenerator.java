@@ -3,6 +3,7 @@ package io.autogaze4j.model;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.FrameSteps;
+import io.autogaze4j.tensor.SubmittedFrame;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayDeque;
@@ -37,53 +38,191 @@ final class FrameGenerator {
     record FrameOutput(int[][] ids, float[][] confidence) {}
 
     /**
-     * Gazes frame {@code st.frames} of every row: a prefill, decode steps until every row is finished, then the
-     * end-of-frame mask bookkeeping. {@code vision[b]} is row b's {@code [196, hidden]} embeddings; {@code budget}
-     * the frame's token budget.
+     * Gazes the next {@code vision.length} frames of every row, in order: {@code vision[t][b]} is row b's
+     * {@code [196, hidden]} embeddings of the t-th, {@code budgets[t]} its token budget. Each frame is a prefill, decode
+     * steps until every row is finished, then the end-of-frame mask bookkeeping.
+     *
+     * <p>With a decoder that {@link io.autogaze4j.tensor.DecoderSession#pipelinesFrames pipelines frames} and no task-loss
+     * stop, frame t + 1 is planned and enqueued before frame t's choices are read, so the device runs it while the host
+     * replays frame t. Nothing of it depends on those choices but the ids of frame t's last step (its carried tokens,
+     * gathered on the device): without a stop every token is kept, so the masks and positions follow from the budget.
+     * Once frame t is replayed the prediction is checked against the real bookkeeping.
      */
-    FrameOutput run(GazeState st, Tensor[] vision, int budget, Budget.TaskLossStop stop, List<StepTrace> trace) {
-        Frame f = prefill(st, vision, budget);
-        Deque<TokenChoice> planned = frameOnDevice(st, f, stop);
+    List<FrameOutput> run(
+            GazeState st, Tensor[][] vision, int[] budgets, Budget.TaskLossStop stop, List<StepTrace> trace) {
+        boolean overlap = st.decoder.pipelinesFrames() && !stop.on();
+        List<FrameOutput> out = new ArrayList<>();
+        Started current = null;
+        for (int t = 0; t < vision.length; t++) {
+            if (current == null) {
+                current = start(st, vision[t], budgets[t], stop);
+            }
+            Started next = overlap && current.choices() != null && t + 1 < vision.length
+                    ? startAhead(st, current.frame(), vision[t + 1], budgets[t + 1])
+                    : null;
+            out.add(finish(st, current, stop, trace));
+            if (next != null) {
+                confirm(st, next, current.frame().cacheLength);
+            }
+            current = next;
+        }
+        return out;
+    }
+
+    /**
+     * A frame begun: its loop state, and its choices from the decoder when they were planned on the device (null: step
+     * by step). {@code predicted}: for a frame planned ahead, the masks it was planned on (else null).
+     */
+    private record Started(Frame frame, SubmittedFrame choices, AttentionMask[] predicted) {}
+
+    /** The frame's prefill and, where the decoder takes whole frames, its steps enqueued (or run). */
+    private Started start(GazeState st, Tensor[] vision, int budget, Budget.TaskLossStop stop) {
+        long t0 = System.nanoTime();
+        int nPending = st.pending == null ? 0 : st.pending[0].length;
+        Frame f = prefill(st.masks, st.pending, nPending, vision, budget, st.decoder.length());
+        FrameSteps plan = frameOnDevice(st, f, st.maskArrays(), stop);
+        backend.hostTime("host: generator: prefill (embeddings, masks, positions)", System.nanoTime() - t0);
+        SubmittedFrame choices = null;
+        if (plan != null && st.decoder.pipelinesFrames() && !stop.on()) {
+            choices = st.decoder.submitFrame(plan);
+        } else if (plan != null) {
+            List<TokenChoice> all = st.decoder.forwardFrame(plan);
+            choices = () -> all;
+        }
+        f.deviceLength = st.decoder.length();
+        return new Started(f, choices, null);
+    }
+
+    /**
+     * Plans and enqueues the frame after {@code f} (enqueued, not replayed yet) as it will be once {@code f} is done:
+     * every row keeps all {@code f.budget} tokens of {@code f} (no task-loss stop), its last step's ids are the carried
+     * tokens of this frame's prefill.
+     */
+    private Started startAhead(GazeState st, Frame f, Tensor[] vision, int budget) {
+        long t0 = System.nanoTime();
+        int batch = st.batch();
+        AttentionMask[] masks = new AttentionMask[batch];
+        for (int b = 0; b < batch; b++) {
+            masks[b] = st.masks[b].copy();
+            for (int j = 0; j < f.budget; j++) {
+                masks[b].appendMask(true);
+            }
+        }
+        int carried = f.plannedSizes.get(f.plannedSizes.size() - 1);
+        Frame next = prefill(masks, null, carried, vision, budget, st.decoder.length());
+        byte[][] maskArrays = new byte[batch][];
+        for (int b = 0; b < batch; b++) {
+            maskArrays[b] = masks[b].mask();
+        }
+        FrameSteps plan = frameOnDevice(st, next, maskArrays, Budget.TaskLossStop.NONE);
+        backend.hostTime("host: generator: next frame planned ahead", System.nanoTime() - t0);
+        if (plan == null) {
+            return null;
+        }
+        SubmittedFrame choices = st.decoder.submitFrame(plan.carrying(carried));
+        next.deviceLength = st.decoder.length();
+        return new Started(next, choices, masks);
+    }
+
+    /**
+     * The real bookkeeping of a frame planned ahead, now that the frame before it is done ({@code cacheLength}: the
+     * decoder entries it left): the vision tokens join the masks, and masks, positions, carried tokens and cache length
+     * must be what the frame was planned on.
+     *
+     * @throws IllegalStateException when they are not (the plan ahead is only made where that cannot happen)
+     */
+    private void confirm(GazeState st, Started ahead, int cacheLength) {
+        long t0 = System.nanoTime();
+        Frame f = ahead.frame();
+        int visionTokens = f.queryLength - st.pending[0].length;
+        Positions real = appendVision(st.masks, visionTokens, f.queryLength);
+        boolean same = cacheLength == f.cacheLength
+                && Arrays.deepEquals(real.prefill(), f.positions)
+                && Arrays.deepEquals(real.tail(), f.tail);
+        for (int b = 0; b < st.batch(); b++) {
+            same &= st.masks[b].sameAs(ahead.predicted()[b]);
+        }
+        if (!same) {
+            throw new IllegalStateException(
+                    "frame " + st.frames + " was enqueued ahead on masks and positions that did not come true");
+        }
+        backend.hostTime("host: generator: frame planned ahead confirmed", System.nanoTime() - t0);
+    }
+
+    /** Each row's rotary positions of a prefill and the last K positions (where the decode steps are fed). */
+    private record Positions(int[][] prefill, int[][] tail) {}
+
+    /** Appends {@code visionTokens} valid entries to every row's mask; the positions of the last {@code prefill} entries. */
+    private Positions appendVision(AttentionMask[] masks, int visionTokens, int prefill) {
+        int batch = masks.length;
+        int[][] positions = new int[batch][];
+        int[][] tail = new int[batch][];
+        for (int b = 0; b < batch; b++) {
+            AttentionMask seq = masks[b];
+            for (int i = 0; i < visionTokens; i++) {
+                seq.appendMask(true);
+            }
+            int[] full = seq.cumulativePositions();
+            positions[b] = Arrays.copyOfRange(full, full.length - prefill, full.length);
+            tail[b] = Arrays.copyOfRange(full, Math.max(0, full.length - k), full.length);
+        }
+        return new Positions(positions, tail);
+    }
+
+    /**
+     * Replays a begun frame: its choices (from the decoder's plan, or asked step by step) turned into ids, the
+     * task-loss stop and budget applied, then the end-of-frame mask bookkeeping.
+     */
+    private FrameOutput finish(GazeState st, Started started, Budget.TaskLossStop stop, List<StepTrace> trace) {
+        Frame f = started.frame();
+        Deque<TokenChoice> planned = started.choices() == null
+                ? new ArrayDeque<>()
+                : new ArrayDeque<>(started.choices().choices());
+        long t0 = System.nanoTime();
         for (int step = 0; ; step++) {
             int[][] stepIds = step(st, f, step, stop, trace, planned);
             if (allTrue(f.finished)) {
                 break;
             }
-            feed(st, f, stepIds);
+            feed(st, f, stepIds, planned.isEmpty());
         }
-        if (st.decoder.length() > f.cacheLength) {
+        if (started.choices() != null && f.deviceLength > f.cacheLength) {
             st.decoder.rewind(f.cacheLength); // every row finished before the steps the device ran (task-loss stop)
         }
-        return endOfFrame(st, f);
+        FrameOutput out = endOfFrame(st, f);
+        if (started.choices() != null) {
+            backend.hostTime("host: generator: replay of the frame's choices (ids, masks)", System.nanoTime() - t0);
+        }
+        return out;
     }
 
     /**
      * Every step's choice of the frame at once, when the decoder can gather each step's input from the previous choice
      * on the device and the frame has fewer tokens than ids in the vocabulary (no step can find every id forbidden).
      * The plan runs K ids per step until the budget; with a task-loss stop the rows may all finish sooner, and
-     * {@link #run} rewinds the decoder over the steps it ran but did not need. Otherwise empty, and {@link #step} asks the
-     * decoder step by step. The host still replays each step ({@link #step}, {@link #feed}): the choices arrive in one
-     * piece, the rules that turn them into ids and masks stay here (the device applies the same to feed its steps).
+     * {@link #finish} rewinds the decoder over the steps it ran but did not need. Otherwise null, and {@link #step} asks
+     * the decoder step by step. The host still replays each step ({@link #step}, {@link #feed}): the choices arrive in
+     * one piece, the rules that turn them into ids and masks stay here (the device applies the same to feed its steps).
      */
-    private Deque<TokenChoice> frameOnDevice(GazeState st, Frame f, Budget.TaskLossStop stop) {
+    private FrameSteps frameOnDevice(GazeState st, Frame f, byte[][] masks, Budget.TaskLossStop stop) {
         if (!st.decoder.decodesFrames() || f.budget >= vocab) {
-            return new ArrayDeque<>();
+            return null;
         }
         List<Integer> sizes = new ArrayList<>();
         for (int taken = 0; taken < f.budget; taken += k) {
             sizes.add(Math.min(k, f.budget - taken));
         }
-        FrameSteps plan = new FrameSteps(
+        f.plannedSizes = List.copyOf(sizes);
+        return new FrameSteps(
                 f.query,
                 f.queryLength,
                 f.positions,
-                st.maskArrays(),
+                masks,
                 f.tail,
                 sizes,
                 w.embeddingTable(),
                 pad,
                 stop.on() ? OptionalDouble.of(stop.threshold()) : OptionalDouble.empty());
-        return new ArrayDeque<>(st.decoder.forwardFrame(plan));
     }
 
     /**
@@ -110,6 +249,10 @@ final class FrameGenerator {
         int[][] lastStep;
         /** Decoder cache entries before this step (kept here: a frame decoded on the device has advanced the session already). */
         int cacheLength;
+        /** The decoder's cache entries once the frame's planned steps were enqueued (the session's count, then). */
+        int deviceLength;
+        /** Ids per step of the frame's plan on the device, step 0 first; null when decoded step by step. */
+        List<Integer> plannedSizes;
 
         Frame(int batch, int budget, int[][] tail, int frameStart, Tensor query, int queryLength, int[][] positions) {
             this.budget = budget;
@@ -128,38 +271,28 @@ final class FrameGenerator {
         }
     }
 
-    /** The frame's first decoder call: the previous frame's pending tokens, then this frame's vision tokens. */
-    private Frame prefill(GazeState st, Tensor[] vision, int budget) {
-        int batch = st.batch();
+    /**
+     * The frame's first decoder call: the previous frame's {@code nPending} pending tokens ({@code pending}, or left
+     * zero when null: carried on the device), then this frame's vision tokens, appended to {@code masks}.
+     */
+    private Frame prefill(
+            AttentionMask[] masks, int[][] pending, int nPending, Tensor[] vision, int budget, int cacheLength) {
+        int batch = masks.length;
         int hidden = w.config.decoder().hiddenSize();
         int visionTokens = vision[0].dim(0);
-        int nPending = st.pending == null ? 0 : st.pending[0].length;
         int prefill = nPending + visionTokens;
         float[] x = new float[batch * prefill * hidden];
-        int[][] positions = new int[batch][];
-        int[][] tail = new int[batch][];
         for (int b = 0; b < batch; b++) {
-            AttentionMask seq = st.masks[b];
-            if (nPending > 0) {
-                System.arraycopy(w.embedTokens(st.pending[b]).data(), 0, x, b * prefill * hidden, nPending * hidden);
+            if (pending != null && nPending > 0) {
+                System.arraycopy(w.embedTokens(pending[b]).data(), 0, x, b * prefill * hidden, nPending * hidden);
             }
             System.arraycopy(vision[b].data(), 0, x, (b * prefill + nPending) * hidden, visionTokens * hidden);
-            for (int i = 0; i < visionTokens; i++) {
-                seq.appendMask(true);
-            }
-            int[] full = seq.cumulativePositions();
-            positions[b] = Arrays.copyOfRange(full, full.length - prefill, full.length);
-            tail[b] = Arrays.copyOfRange(full, Math.max(0, full.length - k), full.length);
         }
+        Positions p = appendVision(masks, visionTokens, prefill);
+        int frameStart = masks[0].maskLength(); // the frame's gaze tokens come after its vision tokens
         Frame f = new Frame(
-                batch,
-                budget,
-                tail,
-                st.masks[0].maskLength(),
-                Tensor.wrap(x, batch * prefill, hidden),
-                prefill,
-                positions);
-        f.cacheLength = st.decoder.length();
+                batch, budget, p.tail(), frameStart, Tensor.wrap(x, batch * prefill, hidden), prefill, p.prefill());
+        f.cacheLength = cacheLength;
         return f;
     }
 
@@ -229,21 +362,26 @@ final class FrameGenerator {
         return stepIds;
     }
 
-    /** The next decode step's input: this step's tokens at the frame's stale tail positions. */
-    private void feed(GazeState st, Frame f, int[][] stepIds) {
+    /**
+     * The next decode step's input: this step's tokens at the frame's stale tail positions; their embeddings only when
+     * {@code embed} (a step planned on the device was fed there).
+     */
+    private void feed(GazeState st, Frame f, int[][] stepIds, boolean embed) {
         int batch = stepIds.length;
         int n = stepIds[0].length;
         int hidden = w.config.decoder().hiddenSize();
-        float[] fed = new float[batch * n * hidden];
+        float[] fed = embed ? new float[batch * n * hidden] : null;
         int[][] positions = new int[batch][n];
         for (int b = 0; b < batch; b++) {
-            System.arraycopy(w.embedTokens(stepIds[b]).data(), 0, fed, b * n * hidden, n * hidden);
+            if (embed) {
+                System.arraycopy(w.embedTokens(stepIds[b]).data(), 0, fed, b * n * hidden, n * hidden);
+            }
             for (int j = 0; j < n; j++) {
                 positions[b][j] = f.tail[b][j % f.tail[b].length];
                 st.masks[b].appendMask(true);
             }
         }
-        f.query = Tensor.wrap(fed, batch * n, hidden);
+        f.query = embed ? Tensor.wrap(fed, batch * n, hidden) : null;
         f.queryLength = n;
         f.positions = positions;
     }

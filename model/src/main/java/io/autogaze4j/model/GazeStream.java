@@ -31,7 +31,9 @@ public final class GazeStream implements AutoCloseable {
         int firstFrames = Math.max(1, Math.min(expectedFrames, maxFrames));
         int initial =
                 Math.min(maxEntries, firstFrames * (model.config().visionTokensPerFrame() + budget.maxTokens()) + k);
+        long t0 = System.nanoTime();
         this.state = GazeState.create(model.weights(), model.backend(), model.encoder(), batch, initial, maxEntries);
+        model.backend().hostTime("host: gaze call: sessions opened (decoder, vision)", System.nanoTime() - t0);
     }
 
     /** Rows in this stream. */
@@ -63,20 +65,26 @@ public final class GazeStream implements AutoCloseable {
                     "stream would hold " + (state.frames + frames.frames()) + " frames but its caches hold at most "
                             + maxFrames + " (raise GazeOptions.maxFrames, or split the video into clips)");
         }
+        long t0 = System.nanoTime();
         model.checkInput(frames);
+        model.backend().hostTime("host: gaze call: input checked", System.nanoTime() - t0);
         int batch = state.batch();
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;
-        List<FrameGenerator.FrameOutput> perFrame = new ArrayList<>();
         Tensor[][] embeddings = model.encoder().encode(state.vision, frames);
+        Tensor[][] vision = new Tensor[frames.frames()][batch];
+        int[] budgets = new int[frames.frames()];
         for (int t = 0; t < frames.frames(); t++) {
-            Tensor[] vision = new Tensor[batch];
             for (int b = 0; b < batch; b++) {
-                vision[b] = embeddings[b][t];
+                vision[t][b] = embeddings[b][t];
             }
-            perFrame.add(model.generator().run(state, vision, budget.tokens(first + t), budget.stop(), trace));
+            budgets[t] = budget.tokens(first + t);
         }
-        return assemble(first, perFrame, trace);
+        List<FrameGenerator.FrameOutput> perFrame = model.generator().run(state, vision, budgets, budget.stop(), trace);
+        long t1 = System.nanoTime();
+        GazeResult result = assemble(first, perFrame, trace);
+        model.backend().hostTime("host: gaze call: result assembled", System.nanoTime() - t1);
+        return result;
     }
 
     private GazeResult assemble(int first, List<FrameGenerator.FrameOutput> perFrame, List<StepTrace> trace) {

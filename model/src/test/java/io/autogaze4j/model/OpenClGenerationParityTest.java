@@ -1,9 +1,13 @@
 package io.autogaze4j.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.weights.SafetensorsFile;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,5 +49,68 @@ class OpenClGenerationParityTest extends GenerationParityTest {
             }
         }
         assertTrue(compared > 0);
+    }
+
+    /**
+     * Without a task-loss stop the model enqueues frame t + 1 before it reads frame t's choices ({@code
+     * -Dautogaze.opencl.overlap}, on by default): two rows, three frames of different budgets (partial last steps, so
+     * fewer carried tokens than K), K = 4 and K = 10. The ids are the host backend's, and every id and confidence is
+     * bit for bit what the OpenCL backend gives with the overlap off.
+     */
+    @Test
+    void framesEnqueuedAheadGiveTheSameResult() throws Exception {
+        VideoClip clip;
+        try (SafetensorsFile f = Fixtures.open("batch2")) {
+            clip = VideoClip.of(Fixtures.tensor(f, "input.video"));
+        }
+        GazeOptions o = GazeOptions.builder()
+                .gazingRatios(0.75, 0.3, 0.52)
+                .noTaskLossStop()
+                .build();
+        String property = "autogaze.opencl.overlap";
+        String before = System.getProperty(property);
+        Backend off;
+        System.setProperty(property, "off");
+        try {
+            off = Backend.named(BackendKind.OPENCL, 1);
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+        try (off) {
+            for (String name : List.of("model_mtp4", "model_k10")) {
+                GazeResult host = Fixtures.model(name).gaze(clip, o);
+                GazeResult ahead = model(name).gaze(clip, o);
+                GazeResult inTurn;
+                try (AutoGaze inOrder = AutoGaze.load(Fixtures.dir(name), off)) {
+                    inTurn = inOrder.gaze(clip, o);
+                }
+                assertArrayEquals(host.numGazingEachFrame(), ahead.numGazingEachFrame(), name + ": tokens per frame");
+                for (int b = 0; b < clip.batch(); b++) {
+                    assertArrayEquals(host.gazingPos()[b], ahead.gazingPos()[b], name + ": ids of row " + b);
+                    assertArrayEquals(host.padded()[b], ahead.padded()[b], name + ": pads of row " + b);
+                    assertArrayEquals(inTurn.gazingPos()[b], ahead.gazingPos()[b], name + ": ids of row " + b);
+                    assertArrayEquals(inTurn.confidence()[b], ahead.confidence()[b], name + ": confidence of row " + b);
+                }
+                try (GazeStream stream = model(name).openStream(clip.batch(), o)) {
+                    GazeResult one = stream.push(clip.frames(0, 1));
+                    GazeResult two = stream.push(clip.frames(1, 3)); // the second frame of this push is enqueued ahead
+                    for (int b = 0; b < clip.batch(); b++) {
+                        int split = one.gazingPos()[b].length;
+                        long[] streamed = new long[ahead.gazingPos()[b].length];
+                        System.arraycopy(one.gazingPos()[b], 0, streamed, 0, split);
+                        for (int j = 0; j < two.gazingPos()[b].length; j++) {
+                            // the second push counts its frames from 0: shift its ids by the first push's frame
+                            streamed[split + j] =
+                                    two.gazingPos()[b][j] + model(name).config().cellsPerFrame();
+                        }
+                        assertArrayEquals(ahead.gazingPos()[b], streamed, name + ": streamed ids of row " + b);
+                    }
+                }
+            }
+        }
     }
 }

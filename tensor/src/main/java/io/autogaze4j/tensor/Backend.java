@@ -256,6 +256,12 @@ public interface Backend extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " has no profiler");
     }
 
+    /**
+     * With profiling on, adds {@code nanos} of the caller's host work under {@code label} (a label starting with "host"),
+     * shown by {@link #profile} beside the backend's own times; otherwise nothing. The default does nothing.
+     */
+    default void hostTime(String label, long nanos) {}
+
     /** Releases threads and memory. */
     @Override
     void close();

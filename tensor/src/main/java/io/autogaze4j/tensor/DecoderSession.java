@@ -70,6 +70,27 @@ public interface DecoderSession extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #submitFrame} is supported: a frame enqueued without waiting, its choices read later, so that the
+     * caller can prepare (and submit) the next frame while this one runs.
+     */
+    default boolean pipelinesFrames() {
+        return false;
+    }
+
+    /**
+     * Optional capability: enqueues the frame of {@code plan} (no task-loss stop) as {@link #forwardFrame} runs it and
+     * returns at once; {@link SubmittedFrame#choices()} waits for its choices. {@link #length()} counts its tokens from
+     * now on. A plan that {@link FrameSteps#carriedPerRow carries} tokens must directly follow a frame submitted here
+     * whose last step kept that many heads.
+     *
+     * @throws UnsupportedOperationException when {@link #pipelinesFrames()} is false
+     * @throws IllegalArgumentException when the plan has a task-loss stop or carries tokens it cannot
+     */
+    default SubmittedFrame submitFrame(FrameSteps plan) {
+        throw new UnsupportedOperationException("this decoder session does not pipeline frames");
+    }
+
+    /**
      * Drops every cache entry from {@code length} on (a frame decoded by {@link #forwardFrame} that ended before its
      * last planned step): the next call writes from there.
      *

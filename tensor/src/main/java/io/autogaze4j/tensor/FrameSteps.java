@@ -17,6 +17,11 @@ import java.util.OptionalDouble;
  * as {@code padId}. The caller, which applies the same rule, may need fewer steps than planned and then
  * {@link DecoderSession#rewind rewinds} the session.
  *
+ * <p>With {@code carriedPerRow > 0} (only for {@link DecoderSession#submitFrame}), the first {@code carriedPerRow} prefill
+ * tokens of each row are the ids the last step of the session's previous frame chose, not read yet by the caller: the
+ * session gathers their embeddings where the logits live (what {@code prefill} holds for them is ignored), so the frame
+ * can be enqueued before the previous one's choices are read.
+ *
  * @param prefill          {@code [batch * prefillPerRow, hidden]} embeddings of step 0
  * @param prefillPerRow    new tokens per row in step 0
  * @param prefillPositions {@code [batch][prefillPerRow]} rotary positions of step 0
@@ -26,6 +31,7 @@ import java.util.OptionalDouble;
  * @param embeddings       {@code [vocab, hidden]} the gaze-token embedding table
  * @param padId            the pad id (forbidden throughout)
  * @param taskLossStop     the float32 stop threshold, or empty for no task-loss stop
+ * @param carriedPerRow    prefill tokens per row carried from the previous frame's last step (0: none)
  */
 public record FrameSteps(
         Tensor prefill,
@@ -36,7 +42,8 @@ public record FrameSteps(
         List<Integer> stepSizes,
         Tensor embeddings,
         int padId,
-        OptionalDouble taskLossStop) {
+        OptionalDouble taskLossStop,
+        int carriedPerRow) {
     /** Checks the step list and copies it. */
     public FrameSteps {
         stepSizes = List.copyOf(stepSizes);
@@ -48,6 +55,39 @@ public record FrameSteps(
             throw new IllegalArgumentException(
                     "tail positions for " + tail.length + " rows, prefill for " + prefillPositions.length);
         }
+        if (carriedPerRow < 0 || carriedPerRow > prefillPerRow) {
+            throw new IllegalArgumentException(
+                    carriedPerRow + " carried tokens per row in a prefill of " + prefillPerRow);
+        }
+    }
+
+    /** A plan whose prefill embeddings are all given (nothing carried from the previous frame). */
+    public FrameSteps(
+            Tensor prefill,
+            int prefillPerRow,
+            int[][] prefillPositions,
+            byte[][] masks,
+            int[][] tail,
+            List<Integer> stepSizes,
+            Tensor embeddings,
+            int padId,
+            OptionalDouble taskLossStop) {
+        this(prefill, prefillPerRow, prefillPositions, masks, tail, stepSizes, embeddings, padId, taskLossStop, 0);
+    }
+
+    /** The same plan with the first {@code perRow} prefill tokens of each row carried from the previous frame. */
+    public FrameSteps carrying(int perRow) {
+        return new FrameSteps(
+                prefill,
+                prefillPerRow,
+                prefillPositions,
+                masks,
+                tail,
+                stepSizes,
+                embeddings,
+                padId,
+                taskLossStop,
+                perRow);
     }
 
     /** Decoder steps of the frame, the prefill included. */

@@ -1,5 +1,6 @@
 package io.autogaze4j.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,5 +59,14 @@ class FrameStepsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> new FrameSteps(x, 1, positions, masks, new int[2][1], List.of(K), table, 3, none));
+    }
+
+    @Test
+    void aPlanCarriesAtMostItsPrefill() {
+        FrameSteps p = plan(OptionalDouble.empty());
+        assertEquals(0, p.carriedPerRow(), "nothing carried unless asked");
+        assertEquals(1, p.carrying(1).carriedPerRow());
+        assertThrows(IllegalArgumentException.class, () -> p.carrying(2), "more than the prefill's tokens");
+        assertThrows(IllegalArgumentException.class, () -> p.carrying(-1));
     }
 }
