@@ -747,9 +747,9 @@ __kernel void feed_step(__global int* st, __global const int* res, __global cons
 #endif
 // Final RMSNorm of the last new token of LOGIT_ROWS batch rows (side by side in a float4: each weight loaded once
 // for the four rows), then one column each: column c < NHEADS * VOCAB is logit c to `logits` [b][K][VOCAB], column
-// NHEADS * VOCAB + i is head i's task loss to word b*K + i of section R_TASK_LOSS of res. Every value is the same
-// fused multiply-add chain over the hidden index in increasing order as in the single work-group per row that did
-// it before, so the bits do not depend on how the columns and rows are spread over work-groups.
+// NHEADS * VOCAB + i is head i's task loss to word b*K + i of section R_TASK_LOSS of res. Every value is one fused
+// multiply-add chain over the hidden index in increasing order, so its bits do not depend on how the columns and rows
+// are spread over work-groups.
 // Work-group (column block, row group): LOGIT_WG work-items.
 // CPU twin: tensor/HostDecoderSession.forward (its rmsNorm and the lm / task-loss head linears).
 // Test: OpenClDecoderTest.deviceSessionMatchesHostSession.
@@ -797,11 +797,12 @@ __kernel void heads_logits(__global const int* st, __global const float* x, __gl
     float out[LOGIT_ROWS];
     vstore4(acc, 0, out);
     int bk = batch * NHEADS;
-    for (int rr = 0; rr < rows; rr++) {
+#pragma unroll
+    for (int rr = 0; rr < LOGIT_ROWS; rr++) { // (a constant trip count: out stays in registers)
         int b = b0 + rr;
-        if (isLogit) {
+        if (rr < rows && isLogit) {
             logits[b * logitColumns + c] = out[rr];
-        } else {
+        } else if (rr < rows) {
             res[R_TASK_LOSS * bk + b * NHEADS + c - logitColumns] = out[rr];
         }
     }
