@@ -41,10 +41,13 @@ if [ "${MODE:-parity}" = pipeline ]; then
 fi
 status=0
 if [ "${PARITY:-1}" = all ]; then
-  # the whole OpenCL parity suite: every test class of the model module that runs on the OpenCL backend
+  # the whole OpenCL parity suite: every test class of the model module that runs on the OpenCL backend, and the
+  # device decoder against the host one (kernels module; its test jar travels since the stand-in row kernels)
+  kernels=()
+  [ -e "$D/tests/kernels-tests.jar" ] && kernels=(io.autogaze4j.kernels.OpenClDecoderTest)
   "${JAVA[@]}" -cp "$D/lib/*:$D/tests/*" -Dautogaze.fixtures="$D/fixtures" $M.DeviceParityRun \
     $M.OpenClGenerationParityTest $M.OpenClStreamingParityTest $M.OpenClVisionParityTest $M.OpenClTilingParityTest \
-    $M.OpenClPreprocessParityTest 2>&1 \
+    $M.OpenClPreprocessParityTest "${kernels[@]}" 2>&1 \
     | grep -v '^WARNING' | tee "$OUT/parity.log"
   status=${PIPESTATUS[0]}
   echo "parity exit: $status"

@@ -32,7 +32,10 @@ if [ -d devjars ]; then
     [ -e "devicerun/.complete-$([ $d = spark ] && echo s || echo m)" ] || continue
     cmp -s devjars/COMMIT "devicerun/$d/.jars-commit" && continue
     for j in devjars/*.jar; do
-      [ -e "devicerun/$d/$(basename "$j")" ] && cp "$j" "devicerun/$d/$(basename "$j")"
+      # (kernels-tests.jar is new to pieces made before it: tests/ takes it either way)
+      if [ -e "devicerun/$d/$(basename "$j")" ] || [ "$d/$(basename "$j")" = tests/kernels-tests.jar ]; then
+        cp "$j" "devicerun/$d/$(basename "$j")"
+      fi
     done
     cp devjars/COMMIT "devicerun/$d/.jars-commit"
     echo "devjars: devicerun/$d has our jars of $(cat devjars/COMMIT) (before: $(cat devicerun/COMMIT))"

@@ -14,6 +14,7 @@ done
 cp spark/target/autogaze4j-spark.jar devjars/
 (cd spark/target/test-classes && jar cf ../../../devjars/autogaze4j-spark-tests.jar .)
 (cd model/target/test-classes && jar cf ../../../devjars/model-tests.jar .)
+(cd kernels/target/test-classes && jar cf ../../../devjars/kernels-tests.jar .)
 python3 - cli/target/autogaze4j-cli.jar devjars/autogaze4j-cli.jar <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as dst:

@@ -5,7 +5,7 @@
 #   jre/        a jlink-made runtime (java.se and the jdk modules Spark, JFR and the Vector API need)
 #   lib/        our jars (the CLI without its bundled 13 MB demo checkpoint, which travels with the checkout) and the
 #               runtime dependencies of bench and cli: JavaCV with the linux-x86_64 FFmpeg natives, JOCL, jcodec
-#   tests/      the model module's test classes with JUnit (DeviceParityRun)
+#   tests/      the model and kernels modules' test classes with JUnit (DeviceParityRun)
 #   fixtures/   the reference fixtures of the parity tests but model_k10 (the demo checkpoint: device-env.sh copies it)
 #   reference/  the official PyTorch modules and their timing harness;  media/  the 720p/1080p H.264 bench inputs
 #               and example_input.mp4;  native/  the OpenCL ICD loader
@@ -21,7 +21,7 @@ out=devicerun
 rm -rf "$out" devparts && mkdir -p "$out/lib" "$out/tests" "$out/fixtures" "$out/native" "$out/spark" devparts
 # our jars (scripts/prepare-device-jars.sh builds them), then the third-party ones
 bash scripts/prepare-device-jars.sh
-mv devjars/model-tests.jar "$out/tests/"
+mv devjars/model-tests.jar devjars/kernels-tests.jar "$out/tests/"
 mv devjars/autogaze4j-spark.jar devjars/autogaze4j-spark-tests.jar "$out/spark/"
 mv devjars/*.jar "$out/lib/"
 rm -rf devjars

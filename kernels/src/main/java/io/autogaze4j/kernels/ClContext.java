@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -44,12 +45,16 @@ import org.jocl.cl_queue_properties;
  * builds run one after another, in the order they were asked for, on one thread beside the caller's work, because a
  * cold build takes seconds on the NVIDIA compiler and that compiler serialises builds (H200: four builds side by side
  * took 18.2 s for the first clip, one after another 16.0 s); {@value #PREBUILD_PROPERTY} {@code =off} builds each
- * program on the thread that first asks for it.
+ * program on the thread that first asks for it. A caller with a stand-in for a program may ask whether it is ready
+ * without waiting ({@link #programIfBuilt}). Closing waits for the builds still running, so that their binaries reach
+ * the cache (an INFO line says so).
  */
 final class ClContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     /** System property: {@code on} (default) builds programs in the background, {@code off} on first use, one at a time. */
     static final String PREBUILD_PROPERTY = "autogaze.opencl.prebuild";
+    /** System property: compiler options added to every build (diagnostics and compile-time knobs, e.g. -D K_UNROLL=4). */
+    static final String OPTIONS_PROPERTY = "autogaze.opencl.options";
 
     final OpenClDevice info;
     final cl_context context;
@@ -59,6 +64,8 @@ final class ClContext implements AutoCloseable {
     private final Map<ProgramSource, CompletableFuture<cl_program>> programs = new HashMap<>();
 
     private final ProgramCache cache;
+    /** Compiler options added to every build ({@link #OPTIONS_PROPERTY}); part of each cache key. */
+    private final String extraOptions;
     /** Platform, device and driver names and versions: what a cached binary is valid for. */
     private final String identity;
     /** {@link #prebuild} queues builds on {@link #builder} ({@link #PREBUILD_PROPERTY}). */
@@ -75,10 +82,12 @@ final class ClContext implements AutoCloseable {
     private boolean hostTiming;
     private final Map<String, long[]> profile = new LinkedHashMap<>();
 
-    private ClContext(OpenClDevice info, cl_platform_id platform, cl_device_id device, ProgramCache cache) {
+    private ClContext(
+            OpenClDevice info, cl_platform_id platform, cl_device_id device, ProgramCache cache, String extraOptions) {
         this.info = info;
         this.device = device;
         this.cache = cache;
+        this.extraOptions = extraOptions;
         this.background = backgroundBuilds(System.getProperty(PREBUILD_PROPERTY));
         this.identity = String.join(
                 "\n",
@@ -108,10 +117,15 @@ final class ClContext implements AutoCloseable {
     }
 
     static ClContext open(int index, ProgramCache cache) {
+        return open(index, cache, System.getProperty(OPTIONS_PROPERTY, ""));
+    }
+
+    /** Device {@code index} with {@code cache}, adding {@code extraOptions} to every build (not the system property). */
+    static ClContext open(int index, ProgramCache cache, String extraOptions) {
         ClContext[] found = new ClContext[1];
         forEachDevice((d, p, id) -> {
             if (d.index() == index) {
-                found[0] = new ClContext(d, p, id, cache);
+                found[0] = new ClContext(d, p, id, cache, extraOptions);
             }
         });
         if (found[0] == null) {
@@ -221,7 +235,7 @@ final class ClContext implements AutoCloseable {
                         .name("autogaze4j-opencl-build")
                         .factory());
             }
-            builder.execute(() -> complete(build, source));
+            builder.execute(() -> complete(build, source, true));
         }
     }
 
@@ -239,7 +253,7 @@ final class ClContext implements AutoCloseable {
             build = programs.putIfAbsent(source, mine);
         }
         if (build == null) {
-            complete(mine, source);
+            complete(mine, source, false);
             build = mine;
         }
         try {
@@ -251,19 +265,34 @@ final class ClContext implements AutoCloseable {
         }
     }
 
-    private void complete(CompletableFuture<cl_program> build, ProgramSource source) {
+    /**
+     * The program {@code source} if it needs no wait: built or loaded already, else empty while a background build of
+     * it is queued or running. When no build of it was started (background builds off), builds it on this thread, as
+     * {@link #program} does.
+     *
+     * @throws IllegalStateException when the build failed (with the compiler's log)
+     */
+    Optional<cl_program> programIfBuilt(ProgramSource source) {
+        CompletableFuture<cl_program> build;
+        synchronized (programs) {
+            build = programs.get(source);
+        }
+        return build != null && !build.isDone() ? Optional.empty() : Optional.of(program(source));
+    }
+
+    private void complete(CompletableFuture<cl_program> build, ProgramSource source, boolean inBackground) {
         try {
-            build.complete(loadOrBuild(source));
+            build.complete(loadOrBuild(source, inBackground));
         } catch (RuntimeException | Error e) {
             build.completeExceptionally(e);
         }
     }
 
-    private cl_program loadOrBuild(ProgramSource source) {
+    private cl_program loadOrBuild(ProgramSource source, boolean inBackground) {
         String name = source.resource();
         String text = source(name);
         // diagnostics: extra compiler options (e.g. -cl-nv-verbose for register and spill counts) and the build log
-        String all = source.options() + " " + System.getProperty("autogaze.opencl.options", "");
+        String all = source.options() + " " + extraOptions;
         String entry = ProgramCache.key(identity, name, all, text);
         cl_program p =
                 cache.load(entry).map(binary -> fromBinary(name, binary, all)).orElse(null);
@@ -274,20 +303,23 @@ final class ClContext implements AutoCloseable {
         LOG.log(
                 System.Logger.Level.INFO,
                 "autogaze4j: building OpenCL program " + what + " for " + info.name()
-                        + ", once per device and driver (program cache: " + cache.describe() + ")");
+                        + (inBackground ? " in the background" : "")
+                        + ": a one-time cost per device and driver (program cache: " + cache.describe() + ")");
         long start = System.nanoTime();
         p = fromSource(name, text, all);
+        byte[] binary = binary(p); // (PoCL compiles part of the program only when asked for its binary)
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        String kept;
+        if (binary.length == 0) {
+            kept = "the driver gives no binary to keep, so later runs build it again";
+        } else if (cache.store(entry, binary)) {
+            kept = "cached for later runs";
+        } else {
+            kept = "not cached (program cache " + cache.describe() + "), so later runs build it again";
+        }
         LOG.log(
                 System.Logger.Level.INFO,
-                String.format(
-                        Locale.ROOT,
-                        "autogaze4j: built OpenCL program %s in %,d ms",
-                        what,
-                        (System.nanoTime() - start) / 1_000_000));
-        byte[] binary = binary(p);
-        if (binary.length > 0) { // a driver that gives no binary: nothing to keep
-            cache.store(entry, binary);
-        }
+                String.format(Locale.ROOT, "autogaze4j: built OpenCL program %s in %,d ms; %s", what, ms, kept));
         return p;
     }
 
@@ -592,15 +624,23 @@ final class ClContext implements AutoCloseable {
             clReleaseKernel(k);
         }
         kernels.clear();
-        List<CompletableFuture<cl_program>> builds;
+        Map<ProgramSource, CompletableFuture<cl_program>> builds;
         synchronized (programs) {
-            builds = List.copyOf(programs.values());
+            builds = Map.copyOf(programs);
             programs.clear();
             if (builder != null) {
                 builder.shutdown(); // the queued builds still run; their programs are released below
             }
         }
-        for (CompletableFuture<cl_program> build : builds) {
+        builds.forEach((source, build) -> {
+            if (!build.isDone()) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "autogaze4j: waiting for the background build of OpenCL program " + source.resource() + " ("
+                                + source.variant() + ") to finish, so that later runs find it in the program cache");
+            }
+        });
+        for (CompletableFuture<cl_program> build : builds.values()) {
             // a build still running (started in the background, never asked for) must end before the context goes
             cl_program p = build.exceptionally(failed -> null).join();
             if (p != null) {

@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
@@ -25,10 +28,15 @@ import org.jocl.cl_program;
  * choice just made, so the host uploads once and reads the chosen ids once per frame.
  */
 final class ClDecoderSession implements DecoderSession {
+    private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     /** Rows per work-group of the wide kernels. */
     private static final int WIDE_ROWS = 8;
-    /** Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group. */
-    private static final int WIDE_FROM = 256;
+    /**
+     * Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group.
+     * A batch-1 prefill (196 vision tokens and at most K pending ones: 206 rows at K = 10) stays below it, so a batch-1
+     * run never needs the wide build, the slowest one (cold start, H200: 13.2 of the 15.8 s of NVIDIA compiling).
+     */
+    static final int WIDE_FROM = 256;
     /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
     private static final int NARROW_SLICES = 4;
     /** Query rows per work-group of the strided attention kernel (each key is loaded once for all of them). */
@@ -86,10 +94,18 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_mem ropeCos;
     private final cl_mem ropeSin;
     private final byte[][] deviceMask;
+    /** decoder.cl's builds this session runs. */
+    private final Builds builds;
     /** Row kernels for few rows (decode steps). */
     private final Variant narrow;
-    /** Row kernels for many rows (prefills). */
-    private final Variant wide;
+    /** Row kernels for many rows (prefills); null until their build is ready and a call needs them ({@link #rowKernels}). */
+    private Variant wide;
+    /** The stand-in for {@link #wide} while its build runs; null until first needed ({@link #rowKernels}). */
+    private Variant standIn;
+    /** Which kernels serve calls of {@link #WIDE_FROM} rows or more ({@link #pinLargeRows}: tests). */
+    private LargeRows largeRows = LargeRows.WIDE_WHEN_BUILT;
+    /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
+    private Variant lastRows;
 
     /** The attention kernels of a step by its shape (strided, or tiled prefill / decode). */
     private final Attention strided;
@@ -162,8 +178,10 @@ final class ClDecoderSession implements DecoderSession {
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
         this.logitWg = logitGroupSize(ctx);
-        List<ClContext.ProgramSource> builds = builds(ctx, h);
-        builds.forEach(ctx::prebuild); // in the background, while the buffers below are made (unless prepared earlier)
+        this.builds = builds(ctx, h);
+        // in the background, while the buffers below are made (unless prepared earlier); only the step and narrow
+        // builds are waited for here, the wide one when a call first needs it (rowKernels)
+        builds.inQueueOrder().forEach(ctx::prebuild);
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];
@@ -186,11 +204,9 @@ final class ClDecoderSession implements DecoderSession {
         deviceMask = new byte[batch][cap];
         clearMaskOnDevice();
 
-        cl_program stepProgram = ctx.program(builds.get(0));
-        cl_program narrowProgram = ctx.program(builds.get(1));
-        cl_program wideProgram = ctx.program(builds.get(2));
-        narrow = Variant.of(narrowProgram, layers, 1, h.hidden() * narrowSlices(h));
-        wide = Variant.of(wideProgram, layers, WIDE_ROWS, h.hidden());
+        cl_program stepProgram = ctx.program(builds.step());
+        cl_program narrowProgram = ctx.program(builds.narrow());
+        narrow = Variant.of("narrow", narrowProgram, layers, 1, h.hidden() * narrowSlices(h));
         headsLogits = ClContext.ownedKernel(stepProgram, "heads_logits");
         headsChoose = ClContext.ownedKernel(stepProgram, "heads_choose");
         frame = new ClFrameLoop(ctx, stepProgram, batch, k, hidden);
@@ -212,21 +228,25 @@ final class ClDecoderSession implements DecoderSession {
 
     /**
      * One build of the row kernels (qkv_rope, mlp_qkv, mlp): narrow ones take one row per work-group with the k loops
-     * split in slices (decode steps: more work-items per row), wide ones {@link #WIDE_ROWS} rows (prefills).
+     * split in slices (decode steps: more work-items per row), wide ones {@link #WIDE_ROWS} rows (prefills), the
+     * stand-in one row with each k loop in one chain (the wide ones' sums: {@link #rowKernels}).
      *
+     * @param name         narrow, wide or stand-in (tests)
      * @param qkv          layer 0's q/k/v with the step's bookkeeping
      * @param mlpQkv       per layer but the last: the layer's MLP fused with the next layer's q/k/v
      * @param mlp          the last layer's MLP
      * @param rowsPerGroup rows per work-group
      * @param groupSize    work-items per work-group
      */
-    private record Variant(cl_kernel qkv, List<cl_kernel> mlpQkv, cl_kernel mlp, int rowsPerGroup, int groupSize) {
-        static Variant of(cl_program p, int layers, int rowsPerGroup, int groupSize) {
+    private record Variant(
+            String name, cl_kernel qkv, List<cl_kernel> mlpQkv, cl_kernel mlp, int rowsPerGroup, int groupSize) {
+        static Variant of(String name, cl_program p, int layers, int rowsPerGroup, int groupSize) {
             List<cl_kernel> fused = new ArrayList<>();
             for (int l = 0; l < layers - 1; l++) {
                 fused.add(ClContext.ownedKernel(p, "mlp_qkv"));
             }
             return new Variant(
+                    name,
                     ClContext.ownedKernel(p, "qkv_rope"),
                     List.copyOf(fused),
                     ClContext.ownedKernel(p, "mlp"),
@@ -296,6 +316,61 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
+    /** Which kernels serve calls of {@link #WIDE_FROM} rows or more. */
+    enum LargeRows {
+        /** The wide kernels once their build is ready, the stand-in until then (runs). */
+        WIDE_WHEN_BUILT,
+        /** Always the stand-in (tests). */
+        STAND_IN,
+        /** Always the wide kernels, waiting for their build (tests). */
+        WIDE
+    }
+
+    /**
+     * The row kernels of a call of {@code rows} rows. Fewer than {@link #WIDE_FROM}: the narrow ones. From there: the
+     * wide ones, or, while their build still runs in the background, the stand-in, whose sums are the wide ones' (each
+     * output the same fused multiply-add chain over k in increasing order; no kernel sums across rows), so the results
+     * are the same bits whichever runs (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). A first clip
+     * with large prefills then does not wait for the slowest build (H200: 13.2 s) and gets the tokens of every later
+     * run.
+     */
+    private Variant rowKernels(int rows) {
+        if (rows < WIDE_FROM) {
+            return narrow;
+        }
+        if (wide == null && largeRows != LargeRows.STAND_IN) {
+            Optional<cl_program> built = largeRows == LargeRows.WIDE
+                    ? Optional.of(ctx.program(builds.wide()))
+                    : ctx.programIfBuilt(builds.wide());
+            built.ifPresent(p -> wide = bound(Variant.of("wide", p, keys.length, WIDE_ROWS, hidden)));
+        }
+        if (wide != null && largeRows != LargeRows.STAND_IN) {
+            return wide;
+        }
+        if (standIn == null) {
+            if (largeRows == LargeRows.WIDE_WHEN_BUILT) {
+                ClContext.ProgramSource slow = builds.wide();
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "autogaze4j: OpenCL program " + slow.resource() + " (" + slow.variant() + ") is still building"
+                                + " in the background; until it is ready, calls of " + WIDE_FROM
+                                + " rows or more run on the 1-row kernels (the same results, slower)");
+            }
+            standIn = bound(Variant.of("stand-in", ctx.program(builds.standIn()), keys.length, 1, hidden));
+        }
+        return standIn;
+    }
+
+    /** Pins which kernels serve calls of {@link #WIDE_FROM} rows or more (tests). */
+    void pinLargeRows(LargeRows choice) {
+        largeRows = choice;
+    }
+
+    /** The name of the row kernels of the last call: narrow, wide or stand-in (tests). */
+    String lastRowKernels() {
+        return lastRows.name();
+    }
+
     /** The attention kernel of a step with {@code perRow} new tokens per batch row. */
     private Attention attentionFor(int perRow) {
         if (!tiled) {
@@ -311,11 +386,32 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * The three builds of decoder.cl a session of {@code h} needs on {@code ctx} (see its header), in this order: the
-     * step kernels (attention, feed_step, heads_logits, heads_choose), the narrow row kernels (one row per work-group, k loops in
-     * {@link #narrowSlices} slices: decode steps) and the wide ones ({@link #WIDE_ROWS} rows: prefills).
+     * The builds of decoder.cl a session runs (see its header).
+     *
+     * @param step    the step kernels (attention, feed_step, heads_logits, heads_choose)
+     * @param narrow  the narrow row kernels: one row per work-group, k loops in {@link #narrowSlices} slices (decode
+     *                steps and calls of fewer than {@link #WIDE_FROM} rows)
+     * @param standIn the row kernels with one row per work-group and each k loop in one chain: the wide ones' sums, run
+     *                in their place while their build is still running ({@link #rowKernels}); {@code narrow} itself
+     *                when that has one k slice
+     * @param wide    the wide row kernels: {@link #WIDE_ROWS} rows per work-group, each k loop in one chain (prefills)
      */
-    static List<ClContext.ProgramSource> builds(ClContext ctx, DecoderWeights h) {
+    record Builds(
+            ClContext.ProgramSource step,
+            ClContext.ProgramSource narrow,
+            ClContext.ProgramSource standIn,
+            ClContext.ProgramSource wide) {
+        /**
+         * Each build once, in the order to queue them: what the first clip needs first (the step and narrow kernels),
+         * the wide kernels, by far the slowest to compile (cold start, H200: 13.2 s against 0.9-1.1 s), last.
+         */
+        List<ClContext.ProgramSource> inQueueOrder() {
+            return Stream.of(step, narrow, standIn, wide).distinct().toList();
+        }
+    }
+
+    /** The builds of decoder.cl a session of {@code h} runs on {@code ctx}. */
+    static Builds builds(ClContext ctx, DecoderWeights h) {
         int vocab = ClDecoderWeights.vocab(h);
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
                 + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
@@ -325,16 +421,21 @@ final class ClDecoderSession implements DecoderSession {
                 + TILE_QUERIES + " -D TK=" + TILE_KEYS + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC="
                 + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
         int slices = narrowSlices(h);
-        return List.of(
+        ClContext.ProgramSource narrow = rowBuild(options, 1, slices);
+        return new Builds(
                 new ClContext.ProgramSource("decoder.cl", "step kernels", options + " -D STEP_KERNELS"),
-                new ClContext.ProgramSource(
-                        "decoder.cl",
-                        "row kernels, 1 row x " + slices + " k slices",
-                        options + " -D ROW_KERNELS -D ROWS=1 -D KS=" + slices),
-                new ClContext.ProgramSource(
-                        "decoder.cl",
-                        "row kernels, " + WIDE_ROWS + " rows",
-                        options + " -D ROW_KERNELS -D ROWS=" + WIDE_ROWS + " -D KS=1"));
+                narrow,
+                slices == 1 ? narrow : rowBuild(options, 1, 1),
+                rowBuild(options, WIDE_ROWS, 1));
+    }
+
+    /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */
+    private static ClContext.ProgramSource rowBuild(String options, int rows, int slices) {
+        return new ClContext.ProgramSource(
+                "decoder.cl",
+                "row kernels, " + rows + (rows == 1 ? " row" : " rows") + " x " + slices
+                        + (slices == 1 ? " k slice" : " k slices"),
+                options + " -D ROW_KERNELS -D ROWS=" + rows + " -D KS=" + slices);
     }
 
     /** k slices of the narrow row kernels: {@link #NARROW_SLICES} where they divide hidden and intermediate, else 1. */
@@ -401,52 +502,8 @@ final class ClDecoderSession implements DecoderSession {
 
     private void bind() {
         int layers = keys.length;
-        ClDecoderWeights.Layer first = w.layers.get(0);
         ClDecoderWeights.Layer last = w.layers.get(layers - 1);
-        for (Variant v : List.of(narrow, wide)) {
-            ClContext.args(
-                    v.qkv(),
-                    params,
-                    mask,
-                    forbidden,
-                    x,
-                    first.inputNorm(),
-                    first.q(),
-                    first.k(),
-                    first.v(),
-                    ropeCos,
-                    ropeSin,
-                    q,
-                    keys[0],
-                    values[0],
-                    cap);
-            bindMlp(v.mlp(), last, 0);
-            for (int l = 0; l < layers - 1; l++) {
-                ClDecoderWeights.Layer lw = w.layers.get(l);
-                ClDecoderWeights.Layer next = w.layers.get(l + 1);
-                ClContext.args(
-                        v.mlpQkv().get(l),
-                        params,
-                        x,
-                        partOut,
-                        partStats,
-                        lw.o(),
-                        lw.postNorm(),
-                        lw.gate(),
-                        lw.up(),
-                        lw.down(),
-                        next.inputNorm(),
-                        next.q(),
-                        next.k(),
-                        next.v(),
-                        ropeCos,
-                        ropeSin,
-                        q,
-                        keys[l + 1],
-                        values[l + 1],
-                        cap);
-            }
-        }
+        Stream.of(narrow, wide, standIn).filter(Objects::nonNull).forEach(this::bindRows);
         for (int l = 0; l < layers; l++) {
             bindAttention(strided.perLayer().get(l), l, 0);
             bindTiled(prefill.perLayer().get(l), l);
@@ -456,6 +513,60 @@ final class ClDecoderSession implements DecoderSession {
         bindMlp(mlpLastToken, last, 1);
         ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(headsChoose, params, logits, forbidden, results);
+    }
+
+    /** {@code v} with its kernels bound to this session's buffers and weights. */
+    private Variant bound(Variant v) {
+        bindRows(v);
+        return v;
+    }
+
+    /** Binds the row kernels of {@code v}: layer 0's q/k/v, each layer's MLP with the next one's q/k/v, the last MLP. */
+    private void bindRows(Variant v) {
+        ClDecoderWeights.Layer first = w.layers.get(0);
+        ClDecoderWeights.Layer last = w.layers.get(keys.length - 1);
+        ClContext.args(
+                v.qkv(),
+                params,
+                mask,
+                forbidden,
+                x,
+                first.inputNorm(),
+                first.q(),
+                first.k(),
+                first.v(),
+                ropeCos,
+                ropeSin,
+                q,
+                keys[0],
+                values[0],
+                cap);
+        bindMlp(v.mlp(), last, 0);
+        for (int l = 0; l < keys.length - 1; l++) {
+            ClDecoderWeights.Layer lw = w.layers.get(l);
+            ClDecoderWeights.Layer next = w.layers.get(l + 1);
+            ClContext.args(
+                    v.mlpQkv().get(l),
+                    params,
+                    x,
+                    partOut,
+                    partStats,
+                    lw.o(),
+                    lw.postNorm(),
+                    lw.gate(),
+                    lw.up(),
+                    lw.down(),
+                    next.inputNorm(),
+                    next.q(),
+                    next.k(),
+                    next.v(),
+                    ropeCos,
+                    ropeSin,
+                    q,
+                    keys[l + 1],
+                    values[l + 1],
+                    cap);
+        }
     }
 
     @Override
@@ -722,7 +833,8 @@ final class ClDecoderSession implements DecoderSession {
     private void enqueueLayers(StepLayout.Header header, List<Tensor> layerOutputs) {
         int rows = header.rows();
         int attHeads = w.host.heads();
-        Variant v = rows >= WIDE_FROM ? wide : narrow;
+        Variant v = rowKernels(rows);
+        lastRows = v;
         long group = v.groupSize();
         long rowGroups = v.rowGroups(rows);
         long prepareGroups = (batch * header.maskSpan() + batch + group - 1) / group;
@@ -842,7 +954,12 @@ final class ClDecoderSession implements DecoderSession {
                 decode.release();
             }
             narrow.release();
-            wide.release();
+            if (wide != null) {
+                wide.release();
+            }
+            if (standIn != null) {
+                standIn.release();
+            }
         }
     }
 }

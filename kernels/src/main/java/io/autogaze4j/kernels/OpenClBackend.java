@@ -47,6 +47,9 @@ public final class OpenClBackend implements Backend {
      */
     public static final String ATTENTION_PROPERTY = "autogaze.opencl.attention";
 
+    /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
+    private static final int ROWS_PER_ITEM = 4;
+
     private final ClContext ctx;
     private final Backend cpu;
     /** Output columns per work-item of the ops.cl kernels ({@code VW}: one float16 on CPUs, float4 on GPUs). */
@@ -82,17 +85,28 @@ public final class OpenClBackend implements Backend {
     private OpenClBackend(ClContext ctx, boolean splitK) {
         this.ctx = ctx;
         this.cpu = Backend.cpu();
-        this.columnsPerItem = ctx.info.cpu() ? 16 : 4;
-        this.rowsPerItem = 4;
-        this.opsSource = new ClContext.ProgramSource(
-                "ops.cl",
-                "vision kernels",
-                "-cl-std=CL1.2 -D VW=" + columnsPerItem + " -D VF=float" + columnsPerItem + " -D VLOAD=vload"
-                        + columnsPerItem + " -D VSTORE=vstore" + columnsPerItem + " -D MR=" + rowsPerItem);
+        this.columnsPerItem = columnsPerItem(ctx.info);
+        this.rowsPerItem = ROWS_PER_ITEM;
+        this.opsSource = opsSource(ctx.info);
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
         this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
         this.attention = AttentionChoice.of(System.getProperty(ATTENTION_PROPERTY));
+    }
+
+    /** Output columns per work-item of the ops.cl kernels on {@code device}: one float16 on CPUs, float4 on GPUs. */
+    private static int columnsPerItem(OpenClDevice device) {
+        return device.cpu() ? 16 : 4;
+    }
+
+    /** The build of ops.cl for {@code device}. */
+    static ClContext.ProgramSource opsSource(OpenClDevice device) {
+        int columns = columnsPerItem(device);
+        return new ClContext.ProgramSource(
+                "ops.cl",
+                "vision kernels",
+                "-cl-std=CL1.2 -D VW=" + columns + " -D VF=float" + columns + " -D VLOAD=vload" + columns
+                        + " -D VSTORE=vstore" + columns + " -D MR=" + ROWS_PER_ITEM);
     }
 
     /**
@@ -463,15 +477,17 @@ public final class OpenClBackend implements Backend {
 
     /**
      * Starts building (or loading from the program cache) the programs a model with {@code decoder} runs, ops.cl and
-     * decoder.cl's three builds, one after another on a background thread, so that they overlap the rest of model
-     * loading and the first clip's vision work ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on first use instead).
+     * decoder.cl's builds ({@link ClDecoderSession.Builds#inQueueOrder}: the slow wide row kernels last), one after
+     * another on a background thread, so that they overlap the rest of model loading and the first clip; a decoder
+     * session waits only for the builds its calls need ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on
+     * first use instead).
      */
     @Override
     public void prepareFor(DecoderWeights decoder) {
         synchronized (ctx) {
             checkOpen();
             ctx.prebuild(opsSource);
-            ClDecoderSession.builds(ctx, decoder).forEach(ctx::prebuild);
+            ClDecoderSession.builds(ctx, decoder).inQueueOrder().forEach(ctx::prebuild);
         }
     }
 

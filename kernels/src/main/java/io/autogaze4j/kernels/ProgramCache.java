@@ -124,10 +124,12 @@ final class ProgramCache {
     /**
      * Stores {@code binary} under {@code key}: written to a temporary file beside the entry, then renamed over it.
      * A cache that cannot be written is logged and otherwise ignored (the run goes on, the next one builds again).
+     *
+     * @return whether the entry was written (false: the cache is off or could not be written)
      */
-    void store(String key, byte[] binary) {
+    boolean store(String key, byte[] binary) {
         if (directory.isEmpty()) {
-            return;
+            return false;
         }
         Path file = file(key);
         Path temp = null;
@@ -140,6 +142,7 @@ final class ProgramCache {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
@@ -147,6 +150,7 @@ final class ProgramCache {
                             + "); the next run builds it again (set " + DIRECTORY_PROPERTY + " or " + DIRECTORY_ENV
                             + " to a writable directory)");
             deleteQuietly(temp);
+            return false;
         }
     }
 

@@ -30,10 +30,13 @@
 // heads_logits and heads_choose write R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS (the
 // former), R_MARGIN, R_ID (ints), R_PROBABILITY (the latter).
 //
-// Builds (kernels/ClDecoderSession.builds): the file is compiled three times, the step kernels (attention, feed_step,
-// heads_logits, heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS
-// with ROWS and KS) once per row variant, so no kernel is compiled twice and the builds can run side by side (cold
-// start: the NVIDIA compiler takes seconds per build). Each section below is guarded by the build it belongs to.
+// Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
+// heads_logits, heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with
+// ROWS and KS) once per row variant, so no kernel is compiled twice and the builds can run side by side (cold start:
+// the NVIDIA compiler takes seconds per build). Each section below is guarded by the build it belongs to. Contract of
+// the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
+// sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
+// still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits).
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
 #endif

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.autogaze4j.kernels.ClDecoderSession.LargeRows;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.DecoderLayerWeights;
@@ -134,6 +135,48 @@ class OpenClDecoderTest {
                 assertEquals(
                         splitTarget == 1, dev.lastKeySplits() == 1, dev.lastKeySplits() + " splits at " + splitTarget);
             }
+        }
+    }
+
+    /**
+     * The stand-in row kernels (one row per work-group, one k chain) give the wide ones' bits on calls of {@link
+     * ClDecoderSession#WIDE_FROM} rows or more, so a first clip that runs on them while the wide build finishes gets the
+     * tokens of every later run: every layer's output, the logits and the task loss of two large prefills around a
+     * decode step (on the narrow kernels either way), bit for bit.
+     */
+    @Test
+    void standInRowKernelsGiveTheWideOnesBits() {
+        DecoderWeights w = weights(51);
+        int batch = 2, perRow = 150;
+        assertTrue(batch * perRow >= ClDecoderSession.WIDE_FROM, "the prefill takes the large-row kernels");
+        List<Call> calls = calls(new Random(52), batch, 512, perRow, K, 140);
+        List<List<Tensor>> outputs = new ArrayList<>();
+        List<List<String>> kernels = new ArrayList<>();
+        OpenClBackend cl = TestDevice.backend();
+        for (LargeRows pin : new LargeRows[] {LargeRows.STAND_IN, LargeRows.WIDE}) {
+            List<Tensor> out = new ArrayList<>();
+            List<String> used = new ArrayList<>();
+            try (ClDecoderSession dev = cl.openDecoder(w, batch, 512, 64, true)) {
+                dev.pinLargeRows(pin);
+                for (Call call : calls) {
+                    List<Tensor> layers = new ArrayList<>();
+                    DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
+                    used.add(dev.lastRowKernels());
+                    out.addAll(layers);
+                    out.add(heads.logits());
+                    out.add(heads.taskLoss());
+                }
+            }
+            outputs.add(out);
+            kernels.add(used);
+        }
+        assertEquals(List.of("stand-in", "narrow", "stand-in"), kernels.get(0), "row kernels pinned to the stand-in");
+        assertEquals(List.of("wide", "narrow", "wide"), kernels.get(1), "row kernels pinned to the wide ones");
+        for (int i = 0; i < outputs.get(0).size(); i++) {
+            assertArrayEquals(
+                    outputs.get(0).get(i).data(),
+                    outputs.get(1).get(i).data(),
+                    "output " + i + " (layers, final norm, logits, task loss per call), stand-in against wide");
         }
     }
 
