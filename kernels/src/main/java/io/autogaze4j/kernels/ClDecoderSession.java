@@ -23,7 +23,7 @@ import org.jocl.cl_program;
  * The gaze decoder kept on an OpenCL device: weights, every layer's KV cache, the attention masks and
  * the forbidden-id sets stay there. A step uploads only the new embeddings, their positions and the
  * mask entries that changed (one write from page-locked memory), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
- * with the next layer's q/k/v) plus one for the heads and the choice, and reads back either the logits or, with
+ * with the next layer's q/k/v) plus two for the heads and the choice, and reads back either the logits or, with
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values. With {@link #forwardFrame} a whole frame's
  * steps are enqueued at once: {@code feed_step} gathers each decode step's ids and embeddings on the device from the
  * choice just made, so the host uploads once and reads the chosen ids once per frame.
@@ -67,6 +67,8 @@ final class ClDecoderSession implements DecoderSession {
      * once even out the rows' uneven ends).
      */
     private static final int STREAM_SPLIT_FACTOR = 6;
+    /** Batch rows per heads_logits work-group (decoder.cl keeps them in a float4: each head weight read once for 4). */
+    private static final int LOGIT_ROWS = 4;
     /** Most key splits per attention query block. */
     private static final int MAX_SPLITS = 16;
     /** Fewest keys per attention work-item worth a split of their own. */
@@ -93,6 +95,7 @@ final class ClDecoderSession implements DecoderSession {
     private final int vocab;
     private final int attWg;
     private final int selWg;
+    private final int logitWg;
     private final cl_mem[] keys;
     private final cl_mem[] values;
     private final cl_mem mask;
@@ -132,7 +135,9 @@ final class ClDecoderSession implements DecoderSession {
     private final int lastTokenGroup;
 
     private final cl_kernel mlpLastToken;
-    /** Final norm, logits and task loss of each row's last token, and the greedy choice. */
+    /** Final norm, logits and task loss of each row's last token, spread over many work-groups. */
+    private final cl_kernel headsLogits;
+    /** The greedy choice on those logits, one work-group per batch row. */
     private final cl_kernel headsChoose;
     /** The buffers and the {@code feed_step} kernel of {@link #forwardFrame}. */
     private final ClFrameLoop frame;
@@ -201,6 +206,7 @@ final class ClDecoderSession implements DecoderSession {
         this.vocab = w.vocab;
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
+        this.logitWg = logitGroupSize(ctx);
         this.builds = builds(ctx, h);
         // in the background, while the buffers below are made (unless prepared earlier); only the step and narrow
         // builds are waited for here, the wide one when a call first needs it (rowKernels)
@@ -230,6 +236,7 @@ final class ClDecoderSession implements DecoderSession {
         cl_program stepProgram = ctx.program(builds.step());
         cl_program narrowProgram = ctx.program(builds.narrow());
         narrow = Variant.of("narrow", narrowProgram, layers, 1, h.hidden() * narrowSlices(h));
+        headsLogits = ClContext.ownedKernel(stepProgram, "heads_logits");
         headsChoose = ClContext.ownedKernel(stepProgram, "heads_choose");
         frame = new ClFrameLoop(ctx, stepProgram, batch, k, hidden);
         strided =
@@ -425,7 +432,7 @@ final class ClDecoderSession implements DecoderSession {
     /**
      * The builds of decoder.cl a session runs (see its header).
      *
-     * @param step    the step kernels (attention, feed_step, heads_choose)
+     * @param step    the step kernels (attention, feed_step, heads_logits, heads_choose)
      * @param narrow  the narrow row kernels: one row per work-group, k loops in {@link #narrowSlices} slices (decode
      *                steps and calls of fewer than {@link #WIDE_FROM} rows)
      * @param standIn the row kernels with one row per work-group and each k loop in one chain: the wide ones' sums, run
@@ -454,7 +461,7 @@ final class ClDecoderSession implements DecoderSession {
                 + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
                 + ClDecoderWeights.heads(h) + " -D PAD_ID=" + (vocab - 1) + " -D EPS=" + h.rmsNormEps() + "f -D QB="
                 + QUERY_BLOCK + " -D ATT_WG=" + attentionGroupSize(ctx) + " -D SEL_WG=" + chooseGroupSize(ctx)
-                + " -D TQ="
+                + " -D LOGIT_WG=" + logitGroupSize(ctx) + " -D LOGIT_ROWS=" + LOGIT_ROWS + " -D TQ="
                 + TILE_QUERIES + " -D TK=" + TILE_KEYS + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC="
                 + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + " -D SQ="
                 + ClDecoderWeights.heads(h)
@@ -501,9 +508,21 @@ final class ClDecoderSession implements DecoderSession {
         return ctx.info.cpu() ? 32 : 128;
     }
 
-    /** Work-items per heads_choose work-group: a GPU work-group per batch row needs many loads in flight. */
+    /**
+     * Work-items per heads_choose work-group (one batch row): each reduction level is a barrier of the whole group, so
+     * the fewest that keep the probabilities' exp sums in the order of the 1024 before, 2 * 256 >= the vocabulary 266
+     * (decoder.cl heads_choose); ~27 KB of local memory with K = 10, within OpenCL's 32 KB minimum.
+     */
     private static int chooseGroupSize(ClContext ctx) {
-        return ctx.info.cpu() ? 32 : 1024;
+        return ctx.info.cpu() ? 32 : 256;
+    }
+
+    /**
+     * Work-items (logit columns) per heads_logits work-group: on a GPU small groups, so that even batch 1 spreads
+     * the 2 MB of head weights over ~40 compute units.
+     */
+    private static int logitGroupSize(ClContext ctx) {
+        return ctx.info.cpu() ? 32 : 64;
     }
 
     private void clearMaskOnDevice() {
@@ -554,7 +573,8 @@ final class ClDecoderSession implements DecoderSession {
         }
         bindAttention(attentionLastToken, layers - 1, 1);
         bindMlp(mlpLastToken, last, 1);
-        ClContext.args(headsChoose, params, x, w.finalNorm, w.lmHead, w.taskLossHead, forbidden, logits, results);
+        ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
+        ClContext.args(headsChoose, params, logits, forbidden, results);
     }
 
     /** {@code v} with its kernels bound to this session's buffers and weights. */
@@ -990,8 +1010,15 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
-    /** The heads and the choice for each batch row's last token (logits, task loss and chosen ids on the device). */
+    /**
+     * The heads and the choice for each batch row's last token (logits, task loss and chosen ids on the device):
+     * heads_logits over (column block, {@link #LOGIT_ROWS} rows), then heads_choose per row.
+     */
     private void enqueueHeads() {
+        long columns = (long) k * vocab + k; // the logits, then the task losses
+        long blocks = (columns + logitWg - 1) / logitWg;
+        long rowGroups = (batch + LOGIT_ROWS - 1) / LOGIT_ROWS;
+        ctx.launch(headsLogits, "heads_logits", new long[] {blocks * logitWg, rowGroups}, new long[] {logitWg, 1});
         ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
     }
 
@@ -1052,6 +1079,7 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(values);
             ClContext.release(mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params);
             upload.close();
+            ClContext.release(headsLogits);
             ClContext.release(headsChoose);
             frame.close();
             ClContext.release(attentionLastToken);

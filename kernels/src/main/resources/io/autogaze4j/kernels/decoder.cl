@@ -1,17 +1,19 @@
 // The gaze decoder, device resident: one decoder step is qkv_rope (layer 0, which also applies the step's
 // mask and forbidden-id updates), then per layer attention -> mlp_qkv (this layer's MLP fused with the next
-// layer's q/k/v), the last layer's mlp, then heads_choose (final norm, logits, greedy choice). Plain data-parallel
-// OpenCL C 1.2 (no extensions), so the kernels port to other runtimes as they are. Each kernel names its plain-Java
-// twin and the test that holds them equal (KernelTwinsTest checks that they exist).
+// layer's q/k/v), the last layer's mlp, then heads_logits (final norm, logits, task losses) and heads_choose (the
+// greedy choice). Plain data-parallel OpenCL C 1.2 (no extensions), so the kernels port to other runtimes as they
+// are. Each kernel names its plain-Java twin and the test that holds them equal (KernelTwinsTest checks that they
+// exist).
 //
 // Compile-time constants (-D): HIDDEN, HEADS, HEAD_DIM, INTER, VOCAB, NHEADS (multi-token heads K),
 // PAD_ID, EPS (RMSNorm epsilon), ROWS and KS (rows and k slices per work-group of qkv_rope / mlp), QB (query rows per
-// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and choose, powers of two); the tiled
+// attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and heads_choose, powers of two), LOGIT_WG
+// and LOGIT_ROWS (work-items and batch rows of a heads_logits work-group; LOGIT_ROWS is 4, a float4); the tiled
 // attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
 // prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes) and
 // SD (head dimensions per work-item). Optional (compile-time knobs for A/B runs through
 // -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
-// heads_choose's k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (1, the default: the
+// heads_logits' k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (1, the default: the
 // streamed attention loads a chunk's values and the next chunk's keys a phase ahead; 0: each right before its use).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
@@ -27,16 +29,16 @@
 // step, forget forbidden ids; 0: forbid the fed ids), P_ROWS (batch * perRow), P_BATCH, P_SPLITS (key splits per
 // attention query block), P_INPUT (int index of the new embeddings [rows][HIDDEN], float bits), then from
 // P_HEADER: positions [rows], fed ids [rows], mask entries [batch][span], the embeddings.
-// heads_choose writes R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS, R_MARGIN, R_ID (ints),
-// R_PROBABILITY.
+// heads_logits and heads_choose write R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS (the
+// former), R_MARGIN, R_ID (ints), R_PROBABILITY (the latter).
 //
 // Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
-// heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and KS)
-// once per row variant, so no kernel is compiled twice and the builds can run side by side (cold start: the NVIDIA
-// compiler takes seconds per build). Each section below is guarded by the build it belongs to. Contract of the row
-// kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel sums across
-// rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that still compiles
-// (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits).
+// heads_logits, heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with
+// ROWS and KS) once per row variant, so no kernel is compiled twice and the builds can run side by side (cold start:
+// the NVIDIA compiler takes seconds per build). Each section below is guarded by the build it belongs to. Contract of
+// the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
+// sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
+// still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits).
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
 #endif
@@ -49,7 +51,7 @@
 #define K_UNROLL 16
 #endif
 #ifndef LOGIT_UNROLL
-#define LOGIT_UNROLL 8
+#define LOGIT_UNROLL 16
 #endif
 
 /** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
@@ -896,23 +898,6 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
 #endif // ROW_KERNELS
 
 #ifdef STEP_KERNELS
-/** Work-group reduction to the first index of the maximum (-1 when all values are -inf). */
-inline void argmax_reduce(__local float* bv, __local int* bi, int t) {
-    for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
-        if (t < stride) {
-            float mine = bv[t], other = bv[t + stride];
-            int mineId = bi[t], otherId = bi[t + stride];
-            if (otherId >= 0 && (mineId < 0 || other > mine || (other == mine && otherId < mineId))) {
-                bv[t] = other;
-                bi[t] = otherId;
-            }
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-}
-
-#define LG_PER_ITEM ((NHEADS * VOCAB + SEL_WG - 1) / SEL_WG)
-
 /** Whether task loss `tl` meets the stop (`stop` 1: on, at or below `threshold`). */
 inline bool meets(int stop, float threshold, float tl) {
     return stop && tl <= threshold;
@@ -956,98 +941,168 @@ __kernel void feed_step(__global int* st, __global const int* res, __global cons
     input[r * HIDDEN + d] = embed[id * HIDDEN + d];
 }
 
-// Final RMSNorm of batch row b's last new token, every head's logits (to `logits` [b][K][VOCAB], and kept in
-// local memory with the forbidden ids and the pad id set to -inf) and task-loss values, then the greedy
-// multi-head choice (spec 4.3): head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1.
-// Writes the task loss, the margin (best - second best), the id (an int) and its softmax probability of head i to
-// word b*K + i of sections R_TASK_LOSS, R_MARGIN, R_ID and R_PROBABILITY of res. Work-group b: SEL_WG work-items.
-// CPU twin: model/FrameGenerator.chooseOnHost.
-// Test: OpenClDecoderTest.deviceChoiceEqualsHostChoiceOnTheSameLogits; end to end: model OpenClGenerationParityTest.
-__kernel void heads_choose(__global const int* st, __global const float* x, __global const float* normW,
-                           __global const float* lm, __global const float* tlw, __global const uchar* forb,
-                           __global float* logits, __global float* res) {
-    __local float raw[HIDDEN];
-    __local float hn[HIDDEN];
-    __local float lg[NHEADS * VOCAB];
-    __local float bv[SEL_WG];
-    __local int bi[SEL_WG];
+#if LOGIT_ROWS != 4
+#error "heads_logits keeps LOGIT_ROWS = 4 rows in a float4"
+#endif
+// Final RMSNorm of the last new token of LOGIT_ROWS batch rows (side by side in a float4: each weight loaded once
+// for the four rows), then one column each: column c < NHEADS * VOCAB is logit c to `logits` [b][K][VOCAB], column
+// NHEADS * VOCAB + i is head i's task loss to word b*K + i of section R_TASK_LOSS of res. Every value is one fused
+// multiply-add chain over the hidden index in increasing order, so its bits do not depend on how the columns and rows
+// are spread over work-groups.
+// Work-group (column block, row group): LOGIT_WG work-items.
+// CPU twin: tensor/HostDecoderSession.forward (its rmsNorm and the lm / task-loss head linears).
+// Test: OpenClDecoderTest.deviceSessionMatchesHostSession.
+__kernel void heads_logits(__global const int* st, __global const float* x, __global const float* normW,
+                           __global const float* lm, __global const float* tlw, __global float* logits,
+                           __global float* res) {
+    __local float raw[LOGIT_ROWS * HIDDEN];
+    __local float inv[LOGIT_ROWS];
+    __local float4 hn[HIDDEN]; // hn[i].sN: normed input i of row N of the group
     int t = get_local_id(0);
-    int b = get_group_id(0);
-    int bk = st[P_BATCH] * NHEADS;
-    int r = (b + 1) * st[P_PER_ROW] - 1;
-    for (int i = t; i < HIDDEN; i += SEL_WG) {
-        raw[i] = x[r * HIDDEN + i];
+    int c = get_global_id(0);
+    int batch = st[P_BATCH], perRow = st[P_PER_ROW];
+    int b0 = get_group_id(1) * LOGIT_ROWS;
+    int rows = min(LOGIT_ROWS, batch - b0);
+    for (int e = t; e < LOGIT_ROWS * HIDDEN; e += LOGIT_WG) {
+        int rr = e / HIDDEN;
+        raw[e] = rr < rows ? x[((b0 + rr + 1) * perRow - 1) * HIDDEN + e % HIDDEN] : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    float inv = inv_rms(raw);
-    for (int i = t; i < HIDDEN; i += SEL_WG) {
-        hn[i] = normW[i] * (raw[i] * inv);
+    if (t < LOGIT_ROWS) {
+        inv[t] = inv_rms(raw + t * HIDDEN);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    // each work-item sums its LG_PER_ITEM logits side by side (independent loads in flight), each over i in order
-    float acc[LG_PER_ITEM];
-    for (int j = 0; j < LG_PER_ITEM; j++) {
-        acc[j] = 0.0f;
+    for (int i = t; i < HIDDEN; i += LOGIT_WG) {
+        float4 r4 = (float4) (raw[i], raw[HIDDEN + i], raw[2 * HIDDEN + i], raw[3 * HIDDEN + i]);
+        hn[i] = normW[i] * (r4 * vload4(0, inv));
     }
-#if LOGIT_UNROLL == 8
-#pragma unroll 8
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int logitColumns = NHEADS * VOCAB;
+    if (c >= logitColumns + NHEADS) {
+        return;
+    }
+    bool isLogit = c < logitColumns;
+    __global const float* col = isLogit ? lm + c : tlw + (c - logitColumns);
+    int stride = isLogit ? logitColumns : NHEADS;
+    float4 acc = (float4) (0.0f);
+#if LOGIT_UNROLL == 16
+#pragma unroll 16
 #else
 #pragma unroll LOGIT_UNROLL
 #endif
     for (int i = 0; i < HIDDEN; i++) {
-        float hv = hn[i];
-        for (int j = 0; j < LG_PER_ITEM; j++) {
-            int idx = t + j * SEL_WG;
-            if (idx < NHEADS * VOCAB) {
-                acc[j] = fma(hv, lm[i * (NHEADS * VOCAB) + idx], acc[j]);
+        acc = fma(hn[i], (float4) (col[i * stride]), acc);
+    }
+    float out[LOGIT_ROWS];
+    vstore4(acc, 0, out);
+    int bk = batch * NHEADS;
+#pragma unroll
+    for (int rr = 0; rr < LOGIT_ROWS; rr++) { // (a constant trip count: out stays in registers)
+        int b = b0 + rr;
+        if (rr < rows && isLogit) {
+            logits[b * logitColumns + c] = out[rr];
+        } else if (rr < rows) {
+            res[R_TASK_LOSS * bk + b * NHEADS + c - logitColumns] = out[rr];
+        }
+    }
+}
+
+#define CHOICE_TAIL 16 // lanes of a choice reduction that every work-item merges itself (fewer barriers)
+
+/**
+ * Merges candidate (o, oid, oSecond) into (top, id, second), each the first maximal value of a set of ids with its id
+ * (-1: empty set) and the largest value of the rest. Max is exact and ties go to the lower id, so any merge order of
+ * disjoint sets gives the same triple.
+ */
+inline void merge_best(float* top, int* id, float* second, float o, int oid, float oSecond) {
+    if (oid >= 0 && (*id < 0 || o > *top || (o == *top && oid < *id))) {
+        *second = *top > oSecond ? *top : oSecond;
+        *top = o;
+        *id = oid;
+    } else if (o > *second) {
+        *second = o;
+    }
+}
+
+/**
+ * Pairwise sums of each head's SEL_WG lanes `s` [NHEADS][SEL_WG] into lane 0, stride SEL_WG / 2 first (the order of
+ * the one-head tree the choice used before); the last CHOICE_TAIL lanes of head i summed by work-item i alone, in the
+ * same order. Starts and ends with a barrier.
+ */
+inline void sum_lanes(__local float* s, int t) {
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int stride = SEL_WG / 2; stride >= CHOICE_TAIL; stride >>= 1) {
+        for (int g = t; g < NHEADS * stride; g += SEL_WG) {
+            int i = g / stride, l = g % stride;
+            s[i * SEL_WG + l] += s[i * SEL_WG + l + stride];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (t < NHEADS) {
+        for (int stride = min(SEL_WG, CHOICE_TAIL) / 2; stride > 0; stride >>= 1) {
+            for (int l = 0; l < stride; l++) {
+                s[t * SEL_WG + l] += s[t * SEL_WG + l + stride];
             }
         }
-    }
-    for (int j = 0; j < LG_PER_ITEM; j++) {
-        int idx = t + j * SEL_WG;
-        if (idx < NHEADS * VOCAB) {
-            int v = idx % VOCAB;
-            logits[b * NHEADS * VOCAB + idx] = acc[j];
-            lg[idx] = (v == PAD_ID || forb[b * VOCAB + v]) ? -INFINITY : acc[j];
-        }
-    }
-    for (int head = t; head < NHEADS; head += SEL_WG) {
-        float loss = 0.0f;
-        for (int i = 0; i < HIDDEN; i++) {
-            loss = fma(hn[i], tlw[i * NHEADS + head], loss);
-        }
-        res[R_TASK_LOSS * bk + b * NHEADS + head] = loss;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+}
+
+// The greedy multi-head choice of batch row b (spec 4.3) on its logits (heads_logits): with the forbidden ids and the
+// pad id at -inf, head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1. Writes the margin
+// (best - second best), the id (an int) and its softmax probability of head i to word b*K + i of sections R_MARGIN,
+// R_ID and R_PROBABILITY of res. Work-item t owns ids v = t + j * SEL_WG of every head (loads them, applies the
+// exclusions and sums their exps itself: no barrier for those); per head one reduction of (best, id, runner-up)
+// triples; the probabilities' exp sums of all heads in one reduction at the end, in the order of the single-head
+// tree before (the same bits when VOCAB <= 2 * SEL_WG: the lanes past the vocabulary only added zeros).
+// Work-group b: SEL_WG work-items.
+// CPU twin: model/FrameGenerator.chooseOnHost.
+// Test: OpenClDecoderTest.deviceChoiceEqualsHostChoiceOnTheSameLogits; end to end: model OpenClGenerationParityTest.
+__kernel void heads_choose(__global const int* st, __global const float* logits, __global const uchar* forb,
+                           __global float* res) {
+    __local float lg[NHEADS * VOCAB];
+    __local float bestTop[2 * SEL_WG]; // two halves, head i in half i & 1: the next head's stores cannot race
+    __local int bestId[2 * SEL_WG];    // the reads of the last
+    __local float bestSecond[2 * SEL_WG];
+    __local float sums[NHEADS * SEL_WG];
+    __local int chosen[NHEADS];
+    int t = get_local_id(0);
+    int b = get_group_id(0);
+    int bk = st[P_BATCH] * NHEADS;
+    for (int v = t; v < VOCAB; v += SEL_WG) {
+        bool out = v == PAD_ID || forb[b * VOCAB + v];
+        for (int i = 0; i < NHEADS; i++) {
+            lg[i * VOCAB + v] = out ? -INFINITY : logits[(b * NHEADS + i) * VOCAB + v];
+        }
+    }
     for (int i = 0; i < NHEADS; i++) {
-        __local float* row = lg + i * VOCAB;
-        float best = -INFINITY;
-        int at = -1;
+        __local const float* row = lg + i * VOCAB;
+        float top = -INFINITY, second = -INFINITY;
+        int id = -1;
         for (int v = t; v < VOCAB; v += SEL_WG) {
-            if (row[v] > best) {
-                best = row[v];
-                at = v;
-            }
+            merge_best(&top, &id, &second, row[v], row[v] > -INFINITY ? v : -1, -INFINITY);
         }
-        bv[t] = best;
-        bi[t] = at;
+        int slot = (i & 1) * SEL_WG;
+        bestTop[slot + t] = top;
+        bestId[slot + t] = id;
+        bestSecond[slot + t] = second;
         barrier(CLK_LOCAL_MEM_FENCE);
-        argmax_reduce(bv, bi, t);
-        int tok = bi[0];
-        float top = bv[0];
-        barrier(CLK_LOCAL_MEM_FENCE);
-        float second = -INFINITY;
-        for (int v = t; v < VOCAB; v += SEL_WG) {
-            if (v != tok && row[v] > second) {
-                second = row[v];
+        for (int stride = SEL_WG / 2; stride >= CHOICE_TAIL; stride >>= 1) {
+            if (t < stride) {
+                int o = slot + t + stride;
+                merge_best(&top, &id, &second, bestTop[o], bestId[o], bestSecond[o]);
+                bestTop[slot + t] = top;
+                bestId[slot + t] = id;
+                bestSecond[slot + t] = second;
             }
+            barrier(CLK_LOCAL_MEM_FENCE);
         }
-        bv[t] = second;
-        bi[t] = second > -INFINITY ? 0 : -1;
-        barrier(CLK_LOCAL_MEM_FENCE);
-        argmax_reduce(bv, bi, t);
-        float runnerUp = bv[0];
-        barrier(CLK_LOCAL_MEM_FENCE);
+        top = bestTop[slot];
+        id = bestId[slot];
+        second = bestSecond[slot];
+        for (int l = 1; l < min(SEL_WG, CHOICE_TAIL); l++) {
+            merge_best(&top, &id, &second, bestTop[slot + l], bestId[slot + l], bestSecond[slot + l]);
+        }
         // softmax probability of the chosen id over this head's processed logits: 1 / sum exp(l - top)
         float part = 0.0f;
         for (int v = t; v < VOCAB; v += SEL_WG) {
@@ -1055,25 +1110,21 @@ __kernel void heads_choose(__global const int* st, __global const float* x, __gl
                 part += exp(row[v] - top);
             }
         }
-        bv[t] = part;
-        barrier(CLK_LOCAL_MEM_FENCE);
-        for (int stride = SEL_WG / 2; stride > 0; stride >>= 1) {
-            if (t < stride) {
-                bv[t] += bv[t + stride];
-            }
-            barrier(CLK_LOCAL_MEM_FENCE);
-        }
+        sums[i * SEL_WG + t] = part;
         if (t == 0) {
-            res[R_MARGIN * bk + b * NHEADS + i] = tok >= 0 ? top - runnerUp : NAN;
-            ((__global int*) res)[R_ID * bk + b * NHEADS + i] = tok;
-            res[R_PROBABILITY * bk + b * NHEADS + i] = tok >= 0 ? 1.0f / bv[0] : NAN;
+            chosen[i] = id;
+            res[R_MARGIN * bk + b * NHEADS + i] = id >= 0 ? top - second : NAN;
+            ((__global int*) res)[R_ID * bk + b * NHEADS + i] = id;
         }
-        if (tok >= 0) {
-            for (int later = i + 1 + t; later < NHEADS; later += SEL_WG) {
-                lg[later * VOCAB + tok] = -INFINITY;
+        if (id >= 0 && id % SEL_WG == t) {
+            for (int later = i + 1; later < NHEADS; later++) {
+                lg[later * VOCAB + id] = -INFINITY;
             }
         }
-        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    sum_lanes(sums, t);
+    if (t < NHEADS) {
+        res[R_PROBABILITY * bk + b * NHEADS + t] = chosen[t] >= 0 ? 1.0f / sums[t * SEL_WG] : NAN;
     }
 }
 #endif // STEP_KERNELS

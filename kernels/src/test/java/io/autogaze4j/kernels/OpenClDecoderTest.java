@@ -236,14 +236,33 @@ class OpenClDecoderTest {
         }
     }
 
+    /**
+     * The device's choice on its own logits equals the greedy rule applied to them on the host: the ids, the margins
+     * bit for bit (the same float subtraction), the probabilities within float rounding (the host sums in double);
+     * with random weights, and with head weights that tie ids at the top (the lower id wins, margin 0) over calls that
+     * forbid all but a few ids (the later heads find none: id -1, margin and probability NaN). Batch 5: the logits
+     * kernel's groups of 4 rows, the last one partial.
+     */
     @Test
     void deviceChoiceEqualsHostChoiceOnTheSameLogits() {
-        DecoderWeights w = weights(21);
-        int batch = 2;
-        List<Call> calls = calls(new Random(22), batch);
+        assertDeviceChoiceEqualsHostChoice(weights(21), calls(new Random(22), 5));
+        int[] edgeCases = assertDeviceChoiceEqualsHostChoice(
+                tiedAtTheTop(weights(23)), calls(new Random(24), 5, 320, 30, 10, 260));
+        assertTrue(edgeCases[0] > 0, "some heads tied at the top");
+        assertTrue(edgeCases[1] > 0, "some heads found every id forbidden");
+    }
+
+    /**
+     * Runs the calls on two sessions, one returning logits and one choosing, each call feeding ids that become
+     * forbidden; returns how many heads tied at the top and how many found no id.
+     */
+    private static int[] assertDeviceChoiceEqualsHostChoice(DecoderWeights w, List<Call> calls) {
+        int batch = calls.get(0).positions.length;
+        int[] edgeCases = new int[2];
         OpenClBackend cl = TestDevice.backend();
-        try (DecoderSession logitsOnly = cl.openDecoder(w, batch, 16, 64);
-                DecoderSession choosing = cl.openDecoder(w, batch, 16, 64)) {
+        int capacity = calls.get(0).masks[0].length;
+        try (DecoderSession logitsOnly = cl.openDecoder(w, batch, 16, capacity);
+                DecoderSession choosing = cl.openDecoder(w, batch, 16, capacity)) {
             List<Integer>[] fedSoFar = newLists(batch);
             int[][] fed = null;
             for (int c = 0; c < calls.size(); c++) {
@@ -262,26 +281,79 @@ class OpenClDecoderTest {
                 assertArrayEquals(heads.taskLoss().data(), got.taskLoss(), "task loss of call " + c);
                 for (int b = 0; b < batch; b++) {
                     float[] s = Arrays.copyOfRange(heads.logits().data(), b * K * V, (b + 1) * K * V);
-                    int[] expected = new int[K];
+                    for (int v = 0; v < V; v++) {
+                        if (v == PAD || fedSoFar[b].contains(v)) {
+                            forbid(s, 0, v);
+                        }
+                    }
                     for (int i = 0; i < K; i++) {
+                        String where = "head " + i + " of row " + b + ", call " + c;
+                        float[] row = Arrays.copyOfRange(s, i * V, (i + 1) * V);
                         int best = -1;
-                        float max = Float.NEGATIVE_INFINITY;
+                        float second = Float.NEGATIVE_INFINITY;
                         for (int v = 0; v < V; v++) {
-                            boolean forbidden = v == PAD || fedSoFar[b].contains(v);
-                            for (int e = 0; e < i; e++) {
-                                forbidden |= expected[e] == v;
-                            }
-                            if (!forbidden && s[i * V + v] > max) {
-                                max = s[i * V + v];
+                            if (best < 0 ? row[v] > Float.NEGATIVE_INFINITY : row[v] > row[best]) {
+                                second = best < 0 ? second : row[best];
                                 best = v;
+                            } else if (row[v] > second) {
+                                second = row[v];
                             }
                         }
-                        expected[i] = best;
+                        assertEquals(best, got.tokens()[b][i], "id of " + where);
+                        if (best < 0) {
+                            edgeCases[1]++;
+                            assertEquals(Float.NaN, got.margins()[b][i], "margin of " + where);
+                            assertEquals(Float.NaN, got.probabilities()[b][i], "probability of " + where);
+                            continue;
+                        }
+                        edgeCases[0] += row[best] == second ? 1 : 0;
+                        assertEquals(row[best] - second, got.margins()[b][i], "margin of " + where);
+                        double sum = 0;
+                        for (float l : row) {
+                            sum += l > Float.NEGATIVE_INFINITY ? Math.exp((double) l - row[best]) : 0;
+                        }
+                        assertEquals(1 / sum, got.probabilities()[b][i], 1e-5 / sum, "probability of " + where);
+                        forbid(s, i + 1, best);
                     }
-                    assertArrayEquals(expected, got.tokens()[b], "tokens of row " + b + ", call " + c);
                 }
             }
         }
+        return edgeCases;
+    }
+
+    /** Sets id {@code v} to -inf in heads {@code from..K-1} of one row's logits {@code [K][V]}. */
+    private static void forbid(float[] s, int from, int v) {
+        for (int h = from; h < K; h++) {
+            s[h * V + v] = Float.NEGATIVE_INFINITY;
+        }
+    }
+
+    /**
+     * {@code w} with the lm head changed so that in every head ids 5 and 7 score 4x id 5's old logit and ids 3 and 100
+     * minus that: one of the two pairs ties at the top unless an earlier head took one of them.
+     */
+    private static DecoderWeights tiedAtTheTop(DecoderWeights w) {
+        float[] lm = w.lmHead().transposed().clone(); // [H][K * V]
+        for (int i = 0; i < H; i++) {
+            for (int h = 0; h < K; h++) {
+                int at = i * K * V + h * V;
+                float big = 4 * lm[at + 5];
+                lm[at + 5] = big;
+                lm[at + 7] = big;
+                lm[at + 3] = -big;
+                lm[at + 100] = -big;
+            }
+        }
+        return new DecoderWeights(
+                w.hidden(),
+                w.heads(),
+                w.headDim(),
+                w.rmsNormEps(),
+                w.rope(),
+                w.layers(),
+                w.finalNorm(),
+                LinearWeight.fromInOut(lm, H, K * V, null),
+                w.taskLossHead());
     }
 
     /**
