@@ -13,8 +13,9 @@
 // prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes) and
 // SD (head dimensions per work-item). Optional (compile-time knobs for A/B runs through
 // -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
-// heads_logits' k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (1, the default: the
-// streamed attention loads a chunk's values and the next chunk's keys a phase ahead; 0: each right before its use).
+// heads_logits' k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (0, the default: the
+// streamed attention loads each key and value right before its use; 1: a chunk's values and the next chunk's keys a
+// phase ahead, which on the H200 ran 20% slower: more registers per work-item, fewer work-groups in flight).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -590,7 +591,7 @@ __kernel void attention_decode(__global const int* st, __global const float* q, 
 #define SMQ (SWG / SCOL)         // queries merged per round
 #define SPOOL (2 * SQ * SWG > SMQ * SL * SCOL ? 2 * SQ * SWG : SMQ * SL * SCOL)
 #ifndef STREAM_PREFETCH
-#define STREAM_PREFETCH 1
+#define STREAM_PREFETCH 0
 #endif
 
 /** Key j's HEAD_DIM values into kv (zero past the split: nothing is read outside the written cache); whether the mask has it. */
