@@ -16,6 +16,7 @@ import io.autogaze4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -45,6 +46,24 @@ class ProgramCacheTest {
             assertEquals(expected, cl.programBuilds(), "programs built from source / loaded from the cache " + when);
             return y;
         }
+    }
+
+    /** Positions 0 .. perRow - 1 in each of {@code batch} rows (a first prefill). */
+    private static int[][] firstPositions(int batch, int perRow) {
+        int[][] positions = new int[batch][perRow];
+        for (int[] row : positions) {
+            Arrays.setAll(row, s -> s);
+        }
+        return positions;
+    }
+
+    /** Masks of {@code cap} entries per row with the first {@code perRow} visible. */
+    private static byte[][] firstMasks(int batch, int perRow, int cap) {
+        byte[][] masks = new byte[batch][cap];
+        for (byte[] row : masks) {
+            Arrays.fill(row, 0, perRow, (byte) 1);
+        }
+        return masks;
     }
 
     private List<Path> entries() throws IOException {
@@ -124,14 +143,8 @@ class ProgramCacheTest {
         int batch = 2, perRow = 12;
         Tensor x = Tensor.wrap(
                 OpenClOpsTest.random(new Random(32), batch * perRow * w.hidden()), batch * perRow, w.hidden());
-        int[][] positions = new int[batch][perRow];
-        byte[][] masks = new byte[batch][64];
-        for (int b = 0; b < batch; b++) {
-            for (int s = 0; s < perRow; s++) {
-                positions[b][s] = s;
-                masks[b][s] = 1;
-            }
-        }
+        int[][] positions = firstPositions(batch, perRow);
+        byte[][] masks = firstMasks(batch, perRow, 64);
         float[][] logits = new float[2][];
         for (int open = 0; open < 2; open++) {
             OpenClBackend cl = OpenClBackend.open(device(), cache);
@@ -195,14 +208,8 @@ class ProgramCacheTest {
             int batch = 2, perRow = 20;
             Tensor x = Tensor.wrap(
                     OpenClOpsTest.random(new Random(36), batch * perRow * w.hidden()), batch * perRow, w.hidden());
-            int[][] positions = new int[batch][perRow];
-            byte[][] masks = new byte[batch][32];
-            for (int b = 0; b < batch; b++) {
-                for (int s = 0; s < perRow; s++) {
-                    positions[b][s] = s;
-                    masks[b][s] = 1;
-                }
-            }
+            int[][] positions = firstPositions(batch, perRow);
+            byte[][] masks = firstMasks(batch, perRow, 32);
             for (boolean tiled : new boolean[] {false, true}) {
                 try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.off());
                         DecoderSession s = cl.openDecoder(w, batch, 32, 64, false, tiled, true)) {
