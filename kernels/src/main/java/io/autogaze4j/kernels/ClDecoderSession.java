@@ -344,8 +344,8 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * decoder.cl's tiled attention kernels (their own build: a session that runs only the strided kernel never waits for
-     * it).
+     * decoder.cl's tiled attention kernels (their own build: a session that runs only the strided kernel never waits
+     * for it).
      *
      * @param stream the streamed decode kernel (steps of at most K new tokens per row), or null where it does not run
      */
@@ -372,19 +372,19 @@ final class ClDecoderSession implements DecoderSession {
             Attention stream = streaming
                     ? Attention.of(
                             p,
-                            lastTokenName,
+                            "attention_stream",
                             layers,
                             ClDecoderWeights.heads(h),
-                            lastTokenGroup,
+                            streamGroupSize(h),
                             splitTarget * STREAM_SPLIT_FACTOR,
-                            2 * lastTokenGroup)
+                            2 * streamGroupSize(h))
                     : null;
             tiledKernels = new TiledAttention(
                     Attention.tiled(p, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget),
                     Attention.tiled(p, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget),
                     stream);
             if (streaming) {
-                attentionLastToken = ClContext.ownedKernel(p, lastTokenName);
+                attentionLastToken = ClContext.ownedKernel(p, stream.name());
             }
             bind();
         }
