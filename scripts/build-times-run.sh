@@ -2,10 +2,10 @@
 # Runs on the GPU machine (from the repository root, with devicerun/ from scripts/prepare-device-run.sh): the OpenCL
 # compile time of each program a run builds, per compiler options set, without a whole run (cold start,
 # docs/benchmarks.md). For each set, io.autogaze4j.kernels.ProgramBuildTimes builds ops.cl and decoder.cl's builds
-# (step kernels; row kernels narrow, stand-in and wide) from source one after another on a fresh context with an
-# empty program cache of its own, then loads each from that cache on a second fresh context (the PTX-to-machine-code
-# compile a warm cache still pays), and prints a Markdown table of milliseconds. The driver's own cache is off
-# (CUDA_CACHE_DISABLE=1), so every set and run compiles from scratch.
+# (step kernels; narrow row kernels; tiled attention; row kernels stand-in and wide) from source one after another on
+# a fresh context with an empty program cache of its own, then loads each from that cache on a second fresh context
+# (the PTX-to-machine-code compile a warm cache still pays), and prints a Markdown table of milliseconds. The driver's
+# own cache is off (CUDA_CACHE_DISABLE=1), so every set and run compiles from scratch.
 # Arguments: the options sets, one argument each ("" = the defaults, K_UNROLL=16 LOGIT_UNROLL=8); with none, the
 # defaults and a few unroll counts. Environment: RUNS=1 (runs per set), DEVICE (device index; default: the GPU).
 set -u

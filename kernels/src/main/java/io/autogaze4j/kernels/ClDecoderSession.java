@@ -118,18 +118,15 @@ final class ClDecoderSession implements DecoderSession {
     /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
     private Variant lastRows;
 
-    /** The attention kernels of a step by its shape (strided, or tiled prefill / decode). */
+    /** The strided attention kernel (every step where the tiled kernels do not run). */
     private final Attention strided;
-
-    private final Attention prefill;
-    private final Attention decode;
-    /** The streamed decode kernel (steps of at most K new tokens per row), or null where it does not run. */
-    private final Attention stream;
+    /** The tiled attention kernels; null until a step first needs them ({@link #tiledAttention}). */
+    private TiledAttention tiledKernels;
     /**
      * The last layer's attention and MLP for each batch row's last token only (narrow MLP variant): the streamed
-     * kernel where it runs, else the strided one.
+     * kernel where it runs (null until {@link #tiledAttention} made it), else the strided one.
      */
-    private final cl_kernel attentionLastToken;
+    private cl_kernel attentionLastToken;
 
     private final String lastTokenName;
     private final int lastTokenGroup;
@@ -159,6 +156,10 @@ final class ClDecoderSession implements DecoderSession {
     private final boolean decodesFrames;
     /** The tiled attention kernels run prefills and decode steps (the backend's {@link OpenClBackend#ATTENTION_PROPERTY}). */
     private final boolean tiled;
+    /** With {@link #tiled}: the streamed kernel runs short decode steps and the last-token attention. */
+    private final boolean streaming;
+    /** Attention work-groups below which decode steps split their keys. */
+    private final int splitTarget;
 
     private int lastSplits;
     /**
@@ -201,6 +202,8 @@ final class ClDecoderSession implements DecoderSession {
         this.decodesFrames = decodesFrames;
         DecoderWeights h = w.host;
         this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
+        this.streaming = tiled && streamAttention && streams(h);
+        this.splitTarget = splitTarget;
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
@@ -209,7 +212,8 @@ final class ClDecoderSession implements DecoderSession {
         this.logitWg = logitGroupSize(ctx);
         this.builds = builds(ctx, h);
         // in the background, while the buffers below are made (unless prepared earlier); only the step and narrow
-        // builds are waited for here, the wide one when a call first needs it (rowKernels)
+        // builds are waited for here, the tiled attention when a step first needs it (tiledAttention), the wide one
+        // when a call first needs it (rowKernels)
         builds.inQueueOrder().forEach(ctx::prebuild);
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
@@ -241,27 +245,9 @@ final class ClDecoderSession implements DecoderSession {
         frame = new ClFrameLoop(ctx, stepProgram, batch, k, hidden);
         strided =
                 Attention.of(stepProgram, "attention", layers, QUERY_BLOCK, attWg, splitTarget, attWg * KEYS_PER_ITEM);
-        // (decoder.cl has the tiled kernels only for head sizes they take: the strided kernel serves all steps
-        // otherwise)
-        prefill = tiled
-                ? Attention.tiled(stepProgram, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget)
-                : strided;
-        decode = tiled
-                ? Attention.tiled(stepProgram, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget)
-                : strided;
-        stream = tiled && streamAttention && streams(h)
-                ? Attention.of(
-                        stepProgram,
-                        "attention_stream",
-                        layers,
-                        ClDecoderWeights.heads(h),
-                        streamGroupSize(h),
-                        splitTarget * STREAM_SPLIT_FACTOR,
-                        2 * streamGroupSize(h))
-                : null;
-        lastTokenName = stream != null ? stream.name() : strided.name();
-        lastTokenGroup = stream != null ? stream.groupSize() : attWg;
-        attentionLastToken = ClContext.ownedKernel(stepProgram, lastTokenName);
+        lastTokenName = streaming ? "attention_stream" : strided.name();
+        lastTokenGroup = streaming ? streamGroupSize(h) : attWg;
+        attentionLastToken = streaming ? null : ClContext.ownedKernel(stepProgram, lastTokenName);
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
@@ -357,6 +343,54 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
+    /**
+     * decoder.cl's tiled attention kernels (their own build: a session that runs only the strided kernel never waits
+     * for it).
+     *
+     * @param stream the streamed decode kernel (steps of at most K new tokens per row), or null where it does not run
+     */
+    private record TiledAttention(Attention prefill, Attention decode, Attention stream) {
+        void release() {
+            prefill.release();
+            decode.release();
+            if (stream != null) {
+                stream.release();
+            }
+        }
+    }
+
+    /**
+     * The tiled attention kernels, made and bound when a step first needs them: waits for their build, which is queued
+     * after the narrow row kernels. (decoder.cl has them only for head sizes they take: {@link #tiled} is false
+     * otherwise.)
+     */
+    private TiledAttention tiledAttention() {
+        if (tiledKernels == null) {
+            cl_program p = ctx.program(builds.tiled());
+            DecoderWeights h = w.host;
+            int layers = keys.length;
+            Attention stream = streaming
+                    ? Attention.of(
+                            p,
+                            "attention_stream",
+                            layers,
+                            ClDecoderWeights.heads(h),
+                            streamGroupSize(h),
+                            splitTarget * STREAM_SPLIT_FACTOR,
+                            2 * streamGroupSize(h))
+                    : null;
+            tiledKernels = new TiledAttention(
+                    Attention.tiled(p, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget),
+                    Attention.tiled(p, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget),
+                    stream);
+            if (streaming) {
+                attentionLastToken = ClContext.ownedKernel(p, stream.name());
+            }
+            bind();
+        }
+        return tiledKernels;
+    }
+
     /** Which kernels serve calls of {@link #WIDE_FROM} rows or more. */
     enum LargeRows {
         /** The wide kernels once their build is ready, the stand-in until then (runs). */
@@ -417,10 +451,11 @@ final class ClDecoderSession implements DecoderSession {
         if (!tiled) {
             return strided;
         }
-        if (stream != null && perRow <= stream.queries()) {
-            return stream;
+        TiledAttention t = tiledAttention();
+        if (t.stream() != null && perRow <= t.stream().queries()) {
+            return t.stream();
         }
-        return perRow > DECODE_QUERIES ? prefill : decode;
+        return perRow > DECODE_QUERIES ? t.prefill() : t.decode();
     }
 
     /** Key splits of a step with {@code perRow} new tokens per batch row and {@code visible} keys. */
@@ -435,6 +470,8 @@ final class ClDecoderSession implements DecoderSession {
      * @param step    the step kernels (attention, feed_step, heads_logits, heads_choose)
      * @param narrow  the narrow row kernels: one row per work-group, k loops in {@link #narrowSlices} slices (decode
      *                steps and calls of fewer than {@link #WIDE_FROM} rows)
+     * @param tiled   the tiled attention kernels (attention_prefill, attention_decode, attention_stream): by default
+     *                from two batch rows on ({@link AttentionChoice#AUTO}), so a batch-1 session never waits for them
      * @param standIn the row kernels with one row per work-group and each k loop in one chain: the wide ones' sums, run
      *                in their place while their build is still running ({@link #rowKernels}); {@code narrow} itself
      *                when that has one k slice
@@ -443,14 +480,16 @@ final class ClDecoderSession implements DecoderSession {
     record Builds(
             ClContext.ProgramSource step,
             ClContext.ProgramSource narrow,
+            ClContext.ProgramSource tiled,
             ClContext.ProgramSource standIn,
             ClContext.ProgramSource wide) {
         /**
-         * Each build once, in the order to queue them: what the first clip needs first (the step and narrow kernels),
-         * the wide kernels, by far the slowest to compile (cold start, H200: 13.2 s against 0.9-1.1 s), last.
+         * Each build once, in the order to queue them: what every first clip needs first (the step and narrow kernels),
+         * then the tiled attention (batches of two rows or more), the wide kernels, by far the slowest to compile (cold
+         * start, H200: 13.2 s against 0.9-1.1 s), last.
          */
         List<ClContext.ProgramSource> inQueueOrder() {
-            return Stream.of(step, narrow, standIn, wide).distinct().toList();
+            return Stream.of(step, narrow, tiled, standIn, wide).distinct().toList();
         }
     }
 
@@ -471,6 +510,7 @@ final class ClDecoderSession implements DecoderSession {
         return new Builds(
                 new ClContext.ProgramSource("decoder.cl", "step kernels", options + " -D STEP_KERNELS"),
                 narrow,
+                new ClContext.ProgramSource("decoder.cl", "tiled attention", options + " -D TILED_KERNELS"),
                 slices == 1 ? narrow : rowBuild(options, 1, 1),
                 rowBuild(options, WIDE_ROWS, 1));
     }
@@ -565,13 +605,17 @@ final class ClDecoderSession implements DecoderSession {
         Stream.of(narrow, wide, standIn).filter(Objects::nonNull).forEach(this::bindRows);
         for (int l = 0; l < layers; l++) {
             bindAttention(strided.perLayer().get(l), l, 0);
-            bindTiled(prefill.perLayer().get(l), l);
-            bindTiled(decode.perLayer().get(l), l);
-            if (stream != null) {
-                bindAttention(stream.perLayer().get(l), l, 0);
+            if (tiledKernels != null) {
+                bindTiled(tiledKernels.prefill().perLayer().get(l), l);
+                bindTiled(tiledKernels.decode().perLayer().get(l), l);
+                if (tiledKernels.stream() != null) {
+                    bindAttention(tiledKernels.stream().perLayer().get(l), l, 0);
+                }
             }
         }
-        bindAttention(attentionLastToken, layers - 1, 1);
+        if (attentionLastToken != null) {
+            bindAttention(attentionLastToken, layers - 1, 1);
+        }
         bindMlp(mlpLastToken, last, 1);
         ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(headsChoose, params, logits, forbidden, results);
@@ -1082,15 +1126,13 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(headsLogits);
             ClContext.release(headsChoose);
             frame.close();
-            ClContext.release(attentionLastToken);
+            if (attentionLastToken != null) {
+                ClContext.release(attentionLastToken);
+            }
             ClContext.release(mlpLastToken);
             strided.release();
-            if (tiled) {
-                prefill.release();
-                decode.release();
-            }
-            if (stream != null) {
-                stream.release();
+            if (tiledKernels != null) {
+                tiledKernels.release();
             }
             narrow.release();
             if (wide != null) {

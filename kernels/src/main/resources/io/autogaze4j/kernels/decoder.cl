@@ -34,17 +34,19 @@
 // former), R_MARGIN, R_ID (ints), R_PROBABILITY (the latter).
 //
 // Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
-// heads_logits, heads_choose; -D STEP_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with
-// ROWS and KS) once per row variant, so no kernel is compiled twice and the builds can run side by side (cold start:
-// the NVIDIA compiler takes seconds per build). Each section below is guarded by the build it belongs to. Contract of
+// heads_logits, heads_choose; -D STEP_KERNELS) once, the tiled attention kernels (attention_prefill, attention_decode,
+// attention_stream; -D TILED_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and
+// KS) once per row variant, so no kernel is compiled twice, the builds can run side by side and a session waits only
+// for the ones it runs (cold start: the NVIDIA compiler takes seconds per build; a single batch row runs the strided
+// `attention` alone, never the tiled kernels). Each section below is guarded by the build it belongs to. Contract of
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
 // sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
 // still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits).
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
 #endif
-#if defined(ROW_KERNELS) == defined(STEP_KERNELS)
-#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS) or -D STEP_KERNELS"
+#if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) != 1
+#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS or -D TILED_KERNELS"
 #endif
 // (the defaults are spelled out as literals below, so a compiler that does not expand macros in a pragma builds them
 // exactly as before)
@@ -351,7 +353,9 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
+#endif // STEP_KERNELS
 
+#ifdef TILED_KERNELS
 // Tiled attention (from two batch rows on; -Dautogaze.opencl.attention=strided keeps the kernel above): a work-group takes up to
 // NQ query rows of one batch row and head and walks one key split in chunks of KC keys staged in local memory, so
 // every key and value is read from global memory once for all its queries. Per chunk: (1) stage keys, values and
@@ -777,8 +781,7 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
     }
 }
 #endif // streamed attention
-
-#endif // STEP_KERNELS
+#endif // TILED_KERNELS
 
 #ifdef ROW_KERNELS
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */

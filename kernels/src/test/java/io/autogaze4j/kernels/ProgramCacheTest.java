@@ -16,6 +16,7 @@ import io.autogaze4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -45,6 +46,24 @@ class ProgramCacheTest {
             assertEquals(expected, cl.programBuilds(), "programs built from source / loaded from the cache " + when);
             return y;
         }
+    }
+
+    /** Positions 0 .. perRow - 1 in each of {@code batch} rows (a first prefill). */
+    private static int[][] firstPositions(int batch, int perRow) {
+        int[][] positions = new int[batch][perRow];
+        for (int[] row : positions) {
+            Arrays.setAll(row, s -> s);
+        }
+        return positions;
+    }
+
+    /** Masks of {@code cap} entries per row with the first {@code perRow} visible. */
+    private static byte[][] firstMasks(int batch, int perRow, int cap) {
+        byte[][] masks = new byte[batch][cap];
+        for (byte[] row : masks) {
+            Arrays.fill(row, 0, perRow, (byte) 1);
+        }
+        return masks;
     }
 
     private List<Path> entries() throws IOException {
@@ -113,9 +132,9 @@ class ProgramCacheTest {
     }
 
     /**
-     * The decoder programs (step kernels; narrow, stand-in and wide rows) come from the cache on the second open, same
-     * logits. The counts are taken after the backend closed: a session waits only for the builds its calls need, and
-     * closing waits for the rest.
+     * The decoder programs (step kernels; narrow rows; tiled attention; stand-in and wide rows) come from the cache on
+     * the second open, same logits. The counts are taken after the backend closed: a session waits only for the builds
+     * its calls need, and closing waits for the rest.
      */
     @Test
     void decoderProgramsLoadFromTheCache() {
@@ -124,14 +143,8 @@ class ProgramCacheTest {
         int batch = 2, perRow = 12;
         Tensor x = Tensor.wrap(
                 OpenClOpsTest.random(new Random(32), batch * perRow * w.hidden()), batch * perRow, w.hidden());
-        int[][] positions = new int[batch][perRow];
-        byte[][] masks = new byte[batch][64];
-        for (int b = 0; b < batch; b++) {
-            for (int s = 0; s < perRow; s++) {
-                positions[b][s] = s;
-                masks[b][s] = 1;
-            }
-        }
+        int[][] positions = firstPositions(batch, perRow);
+        byte[][] masks = firstMasks(batch, perRow, 64);
         float[][] logits = new float[2][];
         for (int open = 0; open < 2; open++) {
             OpenClBackend cl = OpenClBackend.open(device(), cache);
@@ -141,7 +154,7 @@ class ProgramCacheTest {
                 logits[open] = heads.logits().data();
             }
             assertEquals(
-                    open == 0 ? new ProgramBuilds(4, 0) : new ProgramBuilds(0, 4),
+                    open == 0 ? new ProgramBuilds(5, 0) : new ProgramBuilds(0, 5),
                     cl.programBuilds(),
                     "decoder programs built from source / loaded, open " + open);
         }
@@ -158,7 +171,7 @@ class ProgramCacheTest {
         try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.at(dir))) {
             cl.prepareFor(w);
         }
-        assertEquals(5, entries().size(), "ops.cl and decoder.cl's four builds stored by the background builds");
+        assertEquals(6, entries().size(), "ops.cl and decoder.cl's five builds stored by the background builds");
         Path fresh = dir.resolve("fresh");
         Tensor x = Tensor.wrap(OpenClOpsTest.random(new Random(34), 5 * w.hidden()), 5, w.hidden());
         int[][] positions = {{0, 1, 2, 3, 4}};
@@ -176,9 +189,44 @@ class ProgramCacheTest {
                             s.forward(x, 5, positions, masks, null).logits().data();
                 }
             }
-            assertEquals(new ProgramBuilds(5, 0), cl.programBuilds(), "builds after closing, prepared: " + prepared);
+            assertEquals(new ProgramBuilds(6, 0), cl.programBuilds(), "builds after closing, prepared: " + prepared);
         }
         assertArrayEquals(logits[0], logits[1], "logits with and without prepareFor");
+    }
+
+    /**
+     * A session waits only for the decoder.cl builds its steps run (background builds off: each is built on first use):
+     * with the strided attention (a single batch row, by default) the step and narrow row kernels, with the tiled
+     * attention the tiled build as well.
+     */
+    @Test
+    void sessionsBuildOnlyTheProgramsTheyRun() {
+        String old = System.getProperty(ClContext.PREBUILD_PROPERTY);
+        System.setProperty(ClContext.PREBUILD_PROPERTY, "off");
+        try {
+            DecoderWeights w = OpenClDecoderTest.weights(35);
+            int batch = 2, perRow = 20;
+            Tensor x = Tensor.wrap(
+                    OpenClOpsTest.random(new Random(36), batch * perRow * w.hidden()), batch * perRow, w.hidden());
+            int[][] positions = firstPositions(batch, perRow);
+            byte[][] masks = firstMasks(batch, perRow, 32);
+            for (boolean tiled : new boolean[] {false, true}) {
+                try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.off());
+                        DecoderSession s = cl.openDecoder(w, batch, 32, 64, false, tiled, true)) {
+                    s.forward(x, perRow, positions, masks, null);
+                    assertEquals(
+                            new ProgramBuilds(tiled ? 3 : 2, 0),
+                            cl.programBuilds(),
+                            "builds of a session with tiled attention " + tiled);
+                }
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty(ClContext.PREBUILD_PROPERTY);
+            } else {
+                System.setProperty(ClContext.PREBUILD_PROPERTY, old);
+            }
+        }
     }
 
     /** A build that fails in the background is reported, with the compiler's log, when the program is asked for. */
