@@ -40,6 +40,12 @@ final class ClDecoderSession implements DecoderSession {
     static final int WIDE_FROM = 256;
     /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
     private static final int NARROW_SLICES = 4;
+    /**
+     * Output columns per work-group of the split row kernels split_o, split_gate_up and split_down (decoder.cl SC; with
+     * {@link #narrowSlices} k slices, 128 work-items): at batch 1 a decode step's 10 rows give 60 work-groups for the
+     * hidden size 192 and 120 for the intermediate size 384.
+     */
+    private static final int SPLIT_COLUMNS = 32;
     /** Query rows per work-group of the strided attention kernel (each key is loaded once for all of them). */
     private static final int QUERY_BLOCK = 2;
     /** Tiled attention (decoder.cl attend_tiled): queries x keys of a work-item's score tile. */
@@ -117,6 +123,14 @@ final class ClDecoderSession implements DecoderSession {
     private LargeRows largeRows = LargeRows.WIDE_WHEN_BUILT;
     /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
     private Variant lastRows;
+    /** Most rows of a call that run on {@link #split} (0: none; the backend's {@link OpenClBackend#SPLIT_ROWS_PROPERTY}). */
+    private final int splitRows;
+    /** The split row kernels of each layer (empty unless {@link #splitRows} > 0). */
+    private final List<SplitLayer> split;
+    /** The last layer's split kernels for each batch row's last token (null unless {@link #splitRows} > 0). */
+    private final SplitLayer splitLastToken;
+    /** Whether the last call ran its layers on the split row kernels ({@link #lastRowKernels}: tests). */
+    private boolean lastSplit;
 
     /** The strided attention kernel (every step where the tiled kernels do not run). */
     private final Attention strided;
@@ -144,6 +158,8 @@ final class ClDecoderSession implements DecoderSession {
     private cl_mem partOut;
     private cl_mem partStats;
     private cl_mem params;
+    /** The split kernels' SiLU-gated intermediate activations [row][intermediate] (null without them). */
+    private cl_mem gated;
     /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
     private final PinnedStage upload;
 
@@ -180,6 +196,8 @@ final class ClDecoderSession implements DecoderSession {
      * @param streamAttention whether, with the tiled kernels, decode steps of at most K new tokens per row and the last
      *                        layer's last-token attention run the streamed kernel (else the tiled decode kernel and the
      *                        strided one; the backend's {@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
+     * @param splitRows       the most rows of a call whose layers run on the split row kernels (0: none; below
+     *                        {@link #WIDE_FROM}); layer 0's q/k/v runs on the narrow kernel either way
      */
     ClDecoderSession(
             OpenClBackend backend,
@@ -190,7 +208,8 @@ final class ClDecoderSession implements DecoderSession {
             int splitTarget,
             boolean decodesFrames,
             boolean tiledAttention,
-            boolean streamAttention) {
+            boolean streamAttention,
+            int splitRows) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -204,6 +223,10 @@ final class ClDecoderSession implements DecoderSession {
         this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
         this.streaming = tiled && streamAttention && streams(h);
         this.splitTarget = splitTarget;
+        if (splitRows < 0 || splitRows >= WIDE_FROM) {
+            throw new IllegalArgumentException("split rows " + splitRows + " outside [0, " + WIDE_FROM + ")");
+        }
+        this.splitRows = splitRows;
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
@@ -249,6 +272,19 @@ final class ClDecoderSession implements DecoderSession {
         lastTokenGroup = streaming ? streamGroupSize(h) : attWg;
         attentionLastToken = streaming ? null : ClContext.ownedKernel(stepProgram, lastTokenName);
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
+        if (splitRows > 0) {
+            // built here, not queued: it would wait behind the slow wide build
+            cl_program splitProgram = ctx.program(builds.split());
+            List<SplitLayer> perLayer = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                perLayer.add(SplitLayer.of(splitProgram, l < layers - 1));
+            }
+            split = List.copyOf(perLayer);
+            splitLastToken = SplitLayer.of(splitProgram, false);
+        } else {
+            split = List.of();
+            splitLastToken = null;
+        }
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
     }
@@ -290,6 +326,33 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(qkv);
             ClContext.release(mlp);
             mlpQkv.forEach(ClContext::release);
+        }
+    }
+
+    /**
+     * decoder.cl's split row kernels of one layer (SPLIT_KERNELS), each over (column blocks, rows).
+     *
+     * @param o       output projection + residual
+     * @param gateUp  RMSNorm, gate/up and SiLU into the session's intermediate scratch
+     * @param down    down projection + residual
+     * @param nextQkv the next layer's RMSNorm, q/k/v, rotary embedding and cache writes; null for the last layer
+     */
+    private record SplitLayer(cl_kernel o, cl_kernel gateUp, cl_kernel down, cl_kernel nextQkv) {
+        static SplitLayer of(cl_program p, boolean withQkv) {
+            return new SplitLayer(
+                    ClContext.ownedKernel(p, "split_o"),
+                    ClContext.ownedKernel(p, "split_gate_up"),
+                    ClContext.ownedKernel(p, "split_down"),
+                    withQkv ? ClContext.ownedKernel(p, "split_qkv") : null);
+        }
+
+        void release() {
+            ClContext.release(o);
+            ClContext.release(gateUp);
+            ClContext.release(down);
+            if (nextQkv != null) {
+                ClContext.release(nextQkv);
+            }
         }
     }
 
@@ -441,9 +504,9 @@ final class ClDecoderSession implements DecoderSession {
         largeRows = choice;
     }
 
-    /** The name of the row kernels of the last call: narrow, wide or stand-in (tests). */
+    /** The name of the row kernels of the last call: narrow, wide, stand-in or split (tests). */
     String lastRowKernels() {
-        return lastRows.name();
+        return lastSplit ? "split" : lastRows.name();
     }
 
     /** The attention kernel of a step with {@code perRow} new tokens per batch row. */
@@ -476,13 +539,17 @@ final class ClDecoderSession implements DecoderSession {
      *                in their place while their build is still running ({@link #rowKernels}); {@code narrow} itself
      *                when that has one k slice
      * @param wide    the wide row kernels: {@link #WIDE_ROWS} rows per work-group, each k loop in one chain (prefills)
+     * @param split   the split row kernels: a layer's products over column blocks and rows, k loops in
+     *                {@link #narrowSlices} slices (the narrow kernels' sums); built only by sessions that run them
+     *                ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}), so not in {@link #inQueueOrder}
      */
     record Builds(
             ClContext.ProgramSource step,
             ClContext.ProgramSource narrow,
             ClContext.ProgramSource tiled,
             ClContext.ProgramSource standIn,
-            ClContext.ProgramSource wide) {
+            ClContext.ProgramSource wide,
+            ClContext.ProgramSource split) {
         /**
          * Each build once, in the order to queue them: what every first clip needs first (the step and narrow kernels),
          * then the tiled attention (batches of two rows or more), the wide kernels, by far the slowest to compile (cold
@@ -512,7 +579,12 @@ final class ClDecoderSession implements DecoderSession {
                 narrow,
                 new ClContext.ProgramSource("decoder.cl", "tiled attention", options + " -D TILED_KERNELS"),
                 slices == 1 ? narrow : rowBuild(options, 1, 1),
-                rowBuild(options, WIDE_ROWS, 1));
+                rowBuild(options, WIDE_ROWS, 1),
+                new ClContext.ProgramSource(
+                        "decoder.cl",
+                        "split row kernels, " + SPLIT_COLUMNS + " columns x " + slices
+                                + (slices == 1 ? " k slice" : " k slices"),
+                        options + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS));
     }
 
     /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */
@@ -582,6 +654,10 @@ final class ClDecoderSession implements DecoderSession {
             long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
             x = ctx.alloc(bytes);
             q = ctx.alloc(bytes);
+            if (splitRows > 0) {
+                ClContext.release(gated);
+                gated = ctx.alloc((long) rowCapacity * ClDecoderWeights.intermediate(w.host) * Sizeof.cl_float);
+            }
         }
         if (parts > partCapacity) {
             // one attention partial per query row, head and key split: unnormalised output + {max, exp sum}
@@ -617,6 +693,12 @@ final class ClDecoderSession implements DecoderSession {
             bindAttention(attentionLastToken, layers - 1, 1);
         }
         bindMlp(mlpLastToken, last, 1);
+        for (int l = 0; l < split.size(); l++) {
+            bindSplit(split.get(l), l, 0);
+        }
+        if (splitLastToken != null) {
+            bindSplit(splitLastToken, layers - 1, 1);
+        }
         ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(headsChoose, params, logits, forbidden, results);
     }
@@ -671,6 +753,34 @@ final class ClDecoderSession implements DecoderSession {
                     q,
                     keys[l + 1],
                     values[l + 1],
+                    cap);
+        }
+    }
+
+    /**
+     * Binds the split kernels {@code s} to layer {@code layer}'s weights (and the next layer's q/k/v and caches);
+     * {@code lastOnly} 1: each batch row's last token only.
+     */
+    private void bindSplit(SplitLayer s, int layer, int lastOnly) {
+        ClDecoderWeights.Layer lw = w.layers.get(layer);
+        ClContext.args(s.o(), params, x, partOut, partStats, lw.o(), lastOnly);
+        ClContext.args(s.gateUp(), params, x, lw.postNorm(), lw.gate(), lw.up(), gated, lastOnly);
+        ClContext.args(s.down(), params, x, gated, lw.down(), lastOnly);
+        if (s.nextQkv() != null) {
+            ClDecoderWeights.Layer next = w.layers.get(layer + 1);
+            ClContext.args(
+                    s.nextQkv(),
+                    params,
+                    x,
+                    next.inputNorm(),
+                    next.q(),
+                    next.k(),
+                    next.v(),
+                    ropeCos,
+                    ropeSin,
+                    q,
+                    keys[layer + 1],
+                    values[layer + 1],
                     cap);
         }
     }
@@ -1012,6 +1122,8 @@ final class ClDecoderSession implements DecoderSession {
         int attHeads = w.host.heads();
         Variant v = rowKernels(rows);
         lastRows = v;
+        boolean splits = rows <= splitRows;
+        lastSplit = splits;
         long group = v.groupSize();
         long rowGroups = v.rowGroups(rows);
         long prepareGroups = (batch * header.maskSpan() + batch + group - 1) / group;
@@ -1029,18 +1141,30 @@ final class ClDecoderSession implements DecoderSession {
         for (int l = 0; l < layers; l++) {
             if (l < layers - 1) {
                 ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
-                ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
+                if (splits) {
+                    enqueueSplit(split.get(l), rows, phase);
+                } else {
+                    ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
+                }
             } else if (lastOnly) {
                 ctx.launch(
                         attentionLastToken,
                         lastTokenName + "/last",
                         new long[] {(long) batch * header.splits() * lastTokenGroup, attHeads},
                         new long[] {lastTokenGroup, 1});
-                long narrowGroup = narrow.groupSize();
-                ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
+                if (splits) {
+                    enqueueSplit(splitLastToken, batch, "/last");
+                } else {
+                    long narrowGroup = narrow.groupSize();
+                    ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
+                }
             } else {
                 ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
-                ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
+                if (splits) {
+                    enqueueSplit(split.get(l), rows, phase);
+                } else {
+                    ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
+                }
             }
             if (layerOutputs != null) {
                 float[] out = new float[rows * hidden];
@@ -1051,6 +1175,26 @@ final class ClDecoderSession implements DecoderSession {
         if (layerOutputs != null) {
             Tensor last = layerOutputs.get(layerOutputs.size() - 1);
             layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
+        }
+    }
+
+    /**
+     * Enqueues a layer's split kernels over {@code rows} rows (with a last-token set: batch rows): split_o, split_gate_up,
+     * split_down, then the next layer's split_qkv where there is one. {@code phase}: the profile label's suffix.
+     */
+    private void enqueueSplit(SplitLayer s, int rows, String phase) {
+        int slices = narrowSlices(w.host);
+        long group = (long) SPLIT_COLUMNS * slices;
+        long hiddenBlocks = (hidden + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
+        long interBlocks = (ClDecoderWeights.intermediate(w.host) + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
+        long[] local = {group, 1};
+        ctx.launch(s.o(), "split_o" + phase, new long[] {hiddenBlocks * group, rows}, local);
+        ctx.launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rows}, local);
+        ctx.launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rows}, local);
+        if (s.nextQkv() != null) {
+            long headGroup = (long) w.host.headDim() * slices;
+            long[] qkvGlobal = {3L * w.host.heads() * headGroup, rows}; // q, k and v heads
+            ctx.launch(s.nextQkv(), "split_qkv" + phase, qkvGlobal, new long[] {headGroup, 1});
         }
     }
 
@@ -1121,7 +1265,12 @@ final class ClDecoderSession implements DecoderSession {
             closed = true;
             ClContext.release(keys);
             ClContext.release(values);
-            ClContext.release(mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params);
+            ClContext.release(
+                    mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params, gated);
+            split.forEach(SplitLayer::release);
+            if (splitLastToken != null) {
+                splitLastToken.release();
+            }
             upload.close();
             ClContext.release(headsLogits);
             ClContext.release(headsChoose);

@@ -58,6 +58,13 @@ public final class OpenClBackend implements Backend {
      * f + 1 while the device runs frame f, {@link DecoderSession#submitFrame}). Needs the decode loop on the device.
      */
     public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
+    /**
+     * System property that sends decoder calls of at most N rows (batch x new tokens; {@code N} below
+     * {@link ClDecoderSession#WIDE_FROM}) through the split row kernels (decoder.cl SPLIT_KERNELS: each layer's products
+     * spread over output columns and many work-groups, the same bits as the narrow kernels), or {@code off}, the
+     * default. Groundwork for batch-1 latency, not yet measured (docs/benchmarks.md); for A/B runs on the same jars.
+     */
+    public static final String SPLIT_ROWS_PROPERTY = "autogaze.opencl.splitRows";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -95,6 +102,8 @@ public final class OpenClBackend implements Backend {
     private final boolean streamAttention;
     /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
     private final boolean overlap;
+    /** Most rows of a decoder call run on the split row kernels, 0: none ({@link #SPLIT_ROWS_PROPERTY}). */
+    private final int splitRows;
 
     private boolean closed;
 
@@ -113,6 +122,31 @@ public final class OpenClBackend implements Backend {
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+        this.splitRows = splitRows(System.getProperty(SPLIT_ROWS_PROPERTY));
+    }
+
+    /**
+     * The value of {@link #SPLIT_ROWS_PROPERTY}: unset or {@code off} 0 (no call runs the split row kernels), else the
+     * most rows of a call that runs them, from 1 to {@link ClDecoderSession#WIDE_FROM} - 1 (from there the wide kernels
+     * run, whose sums are not the split ones').
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitRows(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("off")) {
+            return 0;
+        }
+        int most = ClDecoderSession.WIDE_FROM - 1;
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= most) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + SPLIT_ROWS_PROPERTY + "=" + value + ": expected off or a row count"
+                + " from 1 to " + most + " (the most rows of a decoder call run on the split row kernels)");
     }
 
     /**
@@ -491,12 +525,19 @@ public final class OpenClBackend implements Backend {
     ClDecoderSession openDecoder(
             DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
         return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch), streamAttention);
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                attention.tiledFor(batch),
+                streamAttention,
+                splitRows);
     }
 
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}); tests choose them.
+     * {@link ClDecoderSession}), with this backend's split row kernels; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -506,11 +547,37 @@ public final class OpenClBackend implements Backend {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention) {
+        return openDecoder(
+                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, splitRows);
+    }
+
+    /**
+     * A decoder session with a chosen attention split target, frame loop, attention kernels and most rows of a call on
+     * the split row kernels (0: none; see {@link ClDecoderSession}); tests choose them.
+     */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            int splitRows) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
             return new ClDecoderSession(
-                    this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention);
+                    this,
+                    ctx,
+                    dw,
+                    batch,
+                    maxCapacity,
+                    splitTarget,
+                    decodesFrames,
+                    tiledAttention,
+                    streamAttention,
+                    splitRows);
         }
     }
 

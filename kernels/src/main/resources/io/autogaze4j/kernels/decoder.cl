@@ -41,12 +41,16 @@
 // `attention` alone, never the tiled kernels). Each section below is guarded by the build it belongs to. Contract of
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
 // sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
-// still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits).
+// still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). The split row kernels (split_o,
+// split_gate_up, split_down, split_qkv; -D SPLIT_KERNELS with KS and SC, built only when
+// -Dautogaze.opencl.splitRows is set) do the narrow build's layer work for calls of few rows over many work-groups,
+// each a block of output columns of one row, with the narrow kernels' KS-slice sums (same bits; test:
+// OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits).
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
 #endif
-#if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) != 1
-#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS or -D TILED_KERNELS"
+#if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) + defined(SPLIT_KERNELS) != 1
+#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS, -D TILED_KERNELS or -D SPLIT_KERNELS (and KS, SC)"
 #endif
 // (the defaults are spelled out as literals below, so a compiler that does not expand macros in a pragma builds them
 // exactly as before)
@@ -783,7 +787,7 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
 #endif // streamed attention
 #endif // TILED_KERNELS
 
-#ifdef ROW_KERNELS
+#if defined(ROW_KERNELS) || defined(SPLIT_KERNELS)
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */
 inline float merged_attention(__global const float* po, __global const float* pml, int splits, int r, int c) {
     int at = (r * HEADS + c / HEAD_DIM) * splits, d = c % HEAD_DIM;
@@ -803,7 +807,9 @@ inline float merged_attention(__global const float* po, __global const float* pm
     }
     return num / den;
 }
+#endif // ROW_KERNELS || SPLIT_KERNELS
 
+#ifdef ROW_KERNELS
 #define INTER_PER_ITEM ((INTER + HIDDEN - 1) / HIDDEN)
 #define MLP_SCRATCH (INTER > 2 * HIDDEN ? INTER : 2 * HIDDEN)
 
@@ -1132,3 +1138,163 @@ __kernel void heads_choose(__global const int* st, __global const float* logits,
     }
 }
 #endif // STEP_KERNELS
+
+#ifdef SPLIT_KERNELS
+// The layer work of the narrow row kernels (ROWS=1) split over output columns, for calls of few rows (decode steps at
+// batch 1-4): a layer is split_o (o-proj + residual), split_gate_up (RMSNorm + gate/up + SiLU into the global scratch
+// hs [row][INTER]), split_down (down + residual), then split_qkv of the next layer (RMSNorm + q/k/v + rotary + cache
+// write); grid (column blocks x work-group, rows). Each weight is read once per step and every launch has tens of
+// work-groups, where the fused narrow kernels run one work-group per row over a whole layer's weights. Work-group
+// layout: SC columns (split_qkv: one head of q, k or v, HEAD_DIM columns) x KS k slices; each output is the narrow
+// kernels' KS fused multiply-add chains over k in increasing order, added in slice order, so the bits are theirs.
+#define SPLIT_WG (SC * KS)
+#define QKV_WG (HEAD_DIM * KS)
+
+/** The row of a split work-group: its grid row, or with lastOnly batch row b's last token. */
+inline int split_row(__global const int* st, int lastOnly) {
+    int g = get_group_id(1);
+    return lastOnly ? (g + 1) * st[P_PER_ROW] - 1 : g;
+}
+
+/**
+ * sum_i in[i] * w[i * ld + col] as the narrow rows_times sums it (KS slices of k, each one chain, added in order);
+ * work-item (c, part) of a group of `cols` columns. Every work-item must call it (barriers); red is [KS][cols].
+ */
+inline float split_times(__local const float* in, int K, __global const float* w, int ld, int col, int c, int part,
+                         int cols, __local float* red) {
+    float acc = 0.0f;
+    int k0 = part * (K / KS), k1 = k0 + K / KS;
+#if K_UNROLL == 16
+#pragma unroll 16
+#else
+#pragma unroll K_UNROLL
+#endif
+    for (int i = k0; i < k1; i++) {
+        float wv = w[i * ld + col];
+        acc = fma(in[i], wv, acc);
+    }
+    red[part * cols + c] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float sum = red[c];
+    for (int p = 1; p < KS; p++) {
+        sum += red[p * cols + c];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return sum;
+}
+
+/** Loads row r of x into local `a` and RMS-normalises it with normW (the narrow kernels' expression), behind barriers. */
+inline void split_norm_row(__global const float* x, __global const float* normW, int r, int lt, int wg,
+                           __local float* a) {
+    for (int e = lt; e < HIDDEN; e += wg) {
+        a[e] = x[r * HIDDEN + e];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float inv = inv_rms(a);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int e = lt; e < HIDDEN; e += wg) {
+        a[e] = normW[e] * (a[e] * inv);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
+
+// Output projection of the merged attention + residual, in place on x; lastOnly: batch row b's last token.
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_o(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
+                      __global const float* wo, int lastOnly) {
+    __local float a[HIDDEN];
+    __local float red[KS * SC];
+    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
+    int r = split_row(st, lastOnly), splits = st[P_SPLITS];
+    for (int e = lt; e < HIDDEN; e += SPLIT_WG) {
+        a[e] = merged_attention(po, pml, splits, r, e);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int col = get_group_id(0) * SC + c;
+    float acc = split_times(a, HIDDEN, wo, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red);
+    if (part == 0 && col < HIDDEN) {
+        x[r * HIDDEN + col] = x[r * HIDDEN + col] + acc;
+    }
+}
+
+// RMSNorm, then SiLU(gate) * up of a block of intermediate columns, into hs [row][INTER].
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_gate_up(__global const int* st, __global const float* x, __global const float* normW,
+                            __global const float* wg, __global const float* wu, __global float* hs, int lastOnly) {
+    __local float a[HIDDEN];
+    __local float red[KS * SC];
+    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
+    int r = split_row(st, lastOnly);
+    split_norm_row(x, normW, r, lt, SPLIT_WG, a);
+    int col = get_group_id(0) * SC + c, at = min(col, INTER - 1);
+    float g = split_times(a, HIDDEN, wg, INTER, at, c, part, SC, red);
+    float u = split_times(a, HIDDEN, wu, INTER, at, c, part, SC, red);
+    if (part == 0 && col < INTER) {
+        hs[r * INTER + col] = g / (1.0f + exp(-g)) * u;
+    }
+}
+
+// Down projection of hs + residual, in place on x.
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_down(__global const int* st, __global float* x, __global const float* hs, __global const float* wd,
+                         int lastOnly) {
+    __local float a[INTER];
+    __local float red[KS * SC];
+    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
+    int r = split_row(st, lastOnly);
+    for (int e = lt; e < INTER; e += SPLIT_WG) {
+        a[e] = hs[r * INTER + e];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int col = get_group_id(0) * SC + c;
+    float acc = split_times(a, INTER, wd, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red);
+    if (part == 0 && col < HIDDEN) {
+        x[r * HIDDEN + col] = x[r * HIDDEN + col] + acc;
+    }
+}
+
+// RMSNorm, then one head of q, k or v (group g of 3 * HEADS: q heads, k heads, v heads) with rotary embedding for q
+// and k; q to `q`, k and v into the layer's caches.
+// CPU twin: tensor/CpuDecoderSession.attentionInputs.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_qkv(__global const int* st, __global const float* x, __global const float* normW,
+                        __global const float* wq, __global const float* wk, __global const float* wv,
+                        __global const float* ropeCos, __global const float* ropeSin, __global float* q,
+                        __global float* kc, __global float* vc, int cap) {
+    __local float a[HIDDEN];
+    __local float red[KS * HEAD_DIM];
+    __local float out[HEAD_DIM];
+    int lt = get_local_id(0), d = lt % HEAD_DIM, part = lt / HEAD_DIM;
+    int r = get_group_id(1), which = get_group_id(0) / HEADS, head = get_group_id(0) % HEADS;
+    split_norm_row(x, normW, r, lt, QKV_WG, a);
+    __global const float* w = which == 0 ? wq : which == 1 ? wk : wv;
+    int col = head * HEAD_DIM + d;
+    float acc = split_times(a, HIDDEN, w, HIDDEN, col, d, part, HEAD_DIM, red);
+    if (part == 0) {
+        out[d] = acc;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (part != 0) {
+        return;
+    }
+    int perRow = st[P_PER_ROW], b = r / perRow, s = r % perRow;
+    int at = ((b * HEADS + head) * HEAD_DIM + d) * cap + st[P_FIRST] + s;
+    if (which == 2) {
+        vc[at] = acc;
+        return;
+    }
+    int halfDim = HEAD_DIM / 2, i = d % halfDim;
+    int pos = st[P_HEADER + r];
+    float cosA = ropeCos[pos * halfDim + i], sinA = ropeSin[pos * halfDim + i];
+    float p = out[d < halfDim ? d + halfDim : d - halfDim];
+    float rot = d < halfDim ? acc * cosA + (-p) * sinA : acc * cosA + p * sinA;
+    if (which == 0) {
+        q[r * HIDDEN + col] = rot;
+    } else {
+        kc[at] = rot;
+    }
+}
+#endif // SPLIT_KERNELS

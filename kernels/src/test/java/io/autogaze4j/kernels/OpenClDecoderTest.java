@@ -183,6 +183,53 @@ class OpenClDecoderTest {
     }
 
     /**
+     * The split row kernels (-Dautogaze.opencl.splitRows) give the narrow ones' bits, so switching them on changes no
+     * token: at batches 1 and 2, a prefill above the split limit (narrow kernels), then decode steps of K, one and
+     * seven tokens per row (split kernels), with every layer's output read back (all rows) and with the logits alone
+     * (the last layer for each row's last token only); every layer's output, the logits and the task loss, bit for bit.
+     */
+    @Test
+    void splitRowKernelsGiveTheNarrowOnesBits() {
+        DecoderWeights w = weights(53);
+        int splitRows = 2 * K;
+        OpenClBackend cl = TestDevice.backend();
+        for (int batch = 1; batch <= 2; batch++) {
+            List<Call> calls = calls(new Random(54 + batch), batch, 128, splitRows + 1, K, 1, 7);
+            for (boolean everyLayer : new boolean[] {true, false}) {
+                List<List<Tensor>> outputs = new ArrayList<>();
+                List<List<String>> kernels = new ArrayList<>();
+                for (int most : new int[] {0, splitRows}) {
+                    List<Tensor> out = new ArrayList<>();
+                    List<String> used = new ArrayList<>();
+                    try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 64, true, false, false, most)) {
+                        for (Call call : calls) {
+                            List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
+                            DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
+                            used.add(dev.lastRowKernels());
+                            if (everyLayer) {
+                                out.addAll(layers);
+                            }
+                            out.add(heads.logits());
+                            out.add(heads.taskLoss());
+                        }
+                    }
+                    outputs.add(out);
+                    kernels.add(used);
+                }
+                assertEquals(List.of("narrow", "narrow", "narrow", "narrow"), kernels.get(0), "split kernels off");
+                assertEquals(List.of("narrow", "split", "split", "split"), kernels.get(1), "split kernels on");
+                for (int i = 0; i < outputs.get(0).size(); i++) {
+                    assertArrayEquals(
+                            outputs.get(0).get(i).data(),
+                            outputs.get(1).get(i).data(),
+                            "batch " + batch + (everyLayer ? ", every layer" : ", logits alone") + ": output " + i
+                                    + " (layers, final norm, logits, task loss per call), narrow against split");
+                }
+            }
+        }
+    }
+
+    /**
      * The streamed decode kernel on the shapes at its edges: steps of K, one and seven new tokens per row over a cache
      * of several chunks, split over many work-groups (a large split target) or not at all, an older entry masked out,
      * a step past K between them (the tiled decode kernel); with every layer's output read back, and with the logits
@@ -601,6 +648,20 @@ class OpenClDecoderTest {
         }
         return new FrameSteps(
                 x, perRow, positions, masks, tail, List.of(K, at == 0 ? 7 : 3), table, PAD, OptionalDouble.empty());
+    }
+
+    /** The split row kernels are off unless {@code -Dautogaze.opencl.splitRows=N}; other values name the property. */
+    @Test
+    void splitRowsSwitch() {
+        assertEquals(0, OpenClBackend.splitRows(null));
+        assertEquals(0, OpenClBackend.splitRows(" Off "));
+        assertEquals(40, OpenClBackend.splitRows(" 40"));
+        assertEquals(ClDecoderSession.WIDE_FROM - 1, OpenClBackend.splitRows("" + (ClDecoderSession.WIDE_FROM - 1)));
+        for (String bad : new String[] {"on", "0", "-3", "" + ClDecoderSession.WIDE_FROM, "4O"}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitRows(bad), bad);
+            assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_ROWS_PROPERTY + "=" + bad), e.getMessage());
+        }
     }
 
     /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */
