@@ -125,10 +125,8 @@ final class ClDecoderSession implements DecoderSession {
     private Variant lastRows;
     /** Most rows of a call that run on {@link #split} (0: none; the backend's {@link OpenClBackend#SPLIT_ROWS_PROPERTY}). */
     private final int splitRows;
-    /** The split row kernels of each layer (empty unless {@link #splitRows} > 0). */
-    private final List<SplitLayer> split;
-    /** The last layer's split kernels for each batch row's last token (null unless {@link #splitRows} > 0). */
-    private final SplitLayer splitLastToken;
+    /** The split row kernels (null unless {@link #splitRows} > 0). */
+    private final SplitKernels split;
     /** Whether the last call ran its layers on the split row kernels ({@link #lastRowKernels}: tests). */
     private boolean lastSplit;
 
@@ -274,16 +272,9 @@ final class ClDecoderSession implements DecoderSession {
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         if (splitRows > 0) {
             // built here, not queued: it would wait behind the slow wide build
-            cl_program splitProgram = ctx.program(builds.split());
-            List<SplitLayer> perLayer = new ArrayList<>();
-            for (int l = 0; l < layers; l++) {
-                perLayer.add(SplitLayer.of(splitProgram, l < layers - 1));
-            }
-            split = List.copyOf(perLayer);
-            splitLastToken = SplitLayer.of(splitProgram, false);
+            split = SplitKernels.of(ctx.program(builds.split()), layers);
         } else {
-            split = List.of();
-            splitLastToken = null;
+            split = null;
         }
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
@@ -353,6 +344,35 @@ final class ClDecoderSession implements DecoderSession {
             if (nextQkv != null) {
                 ClContext.release(nextQkv);
             }
+        }
+    }
+
+    /**
+     * decoder.cl's split row kernels of a session (SPLIT_KERNELS).
+     *
+     * @param input     split_input: the step's embeddings into x and its bookkeeping
+     * @param firstQkv  layer 0's split_qkv
+     * @param layers    each layer's split kernels (all rows)
+     * @param lastToken the last layer's split kernels for each batch row's last token
+     */
+    private record SplitKernels(cl_kernel input, cl_kernel firstQkv, List<SplitLayer> layers, SplitLayer lastToken) {
+        static SplitKernels of(cl_program p, int layers) {
+            List<SplitLayer> perLayer = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                perLayer.add(SplitLayer.of(p, l < layers - 1));
+            }
+            return new SplitKernels(
+                    ClContext.ownedKernel(p, "split_input"),
+                    ClContext.ownedKernel(p, "split_qkv"),
+                    List.copyOf(perLayer),
+                    SplitLayer.of(p, false));
+        }
+
+        void release() {
+            ClContext.release(input);
+            ClContext.release(firstQkv);
+            layers.forEach(SplitLayer::release);
+            lastToken.release();
         }
     }
 
@@ -693,11 +713,8 @@ final class ClDecoderSession implements DecoderSession {
             bindAttention(attentionLastToken, layers - 1, 1);
         }
         bindMlp(mlpLastToken, last, 1);
-        for (int l = 0; l < split.size(); l++) {
-            bindSplit(split.get(l), l, 0);
-        }
-        if (splitLastToken != null) {
-            bindSplit(splitLastToken, layers - 1, 1);
+        if (split != null) {
+            bindSplit();
         }
         ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(headsChoose, params, logits, forbidden, results);
@@ -757,32 +774,48 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
+    /** Binds the split kernels to this session's buffers and each layer's weights. */
+    private void bindSplit() {
+        int layers = keys.length;
+        ClContext.args(split.input(), params, mask, forbidden, x, cap);
+        bindSplitQkv(split.firstQkv(), 0);
+        for (int l = 0; l < layers; l++) {
+            bindSplitLayer(split.layers().get(l), l, 0);
+        }
+        bindSplitLayer(split.lastToken(), layers - 1, 1);
+    }
+
     /**
      * Binds the split kernels {@code s} to layer {@code layer}'s weights (and the next layer's q/k/v and caches);
      * {@code lastOnly} 1: each batch row's last token only.
      */
-    private void bindSplit(SplitLayer s, int layer, int lastOnly) {
+    private void bindSplitLayer(SplitLayer s, int layer, int lastOnly) {
         ClDecoderWeights.Layer lw = w.layers.get(layer);
         ClContext.args(s.o(), params, x, partOut, partStats, lw.o(), lastOnly);
         ClContext.args(s.gateUp(), params, x, lw.postNorm(), lw.gate(), lw.up(), gated, lastOnly);
         ClContext.args(s.down(), params, x, gated, lw.down(), lastOnly);
         if (s.nextQkv() != null) {
-            ClDecoderWeights.Layer next = w.layers.get(layer + 1);
-            ClContext.args(
-                    s.nextQkv(),
-                    params,
-                    x,
-                    next.inputNorm(),
-                    next.q(),
-                    next.k(),
-                    next.v(),
-                    ropeCos,
-                    ropeSin,
-                    q,
-                    keys[layer + 1],
-                    values[layer + 1],
-                    cap);
+            bindSplitQkv(s.nextQkv(), layer + 1);
         }
+    }
+
+    /** Binds a split_qkv kernel to layer {@code layer}'s norm, q/k/v weights and caches. */
+    private void bindSplitQkv(cl_kernel kernel, int layer) {
+        ClDecoderWeights.Layer lw = w.layers.get(layer);
+        ClContext.args(
+                kernel,
+                params,
+                x,
+                lw.inputNorm(),
+                lw.q(),
+                lw.k(),
+                lw.v(),
+                ropeCos,
+                ropeSin,
+                q,
+                keys[layer],
+                values[layer],
+                cap);
     }
 
     @Override
@@ -1133,7 +1166,15 @@ final class ClDecoderSession implements DecoderSession {
         long[] attGlobal = {(long) batch * att.blocks(header.perRow()) * header.splits() * att.groupSize(), attHeads};
         long[] attLocal = {att.groupSize(), 1};
         String phase = header.reset() ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
-        ctx.launch(v.qkv(), "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
+        if (splits) {
+            long inputs = (long) rows * hidden + batch * header.maskSpan() + batch;
+            long inputGroup = splitGroup();
+            long[] inputGlobal = {(inputs + inputGroup - 1) / inputGroup * inputGroup};
+            ctx.launch(split.input(), "split_input" + phase, inputGlobal, new long[] {inputGroup});
+            enqueueSplitQkv(split.firstQkv(), rows, phase);
+        } else {
+            ctx.launch(v.qkv(), "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
+        }
         int layers = keys.length;
         // Only each row's last token reaches the heads, and the last layer's keys and values are cached by
         // then: its attention and MLP run for the last tokens alone (unless every layer's output is asked for).
@@ -1142,7 +1183,7 @@ final class ClDecoderSession implements DecoderSession {
             if (l < layers - 1) {
                 ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
                 if (splits) {
-                    enqueueSplit(split.get(l), rows, phase);
+                    enqueueSplit(split.layers().get(l), rows, phase);
                 } else {
                     ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
                 }
@@ -1153,7 +1194,7 @@ final class ClDecoderSession implements DecoderSession {
                         new long[] {(long) batch * header.splits() * lastTokenGroup, attHeads},
                         new long[] {lastTokenGroup, 1});
                 if (splits) {
-                    enqueueSplit(splitLastToken, batch, "/last");
+                    enqueueSplit(split.lastToken(), batch, "/last");
                 } else {
                     long narrowGroup = narrow.groupSize();
                     ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
@@ -1161,7 +1202,7 @@ final class ClDecoderSession implements DecoderSession {
             } else {
                 ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
                 if (splits) {
-                    enqueueSplit(split.get(l), rows, phase);
+                    enqueueSplit(split.layers().get(l), rows, phase);
                 } else {
                     ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
                 }
@@ -1183,8 +1224,7 @@ final class ClDecoderSession implements DecoderSession {
      * split_down, then the next layer's split_qkv where there is one. {@code phase}: the profile label's suffix.
      */
     private void enqueueSplit(SplitLayer s, int rows, String phase) {
-        int slices = narrowSlices(w.host);
-        long group = (long) SPLIT_COLUMNS * slices;
+        long group = splitGroup();
         long hiddenBlocks = (hidden + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
         long interBlocks = (ClDecoderWeights.intermediate(w.host) + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
         long[] local = {group, 1};
@@ -1192,10 +1232,20 @@ final class ClDecoderSession implements DecoderSession {
         ctx.launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rows}, local);
         ctx.launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rows}, local);
         if (s.nextQkv() != null) {
-            long headGroup = (long) w.host.headDim() * slices;
-            long[] qkvGlobal = {3L * w.host.heads() * headGroup, rows}; // q, k and v heads
-            ctx.launch(s.nextQkv(), "split_qkv" + phase, qkvGlobal, new long[] {headGroup, 1});
+            enqueueSplitQkv(s.nextQkv(), rows, phase);
         }
+    }
+
+    /** Enqueues a split_qkv kernel over {@code rows} rows: one work-group per head of q, k and v and row. */
+    private void enqueueSplitQkv(cl_kernel kernel, int rows, String phase) {
+        long headGroup = (long) w.host.headDim() * narrowSlices(w.host);
+        long[] global = {3L * w.host.heads() * headGroup, rows};
+        ctx.launch(kernel, "split_qkv" + phase, global, new long[] {headGroup, 1});
+    }
+
+    /** Work-items per work-group of split_input, split_o, split_gate_up and split_down (decoder.cl SPLIT_WG). */
+    private long splitGroup() {
+        return (long) SPLIT_COLUMNS * narrowSlices(w.host);
     }
 
     /**
@@ -1267,9 +1317,8 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(values);
             ClContext.release(
                     mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params, gated);
-            split.forEach(SplitLayer::release);
-            if (splitLastToken != null) {
-                splitLastToken.release();
+            if (split != null) {
+                split.release();
             }
             upload.close();
             ClContext.release(headsLogits);

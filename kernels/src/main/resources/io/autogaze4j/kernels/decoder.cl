@@ -1141,12 +1141,13 @@ __kernel void heads_choose(__global const int* st, __global const float* logits,
 
 #ifdef SPLIT_KERNELS
 // The layer work of the narrow row kernels (ROWS=1) split over output columns, for calls of few rows (decode steps at
-// batch 1-4): a layer is split_o (o-proj + residual), split_gate_up (RMSNorm + gate/up + SiLU into the global scratch
-// hs [row][INTER]), split_down (down + residual), then split_qkv of the next layer (RMSNorm + q/k/v + rotary + cache
-// write); grid (column blocks x work-group, rows). Each weight is read once per step and every launch has tens of
-// work-groups, where the fused narrow kernels run one work-group per row over a whole layer's weights. Work-group
-// layout: SC columns (split_qkv: one head of q, k or v, HEAD_DIM columns) x KS k slices; each output is the narrow
-// kernels' KS fused multiply-add chains over k in increasing order, added in slice order, so the bits are theirs.
+// batch 1-4): split_input and layer 0's split_qkv, then per layer split_o (o-proj + residual), split_gate_up
+// (RMSNorm + gate/up + SiLU into the global scratch hs [row][INTER]), split_down (down + residual) and the next
+// layer's split_qkv (RMSNorm + q/k/v + rotary + cache write); grid (column blocks x work-group, rows). Each weight is
+// read once per step and every launch has tens of work-groups, where the fused narrow kernels run one work-group per
+// row over a whole layer's weights. Work-group layout: SC columns (split_qkv: one head of q, k or v, HEAD_DIM
+// columns) x KS k slices; each output is the narrow kernels' KS fused multiply-add chains over k in increasing order,
+// added in slice order, so the bits are theirs.
 #define SPLIT_WG (SC * KS)
 #define QKV_WG (HEAD_DIM * KS)
 
@@ -1196,6 +1197,20 @@ inline void split_norm_row(__global const float* x, __global const float* normW,
         a[e] = normW[e] * (a[e] * inv);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
+}
+
+// Layer 0's inputs (before its split_qkv): the rows' new embeddings from the parameter buffer into x, then, past them,
+// the step's mask and forbidden-id updates (as qkv_rope does); one work-item per element or update.
+// CPU twin: tensor/CpuDecoderSession.attentionInputs.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_input(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x,
+                          int cap) {
+    int g = get_global_id(0), n = st[P_ROWS] * HIDDEN;
+    if (g < n) {
+        x[g] = as_float(st[st[P_INPUT] + g]);
+    } else {
+        prepare_item(st, mask, forb, cap, g - n);
+    }
 }
 
 // Output projection of the merged attention + residual, in place on x; lastOnly: batch row b's last token.
