@@ -407,13 +407,16 @@ class OpenClDecoderTest {
      * A frame decoded on the device (each step's ids and embeddings gathered there) equals the same frame run step by
      * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for
      * bit; without a task-loss stop, with one that finishes row 0 after the first step (its later ids fed as pads), and
-     * with one that finishes every row there (the session stops after its first round trip of two steps).
+     * with one that finishes every row there (the session stops after its first round trip of two steps). Also with the
+     * frame's decode steps on the split row kernels (-Dautogaze.opencl.splitRows; the strided attention on both sides).
      */
     @Test
     void frameOnDeviceEqualsStepByStep() {
-        frameOnDeviceEqualsStepByStep(Stop.NONE);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0);
-        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, 0);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, 0);
+        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, 0);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, 2 * K);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, 2 * K);
     }
 
     private enum Stop {
@@ -422,7 +425,19 @@ class OpenClDecoderTest {
         EVERY_ROW
     }
 
-    private static void frameOnDeviceEqualsStepByStep(Stop which) {
+    /**
+     * A session of 64 cache entries with the backend's attention kernels, or, {@code strided}, the strided kernel and
+     * calls of at most {@code splitRows} rows on the split row kernels.
+     */
+    private static ClDecoderSession openFrameTest(
+            DecoderWeights w, int batch, boolean decodesFrames, boolean strided, int splitRows) {
+        OpenClBackend cl = TestDevice.backend();
+        return strided
+                ? cl.openDecoder(w, batch, 64, 64, decodesFrames, false, false, splitRows)
+                : cl.openDecoder(w, batch, 64, 64, decodesFrames);
+    }
+
+    private static void frameOnDeviceEqualsStepByStep(Stop which, int splitRows) {
         DecoderWeights w = weights(41);
         int batch = 2, prefill = 20, tailLength = K;
         Random r = new Random(42);
@@ -441,9 +456,8 @@ class OpenClDecoderTest {
             }
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
-        OpenClBackend cl = TestDevice.backend();
-        try (DecoderSession frame = cl.openDecoder(w, batch, 64, 64, true);
-                DecoderSession steps = cl.openDecoder(w, batch, 64, 64, false)) {
+        try (DecoderSession frame = openFrameTest(w, batch, true, splitRows > 0, splitRows);
+                DecoderSession steps = openFrameTest(w, batch, false, splitRows > 0, 0)) {
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
