@@ -123,9 +123,9 @@ final class ClDecoderSession implements DecoderSession {
     private LargeRows largeRows = LargeRows.WIDE_WHEN_BUILT;
     /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
     private Variant lastRows;
-    /** Most rows of a call that run on {@link #split} (0: none; the backend's {@link OpenClBackend#SPLIT_ROWS_PROPERTY}). */
-    private final int splitRows;
-    /** The split row kernels (null unless {@link #splitRows} > 0). */
+    /** The calls that run on {@link #split} (the backend's {@link OpenClBackend#SPLIT_ROWS_PROPERTY}). */
+    private final RowSplit rowSplit;
+    /** The split row kernels (null when {@link #rowSplit} takes no call). */
     private final SplitKernels split;
     /** Whether the last call ran its layers on the split row kernels ({@link #lastRowKernels}: tests). */
     private boolean lastSplit;
@@ -194,8 +194,7 @@ final class ClDecoderSession implements DecoderSession {
      * @param streamAttention whether, with the tiled kernels, decode steps of at most K new tokens per row and the last
      *                        layer's last-token attention run the streamed kernel (else the tiled decode kernel and the
      *                        strided one; the backend's {@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
-     * @param splitRows       the most rows of a call whose layers run on the split row kernels (0: none; below
-     *                        {@link #WIDE_FROM}); layer 0's q/k/v runs on the narrow kernel either way
+     * @param rowSplit        the calls that run on the split row kernels, and their rows per work-group
      */
     ClDecoderSession(
             OpenClBackend backend,
@@ -207,7 +206,7 @@ final class ClDecoderSession implements DecoderSession {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention,
-            int splitRows) {
+            RowSplit rowSplit) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -221,17 +220,14 @@ final class ClDecoderSession implements DecoderSession {
         this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
         this.streaming = tiled && streamAttention && streams(h);
         this.splitTarget = splitTarget;
-        if (splitRows < 0 || splitRows >= WIDE_FROM) {
-            throw new IllegalArgumentException("split rows " + splitRows + " outside [0, " + WIDE_FROM + ")");
-        }
-        this.splitRows = splitRows;
+        this.rowSplit = rowSplit;
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
         this.logitWg = logitGroupSize(ctx);
-        this.builds = builds(ctx, h);
+        this.builds = builds(ctx, h, rowSplit.perGroup());
         // in the background, while the buffers below are made (unless prepared earlier); only the step and narrow
         // builds are waited for here, the tiled attention when a step first needs it (tiledAttention), the wide one
         // when a call first needs it (rowKernels)
@@ -270,7 +266,7 @@ final class ClDecoderSession implements DecoderSession {
         lastTokenGroup = streaming ? streamGroupSize(h) : attWg;
         attentionLastToken = streaming ? null : ClContext.ownedKernel(stepProgram, lastTokenName);
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
-        if (splitRows > 0) {
+        if (rowSplit.most() > 0) {
             // built here, not queued: it would wait behind the slow wide build
             split = SplitKernels.of(ctx.program(builds.split()), layers);
         } else {
@@ -559,7 +555,7 @@ final class ClDecoderSession implements DecoderSession {
      *                in their place while their build is still running ({@link #rowKernels}); {@code narrow} itself
      *                when that has one k slice
      * @param wide    the wide row kernels: {@link #WIDE_ROWS} rows per work-group, each k loop in one chain (prefills)
-     * @param split   the split row kernels: a layer's products over column blocks and rows, k loops in
+     * @param split   the split row kernels: a layer's products over column blocks and row groups, k loops in
      *                {@link #narrowSlices} slices (the narrow kernels' sums); built only by sessions that run them
      *                ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}), so not in {@link #inQueueOrder}
      */
@@ -580,8 +576,16 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
-    /** The builds of decoder.cl a session of {@code h} runs on {@code ctx}. */
+    /** The builds of decoder.cl a session of {@code h} runs on {@code ctx} (the split kernels with one row per group). */
     static Builds builds(ClContext ctx, DecoderWeights h) {
+        return builds(ctx, h, 1);
+    }
+
+    /**
+     * The builds of decoder.cl a session of {@code h} runs on {@code ctx}, the split kernels with {@code splitGroupRows}
+     * rows per work-group.
+     */
+    static Builds builds(ClContext ctx, DecoderWeights h, int splitGroupRows) {
         int vocab = ClDecoderWeights.vocab(h);
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
                 + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
@@ -603,8 +607,10 @@ final class ClDecoderSession implements DecoderSession {
                 new ClContext.ProgramSource(
                         "decoder.cl",
                         "split row kernels, " + SPLIT_COLUMNS + " columns x " + slices
-                                + (slices == 1 ? " k slice" : " k slices"),
-                        options + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS));
+                                + (slices == 1 ? " k slice" : " k slices") + " x " + splitGroupRows
+                                + (splitGroupRows == 1 ? " row" : " rows"),
+                        options + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS + " -D SR="
+                                + splitGroupRows));
     }
 
     /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */
@@ -674,7 +680,7 @@ final class ClDecoderSession implements DecoderSession {
             long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
             x = ctx.alloc(bytes);
             q = ctx.alloc(bytes);
-            if (splitRows > 0) {
+            if (split != null) {
                 ClContext.release(gated);
                 gated = ctx.alloc((long) rowCapacity * ClDecoderWeights.intermediate(w.host) * Sizeof.cl_float);
             }
@@ -1155,7 +1161,7 @@ final class ClDecoderSession implements DecoderSession {
         int attHeads = w.host.heads();
         Variant v = rowKernels(rows);
         lastRows = v;
-        boolean splits = rows <= splitRows;
+        boolean splits = rowSplit.takes(rows);
         lastSplit = splits;
         long group = v.groupSize();
         long rowGroups = v.rowGroups(rows);
@@ -1227,10 +1233,11 @@ final class ClDecoderSession implements DecoderSession {
         long group = splitGroup();
         long hiddenBlocks = (hidden + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
         long interBlocks = (ClDecoderWeights.intermediate(w.host) + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
+        long rowGroups = splitRowGroups(rows);
         long[] local = {group, 1};
-        ctx.launch(s.o(), "split_o" + phase, new long[] {hiddenBlocks * group, rows}, local);
-        ctx.launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rows}, local);
-        ctx.launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rows}, local);
+        ctx.launch(s.o(), "split_o" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
+        ctx.launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rowGroups}, local);
+        ctx.launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
         if (s.nextQkv() != null) {
             enqueueSplitQkv(s.nextQkv(), rows, phase);
         }
@@ -1239,8 +1246,13 @@ final class ClDecoderSession implements DecoderSession {
     /** Enqueues a split_qkv kernel over {@code rows} rows: one work-group per head of q, k and v and row. */
     private void enqueueSplitQkv(cl_kernel kernel, int rows, String phase) {
         long headGroup = (long) w.host.headDim() * narrowSlices(w.host);
-        long[] global = {3L * w.host.heads() * headGroup, rows};
+        long[] global = {3L * w.host.heads() * headGroup, splitRowGroups(rows)};
         ctx.launch(kernel, "split_qkv" + phase, global, new long[] {headGroup, 1});
+    }
+
+    /** Row groups of the split kernels over {@code rows} rows. */
+    private long splitRowGroups(int rows) {
+        return (rows + rowSplit.perGroup() - 1) / rowSplit.perGroup();
     }
 
     /** Work-items per work-group of split_input, split_o, split_gate_up and split_down (decoder.cl SPLIT_WG). */

@@ -65,6 +65,12 @@ public final class OpenClBackend implements Backend {
      * default. Groundwork for batch-1 latency, not yet measured (docs/benchmarks.md); for A/B runs on the same jars.
      */
     public static final String SPLIT_ROWS_PROPERTY = "autogaze.opencl.splitRows";
+    /**
+     * System property: rows per work-group of the split row kernels ({@link #SPLIT_ROWS_PROPERTY}), 1 (the default: the
+     * most work-groups) to 8 (each weight load serves that many rows: a batch-1 decode step's 10 rows read each weight
+     * twice). For A/B runs.
+     */
+    public static final String SPLIT_GROUP_ROWS_PROPERTY = "autogaze.opencl.splitGroupRows";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -102,8 +108,8 @@ public final class OpenClBackend implements Backend {
     private final boolean streamAttention;
     /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
     private final boolean overlap;
-    /** Most rows of a decoder call run on the split row kernels, 0: none ({@link #SPLIT_ROWS_PROPERTY}). */
-    private final int splitRows;
+    /** The decoder calls that run on the split row kernels ({@link #SPLIT_ROWS_PROPERTY}). */
+    private final RowSplit rowSplit;
 
     private boolean closed;
 
@@ -122,7 +128,9 @@ public final class OpenClBackend implements Backend {
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
-        this.splitRows = splitRows(System.getProperty(SPLIT_ROWS_PROPERTY));
+        this.rowSplit = new RowSplit(
+                splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
+                splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
     }
 
     /**
@@ -147,6 +155,28 @@ public final class OpenClBackend implements Backend {
         }
         throw new IllegalArgumentException("-D" + SPLIT_ROWS_PROPERTY + "=" + value + ": expected off or a row count"
                 + " from 1 to " + most + " (the most rows of a decoder call run on the split row kernels)");
+    }
+
+    /**
+     * The value of {@link #SPLIT_GROUP_ROWS_PROPERTY}: unset 1, else a row count from 1 to {@link RowSplit#MAX_PER_GROUP}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitGroupRows(String value) {
+        if (value == null) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= RowSplit.MAX_PER_GROUP) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "-D" + SPLIT_GROUP_ROWS_PROPERTY + "=" + value + ": expected a row count from 1" + " to "
+                        + RowSplit.MAX_PER_GROUP + " (rows per work-group of the split row kernels)");
     }
 
     /**
@@ -532,7 +562,7 @@ public final class OpenClBackend implements Backend {
                 decodesFrames,
                 attention.tiledFor(batch),
                 streamAttention,
-                splitRows);
+                rowSplit);
     }
 
     /**
@@ -548,12 +578,12 @@ public final class OpenClBackend implements Backend {
             boolean tiledAttention,
             boolean streamAttention) {
         return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, splitRows);
+                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, rowSplit);
     }
 
     /**
-     * A decoder session with a chosen attention split target, frame loop, attention kernels and most rows of a call on
-     * the split row kernels (0: none; see {@link ClDecoderSession}); tests choose them.
+     * A decoder session with a chosen attention split target, frame loop, attention kernels and calls on the split row
+     * kernels (see {@link ClDecoderSession}); tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -563,7 +593,7 @@ public final class OpenClBackend implements Backend {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention,
-            int splitRows) {
+            RowSplit rowSplit) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
@@ -577,7 +607,7 @@ public final class OpenClBackend implements Backend {
                     decodesFrames,
                     tiledAttention,
                     streamAttention,
-                    splitRows);
+                    rowSplit);
         }
     }
 

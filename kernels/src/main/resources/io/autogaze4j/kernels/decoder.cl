@@ -42,7 +42,7 @@
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
 // sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
 // still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). The split row kernels (split_o,
-// split_gate_up, split_down, split_qkv; -D SPLIT_KERNELS with KS and SC, built only when
+// split_gate_up, split_down, split_qkv; -D SPLIT_KERNELS with KS, SC and SR, built only when
 // -Dautogaze.opencl.splitRows is set) do the narrow build's layer work for calls of few rows over many work-groups,
 // each a block of output columns of one row, with the narrow kernels' KS-slice sums (same bits; test:
 // OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits).
@@ -50,7 +50,7 @@
 #error "build decoder.cl with StepLayout.defines()"
 #endif
 #if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) + defined(SPLIT_KERNELS) != 1
-#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS, -D TILED_KERNELS or -D SPLIT_KERNELS (and KS, SC)"
+#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS, -D TILED_KERNELS or -D SPLIT_KERNELS (and KS, SC, SR)"
 #endif
 // (the defaults are spelled out as literals below, so a compiler that does not expand macros in a pragma builds them
 // exactly as before)
@@ -1146,24 +1146,33 @@ __kernel void heads_choose(__global const int* st, __global const float* logits,
 // layer's split_qkv (RMSNorm + q/k/v + rotary + cache write); grid (column blocks x work-group, rows). Each weight is
 // read once per step and every launch has tens of work-groups, where the fused narrow kernels run one work-group per
 // row over a whole layer's weights. Work-group layout: SC columns (split_qkv: one head of q, k or v, HEAD_DIM
-// columns) x KS k slices; each output is the narrow kernels' KS fused multiply-add chains over k in increasing order,
-// added in slice order, so the bits are theirs.
+// columns) x KS k slices, for SR rows (each weight load serves SR rows: SR = the step's rows reads each weight once per
+// step, SR = 1 gives the most work-groups); each output is the narrow kernels' KS fused multiply-add chains over k in
+// increasing order, added in slice order, so the bits are theirs, whatever SR.
 #define SPLIT_WG (SC * KS)
 #define QKV_WG (HEAD_DIM * KS)
 
-/** The row of a split work-group: its grid row, or with lastOnly batch row b's last token. */
-inline int split_row(__global const int* st, int lastOnly) {
-    int g = get_group_id(1);
-    return lastOnly ? (g + 1) * st[P_PER_ROW] - 1 : g;
+/** Rows of the call the split kernels take: every row, or with lastOnly one (the last token) per batch row. */
+inline int split_count(__global const int* st, int lastOnly) {
+    return lastOnly ? st[P_BATCH] : st[P_ROWS];
+}
+
+/** Row j of the call: j itself, or with lastOnly batch row j's last token. */
+inline int split_row(__global const int* st, int lastOnly, int j) {
+    return lastOnly ? (j + 1) * st[P_PER_ROW] - 1 : j;
 }
 
 /**
- * sum_i in[i] * w[i * ld + col] as the narrow rows_times sums it (KS slices of k, each one chain, added in order);
- * work-item (c, part) of a group of `cols` columns. Every work-item must call it (barriers); red is [KS][cols].
+ * out[rr] = sum_i in[rr * K + i] * w[i * ld + col] for the SR rows of local `in` as the narrow rows_times sums it (KS
+ * slices of k, each one chain, added in order); work-item (c, part) of a group of `cols` columns. Every work-item
+ * must call it (barriers); red is [KS][SR][cols]; every work-item gets the full sums.
  */
-inline float split_times(__local const float* in, int K, __global const float* w, int ld, int col, int c, int part,
-                         int cols, __local float* red) {
-    float acc = 0.0f;
+inline void split_times(__local const float* in, int K, __global const float* w, int ld, int col, int c, int part,
+                        int cols, __local float* red, float* out) {
+    float acc[SR];
+    for (int rr = 0; rr < SR; rr++) {
+        acc[rr] = 0.0f;
+    }
     int k0 = part * (K / KS), k1 = k0 + K / KS;
 #if K_UNROLL == 16
 #pragma unroll 16
@@ -1172,29 +1181,42 @@ inline float split_times(__local const float* in, int K, __global const float* w
 #endif
     for (int i = k0; i < k1; i++) {
         float wv = w[i * ld + col];
-        acc = fma(in[i], wv, acc);
+        for (int rr = 0; rr < SR; rr++) {
+            acc[rr] = fma(in[rr * K + i], wv, acc[rr]);
+        }
     }
-    red[part * cols + c] = acc;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    float sum = red[c];
-    for (int p = 1; p < KS; p++) {
-        sum += red[p * cols + c];
+    for (int rr = 0; rr < SR; rr++) {
+        red[(part * SR + rr) * cols + c] = acc[rr];
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    return sum;
+    for (int rr = 0; rr < SR; rr++) {
+        float sum = red[rr * cols + c];
+        for (int p = 1; p < KS; p++) {
+            sum += red[(p * SR + rr) * cols + c];
+        }
+        out[rr] = sum;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
 }
 
-/** Loads row r of x into local `a` and RMS-normalises it with normW (the narrow kernels' expression), behind barriers. */
-inline void split_norm_row(__global const float* x, __global const float* normW, int r, int lt, int wg,
-                           __local float* a) {
-    for (int e = lt; e < HIDDEN; e += wg) {
-        a[e] = x[r * HIDDEN + e];
+/**
+ * Loads the group's rows of x (j0 .. j0+valid-1 of the call, the rest zero) into local `a` [SR][HIDDEN] and
+ * RMS-normalises each with normW (the narrow kernels' expression), behind barriers.
+ */
+inline void split_norm_rows(__global const int* st, __global const float* x, __global const float* normW,
+                            int lastOnly, int j0, int valid, int lt, int wg, __local float* a) {
+    for (int e = lt; e < SR * HIDDEN; e += wg) {
+        int rr = e / HIDDEN;
+        a[e] = rr < valid ? x[split_row(st, lastOnly, j0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    float inv = inv_rms(a);
+    float inv[SR];
+    for (int rr = 0; rr < SR; rr++) {
+        inv[rr] = inv_rms(a + rr * HIDDEN);
+    }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int e = lt; e < HIDDEN; e += wg) {
-        a[e] = normW[e] * (a[e] * inv);
+    for (int e = lt; e < SR * HIDDEN; e += wg) {
+        a[e] = normW[e % HIDDEN] * (a[e] * inv[e / HIDDEN]);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
 }
@@ -1218,18 +1240,23 @@ __kernel void split_input(__global const int* st, __global uchar* mask, __global
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
 __kernel void split_o(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
                       __global const float* wo, int lastOnly) {
-    __local float a[HIDDEN];
-    __local float red[KS * SC];
+    __local float a[SR * HIDDEN];
+    __local float red[KS * SR * SC];
     int lt = get_local_id(0), c = lt % SC, part = lt / SC;
-    int r = split_row(st, lastOnly), splits = st[P_SPLITS];
-    for (int e = lt; e < HIDDEN; e += SPLIT_WG) {
-        a[e] = merged_attention(po, pml, splits, r, e);
+    int j0 = get_group_id(1) * SR, valid = min(SR, split_count(st, lastOnly) - j0), splits = st[P_SPLITS];
+    for (int e = lt; e < SR * HIDDEN; e += SPLIT_WG) {
+        int rr = e / HIDDEN;
+        a[e] = rr < valid ? merged_attention(po, pml, splits, split_row(st, lastOnly, j0 + rr), e % HIDDEN) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     int col = get_group_id(0) * SC + c;
-    float acc = split_times(a, HIDDEN, wo, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red);
+    float acc[SR];
+    split_times(a, HIDDEN, wo, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
     if (part == 0 && col < HIDDEN) {
-        x[r * HIDDEN + col] = x[r * HIDDEN + col] + acc;
+        for (int rr = 0; rr < valid; rr++) {
+            int at = split_row(st, lastOnly, j0 + rr) * HIDDEN + col;
+            x[at] = x[at] + acc[rr];
+        }
     }
 }
 
@@ -1238,16 +1265,19 @@ __kernel void split_o(__global const int* st, __global float* x, __global const 
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
 __kernel void split_gate_up(__global const int* st, __global const float* x, __global const float* normW,
                             __global const float* wg, __global const float* wu, __global float* hs, int lastOnly) {
-    __local float a[HIDDEN];
-    __local float red[KS * SC];
+    __local float a[SR * HIDDEN];
+    __local float red[KS * SR * SC];
     int lt = get_local_id(0), c = lt % SC, part = lt / SC;
-    int r = split_row(st, lastOnly);
-    split_norm_row(x, normW, r, lt, SPLIT_WG, a);
+    int j0 = get_group_id(1) * SR, valid = min(SR, split_count(st, lastOnly) - j0);
+    split_norm_rows(st, x, normW, lastOnly, j0, valid, lt, SPLIT_WG, a);
     int col = get_group_id(0) * SC + c, at = min(col, INTER - 1);
-    float g = split_times(a, HIDDEN, wg, INTER, at, c, part, SC, red);
-    float u = split_times(a, HIDDEN, wu, INTER, at, c, part, SC, red);
+    float g[SR], u[SR];
+    split_times(a, HIDDEN, wg, INTER, at, c, part, SC, red, g);
+    split_times(a, HIDDEN, wu, INTER, at, c, part, SC, red, u);
     if (part == 0 && col < INTER) {
-        hs[r * INTER + col] = g / (1.0f + exp(-g)) * u;
+        for (int rr = 0; rr < valid; rr++) {
+            hs[split_row(st, lastOnly, j0 + rr) * INTER + col] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
+        }
     }
 }
 
@@ -1256,60 +1286,72 @@ __kernel void split_gate_up(__global const int* st, __global const float* x, __g
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
 __kernel void split_down(__global const int* st, __global float* x, __global const float* hs, __global const float* wd,
                          int lastOnly) {
-    __local float a[INTER];
-    __local float red[KS * SC];
+    __local float a[SR * INTER];
+    __local float red[KS * SR * SC];
     int lt = get_local_id(0), c = lt % SC, part = lt / SC;
-    int r = split_row(st, lastOnly);
-    for (int e = lt; e < INTER; e += SPLIT_WG) {
-        a[e] = hs[r * INTER + e];
+    int j0 = get_group_id(1) * SR, valid = min(SR, split_count(st, lastOnly) - j0);
+    for (int e = lt; e < SR * INTER; e += SPLIT_WG) {
+        int rr = e / INTER;
+        a[e] = rr < valid ? hs[split_row(st, lastOnly, j0 + rr) * INTER + e % INTER] : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     int col = get_group_id(0) * SC + c;
-    float acc = split_times(a, INTER, wd, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red);
+    float acc[SR];
+    split_times(a, INTER, wd, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
     if (part == 0 && col < HIDDEN) {
-        x[r * HIDDEN + col] = x[r * HIDDEN + col] + acc;
+        for (int rr = 0; rr < valid; rr++) {
+            int at = split_row(st, lastOnly, j0 + rr) * HIDDEN + col;
+            x[at] = x[at] + acc[rr];
+        }
     }
 }
 
 // RMSNorm, then one head of q, k or v (group g of 3 * HEADS: q heads, k heads, v heads) with rotary embedding for q
-// and k; q to `q`, k and v into the layer's caches.
+// and k; q to `q`, k and v into the layer's caches. Every row of the call (no lastOnly).
 // CPU twin: tensor/CpuDecoderSession.attentionInputs.
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
 __kernel void split_qkv(__global const int* st, __global const float* x, __global const float* normW,
                         __global const float* wq, __global const float* wk, __global const float* wv,
                         __global const float* ropeCos, __global const float* ropeSin, __global float* q,
                         __global float* kc, __global float* vc, int cap) {
-    __local float a[HIDDEN];
-    __local float red[KS * HEAD_DIM];
-    __local float out[HEAD_DIM];
+    __local float a[SR * HIDDEN];
+    __local float red[KS * SR * HEAD_DIM];
+    __local float out[SR * HEAD_DIM];
     int lt = get_local_id(0), d = lt % HEAD_DIM, part = lt / HEAD_DIM;
-    int r = get_group_id(1), which = get_group_id(0) / HEADS, head = get_group_id(0) % HEADS;
-    split_norm_row(x, normW, r, lt, QKV_WG, a);
+    int j0 = get_group_id(1) * SR, valid = min(SR, st[P_ROWS] - j0);
+    int which = get_group_id(0) / HEADS, head = get_group_id(0) % HEADS;
+    split_norm_rows(st, x, normW, 0, j0, valid, lt, QKV_WG, a);
     __global const float* w = which == 0 ? wq : which == 1 ? wk : wv;
     int col = head * HEAD_DIM + d;
-    float acc = split_times(a, HIDDEN, w, HIDDEN, col, d, part, HEAD_DIM, red);
+    float acc[SR];
+    split_times(a, HIDDEN, w, HIDDEN, col, d, part, HEAD_DIM, red, acc);
     if (part == 0) {
-        out[d] = acc;
+        for (int rr = 0; rr < SR; rr++) {
+            out[rr * HEAD_DIM + d] = acc[rr];
+        }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     if (part != 0) {
         return;
     }
-    int perRow = st[P_PER_ROW], b = r / perRow, s = r % perRow;
-    int at = ((b * HEADS + head) * HEAD_DIM + d) * cap + st[P_FIRST] + s;
-    if (which == 2) {
-        vc[at] = acc;
-        return;
-    }
-    int halfDim = HEAD_DIM / 2, i = d % halfDim;
-    int pos = st[P_HEADER + r];
-    float cosA = ropeCos[pos * halfDim + i], sinA = ropeSin[pos * halfDim + i];
-    float p = out[d < halfDim ? d + halfDim : d - halfDim];
-    float rot = d < halfDim ? acc * cosA + (-p) * sinA : acc * cosA + p * sinA;
-    if (which == 0) {
-        q[r * HIDDEN + col] = rot;
-    } else {
-        kc[at] = rot;
+    int perRow = st[P_PER_ROW], first = st[P_FIRST], halfDim = HEAD_DIM / 2, i = d % halfDim;
+    int pd = d < halfDim ? d + halfDim : d - halfDim;
+    for (int rr = 0; rr < valid; rr++) {
+        int r = j0 + rr, b = r / perRow, s = r % perRow;
+        int at = ((b * HEADS + head) * HEAD_DIM + d) * cap + first + s;
+        if (which == 2) {
+            vc[at] = acc[rr];
+            continue;
+        }
+        int pos = st[P_HEADER + r];
+        float cosA = ropeCos[pos * halfDim + i], sinA = ropeSin[pos * halfDim + i];
+        float p = out[rr * HEAD_DIM + pd];
+        float rot = d < halfDim ? acc[rr] * cosA + (-p) * sinA : acc[rr] * cosA + p * sinA;
+        if (which == 0) {
+            q[r * HIDDEN + col] = rot;
+        } else {
+            kc[at] = rot;
+        }
     }
 }
 #endif // SPLIT_KERNELS

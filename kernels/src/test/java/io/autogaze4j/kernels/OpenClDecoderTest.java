@@ -185,8 +185,9 @@ class OpenClDecoderTest {
     /**
      * The split row kernels (-Dautogaze.opencl.splitRows) give the narrow ones' bits, so switching them on changes no
      * token: at batches 1 and 2, a prefill above the split limit (narrow kernels), then decode steps of K, one and
-     * seven tokens per row (split kernels), with every layer's output read back (all rows) and with the logits alone
-     * (the last layer for each row's last token only); every layer's output, the logits and the task loss, bit for bit.
+     * seven tokens per row (split kernels) with one and three rows per work-group (the last group partial), with every
+     * layer's output read back (all rows) and with the logits alone (the last layer for each row's last token only);
+     * every layer's output, the logits and the task loss, bit for bit.
      */
     @Test
     void splitRowKernelsGiveTheNarrowOnesBits() {
@@ -195,13 +196,14 @@ class OpenClDecoderTest {
         OpenClBackend cl = TestDevice.backend();
         for (int batch = 1; batch <= 2; batch++) {
             List<Call> calls = calls(new Random(54 + batch), batch, 128, splitRows + 1, K, 1, 7);
-            for (boolean everyLayer : new boolean[] {true, false}) {
+            for (int[] shape : new int[][] {{1, 1}, {1, 0}, {3, 1}}) { // rows per group, every layer
+                boolean everyLayer = shape[1] == 1;
                 List<List<Tensor>> outputs = new ArrayList<>();
                 List<List<String>> kernels = new ArrayList<>();
-                for (int most : new int[] {0, splitRows}) {
+                for (RowSplit split : new RowSplit[] {RowSplit.OFF, new RowSplit(splitRows, shape[0])}) {
                     List<Tensor> out = new ArrayList<>();
                     List<String> used = new ArrayList<>();
-                    try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 64, true, false, false, most)) {
+                    try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 64, true, false, false, split)) {
                         for (Call call : calls) {
                             List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
                             DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
@@ -222,7 +224,8 @@ class OpenClDecoderTest {
                     assertArrayEquals(
                             outputs.get(0).get(i).data(),
                             outputs.get(1).get(i).data(),
-                            "batch " + batch + (everyLayer ? ", every layer" : ", logits alone") + ": output " + i
+                            "batch " + batch + ", " + shape[0] + " rows per group"
+                                    + (everyLayer ? ", every layer" : ", logits alone") + ": output " + i
                                     + " (layers, final norm, logits, task loss per call), narrow against split");
                 }
             }
@@ -412,11 +415,11 @@ class OpenClDecoderTest {
      */
     @Test
     void frameOnDeviceEqualsStepByStep() {
-        frameOnDeviceEqualsStepByStep(Stop.NONE, 0);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0, 0);
-        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, 0);
-        frameOnDeviceEqualsStepByStep(Stop.NONE, 2 * K);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0, 2 * K);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF);
+        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1));
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3));
     }
 
     private enum Stop {
@@ -427,17 +430,17 @@ class OpenClDecoderTest {
 
     /**
      * A session of 64 cache entries with the backend's attention kernels, or, {@code strided}, the strided kernel and
-     * calls of at most {@code splitRows} rows on the split row kernels.
+     * {@code split}'s calls on the split row kernels.
      */
     private static ClDecoderSession openFrameTest(
-            DecoderWeights w, int batch, boolean decodesFrames, boolean strided, int splitRows) {
+            DecoderWeights w, int batch, boolean decodesFrames, boolean strided, RowSplit split) {
         OpenClBackend cl = TestDevice.backend();
         return strided
-                ? cl.openDecoder(w, batch, 64, 64, decodesFrames, false, false, splitRows)
+                ? cl.openDecoder(w, batch, 64, 64, decodesFrames, false, false, split)
                 : cl.openDecoder(w, batch, 64, 64, decodesFrames);
     }
 
-    private static void frameOnDeviceEqualsStepByStep(Stop which, int splitRows) {
+    private static void frameOnDeviceEqualsStepByStep(Stop which, RowSplit split) {
         DecoderWeights w = weights(41);
         int batch = 2, prefill = 20, tailLength = K;
         Random r = new Random(42);
@@ -456,8 +459,9 @@ class OpenClDecoderTest {
             }
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
-        try (DecoderSession frame = openFrameTest(w, batch, true, splitRows > 0, splitRows);
-                DecoderSession steps = openFrameTest(w, batch, false, splitRows > 0, 0)) {
+        boolean strided = split.most() > 0;
+        try (DecoderSession frame = openFrameTest(w, batch, true, strided, split);
+                DecoderSession steps = openFrameTest(w, batch, false, strided, RowSplit.OFF)) {
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
@@ -664,7 +668,10 @@ class OpenClDecoderTest {
                 x, perRow, positions, masks, tail, List.of(K, at == 0 ? 7 : 3), table, PAD, OptionalDouble.empty());
     }
 
-    /** The split row kernels are off unless {@code -Dautogaze.opencl.splitRows=N}; other values name the property. */
+    /**
+     * The split row kernels are off unless {@code -Dautogaze.opencl.splitRows=N}, with one row per work-group unless
+     * {@code -Dautogaze.opencl.splitGroupRows=R}; other values name the property.
+     */
     @Test
     void splitRowsSwitch() {
         assertEquals(0, OpenClBackend.splitRows(null));
@@ -675,6 +682,13 @@ class OpenClDecoderTest {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitRows(bad), bad);
             assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_ROWS_PROPERTY + "=" + bad), e.getMessage());
+        }
+        assertEquals(1, OpenClBackend.splitGroupRows(null));
+        assertEquals(RowSplit.MAX_PER_GROUP, OpenClBackend.splitGroupRows(" " + RowSplit.MAX_PER_GROUP));
+        for (String bad : new String[] {"off", "0", "" + (RowSplit.MAX_PER_GROUP + 1)}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitGroupRows(bad), bad);
+            assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY + "=" + bad), e.getMessage());
         }
     }
 
