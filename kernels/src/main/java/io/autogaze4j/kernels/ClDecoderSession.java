@@ -26,7 +26,8 @@ import org.jocl.cl_program;
  * with the next layer's q/k/v) plus two for the heads and the choice, and reads back either the logits or, with
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values. With {@link #forwardFrame} a whole frame's
  * steps are enqueued at once: {@code feed_step} gathers each decode step's ids and embeddings on the device from the
- * choice just made, so the host uploads once and reads the chosen ids once per frame.
+ * choice just made, so the host uploads once and reads the chosen ids once per frame. Calls of few rows may instead run
+ * each layer as four split kernels over many work-groups, with the same bits ({@link RowSplit}, off by default).
  */
 final class ClDecoderSession implements DecoderSession {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
