@@ -610,7 +610,7 @@ final class ClDecoderSession implements DecoderSession {
                         "split row kernels, " + SPLIT_COLUMNS + " columns x " + slices
                                 + (slices == 1 ? " k slice" : " k slices") + " x " + splitGroupRows
                                 + (splitGroupRows == 1 ? " row" : " rows"),
-                        options + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS + " -D SR="
+                        options + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS + " -D ROWS="
                                 + splitGroupRows));
     }
 

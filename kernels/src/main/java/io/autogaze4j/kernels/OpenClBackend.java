@@ -144,17 +144,12 @@ public final class OpenClBackend implements Backend {
         if (value == null || value.trim().equalsIgnoreCase("off")) {
             return 0;
         }
-        int most = ClDecoderSession.WIDE_FROM - 1;
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= most) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + SPLIT_ROWS_PROPERTY + "=" + value + ": expected off or a row count"
-                + " from 1 to " + most + " (the most rows of a decoder call run on the split row kernels)");
+        return rowCount(
+                SPLIT_ROWS_PROPERTY,
+                value,
+                ClDecoderSession.WIDE_FROM - 1,
+                "off or a row count",
+                "the most rows of a decoder call run on the split row kernels");
     }
 
     /**
@@ -166,17 +161,30 @@ public final class OpenClBackend implements Backend {
         if (value == null) {
             return 1;
         }
+        return rowCount(
+                SPLIT_GROUP_ROWS_PROPERTY,
+                value,
+                RowSplit.MAX_PER_GROUP,
+                "a row count",
+                "rows per work-group of the split row kernels");
+    }
+
+    /**
+     * {@code value}, the value of system property {@code property}, as a count from 1 to {@code most}.
+     *
+     * @throws IllegalArgumentException for anything else, naming the property, what it {@code expected} and its meaning
+     */
+    private static int rowCount(String property, String value, int most, String expected, String meaning) {
         try {
             int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= RowSplit.MAX_PER_GROUP) {
+            if (n >= 1 && n <= most) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
         throw new IllegalArgumentException(
-                "-D" + SPLIT_GROUP_ROWS_PROPERTY + "=" + value + ": expected a row count from 1" + " to "
-                        + RowSplit.MAX_PER_GROUP + " (rows per work-group of the split row kernels)");
+                "-D" + property + "=" + value + ": expected " + expected + " from 1 to " + most + " (" + meaning + ")");
     }
 
     /**

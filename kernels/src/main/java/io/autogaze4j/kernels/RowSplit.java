@@ -6,12 +6,12 @@ package io.autogaze4j.kernels;
  *
  * @param most     the most rows (batch x new tokens) of a call that runs on them; 0: none; below
  *                 {@link ClDecoderSession#WIDE_FROM} (from there the wide kernels run, whose sums are not the split ones')
- * @param perGroup rows per work-group (decoder.cl SR): each weight load serves that many rows
+ * @param perGroup rows per work-group (decoder.cl ROWS of the SPLIT_KERNELS build): each weight load serves that many rows
  */
 record RowSplit(int most, int perGroup) {
     /** No call runs on the split kernels. */
     static final RowSplit OFF = new RowSplit(0, 1);
-    /** The most rows per work-group (local memory: SR x the intermediate size floats in split_down). */
+    /** The most rows per work-group (local memory: that many x the intermediate size floats in split_down). */
     static final int MAX_PER_GROUP = 8;
 
     RowSplit {
