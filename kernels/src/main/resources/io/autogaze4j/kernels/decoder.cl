@@ -1165,6 +1165,15 @@ inline int split_row(__global const int* st, int lastOnly, int j) {
     return lastOnly ? (j + 1) * st[P_PER_ROW] - 1 : j;
 }
 
+/** x[row][col] += acc[rr] for the group's valid rows (the residual add of the narrow kernels). */
+inline void split_residual(__global const int* st, __global float* x, int lastOnly, int j0, int valid, int col,
+                           float* acc) {
+    for (int rr = 0; rr < valid; rr++) {
+        int at = split_row(st, lastOnly, j0 + rr) * HIDDEN + col;
+        x[at] = x[at] + acc[rr];
+    }
+}
+
 /**
  * Loads the group's rows of x (j0 .. j0+valid-1 of the call, the rest zero) into local `a` [ROWS][HIDDEN] and
  * RMS-normalises each with normW (the narrow kernels' expression), behind barriers.
@@ -1219,10 +1228,7 @@ __kernel void split_o(__global const int* st, __global float* x, __global const 
     float acc[ROWS];
     rows_times(a, HIDDEN, wo, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
     if (part == 0 && col < HIDDEN) {
-        for (int rr = 0; rr < valid; rr++) {
-            int at = split_row(st, lastOnly, j0 + rr) * HIDDEN + col;
-            x[at] = x[at] + acc[rr];
-        }
+        split_residual(st, x, lastOnly, j0, valid, col, acc);
     }
 }
 
@@ -1265,10 +1271,7 @@ __kernel void split_down(__global const int* st, __global float* x, __global con
     float acc[ROWS];
     rows_times(a, INTER, wd, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
     if (part == 0 && col < HIDDEN) {
-        for (int rr = 0; rr < valid; rr++) {
-            int at = split_row(st, lastOnly, j0 + rr) * HIDDEN + col;
-            x[at] = x[at] + acc[rr];
-        }
+        split_residual(st, x, lastOnly, j0, valid, col, acc);
     }
 }
 
