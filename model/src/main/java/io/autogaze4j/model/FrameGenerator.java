@@ -110,11 +110,7 @@ final class FrameGenerator {
         }
         int carried = f.plannedSizes.get(f.plannedSizes.size() - 1);
         Frame next = prefill(masks, null, carried, vision, budget, st.decoder.length());
-        byte[][] maskArrays = new byte[batch][];
-        for (int b = 0; b < batch; b++) {
-            maskArrays[b] = masks[b].mask();
-        }
-        FrameSteps plan = frameOnDevice(st, next, maskArrays, Budget.TaskLossStop.NONE);
+        FrameSteps plan = frameOnDevice(st, next, GazeState.maskArrays(masks), Budget.TaskLossStop.NONE);
         backend.hostTime("host: generator: next frame planned ahead", System.nanoTime() - t0);
         if (plan == null) {
             return null;

@@ -45,6 +45,11 @@ final class GazeState implements AutoCloseable {
 
     /** Every row's mask array, for a decoder call. */
     byte[][] maskArrays() {
+        return maskArrays(masks);
+    }
+
+    /** Each of {@code masks} as the byte array the decoder takes. */
+    static byte[][] maskArrays(AttentionMask[] masks) {
         byte[][] m = new byte[masks.length][];
         for (int b = 0; b < masks.length; b++) {
             m[b] = masks[b].mask();
