@@ -187,7 +187,7 @@ final class ClContext implements AutoCloseable {
         return infoString((q, n, v, o) -> clGetPlatformInfo(p, q, n, v, o), param);
     }
 
-    private static String deviceString(cl_device_id d, int param) {
+    static String deviceString(cl_device_id d, int param) {
         return infoString((q, n, v, o) -> clGetDeviceInfo(d, q, n, v, o), param);
     }
 
