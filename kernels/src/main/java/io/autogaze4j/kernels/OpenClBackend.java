@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
@@ -203,9 +204,25 @@ public final class OpenClBackend implements Backend {
         return create(ctx, !ctx.info.cpu());
     }
 
+    /** Opens device {@code index} with the program cache {@code cache}, building programs as {@code prebuild} says (tests). */
+    static OpenClBackend open(int index, ProgramCache cache, Prebuild prebuild) {
+        ClContext ctx = ClContext.open(index, cache, prebuild);
+        return create(ctx, !ctx.info.cpu());
+    }
+
     /** How many programs this backend built from source and loaded from the program cache so far. */
     ClContext.ProgramBuilds programBuilds() {
         return ctx.programBuilds();
+    }
+
+    /** The programs whose build or load was started so far, done or not (tests; empty once closed). */
+    Set<ClContext.ProgramSource> startedBuilds() {
+        return ctx.startedBuilds();
+    }
+
+    /** decoder.cl's builds for {@code decoder} on this backend's device. */
+    DecoderBuilds decoderBuilds(DecoderWeights decoder) {
+        return ClDecoderSession.builds(ctx, decoder);
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -515,18 +532,20 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * Starts building (or loading from the program cache) the programs a model with {@code decoder} runs, ops.cl and
-     * decoder.cl's builds ({@link ClDecoderSession.Builds#inQueueOrder}: the slow wide row kernels last), one after
-     * another on a background thread, so that they overlap the rest of model loading and the first clip; a decoder
-     * session waits only for the builds its calls need ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on
-     * first use instead).
+     * Starts building (or loading from the program cache) the programs every run of a model with {@code decoder} needs,
+     * ops.cl and decoder.cl's step and narrow row kernels ({@link DecoderBuilds#atOpen}), one after another on a
+     * background thread, so that they overlap the rest of model loading and the first clip. The programs only some runs
+     * need are started when a run shows it needs them: the tiled attention by a decoder session of two batch rows or
+     * more, the wide row kernels by a call of {@link DecoderBuilds#WIDE_FROM} rows or more. With
+     * {@code -Dautogaze.opencl.prebuild=all} every program starts here; with {@code off} none, each is built on first
+     * use ({@link ClContext#PREBUILD_PROPERTY}).
      */
     @Override
     public void prepareFor(DecoderWeights decoder) {
         synchronized (ctx) {
             checkOpen();
             ctx.prebuild(opsSource);
-            ClDecoderSession.builds(ctx, decoder).inQueueOrder().forEach(ctx::prebuild);
+            decoderBuilds(decoder).atOpen(false, ctx.prebuildsAll()).forEach(ctx::prebuild);
         }
     }
 
