@@ -64,6 +64,6 @@ record DecoderBuilds(
      * for while the wide build runs) and then the wide kernels for {@link #largeRows}, none otherwise.
      */
     List<ClContext.ProgramSource> forCall(int rows) {
-        return largeRows(rows) ? Stream.of(standIn, wide).distinct().toList() : List.of();
+        return largeRows(rows) ? List.of(standIn, wide) : List.of();
     }
 }

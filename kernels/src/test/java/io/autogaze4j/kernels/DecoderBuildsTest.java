@@ -138,7 +138,8 @@ class DecoderBuildsTest {
         try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.configured(), Prebuild.ALL)) {
             cl.prepareFor(w);
             DecoderBuilds builds = cl.decoderBuilds(w);
-            assertEquals(6, cl.startedBuilds().size(), "ops.cl and five decoder builds: " + variants(cl.startedBuilds()));
+            assertEquals(
+                    6, cl.startedBuilds().size(), "ops.cl and five decoder builds: " + variants(cl.startedBuilds()));
             assertStarted(cl, builds.all(), "by prebuild=all");
         }
         try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.configured(), Prebuild.OFF)) {
