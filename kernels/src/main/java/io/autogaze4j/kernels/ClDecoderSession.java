@@ -33,12 +33,6 @@ final class ClDecoderSession implements DecoderSession {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     /** Rows per work-group of the wide kernels. */
     private static final int WIDE_ROWS = 8;
-    /**
-     * Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group.
-     * A batch-1 prefill (196 vision tokens and at most K pending ones: 206 rows at K = 10) stays below it, so a batch-1
-     * run never needs the wide build, the slowest one (cold start, H200: 13.2 of the 15.8 s of NVIDIA compiling).
-     */
-    static final int WIDE_FROM = 256;
     /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
     private static final int NARROW_SLICES = 4;
     /**
@@ -112,15 +106,15 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_mem ropeCos;
     private final cl_mem ropeSin;
     private final byte[][] deviceMask;
-    /** decoder.cl's builds this session runs. */
-    private final Builds builds;
+    /** decoder.cl's builds, and which of them this session's calls need. */
+    private final DecoderBuilds builds;
     /** Row kernels for few rows (decode steps). */
     private final Variant narrow;
     /** Row kernels for many rows (prefills); null until their build is ready and a call needs them ({@link #rowKernels}). */
     private Variant wide;
     /** The stand-in for {@link #wide} while its build runs; null until first needed ({@link #rowKernels}). */
     private Variant standIn;
-    /** Which kernels serve calls of {@link #WIDE_FROM} rows or more ({@link #pinLargeRows}: tests). */
+    /** Which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more ({@link #pinLargeRows}: tests). */
     private LargeRows largeRows = LargeRows.WIDE_WHEN_BUILT;
     /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
     private Variant lastRows;
@@ -228,11 +222,11 @@ final class ClDecoderSession implements DecoderSession {
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
         this.logitWg = logitGroupSize(ctx);
-        this.builds = builds(ctx, h, rowSplit.perGroup());
-        // in the background, while the buffers below are made (unless prepared earlier); only the step and narrow
-        // builds are waited for here, the tiled attention when a step first needs it (tiledAttention), the wide one
-        // when a call first needs it (rowKernels)
-        builds.inQueueOrder().forEach(ctx::prebuild);
+        this.builds = builds(ctx, h);
+        // in the background, while the buffers below are made (unless started when the model loaded): what this
+        // session needs from its first call on; only the step and narrow builds are waited for here, the tiled
+        // attention when a step first needs it (tiledAttention); a call of many rows starts the wide one (rowKernels)
+        builds.atOpen(tiled, ctx.prebuildsAll()).forEach(ctx::prebuild);
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];
@@ -269,7 +263,7 @@ final class ClDecoderSession implements DecoderSession {
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         if (rowSplit.most() > 0) {
             // built here, not queued: it would wait behind the slow wide build
-            split = SplitKernels.of(ctx.program(builds.split()), layers);
+            split = SplitKernels.of(ctx.program(splitBuild(ctx, h, rowSplit.perGroup())), layers);
         } else {
             split = null;
         }
@@ -471,7 +465,7 @@ final class ClDecoderSession implements DecoderSession {
         return tiledKernels;
     }
 
-    /** Which kernels serve calls of {@link #WIDE_FROM} rows or more. */
+    /** Which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more. */
     enum LargeRows {
         /** The wide kernels once their build is ready, the stand-in until then (runs). */
         WIDE_WHEN_BUILT,
@@ -482,16 +476,20 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * The row kernels of a call of {@code rows} rows. Fewer than {@link #WIDE_FROM}: the narrow ones. From there: the
-     * wide ones, or, while their build still runs in the background, the stand-in, whose sums are the wide ones' (each
-     * output the same fused multiply-add chain over k in increasing order; no kernel sums across rows), so the results
-     * are the same bits whichever runs (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). A first clip
-     * with large prefills then does not wait for the slowest build (H200: 13.2 s) and gets the tokens of every later
-     * run.
+     * The row kernels of a call of {@code rows} rows. Fewer than {@link DecoderBuilds#WIDE_FROM}: the narrow ones. From
+     * there: the wide ones, or, while their build still runs in the background, the stand-in, whose sums are the wide
+     * ones' (each output the same fused multiply-add chain over k in increasing order; no kernel sums across rows), so
+     * the results are the same bits whichever runs (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). The
+     * first such call starts both builds ({@link DecoderBuilds#forCall}: the stand-in first, which it waits for). A first
+     * clip with large prefills then does not wait for the slowest build (H200: 12.4 s) and gets the tokens of every
+     * later run, and a run without such calls never builds either.
      */
     private Variant rowKernels(int rows) {
-        if (rows < WIDE_FROM) {
+        if (!DecoderBuilds.largeRows(rows)) {
             return narrow;
+        }
+        if (wide == null) {
+            builds.forCall(rows).forEach(ctx::prebuild); // no-ops once started (per context)
         }
         if (wide == null && largeRows != LargeRows.STAND_IN) {
             Optional<cl_program> built = largeRows == LargeRows.WIDE
@@ -507,8 +505,8 @@ final class ClDecoderSession implements DecoderSession {
                 ClContext.ProgramSource slow = builds.wide();
                 LOG.log(
                         System.Logger.Level.INFO,
-                        "autogaze4j: OpenCL program " + slow.resource() + " (" + slow.variant() + ") is still building"
-                                + " in the background; until it is ready, calls of " + WIDE_FROM
+                        "autogaze4j: OpenCL program " + slow.resource() + " (" + slow.variant() + ") is building"
+                                + " in the background; until it is ready, calls of " + DecoderBuilds.WIDE_FROM
                                 + " rows or more run on the 1-row kernels (the same results, slower)");
             }
             standIn = bound(Variant.of("stand-in", ctx.program(builds.standIn()), keys.length, 1, hidden));
@@ -516,7 +514,7 @@ final class ClDecoderSession implements DecoderSession {
         return standIn;
     }
 
-    /** Pins which kernels serve calls of {@link #WIDE_FROM} rows or more (tests). */
+    /** Pins which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more (tests). */
     void pinLargeRows(LargeRows choice) {
         largeRows = choice;
     }
@@ -544,51 +542,39 @@ final class ClDecoderSession implements DecoderSession {
         return a.splits(batch * a.blocks(perRow) * w.host.heads(), visible);
     }
 
-    /**
-     * The builds of decoder.cl a session runs (see its header).
-     *
-     * @param step    the step kernels (attention, feed_step, heads_logits, heads_choose)
-     * @param narrow  the narrow row kernels: one row per work-group, k loops in {@link #narrowSlices} slices (decode
-     *                steps and calls of fewer than {@link #WIDE_FROM} rows)
-     * @param tiled   the tiled attention kernels (attention_prefill, attention_decode, attention_stream): by default
-     *                from two batch rows on ({@link AttentionChoice#AUTO}), so a batch-1 session never waits for them
-     * @param standIn the row kernels with one row per work-group and each k loop in one chain: the wide ones' sums, run
-     *                in their place while their build is still running ({@link #rowKernels}); {@code narrow} itself
-     *                when that has one k slice
-     * @param wide    the wide row kernels: {@link #WIDE_ROWS} rows per work-group, each k loop in one chain (prefills)
-     * @param split   the split row kernels: a layer's products over column blocks and row groups, k loops in
-     *                {@link #narrowSlices} slices (the narrow kernels' sums); built only by sessions that run them
-     *                ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}), so not in {@link #inQueueOrder}
-     */
-    record Builds(
-            ClContext.ProgramSource step,
-            ClContext.ProgramSource narrow,
-            ClContext.ProgramSource tiled,
-            ClContext.ProgramSource standIn,
-            ClContext.ProgramSource wide,
-            ClContext.ProgramSource split) {
-        /**
-         * Each build once, in the order to queue them: what every first clip needs first (the step and narrow kernels),
-         * then the tiled attention (batches of two rows or more), the wide kernels, by far the slowest to compile (cold
-         * start, H200: 13.2 s against 0.9-1.1 s), last.
-         */
-        List<ClContext.ProgramSource> inQueueOrder() {
-            return Stream.of(step, narrow, tiled, standIn, wide).distinct().toList();
-        }
-    }
-
-    /** The builds of decoder.cl a session of {@code h} runs on {@code ctx} (the split kernels with one row per group). */
-    static Builds builds(ClContext ctx, DecoderWeights h) {
-        return builds(ctx, h, 1);
+    /** The builds of decoder.cl for sessions of {@code h} on {@code ctx}. */
+    static DecoderBuilds builds(ClContext ctx, DecoderWeights h) {
+        String options = options(ctx, h);
+        int slices = narrowSlices(h);
+        ClContext.ProgramSource narrow = rowBuild(options, 1, slices);
+        return new DecoderBuilds(
+                new ClContext.ProgramSource("decoder.cl", "step kernels", options + " -D STEP_KERNELS"),
+                narrow,
+                new ClContext.ProgramSource("decoder.cl", "tiled attention", options + " -D TILED_KERNELS"),
+                slices == 1 ? narrow : rowBuild(options, 1, 1),
+                rowBuild(options, WIDE_ROWS, 1));
     }
 
     /**
-     * The builds of decoder.cl a session of {@code h} runs on {@code ctx}, the split kernels with {@code splitGroupRows}
-     * rows per work-group.
+     * The build of the split row kernels for sessions of {@code h} on {@code ctx}: a layer's products over column blocks
+     * and row groups of {@code splitGroupRows} rows, k loops in {@link #narrowSlices} slices (the narrow kernels' sums);
+     * built only by sessions that run them ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}), so not one of {@link #builds}.
      */
-    static Builds builds(ClContext ctx, DecoderWeights h, int splitGroupRows) {
+    static ClContext.ProgramSource splitBuild(ClContext ctx, DecoderWeights h, int splitGroupRows) {
+        int slices = narrowSlices(h);
+        return new ClContext.ProgramSource(
+                "decoder.cl",
+                "split row kernels, " + SPLIT_COLUMNS + " columns x " + slices
+                        + (slices == 1 ? " k slice" : " k slices") + " x " + splitGroupRows
+                        + (splitGroupRows == 1 ? " row" : " rows"),
+                options(ctx, h) + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS + " -D ROWS="
+                        + splitGroupRows);
+    }
+
+    /** The compiler options every build of decoder.cl for {@code h} on {@code ctx} shares. */
+    private static String options(ClContext ctx, DecoderWeights h) {
         int vocab = ClDecoderWeights.vocab(h);
-        String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
+        return "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
                 + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
                 + ClDecoderWeights.heads(h) + " -D PAD_ID=" + (vocab - 1) + " -D EPS=" + h.rmsNormEps() + "f -D QB="
                 + QUERY_BLOCK + " -D ATT_WG=" + attentionGroupSize(ctx) + " -D SEL_WG=" + chooseGroupSize(ctx)
@@ -597,21 +583,6 @@ final class ClDecoderSession implements DecoderSession {
                 + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + " -D SQ="
                 + ClDecoderWeights.heads(h)
                 + " -D SL=" + STREAM_LANES + " -D SD=" + STREAM_DIMS + StepLayout.defines();
-        int slices = narrowSlices(h);
-        ClContext.ProgramSource narrow = rowBuild(options, 1, slices);
-        return new Builds(
-                new ClContext.ProgramSource("decoder.cl", "step kernels", options + " -D STEP_KERNELS"),
-                narrow,
-                new ClContext.ProgramSource("decoder.cl", "tiled attention", options + " -D TILED_KERNELS"),
-                slices == 1 ? narrow : rowBuild(options, 1, 1),
-                rowBuild(options, WIDE_ROWS, 1),
-                new ClContext.ProgramSource(
-                        "decoder.cl",
-                        "split row kernels, " + SPLIT_COLUMNS + " columns x " + slices
-                                + (slices == 1 ? " k slice" : " k slices") + " x " + splitGroupRows
-                                + (splitGroupRows == 1 ? " row" : " rows"),
-                        options + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS + " -D ROWS="
-                                + splitGroupRows));
     }
 
     /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */

@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
@@ -60,9 +61,9 @@ public final class OpenClBackend implements Backend {
     public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
     /**
      * System property that sends decoder calls of at most N rows (batch x new tokens; {@code N} below
-     * {@link ClDecoderSession#WIDE_FROM}) through the split row kernels (decoder.cl SPLIT_KERNELS: each layer's products
+     * {@link DecoderBuilds#WIDE_FROM}) through the split row kernels (decoder.cl SPLIT_KERNELS: each layer's products
      * spread over output columns and many work-groups, the same bits as the narrow kernels), or {@code off}, the
-     * default. Groundwork for batch-1 latency, not yet measured (docs/benchmarks.md); for A/B runs on the same jars.
+     * default. Measured on the H200: no faster at batch 1, 4-5 % faster at batch 2-4 (docs/benchmarks.md); for A/B runs.
      */
     public static final String SPLIT_ROWS_PROPERTY = "autogaze.opencl.splitRows";
     /**
@@ -135,7 +136,7 @@ public final class OpenClBackend implements Backend {
 
     /**
      * The value of {@link #SPLIT_ROWS_PROPERTY}: unset or {@code off} 0 (no call runs the split row kernels), else the
-     * most rows of a call that runs them, from 1 to {@link ClDecoderSession#WIDE_FROM} - 1 (from there the wide kernels
+     * most rows of a call that runs them, from 1 to {@link DecoderBuilds#WIDE_FROM} - 1 (from there the wide kernels
      * run, whose sums are not the split ones').
      *
      * @throws IllegalArgumentException for any other value
@@ -147,7 +148,7 @@ public final class OpenClBackend implements Backend {
         return rowCount(
                 SPLIT_ROWS_PROPERTY,
                 value,
-                ClDecoderSession.WIDE_FROM - 1,
+                DecoderBuilds.WIDE_FROM - 1,
                 "off or a row count",
                 "the most rows of a decoder call run on the split row kernels");
     }
@@ -275,9 +276,25 @@ public final class OpenClBackend implements Backend {
         return create(ctx, !ctx.info.cpu());
     }
 
+    /** Opens device {@code index} with the program cache {@code cache}, building programs as {@code prebuild} says (tests). */
+    static OpenClBackend open(int index, ProgramCache cache, Prebuild prebuild) {
+        ClContext ctx = ClContext.open(index, cache, prebuild);
+        return create(ctx, !ctx.info.cpu());
+    }
+
     /** How many programs this backend built from source and loaded from the program cache so far. */
     ClContext.ProgramBuilds programBuilds() {
         return ctx.programBuilds();
+    }
+
+    /** The programs whose build or load was started so far, done or not (tests; empty once closed). */
+    Set<ClContext.ProgramSource> startedBuilds() {
+        return ctx.startedBuilds();
+    }
+
+    /** decoder.cl's builds for {@code decoder} on this backend's device. */
+    DecoderBuilds decoderBuilds(DecoderWeights decoder) {
+        return ClDecoderSession.builds(ctx, decoder);
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -620,18 +637,20 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * Starts building (or loading from the program cache) the programs a model with {@code decoder} runs, ops.cl and
-     * decoder.cl's builds ({@link ClDecoderSession.Builds#inQueueOrder}: the slow wide row kernels last), one after
-     * another on a background thread, so that they overlap the rest of model loading and the first clip; a decoder
-     * session waits only for the builds its calls need ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on
-     * first use instead).
+     * Starts building (or loading from the program cache) the programs every run of a model with {@code decoder} needs,
+     * ops.cl and decoder.cl's step and narrow row kernels ({@link DecoderBuilds#atOpen}), one after another on a
+     * background thread, so that they overlap the rest of model loading and the first clip. The programs only some runs
+     * need are started when a run shows it needs them: the tiled attention by a decoder session of two batch rows or
+     * more, the wide row kernels by a call of {@link DecoderBuilds#WIDE_FROM} rows or more. With
+     * {@code -Dautogaze.opencl.prebuild=all} every program starts here; with {@code off} none, each is built on first
+     * use ({@link ClContext#PREBUILD_PROPERTY}).
      */
     @Override
     public void prepareFor(DecoderWeights decoder) {
         synchronized (ctx) {
             checkOpen();
             ctx.prebuild(opsSource);
-            ClDecoderSession.builds(ctx, decoder).inQueueOrder().forEach(ctx::prebuild);
+            decoderBuilds(decoder).atOpen(false, ctx.prebuildsAll()).forEach(ctx::prebuild);
         }
     }
 

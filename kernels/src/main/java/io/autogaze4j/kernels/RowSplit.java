@@ -5,7 +5,7 @@ package io.autogaze4j.kernels;
  * {@link OpenClBackend#SPLIT_ROWS_PROPERTY} and {@link OpenClBackend#SPLIT_GROUP_ROWS_PROPERTY}.
  *
  * @param most     the most rows (batch x new tokens) of a call that runs on them; 0: none; below
- *                 {@link ClDecoderSession#WIDE_FROM} (from there the wide kernels run, whose sums are not the split ones')
+ *                 {@link DecoderBuilds#WIDE_FROM} (from there the wide kernels run, whose sums are not the split ones')
  * @param perGroup rows per work-group (decoder.cl ROWS of the SPLIT_KERNELS build): each weight load serves that many rows
  */
 record RowSplit(int most, int perGroup) {
@@ -15,9 +15,8 @@ record RowSplit(int most, int perGroup) {
     static final int MAX_PER_GROUP = 8;
 
     RowSplit {
-        if (most < 0 || most >= ClDecoderSession.WIDE_FROM) {
-            throw new IllegalArgumentException(
-                    "split rows " + most + " outside [0, " + ClDecoderSession.WIDE_FROM + ")");
+        if (most < 0 || most >= DecoderBuilds.WIDE_FROM) {
+            throw new IllegalArgumentException("split rows " + most + " outside [0, " + DecoderBuilds.WIDE_FROM + ")");
         }
         if (perGroup < 1 || perGroup > MAX_PER_GROUP) {
             throw new IllegalArgumentException(

@@ -142,7 +142,7 @@ class OpenClDecoderTest {
 
     /**
      * The stand-in row kernels (one row per work-group, one k chain) give the wide ones' bits on calls of {@link
-     * ClDecoderSession#WIDE_FROM} rows or more, so a first clip that runs on them while the wide build finishes gets the
+     * DecoderBuilds#WIDE_FROM} rows or more, so a first clip that runs on them while the wide build finishes gets the
      * tokens of every later run: every layer's output, the logits and the task loss of two large prefills around a
      * decode step (on the narrow kernels either way), bit for bit.
      */
@@ -150,7 +150,7 @@ class OpenClDecoderTest {
     void standInRowKernelsGiveTheWideOnesBits() {
         DecoderWeights w = weights(51);
         int batch = 2, perRow = 150;
-        assertTrue(batch * perRow >= ClDecoderSession.WIDE_FROM, "the prefill takes the large-row kernels");
+        assertTrue(batch * perRow >= DecoderBuilds.WIDE_FROM, "the prefill takes the large-row kernels");
         List<Call> calls = calls(new Random(52), batch, 512, perRow, K, 140);
         List<List<Tensor>> outputs = new ArrayList<>();
         List<List<String>> kernels = new ArrayList<>();
@@ -677,8 +677,8 @@ class OpenClDecoderTest {
         assertEquals(0, OpenClBackend.splitRows(null));
         assertEquals(0, OpenClBackend.splitRows(" Off "));
         assertEquals(40, OpenClBackend.splitRows(" 40"));
-        assertEquals(ClDecoderSession.WIDE_FROM - 1, OpenClBackend.splitRows("" + (ClDecoderSession.WIDE_FROM - 1)));
-        for (String bad : new String[] {"on", "0", "-3", "" + ClDecoderSession.WIDE_FROM, "4O"}) {
+        assertEquals(DecoderBuilds.WIDE_FROM - 1, OpenClBackend.splitRows("" + (DecoderBuilds.WIDE_FROM - 1)));
+        for (String bad : new String[] {"on", "0", "-3", "" + DecoderBuilds.WIDE_FROM, "4O"}) {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitRows(bad), bad);
             assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_ROWS_PROPERTY + "=" + bad), e.getMessage());
