@@ -58,6 +58,16 @@ public final class OpenClBackend implements Backend {
      * f + 1 while the device runs frame f, {@link DecoderSession#submitFrame}). Needs the decode loop on the device.
      */
     public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
+    /**
+     * System property that sets the frames per time chunk in which the model encodes a clip's vision tokens: a number
+     * N >= 1, or {@code off} (the whole clip in one piece before the first decoder frame, as before). The default, 4,
+     * lets the decoder start on frame 0 while the vision encoder still has later frames' pixels to stage, upload and
+     * encode; the results are the same bits. N >= 3 keeps the next chunk's tokens ready before they are needed (2
+     * may wait for them, 1 waits for every frame's). Read when the backend opens.
+     */
+    public static final String VISION_CHUNKS_PROPERTY = "autogaze.opencl.visionChunks";
+    /** Frames per vision chunk when {@link #VISION_CHUNKS_PROPERTY} is unset. */
+    static final int DEFAULT_VISION_CHUNK_FRAMES = 4;
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -95,6 +105,8 @@ public final class OpenClBackend implements Backend {
     private final boolean streamAttention;
     /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
     private final boolean overlap;
+    /** Frames per time chunk of the vision sessions, 0 for whole clips ({@link #VISION_CHUNKS_PROPERTY}). */
+    private final int visionChunkFrames;
 
     private boolean closed;
 
@@ -113,6 +125,33 @@ public final class OpenClBackend implements Backend {
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+        this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
+    }
+
+    /**
+     * The value of {@link #VISION_CHUNKS_PROPERTY} as frames per chunk: unset {@link #DEFAULT_VISION_CHUNK_FRAMES},
+     * {@code off} 0 (whole clips), else the number.
+     *
+     * @throws IllegalArgumentException for anything but off or a whole number >= 1
+     */
+    static int visionChunkFrames(String value) {
+        if (value == null) {
+            return DEFAULT_VISION_CHUNK_FRAMES;
+        }
+        String v = value.trim();
+        if (v.equalsIgnoreCase("off")) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException("-D" + VISION_CHUNKS_PROPERTY + "=" + value
+                + ": expected off or frames per vision chunk (a whole number >= 1)");
     }
 
     /**
@@ -231,6 +270,11 @@ public final class OpenClBackend implements Backend {
                         ? ""
                         : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
                 + (streamAttention ? "" : ", tiled decode attention")
+                + (visionChunkFrames == DEFAULT_VISION_CHUNK_FRAMES
+                        ? ""
+                        : visionChunkFrames == 0
+                                ? ", vision in one piece"
+                                : ", vision chunks of " + visionChunkFrames + " frames")
                 + ")";
     }
 
@@ -561,7 +605,8 @@ public final class OpenClBackend implements Backend {
             checkOpen();
             ClVisionSession.Constants constants =
                     visionConstants.computeIfAbsent(weights, k -> ClVisionSession.Constants.upload(ctx, k));
-            return new ClVisionSession(this, ctx, stage, visionBuffers, constants, cpu, weights, batch, waveBytes);
+            return new ClVisionSession(
+                    this, ctx, stage, visionBuffers, constants, cpu, weights, batch, waveBytes, visionChunkFrames);
         }
     }
 
