@@ -179,11 +179,7 @@ final class ClVisionSession implements VisionSession {
     @Override
     public Submitted submit(Tensor clip, int first, int count) {
         checkClip(clip);
-        int perRow = clip.dim(1);
-        if (first < 0 || count < 1 || first + count > perRow) {
-            throw new IllegalArgumentException(
-                    "frames [" + first + ", " + (first + count) + ") are not within the clip's " + perRow);
-        }
+        VisionSession.checkFrames(clip, first, count);
         int size = w.inputSize();
         long rowBytes = (long) count * 3 * size * size * Sizeof.cl_float;
         int rowsPerWave = (int) Math.max(1, Math.min(batch, waveBytes / rowBytes));

@@ -69,7 +69,7 @@ public final class GazeStream implements AutoCloseable {
         model.backend().hostTime("host: gaze call: input checked", System.nanoTime() - t0);
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;
-        VisionChunks vision = new VisionChunks(model.encoder(), state.vision, frames, model.backend());
+        VisionChunks vision = new VisionChunks(state.vision, model.encoder().inputClip(frames), model.backend());
         int[] budgets = new int[frames.frames()];
         for (int t = 0; t < frames.frames(); t++) {
             budgets[t] = budget.tokens(first + t);

@@ -33,12 +33,17 @@ final class VisionChunks {
     private int submitted;
     private int taken;
 
-    /** The schedule of {@code clip}'s frames through {@code session}; nothing is submitted yet. */
-    VisionChunks(VisionEncoder encoder, VisionSession session, VideoClip clip, Backend backend) {
+    /**
+     * The schedule of {@code clip}'s frames through {@code session}, host times to {@code backend}; nothing is submitted
+     * yet.
+     *
+     * @param clip {@code [B, T, 3, S, S]} the frames at the model's input size ({@link VisionEncoder#inputClip})
+     */
+    VisionChunks(VisionSession session, Tensor clip, Backend backend) {
         this.backend = backend;
         this.session = session;
-        this.clip = encoder.inputClip(clip);
-        this.frames = clip.frames();
+        this.clip = clip;
+        this.frames = clip.dim(1);
         int n = session.chunkFrames();
         this.chunk = n == 0 ? frames : Math.min(n, frames);
         this.byFrame = new Tensor[frames][];

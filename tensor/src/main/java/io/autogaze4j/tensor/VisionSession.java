@@ -30,10 +30,7 @@ public interface VisionSession extends AutoCloseable {
      * @throws IllegalArgumentException when the clip does not fit the session or the frames are not within it
      */
     default Submitted submit(Tensor clip, int first, int count) {
-        if (clip.rank() != 5 || first < 0 || count < 1 || first + count > clip.dim(1)) {
-            throw new IllegalArgumentException(
-                    "frames [" + first + ", " + (first + count) + ") are not within the clip " + clip);
-        }
+        checkFrames(clip, first, count);
         Tensor[][] embeddings = encode(first == 0 && count == clip.dim(1) ? clip : frames(clip, first, count));
         return () -> embeddings;
     }
@@ -55,6 +52,18 @@ public interface VisionSession extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Checks that frames {@code [first, first + count)} (at least one) lie within {@code clip} {@code [B, T, ...]}.
+     *
+     * @throws IllegalArgumentException when they do not
+     */
+    static void checkFrames(Tensor clip, int first, int count) {
+        if (clip.rank() != 5 || first < 0 || count < 1 || first + count > clip.dim(1)) {
+            throw new IllegalArgumentException(
+                    "frames [" + first + ", " + (first + count) + ") are not within the clip " + clip);
+        }
+    }
 
     /** Frames {@code [first, first + count)} of every row of {@code clip} {@code [B, T, ...]}, copied. */
     private static Tensor frames(Tensor clip, int first, int count) {
