@@ -10,12 +10,14 @@ import io.autogaze4j.tensor.VisionWeights;
 import java.nio.FloatBuffer;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
 /**
- * The vision encoder on the device, end to end, for a batch of rows. One call moves its rows in waves (all of them in
- * one wave unless their pixels exceed {@link #WAVE_BYTES}); per wave:
+ * The vision encoder on the device, end to end, for a batch of rows. One call ({@link #encode}, or {@link #submit} of
+ * some of the clip's frames: a time chunk) moves its rows in waves (all of them in one wave unless their pixels exceed
+ * {@link #WAVE_BYTES}); per wave:
  *
  * <pre>
  * clip (Java array) --parallel copy--> page-locked stage --one upload, in pieces--> pixels [f][3][S][S]
@@ -28,12 +30,16 @@ import org.jocl.cl_mem;
  * embeddings --one read into the page-locked stage--> per-frame Java arrays (parallel copy)
  * </pre>
  *
- * <p>f counts the wave's frames row-major ({@code row * T + t}). The embeddings come back to the host once per wave:
- * the decoder session's prefill takes host tensors ({@code DecoderSession.forward}), and each frame's prefill puts the
- * previous frame's gaze tokens in front of its vision tokens, so handing it device buffers would change that
- * boundary; the read is one DMA of a quarter of the pixels' size. CPU twin: the model module's {@code VisionEncoder}
- * (the same single operations on the host); tests: {@code OpenClVisionTest} and the OpenCL vision, generation and
- * streaming parity tests.
+ * <p>f counts the wave's frames row-major ({@code row * T + t}, T the frames of the call). Every frame's arithmetic is
+ * the same whatever the call's frames: the trunk reads a frame's earlier frames from the extended input, history
+ * included, so a clip submitted in time chunks gives the bits one call gives. {@link #submit} returns once the last
+ * wave's read is enqueued: the model enqueues decoder frames of an earlier chunk behind it ({@link #chunkFrames}, from
+ * {@link OpenClBackend#VISION_CHUNKS_PROPERTY}) and takes the embeddings when it needs them.
+ *
+ * <p>The embeddings come back to the host: the decoder session's frame plan takes host tensors ({@code
+ * FrameSteps.prefill}), and each frame's prefill puts the previous frame's gaze tokens in front of its vision tokens.
+ * CPU twin: the model module's {@code VisionEncoder} (the same single operations on the host); tests: {@code
+ * OpenClVisionTest} and the OpenCL vision, generation and streaming parity tests.
  */
 final class ClVisionSession implements VisionSession {
     /** Largest pixel upload of one wave (a 16-frame 224x224 row is 9.6 MB, so 111 rows go in one wave). */
@@ -48,6 +54,9 @@ final class ClVisionSession implements VisionSession {
     private final VisionWeights w;
     private final int batch;
     private final long waveBytes;
+    /** Frames per time chunk the model should submit ({@link #chunkFrames}); 0: whole clips. */
+    private final int chunkFrames;
+
     private final int history;
     private final Constants constants;
     /** Per trunk block, every row's last {@link #history} input frames {@code [batch][H][tokens][hidden]} (zeros first). */
@@ -67,8 +76,18 @@ final class ClVisionSession implements VisionSession {
         final OpenClBackend.Scratch extended = new OpenClBackend.Scratch();
         final OpenClBackend.Scratch trunkOut = new OpenClBackend.Scratch();
         final OpenClBackend.Scratch embeddings = new OpenClBackend.Scratch();
+        /** The submission whose read into the backend's page-locked stage is in flight; null when none. */
+        InFlight inFlight;
+
+        /** Takes the embeddings of the submission in flight out of the stage, so that the stage and buffers are free. */
+        void settle() {
+            if (inFlight != null) {
+                inFlight.settle();
+            }
+        }
 
         void release() {
+            inFlight = null; // releasing the stage waits for the device
             pixels.release();
             patches.release();
             normed.release();
@@ -102,7 +121,8 @@ final class ClVisionSession implements VisionSession {
             Backend pool,
             VisionWeights w,
             int batch,
-            long waveBytes) {
+            long waveBytes,
+            int chunkFrames) {
         if (batch < 1) {
             throw new IllegalArgumentException("vision session batch must be >= 1, got " + batch);
         }
@@ -115,6 +135,7 @@ final class ClVisionSession implements VisionSession {
         this.w = w;
         this.batch = batch;
         this.waveBytes = waveBytes;
+        this.chunkFrames = chunkFrames;
         this.history = w.temporalKernel() - 1;
         this.histories = new cl_mem[w.trunk().size()];
         long historyBytes = (long) batch * history * w.tokens() * w.hidden() * Sizeof.cl_float;
@@ -139,7 +160,54 @@ final class ClVisionSession implements VisionSession {
     }
 
     @Override
+    public int chunkFrames() {
+        return chunkFrames;
+    }
+
+    @Override
     public Tensor[][] encode(Tensor clip) {
+        checkClip(clip);
+        return submit(clip, 0, clip.dim(1)).embeddings();
+    }
+
+    /**
+     * Enqueues frames {@code [first, first + count)} of every row through every stage and the read of their embeddings
+     * into the page-locked stage; returns without waiting for the last wave (earlier waves, when the pixels exceed
+     * {@link #WAVE_BYTES}, are read as they finish: the next wave's pixels need the stage). The stage and the wave
+     * buffers are the backend's: a submission still in flight, of this session or another, is settled first.
+     */
+    @Override
+    public Submitted submit(Tensor clip, int first, int count) {
+        checkClip(clip);
+        VisionSession.checkFrames(clip, first, count);
+        int size = w.inputSize();
+        long rowBytes = (long) count * 3 * size * size * Sizeof.cl_float;
+        int rowsPerWave = (int) Math.max(1, Math.min(batch, waveBytes / rowBytes));
+        Tensor[][] out = new Tensor[batch][];
+        synchronized (ctx) {
+            if (closed) {
+                throw new IllegalStateException("vision session is closed");
+            }
+            backend.checkOpen();
+            buffers.settle();
+            long t0 = System.nanoTime();
+            InFlight last = null;
+            for (int from = 0; from < batch; from += rowsPerWave) {
+                Wave wave = new Wave(from, Math.min(batch, from + rowsPerWave), first, count);
+                cl_mem e = enqueueWave(clip, wave);
+                if (wave.to() < batch) {
+                    collect(stage.fetch(e, floats(wave)), wave, out);
+                } else {
+                    last = new InFlight(wave, out, stage.fetchLater(e, floats(wave)));
+                }
+            }
+            buffers.inFlight = last;
+            ctx.hostTime("host: vision encoder: pixels staged, upload and kernels enqueued", System.nanoTime() - t0);
+            return last;
+        }
+    }
+
+    private void checkClip(Tensor clip) {
         int size = w.inputSize();
         if (clip.rank() != 5
                 || clip.dim(0) != batch
@@ -149,33 +217,99 @@ final class ClVisionSession implements VisionSession {
             throw new IllegalArgumentException("vision session of " + batch + " rows takes clips [" + batch + ", T, 3, "
                     + size + ", " + size + "], got " + clip);
         }
-        int perRow = clip.dim(1);
-        long rowBytes = (long) perRow * 3 * size * size * Sizeof.cl_float;
-        int rowsPerWave = (int) Math.max(1, Math.min(batch, waveBytes / rowBytes));
-        Tensor[][] out = new Tensor[batch][];
-        long t0 = System.nanoTime();
-        synchronized (ctx) {
-            if (closed) {
-                throw new IllegalStateException("vision session is closed");
-            }
-            backend.checkOpen();
-            for (int first = 0; first < batch; first += rowsPerWave) {
-                encodeWave(clip, first, Math.min(batch, first + rowsPerWave), out);
-            }
-        }
-        ctx.hostTime("host: vision encoder (upload, kernels, read back)", System.nanoTime() - t0);
-        return out;
     }
 
-    /** Rows {@code [from, to)} of {@code clip} through every stage, their embeddings into {@code out}. */
-    private void encodeWave(Tensor clip, int from, int to, Tensor[][] out) {
-        int perRow = clip.dim(1);
-        int rows = to - from;
-        int frames = rows * perRow;
+    /** Rows {@code [from, to)} and their frames {@code [first, first + count)}: what one pass through the stages takes. */
+    private record Wave(int from, int to, int first, int count) {
+        int rows() {
+            return to - from;
+        }
+
+        int frames() {
+            return rows() * count;
+        }
+    }
+
+    /** Floats of the wave's embeddings. */
+    private int floats(Wave wave) {
+        return wave.frames() * w.tokens() * w.outProj().out();
+    }
+
+    /** Copies the wave's embeddings out of {@code result} into per-frame arrays of {@code out} (in parallel). */
+    private void collect(FloatBuffer result, Wave wave, Tensor[][] out) {
+        int tokens = w.tokens();
+        int width = w.outProj().out();
+        int per = tokens * width;
+        for (int r = wave.from(); r < wave.to(); r++) {
+            out[r] = new Tensor[wave.count()];
+        }
+        pool.forEachTask(wave.frames(), f -> {
+            float[] frame = new float[per];
+            result.get(f * per, frame, 0, per);
+            out[wave.from() + f / wave.count()][f % wave.count()] = Tensor.wrap(frame, tokens, width);
+        });
+    }
+
+    /**
+     * The read of a submission's last wave, in flight until {@link #settle} copies it out of the page-locked stage
+     * (which the next submission of any session reuses, so it settles this one first).
+     */
+    private final class InFlight implements Submitted {
+        private final Wave wave;
+        private final Tensor[][] out;
+        private cl_event read;
+        private boolean done;
+
+        /** The session that submitted it. */
+        ClVisionSession owner() {
+            return ClVisionSession.this;
+        }
+
+        InFlight(Wave wave, Tensor[][] out, cl_event read) {
+            this.wave = wave;
+            this.out = out;
+            this.read = read;
+        }
+
+        @Override
+        public Tensor[][] embeddings() {
+            synchronized (ctx) {
+                settle();
+            }
+            if (!done) {
+                throw new IllegalStateException("the read of these vision tokens failed earlier");
+            }
+            return out;
+        }
+
+        /** Waits for the read (once) and copies the embeddings out of the stage. Under the context's lock. */
+        void settle() {
+            if (read == null) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            cl_event ev = read;
+            read = null;
+            if (buffers.inFlight == this) {
+                buffers.inFlight = null;
+            }
+            ctx.await(ev);
+            collect(stage.floats(floats(wave)), wave, out);
+            done = true;
+            ctx.hostTime("host: vision encoder: wait for the tokens, read back", System.nanoTime() - t0);
+        }
+    }
+
+    /**
+     * Enqueues the wave's frames through every stage (pixels uploaded through the page-locked stage) and returns the
+     * device buffer of their embeddings {@code [f][tokens][out]}.
+     */
+    private cl_mem enqueueWave(Tensor clip, Wave wave) {
+        int frames = wave.frames();
         int tokens = w.tokens();
         int hidden = w.hidden();
         long cells = (long) frames * tokens;
-        cl_mem in = upload(clip, from, frames);
+        cl_mem in = upload(clip, wave);
         cl_mem x = buffers.patches.of(ctx, cells * hidden);
         backend.enqueuePatchEmbed(in, frames, 3, w.inputSize(), w.inputSize(), w.patch(), w.patchEmbed(), x);
         cl_mem y = buffers.normed.of(ctx, cells * hidden);
@@ -183,10 +317,10 @@ final class ClVisionSession implements VisionSession {
         ClContext.args(layerNorm, (int) cells, hidden, w.normEps(), x, constants.normWeight(), constants.normBias(), y);
         ctx.launch(layerNorm, "vision: layer_norm", new long[] {cells}, null);
         OpenClBackend.TrunkInput shape = new OpenClBackend.TrunkInput(
-                rows, perRow, w.temporalKernel(), w.spatialKernel(), w.gridSide(), w.gridSide(), hidden);
+                wave.rows(), wave.count(), w.temporalKernel(), w.spatialKernel(), w.gridSide(), w.gridSide(), hidden);
         for (int blk = 0; blk < histories.length; blk++) {
-            cl_mem ext = buffers.extended.of(ctx, (long) rows * (history + perRow) * tokens * hidden);
-            extend(histories[blk], from, y, ext, shape);
+            cl_mem ext = buffers.extended.of(ctx, (long) wave.rows() * (history + wave.count()) * tokens * hidden);
+            extend(histories[blk], wave.from(), y, ext, shape);
             LinearWeight conv = w.trunk().get(blk);
             cl_mem z = buffers.trunkOut.of(ctx, cells * conv.out());
             backend.enqueueCausalConv(ext, shape, conv, z);
@@ -201,35 +335,28 @@ final class ClVisionSession implements VisionSession {
         cl_kernel addPeriodic = backend.ops("add_periodic");
         ClContext.args(addPeriodic, (int) (cells * width), tokens * width, e, constants.posEmbed());
         ctx.launch(addPeriodic, "vision: add_periodic", new long[] {cells * width}, null);
-        FloatBuffer result = stage.fetch(e, (int) (cells * width));
-        int per = tokens * width;
-        for (int r = from; r < to; r++) {
-            out[r] = new Tensor[perRow];
-        }
-        pool.forEachTask(frames, f -> {
-            float[] frame = new float[per];
-            result.get(f * per, frame, 0, per);
-            out[from + f / perRow][f % perRow] = Tensor.wrap(frame, tokens, width);
-        });
+        return e;
     }
 
     /**
-     * Uploads {@code frames} frames of {@code clip} from row {@code firstRow} on through the page-locked stage, filling
-     * piece after piece in parallel while the device copies the previous one; returns the device copy.
+     * Uploads the wave's frames of {@code clip} through the page-locked stage, filling piece after piece in parallel
+     * while the device copies the previous one; returns the device copy {@code [f][3][S][S]}, f counting the wave's
+     * frames row-major.
      */
-    private cl_mem upload(Tensor clip, int firstRow, int frames) {
+    private cl_mem upload(Tensor clip, Wave wave) {
         int frameSize = 3 * w.inputSize() * w.inputSize();
+        int frames = wave.frames();
         long count = (long) frames * frameSize;
         cl_mem dst = buffers.pixels.of(ctx, count);
         FloatBuffer staged = stage.floats(count);
-        long start = (long) firstRow * clip.dim(1) * frameSize;
         long t0 = System.nanoTime();
         for (int piece = 0; piece < frames; piece += PIECE_FRAMES) {
             int from = piece;
             int n = Math.min(PIECE_FRAMES, frames - piece);
             pool.forEachTask(n, i -> {
                 int f = from + i;
-                staged.put(f * frameSize, clip.data(), (int) (start + (long) f * frameSize), frameSize);
+                long frame = (long) (wave.from() + f / wave.count()) * clip.dim(1) + wave.first() + f % wave.count();
+                staged.put(f * frameSize, clip.data(), (int) (frame * frameSize), frameSize);
             });
             stage.send(dst, (long) from * frameSize * Sizeof.cl_float, (long) n * frameSize * Sizeof.cl_float);
         }
@@ -287,7 +414,13 @@ final class ClVisionSession implements VisionSession {
                 return;
             }
             closed = true;
-            ClContext.release(histories);
+            try {
+                if (buffers.inFlight != null && buffers.inFlight.owner() == this) {
+                    buffers.settle(); // its read event is released once done
+                }
+            } finally {
+                ClContext.release(histories);
+            }
         }
     }
 }

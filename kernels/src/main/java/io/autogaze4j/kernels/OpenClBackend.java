@@ -72,6 +72,16 @@ public final class OpenClBackend implements Backend {
      * twice). For A/B runs.
      */
     public static final String SPLIT_GROUP_ROWS_PROPERTY = "autogaze.opencl.splitGroupRows";
+    /**
+     * System property that sets the frames per time chunk in which the model encodes a clip's vision tokens: a number
+     * N >= 1, or {@code off} (the whole clip in one piece before the first decoder frame, as before). The default, 4,
+     * lets the decoder start on frame 0 while the vision encoder still has later frames' pixels to stage, upload and
+     * encode; the results are the same bits. N >= 3 keeps the next chunk's tokens ready before they are needed (2
+     * may wait for them, 1 waits for every frame's). Read when the backend opens.
+     */
+    public static final String VISION_CHUNKS_PROPERTY = "autogaze.opencl.visionChunks";
+    /** Frames per vision chunk when {@link #VISION_CHUNKS_PROPERTY} is unset. */
+    static final int DEFAULT_VISION_CHUNK_FRAMES = 4;
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -111,6 +121,8 @@ public final class OpenClBackend implements Backend {
     private final boolean overlap;
     /** The decoder calls that run on the split row kernels ({@link #SPLIT_ROWS_PROPERTY}). */
     private final RowSplit rowSplit;
+    /** Frames per time chunk of the vision sessions, 0 for whole clips ({@link #VISION_CHUNKS_PROPERTY}). */
+    private final int visionChunkFrames;
 
     private boolean closed;
 
@@ -132,6 +144,7 @@ public final class OpenClBackend implements Backend {
         this.rowSplit = new RowSplit(
                 splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
+        this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
     }
 
     /**
@@ -186,6 +199,32 @@ public final class OpenClBackend implements Backend {
         }
         throw new IllegalArgumentException(
                 "-D" + property + "=" + value + ": expected " + expected + " from 1 to " + most + " (" + meaning + ")");
+    }
+
+    /**
+     * The value of {@link #VISION_CHUNKS_PROPERTY} as frames per chunk: unset {@link #DEFAULT_VISION_CHUNK_FRAMES},
+     * {@code off} 0 (whole clips), else the number.
+     *
+     * @throws IllegalArgumentException for anything but off or a whole number >= 1
+     */
+    static int visionChunkFrames(String value) {
+        if (value == null) {
+            return DEFAULT_VISION_CHUNK_FRAMES;
+        }
+        String v = value.trim();
+        if (v.equalsIgnoreCase("off")) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException("-D" + VISION_CHUNKS_PROPERTY + "=" + value
+                + ": expected off or frames per vision chunk (a whole number >= 1)");
     }
 
     /**
@@ -320,6 +359,11 @@ public final class OpenClBackend implements Backend {
                         ? ""
                         : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
                 + (streamAttention ? "" : ", tiled decode attention")
+                + (visionChunkFrames == DEFAULT_VISION_CHUNK_FRAMES
+                        ? ""
+                        : visionChunkFrames == 0
+                                ? ", vision in one piece"
+                                : ", vision chunks of " + visionChunkFrames + " frames")
                 + ")";
     }
 
@@ -685,7 +729,8 @@ public final class OpenClBackend implements Backend {
             checkOpen();
             ClVisionSession.Constants constants =
                     visionConstants.computeIfAbsent(weights, k -> ClVisionSession.Constants.upload(ctx, k));
-            return new ClVisionSession(this, ctx, stage, visionBuffers, constants, cpu, weights, batch, waveBytes);
+            return new ClVisionSession(
+                    this, ctx, stage, visionBuffers, constants, cpu, weights, batch, waveBytes, visionChunkFrames);
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_mem;
 
 /**
@@ -69,6 +70,15 @@ final class PinnedStage implements AutoCloseable {
         FloatBuffer view = floats(n);
         ctx.readPolling(src, view, n);
         return view;
+    }
+
+    /**
+     * Enqueues the download of {@code n} floats of {@code src} into the stage, after everything enqueued before, without
+     * waiting: once the returned event is done ({@link ClContext#await}), {@link #floats} holds them.
+     */
+    cl_event fetchLater(cl_mem src, long n) {
+        long bytes = n * Sizeof.cl_float;
+        return ctx.readLater(src, reserve(bytes), bytes);
     }
 
     private void release() {

@@ -2,12 +2,15 @@ package io.autogaze4j.kernels;
 
 import static io.autogaze4j.kernels.OpenClOpsTest.assertClose;
 import static io.autogaze4j.kernels.OpenClOpsTest.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.Tensor;
+import io.autogaze4j.tensor.VisionSession;
 import io.autogaze4j.tensor.VisionWeights;
 import java.util.Arrays;
 import java.util.List;
@@ -135,6 +138,77 @@ class OpenClVisionTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void timeChunksGiveTheBitsOfOneCall() {
+        chunksGiveTheBitsOfOneCall(TestDevice.backend());
+    }
+
+    @Test
+    void splitKTimeChunksGiveTheBitsOfOneCall() {
+        try (OpenClBackend split =
+                OpenClBackend.open(TestDevice.backend().device().index(), true)) {
+            chunksGiveTheBitsOfOneCall(split);
+        }
+    }
+
+    /**
+     * Three rows of seven frames submitted in chunks of 3, 3 and 1 frames (in one wave and in one wave per row), each
+     * chunk submitted before the previous one's embeddings are taken: the embeddings are bit for bit those of one call.
+     * A second session submitting in between takes over the shared page-locked stage and leaves both results intact.
+     */
+    private static void chunksGiveTheBitsOfOneCall(OpenClBackend cl) {
+        Random r = new Random(9);
+        VisionWeights w = weights(r);
+        int rows = 3, frames = 7;
+        Tensor clip = Tensor.wrap(random(r, rows * frames * 3 * SIZE * SIZE), rows, frames, 3, SIZE, SIZE);
+        Tensor[][] whole;
+        try (ClVisionSession s = cl.openVision(w, rows, ClVisionSession.WAVE_BYTES)) {
+            whole = s.encode(clip);
+        }
+        Tensor other = Tensor.wrap(random(r, 2 * 3 * SIZE * SIZE), 1, 2, 3, SIZE, SIZE);
+        Tensor[][] otherWhole;
+        try (ClVisionSession s = cl.openVision(w, 1, ClVisionSession.WAVE_BYTES)) {
+            otherWhole = s.encode(other);
+        }
+        long rowBytes = 3L * 3 * SIZE * SIZE * Float.BYTES;
+        for (long waveBytes : new long[] {ClVisionSession.WAVE_BYTES, rowBytes}) {
+            try (ClVisionSession s = cl.openVision(w, rows, waveBytes);
+                    ClVisionSession o = cl.openVision(w, 1, waveBytes)) {
+                VisionSession.Submitted a = s.submit(clip, 0, 3);
+                VisionSession.Submitted b = s.submit(clip, 3, 3);
+                VisionSession.Submitted between = o.submit(other, 0, 2);
+                Tensor[][][] chunks = {
+                    a.embeddings(), b.embeddings(), s.submit(clip, 6, 1).embeddings()
+                };
+                for (int row = 0; row < rows; row++) {
+                    for (int t = 0; t < frames; t++) {
+                        assertArrayEquals(
+                                whole[row][t].data(),
+                                chunks[t / 3][row][t % 3].data(),
+                                "row " + row + " frame " + t + " (waves of " + waveBytes + " bytes)");
+                    }
+                }
+                for (int t = 0; t < 2; t++) {
+                    assertArrayEquals(otherWhole[0][t].data(), between.embeddings()[0][t].data(), "other frame " + t);
+                }
+                assertThrows(IllegalArgumentException.class, () -> s.submit(clip, 6, 2));
+                assertThrows(IllegalArgumentException.class, () -> s.submit(clip, -1, 1));
+            }
+        }
+    }
+
+    @Test
+    void visionChunksPropertyIsReadStrictly() {
+        assertEquals(OpenClBackend.DEFAULT_VISION_CHUNK_FRAMES, OpenClBackend.visionChunkFrames(null));
+        assertEquals(0, OpenClBackend.visionChunkFrames(" OFF "));
+        assertEquals(3, OpenClBackend.visionChunkFrames(" 3"));
+        for (String bad : List.of("0", "-2", "on", "2.5", "")) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> OpenClBackend.visionChunkFrames(bad));
+            assertTrue(e.getMessage().contains(OpenClBackend.VISION_CHUNKS_PROPERTY), e.getMessage());
         }
     }
 

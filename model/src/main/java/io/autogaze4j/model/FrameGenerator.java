@@ -38,9 +38,11 @@ final class FrameGenerator {
     record FrameOutput(int[][] ids, float[][] confidence) {}
 
     /**
-     * Gazes the next {@code vision.length} frames of every row, in order: {@code vision[t][b]} is row b's
+     * Gazes the next {@code vision.frames()} frames of every row, in order: {@code vision.frame(t)[b]} is row b's
      * {@code [196, hidden]} embeddings of the t-th, {@code budgets[t]} its token budget. Each frame is a prefill, decode
-     * steps until every row is finished, then the end-of-frame mask bookkeeping.
+     * steps until every row is finished, then the end-of-frame mask bookkeeping. Each frame's embeddings are asked for
+     * just before the frame is planned, and {@code vision} is told once the decoder holds it (it then submits the
+     * vision work of later frames behind it).
      *
      * <p>With a decoder that {@link io.autogaze4j.tensor.DecoderSession#pipelinesFrames pipelines frames} and no task-loss
      * stop, frame t + 1 is planned and enqueued before frame t's choices are read, so the device runs it while the host
@@ -49,17 +51,21 @@ final class FrameGenerator {
      * Once frame t is replayed the prediction is checked against the real bookkeeping.
      */
     List<FrameOutput> run(
-            GazeState st, Tensor[][] vision, int[] budgets, Budget.TaskLossStop stop, List<StepTrace> trace) {
+            GazeState st, VisionChunks vision, int[] budgets, Budget.TaskLossStop stop, List<StepTrace> trace) {
         boolean overlap = st.decoder.pipelinesFrames() && !stop.on();
         List<FrameOutput> out = new ArrayList<>();
         Started current = null;
-        for (int t = 0; t < vision.length; t++) {
+        for (int t = 0; t < vision.frames(); t++) {
             if (current == null) {
-                current = start(st, vision[t], budgets[t], stop);
+                current = start(st, vision.frame(t), budgets[t], stop);
+                vision.enqueued(t);
             }
-            Started next = overlap && current.choices() != null && t + 1 < vision.length
-                    ? startAhead(st, current.frame(), vision[t + 1], budgets[t + 1])
+            Started next = overlap && current.choices() != null && t + 1 < vision.frames()
+                    ? startAhead(st, current.frame(), vision.frame(t + 1), budgets[t + 1])
                     : null;
+            if (next != null) {
+                vision.enqueued(t + 1);
+            }
             out.add(finish(st, current, stop, trace));
             if (next != null) {
                 confirm(st, next, current.frame().cacheLength);

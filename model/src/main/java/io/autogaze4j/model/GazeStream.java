@@ -1,6 +1,5 @@
 package io.autogaze4j.model;
 
-import io.autogaze4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,16 +67,11 @@ public final class GazeStream implements AutoCloseable {
         long t0 = System.nanoTime();
         model.checkInput(frames);
         model.backend().hostTime("host: gaze call: input checked", System.nanoTime() - t0);
-        int batch = state.batch();
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;
-        Tensor[][] embeddings = model.encoder().encode(state.vision, frames);
-        Tensor[][] vision = new Tensor[frames.frames()][batch];
+        VisionChunks vision = new VisionChunks(state.vision, model.encoder().inputClip(frames), model.backend());
         int[] budgets = new int[frames.frames()];
         for (int t = 0; t < frames.frames(); t++) {
-            for (int b = 0; b < batch; b++) {
-                vision[t][b] = embeddings[b][t];
-            }
             budgets[t] = budget.tokens(first + t);
         }
         List<FrameGenerator.FrameOutput> perFrame = model.generator().run(state, vision, budgets, budget.stop(), trace);

@@ -44,8 +44,13 @@ final class VisionEncoder {
      * Frames not of the model's input size are squashed on the host first.
      */
     Tensor[][] encode(VisionSession session, VideoClip clip) {
+        return session.encode(inputClip(clip));
+    }
+
+    /** {@code clip}'s values {@code [B, T, 3, S, S]} at the model's input size S, squashed on the host if need be. */
+    Tensor inputClip(VideoClip clip) {
         int size = w.config.inputImageSize();
-        return session.encode(clip.height() == size && clip.width() == size ? clip.values() : squashed(clip, size));
+        return clip.height() == size && clip.width() == size ? clip.values() : squashed(clip, size);
     }
 
     /** Every frame of {@code clip} squashed to {@code size x size} (bicubic), {@code [B, T, 3, size, size]}. */

@@ -67,20 +67,7 @@ class OpenClGenerationParityTest extends GenerationParityTest {
                 .gazingRatios(0.75, 0.3, 0.52)
                 .noTaskLossStop()
                 .build();
-        String property = "autogaze.opencl.overlap";
-        String before = System.getProperty(property);
-        Backend off;
-        System.setProperty(property, "off");
-        try {
-            off = Backend.named(BackendKind.OPENCL, 1);
-        } finally {
-            if (before == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, before);
-            }
-        }
-        try (off) {
+        try (Backend off = openClWith("autogaze.opencl.overlap", "off")) {
             for (String name : List.of("model_mtp4", "model_k10")) {
                 GazeResult host = Fixtures.model(name).gaze(clip, o);
                 GazeResult ahead = model(name).gaze(clip, o);
@@ -109,6 +96,68 @@ class OpenClGenerationParityTest extends GenerationParityTest {
                         }
                         assertArrayEquals(ahead.gazingPos()[b], streamed, name + ": streamed ids of row " + b);
                     }
+                }
+            }
+        }
+    }
+
+    /** A fresh OpenCL backend opened with system property {@code property} set to {@code value} (restored after). */
+    private static Backend openClWith(String property, String value) {
+        String before = System.getProperty(property);
+        System.setProperty(property, value);
+        try {
+            return Backend.named(BackendKind.OPENCL, 1);
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
+    /**
+     * The vision encoder in time chunks ({@code -Dautogaze.opencl.visionChunks}) changes when the work is done, not
+     * what it computes: two rows of five frames (every frame of the batch2 clip, then its first two again) in chunks of
+     * 2 frames (2 + 2 + 1), with frames enqueued ahead (no task-loss stop) and frame by frame (task-loss stop), give bit
+     * for bit the ids, pads and confidences of the clip encoded in one piece. The profile shows that the two later
+     * chunks were submitted behind the decoder. ({@code OpenClVisionTest} checks the embeddings of other cuts.)
+     */
+    @Test
+    void visionChunksGiveTheBitsOfOnePiece() throws Exception {
+        VideoClip three;
+        try (SafetensorsFile f = Fixtures.open("batch2")) {
+            three = VideoClip.of(Fixtures.tensor(f, "input.video"));
+        }
+        int rows = three.batch(), frames = 5, size = three.height(), per = 3 * size * size;
+        float[] data = new float[rows * frames * per];
+        for (int b = 0; b < rows; b++) {
+            for (int t = 0; t < frames; t++) {
+                System.arraycopy(three.frame(b, t % 3).data(), 0, data, (b * frames + t) * per, per);
+            }
+        }
+        VideoClip clip = VideoClip.of(data, rows, frames, size, size);
+        List<GazeOptions> options = List.of(
+                GazeOptions.builder().gazingRatio(0.25).noTaskLossStop().build(),
+                GazeOptions.builder().gazingRatio(0.25).taskLossRequirement(0.7).build());
+        String label = "host: vision chunks: a later chunk submitted behind the decoder";
+        try (Backend whole = openClWith("autogaze.opencl.visionChunks", "off");
+                AutoGaze inOnePiece = AutoGaze.load(Fixtures.dir("model_mtp4"), whole);
+                Backend chunked = openClWith("autogaze.opencl.visionChunks", "2");
+                AutoGaze inChunks = AutoGaze.load(Fixtures.dir("model_mtp4"), chunked)) {
+            assertTrue(chunked.name().contains("vision chunks of 2 frames"), chunked.name());
+            for (GazeOptions o : options) {
+                GazeResult expected = inOnePiece.gaze(clip, o);
+                chunked.profiling(Backend.Profiling.HOST);
+                GazeResult actual = inChunks.gaze(clip, o);
+                long[] submitted = chunked.profile().get(label);
+                chunked.profiling(Backend.Profiling.OFF);
+                assertEquals(2, submitted == null ? 0 : submitted[1], o + ": later chunks submitted");
+                assertArrayEquals(expected.numGazingEachFrame(), actual.numGazingEachFrame(), o.toString());
+                for (int b = 0; b < rows; b++) {
+                    assertArrayEquals(expected.gazingPos()[b], actual.gazingPos()[b], o + ": ids of row " + b);
+                    assertArrayEquals(expected.padded()[b], actual.padded()[b], o + ": pads of row " + b);
+                    assertArrayEquals(expected.confidence()[b], actual.confidence()[b], o + ": confidence of row " + b);
                 }
             }
         }
