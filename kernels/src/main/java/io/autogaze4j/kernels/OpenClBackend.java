@@ -58,6 +58,12 @@ public final class OpenClBackend implements Backend {
      * f + 1 while the device runs frame f, {@link DecoderSession#submitFrame}). Needs the decode loop on the device.
      */
     public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
+    /**
+     * System property that unfuses the gathering of a frame's decode step's ids and embeddings from layer 0
+     * ({@code off}: a {@code feed_step} launch before {@code qkv_rope}, as before) or keeps it fused ({@code on}, the
+     * default: {@code feed_qkv_rope}, one launch less per decode step; the same bits). For A/B runs on the same jars.
+     */
+    public static final String FUSE_FEED_PROPERTY = "autogaze.opencl.fuseFeed";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -95,6 +101,8 @@ public final class OpenClBackend implements Backend {
     private final boolean streamAttention;
     /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
     private final boolean overlap;
+    /** Decoder sessions gather a frame's fed ids in layer 0 ({@link #FUSE_FEED_PROPERTY}). */
+    private final boolean fuseFeed;
 
     private boolean closed;
 
@@ -113,6 +121,21 @@ public final class OpenClBackend implements Backend {
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+        this.fuseFeed = fuseFeed(System.getProperty(FUSE_FEED_PROPERTY));
+    }
+
+    /**
+     * The value of {@link #FUSE_FEED_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean fuseFeed(String value) {
+        return OnOffProperty.isOn(FUSE_FEED_PROPERTY, value, "a frame's fed ids gathered in layer 0 (feed_qkv_rope)");
+    }
+
+    /** Whether decoder sessions gather a frame's fed ids in layer 0 ({@link #FUSE_FEED_PROPERTY}). */
+    boolean fusesFeed() {
+        return fuseFeed;
     }
 
     /**
@@ -231,6 +254,9 @@ public final class OpenClBackend implements Backend {
                         ? ""
                         : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
                 + (streamAttention ? "" : ", tiled decode attention")
+                + (fuseFeed ? "" : ", feed_step unfused")
+                // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
+                + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + ")";
     }
 

@@ -22,6 +22,7 @@ import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -360,13 +361,16 @@ class OpenClDecoderTest {
      * A frame decoded on the device (each step's ids and embeddings gathered there) equals the same frame run step by
      * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for
      * bit; without a task-loss stop, with one that finishes row 0 after the first step (its later ids fed as pads), and
-     * with one that finishes every row there (the session stops after its first round trip of two steps).
+     * with one that finishes every row there (the session stops after its first round trip of two steps); each with the
+     * ids gathered in layer 0 (feed_qkv_rope) and by feed_step before qkv_rope.
      */
     @Test
     void frameOnDeviceEqualsStepByStep() {
-        frameOnDeviceEqualsStepByStep(Stop.NONE);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0);
-        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW);
+        for (boolean fused : new boolean[] {true, false}) {
+            frameOnDeviceEqualsStepByStep(Stop.NONE, fused);
+            frameOnDeviceEqualsStepByStep(Stop.ROW_0, fused);
+            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, fused);
+        }
     }
 
     private enum Stop {
@@ -375,7 +379,7 @@ class OpenClDecoderTest {
         EVERY_ROW
     }
 
-    private static void frameOnDeviceEqualsStepByStep(Stop which) {
+    private static void frameOnDeviceEqualsStepByStep(Stop which, boolean fused) {
         DecoderWeights w = weights(41);
         int batch = 2, prefill = 20, tailLength = K;
         Random r = new Random(42);
@@ -395,8 +399,10 @@ class OpenClDecoderTest {
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
         OpenClBackend cl = TestDevice.backend();
-        try (DecoderSession frame = cl.openDecoder(w, batch, 64, 64, true);
+        try (ClDecoderSession frame = cl.openDecoder(w, batch, 64, 64, true);
                 DecoderSession steps = cl.openDecoder(w, batch, 64, 64, false)) {
+            frame.fuseFeed(fused);
+            String what = which + (fused ? ", fused" : ", feed_step");
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
@@ -414,7 +420,7 @@ class OpenClDecoderTest {
             int pads = 0;
             byte[][] grown = masks;
             for (int s = 0; ; s++) {
-                assertSameChoice(expected, got.get(s), which + ", step " + s);
+                assertSameChoice(expected, got.get(s), what + ", step " + s);
                 if (s + 1 == got.size()) {
                     break;
                 }
@@ -601,6 +607,75 @@ class OpenClDecoderTest {
         }
         return new FrameSteps(
                 x, perRow, positions, masks, tail, List.of(K, at == 0 ? 7 : 3), table, PAD, OptionalDouble.empty());
+    }
+
+    /**
+     * A frame's decode step launches feed_qkv_rope: one launch less than feed_step and qkv_rope (the fusion off), the
+     * same choices. Kernel profiling, which moves the work to a profiling-enabled queue and back, counts the launches
+     * and changes no choice either.
+     */
+    @Test
+    void fusedFeedSavesALaunchPerDecodeStep() {
+        DecoderWeights w = weights(41);
+        Random r = new Random(45);
+        Tensor table = Tensor.wrap(random(r, V * H), V, H);
+        byte[][] masks = new byte[1][64];
+        Arrays.fill(masks[0], (byte) 1);
+        FrameSteps plan = framePlan(Tensor.wrap(random(r, 20 * H), 20, H), 0, masks, table); // a prefill, a decode step
+        OpenClBackend cl = TestDevice.backend();
+        List<TokenChoice> expected;
+        try (ClDecoderSession plain = cl.openDecoder(w, 1, 64, 64, true)) {
+            expected = plain.forwardFrame(plan);
+        }
+        for (boolean fused : new boolean[] {true, false}) {
+            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, true)) {
+                s.fuseFeed(fused);
+                List<TokenChoice> got;
+                Map<String, long[]> profile;
+                cl.profiling(Backend.Profiling.KERNELS);
+                try {
+                    got = s.forwardFrame(plan);
+                    profile = cl.profile();
+                } finally {
+                    cl.profiling(Backend.Profiling.OFF);
+                }
+                String what = fused ? "fused" : "feed_step";
+                assertEquals(fused ? 1 : 0, launches(profile, "feed_qkv_rope/next"), what + ": " + profile.keySet());
+                assertEquals(fused ? 0 : 1, launches(profile, "feed_step"), what);
+                assertEquals(fused ? 0 : 1, launches(profile, "qkv_rope/next"), what);
+                assertEquals(1, launches(profile, "qkv_rope/first"), what);
+                assertEquals(expected.size(), got.size(), what);
+                for (int i = 0; i < got.size(); i++) {
+                    assertSameChoice(expected.get(i), got.get(i), what + ", step " + i);
+                }
+                s.rewind(0);
+                assertSameChoice(expected.get(1), s.forwardFrame(plan).get(1), what + ", again after profiling");
+            }
+        }
+    }
+
+    private static long launches(Map<String, long[]> profile, String label) {
+        long[] entry = profile.get(label);
+        return entry == null ? 0 : entry[1];
+    }
+
+    /**
+     * The fused feed is on unless {@code -Dautogaze.opencl.fuseFeed=off}; commands between flushes are 1 unless
+     * {@code -Dautogaze.opencl.flushEvery} says a positive count. Other values name the property.
+     */
+    @Test
+    void fuseFeedAndFlushSwitches() {
+        assertTrue(OpenClBackend.fuseFeed(null));
+        assertFalse(OpenClBackend.fuseFeed(" Off"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.fuseFeed("no"));
+        assertTrue(bad.getMessage().contains(OpenClBackend.FUSE_FEED_PROPERTY), bad.getMessage());
+        assertEquals(1, ClContext.flushEvery(null));
+        assertEquals(14, ClContext.flushEvery(" 14 "));
+        for (String wrong : new String[] {"0", "-2", "x"}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ClContext.flushEvery(wrong), wrong);
+            assertTrue(e.getMessage().contains(ClContext.FLUSH_PROPERTY), e.getMessage());
+        }
     }
 
     /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */
