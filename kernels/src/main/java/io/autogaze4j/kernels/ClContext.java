@@ -68,6 +68,12 @@ final class ClContext implements AutoCloseable {
      * since a profiling queue timestamps every command. For A/B runs.
      */
     static final String PROFILED_QUEUE_PROPERTY = "autogaze.opencl.profiledQueue";
+    /**
+     * Host-time labels of the driver calls behind each command: with the phases around them ("host: enqueue frame")
+     * they say where the host's time per command goes (a kernel enqueue with profiling adds its event).
+     */
+    private static final String LAUNCH_LABEL = "host: driver: clEnqueueNDRangeKernel",
+            FLUSH_LABEL = "host: driver: clFlush";
 
     final OpenClDevice info;
     final cl_context context;
@@ -110,6 +116,7 @@ final class ClContext implements AutoCloseable {
     private List<Map.Entry<String, cl_event>> pending;
 
     private boolean hostTiming;
+
     private final Map<String, long[]> profile = new LinkedHashMap<>();
 
     private ClContext(
@@ -129,7 +136,7 @@ final class ClContext implements AutoCloseable {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
-        boolean alwaysProfiled = !OnOffProperty.isOn(
+        boolean alwaysProfiled = OnOffProperty.isOn(
                 PROFILED_QUEUE_PROPERTY,
                 System.getProperty(PROFILED_QUEUE_PROPERTY, "off"),
                 "a profiling-enabled command queue all the time");
@@ -540,8 +547,12 @@ final class ClContext implements AutoCloseable {
 
     /** Sends every command enqueued so far to the device. */
     private void flush() {
+        long start = hostTiming ? System.nanoTime() : 0;
         clFlush(queue);
         unflushed = 0;
+        if (hostTiming) {
+            hostTime(FLUSH_LABEL, System.nanoTime() - start);
+        }
     }
 
     /**
@@ -669,10 +680,14 @@ final class ClContext implements AutoCloseable {
 
     /** Enqueues {@code k}; {@code local} may be null. With profiling on, the launch is timed under {@code label}. */
     void launch(cl_kernel k, String label, long[] global, long[] local) {
+        long start = hostTiming ? System.nanoTime() : 0;
         cl_event ev = pending == null ? null : new cl_event();
         clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, ev);
         if (ev != null) {
             pending.add(Map.entry(label, ev));
+        }
+        if (hostTiming) {
+            hostTime(LAUNCH_LABEL, System.nanoTime() - start);
         }
         enqueued();
     }
@@ -705,6 +720,13 @@ final class ClContext implements AutoCloseable {
         pending = on && kernels ? new ArrayList<>() : null;
         hostTiming = on;
         profile.clear();
+    }
+
+    /** Whether the queue in use now is profiling-enabled (the driver's answer; tests). */
+    synchronized boolean queueProfiles() {
+        long[] properties = new long[1];
+        clGetCommandQueueInfo(queue, CL_QUEUE_PROPERTIES, Sizeof.cl_long, Pointer.to(properties), null);
+        return (properties[0] & CL_QUEUE_PROFILING_ENABLE) != 0;
     }
 
     private cl_command_queue profiled() {

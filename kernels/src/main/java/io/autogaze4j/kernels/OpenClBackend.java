@@ -226,6 +226,11 @@ public final class OpenClBackend implements Backend {
         return create(ctx, !ctx.info.cpu());
     }
 
+    /** Whether the command queue in use now is profiling-enabled (tests: only while kernel times are collected). */
+    boolean queueProfiles() {
+        return ctx.queueProfiles();
+    }
+
     /** How many programs this backend built from source and loaded from the program cache so far. */
     ClContext.ProgramBuilds programBuilds() {
         return ctx.programBuilds();

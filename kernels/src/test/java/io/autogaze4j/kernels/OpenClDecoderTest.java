@@ -632,13 +632,16 @@ class OpenClDecoderTest {
                 s.fuseFeed(fused);
                 List<TokenChoice> got;
                 Map<String, long[]> profile;
+                assertFalse(cl.queueProfiles(), "a plain queue unless kernel times are collected");
                 cl.profiling(Backend.Profiling.KERNELS);
                 try {
+                    assertTrue(cl.queueProfiles(), "a profiling queue while kernel times are collected");
                     got = s.forwardFrame(plan);
                     profile = cl.profile();
                 } finally {
                     cl.profiling(Backend.Profiling.OFF);
                 }
+                assertFalse(cl.queueProfiles(), "the plain queue again");
                 String what = fused ? "fused" : "feed_step";
                 assertEquals(fused ? 1 : 0, launches(profile, "feed_qkv_rope/next"), what + ": " + profile.keySet());
                 assertEquals(fused ? 0 : 1, launches(profile, "feed_step"), what);
