@@ -1,7 +1,7 @@
 // The gaze decoder, device resident: one decoder step is qkv_rope (layer 0, which also applies the step's
-// mask and forbidden-id updates), then per layer attention -> mlp_qkv (this layer's MLP fused with the next
-// layer's q/k/v), the last layer's mlp, then heads_logits (final norm, logits, task losses) and heads_choose (the
-// greedy choice). Plain data-parallel OpenCL C 1.2 (no extensions), so the kernels port to other runtimes as they
+// mask and forbidden-id updates; feed_qkv_rope in a frame's decode steps, which also gathers the fed ids), then
+// per layer attention -> mlp_qkv (this layer's MLP fused with the next layer's q/k/v), the last layer's mlp, then
+// heads_logits (final norm, logits, task losses) and heads_choose (the greedy choice). Plain data-parallel OpenCL C 1.2 (no extensions), so the kernels port to other runtimes as they
 // are. Each kernel names its plain-Java twin and the test that holds them equal (KernelTwinsTest checks that they
 // exist).
 //
@@ -28,15 +28,16 @@
 // once per step with everything else): header slots P_PER_ROW (new tokens per batch row), P_FIRST (cache index
 // of the first new token), P_MASK_LO / P_MASK_SPAN (mask entries uploaded this step), P_RESET (1: a frame's first
 // step, forget forbidden ids; 0: forbid the fed ids), P_ROWS (batch * perRow), P_BATCH, P_SPLITS (key splits per
-// attention query block), P_INPUT (int index of the new embeddings [rows][HIDDEN], float bits), then from
-// P_HEADER: positions [rows], fed ids [rows], mask entries [batch][span], the embeddings.
-// heads_logits and heads_choose write R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS (the
-// former), R_MARGIN, R_ID (ints), R_PROBABILITY (the latter).
+// attention query block), P_INPUT (int index of the new embeddings [rows][HIDDEN], float bits), P_STEP (the step's
+// index in its frame, 0 outside frames), then from P_HEADER: positions [rows], fed ids [rows], mask entries
+// [batch][span], the embeddings. heads_logits and heads_choose write, from word P_STEP * R_SECTIONS * batch * NHEADS
+// of `res` (a frame's results: every step's, in order), R_SECTIONS sections of [batch][NHEADS] words: R_TASK_LOSS
+// (the former), R_MARGIN, R_ID (ints), R_PROBABILITY (the latter).
 //
 // Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
 // heads_logits, heads_choose; -D STEP_KERNELS) once, the tiled attention kernels (attention_prefill, attention_decode,
-// attention_stream; -D TILED_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and
-// KS) once per row variant, so no kernel is compiled twice, the builds can run side by side and a session waits only
+// attention_stream; -D TILED_KERNELS) once and the row kernels (qkv_rope, feed_qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS
+// with ROWS and KS) once per row variant, so no kernel is compiled twice, the builds can run side by side and a session waits only
 // for the ones it runs (cold start: the NVIDIA compiler takes seconds per build; a single batch row runs the strided
 // `attention` alone, never the tiled kernels). Each section below is guarded by the build it belongs to. Contract of
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
