@@ -146,8 +146,8 @@ final class ClContext implements AutoCloseable {
         int[] alignBits = new int[1];
         clGetDeviceInfo(device, CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
         this.subBufferAlign = Math.max(4, alignBits[0] / 8);
-        this.commandBuffers =
-                (" " + deviceString(device, CL_DEVICE_EXTENSIONS) + " ").contains(" cl_khr_command_buffer ");
+        this.commandBuffers = List.of(deviceString(device, CL_DEVICE_EXTENSIONS).split("\\s+"))
+                .contains("cl_khr_command_buffer");
         this.flushEvery = flushEvery(System.getProperty(FLUSH_PROPERTY));
     }
 
@@ -263,7 +263,7 @@ final class ClContext implements AutoCloseable {
         return infoString((q, n, v, o) -> clGetPlatformInfo(p, q, n, v, o), param);
     }
 
-    private static String deviceString(cl_device_id d, int param) {
+    static String deviceString(cl_device_id d, int param) {
         return infoString((q, n, v, o) -> clGetDeviceInfo(d, q, n, v, o), param);
     }
 

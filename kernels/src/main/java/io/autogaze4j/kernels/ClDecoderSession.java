@@ -26,9 +26,11 @@ import org.jocl.cl_program;
  * with the next layer's q/k/v) plus two for the heads and the choice, and reads back either the logits or, with
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values. With {@link #forwardFrame} a whole frame's
  * steps are enqueued at once: layer 0 ({@code feed_qkv_rope}; {@code feed_step} before {@code qkv_rope} with
- * {@link OpenClBackend#FUSE_FEED_PROPERTY} off) gathers each decode step's ids and embeddings on the device from the
- * choice just made, so the host uploads once and reads the chosen ids once per frame; a frame step's commands are its
- * kernels alone (no copy: its parameters are a region of the frame's upload, its results go straight to the frame's).
+ * {@link OpenClBackend#FUSE_FEED_PROPERTY} off or on the split kernels) gathers each decode step's ids and embeddings on
+ * the device from the choice just made, so the host uploads once and reads the chosen ids once per frame; a frame
+ * step's commands are its kernels alone (no copy: its parameters are a region of the frame's upload, its results go
+ * straight to the frame's). Calls of few rows may instead run each layer as four split kernels over many work-groups,
+ * with the same bits ({@link RowSplit}, off by default).
  */
 final class ClDecoderSession implements DecoderSession {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
@@ -42,6 +44,12 @@ final class ClDecoderSession implements DecoderSession {
     static final int WIDE_FROM = 256;
     /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
     private static final int NARROW_SLICES = 4;
+    /**
+     * Output columns per work-group of the split row kernels split_o, split_gate_up and split_down (decoder.cl SC; with
+     * {@link #narrowSlices} k slices, 128 work-items): at batch 1 a decode step's 10 rows give 60 work-groups for the
+     * hidden size 192 and 120 for the intermediate size 384.
+     */
+    private static final int SPLIT_COLUMNS = 32;
     /** Query rows per work-group of the strided attention kernel (each key is loaded once for all of them). */
     private static final int QUERY_BLOCK = 2;
     /** Tiled attention (decoder.cl attend_tiled): queries x keys of a work-item's score tile. */
@@ -123,6 +131,12 @@ final class ClDecoderSession implements DecoderSession {
     private LargeRows largeRows = LargeRows.WIDE_WHEN_BUILT;
     /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
     private Variant lastRows;
+    /** The calls that run on {@link #split} (the backend's {@link OpenClBackend#SPLIT_ROWS_PROPERTY}). */
+    private final RowSplit rowSplit;
+    /** The split row kernels (null when {@link #rowSplit} takes no call). */
+    private final SplitKernels split;
+    /** Whether the last call ran its layers on the split row kernels ({@link #lastRowKernels}: tests). */
+    private boolean lastSplit;
 
     /** The strided attention kernel (every step where the tiled kernels do not run). */
     private final Attention strided;
@@ -157,6 +171,8 @@ final class ClDecoderSession implements DecoderSession {
     private cl_mem st;
     /** A frame's decode steps gather their ids in layer 0 ({@code feed_qkv_rope}), not in a {@code feed_step} launch. */
     private boolean fuseFeed;
+    /** The split kernels' SiLU-gated intermediate activations [row][intermediate] (null without them). */
+    private cl_mem gated;
     /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
     private final PinnedStage upload;
 
@@ -193,6 +209,7 @@ final class ClDecoderSession implements DecoderSession {
      * @param streamAttention whether, with the tiled kernels, decode steps of at most K new tokens per row and the last
      *                        layer's last-token attention run the streamed kernel (else the tiled decode kernel and the
      *                        strided one; the backend's {@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
+     * @param rowSplit        the calls that run on the split row kernels, and their rows per work-group
      */
     ClDecoderSession(
             OpenClBackend backend,
@@ -203,7 +220,8 @@ final class ClDecoderSession implements DecoderSession {
             int splitTarget,
             boolean decodesFrames,
             boolean tiledAttention,
-            boolean streamAttention) {
+            boolean streamAttention,
+            RowSplit rowSplit) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -218,13 +236,14 @@ final class ClDecoderSession implements DecoderSession {
         this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
         this.streaming = tiled && streamAttention && streams(h);
         this.splitTarget = splitTarget;
+        this.rowSplit = rowSplit;
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
         this.logitWg = logitGroupSize(ctx);
-        this.builds = builds(ctx, h);
+        this.builds = builds(ctx, h, rowSplit.perGroup());
         // in the background, while the buffers below are made (unless prepared earlier); only the step and narrow
         // builds are waited for here, the tiled attention when a step first needs it (tiledAttention), the wide one
         // when a call first needs it (rowKernels)
@@ -263,6 +282,12 @@ final class ClDecoderSession implements DecoderSession {
         lastTokenGroup = streaming ? streamGroupSize(h) : attWg;
         attentionLastToken = streaming ? null : ClContext.ownedKernel(stepProgram, lastTokenName);
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
+        if (rowSplit.most() > 0) {
+            // built here, not queued: it would wait behind the slow wide build
+            split = SplitKernels.of(ctx.program(builds.split()), layers);
+        } else {
+            split = null;
+        }
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
     }
@@ -313,6 +338,62 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(feedQkv);
             ClContext.release(mlp);
             mlpQkv.forEach(ClContext::release);
+        }
+    }
+
+    /**
+     * decoder.cl's split row kernels of one layer (SPLIT_KERNELS), each over (column blocks, rows).
+     *
+     * @param o       output projection + residual
+     * @param gateUp  RMSNorm, gate/up and SiLU into the session's intermediate scratch
+     * @param down    down projection + residual
+     * @param nextQkv the next layer's RMSNorm, q/k/v, rotary embedding and cache writes; null for the last layer
+     */
+    private record SplitLayer(cl_kernel o, cl_kernel gateUp, cl_kernel down, cl_kernel nextQkv) {
+        static SplitLayer of(cl_program p, boolean withQkv) {
+            return new SplitLayer(
+                    ClContext.ownedKernel(p, "split_o"),
+                    ClContext.ownedKernel(p, "split_gate_up"),
+                    ClContext.ownedKernel(p, "split_down"),
+                    withQkv ? ClContext.ownedKernel(p, "split_qkv") : null);
+        }
+
+        void release() {
+            ClContext.release(o);
+            ClContext.release(gateUp);
+            ClContext.release(down);
+            if (nextQkv != null) {
+                ClContext.release(nextQkv);
+            }
+        }
+    }
+
+    /**
+     * decoder.cl's split row kernels of a session (SPLIT_KERNELS).
+     *
+     * @param input     split_input: the step's embeddings into x and its bookkeeping
+     * @param firstQkv  layer 0's split_qkv
+     * @param layers    each layer's split kernels (all rows)
+     * @param lastToken the last layer's split kernels for each batch row's last token
+     */
+    private record SplitKernels(cl_kernel input, cl_kernel firstQkv, List<SplitLayer> layers, SplitLayer lastToken) {
+        static SplitKernels of(cl_program p, int layers) {
+            List<SplitLayer> perLayer = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                perLayer.add(SplitLayer.of(p, l < layers - 1));
+            }
+            return new SplitKernels(
+                    ClContext.ownedKernel(p, "split_input"),
+                    ClContext.ownedKernel(p, "split_qkv"),
+                    List.copyOf(perLayer),
+                    SplitLayer.of(p, false));
+        }
+
+        void release() {
+            ClContext.release(input);
+            ClContext.release(firstQkv);
+            layers.forEach(SplitLayer::release);
+            lastToken.release();
         }
     }
 
@@ -469,9 +550,9 @@ final class ClDecoderSession implements DecoderSession {
         largeRows = choice;
     }
 
-    /** The name of the row kernels of the last call: narrow, wide or stand-in (tests). */
+    /** The name of the row kernels of the last call: narrow, wide, stand-in or split (tests). */
     String lastRowKernels() {
-        return lastRows.name();
+        return lastSplit ? "split" : lastRows.name();
     }
 
     /** The attention kernel of a step with {@code perRow} new tokens per batch row. */
@@ -504,13 +585,17 @@ final class ClDecoderSession implements DecoderSession {
      *                in their place while their build is still running ({@link #rowKernels}); {@code narrow} itself
      *                when that has one k slice
      * @param wide    the wide row kernels: {@link #WIDE_ROWS} rows per work-group, each k loop in one chain (prefills)
+     * @param split   the split row kernels: a layer's products over column blocks and row groups, k loops in
+     *                {@link #narrowSlices} slices (the narrow kernels' sums); built only by sessions that run them
+     *                ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}), so not in {@link #inQueueOrder}
      */
     record Builds(
             ClContext.ProgramSource step,
             ClContext.ProgramSource narrow,
             ClContext.ProgramSource tiled,
             ClContext.ProgramSource standIn,
-            ClContext.ProgramSource wide) {
+            ClContext.ProgramSource wide,
+            ClContext.ProgramSource split) {
         /**
          * Each build once, in the order to queue them: what every first clip needs first (the step and narrow kernels),
          * then the tiled attention (batches of two rows or more), the wide kernels, by far the slowest to compile (cold
@@ -521,8 +606,16 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
-    /** The builds of decoder.cl a session of {@code h} runs on {@code ctx}. */
+    /** The builds of decoder.cl a session of {@code h} runs on {@code ctx} (the split kernels with one row per group). */
     static Builds builds(ClContext ctx, DecoderWeights h) {
+        return builds(ctx, h, 1);
+    }
+
+    /**
+     * The builds of decoder.cl a session of {@code h} runs on {@code ctx}, the split kernels with {@code splitGroupRows}
+     * rows per work-group.
+     */
+    static Builds builds(ClContext ctx, DecoderWeights h, int splitGroupRows) {
         int vocab = ClDecoderWeights.vocab(h);
         String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
                 + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
@@ -540,7 +633,14 @@ final class ClDecoderSession implements DecoderSession {
                 narrow,
                 new ClContext.ProgramSource("decoder.cl", "tiled attention", options + " -D TILED_KERNELS"),
                 slices == 1 ? narrow : rowBuild(options, 1, 1),
-                rowBuild(options, WIDE_ROWS, 1));
+                rowBuild(options, WIDE_ROWS, 1),
+                new ClContext.ProgramSource(
+                        "decoder.cl",
+                        "split row kernels, " + SPLIT_COLUMNS + " columns x " + slices
+                                + (slices == 1 ? " k slice" : " k slices") + " x " + splitGroupRows
+                                + (splitGroupRows == 1 ? " row" : " rows"),
+                        options + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS + " -D ROWS="
+                                + splitGroupRows));
     }
 
     /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */
@@ -610,6 +710,10 @@ final class ClDecoderSession implements DecoderSession {
             long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
             x = ctx.alloc(bytes);
             q = ctx.alloc(bytes);
+            if (split != null) {
+                ClContext.release(gated);
+                gated = ctx.alloc((long) rowCapacity * ClDecoderWeights.intermediate(w.host) * Sizeof.cl_float);
+            }
         }
         if (parts > partCapacity) {
             // one attention partial per query row, head and key split: unnormalised output + {max, exp sum}
@@ -645,6 +749,9 @@ final class ClDecoderSession implements DecoderSession {
             bindAttention(attentionLastToken, layers - 1, 1);
         }
         bindMlp(mlpLastToken, last, 1);
+        if (split != null) {
+            bindSplit();
+        }
         ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(headsChoose, params, logits, forbidden, results);
     }
@@ -703,6 +810,50 @@ final class ClDecoderSession implements DecoderSession {
                     values[l + 1],
                     cap);
         }
+    }
+
+    /** Binds the split kernels to this session's buffers and each layer's weights. */
+    private void bindSplit() {
+        int layers = keys.length;
+        ClContext.args(split.input(), params, mask, forbidden, x, cap);
+        bindSplitQkv(split.firstQkv(), 0);
+        for (int l = 0; l < layers; l++) {
+            bindSplitLayer(split.layers().get(l), l, 0);
+        }
+        bindSplitLayer(split.lastToken(), layers - 1, 1);
+    }
+
+    /**
+     * Binds the split kernels {@code s} to layer {@code layer}'s weights (and the next layer's q/k/v and caches);
+     * {@code lastOnly} 1: each batch row's last token only.
+     */
+    private void bindSplitLayer(SplitLayer s, int layer, int lastOnly) {
+        ClDecoderWeights.Layer lw = w.layers.get(layer);
+        ClContext.args(s.o(), params, x, partOut, partStats, lw.o(), lastOnly);
+        ClContext.args(s.gateUp(), params, x, lw.postNorm(), lw.gate(), lw.up(), gated, lastOnly);
+        ClContext.args(s.down(), params, x, gated, lw.down(), lastOnly);
+        if (s.nextQkv() != null) {
+            bindSplitQkv(s.nextQkv(), layer + 1);
+        }
+    }
+
+    /** Binds a split_qkv kernel to layer {@code layer}'s norm, q/k/v weights and caches. */
+    private void bindSplitQkv(cl_kernel kernel, int layer) {
+        ClDecoderWeights.Layer lw = w.layers.get(layer);
+        ClContext.args(
+                kernel,
+                params,
+                x,
+                lw.inputNorm(),
+                lw.q(),
+                lw.k(),
+                lw.v(),
+                ropeCos,
+                ropeSin,
+                q,
+                keys[layer],
+                values[layer],
+                cap);
     }
 
     @Override
@@ -870,12 +1021,12 @@ final class ClDecoderSession implements DecoderSession {
 
     /**
      * Enqueues steps {@code [from, to)} of the frame just started: input (fed ids and embeddings: in layer 0 with
-     * {@link #fuseFeed}), layers, heads writing into the frame's results.
+     * {@link #fuseFeed}, unless the split kernels take the step), layers, heads writing into the frame's results.
      */
     private void enqueueSteps(List<StepLayout.Header> headers, int from, int to) {
         for (int s = from; s < to; s++) {
             StepLayout.Header h = headers.get(s);
-            boolean fused = s > 0 && fuseFeed;
+            boolean fused = s > 0 && fuseFeed && !rowSplit.takes(h.rows()); // (split_input reads fed embeddings)
             st = frame.enqueueInput(s, h, !fused);
             lastSplits = h.splits();
             enqueueLayers(h, null, fused);
@@ -1047,6 +1198,8 @@ final class ClDecoderSession implements DecoderSession {
         int attHeads = w.host.heads();
         Variant v = rowKernels(rows);
         lastRows = v;
+        boolean splits = rowSplit.takes(rows);
+        lastSplit = splits;
         long group = v.groupSize();
         long rowGroups = v.rowGroups(rows);
         long prepareGroups = (batch * header.maskSpan() + batch + group - 1) / group;
@@ -1057,7 +1210,13 @@ final class ClDecoderSession implements DecoderSession {
         long[] attLocal = {att.groupSize(), 1};
         String phase = header.reset() ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
         long[] layer0Global = {(rowGroups + prepareGroups) * group};
-        if (fed) {
+        if (splits) {
+            long inputs = (long) rows * hidden + batch * header.maskSpan() + batch;
+            long inputGroup = splitGroup();
+            long[] inputGlobal = {(inputs + inputGroup - 1) / inputGroup * inputGroup};
+            launch(split.input(), "split_input" + phase, inputGlobal, new long[] {inputGroup});
+            enqueueSplitQkv(split.firstQkv(), rows, phase);
+        } else if (fed) {
             frame.bindFeed(v.feedQkv(), FEED_ARGS);
             launch(v.feedQkv(), "feed_qkv_rope" + phase, layer0Global, rowLocal);
         } else {
@@ -1070,18 +1229,30 @@ final class ClDecoderSession implements DecoderSession {
         for (int l = 0; l < layers; l++) {
             if (l < layers - 1) {
                 launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
-                launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
+                if (splits) {
+                    enqueueSplit(split.layers().get(l), rows, phase);
+                } else {
+                    launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
+                }
             } else if (lastOnly) {
                 launch(
                         attentionLastToken,
                         lastTokenName + "/last",
                         new long[] {(long) batch * header.splits() * lastTokenGroup, attHeads},
                         new long[] {lastTokenGroup, 1});
-                long narrowGroup = narrow.groupSize();
-                launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
+                if (splits) {
+                    enqueueSplit(split.lastToken(), batch, "/last");
+                } else {
+                    long narrowGroup = narrow.groupSize();
+                    launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
+                }
             } else {
                 launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
-                launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
+                if (splits) {
+                    enqueueSplit(split.layers().get(l), rows, phase);
+                } else {
+                    launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
+                }
             }
             if (layerOutputs != null) {
                 float[] out = new float[rows * hidden];
@@ -1093,6 +1264,41 @@ final class ClDecoderSession implements DecoderSession {
             Tensor last = layerOutputs.get(layerOutputs.size() - 1);
             layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
         }
+    }
+
+    /**
+     * Enqueues a layer's split kernels over {@code rows} rows (with a last-token set: batch rows): split_o, split_gate_up,
+     * split_down, then the next layer's split_qkv where there is one. {@code phase}: the profile label's suffix.
+     */
+    private void enqueueSplit(SplitLayer s, int rows, String phase) {
+        long group = splitGroup();
+        long hiddenBlocks = (hidden + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
+        long interBlocks = (ClDecoderWeights.intermediate(w.host) + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
+        long rowGroups = splitRowGroups(rows);
+        long[] local = {group, 1};
+        launch(s.o(), "split_o" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
+        launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rowGroups}, local);
+        launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
+        if (s.nextQkv() != null) {
+            enqueueSplitQkv(s.nextQkv(), rows, phase);
+        }
+    }
+
+    /** Enqueues a split_qkv kernel over {@code rows} rows: one work-group per head of q, k and v and row. */
+    private void enqueueSplitQkv(cl_kernel kernel, int rows, String phase) {
+        long headGroup = (long) w.host.headDim() * narrowSlices(w.host);
+        long[] global = {3L * w.host.heads() * headGroup, splitRowGroups(rows)};
+        launch(kernel, "split_qkv" + phase, global, new long[] {headGroup, 1});
+    }
+
+    /** Row groups of the split kernels over {@code rows} rows. */
+    private long splitRowGroups(int rows) {
+        return (rows + rowSplit.perGroup() - 1) / rowSplit.perGroup();
+    }
+
+    /** Work-items per work-group of split_input, split_o, split_gate_up and split_down (decoder.cl SPLIT_WG). */
+    private long splitGroup() {
+        return (long) SPLIT_COLUMNS * narrowSlices(w.host);
     }
 
     /**
@@ -1171,7 +1377,11 @@ final class ClDecoderSession implements DecoderSession {
             closed = true;
             ClContext.release(keys);
             ClContext.release(values);
-            ClContext.release(mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params);
+            ClContext.release(
+                    mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params, gated);
+            if (split != null) {
+                split.release();
+            }
             upload.close();
             ClContext.release(headsLogits);
             ClContext.release(headsChoose);

@@ -64,6 +64,19 @@ public final class OpenClBackend implements Backend {
      * default: {@code feed_qkv_rope}, one launch less per decode step; the same bits). For A/B runs on the same jars.
      */
     public static final String FUSE_FEED_PROPERTY = "autogaze.opencl.fuseFeed";
+    /**
+     * System property that sends decoder calls of at most N rows (batch x new tokens; {@code N} below
+     * {@link ClDecoderSession#WIDE_FROM}) through the split row kernels (decoder.cl SPLIT_KERNELS: each layer's products
+     * spread over output columns and many work-groups, the same bits as the narrow kernels), or {@code off}, the
+     * default. Groundwork for batch-1 latency, not yet measured (docs/benchmarks.md); for A/B runs on the same jars.
+     */
+    public static final String SPLIT_ROWS_PROPERTY = "autogaze.opencl.splitRows";
+    /**
+     * System property: rows per work-group of the split row kernels ({@link #SPLIT_ROWS_PROPERTY}), 1 (the default: the
+     * most work-groups) to 8 (each weight load serves that many rows: a batch-1 decode step's 10 rows read each weight
+     * twice). For A/B runs.
+     */
+    public static final String SPLIT_GROUP_ROWS_PROPERTY = "autogaze.opencl.splitGroupRows";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -103,6 +116,8 @@ public final class OpenClBackend implements Backend {
     private final boolean overlap;
     /** Decoder sessions gather a frame's fed ids in layer 0 ({@link #FUSE_FEED_PROPERTY}). */
     private final boolean fuseFeed;
+    /** The decoder calls that run on the split row kernels ({@link #SPLIT_ROWS_PROPERTY}). */
+    private final RowSplit rowSplit;
 
     private boolean closed;
 
@@ -122,6 +137,63 @@ public final class OpenClBackend implements Backend {
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
         this.fuseFeed = fuseFeed(System.getProperty(FUSE_FEED_PROPERTY));
+        this.rowSplit = new RowSplit(
+                splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
+                splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
+    }
+
+    /**
+     * The value of {@link #SPLIT_ROWS_PROPERTY}: unset or {@code off} 0 (no call runs the split row kernels), else the
+     * most rows of a call that runs them, from 1 to {@link ClDecoderSession#WIDE_FROM} - 1 (from there the wide kernels
+     * run, whose sums are not the split ones').
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitRows(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("off")) {
+            return 0;
+        }
+        return rowCount(
+                SPLIT_ROWS_PROPERTY,
+                value,
+                ClDecoderSession.WIDE_FROM - 1,
+                "off or a row count",
+                "the most rows of a decoder call run on the split row kernels");
+    }
+
+    /**
+     * The value of {@link #SPLIT_GROUP_ROWS_PROPERTY}: unset 1, else a row count from 1 to {@link RowSplit#MAX_PER_GROUP}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitGroupRows(String value) {
+        if (value == null) {
+            return 1;
+        }
+        return rowCount(
+                SPLIT_GROUP_ROWS_PROPERTY,
+                value,
+                RowSplit.MAX_PER_GROUP,
+                "a row count",
+                "rows per work-group of the split row kernels");
+    }
+
+    /**
+     * {@code value}, the value of system property {@code property}, as a count from 1 to {@code most}.
+     *
+     * @throws IllegalArgumentException for anything else, naming the property, what it {@code expected} and its meaning
+     */
+    private static int rowCount(String property, String value, int most, String expected, String meaning) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= most) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "-D" + property + "=" + value + ": expected " + expected + " from 1 to " + most + " (" + meaning + ")");
     }
 
     /**
@@ -522,12 +594,19 @@ public final class OpenClBackend implements Backend {
     ClDecoderSession openDecoder(
             DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
         return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch), streamAttention);
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                attention.tiledFor(batch),
+                streamAttention,
+                rowSplit);
     }
 
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}); tests choose them.
+     * {@link ClDecoderSession}), with this backend's split row kernels; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -537,11 +616,37 @@ public final class OpenClBackend implements Backend {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention) {
+        return openDecoder(
+                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, rowSplit);
+    }
+
+    /**
+     * A decoder session with a chosen attention split target, frame loop, attention kernels and calls on the split row
+     * kernels (see {@link ClDecoderSession}); tests choose them.
+     */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            RowSplit rowSplit) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
             return new ClDecoderSession(
-                    this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention);
+                    this,
+                    ctx,
+                    dw,
+                    batch,
+                    maxCapacity,
+                    splitTarget,
+                    decodesFrames,
+                    tiledAttention,
+                    streamAttention,
+                    rowSplit);
         }
     }
 
