@@ -723,6 +723,42 @@ class OpenClDecoderTest {
         }
     }
 
+    /**
+     * feed_qkv_rope of the large-row builds (decode steps of {@link ClDecoderSession#WIDE_FROM} rows or more: 8 rows per
+     * work-group in the wide one, one in the stand-in) gives the bits of feed_step before qkv_rope: every choice of a
+     * frame at batch 26 (260 rows per decode step), fused and not, on either.
+     */
+    @Test
+    void fusedFeedOnTheLargeRowKernels() {
+        DecoderWeights w = weights(41);
+        int batch = 26;
+        Random r = new Random(46);
+        Tensor table = Tensor.wrap(random(r, V * H), V, H);
+        byte[][] masks = new byte[batch][64];
+        Arrays.stream(masks).forEach(m -> Arrays.fill(m, (byte) 1));
+        FrameSteps plan = framePlan(Tensor.wrap(random(r, batch * 12 * H), batch * 12, H), 0, masks, table);
+        assertTrue(batch * K >= ClDecoderSession.WIDE_FROM, "the decode step takes the large-row kernels");
+        OpenClBackend cl = TestDevice.backend();
+        List<TokenChoice> expected = null;
+        for (LargeRows pin : new LargeRows[] {LargeRows.WIDE, LargeRows.STAND_IN}) {
+            for (boolean fused : new boolean[] {false, true}) {
+                try (ClDecoderSession s = cl.openDecoder(w, batch, 64, 64, true)) {
+                    s.pinLargeRows(pin);
+                    s.fuseFeed(fused);
+                    List<TokenChoice> got = s.forwardFrame(plan);
+                    String what = pin + (fused ? ", fused" : ", feed_step");
+                    assertEquals(pin == LargeRows.WIDE ? "wide" : "stand-in", s.lastRowKernels(), what);
+                    if (expected == null) {
+                        expected = got;
+                    }
+                    for (int i = 0; i < got.size(); i++) {
+                        assertSameChoice(expected.get(i), got.get(i), what + ", step " + i);
+                    }
+                }
+            }
+        }
+    }
+
     private static long launches(Map<String, long[]> profile, String label) {
         long[] entry = profile.get(label);
         return entry == null ? 0 : entry[1];
