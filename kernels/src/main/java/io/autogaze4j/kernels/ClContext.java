@@ -25,6 +25,7 @@ import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_buffer_region;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
@@ -37,8 +38,8 @@ import org.jocl.cl_program;
 import org.jocl.cl_queue_properties;
 
 /**
- * One OpenCL device with its context, an in-order profiling-enabled command queue, compiled programs
- * and small helpers for buffers and launches. Callers serialise their use by synchronising on it.
+ * One OpenCL device with its context, an in-order command queue (profiling-enabled while kernel times are collected),
+ * compiled programs and small helpers for buffers and launches. Callers serialise their use by synchronising on it.
  *
  * <p>Programs are built when first asked for, or earlier in the background when a caller knows it will need them
  * ({@link #prebuild}; which programs a run needs, and when it knows it, is {@link DecoderBuilds}' rule): from the binary
@@ -63,11 +64,46 @@ final class ClContext implements AutoCloseable {
     static final String PREBUILD_PROPERTY = "autogaze.opencl.prebuild";
     /** System property: compiler options added to every build (diagnostics and compile-time knobs, e.g. -D K_UNROLL=4). */
     static final String OPTIONS_PROPERTY = "autogaze.opencl.options";
+    /**
+     * System property: commands enqueued on a GPU between two flushes (default 1: a flush after each launch and copy,
+     * so the device starts each one at once; more: fewer driver calls per command, for A/B runs of the host's enqueue
+     * cost, docs/benchmarks.md).
+     */
+    static final String FLUSH_PROPERTY = "autogaze.opencl.flushEvery";
+    /**
+     * System property: {@code on} keeps the command queue profiling-enabled all the time (as before); {@code off}, the
+     * default, uses a plain queue and a profiling-enabled one only while kernel times are collected ({@link #profiling}),
+     * since a profiling queue timestamps every command. For A/B runs.
+     */
+    static final String PROFILED_QUEUE_PROPERTY = "autogaze.opencl.profiledQueue";
+    /**
+     * Host-time labels of the driver calls behind each command: with the phases around them ("host: enqueue frame")
+     * they say where the host's time per command goes (a kernel enqueue with profiling adds its event).
+     */
+    private static final String LAUNCH_LABEL = "host: driver: clEnqueueNDRangeKernel",
+            FLUSH_LABEL = "host: driver: clFlush";
 
     final OpenClDevice info;
     final cl_context context;
     final cl_device_id device;
-    final cl_command_queue queue;
+    /**
+     * The in-order queue every command goes to: {@link #plainQueue}, or {@link #profiledQueue} while kernel times are
+     * collected (or always, {@link #PROFILED_QUEUE_PROPERTY}); switched only after the one before finished. Read it at
+     * each use, under this context's lock.
+     */
+    cl_command_queue queue;
+
+    private final cl_command_queue plainQueue;
+    /** The profiling-enabled queue, made when first needed; null before. */
+    private cl_command_queue profiledQueue;
+    /** Alignment in bytes of a sub-buffer's origin ({@code CL_DEVICE_MEM_BASE_ADDR_ALIGN}). */
+    final int subBufferAlign;
+    /** The device reports {@code cl_khr_command_buffer} (recording a frame's commands once: docs/benchmarks.md). */
+    final boolean commandBuffers;
+    /** Commands between two flushes on a GPU ({@link #FLUSH_PROPERTY}). */
+    private final int flushEvery;
+    /** Commands enqueued since the last flush. */
+    private int unflushed;
     /** Every program build started, done or not, by source, variant and options; guarded by itself (not by this). */
     private final Map<ProgramSource, CompletableFuture<cl_program>> programs = new HashMap<>();
 
@@ -88,6 +124,7 @@ final class ClContext implements AutoCloseable {
     private List<Map.Entry<String, cl_event>> pending;
 
     private boolean hostTiming;
+
     private final Map<String, long[]> profile = new LinkedHashMap<>();
 
     private ClContext(
@@ -112,9 +149,48 @@ final class ClContext implements AutoCloseable {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, platform);
         this.context = clCreateContext(props, 1, new cl_device_id[] {device}, null, null, null);
+        boolean alwaysProfiled = OnOffProperty.isOn(
+                PROFILED_QUEUE_PROPERTY,
+                System.getProperty(PROFILED_QUEUE_PROPERTY, "off"),
+                "a profiling-enabled command queue all the time");
+        this.plainQueue = createQueue(alwaysProfiled);
+        this.profiledQueue = alwaysProfiled ? plainQueue : null;
+        this.queue = plainQueue;
+        int[] alignBits = new int[1];
+        clGetDeviceInfo(device, CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(alignBits), null);
+        this.subBufferAlign = Math.max(4, alignBits[0] / 8);
+        this.commandBuffers = List.of(deviceString(device, CL_DEVICE_EXTENSIONS).split("\\s+"))
+                .contains("cl_khr_command_buffer");
+        this.flushEvery = flushEvery(System.getProperty(FLUSH_PROPERTY));
+    }
+
+    private cl_command_queue createQueue(boolean profiled) {
         cl_queue_properties qp = new cl_queue_properties();
-        qp.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
-        this.queue = clCreateCommandQueueWithProperties(context, device, qp, null);
+        if (profiled) {
+            qp.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
+        }
+        return clCreateCommandQueueWithProperties(context, device, qp, null);
+    }
+
+    /**
+     * The value of {@link #FLUSH_PROPERTY}: unset 1, else a positive count.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    static int flushEvery(String value) {
+        if (value == null) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "-D" + FLUSH_PROPERTY + "=" + value + ": expected a count of commands >= 1 between flushes");
     }
 
     /** Every OpenCL device of every platform; empty when no runtime or driver is installed. */
@@ -483,9 +559,37 @@ final class ClContext implements AutoCloseable {
     /** Enqueues a device-side copy of {@code bytes} from {@code src} at {@code srcAt} to {@code dst} at {@code dstAt} (bytes). */
     void copy(cl_mem src, long srcAt, cl_mem dst, long dstAt, long bytes) {
         clEnqueueCopyBuffer(queue, src, dst, srcAt, dstAt, bytes, 0, null, null);
-        if (!info.cpu()) {
-            clFlush(queue); // as launch: keep the device fed while the host enqueues
+        enqueued(); // as launch: keep the device fed while the host enqueues
+    }
+
+    /**
+     * Counts a command just enqueued and, on a GPU, flushes every {@link #flushEvery} commands: the NVIDIA driver holds
+     * commands back until a flush, and without one the device idles while the host enqueues a whole decoder step (H100:
+     * batch 1 273 -> 245 ms per clip with a flush after each launch). Every wait flushes first anyway.
+     */
+    void enqueued() {
+        if (!info.cpu() && ++unflushed >= flushEvery) {
+            flush();
         }
+    }
+
+    /** Sends every command enqueued so far to the device. */
+    private void flush() {
+        long start = hostTiming ? System.nanoTime() : 0;
+        clFlush(queue);
+        unflushed = 0;
+        if (hostTiming) {
+            hostTime(FLUSH_LABEL, System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * Region {@code [origin, origin + bytes)} of {@code parent} as a buffer of its own (released by the caller, before
+     * or after {@code parent}); {@code origin} a multiple of {@link #subBufferAlign}.
+     */
+    static cl_mem subBuffer(cl_mem parent, long origin, long bytes) {
+        return clCreateSubBuffer(
+                parent, CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, new cl_buffer_region(origin, bytes), null);
     }
 
     /** Blocking read of {@code count} floats starting at float offset {@code at}. */
@@ -533,7 +637,7 @@ final class ClContext implements AutoCloseable {
     private void readPolling(cl_mem mem, Pointer dst, long bytes) {
         cl_event ev = new cl_event();
         clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, bytes, dst, 0, null, ev);
-        clFlush(queue);
+        flush();
         poll(ev);
     }
 
@@ -544,7 +648,7 @@ final class ClContext implements AutoCloseable {
     cl_event readLater(cl_mem mem, ByteBuffer dst, long bytes) {
         cl_event ev = new cl_event();
         clEnqueueReadBuffer(queue, mem, CL_FALSE, 0, bytes, Pointer.to(dst), 0, null, ev);
-        clFlush(queue);
+        flush();
         return ev;
     }
 
@@ -578,32 +682,42 @@ final class ClContext implements AutoCloseable {
 
     /** Sets every argument of {@code k}: cl_mem, Integer or Float values in order. */
     static void args(cl_kernel k, Object... values) {
+        argsFrom(k, 0, values);
+    }
+
+    /** Sets arguments {@code first, first + 1, ...} of {@code k}: cl_mem, Integer or Float values in order. */
+    static void argsFrom(cl_kernel k, int first, Object... values) {
         for (int i = 0; i < values.length; i++) {
             Object v = values[i];
             if (v instanceof cl_mem m) {
-                clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(m));
+                arg(k, first + i, m);
             } else if (v instanceof Integer n) {
-                clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {n}));
+                clSetKernelArg(k, first + i, Sizeof.cl_int, Pointer.to(new int[] {n}));
             } else if (v instanceof Float f) {
-                clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {f}));
+                clSetKernelArg(k, first + i, Sizeof.cl_float, Pointer.to(new float[] {f}));
             } else {
                 throw new IllegalArgumentException("unsupported kernel argument " + v);
             }
         }
     }
 
+    /** Sets buffer argument {@code index} of {@code k} (a launch takes the value set when it is enqueued). */
+    static void arg(cl_kernel k, int index, cl_mem m) {
+        clSetKernelArg(k, index, Sizeof.cl_mem, Pointer.to(m));
+    }
+
     /** Enqueues {@code k}; {@code local} may be null. With profiling on, the launch is timed under {@code label}. */
     void launch(cl_kernel k, String label, long[] global, long[] local) {
+        long start = hostTiming ? System.nanoTime() : 0;
         cl_event ev = pending == null ? null : new cl_event();
         clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, ev);
         if (ev != null) {
             pending.add(Map.entry(label, ev));
         }
-        if (!info.cpu()) {
-            // the NVIDIA driver holds launches back until a flush: without one the device idles while the
-            // host enqueues a whole decoder step (H100: batch 1 273 -> 245 ms per clip)
-            clFlush(queue);
+        if (hostTiming) {
+            hostTime(LAUNCH_LABEL, System.nanoTime() - start);
         }
+        enqueued();
     }
 
     /** With profiling on, adds {@code nanos} of host time under {@code label} (shown beside the kernels). */
@@ -625,9 +739,29 @@ final class ClContext implements AutoCloseable {
      */
     synchronized void profiling(boolean on, boolean kernels) {
         collect();
+        cl_command_queue wanted = on && kernels ? profiled() : plainQueue;
+        if (wanted != queue) {
+            clFinish(queue); // the queues are in order, but not with each other
+            queue = wanted;
+            unflushed = 0;
+        }
         pending = on && kernels ? new ArrayList<>() : null;
         hostTiming = on;
         profile.clear();
+    }
+
+    /** Whether the queue in use now is profiling-enabled (the driver's answer; tests). */
+    synchronized boolean queueProfiles() {
+        long[] properties = new long[1];
+        clGetCommandQueueInfo(queue, CL_QUEUE_PROPERTIES, Sizeof.cl_long, Pointer.to(properties), null);
+        return (properties[0] & CL_QUEUE_PROFILING_ENABLE) != 0;
+    }
+
+    private cl_command_queue profiled() {
+        if (profiledQueue == null) {
+            profiledQueue = createQueue(true);
+        }
+        return profiledQueue;
     }
 
     /** Device nanoseconds and launch counts per label since profiling started: label -> {ns, count}. */
@@ -704,7 +838,10 @@ final class ClContext implements AutoCloseable {
                 clReleaseProgram(p);
             }
         }
-        clReleaseCommandQueue(queue);
+        if (profiledQueue != null && profiledQueue != plainQueue) {
+            clReleaseCommandQueue(profiledQueue);
+        }
+        clReleaseCommandQueue(plainQueue);
         clReleaseContext(context);
     }
 }

@@ -25,9 +25,12 @@ import org.jocl.cl_program;
  * mask entries that changed (one write from page-locked memory), runs {@code 2 * layers + 1} kernels (each layer's MLP is fused
  * with the next layer's q/k/v) plus two for the heads and the choice, and reads back either the logits or, with
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values. With {@link #forwardFrame} a whole frame's
- * steps are enqueued at once: {@code feed_step} gathers each decode step's ids and embeddings on the device from the
- * choice just made, so the host uploads once and reads the chosen ids once per frame. Calls of few rows may instead run
- * each layer as four split kernels over many work-groups, with the same bits ({@link RowSplit}, off by default).
+ * steps are enqueued at once: layer 0 ({@code feed_qkv_rope}; {@code feed_step} before {@code qkv_rope} with
+ * {@link OpenClBackend#FUSE_FEED_PROPERTY} off or on the split kernels) gathers each decode step's ids and embeddings on
+ * the device from the choice just made, so the host uploads once and reads the chosen ids once per frame; a frame
+ * step's commands are its kernels alone (no copy: its parameters are a region of the frame's upload, its results go
+ * straight to the frame's). Calls of few rows may instead run each layer as four split kernels over many work-groups,
+ * with the same bits ({@link RowSplit}, off by default).
  */
 final class ClDecoderSession implements DecoderSession {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
@@ -85,6 +88,10 @@ final class ClDecoderSession implements DecoderSession {
      * 8 -> batch 1 211-244 / batch 8 490-508 ms, 2 -> 218 / 457 ms, 1 -> 230 / 446 ms).
      */
     static final int GROUPS_PER_UNIT = 2;
+    /** Arguments of {@code feed_qkv_rope} that {@code qkv_rope} has too; the frame's follow ({@link ClFrameLoop#bindFeed}). */
+    private static final int FEED_ARGS = 14;
+    /** The results argument of {@code heads_logits} and of {@code heads_choose}. */
+    private static final int LOGITS_RESULTS_ARG = 6, CHOOSE_RESULTS_ARG = 3;
 
     private final OpenClBackend backend;
     private final ClContext ctx;
@@ -151,6 +158,13 @@ final class ClDecoderSession implements DecoderSession {
     private cl_mem partOut;
     private cl_mem partStats;
     private cl_mem params;
+    /**
+     * The parameters of the step being enqueued, argument 0 of each of its kernels ({@link #launch}): {@link #params}
+     * for a single step, the step's region of the frame's upload in a frame.
+     */
+    private cl_mem st;
+    /** A frame's decode steps gather their ids in layer 0 ({@code feed_qkv_rope}), not in a {@code feed_step} launch. */
+    private boolean fuseFeed;
     /** The split kernels' SiLU-gated intermediate activations [row][intermediate] (null without them). */
     private cl_mem gated;
     /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
@@ -211,6 +225,7 @@ final class ClDecoderSession implements DecoderSession {
         this.batch = batch;
         this.cap = maxCapacity;
         this.decodesFrames = decodesFrames;
+        this.fuseFeed = backend.fusesFeed();
         DecoderWeights h = w.host;
         this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
         this.streaming = tiled && streamAttention && streams(h);
@@ -278,13 +293,20 @@ final class ClDecoderSession implements DecoderSession {
      *
      * @param name         narrow, wide or stand-in (tests)
      * @param qkv          layer 0's q/k/v with the step's bookkeeping
+     * @param feedQkv      the same after gathering a frame's decode step's ids and embeddings ({@code feed_qkv_rope})
      * @param mlpQkv       per layer but the last: the layer's MLP fused with the next layer's q/k/v
      * @param mlp          the last layer's MLP
      * @param rowsPerGroup rows per work-group
      * @param groupSize    work-items per work-group
      */
     private record Variant(
-            String name, cl_kernel qkv, List<cl_kernel> mlpQkv, cl_kernel mlp, int rowsPerGroup, int groupSize) {
+            String name,
+            cl_kernel qkv,
+            cl_kernel feedQkv,
+            List<cl_kernel> mlpQkv,
+            cl_kernel mlp,
+            int rowsPerGroup,
+            int groupSize) {
         static Variant of(String name, cl_program p, int layers, int rowsPerGroup, int groupSize) {
             List<cl_kernel> fused = new ArrayList<>();
             for (int l = 0; l < layers - 1; l++) {
@@ -293,6 +315,7 @@ final class ClDecoderSession implements DecoderSession {
             return new Variant(
                     name,
                     ClContext.ownedKernel(p, "qkv_rope"),
+                    ClContext.ownedKernel(p, "feed_qkv_rope"),
                     List.copyOf(fused),
                     ClContext.ownedKernel(p, "mlp"),
                     rowsPerGroup,
@@ -306,6 +329,7 @@ final class ClDecoderSession implements DecoderSession {
 
         void release() {
             ClContext.release(qkv);
+            ClContext.release(feedQkv);
             ClContext.release(mlp);
             mlpQkv.forEach(ClContext::release);
         }
@@ -514,6 +538,11 @@ final class ClDecoderSession implements DecoderSession {
         return standIn;
     }
 
+    /** Whether a frame's decode steps run {@code feed_qkv_rope} rather than {@code feed_step} and {@code qkv_rope} (tests). */
+    void fuseFeed(boolean on) {
+        fuseFeed = on;
+    }
+
     /** Pins which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more (tests). */
     void pinLargeRows(LargeRows choice) {
         largeRows = choice;
@@ -708,22 +737,24 @@ final class ClDecoderSession implements DecoderSession {
     private void bindRows(Variant v) {
         ClDecoderWeights.Layer first = w.layers.get(0);
         ClDecoderWeights.Layer last = w.layers.get(keys.length - 1);
-        ClContext.args(
-                v.qkv(),
-                params,
-                mask,
-                forbidden,
-                x,
-                first.inputNorm(),
-                first.q(),
-                first.k(),
-                first.v(),
-                ropeCos,
-                ropeSin,
-                q,
-                keys[0],
-                values[0],
-                cap);
+        for (cl_kernel layer0 : List.of(v.qkv(), v.feedQkv())) {
+            ClContext.args(
+                    layer0,
+                    params,
+                    mask,
+                    forbidden,
+                    x,
+                    first.inputNorm(),
+                    first.q(),
+                    first.k(),
+                    first.v(),
+                    ropeCos,
+                    ropeSin,
+                    q,
+                    keys[0],
+                    values[0],
+                    cap); // feed_qkv_rope: the frame's arguments after these (FEED_ARGS, ClFrameLoop.bindFeed)
+        }
         bindMlp(v.mlp(), last, 0);
         for (int l = 0; l < keys.length - 1; l++) {
             ClDecoderWeights.Layer lw = w.layers.get(l);
@@ -810,7 +841,7 @@ final class ClDecoderSession implements DecoderSession {
     public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         synchronized (ctx) {
             enqueueStep(x, perRow, positions, masks, null, layerOutputs);
-            enqueueHeads();
+            enqueueHeads(results);
             float[] lg = new float[batch * k * vocab];
             float[] tl = new float[batch * k];
             ctx.read(logits, 0, lg, lg.length);
@@ -833,7 +864,7 @@ final class ClDecoderSession implements DecoderSession {
         synchronized (ctx) {
             long t0 = System.nanoTime();
             enqueueStep(x, perRow, positions, masks, fedIds, null);
-            enqueueHeads();
+            enqueueHeads(results);
             long t1 = System.nanoTime();
             StepLayout.Results r = readResults();
             ctx.hostTime("host: enqueue step", t1 - t0);
@@ -850,9 +881,9 @@ final class ClDecoderSession implements DecoderSession {
     /**
      * A whole frame, waiting once (with a task-loss stop: after {@link #FIRST_CHUNK} steps, then after twice as many
      * each time, until every row finished): every step's parameters packed and uploaded together (the decode steps' fed
-     * ids and embeddings left empty), then per step a device copy of its parameters, {@code feed_step} (ids and
-     * embeddings from the previous step's results), the layers, the heads and a copy of the results; a read of the
-     * results at each wait. Without a stop this is {@link #submitFrame} and its wait.
+     * ids and embeddings left empty), then per step the layers on its region of that upload (layer 0 of a decode step
+     * gathering its ids and embeddings from the previous step's results) and the heads writing into the frame's
+     * results; a read of the results at each wait. Without a stop this is {@link #submitFrame} and its wait.
      */
     @Override
     public List<TokenChoice> forwardFrame(FrameSteps plan) {
@@ -950,7 +981,7 @@ final class ClDecoderSession implements DecoderSession {
         List<StepLayout.Header> headers = frameHeaders(plan);
         ensureCapacity(
                 headers.stream().mapToInt(StepLayout.Header::rows).max().orElseThrow(),
-                headers.stream().mapToInt(h -> h.ints(hidden)).max().orElseThrow(),
+                0, // (a frame's steps read their regions of its upload, not params)
                 headers.stream()
                         .mapToInt(h -> h.rows() * w.host.heads() * h.splits())
                         .max()
@@ -959,15 +990,18 @@ final class ClDecoderSession implements DecoderSession {
         return headers;
     }
 
-    /** Enqueues steps {@code [from, to)} of the frame just started: input, layers, heads, results kept. */
+    /**
+     * Enqueues steps {@code [from, to)} of the frame just started: input (fed ids and embeddings: in layer 0 with
+     * {@link #fuseFeed}, unless the split kernels take the step), layers, heads writing into the frame's results.
+     */
     private void enqueueSteps(List<StepLayout.Header> headers, int from, int to) {
         for (int s = from; s < to; s++) {
             StepLayout.Header h = headers.get(s);
-            frame.enqueueInput(s, h, params);
+            boolean fused = s > 0 && fuseFeed && !rowSplit.takes(h.rows()); // (split_input reads fed embeddings)
+            st = frame.enqueueInput(s, h, !fused);
             lastSplits = h.splits();
-            enqueueLayers(h, null);
-            enqueueHeads();
-            frame.keepResults(s, results);
+            enqueueLayers(h, null, fused);
+            enqueueHeads(frame.results());
             length = h.first() + h.perRow();
         }
     }
@@ -1036,7 +1070,7 @@ final class ClDecoderSession implements DecoderSession {
             }
             int splits = keySplits(perRow, end);
             headers.add(new StepLayout.Header(
-                    perRow, first, s == 0 ? lo : first, s == 0 ? end - lo : perRow, s == 0, batch, splits));
+                    perRow, first, s == 0 ? lo : first, s == 0 ? end - lo : perRow, s == 0, batch, splits, s));
             first = end;
             perRow = plan.stepSizes().get(s);
         }
@@ -1063,9 +1097,10 @@ final class ClDecoderSession implements DecoderSession {
         int lo = firstChangedMask(masks);
         lastSplits = keySplits(perRow, end);
         StepLayout.Header header =
-                new StepLayout.Header(perRow, length, lo, end - lo, fedIds == null, batch, lastSplits);
+                new StepLayout.Header(perRow, length, lo, end - lo, fedIds == null, batch, lastSplits, 0);
         upload(header, positions, fedIds, masks, in);
-        enqueueLayers(header, layerOutputs);
+        st = params;
+        enqueueLayers(header, layerOutputs, false);
         length = end;
     }
 
@@ -1125,10 +1160,11 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * Enqueues qkv_rope, then per layer attention and mlp_qkv (the last layer: attention and mlp); with
-     * {@code layerOutputs}, reads every layer's output into it (and the final norm after them).
+     * Enqueues qkv_rope ({@code fed}: feed_qkv_rope, a frame's decode step gathering its ids), then per layer attention
+     * and mlp_qkv (the last layer: attention and mlp), all on {@link #st}; with {@code layerOutputs}, reads every layer's
+     * output into it (and the final norm after them).
      */
-    private void enqueueLayers(StepLayout.Header header, List<Tensor> layerOutputs) {
+    private void enqueueLayers(StepLayout.Header header, List<Tensor> layerOutputs, boolean fed) {
         int rows = header.rows();
         int attHeads = w.host.heads();
         Variant v = rowKernels(rows);
@@ -1144,14 +1180,18 @@ final class ClDecoderSession implements DecoderSession {
         long[] attGlobal = {(long) batch * att.blocks(header.perRow()) * header.splits() * att.groupSize(), attHeads};
         long[] attLocal = {att.groupSize(), 1};
         String phase = header.reset() ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
+        long[] layer0Global = {(rowGroups + prepareGroups) * group};
         if (splits) {
             long inputs = (long) rows * hidden + batch * header.maskSpan() + batch;
             long inputGroup = splitGroup();
             long[] inputGlobal = {(inputs + inputGroup - 1) / inputGroup * inputGroup};
-            ctx.launch(split.input(), "split_input" + phase, inputGlobal, new long[] {inputGroup});
+            launch(split.input(), "split_input" + phase, inputGlobal, new long[] {inputGroup});
             enqueueSplitQkv(split.firstQkv(), rows, phase);
+        } else if (fed) {
+            frame.bindFeed(v.feedQkv(), FEED_ARGS);
+            launch(v.feedQkv(), "feed_qkv_rope" + phase, layer0Global, rowLocal);
         } else {
-            ctx.launch(v.qkv(), "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
+            launch(v.qkv(), "qkv_rope" + phase, layer0Global, rowLocal);
         }
         int layers = keys.length;
         // Only each row's last token reaches the heads, and the last layer's keys and values are cached by
@@ -1159,14 +1199,14 @@ final class ClDecoderSession implements DecoderSession {
         boolean lastOnly = layerOutputs == null && header.perRow() > 1;
         for (int l = 0; l < layers; l++) {
             if (l < layers - 1) {
-                ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
+                launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
                 if (splits) {
                     enqueueSplit(split.layers().get(l), rows, phase);
                 } else {
-                    ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
+                    launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
                 }
             } else if (lastOnly) {
-                ctx.launch(
+                launch(
                         attentionLastToken,
                         lastTokenName + "/last",
                         new long[] {(long) batch * header.splits() * lastTokenGroup, attHeads},
@@ -1175,14 +1215,14 @@ final class ClDecoderSession implements DecoderSession {
                     enqueueSplit(split.lastToken(), batch, "/last");
                 } else {
                     long narrowGroup = narrow.groupSize();
-                    ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
+                    launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
                 }
             } else {
-                ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
+                launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
                 if (splits) {
                     enqueueSplit(split.layers().get(l), rows, phase);
                 } else {
-                    ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
+                    launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
                 }
             }
             if (layerOutputs != null) {
@@ -1207,9 +1247,9 @@ final class ClDecoderSession implements DecoderSession {
         long interBlocks = (ClDecoderWeights.intermediate(w.host) + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
         long rowGroups = splitRowGroups(rows);
         long[] local = {group, 1};
-        ctx.launch(s.o(), "split_o" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
-        ctx.launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rowGroups}, local);
-        ctx.launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
+        launch(s.o(), "split_o" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
+        launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rowGroups}, local);
+        launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
         if (s.nextQkv() != null) {
             enqueueSplitQkv(s.nextQkv(), rows, phase);
         }
@@ -1219,7 +1259,7 @@ final class ClDecoderSession implements DecoderSession {
     private void enqueueSplitQkv(cl_kernel kernel, int rows, String phase) {
         long headGroup = (long) w.host.headDim() * narrowSlices(w.host);
         long[] global = {3L * w.host.heads() * headGroup, splitRowGroups(rows)};
-        ctx.launch(kernel, "split_qkv" + phase, global, new long[] {headGroup, 1});
+        launch(kernel, "split_qkv" + phase, global, new long[] {headGroup, 1});
     }
 
     /** Row groups of the split kernels over {@code rows} rows. */
@@ -1233,15 +1273,24 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * The heads and the choice for each batch row's last token (logits, task loss and chosen ids on the device):
-     * heads_logits over (column block, {@link #LOGIT_ROWS} rows), then heads_choose per row.
+     * The heads and the choice for each batch row's last token (logits, task loss and chosen ids on the device), on
+     * {@link #st}, into {@code res} (at the step's {@link StepLayout#P_STEP}): heads_logits over (column block,
+     * {@link #LOGIT_ROWS} rows), then heads_choose per row.
      */
-    private void enqueueHeads() {
+    private void enqueueHeads(cl_mem res) {
         long columns = (long) k * vocab + k; // the logits, then the task losses
         long blocks = (columns + logitWg - 1) / logitWg;
         long rowGroups = (batch + LOGIT_ROWS - 1) / LOGIT_ROWS;
-        ctx.launch(headsLogits, "heads_logits", new long[] {blocks * logitWg, rowGroups}, new long[] {logitWg, 1});
-        ctx.launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
+        ClContext.arg(headsLogits, LOGITS_RESULTS_ARG, res);
+        ClContext.arg(headsChoose, CHOOSE_RESULTS_ARG, res);
+        launch(headsLogits, "heads_logits", new long[] {blocks * logitWg, rowGroups}, new long[] {logitWg, 1});
+        launch(headsChoose, "heads_choose", new long[] {(long) batch * selWg}, new long[] {selWg});
+    }
+
+    /** Enqueues a step kernel on the parameters of the step being enqueued ({@link #st}, every step kernel's argument 0). */
+    private void launch(cl_kernel kernel, String label, long[] global, long[] local) {
+        ClContext.arg(kernel, 0, st);
+        ctx.launch(kernel, label, global, local);
     }
 
     /**

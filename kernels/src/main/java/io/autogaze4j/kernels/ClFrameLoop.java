@@ -16,9 +16,11 @@ import org.jocl.cl_program;
 
 /**
  * The device side of {@link ClDecoderSession#forwardFrame} and {@link ClDecoderSession#submitFrame} (the decode loop of
- * one frame without a host round trip per step): every step's parameters packed into one upload, copied step by step
- * into the session's step buffer; the {@code feed_step} kernel, which writes a decode step's fed ids and embeddings from
- * the results of the step before it; every step's results kept on the device until one read at the end of the frame.
+ * one frame without a host round trip per step): every step's parameters packed into one upload, each step's region of
+ * it a sub-buffer that step's kernels read as their parameter buffer (no copy per step); a decode step's fed ids and
+ * embeddings gathered from the results of the step before it, by {@code feed_qkv_rope} (the session's layer 0) or by
+ * the {@code feed_step} kernel; every step's results written by the heads straight into the frame's results buffer
+ * ({@link StepLayout#P_STEP}) and kept on the device until one read at the end of the frame.
  *
  * <p>Two frames may be in flight: the one the device runs and the one the host enqueues behind it. Each has its own
  * {@link Slot} (upload stage, results buffer, results stage, pending read), used in turn, so the host packs and
@@ -27,8 +29,9 @@ import org.jocl.cl_program;
  * a small carry buffer as if they were fed to a step after that frame's last, then a copy into the prefill's rows.
  *
  * <p>Used by one session under the context's lock, per frame in this order: {@link #upload}, then per step
- * {@link #enqueueInput} before its layers and {@link #keepResults} after its heads, then {@link #readLater} and
- * {@link #await} (the await outside the lock is fine; the next-but-one {@link #upload} waits for it otherwise).
+ * {@link #enqueueInput} before its layers (with {@link #bindFeed} for a fused layer 0) and heads writing to
+ * {@link #results}, then {@link #readLater} and {@link #await} (the await outside the lock is fine; the next-but-one
+ * {@link #upload} waits for it otherwise).
  */
 final class ClFrameLoop implements AutoCloseable {
     /** Frames in flight at once. */
@@ -39,7 +42,10 @@ final class ClFrameLoop implements AutoCloseable {
     private final int batch;
     private final int k;
     private final int hidden;
-    /** Every step's parameters of the frame, step s from byte {@code at[s]} to {@code at[s + 1]}; then a carry header. */
+    /**
+     * Every step's parameters of the frame, step s from byte {@code at[s]} (a multiple of the sub-buffer alignment) to
+     * {@code at[s + 1]}; then a carry header.
+     */
     private cl_mem params;
 
     private long paramsBytes;
@@ -68,8 +74,10 @@ final class ClFrameLoop implements AutoCloseable {
 
         ByteBuffer resultStage;
         long resultsBytes;
-        /** Steps enqueued for the frame. */
+        /** Steps of the frame whose results are read ({@link #readLater}): the last one is what a next frame carries. */
         int steps;
+        /** Each step's region of {@link #params} (the frame's parameters), step 0 first. */
+        cl_mem[] stepParams = new cl_mem[0];
         /** The pending read of the results, null when none (or awaited). */
         cl_event read;
         /** Counts the frames of this slot: a {@link Pending} of an earlier one is stale. */
@@ -98,11 +106,18 @@ final class ClFrameLoop implements AutoCloseable {
             sent = false;
         }
 
+        /** Releases the previous frame's step regions (the device is done with them: {@link #settle}). */
+        void releaseSteps() {
+            ClContext.release(stepParams);
+            stepParams = new cl_mem[0];
+        }
+
         void close() {
             try {
                 settle(); // the device may still write the results stage
             } finally {
                 upload.close();
+                releaseSteps();
                 ClContext.release(results);
             }
         }
@@ -140,14 +155,18 @@ final class ClFrameLoop implements AutoCloseable {
         current = (current + 1) % SLOTS;
         Slot slot = slots[current];
         slot.settle();
+        slot.releaseSteps();
         slot.frame++;
         int steps = headers.size();
         int carried = plan.carriedPerRow();
         // the carry pseudo-step: a decode step of the carried tokens without mask entries, uploaded with the frame
-        StepLayout.Header carryHeader = carried > 0 ? new StepLayout.Header(carried, 0, 0, 0, false, batch, 1) : null;
+        StepLayout.Header carryHeader =
+                carried > 0 ? new StepLayout.Header(carried, 0, 0, 0, false, batch, 1, 0) : null;
         at = new long[steps + 2];
+        long align = ctx.subBufferAlign;
         for (int s = 0; s < steps; s++) {
-            at[s + 1] = at[s] + (long) headers.get(s).ints(hidden) * Sizeof.cl_int;
+            long end = at[s] + (long) headers.get(s).ints(hidden) * Sizeof.cl_int;
+            at[s + 1] = (end + align - 1) / align * align;
         }
         at[steps + 1] = at[steps] + (carried > 0 ? (long) carryHeader.inputAt() * Sizeof.cl_int : 0);
         ByteBuffer packed = slot.upload.reserve(at[steps + 1]);
@@ -178,6 +197,10 @@ final class ClFrameLoop implements AutoCloseable {
         }
         slot.upload.send(params, at[steps + 1]);
         slot.sent = true;
+        slot.stepParams = new cl_mem[steps];
+        for (int s = 0; s < steps; s++) {
+            slot.stepParams[s] = ClContext.subBuffer(params, at[s], at[s + 1] - at[s]);
+        }
         if (plan.embeddings().data() != tableSource) {
             ClContext.release(table);
             table = ctx.upload(plan.embeddings().data());
@@ -246,22 +269,30 @@ final class ClFrameLoop implements AutoCloseable {
     }
 
     /**
-     * Enqueues step {@code s}'s input: its parameters copied into {@code stepParams} (the buffer the layers read) and,
-     * for a decode step, {@code feed_step} writing its fed ids and embeddings from step {@code s - 1}'s results.
+     * Step {@code s}'s parameters, the buffer its kernels read; for a decode step that {@code feeds} (its layer 0 does
+     * not gather its ids itself: {@link #bindFeed}), first enqueues {@code feed_step} writing its fed ids and
+     * embeddings there from step {@code s - 1}'s results.
      */
-    void enqueueInput(int s, StepLayout.Header header, cl_mem stepParams) {
-        ctx.copy(params, at[s], stepParams, 0, at[s + 1] - at[s]);
-        if (s > 0) {
+    cl_mem enqueueInput(int s, StepLayout.Header header, boolean feeds) {
+        cl_mem stepParams = slots[current].stepParams[s];
+        if (s > 0 && feeds) {
             ClContext.args(feedStep, stepParams, slots[current].results, table, s - 1, stop, threshold);
             ctx.launch(feedStep, "feed_step", new long[] {(long) header.rows() * hidden}, null);
         }
+        return stepParams;
     }
 
-    /** Enqueues the copy of step {@code s}'s results ({@code stepResults}, written by the heads) into the frame's. */
-    void keepResults(int s, cl_mem stepResults) {
-        long bytes = StepLayout.Results.bytes(batch, k);
-        ctx.copy(stepResults, 0, slots[current].results, s * bytes, bytes);
-        slots[current].steps = Math.max(slots[current].steps, s + 1);
+    /**
+     * Sets the arguments from {@code first} on of a {@code feed_qkv_rope} kernel to the current frame: its results, the
+     * embedding table and its task-loss stop.
+     */
+    void bindFeed(cl_kernel feedQkv, int first) {
+        ClContext.argsFrom(feedQkv, first, slots[current].results, table, stop, threshold);
+    }
+
+    /** The current frame's results buffer: the heads write step s's at {@link StepLayout#P_STEP} = s. */
+    cl_mem results() {
+        return slots[current].results;
     }
 
     /** Enqueues the read of the results of the current frame's first {@code steps} steps, without waiting. */
@@ -272,6 +303,7 @@ final class ClFrameLoop implements AutoCloseable {
         }
         slot.resultStage.clear();
         slot.read = ctx.readLater(slot.results, slot.resultStage, StepLayout.Results.bytes(batch, k) * steps);
+        slot.steps = steps;
         return new Pending(current, slot.frame, steps);
     }
 

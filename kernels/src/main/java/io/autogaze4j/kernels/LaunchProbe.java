@@ -7,7 +7,6 @@ import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
 import static org.jocl.CL.clFlush;
 
-import java.util.Arrays;
 import java.util.Locale;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -79,9 +78,8 @@ public final class LaunchProbe {
             SignalChaining.checkFor(ctx.info);
             String extensions = ClContext.deviceString(ctx.device, CL_DEVICE_EXTENSIONS);
             System.out.println("device: " + ctx.info);
-            System.out.println("cl_khr_command_buffer: "
-                    + (Arrays.asList(extensions.split("\\s+")).contains("cl_khr_command_buffer") ? "yes" : "no")
-                    + " (extensions: " + extensions + ")");
+            System.out.println("cl_khr_command_buffer: " + (ctx.commandBuffers ? "yes" : "no") + " (extensions: "
+                    + extensions + ")");
             int units = ctx.info.computeUnits();
             for (int groups : new int[] {1, units}) {
                 for (boolean flush : new boolean[] {false, true}) {

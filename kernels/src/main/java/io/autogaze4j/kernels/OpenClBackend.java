@@ -60,6 +60,12 @@ public final class OpenClBackend implements Backend {
      */
     public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
     /**
+     * System property that unfuses the gathering of a frame's decode step's ids and embeddings from layer 0
+     * ({@code off}: a {@code feed_step} launch before {@code qkv_rope}, as before) or keeps it fused ({@code on}, the
+     * default: {@code feed_qkv_rope}, one launch less per decode step; the same bits). For A/B runs on the same jars.
+     */
+    public static final String FUSE_FEED_PROPERTY = "autogaze.opencl.fuseFeed";
+    /**
      * System property that sends decoder calls of at most N rows (batch x new tokens; {@code N} below
      * {@link DecoderBuilds#WIDE_FROM}) through the split row kernels (decoder.cl SPLIT_KERNELS: each layer's products
      * spread over output columns and many work-groups, the same bits as the narrow kernels), or {@code off}, the
@@ -119,6 +125,8 @@ public final class OpenClBackend implements Backend {
     private final boolean streamAttention;
     /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
     private final boolean overlap;
+    /** Decoder sessions gather a frame's fed ids in layer 0 ({@link #FUSE_FEED_PROPERTY}). */
+    private final boolean fuseFeed;
     /** The decoder calls that run on the split row kernels ({@link #SPLIT_ROWS_PROPERTY}). */
     private final RowSplit rowSplit;
     /** Frames per time chunk of the vision sessions, 0 for whole clips ({@link #VISION_CHUNKS_PROPERTY}). */
@@ -141,6 +149,7 @@ public final class OpenClBackend implements Backend {
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+        this.fuseFeed = fuseFeed(System.getProperty(FUSE_FEED_PROPERTY));
         this.rowSplit = new RowSplit(
                 splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
@@ -225,6 +234,20 @@ public final class OpenClBackend implements Backend {
         }
         throw new IllegalArgumentException("-D" + VISION_CHUNKS_PROPERTY + "=" + value
                 + ": expected off or frames per vision chunk (a whole number >= 1)");
+    }
+
+    /**
+     * The value of {@link #FUSE_FEED_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean fuseFeed(String value) {
+        return OnOffProperty.isOn(FUSE_FEED_PROPERTY, value, "a frame's fed ids gathered in layer 0 (feed_qkv_rope)");
+    }
+
+    /** Whether decoder sessions gather a frame's fed ids in layer 0 ({@link #FUSE_FEED_PROPERTY}). */
+    boolean fusesFeed() {
+        return fuseFeed;
     }
 
     /**
@@ -321,6 +344,11 @@ public final class OpenClBackend implements Backend {
         return create(ctx, !ctx.info.cpu());
     }
 
+    /** Whether the command queue in use now is profiling-enabled (tests: only while kernel times are collected). */
+    boolean queueProfiles() {
+        return ctx.queueProfiles();
+    }
+
     /** How many programs this backend built from source and loaded from the program cache so far. */
     ClContext.ProgramBuilds programBuilds() {
         return ctx.programBuilds();
@@ -364,6 +392,9 @@ public final class OpenClBackend implements Backend {
                         : visionChunkFrames == 0
                                 ? ", vision in one piece"
                                 : ", vision chunks of " + visionChunkFrames + " frames")
+                + (fuseFeed ? "" : ", feed_step unfused")
+                // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
+                + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + ")";
     }
 

@@ -18,8 +18,9 @@ import java.util.Map;
  * mask entries {@code [batch][span]} (one byte value per int), then, from slot {@code P_INPUT} (16-byte aligned),
  * the new embeddings {@code [rows][hidden]} as float bits.
  *
- * <p>Results buffer, 32-bit words: {@link #R_SECTIONS} sections of {@code [batch][K]} each, section {@code R_*}
- * starting at word {@code R_* * batch * K}; the chosen ids are ints, everything else floats.
+ * <p>Results buffer, 32-bit words: per step ({@link #P_STEP}; one step outside frames) {@link #R_SECTIONS} sections of
+ * {@code [batch][K]} each, section {@code R_*} starting at word {@code R_* * batch * K} of the step's; the chosen ids
+ * are ints, everything else floats.
  */
 final class StepLayout {
     /** New tokens per batch row. */
@@ -40,8 +41,14 @@ final class StepLayout {
     static final int P_SPLITS = 7;
     /** Int index of the new embeddings in the parameter buffer. */
     static final int P_INPUT = 8;
+    /**
+     * Index of the step in its frame (0 outside frames): the heads write its results to word
+     * {@code P_STEP * R_SECTIONS * batch * K} of the results buffer, and a decode step's fed ids are step
+     * {@code P_STEP - 1}'s choices there.
+     */
+    static final int P_STEP = 9;
     /** Header slots; the per-row arrays start here. */
-    static final int P_HEADER = 9;
+    static final int P_HEADER = 10;
 
     /** Task-loss value of each head (float). */
     static final int R_TASK_LOSS = 0;
@@ -67,6 +74,7 @@ final class StepLayout {
             entry("P_BATCH", P_BATCH),
             entry("P_SPLITS", P_SPLITS),
             entry("P_INPUT", P_INPUT),
+            entry("P_STEP", P_STEP),
             entry("P_HEADER", P_HEADER),
             entry("R_TASK_LOSS", R_TASK_LOSS),
             entry("R_MARGIN", R_MARGIN),
@@ -98,8 +106,9 @@ final class StepLayout {
      * @param reset    a frame's first step: forget the forbidden ids instead of forbidding fed ids
      * @param batch    batch rows
      * @param splits   key splits per attention query block
+     * @param step     index of the step in its frame, 0 outside frames ({@link #P_STEP})
      */
-    record Header(int perRow, int first, int maskLo, int maskSpan, boolean reset, int batch, int splits) {
+    record Header(int perRow, int first, int maskLo, int maskSpan, boolean reset, int batch, int splits, int step) {
         int rows() {
             return batch * perRow;
         }
@@ -139,6 +148,7 @@ final class StepLayout {
         slots[P_BATCH] = header.batch();
         slots[P_SPLITS] = header.splits();
         slots[P_INPUT] = header.inputAt();
+        slots[P_STEP] = header.step();
         ints.put(slots);
         int batch = header.batch();
         int perRow = header.perRow();

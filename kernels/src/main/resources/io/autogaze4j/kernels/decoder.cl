@@ -1,7 +1,7 @@
 // The gaze decoder, device resident: one decoder step is qkv_rope (layer 0, which also applies the step's
-// mask and forbidden-id updates), then per layer attention -> mlp_qkv (this layer's MLP fused with the next
-// layer's q/k/v), the last layer's mlp, then heads_logits (final norm, logits, task losses) and heads_choose (the
-// greedy choice). Plain data-parallel OpenCL C 1.2 (no extensions), so the kernels port to other runtimes as they
+// mask and forbidden-id updates; feed_qkv_rope in a frame's decode steps, which also gathers the fed ids), then
+// per layer attention -> mlp_qkv (this layer's MLP fused with the next layer's q/k/v), the last layer's mlp, then
+// heads_logits (final norm, logits, task losses) and heads_choose (the greedy choice). Plain data-parallel OpenCL C 1.2 (no extensions), so the kernels port to other runtimes as they
 // are. Each kernel names its plain-Java twin and the test that holds them equal (KernelTwinsTest checks that they
 // exist).
 //
@@ -28,15 +28,16 @@
 // once per step with everything else): header slots P_PER_ROW (new tokens per batch row), P_FIRST (cache index
 // of the first new token), P_MASK_LO / P_MASK_SPAN (mask entries uploaded this step), P_RESET (1: a frame's first
 // step, forget forbidden ids; 0: forbid the fed ids), P_ROWS (batch * perRow), P_BATCH, P_SPLITS (key splits per
-// attention query block), P_INPUT (int index of the new embeddings [rows][HIDDEN], float bits), then from
-// P_HEADER: positions [rows], fed ids [rows], mask entries [batch][span], the embeddings.
-// heads_logits and heads_choose write R_SECTIONS sections of [batch][NHEADS] words to `res`: R_TASK_LOSS (the
-// former), R_MARGIN, R_ID (ints), R_PROBABILITY (the latter).
+// attention query block), P_INPUT (int index of the new embeddings [rows][HIDDEN], float bits), P_STEP (the step's
+// index in its frame, 0 outside frames), then from P_HEADER: positions [rows], fed ids [rows], mask entries
+// [batch][span], the embeddings. heads_logits and heads_choose write, from word P_STEP * R_SECTIONS * batch * NHEADS
+// of `res` (a frame's results: every step's, in order), R_SECTIONS sections of [batch][NHEADS] words: R_TASK_LOSS
+// (the former), R_MARGIN, R_ID (ints), R_PROBABILITY (the latter).
 //
 // Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
 // heads_logits, heads_choose; -D STEP_KERNELS) once, the tiled attention kernels (attention_prefill, attention_decode,
-// attention_stream; -D TILED_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and
-// KS) once per row variant, so no kernel is compiled twice, the builds can run side by side and a session waits only
+// attention_stream; -D TILED_KERNELS) once and the row kernels (qkv_rope, feed_qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS
+// with ROWS and KS) once per row variant, so no kernel is compiled twice, the builds can run side by side and a session waits only
 // for the ones it runs (cold start: the NVIDIA compiler takes seconds per build; a single batch row runs the strided
 // `attention` alone, never the tiled kernels). Each section below is guarded by the build it belongs to. Contract of
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
@@ -61,8 +62,42 @@
 #define LOGIT_UNROLL 16
 #endif
 
-/** Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. */
-inline void prepare_item(__global const int* st, __global uchar* mask, __global uchar* forb, int cap, int g) {
+/** Whether task loss `tl` meets the stop (`stop` 1: on, at or below `threshold`). */
+inline bool meets(int stop, float threshold, float tl) {
+    return stop && tl <= threshold;
+}
+
+/**
+ * The id a decode step feeds as new token j of batch row b after step `s` of its frame (`res`: every step's results so
+ * far, step t at word t * R_SECTIONS * batch * NHEADS): head j's id of row b in step s (-1, every id forbidden, is fed
+ * as 0), or PAD_ID when the head meets the task-loss stop (never head 0 of step 0) or row b met it in an earlier step
+ * (all steps before s chose NHEADS ids).
+ * CPU twin: model/FrameGenerator.feed (after FrameGenerator.step).
+ */
+inline int fed_id(__global const int* res, int s, int stop, float threshold, int batch, int b, int j) {
+    int words = R_SECTIONS * batch * NHEADS;
+    __global const float* loss = (__global const float*) res;
+    bool finished = false;
+    for (int t = 0; t < s && stop; t++) {
+        for (int i = t == 0 ? 1 : 0; i < NHEADS; i++) {
+            finished |= meets(stop, threshold, loss[t * words + R_TASK_LOSS * batch * NHEADS + b * NHEADS + i]);
+        }
+    }
+    int at = s * words + b * NHEADS + j;
+    int id = res[at + R_ID * batch * NHEADS];
+    id = id < 0 ? 0 : id;
+    if (finished || (!(s == 0 && j == 0) && meets(stop, threshold, loss[at + R_TASK_LOSS * batch * NHEADS]))) {
+        id = PAD_ID;
+    }
+    return id;
+}
+
+/**
+ * Work item g of the step's bookkeeping: mask entries first, then one forbidden-id update per batch row. The fed ids
+ * come from the parameter buffer, or with `fed` >= 0 (feed_qkv_rope) from step `fed`'s results in `res` (fed_id).
+ */
+inline void prepare_item(__global const int* st, __global uchar* mask, __global uchar* forb, int cap, int g,
+                         __global const int* res, int fed, int stop, float threshold) {
     int rows = st[P_ROWS], batch = st[P_BATCH], span = st[P_MASK_SPAN];
     if (g < batch * span) {
         int b = g / span;
@@ -77,7 +112,8 @@ inline void prepare_item(__global const int* st, __global uchar* mask, __global 
         } else {
             int perRow = st[P_PER_ROW];
             for (int j = 0; j < perRow; j++) {
-                f[st[P_HEADER + rows + b * perRow + j]] = 1;
+                int id = fed >= 0 ? fed_id(res, fed, stop, threshold, batch, b, j) : st[P_HEADER + rows + b * perRow + j];
+                f[id] = 1;
             }
         }
     }
@@ -198,6 +234,46 @@ inline void qkv_rows(__global const int* st, __local float* a, __local float* qk
     }
 }
 
+/**
+ * Layer 0 of a step: the step's mask and forbidden-id updates (work-groups past the rows), the rows' new embeddings
+ * into x, then q/k/v of the rows. The embeddings come from the parameter buffer, or with `fed` >= 0 (feed_qkv_rope)
+ * from the rows of `embed` at the ids fed_id gives for step `fed`'s results in `res`.
+ */
+inline void layer_inputs(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x,
+                         __global const float* normW, __global const float* wq, __global const float* wk,
+                         __global const float* wv, __global const float* ropeCos, __global const float* ropeSin,
+                         __global float* q, __global float* kc, __global float* vc, int cap, __global const int* res,
+                         __global const float* embed, int fed, int stop, float threshold, __local float* a,
+                         __local float* qk, __local float* red, __local int* ids) {
+    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
+    int rows = st[P_ROWS];
+    int rowGroups = (rows + ROWS - 1) / ROWS;
+    if ((int) get_group_id(0) >= rowGroups) {
+        prepare_item(st, mask, forb, cap, (get_group_id(0) - rowGroups) * WG_ROWS + lt, res, fed, stop, threshold);
+        return;
+    }
+    int r0 = get_group_id(0) * ROWS;
+    if (fed >= 0) {
+        if (lt < ROWS && r0 + lt < rows) {
+            int perRow = st[P_PER_ROW], r = r0 + lt;
+            ids[lt] = fed_id(res, fed, stop, threshold, st[P_BATCH], r / perRow, r % perRow);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    __global const int* input = st + st[P_INPUT];
+    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
+        int rr = e / HIDDEN;
+        float v = 0.0f;
+        if (r0 + rr < rows) {
+            v = fed >= 0 ? embed[ids[rr] * HIDDEN + e % HIDDEN] : as_float(input[r0 * HIDDEN + e]);
+            x[r0 * HIDDEN + e] = v;
+        }
+        a[e] = v;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    qkv_rows(st, a, qk, red, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
+}
+
 // Layer 0: the step's mask and forbidden-id updates (work-groups past the rows); the rows' new embeddings
 // from the parameter buffer into x; then q/k/v of the rows.
 // CPU twin: tensor/CpuDecoderSession.attentionInputs.
@@ -209,25 +285,28 @@ __kernel void qkv_rope(__global const int* st, __global uchar* mask, __global uc
     __local float a[ROWS * HIDDEN];
     __local float qk[2 * ROWS * HIDDEN];
     __local float red[RED_SIZE];
-    int lt = get_local_id(0), t = lt % HIDDEN, part = lt / HIDDEN;
-    int rows = st[P_ROWS];
-    int rowGroups = (rows + ROWS - 1) / ROWS;
-    if ((int) get_group_id(0) >= rowGroups) {
-        prepare_item(st, mask, forb, cap, (get_group_id(0) - rowGroups) * WG_ROWS + lt);
-        return;
-    }
-    int r0 = get_group_id(0) * ROWS;
-    __global const int* input = st + st[P_INPUT];
-    for (int e = lt; e < ROWS * HIDDEN; e += WG_ROWS) {
-        int rr = e / HIDDEN;
-        float v = r0 + rr < rows ? as_float(input[r0 * HIDDEN + e]) : 0.0f;
-        a[e] = v;
-        if (r0 + rr < rows) {
-            x[r0 * HIDDEN + e] = v;
-        }
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    qkv_rows(st, a, qk, red, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, r0, t, part);
+    __local int ids[ROWS];
+    layer_inputs(st, mask, forb, x, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, 0, 0, -1, 0, 0.0f, a, qk, red,
+                 ids);
+}
+
+// feed_step and qkv_rope of a decode step in one launch (a frame on the device, FrameSteps; one launch less per step):
+// the fed ids are step st[P_STEP] - 1's choices in `res` (every step's results of the frame so far), gathered by each
+// row's work-group and by the forbidden-id updates themselves, so the parameter buffer's fed ids and embeddings are
+// neither written nor read; the same ids, embeddings and sums as feed_step then qkv_rope.
+// CPU twin: model/FrameGenerator.feed, then tensor/CpuDecoderSession.attentionInputs.
+// Test: OpenClDecoderTest.frameOnDeviceEqualsStepByStep (fused and not).
+__kernel void feed_qkv_rope(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x,
+                            __global const float* normW, __global const float* wq, __global const float* wk,
+                            __global const float* wv, __global const float* ropeCos, __global const float* ropeSin,
+                            __global float* q, __global float* kc, __global float* vc, int cap,
+                            __global const int* res, __global const float* embed, int stop, float threshold) {
+    __local float a[ROWS * HIDDEN];
+    __local float qk[2 * ROWS * HIDDEN];
+    __local float red[RED_SIZE];
+    __local int ids[ROWS];
+    layer_inputs(st, mask, forb, x, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, res, embed, st[P_STEP] - 1,
+                 stop, threshold, a, qk, red, ids);
 }
 #endif // ROW_KERNELS
 
@@ -911,17 +990,11 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
 #endif // ROW_KERNELS
 
 #ifdef STEP_KERNELS
-/** Whether task loss `tl` meets the stop (`stop` 1: on, at or below `threshold`). */
-inline bool meets(int stop, float threshold, float tl) {
-    return stop && tl <= threshold;
-}
-
 // A decode step's fed ids and embeddings gathered on the device from the step just chosen (FrameSteps: a whole frame
-// enqueued without a host round trip per step). `res` holds every step's results so far, step t at word
-// t * R_SECTIONS * batch * NHEADS; this is step `s` + 1. Work-item (r, d) of rows x HIDDEN: new token r = b * perRow + j
-// is head j's id of row b in step s (-1, every id forbidden, is fed as 0), or PAD_ID when the head meets the task-loss
-// stop (never head 0 of step 0) or row b met it in an earlier step (all steps before s chose NHEADS ids). It writes
-// embedding column d into the step's input and, for d == 0, the id into the fed-id slots that qkv_rope forbids.
+// enqueued without a host round trip per step). feed_qkv_rope does the same inside layer 0; this kernel serves the
+// carried tokens and -Dautogaze.opencl.fuseFeed=off. `res` holds every step's results so far; this is step `s` + 1.
+// Work-item (r, d) of rows x HIDDEN: new token r = b * perRow + j is fed_id(s, b, j). It writes embedding column d into
+// the step's input and, for d == 0, the id into the fed-id slots that qkv_rope forbids.
 // CPU twin: model/FrameGenerator.feed (after FrameGenerator.step).
 // Test: OpenClDecoderTest.frameOnDeviceEqualsStepByStep; end to end: model OpenClGenerationParityTest.
 __kernel void feed_step(__global int* st, __global const int* res, __global const float* embed, int s, int stop,
@@ -932,21 +1005,7 @@ __kernel void feed_step(__global int* st, __global const int* res, __global cons
         return;
     }
     int r = g / HIDDEN, d = g % HIDDEN;
-    int b = r / perRow, j = r % perRow;
-    int words = R_SECTIONS * batch * NHEADS;
-    __global const float* loss = (__global const float*) res;
-    bool finished = false;
-    for (int t = 0; t < s && stop; t++) {
-        for (int i = t == 0 ? 1 : 0; i < NHEADS; i++) {
-            finished |= meets(stop, threshold, loss[t * words + R_TASK_LOSS * batch * NHEADS + b * NHEADS + i]);
-        }
-    }
-    int at = s * words + b * NHEADS + j;
-    int id = res[at + R_ID * batch * NHEADS];
-    id = id < 0 ? 0 : id;
-    if (finished || (!(s == 0 && j == 0) && meets(stop, threshold, loss[at + R_TASK_LOSS * batch * NHEADS]))) {
-        id = PAD_ID;
-    }
+    int id = fed_id(res, s, stop, threshold, batch, r / perRow, r % perRow);
     if (d == 0) {
         st[P_HEADER + rows + r] = id;
     }
@@ -974,6 +1033,7 @@ __kernel void heads_logits(__global const int* st, __global const float* x, __gl
     int t = get_local_id(0);
     int c = get_global_id(0);
     int batch = st[P_BATCH], perRow = st[P_PER_ROW];
+    res += st[P_STEP] * R_SECTIONS * batch * NHEADS; // this step's results
     int b0 = get_group_id(1) * LOGIT_ROWS;
     int rows = min(LOGIT_ROWS, batch - b0);
     for (int e = t; e < LOGIT_ROWS * HIDDEN; e += LOGIT_WG) {
@@ -1082,6 +1142,7 @@ __kernel void heads_choose(__global const int* st, __global const float* logits,
     int t = get_local_id(0);
     int b = get_group_id(0);
     int bk = st[P_BATCH] * NHEADS;
+    res += st[P_STEP] * R_SECTIONS * bk; // this step's results
     for (int v = t; v < VOCAB; v += SEL_WG) {
         bool out = v == PAD_ID || forb[b * VOCAB + v];
         for (int i = 0; i < NHEADS; i++) {
@@ -1206,7 +1267,7 @@ __kernel void split_input(__global const int* st, __global uchar* mask, __global
     if (g < n) {
         x[g] = as_float(st[st[P_INPUT] + g]);
     } else {
-        prepare_item(st, mask, forb, cap, g - n);
+        prepare_item(st, mask, forb, cap, g - n, 0, -1, 0, 0.0f);
     }
 }
 

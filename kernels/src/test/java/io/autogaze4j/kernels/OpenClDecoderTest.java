@@ -22,6 +22,7 @@ import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -410,16 +411,20 @@ class OpenClDecoderTest {
      * A frame decoded on the device (each step's ids and embeddings gathered there) equals the same frame run step by
      * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for
      * bit; without a task-loss stop, with one that finishes row 0 after the first step (its later ids fed as pads), and
-     * with one that finishes every row there (the session stops after its first round trip of two steps). Also with the
-     * frame's decode steps on the split row kernels (-Dautogaze.opencl.splitRows; the strided attention on both sides).
+     * with one that finishes every row there (the session stops after its first round trip of two steps); each with the
+     * ids gathered in layer 0 (feed_qkv_rope) and by feed_step before qkv_rope. Also with the frame's decode steps on the
+     * split row kernels (-Dautogaze.opencl.splitRows; the strided attention on both sides; feed_step, since split_input
+     * reads the fed embeddings).
      */
     @Test
     void frameOnDeviceEqualsStepByStep() {
-        frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF);
-        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF);
-        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1));
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3));
+        for (boolean fused : new boolean[] {true, false}) {
+            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, fused);
+            frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, fused);
+            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF, fused);
+        }
+        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1), true);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3), true);
     }
 
     private enum Stop {
@@ -440,7 +445,7 @@ class OpenClDecoderTest {
                 : cl.openDecoder(w, batch, 64, 64, decodesFrames);
     }
 
-    private static void frameOnDeviceEqualsStepByStep(Stop which, RowSplit split) {
+    private static void frameOnDeviceEqualsStepByStep(Stop which, RowSplit split, boolean fused) {
         DecoderWeights w = weights(41);
         int batch = 2, prefill = 20, tailLength = K;
         Random r = new Random(42);
@@ -460,8 +465,10 @@ class OpenClDecoderTest {
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
         boolean strided = split.most() > 0;
-        try (DecoderSession frame = openFrameTest(w, batch, true, strided, split);
+        try (ClDecoderSession frame = openFrameTest(w, batch, true, strided, split);
                 DecoderSession steps = openFrameTest(w, batch, false, strided, RowSplit.OFF)) {
+            frame.fuseFeed(fused);
+            String what = which + (strided ? ", split rows" : "") + (fused ? ", fused" : ", feed_step");
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
@@ -479,7 +486,7 @@ class OpenClDecoderTest {
             int pads = 0;
             byte[][] grown = masks;
             for (int s = 0; ; s++) {
-                assertSameChoice(expected, got.get(s), which + ", step " + s);
+                assertSameChoice(expected, got.get(s), what + ", step " + s);
                 if (s + 1 == got.size()) {
                     break;
                 }
@@ -666,6 +673,114 @@ class OpenClDecoderTest {
         }
         return new FrameSteps(
                 x, perRow, positions, masks, tail, List.of(K, at == 0 ? 7 : 3), table, PAD, OptionalDouble.empty());
+    }
+
+    /**
+     * A frame's decode step launches feed_qkv_rope: one launch less than feed_step and qkv_rope (the fusion off), the
+     * same choices. Kernel profiling, which moves the work to a profiling-enabled queue and back, counts the launches
+     * and changes no choice either.
+     */
+    @Test
+    void fusedFeedSavesALaunchPerDecodeStep() {
+        DecoderWeights w = weights(41);
+        Random r = new Random(45);
+        Tensor table = Tensor.wrap(random(r, V * H), V, H);
+        byte[][] masks = new byte[1][64];
+        Arrays.fill(masks[0], (byte) 1);
+        FrameSteps plan = framePlan(Tensor.wrap(random(r, 20 * H), 20, H), 0, masks, table); // a prefill, a decode step
+        OpenClBackend cl = TestDevice.backend();
+        List<TokenChoice> expected;
+        try (ClDecoderSession plain = cl.openDecoder(w, 1, 64, 64, true)) {
+            expected = plain.forwardFrame(plan);
+        }
+        for (boolean fused : new boolean[] {true, false}) {
+            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, true)) {
+                s.fuseFeed(fused);
+                List<TokenChoice> got;
+                Map<String, long[]> profile;
+                assertFalse(cl.queueProfiles(), "a plain queue unless kernel times are collected");
+                cl.profiling(Backend.Profiling.KERNELS);
+                try {
+                    assertTrue(cl.queueProfiles(), "a profiling queue while kernel times are collected");
+                    got = s.forwardFrame(plan);
+                    profile = cl.profile();
+                } finally {
+                    cl.profiling(Backend.Profiling.OFF);
+                }
+                assertFalse(cl.queueProfiles(), "the plain queue again");
+                String what = fused ? "fused" : "feed_step";
+                assertEquals(fused ? 1 : 0, launches(profile, "feed_qkv_rope/next"), what + ": " + profile.keySet());
+                assertEquals(fused ? 0 : 1, launches(profile, "feed_step"), what);
+                assertEquals(fused ? 0 : 1, launches(profile, "qkv_rope/next"), what);
+                assertEquals(1, launches(profile, "qkv_rope/first"), what);
+                assertEquals(expected.size(), got.size(), what);
+                for (int i = 0; i < got.size(); i++) {
+                    assertSameChoice(expected.get(i), got.get(i), what + ", step " + i);
+                }
+                s.rewind(0);
+                assertSameChoice(expected.get(1), s.forwardFrame(plan).get(1), what + ", again after profiling");
+            }
+        }
+    }
+
+    /**
+     * feed_qkv_rope of the large-row builds (decode steps of {@link DecoderBuilds#WIDE_FROM} rows or more: 8 rows per
+     * work-group in the wide one, one in the stand-in) gives the bits of feed_step before qkv_rope: every choice of a
+     * frame at batch 26 (260 rows per decode step), fused and not, on either.
+     */
+    @Test
+    void fusedFeedOnTheLargeRowKernels() {
+        DecoderWeights w = weights(41);
+        int batch = 26;
+        Random r = new Random(46);
+        Tensor table = Tensor.wrap(random(r, V * H), V, H);
+        byte[][] masks = new byte[batch][64];
+        Arrays.stream(masks).forEach(m -> Arrays.fill(m, (byte) 1));
+        FrameSteps plan = framePlan(Tensor.wrap(random(r, batch * 12 * H), batch * 12, H), 0, masks, table);
+        assertTrue(batch * K >= DecoderBuilds.WIDE_FROM, "the decode step takes the large-row kernels");
+        OpenClBackend cl = TestDevice.backend();
+        List<TokenChoice> expected = null;
+        for (LargeRows pin : new LargeRows[] {LargeRows.WIDE, LargeRows.STAND_IN}) {
+            for (boolean fused : new boolean[] {false, true}) {
+                try (ClDecoderSession s = cl.openDecoder(w, batch, 64, 64, true)) {
+                    s.pinLargeRows(pin);
+                    s.fuseFeed(fused);
+                    List<TokenChoice> got = s.forwardFrame(plan);
+                    String what = pin + (fused ? ", fused" : ", feed_step");
+                    assertEquals(pin == LargeRows.WIDE ? "wide" : "stand-in", s.lastRowKernels(), what);
+                    if (expected == null) {
+                        expected = got;
+                    }
+                    for (int i = 0; i < got.size(); i++) {
+                        assertSameChoice(expected.get(i), got.get(i), what + ", step " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long launches(Map<String, long[]> profile, String label) {
+        long[] entry = profile.get(label);
+        return entry == null ? 0 : entry[1];
+    }
+
+    /**
+     * The fused feed is on unless {@code -Dautogaze.opencl.fuseFeed=off}; commands between flushes are 1 unless
+     * {@code -Dautogaze.opencl.flushEvery} says a positive count. Other values name the property.
+     */
+    @Test
+    void fuseFeedAndFlushSwitches() {
+        assertTrue(OpenClBackend.fuseFeed(null));
+        assertFalse(OpenClBackend.fuseFeed(" Off"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.fuseFeed("no"));
+        assertTrue(bad.getMessage().contains(OpenClBackend.FUSE_FEED_PROPERTY), bad.getMessage());
+        assertEquals(1, ClContext.flushEvery(null));
+        assertEquals(14, ClContext.flushEvery(" 14 "));
+        for (String wrong : new String[] {"0", "-2", "x"}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> ClContext.flushEvery(wrong), wrong);
+            assertTrue(e.getMessage().contains(ClContext.FLUSH_PROPERTY), e.getMessage());
+        }
     }
 
     /**
