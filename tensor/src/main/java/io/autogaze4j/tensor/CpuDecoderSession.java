@@ -38,6 +38,8 @@ final class CpuDecoderSession extends HostCacheSession {
      * MLP activations of the current call (grown on demand).
      */
     private float[] x = new float[0], q = new float[0], attn = new float[0], normed = new float[0], mlp = new float[0];
+    /** The RoPE angles of positions 0, 1, ...: the calls' positions are looked up in it (grown on demand). */
+    private RopeTable.Angles positionTable;
 
     /** One thread's buffers for a chunk of rows. */
     private static final class Scratch {
@@ -58,12 +60,28 @@ final class CpuDecoderSession extends HostCacheSession {
 
     CpuDecoderSession(
             CpuBackend backend, Parallel par, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
-        super(w, batch, initialCapacity, maxCapacity);
+        super(par, w, batch, initialCapacity, maxCapacity);
         this.backend = backend;
         this.par = par;
         this.w = w;
         this.scratch = new Scratch[par.threads()];
         this.attentionScratch = new AttentionKernel.Workspace(par.threads());
+        this.positionTable = w.rope().upTo(initialCapacity);
+    }
+
+    /** The angles of {@code positions}, from {@link #positionTable} (doubled when a position is beyond it). */
+    private RopeTable.Angles angles(int[] positions) {
+        int max = 0;
+        for (int p : positions) {
+            if (p < 0) {
+                return w.rope().angles(positions);
+            }
+            max = Math.max(max, p);
+        }
+        if (max >= positionTable.rows()) {
+            positionTable = w.rope().upTo(Math.max(max + 1, 2 * positionTable.rows()));
+        }
+        return positionTable.at(positions);
     }
 
     @Override
@@ -88,7 +106,7 @@ final class CpuDecoderSession extends HostCacheSession {
         q = atLeast(q, rows * width);
         attn = atLeast(attn, rows * width);
         System.arraycopy(input.data(), 0, x, 0, rows * hidden);
-        RopeTable.Angles angles = w.rope().angles(flatPositions); // shared by q and k of every layer
+        RopeTable.Angles angles = angles(flatPositions); // shared by q and k of every layer
         int layers = w.layers().size();
         int live = rows; // rows of x still needed
         for (int l = 0; l < layers; l++) {
