@@ -78,10 +78,10 @@ public final class RegionProfile {
         /** The first frame outside the pool, and the first frame of the model module below it. */
         private static String site() {
             return StackWalker.getInstance().walk(frames -> {
-                List<StackWalker.StackFrame> list = frames.filter(f -> !f.getClassName()
-                                        .equals(Parallel.class.getName())
-                                && !f.getClassName().equals(Recorder.class.getName())
-                                && !f.getMethodName().startsWith("lambda$"))
+                List<StackWalker.StackFrame> list = frames.filter(
+                                f -> !f.getClassName().equals(Parallel.class.getName())
+                                        && !f.getClassName().equals(Recorder.class.getName())
+                                        && !f.getMethodName().startsWith("lambda$"))
                         .collect(Collectors.toList());
                 String top = name(list.get(0));
                 String model = list.stream()
@@ -214,9 +214,9 @@ public final class RegionProfile {
                 "longest us",
                 "serial ms");
         kinds.entrySet().stream()
-                .sorted(Comparator.comparingDouble(
-                        e -> -(simulate * (double) e.getValue().replayed - e.getValue().work
-                                + (simulate - 1) * (double) e.getValue().serialBefore)))
+                .sorted(Comparator.comparingDouble(e -> -(simulate * (double) e.getValue().replayed
+                        - e.getValue().work
+                        + (simulate - 1) * (double) e.getValue().serialBefore)))
                 .limit(top)
                 .forEach(e -> {
                     Kind k = e.getValue();

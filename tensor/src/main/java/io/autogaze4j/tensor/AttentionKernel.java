@@ -61,7 +61,9 @@ final class AttentionKernel {
         private final float[][][] queries;
         private final float[][] partials;
         private final float[][] weights;
-        private float[] shared = new float[0];
+        /** Per group task: the partial results of its splits (allocated by the pool's threads, grown by doubling). */
+        private float[][] shared = new float[0][];
+
         private AtomicIntegerArray pending = new AtomicIntegerArray(0);
 
         Workspace(int threads) {
@@ -149,10 +151,7 @@ final class AttentionKernel {
         Plan plan = Plan.of(rows, heads, queries, first);
         int part = dim + 2;
         if (plan.splits > 1) {
-            int need = plan.groupTasks * plan.group * QB * plan.segments * part;
-            if (ws.shared.length < need) {
-                ws.shared = new float[need];
-            }
+            growPartials(p, ws, plan.groupTasks, plan.group * QB * plan.segments * part);
             if (ws.pending.length() < plan.groupTasks) {
                 ws.pending = new AtomicIntegerArray(plan.groupTasks);
             }
@@ -191,14 +190,14 @@ final class AttentionKernel {
                 return;
             }
             int g0 = Math.min(segments, plan.splitStart(split)), g1 = Math.min(segments, plan.splitStart(split + 1));
-            int base = groupTask * plan.group * QB * plan.segments * part;
-            segments(group, g0, g1, sc, ws.shared, base, plan.segments * part);
+            float[] partials = ws.shared[groupTask];
+            segments(group, g0, g1, sc, partials, 0, plan.segments * part);
             if (ws.pending.decrementAndGet(groupTask) == 0) { // the last split of the group combines
                 for (int i = 0; i < group.length; i++) {
                     combine(
                             group[i],
-                            ws.shared,
-                            base + i * QB * plan.segments * part,
+                            partials,
+                            i * QB * plan.segments * part,
                             plan.segments * part,
                             weights,
                             out,
@@ -207,6 +206,30 @@ final class AttentionKernel {
                 }
             }
         });
+    }
+
+    /**
+     * Makes room for {@code need} partial results in each of the first {@code groupTasks} buffers of {@code ws}: a
+     * prefill of a late frame at batch 8 needs 16 MB, which one allocation zeroed on the calling thread (up to 10 ms,
+     * every few frames, while all other threads waited); now the pool's threads allocate a buffer each, at least
+     * doubling it.
+     */
+    private static void growPartials(Parallel p, Workspace ws, int groupTasks, int need) {
+        if (ws.shared.length < groupTasks) {
+            ws.shared = Arrays.copyOf(ws.shared, groupTasks);
+        }
+        boolean grow = false;
+        for (int g = 0; g < groupTasks; g++) {
+            grow |= ws.shared[g] == null || ws.shared[g].length < need;
+        }
+        if (grow) {
+            float[][] shared = ws.shared;
+            p.forEach(groupTasks, g -> {
+                if (shared[g] == null || shared[g].length < need) {
+                    shared[g] = new float[Math.max(need, shared[g] == null ? 0 : 2 * shared[g].length)];
+                }
+            });
+        }
     }
 
     /**
