@@ -19,11 +19,7 @@ class ThreadCountTest {
     private static final int[] THREADS = {1, 2, 16};
 
     private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
+        return DecoderSessionTest.random(r, n, 1);
     }
 
     @Test
