@@ -68,7 +68,7 @@ final class AttentionKernel {
         private final float[][][] queries;
         private final float[][] partials;
         private final float[][] weights;
-        /** Per group task: the partial results of its splits (allocated by the pool's threads, grown by doubling). */
+        /** Per group task: the partial results of its splits (allocated by the pool's threads, grown by half). */
         private float[][] shared = new float[0][];
 
         private AtomicIntegerArray pending = new AtomicIntegerArray(0);
@@ -218,8 +218,8 @@ final class AttentionKernel {
     /**
      * Makes room for {@code need} partial results in each of the first {@code groupTasks} buffers of {@code ws}: a
      * prefill of a late frame at batch 8 needs 16 MB, which one allocation zeroed on the calling thread (up to 10 ms,
-     * every few frames, while all other threads waited); now the pool's threads allocate a buffer each, at least
-     * doubling it.
+     * every few frames, while all other threads waited); now the pool's threads allocate a buffer each, growing it by
+     * half at least.
      */
     private static void growPartials(Parallel p, Workspace ws, int groupTasks, int need) {
         if (ws.shared.length < groupTasks) {
@@ -233,7 +233,7 @@ final class AttentionKernel {
             float[][] shared = ws.shared;
             p.forEach(groupTasks, g -> {
                 if (shared[g] == null || shared[g].length < need) {
-                    shared[g] = new float[Math.max(need, shared[g] == null ? 0 : 2 * shared[g].length)];
+                    shared[g] = new float[Math.max(need, shared[g] == null ? 0 : shared[g].length / 2 * 3)];
                 }
             });
         }
