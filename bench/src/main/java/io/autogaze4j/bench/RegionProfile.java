@@ -5,6 +5,7 @@ import io.autogaze4j.model.GazeOptions;
 import io.autogaze4j.model.VideoClip;
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.Parallel;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +26,9 @@ import java.util.stream.Collectors;
  * thread time it leaves idle; and the caller's serial work between regions, which idles every other thread. Memory
  * contention and wake-up latency are not modelled: the figures bound what task shapes and serial work cost, not the
  * measured time. Usage: {@code RegionProfile [--model DIR] [--batch 8] [--frames 16] [--warmup 1] [--threads 1]
- * [--runs 2] [--simulate 16] [--top 40] [--dump FILE]}. The figures are the shortest task and serial times over the
- * recorded runs; {@code --dump} writes one line per region: its site, the serial nanoseconds before it and its tasks'
+ * [--runs 2] [--simulate 16] [--top 40] [--dump FILE] [--clock wall|cpu]}. The figures are the shortest task and serial
+ * times over the recorded runs ({@code --clock cpu}: each thread's CPU time, which other processes on a shared machine do
+ * not inflate; it needs the {@code java.management} module); {@code --dump} writes one line per region: its site, the serial nanoseconds before it and its tasks'
  * nanoseconds, tab-separated.
  */
 public final class RegionProfile {
@@ -42,14 +44,24 @@ public final class RegionProfile {
      */
     private static final class Recorder implements Parallel.RegionRecorder {
         final List<Region> regions = new ArrayList<>();
+        final boolean cpuClock;
         boolean on;
         int next;
         long lastEnd;
 
+        Recorder(boolean cpuClock) {
+            this.cpuClock = cpuClock;
+        }
+
+        @Override
+        public long now() {
+            return cpuClock ? ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : System.nanoTime();
+        }
+
         void start() {
             on = true;
             next = 0;
-            lastEnd = System.nanoTime();
+            lastEnd = now();
         }
 
         @Override
@@ -72,7 +84,7 @@ public final class RegionProfile {
                 regions.set(next, new Region(r.site(), Math.min(r.serialBefore(), serial), r.taskNanos()));
             }
             next++;
-            lastEnd = System.nanoTime(); // after the stack walk: the walk is not the caller's work
+            lastEnd = now(); // after the stack walk: the walk is not the caller's work
         }
 
         /** The first frame outside the pool, and the first frame of the model module below it. */
@@ -107,6 +119,7 @@ public final class RegionProfile {
     public static void main(String[] args) throws Exception {
         Path model = Path.of("../shared/fixtures/model_k10");
         Path dump = null;
+        boolean cpuClock = false;
         int batch = 8, frames = 16, warmup = 1, runs = 2, threads = 1, simulate = 16, top = 40;
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : "";
@@ -120,10 +133,16 @@ public final class RegionProfile {
                 case "--simulate" -> simulate = Integer.parseInt(v);
                 case "--top" -> top = Integer.parseInt(v);
                 case "--dump" -> dump = Path.of(v);
+                case "--clock" ->
+                    cpuClock = switch (v) {
+                        case "cpu" -> true;
+                        case "wall" -> false;
+                        default -> throw new IllegalArgumentException("--clock is cpu or wall, got " + v);
+                    };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Recorder recorder = new Recorder();
+        Recorder recorder = new Recorder(cpuClock);
         GazeOptions options = GazeOptions.builder().gazingRatio(0.75).build();
         VideoClip clip = SyntheticClip.normal(batch, frames, 224, 42);
         long wall;

@@ -51,10 +51,18 @@ public final class Parallel implements AutoCloseable {
     @FunctionalInterface
     public interface RegionRecorder {
         /**
-         * @param started   {@link System#nanoTime()} when the region was entered
+         * @param started   {@link #now()} when the region was entered
          * @param taskNanos how long each task ran, by task index (the work, whichever thread ran it)
          */
         void region(long started, long[] taskNanos);
+
+        /**
+         * The clock of {@code started} and of the task times, in nanoseconds, read on the thread being timed: wall time
+         * by default; a profiler on a shared machine may use the thread's CPU time, which other processes do not inflate.
+         */
+        default long now() {
+            return System.nanoTime();
+        }
     }
 
     /** One parallel region: tasks are claimed by index; {@code remaining} counts unfinished ones. */
@@ -147,12 +155,12 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         if (recorder != null && !callLock.isHeldByCurrentThread()) {
-            long started = System.nanoTime();
+            long started = recorder.now();
             long[] taskNanos = new long[tasks];
             run(tasks, (worker, task) -> {
-                long t0 = System.nanoTime();
+                long t0 = recorder.now();
                 body.run(worker, task);
-                taskNanos[task] = System.nanoTime() - t0;
+                taskNanos[task] = recorder.now() - t0;
             });
             recorder.region(started, taskNanos);
             return;
