@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * measured time. Usage: {@code RegionProfile [--model DIR] [--batch 8] [--frames 16] [--warmup 1] [--threads 1]
  * [--runs 2] [--simulate 16] [--top 40] [--dump FILE] [--clock wall|cpu]}. The figures are the shortest task and serial
  * times over the recorded runs ({@code --clock cpu}: each thread's CPU time, which other processes on a shared machine do
- * not inflate; it needs the {@code java.management} module); {@code --dump} writes one line per region: its site, the serial nanoseconds before it and its tasks'
- * nanoseconds, tab-separated.
+ * not inflate; it needs the {@code java.management} module); {@code --dump} writes one line per region: its site, the
+ * serial nanoseconds before it and its tasks' nanoseconds, tab-separated.
  */
 public final class RegionProfile {
     private RegionProfile() {}
