@@ -49,6 +49,13 @@ final class AttentionKernel {
      * this is tuned for have 16 threads).
      */
     private static final int MIN_TASKS = 64;
+    /**
+     * Most multiply-adds per task where a row and head has more (a call's {@link Plan} splits its keys further): at batch 8
+     * the 48 rows and heads of a late frame's prefill made 96 tasks of ~40 M multiply-adds, six per thread on 16 threads,
+     * so one slow task (a prefill task's time varied up to 4x in a one-thread recording) held the whole region; about a
+     * quarter of a millisecond per task costs a few microseconds of query copies and its share of the segments' results.
+     */
+    private static final long TASK_MACS = 1L << 23;
 
     private AttentionKernel() {}
 
@@ -61,7 +68,9 @@ final class AttentionKernel {
         private final float[][][] queries;
         private final float[][] partials;
         private final float[][] weights;
-        private float[] shared = new float[0];
+        /** Per group task: the partial results of its splits (allocated by the pool's threads, grown by half). */
+        private float[][] shared = new float[0][];
+
         private AtomicIntegerArray pending = new AtomicIntegerArray(0);
 
         Workspace(int threads) {
@@ -146,13 +155,10 @@ final class AttentionKernel {
             });
             return;
         }
-        Plan plan = Plan.of(rows, heads, queries, first);
+        Plan plan = Plan.of(rows, heads, queries, first, dim);
         int part = dim + 2;
         if (plan.splits > 1) {
-            int need = plan.groupTasks * plan.group * QB * plan.segments * part;
-            if (ws.shared.length < need) {
-                ws.shared = new float[need];
-            }
+            growPartials(p, ws, plan.groupTasks, plan.group * QB * plan.segments * part);
             if (ws.pending.length() < plan.groupTasks) {
                 ws.pending = new AtomicIntegerArray(plan.groupTasks);
             }
@@ -191,14 +197,14 @@ final class AttentionKernel {
                 return;
             }
             int g0 = Math.min(segments, plan.splitStart(split)), g1 = Math.min(segments, plan.splitStart(split + 1));
-            int base = groupTask * plan.group * QB * plan.segments * part;
-            segments(group, g0, g1, sc, ws.shared, base, plan.segments * part);
+            float[] partials = ws.shared[groupTask];
+            segments(group, g0, g1, sc, partials, 0, plan.segments * part);
             if (ws.pending.decrementAndGet(groupTask) == 0) { // the last split of the group combines
                 for (int i = 0; i < group.length; i++) {
                     combine(
                             group[i],
-                            ws.shared,
-                            base + i * QB * plan.segments * part,
+                            partials,
+                            i * QB * plan.segments * part,
                             plan.segments * part,
                             weights,
                             out,
@@ -207,6 +213,30 @@ final class AttentionKernel {
                 }
             }
         });
+    }
+
+    /**
+     * Makes room for {@code need} partial results in each of the first {@code groupTasks} buffers of {@code ws}: a
+     * prefill of a late frame at batch 8 needs 16 MB, which one allocation zeroed on the calling thread (up to 10 ms,
+     * every few frames, while all other threads waited); now the pool's threads allocate a buffer each, growing it by
+     * half at least.
+     */
+    private static void growPartials(Parallel p, Workspace ws, int groupTasks, int need) {
+        if (ws.shared.length < groupTasks) {
+            ws.shared = Arrays.copyOf(ws.shared, groupTasks);
+        }
+        boolean grow = false;
+        for (int g = 0; g < groupTasks; g++) {
+            grow |= ws.shared[g] == null || ws.shared[g].length < need;
+        }
+        if (grow) {
+            float[][] shared = ws.shared;
+            p.forEach(groupTasks, g -> {
+                if (shared[g] == null || shared[g].length < need) {
+                    shared[g] = new float[Math.max(need, shared[g] == null ? 0 : shared[g].length / 2 * 3)];
+                }
+            });
+        }
     }
 
     /**
@@ -230,15 +260,17 @@ final class AttentionKernel {
      * {@code groups} groups of up to {@code group} blocks, each group's {@code segments} (those of the longest query)
      * over {@code splits} tasks. Each row and head gets {@link #MIN_TASKS} / (rows x heads) tasks, split over segments
      * first (every task still reads its keys once for all the row's queries) and over groups of blocks only when a
-     * call has too few segments (early frames).
+     * call has too few segments (early frames). A row and head with more than {@link #TASK_MACS} multiply-adds gets
+     * more splits, one per {@code TASK_MACS} (prefills at batch 8).
      */
     private record Plan(int groupTasks, int blocks, int size, int group, int groups, int segments, int splits) {
-        static Plan of(int rows, int heads, int queries, int first) {
+        static Plan of(int rows, int heads, int queries, int first, int dim) {
             int blocks = (queries + QB - 1) / QB;
             int pairs = rows * heads;
             int segments = segmentsOf(first + queries);
             int perPair = (MIN_TASKS + pairs - 1) / pairs;
-            int splits = Math.min(segments, perPair);
+            long macs = 2L * queries * (first + queries) * dim; // scores and weighted values, every key of every query
+            int splits = (int) Math.min(segments, Math.max(perPair, (macs + TASK_MACS - 1) / TASK_MACS));
             int wanted =
                     Math.min(blocks, Math.max((perPair + splits - 1) / splits, (blocks + MAX_GROUP - 1) / MAX_GROUP));
             int group = (blocks + wanted - 1) / wanted;

@@ -26,6 +26,11 @@ public interface Backend extends AutoCloseable {
         return new CpuBackend(Parallel.withThreads(threads));
     }
 
+    /** The CPU backend on {@code pool} (e.g. a {@link Parallel#recorded} one for profiling); closing it closes the pool. */
+    static Backend cpu(Parallel pool) {
+        return new CpuBackend(pool);
+    }
+
     /**
      * The OpenCL backend on device {@code device} (0-based over all platforms), provided by the
      * {@code autogaze4j-kernels} module. When that module is absent or no such OpenCL device exists, logs

@@ -1,6 +1,6 @@
 package io.autogaze4j.tensor;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -8,8 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 /** The pure-Java backend: Vector API kernels on a deterministic fork-join split. */
 final class CpuBackend implements Backend {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Output frames per trunk im2col buffer (about 4 MB each at the model's sizes). */
-    private static final int CONV_CHUNK = 16;
+    /** Rows per task of a product whose tasks build their rows: whole 8-row matmul blocks; the trunk's take 650 KB. */
+    private static final int BUILT_ROWS = 32;
+    /** Tasks such a product aims for (with column pieces when it has few rows), as {@link MatmulKernel} does. */
+    private static final int BUILT_TASKS = 64;
     /** Rows per task of the element-wise kernels. */
     private static final int ROW_CHUNK = 64;
     /** Elements per task of the element-wise kernels. */
@@ -61,28 +63,21 @@ final class CpuBackend implements Backend {
             throw new IllegalArgumentException(
                     "patchEmbed: image " + first + " with patch " + patch + " and weight in " + w.in());
         }
-        int gh = h / patch, gw = wd / patch;
-        int k = c * patch * patch;
-        int per = gh * gw * k;
-        float[] cols = new float[images.size() * per];
-        par.forEach(images.size() * gh, task -> {
-            Tensor image = images.get(task / gh);
+        int gh = h / patch, gw = wd / patch, tokens = gh * gw;
+        for (Tensor image : images) {
             if (image.dim(0) != c || image.dim(1) != h || image.dim(2) != wd) {
                 throw new IllegalArgumentException("patchEmbed: images differ in size: " + image + " vs " + first);
             }
-            float[] src = image.data();
-            int i = task % gh;
-            for (int j = 0; j < gw; j++) {
-                int o = (task / gh) * per + (i * gw + j) * k;
-                for (int ch = 0; ch < c; ch++) {
-                    for (int y = 0; y < patch; y++) {
-                        System.arraycopy(src, (ch * h + i * patch + y) * wd + j * patch, cols, o, patch);
-                        o += patch;
-                    }
+        }
+        return productOfBuiltRows(images.size() * tokens, w, (r, cols, at) -> {
+            float[] src = images.get(r / tokens).data();
+            int i = r % tokens / gw, j = r % tokens % gw;
+            for (int ch = 0, o = at; ch < c; ch++) {
+                for (int y = 0; y < patch; y++, o += patch) {
+                    System.arraycopy(src, (ch * h + i * patch + y) * wd + j * patch, cols, o, patch);
                 }
             }
         });
-        return linear(Tensor.wrap(cols, images.size() * gh * gw, k), w);
     }
 
     @Override
@@ -98,31 +93,65 @@ final class CpuBackend implements Backend {
             throw new IllegalArgumentException("causalConv3d: weight in " + w.in() + " is not kt*ks*ks*C");
         }
         int tokens = gh * gw;
-        List<Tensor> parts = new ArrayList<>();
-        // im2col in chunks of frames to bound memory (5184 values per token)
-        for (int from = 0; from < windows.size(); from += CONV_CHUNK) {
-            List<Tensor[]> chunk = windows.subList(from, Math.min(windows.size(), from + CONV_CHUNK));
-            float[] cols = new float[chunk.size() * tokens * w.in()];
-            par.forEach(
-                    chunk.size() * gh,
-                    task -> im2col(chunk.get(task / gh), task / gh, task % gh, cols, w.in(), cin, ks, gh, gw));
-            parts.add(linear(Tensor.wrap(cols, chunk.size() * tokens, w.in()), w));
-        }
-        return parts.size() == 1 ? parts.get(0) : Tensor.concatRows(parts);
+        return productOfBuiltRows(
+                windows.size() * tokens,
+                w,
+                (r, cols, at) -> im2col(windows.get(r / tokens), r % tokens, cols, at, cin, ks, gh, gw));
     }
 
-    /** Row {@code i} of output frame {@code f}: its 3x3 (x kt) neighbourhoods, zero outside the grid or window. */
-    private static void im2col(Tensor[] window, int f, int i, float[] cols, int k, int cin, int ks, int gh, int gw) {
+    /** Writes row {@code row} of a product's left operand into {@code cols[at .. at + k)}, every element of it. */
+    private interface RowBuilder {
+        void build(int row, float[] cols, int at);
+    }
+
+    /**
+     * {@code y[rows, out] = A · W + b} where the tasks build A's rows themselves ({@code rows}, {@link #BUILT_ROWS} at a
+     * time in per-thread scratch): the im2col of the patch embedding and the trunk. No clip-sized column buffer is
+     * allocated (and zeroed) on the calling thread: at batch 8 those were 77 MB and 8 x 65 MB per call, most of a
+     * 16-thread call's serial time. Each element is the product's multiply-add chain over k in order, as in
+     * {@link #linear}; with few rows (one streamed frame) the columns are split too, each piece building its rows again.
+     */
+    private Tensor productOfBuiltRows(int rows, LinearWeight w, RowBuilder builder) {
+        int k = w.in(), n = w.out();
+        Tensor y = Tensor.zeros(rows, n);
+        int rowTasks = (rows + BUILT_ROWS - 1) / BUILT_ROWS;
+        int colTasks = Math.max(1, Math.min(n / MatmulKernel.WIDE, (BUILT_TASKS + rowTasks - 1) / rowTasks));
+        int width = colTasks == 1
+                ? n
+                : ((n + colTasks - 1) / colTasks + MatmulKernel.WIDE - 1) / MatmulKernel.WIDE * MatmulKernel.WIDE;
+        int pieces = (n + width - 1) / width;
+        float[][] scratch = new float[par.threads()][];
+        par.forEach(rowTasks * pieces, (worker, t) -> {
+            int r0 = t / pieces * BUILT_ROWS, m = Math.min(rows, r0 + BUILT_ROWS) - r0, c0 = t % pieces * width;
+            if (scratch[worker] == null) {
+                scratch[worker] = new float[BUILT_ROWS * k];
+            }
+            float[] cols = scratch[worker];
+            for (int i = 0; i < m; i++) {
+                builder.build(r0 + i, cols, i * k);
+            }
+            MatmulKernel.block(
+                    cols, 0, k, w.transposed(), n, w.bias(), y.data(), r0 * n, 0, m, c0, Math.min(n, c0 + width));
+        });
+        return y;
+    }
+
+    /**
+     * The im2col row of token {@code token}: its 3x3 (x kt) neighbourhoods into {@code cols[at ..]}, zeros outside the
+     * grid or window.
+     */
+    private static void im2col(Tensor[] window, int token, float[] cols, int at, int cin, int ks, int gh, int gw) {
         int pad = ks / 2;
-        for (int j = 0; j < gw; j++) {
-            int o = (f * gh * gw + i * gw + j) * k;
-            for (Tensor frame : window) {
-                for (int dy = 0; dy < ks; dy++) {
-                    for (int dx = 0; dx < ks; dx++, o += cin) {
-                        int y = i + dy - pad, x = j + dx - pad;
-                        if (frame != null && y >= 0 && y < gh && x >= 0 && x < gw) {
-                            System.arraycopy(frame.data(), (y * gw + x) * cin, cols, o, cin);
-                        }
+        int i = token / gw, j = token % gw;
+        int o = at;
+        for (Tensor frame : window) {
+            for (int dy = 0; dy < ks; dy++) {
+                for (int dx = 0; dx < ks; dx++, o += cin) {
+                    int y = i + dy - pad, x = j + dx - pad;
+                    if (frame != null && y >= 0 && y < gh && x >= 0 && x < gw) {
+                        System.arraycopy(frame.data(), (y * gw + x) * cin, cols, o, cin);
+                    } else {
+                        Arrays.fill(cols, o, o + cin, 0f);
                     }
                 }
             }
@@ -182,13 +211,15 @@ final class CpuBackend implements Backend {
     @Override
     public void reluInPlace(Tensor x) {
         float[] a = x.data();
-        int i = 0;
-        for (; i < S.loopBound(a.length); i += S.length()) {
-            FloatVector.fromArray(S, a, i).max(0f).intoArray(a, i);
-        }
-        for (; i < a.length; i++) {
-            a[i] = Math.max(a[i], 0f);
-        }
+        forElementChunks(a.length, (from, to) -> {
+            int i = from;
+            for (; i < from + S.loopBound(to - from); i += S.length()) {
+                FloatVector.fromArray(S, a, i).max(0f).intoArray(a, i);
+            }
+            for (; i < to; i++) {
+                a[i] = Math.max(a[i], 0f);
+            }
+        });
     }
 
     @Override

@@ -23,8 +23,12 @@ import java.util.List;
 final class CpuDecoderSession extends HostCacheSession {
     /** Aim for at least this many tasks per region (the machines it is tuned for have about 16 threads). */
     private static final int MIN_TASKS = 16;
-    /** Most rows per task; bounds the per-thread scratch. */
-    private static final int MAX_CHUNK = 32;
+    /**
+     * Most rows per task; bounds the per-thread scratch. A batch-8 prefill's 1648 rows make 103 tasks (about 6.4 per
+     * thread on 16 threads; chunks of 32 made 52, 3.25 per thread, so the last round left 12 threads idle); the matmul
+     * streams its weights once per 8-row block either way.
+     */
+    private static final int MAX_CHUNK = 16;
     /** Rows of the matmul kernel's register block. */
     private static final int ROW_BLOCK = 4;
 
@@ -38,6 +42,8 @@ final class CpuDecoderSession extends HostCacheSession {
      * MLP activations of the current call (grown on demand).
      */
     private float[] x = new float[0], q = new float[0], attn = new float[0], normed = new float[0], mlp = new float[0];
+    /** The RoPE angles of positions 0, 1, ...: the calls' positions are looked up in it (grown on demand). */
+    private RopeTable.Angles positionTable;
 
     /** One thread's buffers for a chunk of rows. */
     private static final class Scratch {
@@ -58,12 +64,28 @@ final class CpuDecoderSession extends HostCacheSession {
 
     CpuDecoderSession(
             CpuBackend backend, Parallel par, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
-        super(w, batch, initialCapacity, maxCapacity);
+        super(par, w, batch, initialCapacity, maxCapacity);
         this.backend = backend;
         this.par = par;
         this.w = w;
         this.scratch = new Scratch[par.threads()];
         this.attentionScratch = new AttentionKernel.Workspace(par.threads());
+        this.positionTable = w.rope().upTo(initialCapacity);
+    }
+
+    /** The angles of {@code positions}, from {@link #positionTable} (doubled when a position is beyond it). */
+    private RopeTable.Angles angles(int[] positions) {
+        int max = 0;
+        for (int p : positions) {
+            if (p < 0) {
+                return w.rope().angles(positions);
+            }
+            max = Math.max(max, p);
+        }
+        if (max >= positionTable.rows()) {
+            positionTable = w.rope().upTo(Math.max(max + 1, 2 * positionTable.rows()));
+        }
+        return positionTable.at(positions);
     }
 
     @Override
@@ -78,17 +100,16 @@ final class CpuDecoderSession extends HostCacheSession {
         }
         int first = length();
         int[] flatPositions = new int[rows];
-        float[][] bias = new float[batch][];
         for (int b = 0; b < batch; b++) {
             System.arraycopy(positions[b], 0, flatPositions, b * perRow, perRow);
-            bias[b] = AttentionKernel.keyBias(masks[b], first + perRow); // shared by every layer
         }
+        KeyBias bias = new KeyBias(masks, first + perRow, new float[batch][]); // shared by every layer
         reserve(perRow); // before the parallel cache writes: they must not grow a cache
         x = atLeast(x, rows * hidden);
         q = atLeast(q, rows * width);
         attn = atLeast(attn, rows * width);
         System.arraycopy(input.data(), 0, x, 0, rows * hidden);
-        RopeTable.Angles angles = w.rope().angles(flatPositions); // shared by q and k of every layer
+        RopeTable.Angles angles = angles(flatPositions); // shared by q and k of every layer
         int layers = w.layers().size();
         int live = rows; // rows of x still needed
         for (int l = 0; l < layers; l++) {
@@ -97,15 +118,24 @@ final class CpuDecoderSession extends HostCacheSession {
             // by region (1): the rest of that layer is needed for the last tokens alone. Per-row arithmetic
             // is unchanged, so the result is bit-identical to running every token.
             boolean lastOnly = l == layers - 1 && layerOutputs == null && perRow > 1;
-            attentionInputs(layer, l, rows, perRow, first, angles, lastOnly);
+            attentionInputs(layer, l, rows, perRow, first, angles, lastOnly, l == 0 ? bias : null);
             if (lastOnly) {
                 keepLastRows(x, batch, perRow, hidden);
                 live = batch;
                 AttentionKernel.attendRows(
-                        par, attentionScratch, q, 1, caches, l, first + perRow - 1, bias, w.attentionScale(), attn);
+                        par,
+                        attentionScratch,
+                        q,
+                        1,
+                        caches,
+                        l,
+                        first + perRow - 1,
+                        bias.rows(),
+                        w.attentionScale(),
+                        attn);
             } else {
                 AttentionKernel.attendRows(
-                        par, attentionScratch, q, perRow, caches, l, first, bias, w.attentionScale(), attn);
+                        par, attentionScratch, q, perRow, caches, l, first, bias.rows(), w.attentionScale(), attn);
             }
             attentionOutputAndMlp(layer, live);
             if (layerOutputs != null) {
@@ -129,7 +159,9 @@ final class CpuDecoderSession extends HostCacheSession {
      * Region (1) for all {@code rows}: RMSNorm, q/k/v projection, RoPE on q and k, keys and values into the
      * caches, queries into {@link #q} (with {@code lastOnly}, only each row's last token's, as row {@code b}).
      * With few rows (a decode step) each chunk of rows is also split into pieces of whole heads, and the rows are
-     * normalised once on the calling thread for all pieces.
+     * normalised once on the calling thread for all pieces. The tasks also make the rows' key biases when {@code bias}
+     * is not null (the first layer): on the calling thread they took a batch-8 decode step ~35 us while every other
+     * thread waited.
      */
     private void attentionInputs(
             DecoderLayerWeights layer,
@@ -138,7 +170,8 @@ final class CpuDecoderSession extends HostCacheSession {
             int perRow,
             int first,
             RopeTable.Angles angles,
-            boolean lastOnly) {
+            boolean lastOnly,
+            KeyBias bias) {
         int hidden = w.hidden();
         int dim = w.headDim();
         LinearWeight qkv = layer.qkv();
@@ -149,7 +182,11 @@ final class CpuDecoderSession extends HostCacheSession {
             normed = atLeast(normed, rows * hidden);
             RowKernels.rmsNorm(x, 0, layer.inputNorm(), w.rmsNormEps(), normed, 0, rows, hidden);
         }
-        par.forEach(chunks * pieces, (worker, t) -> {
+        int tasks = chunks * pieces;
+        par.forEach(tasks, (worker, t) -> {
+            if (bias != null) {
+                bias.make(t, tasks);
+            }
             Scratch s = scratch(worker);
             int r0 = t / pieces * chunk, r1 = Math.min(rows, r0 + chunk), m = r1 - r0;
             int c0 = t % pieces * width, c1 = Math.min(n, c0 + width);
@@ -318,6 +355,18 @@ final class CpuDecoderSession extends HostCacheSession {
             scratch[worker] = new Scratch(w);
         }
         return scratch[worker];
+    }
+
+    /**
+     * The additive key bias of each row ({@link AttentionKernel#keyBias}) of its mask's first {@code keys} entries, made by
+     * the tasks of a region: task {@code t} of {@code n} makes rows {@code t, t + n, ...}.
+     */
+    private record KeyBias(byte[][] masks, int keys, float[][] rows) {
+        void make(int task, int tasks) {
+            for (int b = task; b < rows.length; b += tasks) {
+                rows[b] = AttentionKernel.keyBias(masks[b], keys);
+            }
+        }
     }
 
     /** Moves row {@code perRow - 1} of every group of {@code perRow} rows to row {@code b}, in place. */

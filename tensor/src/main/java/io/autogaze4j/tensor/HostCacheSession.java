@@ -10,13 +10,19 @@ abstract class HostCacheSession implements DecoderSession {
 
     private int length;
 
-    HostCacheSession(DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
+    /**
+     * The rows' caches are allocated on {@code par}: a batch-8 clip's take 310 MB, whose zeroing on the calling thread
+     * alone was a tenth of a 16-thread call's serial time.
+     */
+    HostCacheSession(Parallel par, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
-        for (int b = 0; b < batch; b++) {
-            caches.add(new KvCache(w.layers().size(), w.heads(), w.headDim(), initialCapacity, maxCapacity));
-        }
+        KvCache[] rows = new KvCache[batch];
+        par.forEach(
+                batch,
+                b -> rows[b] = new KvCache(w.layers().size(), w.heads(), w.headDim(), initialCapacity, maxCapacity));
+        caches.addAll(List.of(rows));
     }
 
     @Override

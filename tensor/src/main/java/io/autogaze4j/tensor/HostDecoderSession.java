@@ -14,7 +14,7 @@ final class HostDecoderSession extends HostCacheSession {
     private final DecoderWeights w;
 
     HostDecoderSession(Backend backend, DecoderWeights w, int batch, int initialCapacity, int maxCapacity) {
-        super(w, batch, initialCapacity, maxCapacity);
+        super(Parallel.SERIAL, w, batch, initialCapacity, maxCapacity);
         this.backend = backend;
         this.w = w;
     }

@@ -16,15 +16,19 @@ import java.util.function.IntConsumer;
  * <p>Generation issues thousands of short parallel regions (a decode step is well under a millisecond),
  * so idle workers spin briefly on the next job before parking: waking parked threads would cost more
  * than the work. Calls from several threads at once are served one after another.
+ *
+ * <p>A pool made with a {@link RegionRecorder} times every task of every region it runs and reports each region to it
+ * (for profiling tools: {@code bench/RegionProfile}); a pool without one does no timing.
  */
 public final class Parallel implements AutoCloseable {
     /** Runs every task on the calling thread. */
-    public static final Parallel SERIAL = new Parallel(1);
+    public static final Parallel SERIAL = new Parallel(1, null);
 
     /** How long an idle worker spins before parking. */
     private static final long SPIN_NANOS = 200_000;
 
     private final int threads;
+    private final RegionRecorder recorder;
     private final Thread[] workers;
     /** 1 while worker {@code w + 1} is (about to be) parked: only those need the caller's unpark. */
     private final AtomicIntegerArray parked;
@@ -38,6 +42,27 @@ public final class Parallel implements AutoCloseable {
     @FunctionalInterface
     public interface WorkerTask {
         void run(int worker, int task);
+    }
+
+    /**
+     * Sees every parallel region of a pool, on the calling thread, after the region's last task has finished (a region
+     * started inside another region's task runs inline, as part of that task, and is not reported).
+     */
+    @FunctionalInterface
+    public interface RegionRecorder {
+        /**
+         * @param started   {@link #now()} when the region was entered
+         * @param taskNanos how long each task ran, by task index (the work, whichever thread ran it)
+         */
+        void region(long started, long[] taskNanos);
+
+        /**
+         * The clock of {@code started} and of the task times, in nanoseconds, read on the thread being timed: wall time
+         * by default; a profiler on a shared machine may use the thread's CPU time, which other processes do not inflate.
+         */
+        default long now() {
+            return System.nanoTime();
+        }
     }
 
     /** One parallel region: tasks are claimed by index; {@code remaining} counts unfinished ones. */
@@ -70,8 +95,9 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private Parallel(int threads) {
+    private Parallel(int threads, RegionRecorder recorder) {
         this.threads = threads;
+        this.recorder = recorder;
         this.workers = new Thread[threads - 1];
         this.parked = new AtomicIntegerArray(workers.length);
         for (int w = 0; w < workers.length; w++) {
@@ -87,7 +113,21 @@ public final class Parallel implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        return threads == 1 ? SERIAL : new Parallel(threads);
+        return threads == 1 ? SERIAL : new Parallel(threads, null);
+    }
+
+    /**
+     * A pool of {@code threads} threads that times every task and reports each region to {@code recorder} (a profiling
+     * tool's; timing costs two clock reads per task).
+     */
+    public static Parallel recorded(int threads, RegionRecorder recorder) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (recorder == null) {
+            throw new IllegalArgumentException("recorder is null (use withThreads for a pool without one)");
+        }
+        return new Parallel(threads, recorder);
     }
 
     /** One thread per available processor. */
@@ -114,6 +154,21 @@ public final class Parallel implements AutoCloseable {
         if (tasks <= 0) {
             return;
         }
+        if (recorder != null && !callLock.isHeldByCurrentThread()) {
+            long started = recorder.now();
+            long[] taskNanos = new long[tasks];
+            run(tasks, (worker, task) -> {
+                long t0 = recorder.now();
+                body.run(worker, task);
+                taskNanos[task] = recorder.now() - t0;
+            });
+            recorder.region(started, taskNanos);
+            return;
+        }
+        run(tasks, body);
+    }
+
+    private void run(int tasks, WorkerTask body) {
         if (workers.length == 0 || tasks == 1 || callLock.isHeldByCurrentThread()) {
             for (int i = 0; i < tasks; i++) {
                 body.run(0, i);

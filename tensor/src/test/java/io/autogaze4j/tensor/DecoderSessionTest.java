@@ -11,7 +11,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class DecoderSessionTest {
-    private static float[] random(Random r, int n, double scale) {
+    /** {@code n} normal values of standard deviation {@code scale}. */
+    static float[] random(Random r, int n, double scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) (r.nextGaussian() * scale);
