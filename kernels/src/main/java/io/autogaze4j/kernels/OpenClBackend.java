@@ -95,6 +95,8 @@ public final class OpenClBackend implements Backend {
     private final boolean streamAttention;
     /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
     private final boolean overlap;
+    /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
+    private final StreamShape streamShape;
 
     private boolean closed;
 
@@ -113,6 +115,7 @@ public final class OpenClBackend implements Backend {
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+        this.streamShape = StreamShape.fromProperties();
     }
 
     /**
@@ -231,6 +234,7 @@ public final class OpenClBackend implements Backend {
                         ? ""
                         : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
                 + (streamAttention ? "" : ", tiled decode attention")
+                + streamShape.differences()
                 + ")";
     }
 
@@ -496,7 +500,7 @@ public final class OpenClBackend implements Backend {
 
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}); tests choose them.
+     * {@link ClDecoderSession}), and this backend's streamed attention shape; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -506,11 +510,34 @@ public final class OpenClBackend implements Backend {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention) {
+        return openDecoder(
+                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, streamShape);
+    }
+
+    /** As above with a chosen streamed attention shape (tests compare shapes). */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            StreamShape shape) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
             return new ClDecoderSession(
-                    this, ctx, dw, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention);
+                    this,
+                    ctx,
+                    dw,
+                    batch,
+                    maxCapacity,
+                    splitTarget,
+                    decodesFrames,
+                    tiledAttention,
+                    streamAttention,
+                    shape);
         }
     }
 
@@ -526,7 +553,7 @@ public final class OpenClBackend implements Backend {
         synchronized (ctx) {
             checkOpen();
             ctx.prebuild(opsSource);
-            ClDecoderSession.builds(ctx, decoder).inQueueOrder().forEach(ctx::prebuild);
+            ClDecoderSession.builds(ctx, decoder, streamShape).inQueueOrder().forEach(ctx::prebuild);
         }
     }
 
