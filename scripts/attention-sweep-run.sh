@@ -13,15 +13,15 @@
 set -u
 source scripts/device-env.sh
 P=-Dautogaze.opencl
-# Shapes and variants (docs/benchmarks.md, Streamed decode attention: tuning). The first four give the same bits; the
-# split factors and SD=4 sum in another order (results within float rounding).
+# Shapes and variants (docs/benchmarks.md, Streamed decode attention: tuning). 1-6 give the same bits; the split
+# factor and SD=4 sum in another order (results within float rounding).
 GRID="today: last token on attention_stream | $P.streamLastKernel=off
 default: one-query last-token kernel |
 SR=5: 5 queries in registers, 5 in local | $P.streamRegisterQueries=5
 SR=2: 2 in registers, 8 in local | $P.streamRegisterQueries=2
-split factor 3 | $P.streamSplitFactor=3
+SE: probabilities once per lane | $P.streamSharedExp=on
+SE, SR=2 | $P.streamSharedExp=on $P.streamRegisterQueries=2
 split factor 12 | $P.streamSplitFactor=12
-SR=2, split factor 12 | $P.streamRegisterQueries=2 $P.streamSplitFactor=12
 SD=4: 256 work-items, 4 dims each | $P.streamDims=4"
 CONFIGS=${CONFIGS:-$GRID}
 LOGS=${OUT:-$(mktemp -d)}/attention-sweep

@@ -11,29 +11,40 @@ import java.util.regex.Pattern;
  * when the backend opens ({@link #fromProperties}), so a device sweep needs no new jars. Only the tiled attention build
  * gets the compile-time constants ({@link #defines}): a sweep rebuilds that program alone.
  *
- * <p>Bits: {@link #registerQueries} and {@link #lastKernel} keep every result's bits (the same operations in the same
- * order). {@link #lanes}, {@link #dims}, {@link #splitFactor} and {@link #maxSplits} change which keys a lane or a
- * split sums, so the results change within float rounding (as they already do between devices of other compute-unit
- * counts), never beyond the parity tolerance.
+ * <p>Bits: {@link #registerQueries}, {@link #sharedExp} and {@link #lastKernel} keep every result's bits (the same
+ * operations in the same order). {@link #lanes}, {@link #dims}, {@link #splitFactor} and {@link #maxSplits} change which
+ * keys a lane or a split sums, so the results change within float rounding (as they already do between devices of
+ * other compute-unit counts), never beyond the parity tolerance.
  *
  * @param lanes           key lanes SL: work-items per dimension group, each chunk's keys coalesced over them; more than
  *                        {@code dims}, a multiple of 32 (a GPU warp) to keep the loads coalesced
  * @param dims            head dimensions SD of every query's output per work-item; must divide the head dimension
  * @param registerQueries queries SR whose output shares stay in registers, the others' in local memory ({@code
  *                        (K - SR) x lanes x headDim} floats: 4 KB per query at the defaults); empty: all K
+ * @param sharedExp       each lane's probabilities (and max, correction, exp sum) computed once, by one of its
+ *                        work-items, and shared through local memory, not by each of the lane's {@code headDim / dims}
+ *                        work-items (fewer exps and registers, one more barrier per chunk of keys)
  * @param splitFactor     times more work-groups than the strided kernel wants before key splits stop
  * @param maxSplits       most key splits per batch row and head
  * @param lastKernel      the last layer's last-token attention runs {@code attention_stream_last} (built for one query:
  *                        its registers and local memory for one, not K); false: {@code attention_stream} with lastOnly
  */
 record StreamShape(
-        int lanes, int dims, OptionalInt registerQueries, int splitFactor, int maxSplits, boolean lastKernel) {
+        int lanes,
+        int dims,
+        OptionalInt registerQueries,
+        boolean sharedExp,
+        int splitFactor,
+        int maxSplits,
+        boolean lastKernel) {
     /** System property of {@link #lanes}. */
     static final String LANES_PROPERTY = "autogaze.opencl.streamLanes";
     /** System property of {@link #dims}. */
     static final String DIMS_PROPERTY = "autogaze.opencl.streamDims";
     /** System property of {@link #registerQueries}. */
     static final String REGISTER_QUERIES_PROPERTY = "autogaze.opencl.streamRegisterQueries";
+    /** System property of {@link #sharedExp} ({@code on} or {@code off}, the default). */
+    static final String SHARED_EXP_PROPERTY = "autogaze.opencl.streamSharedExp";
     /** System property of {@link #splitFactor}. */
     static final String SPLIT_FACTOR_PROPERTY = "autogaze.opencl.streamSplitFactor";
     /** System property of {@link #maxSplits}. */
@@ -47,10 +58,10 @@ record StreamShape(
      * flight; more groups than fit at once even out the rows' uneven ends), at most 16 splits, the one-query kernel for
      * the last token.
      */
-    static final StreamShape DEFAULT = new StreamShape(32, 8, OptionalInt.empty(), 6, 16, true);
+    static final StreamShape DEFAULT = new StreamShape(32, 8, OptionalInt.empty(), false, 6, 16, true);
 
     /** A define of one of the constants this shape sets, in the compiler options property. */
-    private static final Pattern SET_HERE = Pattern.compile("-D\\s*(SQ|SL|SD|SR)(?![A-Za-z0-9_])");
+    private static final Pattern SET_HERE = Pattern.compile("-D\\s*(SQ|SL|SD|SR|SE)(?![A-Za-z0-9_])");
 
     StreamShape {
         if (dims < 1 || lanes <= dims) {
@@ -78,7 +89,7 @@ record StreamShape(
      * The shape the properties {@code property} looks up give (each unset one: its default).
      *
      * @throws IllegalArgumentException for a value that is not a whole number (or on/off), a shape the kernel cannot
-     *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define SQ, SL, SD or SR themselves (the
+     *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define SQ, SL, SD, SR or SE themselves (the
      *     host would launch another shape than the kernel's)
      */
     static StreamShape of(UnaryOperator<String> property) {
@@ -87,15 +98,18 @@ record StreamShape(
         if (set.find()) {
             throw new IllegalArgumentException("-D" + ClContext.OPTIONS_PROPERTY + " defines " + set.group(1)
                     + ", which sets the streamed attention's launch too: use -D" + LANES_PROPERTY + ", -D"
-                    + DIMS_PROPERTY + " or -D" + REGISTER_QUERIES_PROPERTY + " (SQ is the model's K)");
+                    + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + " or -D" + SHARED_EXP_PROPERTY
+                    + " (SQ is the model's K)");
         }
         String registers = property.apply(REGISTER_QUERIES_PROPERTY);
+        String shared = property.apply(SHARED_EXP_PROPERTY);
         return new StreamShape(
                 number(property, LANES_PROPERTY, DEFAULT.lanes),
                 number(property, DIMS_PROPERTY, DEFAULT.dims),
                 registers == null
                         ? OptionalInt.empty()
                         : OptionalInt.of(number(property, REGISTER_QUERIES_PROPERTY, 0)),
+                shared != null && OnOffProperty.isOn(SHARED_EXP_PROPERTY, shared, "shared probabilities"),
                 number(property, SPLIT_FACTOR_PROPERTY, DEFAULT.splitFactor),
                 number(property, MAX_SPLITS_PROPERTY, DEFAULT.maxSplits),
                 OnOffProperty.isOn(
@@ -150,7 +164,8 @@ record StreamShape(
 
     /** The compile-time constants of decoder.cl's streamed attention for a model of {@code k} heads. */
     String defines(int k) {
-        return " -D SQ=" + k + " -D SL=" + lanes + " -D SD=" + dims + " -D SR=" + registerQueries.orElse(k);
+        return " -D SQ=" + k + " -D SL=" + lanes + " -D SD=" + dims + " -D SR=" + registerQueries.orElse(k) + " -D SE="
+                + (sharedExp ? 1 : 0);
     }
 
     /** The knobs that differ from {@link #DEFAULT}, for the backend's name (empty at the defaults). */
@@ -164,6 +179,9 @@ record StreamShape(
                     .append(" dims");
         }
         registerQueries.ifPresent(r -> s.append(", ").append(r).append(" streamed queries in registers"));
+        if (sharedExp) {
+            s.append(", shared probabilities");
+        }
         if (splitFactor != DEFAULT.splitFactor || maxSplits != DEFAULT.maxSplits) {
             s.append(", stream splits x")
                     .append(splitFactor)

@@ -210,19 +210,21 @@ class OpenClDecoderTest {
     /**
      * The streamed attention's variants give the bits of today's kernels (every output in registers, the last token on
      * {@code attention_stream} with lastOnly): output shares of some (SR 3) or all but one (SR 1: 47 KB of local memory,
-     * within NVIDIA's 48 KB) queries in local memory, the one-query last-token kernel; two batch rows, keys split over many work-groups, steps of K, one and seven tokens
-     * after a 600-token prefill, an older entry masked out; every layer's output, the logits and the task loss bit for
-     * bit, read with every layer's output (the decode kernel in every layer) and with the logits alone (the last layer
-     * on the last-token kernel).
+     * within NVIDIA's 48 KB) queries in local memory, probabilities computed once per lane (SE, with SR 2), the
+     * one-query last-token kernel; two batch rows, keys split over many work-groups, steps of K, one and seven tokens
+     * after a 300-token prefill (three chunks of keys), an older entry masked out; every layer's output, the logits and
+     * the task loss bit for bit, read with every layer's output (the decode kernel in every layer) and with the logits
+     * alone (the last layer on the last-token kernel).
      */
     @Test
     void streamVariantsGiveTheDefaultBits() {
         DecoderWeights w = weights(53);
-        StreamShape today = new StreamShape(32, 8, OptionalInt.empty(), 6, 16, false);
+        StreamShape today = new StreamShape(32, 8, OptionalInt.empty(), false, 6, 16, false);
         List<StreamShape> variants = List.of(
                 StreamShape.DEFAULT,
-                new StreamShape(32, 8, OptionalInt.of(3), 6, 16, true),
-                new StreamShape(32, 8, OptionalInt.of(1), 6, 16, false));
+                new StreamShape(32, 8, OptionalInt.of(3), false, 6, 16, true),
+                new StreamShape(32, 8, OptionalInt.of(1), false, 6, 16, false),
+                new StreamShape(32, 8, OptionalInt.of(2), true, 6, 16, true));
         assertEquals(OptionalInt.empty(), StreamShape.DEFAULT.registerQueries(), "the default keeps all in registers");
         try (ClContext ctx = ClContext.open(OpenClBackend.preferredDevice(), ProgramCache.off())) {
             String options =
@@ -247,8 +249,8 @@ class OpenClDecoderTest {
     /** Every output of {@link #streamVariantsGiveTheDefaultBits}'s calls on a session of {@code shape}. */
     private static List<float[]> streamOutputs(DecoderWeights w, StreamShape shape, boolean everyLayer) {
         List<float[]> out = new ArrayList<>();
-        try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 700, 4096, true, true, true, shape)) {
-            for (Call call : calls(new Random(54), 2, 700, 600, K, 1, 7, K)) {
+        try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 400, 4096, true, true, true, shape)) {
+            for (Call call : calls(new Random(54), 2, 400, 300, K, 1, 7, K)) {
                 List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
                 DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
                 for (int l = 0; everyLayer && l < layers.size(); l++) {
