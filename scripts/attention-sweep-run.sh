@@ -8,7 +8,8 @@
 # Every config shares one compiler options set and a fresh program cache, so a first JVM builds every program once and
 # each config rebuilds only the tiled attention program (its -D SL, SD, SR).
 # Environment: BATCH=128, RUNS=3, WARMUP=1; CONFIGS: lines "name | JVM flags" replacing the grid below (flags may be
-# empty); BITS=1 (0: skip): first runs OpenClDecoderTest#streamVariantsGiveTheDefaultBits on this device (the variants
+# empty); BASE=1 (0: skip): config 0 runs the pieces' own jars (devicerun/base: main's kernels, a control) when
+# there; BITS=1 (0: skip): first runs OpenClDecoderTest#streamVariantsGiveTheDefaultBits on this device (the variants
 # give today's bits; needs kernels-tests.jar from devjars/). Logs go to $OUT (or a temporary folder).
 set -u
 source scripts/device-env.sh
@@ -29,11 +30,12 @@ mkdir -p "$LOGS"
 # a fresh program cache of ours and of the driver's: each tiled build of the sweep is compiled here, its log printed
 export CUDA_CACHE_PATH=$LOGS/cuda-cache
 COMMON=(-XX:MaxRAMPercentage=70 "$P.options=-cl-nv-verbose" "$P.printBuildLog=true" "$P.cache=$LOGS/program-cache")
-bench() { # "JVM flags" benchmark-arguments...: one JVM of the benchmark
+CLASSPATH_NOW="$D/lib/*"
+bench() { # "JVM flags" benchmark-arguments...: one JVM of the benchmark, on the jars of $CLASSPATH_NOW
   local flags=$1
   shift
   # shellcheck disable=SC2086 # flags: zero or more options, split on spaces
-  "${JAVA[@]}" "${COMMON[@]}" $flags -cp "$D/lib/*" io.autogaze4j.bench.EndToEndBenchmark \
+  "${JAVA[@]}" "${COMMON[@]}" $flags -cp "$CLASSPATH_NOW" io.autogaze4j.bench.EndToEndBenchmark \
     --model "$D/fixtures/model_k10" --backend opencl "$@" 2>&1 | grep -v '^WARNING'
 }
 if [ "${BITS:-1}" = 1 ]; then
@@ -54,6 +56,29 @@ bench "" --batch 2 --runs 1 --warmup 0 > "$LOGS/warm-up.log"
 grep -E '^model|^batch' "$LOGS/warm-up.log" || tail -5 "$LOGS/warm-up.log"
 rows=()
 i=0
+run_config() { # number name flags: one config, its row of the table
+  local log=$LOGS/config-$1.log
+  echo "=== $1: $2 ($3)"
+  bench "$3" --batch "${BATCH:-128}" --runs "${RUNS:-3}" --warmup "${WARMUP:-1}" --profile > "$log"
+  grep -E '^model|^batch|Exception|error' "$log" | head -4
+  local wall next last kernels regs
+  wall=$(grep -o 'median [0-9.]* ms per call' "$log" | head -1 | awk '{print $2}')
+  next=$(awk '$1 == "attention_stream/next" {v = $(NF - 1)} END {print v}' "$log")
+  last=$(awk '$1 == "attention_stream/last" {v = $(NF - 1)} END {print v}' "$log")
+  kernels=$(grep -o 'kernels [0-9.]* ms' "$log" | tail -1 | awk '{print $2}')
+  regs=$(registers "$log")
+  rows+=("| $1 | $2 | ${next:-?} | ${last:-?} | ${kernels:-?} | ${wall:-?} | ${regs:-as the warm-up (cached)} |")
+}
+if [ "${BASE:-1}" = 1 ] && [ -d "$D/base" ]; then
+  # the pieces' own jars (devicerun/base, main before this branch): today's kernels in today's code, a control
+  third=$(find "$D/lib" -name '*.jar' ! -name 'autogaze4j-*' | tr '\n' ':')
+  CLASSPATH_NOW="$D/base/*:$third"
+  echo "=== warm-up JVM of the base jars ($(cat "$D/base/COMMIT" 2>/dev/null))"
+  bench "" --batch 2 --runs 1 --warmup 0 > "$LOGS/warm-up-base.log"
+  echo "ptxas, base jars: $(registers "$LOGS/warm-up-base.log")"
+  run_config 0 "base jars $(cat "$D/base/COMMIT" 2>/dev/null)" ""
+  CLASSPATH_NOW="$D/lib/*"
+fi
 warm=$(registers "$LOGS/warm-up.log")
 echo "ptxas, default shape (built by the warm-up JVM): ${warm:-none reported}"
 while IFS= read -r line; do
@@ -63,16 +88,7 @@ while IFS= read -r line; do
   name=${name% }
   flags=${line#*|}
   [ "$flags" = "$line" ] && flags=""
-  log=$LOGS/config-$i.log
-  echo "=== $i: $name ($flags)"
-  bench "$flags" --batch "${BATCH:-128}" --runs "${RUNS:-3}" --warmup "${WARMUP:-1}" --profile > "$log"
-  grep -E '^model|^batch|Exception|error' "$log" | head -4
-  wall=$(grep -o 'median [0-9.]* ms per call' "$log" | head -1 | awk '{print $2}')
-  next=$(awk '$1 == "attention_stream/next" {v = $(NF - 1)} END {print v}' "$log")
-  last=$(awk '$1 == "attention_stream/last" {v = $(NF - 1)} END {print v}' "$log")
-  kernels=$(grep -o 'kernels [0-9.]* ms' "$log" | tail -1 | awk '{print $2}')
-  regs=$(registers "$log")
-  rows+=("| $i | $name | ${next:-?} | ${last:-?} | ${kernels:-?} | ${wall:-?} | ${regs:-as the warm-up (cached)} |")
+  run_config "$i" "$name" "$flags"
 done <<< "$CONFIGS"
 echo
 echo "batch ${BATCH:-128}, ${RUNS:-3} runs after ${WARMUP:-1} warm-up, $(date -u +%Y-%m-%dT%H:%MZ), logs in $LOGS"
