@@ -209,9 +209,9 @@ class OpenClDecoderTest {
 
     /**
      * The streamed attention's variants give the bits of today's kernels (every output in registers, the last token on
-     * {@code attention_stream} with lastOnly): output shares of some (SR 3) or all but one (SR 1: 47 KB of local memory,
-     * within NVIDIA's 48 KB) queries in local memory, probabilities computed once per lane (SE, with SR 2), the
-     * one-query last-token kernel; two batch rows, keys split over many work-groups, steps of K, one and seven tokens
+     * {@code attention_stream} with lastOnly): output shares of all queries but one (SR 1: 47 KB of local memory,
+     * within NVIDIA's 48 KB) or two (with SE, probabilities computed once per lane) in local memory, the one-query
+     * last-token kernel; two batch rows, keys split over many work-groups, steps of K, one and seven tokens
      * after a 300-token prefill (three chunks of keys), an older entry masked out; every layer's output, the logits and
      * the task loss bit for bit, read with every layer's output (the decode kernel in every layer) and with the logits
      * alone (the last layer on the last-token kernel).
@@ -222,14 +222,13 @@ class OpenClDecoderTest {
         StreamShape today = new StreamShape(32, 8, OptionalInt.empty(), false, 6, 16, false);
         List<StreamShape> variants = List.of(
                 StreamShape.DEFAULT,
-                new StreamShape(32, 8, OptionalInt.of(3), false, 6, 16, true),
                 new StreamShape(32, 8, OptionalInt.of(1), false, 6, 16, false),
                 new StreamShape(32, 8, OptionalInt.of(2), true, 6, 16, true));
         assertEquals(OptionalInt.empty(), StreamShape.DEFAULT.registerQueries(), "the default keeps all in registers");
         try (ClContext ctx = ClContext.open(OpenClBackend.preferredDevice(), ProgramCache.off())) {
             String options =
                     ClDecoderSession.builds(ctx, w, variants.get(1)).tiled().options();
-            assertTrue(options.contains(" -D SR=3 "), "the tiled build takes the shape's constants: " + options);
+            assertTrue(options.contains(" -D SR=1 "), "the tiled build takes the shape's constants: " + options);
         }
         for (boolean everyLayer : new boolean[] {true, false}) {
             List<float[]> expected = streamOutputs(w, today, everyLayer);
