@@ -2,11 +2,13 @@
 # Runs on the GPU machine (from the repository root, with devicerun/ from scripts/prepare-device-run.sh): what the
 # first OpenCL clip of a process costs. Each step is a new JVM timing one clip with no warm-up (EndToEndBenchmark
 # --runs 1 --warmup 0), so its "ms per call" includes waiting for the OpenCL programs it needs that are still building
-# or loading (the builds start in the background when the model loads, before the timed call); "process wall" adds the
-# JVM start, model load and backend open, and the end of every build (closing waits for the background builds, so that
-# they reach the cache). Each build from source logs "building OpenCL program ..." and "built OpenCL program ... in N
-# ms"; a decoder call of 256+ rows that runs on the stand-in row kernels while the wide build finishes logs "... is
-# still building in the background". Caches start empty in fresh directories:
+# or loading (the builds start in the background when the run shows it needs them: ops, step and narrow row kernels
+# when the model loads, before the timed call; the tiled attention when a session of 2+ rows opens; the stand-in and
+# wide row kernels at the first call of 256+ rows); "process wall" adds the JVM start, model load and backend open, and
+# the end of every build started (closing waits for them, so that they reach the cache; a batch-1 run starts neither
+# the tiled nor the wide build). Each build from source logs "building OpenCL program ..." and "built OpenCL program
+# ... in N ms"; a decoder call of 256+ rows that runs on the stand-in row kernels while the wide build finishes logs
+# "... is building in the background". Caches start empty in fresh directories:
 #   1 cold          our program cache and the driver's JIT cache empty (a new user's first run), batch 1
 #   2 warm          both caches as step 1 left them (every later run)
 #   3 ours only     our program cache warm, the driver's cache off (CUDA_CACHE_DISABLE=1)
@@ -19,8 +21,10 @@
 #   7 warm, batch 8 both caches as step 6 left them
 #   8 cold, less unrolling (only with UNROLL_AB=1): as 1 on new empty caches with the decoder's k loops unrolled less
 #                   (-D K_UNROLL=4 -D LOGIT_UNROLL=1): compile time only; run time needs the throughput benchmark
+#   9 cold, all at load (only with ALL_AB=1): as 1 on new empty caches with -Dautogaze.opencl.prebuild=all: every
+#                   program started when the model loads, the wide one included (the A/B of starting builds by need)
 # Per-program compile times without whole runs: scripts/build-times-run.sh.
-# Environment: BATCH=1 FRAMES=16 BATCH8=8 (0: skip steps 6 and 7) UNROLL_AB=0.
+# Environment: BATCH=1 FRAMES=16 BATCH8=8 (0: skip steps 6 and 7) UNROLL_AB=0 ALL_AB=0.
 set -u
 OUT=${OUT:-/tmp}
 source scripts/device-env.sh
@@ -59,6 +63,10 @@ if [ "${BATCH8:-8}" != 0 ]; then
 fi
 if [ "${UNROLL_AB:-0}" = 1 ]; then
   first_clip "8 cold, less unrolling" "$b" "-Dautogaze.opencl.options=-D K_UNROLL=4 -D LOGIT_UNROLL=1" \
+    AUTOGAZE_OPENCL_CACHE="$(mktemp -d /tmp/autogaze-cl-cache.XXXX)" CUDA_CACHE_PATH="$(mktemp -d /tmp/nv-compute-cache.XXXX)"
+fi
+if [ "${ALL_AB:-0}" = 1 ]; then
+  first_clip "9 cold, every program at load" "$b" -Dautogaze.opencl.prebuild=all \
     AUTOGAZE_OPENCL_CACHE="$(mktemp -d /tmp/autogaze-cl-cache.XXXX)" CUDA_CACHE_PATH="$(mktemp -d /tmp/nv-compute-cache.XXXX)"
 fi
 ls -l "$ours"

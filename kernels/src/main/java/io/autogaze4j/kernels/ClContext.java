@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -40,18 +41,25 @@ import org.jocl.cl_queue_properties;
  * and small helpers for buffers and launches. Callers serialise their use by synchronising on it.
  *
  * <p>Programs are built when first asked for, or earlier in the background when a caller knows it will need them
- * ({@link #prebuild}): from the binary in the {@link ProgramCache} when it holds one for this device, driver, source and
- * options, else from source (an INFO line on stderr says so, another how long it took) and then stored there. Background
- * builds run one after another, in the order they were asked for, on one thread beside the caller's work, because a
- * cold build takes seconds on the NVIDIA compiler and that compiler serialises builds (H200: four builds side by side
- * took 18.2 s for the first clip, one after another 16.0 s); {@value #PREBUILD_PROPERTY} {@code =off} builds each
- * program on the thread that first asks for it. A caller with a stand-in for a program may ask whether it is ready
- * without waiting ({@link #programIfBuilt}). Closing waits for the builds still running, so that their binaries reach
- * the cache (an INFO line says so).
+ * ({@link #prebuild}; which programs a run needs, and when it knows it, is {@link DecoderBuilds}' rule): from the binary
+ * in the {@link ProgramCache} when it holds one for this device, driver, source and options, else from source (an INFO
+ * line on stderr says so, another how long it took) and then stored there. Background builds run one after another, in
+ * the order they were asked for, on one thread beside the caller's work, because a cold build takes seconds on the
+ * NVIDIA compiler and that compiler serialises builds (H200: four builds side by side took 18.2 s for the first clip,
+ * one after another 16.0 s); {@value #PREBUILD_PROPERTY} ({@link Prebuild}) {@code =off} builds each program on the
+ * thread that first asks for it, {@code =all} asks callers to start every program a model may run when it loads
+ * ({@link #prebuildsAll}). A caller with a stand-in for a program may ask whether it is ready without waiting
+ * ({@link #programIfBuilt}). Closing waits for the builds that were started and are still running, so that their
+ * binaries reach the cache (an INFO line says so); it starts none.
  */
 final class ClContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
-    /** System property: {@code on} (default) builds programs in the background, {@code off} on first use, one at a time. */
+    /**
+     * System property, when programs are built ({@link Prebuild}): {@code on} (default) in the background, each as soon
+     * as the run shows it needs it (a batch-1 run builds neither the tiled attention nor the wide row kernels);
+     * {@code off} each on first use, on the thread that uses it, one at a time; {@code all} in the background, every
+     * program a model may run, from when the model loads (servers that want everything built at start).
+     */
     static final String PREBUILD_PROPERTY = "autogaze.opencl.prebuild";
     /** System property: compiler options added to every build (diagnostics and compile-time knobs, e.g. -D K_UNROLL=4). */
     static final String OPTIONS_PROPERTY = "autogaze.opencl.options";
@@ -68,8 +76,8 @@ final class ClContext implements AutoCloseable {
     private final String extraOptions;
     /** Platform, device and driver names and versions: what a cached binary is valid for. */
     private final String identity;
-    /** {@link #prebuild} queues builds on {@link #builder} ({@link #PREBUILD_PROPERTY}). */
-    private final boolean background;
+    /** When programs are built ({@link #PREBUILD_PROPERTY}): {@link #prebuild} queues builds unless {@link Prebuild#OFF}. */
+    private final Prebuild prebuild;
     /** The one thread of the background builds, started by the first {@link #prebuild}; guarded by {@link #programs}. */
     private ExecutorService builder;
 
@@ -83,12 +91,17 @@ final class ClContext implements AutoCloseable {
     private final Map<String, long[]> profile = new LinkedHashMap<>();
 
     private ClContext(
-            OpenClDevice info, cl_platform_id platform, cl_device_id device, ProgramCache cache, String extraOptions) {
+            OpenClDevice info,
+            cl_platform_id platform,
+            cl_device_id device,
+            ProgramCache cache,
+            String extraOptions,
+            Prebuild prebuild) {
         this.info = info;
         this.device = device;
         this.cache = cache;
         this.extraOptions = extraOptions;
-        this.background = backgroundBuilds(System.getProperty(PREBUILD_PROPERTY));
+        this.prebuild = prebuild;
         this.identity = String.join(
                 "\n",
                 platformString(platform, CL_PLATFORM_NAME),
@@ -122,10 +135,19 @@ final class ClContext implements AutoCloseable {
 
     /** Device {@code index} with {@code cache}, adding {@code extraOptions} to every build (not the system property). */
     static ClContext open(int index, ProgramCache cache, String extraOptions) {
+        return open(index, cache, extraOptions, Prebuild.of(System.getProperty(PREBUILD_PROPERTY)));
+    }
+
+    /** Device {@code index} with {@code cache}, building programs as {@code prebuild} says (not the system property). */
+    static ClContext open(int index, ProgramCache cache, Prebuild prebuild) {
+        return open(index, cache, System.getProperty(OPTIONS_PROPERTY, ""), prebuild);
+    }
+
+    private static ClContext open(int index, ProgramCache cache, String extraOptions, Prebuild prebuild) {
         ClContext[] found = new ClContext[1];
         forEachDevice((d, p, id) -> {
             if (d.index() == index) {
-                found[0] = new ClContext(d, p, id, cache, extraOptions);
+                found[0] = new ClContext(d, p, id, cache, extraOptions, prebuild);
             }
         });
         if (found[0] == null) {
@@ -187,7 +209,7 @@ final class ClContext implements AutoCloseable {
         return infoString((q, n, v, o) -> clGetPlatformInfo(p, q, n, v, o), param);
     }
 
-    private static String deviceString(cl_device_id d, int param) {
+    static String deviceString(cl_device_id d, int param) {
         return infoString((q, n, v, o) -> clGetDeviceInfo(d, q, n, v, o), param);
     }
 
@@ -200,15 +222,6 @@ final class ClContext implements AutoCloseable {
     }
 
     /**
-     * The value of {@link #PREBUILD_PROPERTY}: unset or {@code on} true, {@code off} false.
-     *
-     * @throws IllegalArgumentException for any other value
-     */
-    static boolean backgroundBuilds(String value) {
-        return OnOffProperty.isOn(PREBUILD_PROPERTY, value, "OpenCL programs built in the background");
-    }
-
-    /**
      * One build of a program: kernel source {@code resource} of this package compiled with {@code options}.
      *
      * @param variant what this build is for, in a few words (log lines only)
@@ -216,12 +229,20 @@ final class ClContext implements AutoCloseable {
     record ProgramSource(String resource, String variant, String options) {}
 
     /**
+     * Whether callers start every program a model may run when it loads, not only those the run shows it needs
+     * ({@link Prebuild#ALL}).
+     */
+    boolean prebuildsAll() {
+        return prebuild == Prebuild.ALL;
+    }
+
+    /**
      * Queues a build of {@code source} on the background build thread, after the builds queued before it, unless it was
      * started already or background builds are off ({@link #PREBUILD_PROPERTY}); {@link #program} then waits for it. A
      * failure is reported by {@link #program}.
      */
     void prebuild(ProgramSource source) {
-        if (!background) {
+        if (prebuild == Prebuild.OFF) {
             return;
         }
         CompletableFuture<cl_program> build = new CompletableFuture<>();
@@ -328,6 +349,13 @@ final class ClContext implements AutoCloseable {
 
     ProgramBuilds programBuilds() {
         return new ProgramBuilds(sourceBuilds.get(), cacheLoads.get());
+    }
+
+    /** The programs whose build (or load) was started, in the background or not, done or not, until closing (tests). */
+    Set<ProgramSource> startedBuilds() {
+        synchronized (programs) {
+            return Set.copyOf(programs.keySet());
+        }
     }
 
     private static String source(String name) {

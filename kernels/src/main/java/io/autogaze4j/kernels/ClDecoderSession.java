@@ -26,20 +26,21 @@ import org.jocl.cl_program;
  * with the next layer's q/k/v) plus two for the heads and the choice, and reads back either the logits or, with
  * {@link #forwardAndChoose}, just the chosen ids, margins and task-loss values. With {@link #forwardFrame} a whole frame's
  * steps are enqueued at once: {@code feed_step} gathers each decode step's ids and embeddings on the device from the
- * choice just made, so the host uploads once and reads the chosen ids once per frame.
+ * choice just made, so the host uploads once and reads the chosen ids once per frame. Calls of few rows may instead run
+ * each layer as four split kernels over many work-groups, with the same bits ({@link RowSplit}, off by default).
  */
 final class ClDecoderSession implements DecoderSession {
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     /** Rows per work-group of the wide kernels. */
     private static final int WIDE_ROWS = 8;
-    /**
-     * Rows in a call (batch x new tokens) from which the wide kernels are used; fewer rows get one row per work-group.
-     * A batch-1 prefill (196 vision tokens and at most K pending ones: 206 rows at K = 10) stays below it, so a batch-1
-     * run never needs the wide build, the slowest one (cold start, H200: 13.2 of the 15.8 s of NVIDIA compiling).
-     */
-    static final int WIDE_FROM = 256;
     /** k slices per work-group of the 1-row kernels (decode steps): 4x the work-items per row. */
     private static final int NARROW_SLICES = 4;
+    /**
+     * Output columns per work-group of the split row kernels split_o, split_gate_up and split_down (decoder.cl SC; with
+     * {@link #narrowSlices} k slices, 128 work-items): at batch 1 a decode step's 10 rows give 60 work-groups for the
+     * hidden size 192 and 120 for the intermediate size 384.
+     */
+    private static final int SPLIT_COLUMNS = 32;
     /** Query rows per work-group of the strided attention kernel (each key is loaded once for all of them). */
     private static final int QUERY_BLOCK = 2;
     /** Tiled attention (decoder.cl attend_tiled): queries x keys of a work-item's score tile. */
@@ -95,18 +96,24 @@ final class ClDecoderSession implements DecoderSession {
     private final cl_mem ropeCos;
     private final cl_mem ropeSin;
     private final byte[][] deviceMask;
-    /** decoder.cl's builds this session runs. */
-    private final Builds builds;
+    /** decoder.cl's builds, and which of them this session's calls need. */
+    private final DecoderBuilds builds;
     /** Row kernels for few rows (decode steps). */
     private final Variant narrow;
     /** Row kernels for many rows (prefills); null until their build is ready and a call needs them ({@link #rowKernels}). */
     private Variant wide;
     /** The stand-in for {@link #wide} while its build runs; null until first needed ({@link #rowKernels}). */
     private Variant standIn;
-    /** Which kernels serve calls of {@link #WIDE_FROM} rows or more ({@link #pinLargeRows}: tests). */
+    /** Which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more ({@link #pinLargeRows}: tests). */
     private LargeRows largeRows = LargeRows.WIDE_WHEN_BUILT;
     /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
     private Variant lastRows;
+    /** The calls that run on {@link #split} (the backend's {@link OpenClBackend#SPLIT_ROWS_PROPERTY}). */
+    private final RowSplit rowSplit;
+    /** The split row kernels (null when {@link #rowSplit} takes no call). */
+    private final SplitKernels split;
+    /** Whether the last call ran its layers on the split row kernels ({@link #lastRowKernels}: tests). */
+    private boolean lastSplit;
 
     /** The strided attention kernel (every step where the tiled kernels do not run). */
     private final Attention strided;
@@ -134,6 +141,8 @@ final class ClDecoderSession implements DecoderSession {
     private cl_mem partOut;
     private cl_mem partStats;
     private cl_mem params;
+    /** The split kernels' SiLU-gated intermediate activations [row][intermediate] (null without them). */
+    private cl_mem gated;
     /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
     private final PinnedStage upload;
 
@@ -172,7 +181,8 @@ final class ClDecoderSession implements DecoderSession {
      * @param streamAttention whether, with the tiled kernels, decode steps of at most K new tokens per row and the last
      *                        layer's last-token attention run the streamed kernel (else the tiled decode kernel and the
      *                        strided one; the backend's {@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
-     * @param streamShape the streamed attention's launch and variant
+     * @param rowSplit        the calls that run on the split row kernels, and their rows per work-group
+     * @param streamShape     the streamed attention's launch and variant
      * @throws IllegalArgumentException when the streamed attention runs with a shape other than the defaults' that the
      *     model's heads do not take
      */
@@ -186,6 +196,7 @@ final class ClDecoderSession implements DecoderSession {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention,
+            RowSplit rowSplit,
             StreamShape streamShape) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
@@ -206,6 +217,7 @@ final class ClDecoderSession implements DecoderSession {
         this.streaming = tiled && streamAttention && streamFits;
         this.streamShape = streamShape;
         this.splitTarget = splitTarget;
+        this.rowSplit = rowSplit;
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
@@ -213,10 +225,10 @@ final class ClDecoderSession implements DecoderSession {
         this.selWg = chooseGroupSize(ctx);
         this.logitWg = logitGroupSize(ctx);
         this.builds = builds(ctx, h, streamShape);
-        // in the background, while the buffers below are made (unless prepared earlier); only the step and narrow
-        // builds are waited for here, the tiled attention when a step first needs it (tiledAttention), the wide one
-        // when a call first needs it (rowKernels)
-        builds.inQueueOrder().forEach(ctx::prebuild);
+        // in the background, while the buffers below are made (unless started when the model loaded): what this
+        // session needs from its first call on; only the step and narrow builds are waited for here, the tiled
+        // attention when a step first needs it (tiledAttention); a call of many rows starts the wide one (rowKernels)
+        builds.atOpen(tiled, ctx.prebuildsAll()).forEach(ctx::prebuild);
         int layers = h.layers().size();
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];
@@ -251,6 +263,12 @@ final class ClDecoderSession implements DecoderSession {
         lastTokenGroup = streaming ? streamShape.groupSize(h.headDim()) : attWg;
         attentionLastToken = streaming ? null : ClContext.ownedKernel(stepProgram, lastTokenName);
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
+        if (rowSplit.most() > 0) {
+            // built here, not queued: it would wait behind the slow wide build
+            split = SplitKernels.of(ctx.program(splitBuild(ctx, h, rowSplit.perGroup())), layers);
+        } else {
+            split = null;
+        }
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
     }
@@ -292,6 +310,62 @@ final class ClDecoderSession implements DecoderSession {
             ClContext.release(qkv);
             ClContext.release(mlp);
             mlpQkv.forEach(ClContext::release);
+        }
+    }
+
+    /**
+     * decoder.cl's split row kernels of one layer (SPLIT_KERNELS), each over (column blocks, rows).
+     *
+     * @param o       output projection + residual
+     * @param gateUp  RMSNorm, gate/up and SiLU into the session's intermediate scratch
+     * @param down    down projection + residual
+     * @param nextQkv the next layer's RMSNorm, q/k/v, rotary embedding and cache writes; null for the last layer
+     */
+    private record SplitLayer(cl_kernel o, cl_kernel gateUp, cl_kernel down, cl_kernel nextQkv) {
+        static SplitLayer of(cl_program p, boolean withQkv) {
+            return new SplitLayer(
+                    ClContext.ownedKernel(p, "split_o"),
+                    ClContext.ownedKernel(p, "split_gate_up"),
+                    ClContext.ownedKernel(p, "split_down"),
+                    withQkv ? ClContext.ownedKernel(p, "split_qkv") : null);
+        }
+
+        void release() {
+            ClContext.release(o);
+            ClContext.release(gateUp);
+            ClContext.release(down);
+            if (nextQkv != null) {
+                ClContext.release(nextQkv);
+            }
+        }
+    }
+
+    /**
+     * decoder.cl's split row kernels of a session (SPLIT_KERNELS).
+     *
+     * @param input     split_input: the step's embeddings into x and its bookkeeping
+     * @param firstQkv  layer 0's split_qkv
+     * @param layers    each layer's split kernels (all rows)
+     * @param lastToken the last layer's split kernels for each batch row's last token
+     */
+    private record SplitKernels(cl_kernel input, cl_kernel firstQkv, List<SplitLayer> layers, SplitLayer lastToken) {
+        static SplitKernels of(cl_program p, int layers) {
+            List<SplitLayer> perLayer = new ArrayList<>();
+            for (int l = 0; l < layers; l++) {
+                perLayer.add(SplitLayer.of(p, l < layers - 1));
+            }
+            return new SplitKernels(
+                    ClContext.ownedKernel(p, "split_input"),
+                    ClContext.ownedKernel(p, "split_qkv"),
+                    List.copyOf(perLayer),
+                    SplitLayer.of(p, false));
+        }
+
+        void release() {
+            ClContext.release(input);
+            ClContext.release(firstQkv);
+            layers.forEach(SplitLayer::release);
+            lastToken.release();
         }
     }
 
@@ -410,7 +484,7 @@ final class ClDecoderSession implements DecoderSession {
         return tiledKernels;
     }
 
-    /** Which kernels serve calls of {@link #WIDE_FROM} rows or more. */
+    /** Which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more. */
     enum LargeRows {
         /** The wide kernels once their build is ready, the stand-in until then (runs). */
         WIDE_WHEN_BUILT,
@@ -421,16 +495,20 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * The row kernels of a call of {@code rows} rows. Fewer than {@link #WIDE_FROM}: the narrow ones. From there: the
-     * wide ones, or, while their build still runs in the background, the stand-in, whose sums are the wide ones' (each
-     * output the same fused multiply-add chain over k in increasing order; no kernel sums across rows), so the results
-     * are the same bits whichever runs (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). A first clip
-     * with large prefills then does not wait for the slowest build (H200: 13.2 s) and gets the tokens of every later
-     * run.
+     * The row kernels of a call of {@code rows} rows. Fewer than {@link DecoderBuilds#WIDE_FROM}: the narrow ones. From
+     * there: the wide ones, or, while their build still runs in the background, the stand-in, whose sums are the wide
+     * ones' (each output the same fused multiply-add chain over k in increasing order; no kernel sums across rows), so
+     * the results are the same bits whichever runs (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). The
+     * first such call starts both builds ({@link DecoderBuilds#forCall}: the stand-in first, which it waits for). A first
+     * clip with large prefills then does not wait for the slowest build (H200: 12.4 s) and gets the tokens of every
+     * later run, and a run without such calls never builds either.
      */
     private Variant rowKernels(int rows) {
-        if (rows < WIDE_FROM) {
+        if (!DecoderBuilds.largeRows(rows)) {
             return narrow;
+        }
+        if (wide == null) {
+            builds.forCall(rows).forEach(ctx::prebuild); // no-ops once started (per context)
         }
         if (wide == null && largeRows != LargeRows.STAND_IN) {
             Optional<cl_program> built = largeRows == LargeRows.WIDE
@@ -446,8 +524,8 @@ final class ClDecoderSession implements DecoderSession {
                 ClContext.ProgramSource slow = builds.wide();
                 LOG.log(
                         System.Logger.Level.INFO,
-                        "autogaze4j: OpenCL program " + slow.resource() + " (" + slow.variant() + ") is still building"
-                                + " in the background; until it is ready, calls of " + WIDE_FROM
+                        "autogaze4j: OpenCL program " + slow.resource() + " (" + slow.variant() + ") is building"
+                                + " in the background; until it is ready, calls of " + DecoderBuilds.WIDE_FROM
                                 + " rows or more run on the 1-row kernels (the same results, slower)");
             }
             standIn = bound(Variant.of("stand-in", ctx.program(builds.standIn()), keys.length, 1, hidden));
@@ -455,14 +533,14 @@ final class ClDecoderSession implements DecoderSession {
         return standIn;
     }
 
-    /** Pins which kernels serve calls of {@link #WIDE_FROM} rows or more (tests). */
+    /** Pins which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more (tests). */
     void pinLargeRows(LargeRows choice) {
         largeRows = choice;
     }
 
-    /** The name of the row kernels of the last call: narrow, wide or stand-in (tests). */
+    /** The name of the row kernels of the last call: narrow, wide, stand-in or split (tests). */
     String lastRowKernels() {
-        return lastRows.name();
+        return lastSplit ? "split" : lastRows.name();
     }
 
     /** The attention kernel of a step with {@code perRow} new tokens per batch row. */
@@ -483,48 +561,12 @@ final class ClDecoderSession implements DecoderSession {
         return a.splits(batch * a.blocks(perRow) * w.host.heads(), visible);
     }
 
-    /**
-     * The builds of decoder.cl a session runs (see its header).
-     *
-     * @param step    the step kernels (attention, feed_step, heads_logits, heads_choose)
-     * @param narrow  the narrow row kernels: one row per work-group, k loops in {@link #narrowSlices} slices (decode
-     *                steps and calls of fewer than {@link #WIDE_FROM} rows)
-     * @param tiled   the tiled attention kernels (attention_prefill, attention_decode, attention_stream): by default
-     *                from two batch rows on ({@link AttentionChoice#AUTO}), so a batch-1 session never waits for them
-     * @param standIn the row kernels with one row per work-group and each k loop in one chain: the wide ones' sums, run
-     *                in their place while their build is still running ({@link #rowKernels}); {@code narrow} itself
-     *                when that has one k slice
-     * @param wide    the wide row kernels: {@link #WIDE_ROWS} rows per work-group, each k loop in one chain (prefills)
-     */
-    record Builds(
-            ClContext.ProgramSource step,
-            ClContext.ProgramSource narrow,
-            ClContext.ProgramSource tiled,
-            ClContext.ProgramSource standIn,
-            ClContext.ProgramSource wide) {
-        /**
-         * Each build once, in the order to queue them: what every first clip needs first (the step and narrow kernels),
-         * then the tiled attention (batches of two rows or more), the wide kernels, by far the slowest to compile (cold
-         * start, H200: 13.2 s against 0.9-1.1 s), last.
-         */
-        List<ClContext.ProgramSource> inQueueOrder() {
-            return Stream.of(step, narrow, tiled, standIn, wide).distinct().toList();
-        }
-    }
-
-    /** The builds of decoder.cl a session of {@code h} runs on {@code ctx}, the streamed attention of {@code stream}. */
-    static Builds builds(ClContext ctx, DecoderWeights h, StreamShape stream) {
-        int vocab = ClDecoderWeights.vocab(h);
-        String options = "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
-                + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
-                + ClDecoderWeights.heads(h) + " -D PAD_ID=" + (vocab - 1) + " -D EPS=" + h.rmsNormEps() + "f -D QB="
-                + QUERY_BLOCK + " -D ATT_WG=" + attentionGroupSize(ctx) + " -D SEL_WG=" + chooseGroupSize(ctx)
-                + " -D LOGIT_WG=" + logitGroupSize(ctx) + " -D LOGIT_ROWS=" + LOGIT_ROWS + " -D TQ="
-                + TILE_QUERIES + " -D TK=" + TILE_KEYS + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC="
-                + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
+    /** The builds of decoder.cl for sessions of {@code h} on {@code ctx}, the streamed attention of {@code stream}. */
+    static DecoderBuilds builds(ClContext ctx, DecoderWeights h, StreamShape stream) {
+        String options = options(ctx, h);
         int slices = narrowSlices(h);
         ClContext.ProgramSource narrow = rowBuild(options, 1, slices);
-        return new Builds(
+        return new DecoderBuilds(
                 new ClContext.ProgramSource("decoder.cl", "step kernels", options + " -D STEP_KERNELS"),
                 narrow,
                 new ClContext.ProgramSource(
@@ -533,6 +575,34 @@ final class ClDecoderSession implements DecoderSession {
                         options + stream.defines(ClDecoderWeights.heads(h)) + " -D TILED_KERNELS"),
                 slices == 1 ? narrow : rowBuild(options, 1, 1),
                 rowBuild(options, WIDE_ROWS, 1));
+    }
+
+    /**
+     * The build of the split row kernels for sessions of {@code h} on {@code ctx}: a layer's products over column blocks
+     * and row groups of {@code splitGroupRows} rows, k loops in {@link #narrowSlices} slices (the narrow kernels' sums);
+     * built only by sessions that run them ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}), so not one of {@link #builds}.
+     */
+    static ClContext.ProgramSource splitBuild(ClContext ctx, DecoderWeights h, int splitGroupRows) {
+        int slices = narrowSlices(h);
+        return new ClContext.ProgramSource(
+                "decoder.cl",
+                "split row kernels, " + SPLIT_COLUMNS + " columns x " + slices
+                        + (slices == 1 ? " k slice" : " k slices") + " x " + splitGroupRows
+                        + (splitGroupRows == 1 ? " row" : " rows"),
+                options(ctx, h) + " -D SPLIT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS + " -D ROWS="
+                        + splitGroupRows);
+    }
+
+    /** The compiler options every build of decoder.cl for {@code h} on {@code ctx} shares. */
+    private static String options(ClContext ctx, DecoderWeights h) {
+        int vocab = ClDecoderWeights.vocab(h);
+        return "-cl-std=CL1.2 -D HIDDEN=" + h.hidden() + " -D HEADS=" + h.heads() + " -D HEAD_DIM="
+                + h.headDim() + " -D INTER=" + ClDecoderWeights.intermediate(h) + " -D VOCAB=" + vocab + " -D NHEADS="
+                + ClDecoderWeights.heads(h) + " -D PAD_ID=" + (vocab - 1) + " -D EPS=" + h.rmsNormEps() + "f -D QB="
+                + QUERY_BLOCK + " -D ATT_WG=" + attentionGroupSize(ctx) + " -D SEL_WG=" + chooseGroupSize(ctx)
+                + " -D LOGIT_WG=" + logitGroupSize(ctx) + " -D LOGIT_ROWS=" + LOGIT_ROWS + " -D TQ="
+                + TILE_QUERIES + " -D TK=" + TILE_KEYS + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC="
+                + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
     }
 
     /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */
@@ -589,6 +659,10 @@ final class ClDecoderSession implements DecoderSession {
             long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
             x = ctx.alloc(bytes);
             q = ctx.alloc(bytes);
+            if (split != null) {
+                ClContext.release(gated);
+                gated = ctx.alloc((long) rowCapacity * ClDecoderWeights.intermediate(w.host) * Sizeof.cl_float);
+            }
         }
         if (parts > partCapacity) {
             // one attention partial per query row, head and key split: unnormalised output + {max, exp sum}
@@ -626,6 +700,9 @@ final class ClDecoderSession implements DecoderSession {
             bindAttention(attentionLastToken, layers - 1, 1);
         }
         bindMlp(mlpLastToken, last, 1);
+        if (split != null) {
+            bindSplit();
+        }
         ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(headsChoose, params, logits, forbidden, results);
     }
@@ -682,6 +759,50 @@ final class ClDecoderSession implements DecoderSession {
                     values[l + 1],
                     cap);
         }
+    }
+
+    /** Binds the split kernels to this session's buffers and each layer's weights. */
+    private void bindSplit() {
+        int layers = keys.length;
+        ClContext.args(split.input(), params, mask, forbidden, x, cap);
+        bindSplitQkv(split.firstQkv(), 0);
+        for (int l = 0; l < layers; l++) {
+            bindSplitLayer(split.layers().get(l), l, 0);
+        }
+        bindSplitLayer(split.lastToken(), layers - 1, 1);
+    }
+
+    /**
+     * Binds the split kernels {@code s} to layer {@code layer}'s weights (and the next layer's q/k/v and caches);
+     * {@code lastOnly} 1: each batch row's last token only.
+     */
+    private void bindSplitLayer(SplitLayer s, int layer, int lastOnly) {
+        ClDecoderWeights.Layer lw = w.layers.get(layer);
+        ClContext.args(s.o(), params, x, partOut, partStats, lw.o(), lastOnly);
+        ClContext.args(s.gateUp(), params, x, lw.postNorm(), lw.gate(), lw.up(), gated, lastOnly);
+        ClContext.args(s.down(), params, x, gated, lw.down(), lastOnly);
+        if (s.nextQkv() != null) {
+            bindSplitQkv(s.nextQkv(), layer + 1);
+        }
+    }
+
+    /** Binds a split_qkv kernel to layer {@code layer}'s norm, q/k/v weights and caches. */
+    private void bindSplitQkv(cl_kernel kernel, int layer) {
+        ClDecoderWeights.Layer lw = w.layers.get(layer);
+        ClContext.args(
+                kernel,
+                params,
+                x,
+                lw.inputNorm(),
+                lw.q(),
+                lw.k(),
+                lw.v(),
+                ropeCos,
+                ropeSin,
+                q,
+                keys[layer],
+                values[layer],
+                cap);
     }
 
     @Override
@@ -1021,6 +1142,8 @@ final class ClDecoderSession implements DecoderSession {
         int attHeads = w.host.heads();
         Variant v = rowKernels(rows);
         lastRows = v;
+        boolean splits = rowSplit.takes(rows);
+        lastSplit = splits;
         long group = v.groupSize();
         long rowGroups = v.rowGroups(rows);
         long prepareGroups = (batch * header.maskSpan() + batch + group - 1) / group;
@@ -1030,7 +1153,15 @@ final class ClDecoderSession implements DecoderSession {
         long[] attGlobal = {(long) batch * att.blocks(header.perRow()) * header.splits() * att.groupSize(), attHeads};
         long[] attLocal = {att.groupSize(), 1};
         String phase = header.reset() ? "/first" : "/next"; // profile labels: a frame's first step, its later steps
-        ctx.launch(v.qkv(), "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
+        if (splits) {
+            long inputs = (long) rows * hidden + batch * header.maskSpan() + batch;
+            long inputGroup = splitGroup();
+            long[] inputGlobal = {(inputs + inputGroup - 1) / inputGroup * inputGroup};
+            ctx.launch(split.input(), "split_input" + phase, inputGlobal, new long[] {inputGroup});
+            enqueueSplitQkv(split.firstQkv(), rows, phase);
+        } else {
+            ctx.launch(v.qkv(), "qkv_rope" + phase, new long[] {(rowGroups + prepareGroups) * group}, rowLocal);
+        }
         int layers = keys.length;
         // Only each row's last token reaches the heads, and the last layer's keys and values are cached by
         // then: its attention and MLP run for the last tokens alone (unless every layer's output is asked for).
@@ -1038,18 +1169,30 @@ final class ClDecoderSession implements DecoderSession {
         for (int l = 0; l < layers; l++) {
             if (l < layers - 1) {
                 ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
-                ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
+                if (splits) {
+                    enqueueSplit(split.layers().get(l), rows, phase);
+                } else {
+                    ctx.launch(v.mlpQkv().get(l), "mlp_qkv" + phase, rowGlobal, rowLocal);
+                }
             } else if (lastOnly) {
                 ctx.launch(
                         attentionLastToken,
                         lastTokenName + "/last",
                         new long[] {(long) batch * header.splits() * lastTokenGroup, attHeads},
                         new long[] {lastTokenGroup, 1});
-                long narrowGroup = narrow.groupSize();
-                ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
+                if (splits) {
+                    enqueueSplit(split.lastToken(), batch, "/last");
+                } else {
+                    long narrowGroup = narrow.groupSize();
+                    ctx.launch(mlpLastToken, "mlp/last", new long[] {batch * narrowGroup}, new long[] {narrowGroup});
+                }
             } else {
                 ctx.launch(att.perLayer().get(l), att.name() + phase, attGlobal, attLocal);
-                ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
+                if (splits) {
+                    enqueueSplit(split.layers().get(l), rows, phase);
+                } else {
+                    ctx.launch(v.mlp(), "mlp" + phase, rowGlobal, rowLocal);
+                }
             }
             if (layerOutputs != null) {
                 float[] out = new float[rows * hidden];
@@ -1061,6 +1204,41 @@ final class ClDecoderSession implements DecoderSession {
             Tensor last = layerOutputs.get(layerOutputs.size() - 1);
             layerOutputs.add(backend.rmsNorm(last, w.host.finalNorm(), w.host.rmsNormEps()));
         }
+    }
+
+    /**
+     * Enqueues a layer's split kernels over {@code rows} rows (with a last-token set: batch rows): split_o, split_gate_up,
+     * split_down, then the next layer's split_qkv where there is one. {@code phase}: the profile label's suffix.
+     */
+    private void enqueueSplit(SplitLayer s, int rows, String phase) {
+        long group = splitGroup();
+        long hiddenBlocks = (hidden + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
+        long interBlocks = (ClDecoderWeights.intermediate(w.host) + SPLIT_COLUMNS - 1) / SPLIT_COLUMNS;
+        long rowGroups = splitRowGroups(rows);
+        long[] local = {group, 1};
+        ctx.launch(s.o(), "split_o" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
+        ctx.launch(s.gateUp(), "split_gate_up" + phase, new long[] {interBlocks * group, rowGroups}, local);
+        ctx.launch(s.down(), "split_down" + phase, new long[] {hiddenBlocks * group, rowGroups}, local);
+        if (s.nextQkv() != null) {
+            enqueueSplitQkv(s.nextQkv(), rows, phase);
+        }
+    }
+
+    /** Enqueues a split_qkv kernel over {@code rows} rows: one work-group per head of q, k and v and row. */
+    private void enqueueSplitQkv(cl_kernel kernel, int rows, String phase) {
+        long headGroup = (long) w.host.headDim() * narrowSlices(w.host);
+        long[] global = {3L * w.host.heads() * headGroup, splitRowGroups(rows)};
+        ctx.launch(kernel, "split_qkv" + phase, global, new long[] {headGroup, 1});
+    }
+
+    /** Row groups of the split kernels over {@code rows} rows. */
+    private long splitRowGroups(int rows) {
+        return (rows + rowSplit.perGroup() - 1) / rowSplit.perGroup();
+    }
+
+    /** Work-items per work-group of split_input, split_o, split_gate_up and split_down (decoder.cl SPLIT_WG). */
+    private long splitGroup() {
+        return (long) SPLIT_COLUMNS * narrowSlices(w.host);
     }
 
     /**
@@ -1133,7 +1311,11 @@ final class ClDecoderSession implements DecoderSession {
             closed = true;
             ClContext.release(keys);
             ClContext.release(values);
-            ClContext.release(mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params);
+            ClContext.release(
+                    mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params, gated);
+            if (split != null) {
+                split.release();
+            }
             upload.close();
             ClContext.release(headsLogits);
             ClContext.release(headsChoose);

@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
@@ -58,6 +59,19 @@ public final class OpenClBackend implements Backend {
      * f + 1 while the device runs frame f, {@link DecoderSession#submitFrame}). Needs the decode loop on the device.
      */
     public static final String OVERLAP_PROPERTY = "autogaze.opencl.overlap";
+    /**
+     * System property that sends decoder calls of at most N rows (batch x new tokens; {@code N} below
+     * {@link DecoderBuilds#WIDE_FROM}) through the split row kernels (decoder.cl SPLIT_KERNELS: each layer's products
+     * spread over output columns and many work-groups, the same bits as the narrow kernels), or {@code off}, the
+     * default. Measured on the H200: no faster at batch 1, 4-5 % faster at batch 2-4 (docs/benchmarks.md); for A/B runs.
+     */
+    public static final String SPLIT_ROWS_PROPERTY = "autogaze.opencl.splitRows";
+    /**
+     * System property: rows per work-group of the split row kernels ({@link #SPLIT_ROWS_PROPERTY}), 1 (the default: the
+     * most work-groups) to 8 (each weight load serves that many rows: a batch-1 decode step's 10 rows read each weight
+     * twice). For A/B runs.
+     */
+    public static final String SPLIT_GROUP_ROWS_PROPERTY = "autogaze.opencl.splitGroupRows";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -95,6 +109,8 @@ public final class OpenClBackend implements Backend {
     private final boolean streamAttention;
     /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
     private final boolean overlap;
+    /** The decoder calls that run on the split row kernels ({@link #SPLIT_ROWS_PROPERTY}). */
+    private final RowSplit rowSplit;
     /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
     private final StreamShape streamShape;
 
@@ -115,7 +131,64 @@ public final class OpenClBackend implements Backend {
                 System.getProperty(STREAM_ATTENTION_PROPERTY),
                 "the streamed decode attention");
         this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
+        this.rowSplit = new RowSplit(
+                splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
+                splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
         this.streamShape = StreamShape.fromProperties();
+    }
+
+    /**
+     * The value of {@link #SPLIT_ROWS_PROPERTY}: unset or {@code off} 0 (no call runs the split row kernels), else the
+     * most rows of a call that runs them, from 1 to {@link DecoderBuilds#WIDE_FROM} - 1 (from there the wide kernels
+     * run, whose sums are not the split ones').
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitRows(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("off")) {
+            return 0;
+        }
+        return rowCount(
+                SPLIT_ROWS_PROPERTY,
+                value,
+                DecoderBuilds.WIDE_FROM - 1,
+                "off or a row count",
+                "the most rows of a decoder call run on the split row kernels");
+    }
+
+    /**
+     * The value of {@link #SPLIT_GROUP_ROWS_PROPERTY}: unset 1, else a row count from 1 to {@link RowSplit#MAX_PER_GROUP}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitGroupRows(String value) {
+        if (value == null) {
+            return 1;
+        }
+        return rowCount(
+                SPLIT_GROUP_ROWS_PROPERTY,
+                value,
+                RowSplit.MAX_PER_GROUP,
+                "a row count",
+                "rows per work-group of the split row kernels");
+    }
+
+    /**
+     * {@code value}, the value of system property {@code property}, as a count from 1 to {@code most}.
+     *
+     * @throws IllegalArgumentException for anything else, naming the property, what it {@code expected} and its meaning
+     */
+    private static int rowCount(String property, String value, int most, String expected, String meaning) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= most) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "-D" + property + "=" + value + ": expected " + expected + " from 1 to " + most + " (" + meaning + ")");
     }
 
     /**
@@ -206,9 +279,25 @@ public final class OpenClBackend implements Backend {
         return create(ctx, !ctx.info.cpu());
     }
 
+    /** Opens device {@code index} with the program cache {@code cache}, building programs as {@code prebuild} says (tests). */
+    static OpenClBackend open(int index, ProgramCache cache, Prebuild prebuild) {
+        ClContext ctx = ClContext.open(index, cache, prebuild);
+        return create(ctx, !ctx.info.cpu());
+    }
+
     /** How many programs this backend built from source and loaded from the program cache so far. */
     ClContext.ProgramBuilds programBuilds() {
         return ctx.programBuilds();
+    }
+
+    /** The programs whose build or load was started so far, done or not (tests; empty once closed). */
+    Set<ClContext.ProgramSource> startedBuilds() {
+        return ctx.startedBuilds();
+    }
+
+    /** decoder.cl's builds for {@code decoder} on this backend's device, with its streamed attention shape. */
+    DecoderBuilds decoderBuilds(DecoderWeights decoder) {
+        return ClDecoderSession.builds(ctx, decoder, streamShape);
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -495,12 +584,19 @@ public final class OpenClBackend implements Backend {
     ClDecoderSession openDecoder(
             DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
         return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, attention.tiledFor(batch), streamAttention);
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                attention.tiledFor(batch),
+                streamAttention,
+                rowSplit);
     }
 
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}), and this backend's streamed attention shape; tests choose them.
+     * {@link ClDecoderSession}), with this backend's split row kernels and streamed attention shape; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -511,10 +607,13 @@ public final class OpenClBackend implements Backend {
             boolean tiledAttention,
             boolean streamAttention) {
         return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, streamShape);
+                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, rowSplit);
     }
 
-    /** As above with a chosen streamed attention shape (tests compare shapes). */
+    /**
+     * A decoder session with a chosen attention split target, frame loop, attention kernels and calls on the split row
+     * kernels (see {@link ClDecoderSession}); tests choose them.
+     */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
             int batch,
@@ -523,6 +622,51 @@ public final class OpenClBackend implements Backend {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention,
+            RowSplit rowSplit) {
+        return openDecoder(
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                streamShape);
+    }
+
+    /** As above with this backend's split row kernels and a chosen streamed attention shape (tests compare shapes). */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            StreamShape shape) {
+        return openDecoder(
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                shape);
+    }
+
+    /** A decoder session with every choice given (see {@link ClDecoderSession}). */
+    private ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            RowSplit rowSplit,
             StreamShape shape) {
         synchronized (ctx) {
             checkOpen();
@@ -537,23 +681,26 @@ public final class OpenClBackend implements Backend {
                     decodesFrames,
                     tiledAttention,
                     streamAttention,
+                    rowSplit,
                     shape);
         }
     }
 
     /**
-     * Starts building (or loading from the program cache) the programs a model with {@code decoder} runs, ops.cl and
-     * decoder.cl's builds ({@link ClDecoderSession.Builds#inQueueOrder}: the slow wide row kernels last), one after
-     * another on a background thread, so that they overlap the rest of model loading and the first clip; a decoder
-     * session waits only for the builds its calls need ({@link ClContext#PREBUILD_PROPERTY} {@code =off}: each on
-     * first use instead).
+     * Starts building (or loading from the program cache) the programs every run of a model with {@code decoder} needs,
+     * ops.cl and decoder.cl's step and narrow row kernels ({@link DecoderBuilds#atOpen}), one after another on a
+     * background thread, so that they overlap the rest of model loading and the first clip. The programs only some runs
+     * need are started when a run shows it needs them: the tiled attention by a decoder session of two batch rows or
+     * more, the wide row kernels by a call of {@link DecoderBuilds#WIDE_FROM} rows or more. With
+     * {@code -Dautogaze.opencl.prebuild=all} every program starts here; with {@code off} none, each is built on first
+     * use ({@link ClContext#PREBUILD_PROPERTY}).
      */
     @Override
     public void prepareFor(DecoderWeights decoder) {
         synchronized (ctx) {
             checkOpen();
             ctx.prebuild(opsSource);
-            ClDecoderSession.builds(ctx, decoder, streamShape).inQueueOrder().forEach(ctx::prebuild);
+            decoderBuilds(decoder).atOpen(false, ctx.prebuildsAll()).forEach(ctx::prebuild);
         }
     }
 

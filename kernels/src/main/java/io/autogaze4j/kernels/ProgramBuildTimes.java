@@ -15,9 +15,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * How long the OpenCL compiler takes on each program a run builds (cold start, docs/benchmarks.md), without a whole
+ * How long the OpenCL compiler takes on each program a run may build (cold start, docs/benchmarks.md), without a whole
  * run: for each compiler options set given, on a fresh context of the preferred device with an empty program cache of
- * its own, builds ops.cl and decoder.cl's builds from source one after another (the order of a run's background builds),
+ * its own, builds ops.cl and decoder.cl's builds from source one after another (the order in which
+ * {@code -Dautogaze.opencl.prebuild=all} queues them),
  * then loads each from that cache on a second fresh context (on NVIDIA: the PTX-to-machine-code compile that a warm
  * cache still pays on a fresh machine), and prints the milliseconds of each as a Markdown table. The options are added
  * to every build, as {@code -Dautogaze.opencl.options} does (e.g. {@code -D K_UNROLL=4 -D LOGIT_UNROLL=1}); the decoder
@@ -106,12 +107,12 @@ public final class ProgramBuildTimes {
         }
     }
 
-    /** The programs of a run of the demo model, in the order its background builds take them. */
+    /** The programs a run of the demo model may build, in the order {@link Prebuild#ALL} queues them. */
     private static List<ClContext.ProgramSource> programs(ClContext ctx) {
         List<ClContext.ProgramSource> all = new ArrayList<>();
         all.add(OpenClBackend.opsSource(ctx.info));
         all.addAll(
-                ClDecoderSession.builds(ctx, demoShapes(), StreamShape.DEFAULT).inQueueOrder());
+                ClDecoderSession.builds(ctx, demoShapes(), StreamShape.DEFAULT).all());
         return all;
     }
 

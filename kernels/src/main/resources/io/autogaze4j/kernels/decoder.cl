@@ -37,18 +37,22 @@
 //
 // Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
 // heads_logits, heads_choose; -D STEP_KERNELS) once, the tiled attention kernels (attention_prefill, attention_decode,
-// attention_stream; -D TILED_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and
+// attention_stream, attention_stream_last; -D TILED_KERNELS) once and the row kernels (qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and
 // KS) once per row variant, so no kernel is compiled twice, the builds can run side by side and a session waits only
 // for the ones it runs (cold start: the NVIDIA compiler takes seconds per build; a single batch row runs the strided
 // `attention` alone, never the tiled kernels). Each section below is guarded by the build it belongs to. Contract of
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
 // sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
-// still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits).
+// still compiles (test: OpenClDecoderTest.standInRowKernelsGiveTheWideOnesBits). The split row kernels (split_o,
+// split_gate_up, split_down, split_qkv; -D SPLIT_KERNELS with KS, SC and ROWS, built only when
+// -Dautogaze.opencl.splitRows is set) do the narrow build's layer work for calls of few rows over many work-groups,
+// each a block of output columns of one row, with the narrow kernels' KS-slice sums (same bits; test:
+// OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits).
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
 #endif
-#if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) != 1
-#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS or -D TILED_KERNELS"
+#if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) + defined(SPLIT_KERNELS) != 1
+#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS, -D TILED_KERNELS or -D SPLIT_KERNELS (and KS, SC, ROWS)"
 #endif
 // (the defaults are spelled out as literals below, so a compiler that does not expand macros in a pragma builds them
 // exactly as before)
@@ -90,19 +94,14 @@ inline float inv_rms(__local const float* row) {
     return 1.0f / sqrt(ss / HIDDEN + EPS);
 }
 
-#ifdef ROW_KERNELS
-// Work-group layout of qkv_rope and mlp: HIDDEN x KS work-items for ROWS rows; work-item (t, part)
-// owns output column t and the part-th slice of every k loop (KS > 1 gives a decode step's few rows
-// more work-items and more loads in flight); slices are summed in order through local memory.
-#define WG_ROWS (HIDDEN * KS)
-#define RED_SIZE (KS > 1 ? KS * ROWS * HIDDEN : 1)
-
+#if defined(ROW_KERNELS) || defined(SPLIT_KERNELS)
 /**
- * out[rr] = sum_i in[rr * K + i] * w[i * ld + col] for the ROWS rows, k split in KS slices (K % KS == 0).
- * Every work-item must call it (it holds barriers); every work-item gets the full sums.
+ * out[rr] = sum_i in[rr * K + i] * w[i * ld + col] for the ROWS rows, k split in KS slices (K % KS == 0), each slice
+ * one fused multiply-add chain in increasing k, the slices added in order; work-item (t, part) of a group of `cols`
+ * columns, red [KS][ROWS][cols]. Every work-item must call it (it holds barriers); every work-item gets the full sums.
  */
 inline void rows_times(__local const float* in, int K, __global const float* w, int ld, int col, int t, int part,
-                       __local float* red, float* out) {
+                       int cols, __local float* red, float* out) {
     float acc[ROWS];
     for (int rr = 0; rr < ROWS; rr++) {
         acc[rr] = 0.0f;
@@ -126,18 +125,26 @@ inline void rows_times(__local const float* in, int K, __global const float* w, 
         return;
     }
     for (int rr = 0; rr < ROWS; rr++) {
-        red[(part * ROWS + rr) * HIDDEN + t] = acc[rr];
+        red[(part * ROWS + rr) * cols + t] = acc[rr];
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int rr = 0; rr < ROWS; rr++) {
-        float sum = red[rr * HIDDEN + t];
+        float sum = red[rr * cols + t];
         for (int p = 1; p < KS; p++) {
-            sum += red[(p * ROWS + rr) * HIDDEN + t];
+            sum += red[(p * ROWS + rr) * cols + t];
         }
         out[rr] = sum;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
 }
+#endif // ROW_KERNELS || SPLIT_KERNELS
+
+#ifdef ROW_KERNELS
+// Work-group layout of qkv_rope and mlp: HIDDEN x KS work-items for ROWS rows; work-item (t, part)
+// owns output column t and the part-th slice of every k loop (KS > 1 gives a decode step's few rows
+// more work-items and more loads in flight); slices are summed in order through local memory.
+#define WG_ROWS (HIDDEN * KS)
+#define RED_SIZE (KS > 1 ? KS * ROWS * HIDDEN : 1)
 
 /**
  * RMSNorm, q/k/v projections and rotary embedding of the ROWS rows in local `a` (loaded, behind a barrier);
@@ -160,9 +167,9 @@ inline void qkv_rows(__global const int* st, __local float* a, __local float* qk
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float aq[ROWS], ak[ROWS], av[ROWS];
-    rows_times(a, HIDDEN, wq, HIDDEN, t, t, part, red, aq);
-    rows_times(a, HIDDEN, wk, HIDDEN, t, t, part, red, ak);
-    rows_times(a, HIDDEN, wv, HIDDEN, t, t, part, red, av);
+    rows_times(a, HIDDEN, wq, HIDDEN, t, t, part, HIDDEN, red, aq);
+    rows_times(a, HIDDEN, wk, HIDDEN, t, t, part, HIDDEN, red, ak);
+    rows_times(a, HIDDEN, wv, HIDDEN, t, t, part, HIDDEN, red, av);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
             qk[rr * HIDDEN + t] = aq[rr];
@@ -911,7 +918,7 @@ __kernel void attention_stream_last(__global const int* st, __global const float
 #endif // streamed attention
 #endif // TILED_KERNELS
 
-#ifdef ROW_KERNELS
+#if defined(ROW_KERNELS) || defined(SPLIT_KERNELS)
 /** Attention output of row r, column c: the key splits merged (one split: its output over its exp sum). */
 inline float merged_attention(__global const float* po, __global const float* pml, int splits, int r, int c) {
     int at = (r * HEADS + c / HEAD_DIM) * splits, d = c % HEAD_DIM;
@@ -931,7 +938,9 @@ inline float merged_attention(__global const float* po, __global const float* pm
     }
     return num / den;
 }
+#endif // ROW_KERNELS || SPLIT_KERNELS
 
+#ifdef ROW_KERNELS
 #define INTER_PER_ITEM ((INTER + HIDDEN - 1) / HIDDEN)
 #define MLP_SCRATCH (INTER > 2 * HIDDEN ? INTER : 2 * HIDDEN)
 
@@ -949,7 +958,7 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float acc[ROWS];
-    rows_times(a, HIDDEN, wo, HIDDEN, t, t, part, red, acc);
+    rows_times(a, HIDDEN, wo, HIDDEN, t, t, part, HIDDEN, red, acc);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
             xs[rr * HIDDEN + t] = (rr < valid ? x[(r0 + rr) * HIDDEN + t] : 0.0f) + acc[rr];
@@ -968,8 +977,8 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
     for (int p2 = 0; p2 < INTER_PER_ITEM; p2++) {
         int col = min(p2 * HIDDEN + t, INTER - 1);
         float g[ROWS], u[ROWS];
-        rows_times(a, HIDDEN, wg, INTER, col, t, part, red, g);
-        rows_times(a, HIDDEN, wu, INTER, col, t, part, red, u);
+        rows_times(a, HIDDEN, wg, INTER, col, t, part, HIDDEN, red, g);
+        rows_times(a, HIDDEN, wu, INTER, col, t, part, HIDDEN, red, u);
         if (part == 0 && p2 * HIDDEN + t < INTER) {
             for (int rr = 0; rr < ROWS; rr++) {
                 hs[rr * INTER + col] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
@@ -977,7 +986,7 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    rows_times(hs, INTER, wd, HIDDEN, t, t, part, red, acc);
+    rows_times(hs, INTER, wd, HIDDEN, t, t, part, HIDDEN, red, acc);
     if (part == 0) {
         for (int rr = 0; rr < ROWS; rr++) {
             float v = xs[rr * HIDDEN + t] + acc[rr];
@@ -1260,3 +1269,186 @@ __kernel void heads_choose(__global const int* st, __global const float* logits,
     }
 }
 #endif // STEP_KERNELS
+
+#ifdef SPLIT_KERNELS
+// The layer work of the narrow row kernels (ROWS=1) split over output columns, for calls of few rows (decode steps at
+// batch 1-4): split_input and layer 0's split_qkv, then per layer split_o (o-proj + residual), split_gate_up
+// (RMSNorm + gate/up + SiLU into the global scratch hs [row][INTER]), split_down (down + residual) and the next
+// layer's split_qkv (RMSNorm + q/k/v + rotary + cache write); grid (column blocks x work-group, row groups). Every
+// launch has tens of work-groups, where the fused narrow kernels run one work-group per row over a whole layer's
+// weights. Work-group layout: SC columns (split_qkv: one head of q, k or v, HEAD_DIM columns) x KS k slices, for ROWS
+// rows (here a knob: each weight load serves ROWS rows, so ROWS = the step's rows reads each weight once per step and
+// ROWS = 1 gives the most work-groups); rows_times sums each output as in the narrow kernels (KS chains over k in
+// increasing order, added in slice order), so the bits are theirs, whatever ROWS.
+#define SPLIT_WG (SC * KS)
+#define QKV_WG (HEAD_DIM * KS)
+
+/** Rows of the call the split kernels take: every row, or with lastOnly one (the last token) per batch row. */
+inline int split_count(__global const int* st, int lastOnly) {
+    return lastOnly ? st[P_BATCH] : st[P_ROWS];
+}
+
+/** Row j of the call: j itself, or with lastOnly batch row j's last token. */
+inline int split_row(__global const int* st, int lastOnly, int j) {
+    return lastOnly ? (j + 1) * st[P_PER_ROW] - 1 : j;
+}
+
+/** x[row][col] += acc[rr] for the group's valid rows (the residual add of the narrow kernels). */
+inline void split_residual(__global const int* st, __global float* x, int lastOnly, int j0, int valid, int col,
+                           float* acc) {
+    for (int rr = 0; rr < valid; rr++) {
+        int at = split_row(st, lastOnly, j0 + rr) * HIDDEN + col;
+        x[at] = x[at] + acc[rr];
+    }
+}
+
+/**
+ * Loads the group's rows of x (j0 .. j0+valid-1 of the call, the rest zero) into local `a` [ROWS][HIDDEN] and
+ * RMS-normalises each with normW (the narrow kernels' expression), behind barriers.
+ */
+inline void split_norm_rows(__global const int* st, __global const float* x, __global const float* normW,
+                            int lastOnly, int j0, int valid, int lt, int wg, __local float* a) {
+    for (int e = lt; e < ROWS * HIDDEN; e += wg) {
+        int rr = e / HIDDEN;
+        a[e] = rr < valid ? x[split_row(st, lastOnly, j0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    float inv[ROWS];
+    for (int rr = 0; rr < ROWS; rr++) {
+        inv[rr] = inv_rms(a + rr * HIDDEN);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int e = lt; e < ROWS * HIDDEN; e += wg) {
+        a[e] = normW[e % HIDDEN] * (a[e] * inv[e / HIDDEN]);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
+
+// Layer 0's inputs (before its split_qkv): the rows' new embeddings from the parameter buffer into x, then, past them,
+// the step's mask and forbidden-id updates (as qkv_rope does); one work-item per element or update.
+// CPU twin: tensor/CpuDecoderSession.attentionInputs.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_input(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x,
+                          int cap) {
+    int g = get_global_id(0), n = st[P_ROWS] * HIDDEN;
+    if (g < n) {
+        x[g] = as_float(st[st[P_INPUT] + g]);
+    } else {
+        prepare_item(st, mask, forb, cap, g - n);
+    }
+}
+
+// Output projection of the merged attention + residual, in place on x; lastOnly: batch row b's last token.
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_o(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
+                      __global const float* wo, int lastOnly) {
+    __local float a[ROWS * HIDDEN];
+    __local float red[KS * ROWS * SC];
+    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
+    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0), splits = st[P_SPLITS];
+    for (int e = lt; e < ROWS * HIDDEN; e += SPLIT_WG) {
+        int rr = e / HIDDEN;
+        a[e] = rr < valid ? merged_attention(po, pml, splits, split_row(st, lastOnly, j0 + rr), e % HIDDEN) : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int col = get_group_id(0) * SC + c;
+    float acc[ROWS];
+    rows_times(a, HIDDEN, wo, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
+    if (part == 0 && col < HIDDEN) {
+        split_residual(st, x, lastOnly, j0, valid, col, acc);
+    }
+}
+
+// RMSNorm, then SiLU(gate) * up of a block of intermediate columns, into hs [row][INTER].
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_gate_up(__global const int* st, __global const float* x, __global const float* normW,
+                            __global const float* wg, __global const float* wu, __global float* hs, int lastOnly) {
+    __local float a[ROWS * HIDDEN];
+    __local float red[KS * ROWS * SC];
+    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
+    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0);
+    split_norm_rows(st, x, normW, lastOnly, j0, valid, lt, SPLIT_WG, a);
+    int col = get_group_id(0) * SC + c, at = min(col, INTER - 1);
+    float g[ROWS], u[ROWS];
+    rows_times(a, HIDDEN, wg, INTER, at, c, part, SC, red, g);
+    rows_times(a, HIDDEN, wu, INTER, at, c, part, SC, red, u);
+    if (part == 0 && col < INTER) {
+        for (int rr = 0; rr < valid; rr++) {
+            hs[split_row(st, lastOnly, j0 + rr) * INTER + col] = g[rr] / (1.0f + exp(-g[rr])) * u[rr];
+        }
+    }
+}
+
+// Down projection of hs + residual, in place on x.
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_down(__global const int* st, __global float* x, __global const float* hs, __global const float* wd,
+                         int lastOnly) {
+    __local float a[ROWS * INTER];
+    __local float red[KS * ROWS * SC];
+    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
+    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0);
+    for (int e = lt; e < ROWS * INTER; e += SPLIT_WG) {
+        int rr = e / INTER;
+        a[e] = rr < valid ? hs[split_row(st, lastOnly, j0 + rr) * INTER + e % INTER] : 0.0f;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int col = get_group_id(0) * SC + c;
+    float acc[ROWS];
+    rows_times(a, INTER, wd, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
+    if (part == 0 && col < HIDDEN) {
+        split_residual(st, x, lastOnly, j0, valid, col, acc);
+    }
+}
+
+// RMSNorm, then one head of q, k or v (group g of 3 * HEADS: q heads, k heads, v heads) with rotary embedding for q
+// and k; q to `q`, k and v into the layer's caches. Every row of the call (no lastOnly).
+// CPU twin: tensor/CpuDecoderSession.attentionInputs.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_qkv(__global const int* st, __global const float* x, __global const float* normW,
+                        __global const float* wq, __global const float* wk, __global const float* wv,
+                        __global const float* ropeCos, __global const float* ropeSin, __global float* q,
+                        __global float* kc, __global float* vc, int cap) {
+    __local float a[ROWS * HIDDEN];
+    __local float red[KS * ROWS * HEAD_DIM];
+    __local float out[ROWS * HEAD_DIM];
+    int lt = get_local_id(0), d = lt % HEAD_DIM, part = lt / HEAD_DIM;
+    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, st[P_ROWS] - j0);
+    int which = get_group_id(0) / HEADS, head = get_group_id(0) % HEADS;
+    split_norm_rows(st, x, normW, 0, j0, valid, lt, QKV_WG, a);
+    __global const float* w = which == 0 ? wq : which == 1 ? wk : wv;
+    int col = head * HEAD_DIM + d;
+    float acc[ROWS];
+    rows_times(a, HIDDEN, w, HIDDEN, col, d, part, HEAD_DIM, red, acc);
+    if (part == 0) {
+        for (int rr = 0; rr < ROWS; rr++) {
+            out[rr * HEAD_DIM + d] = acc[rr];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (part != 0) {
+        return;
+    }
+    int perRow = st[P_PER_ROW], first = st[P_FIRST], halfDim = HEAD_DIM / 2, i = d % halfDim;
+    int pd = d < halfDim ? d + halfDim : d - halfDim;
+    for (int rr = 0; rr < valid; rr++) {
+        int r = j0 + rr, b = r / perRow, s = r % perRow;
+        int at = ((b * HEADS + head) * HEAD_DIM + d) * cap + first + s;
+        if (which == 2) {
+            vc[at] = acc[rr];
+            continue;
+        }
+        int pos = st[P_HEADER + r];
+        float cosA = ropeCos[pos * halfDim + i], sinA = ropeSin[pos * halfDim + i];
+        float p = out[rr * HEAD_DIM + pd];
+        float rot = d < halfDim ? acc[rr] * cosA + (-p) * sinA : acc[rr] * cosA + p * sinA;
+        if (which == 0) {
+            q[r * HIDDEN + col] = rot;
+        } else {
+            kc[at] = rot;
+        }
+    }
+}
+#endif // SPLIT_KERNELS

@@ -143,7 +143,7 @@ class OpenClDecoderTest {
 
     /**
      * The stand-in row kernels (one row per work-group, one k chain) give the wide ones' bits on calls of {@link
-     * ClDecoderSession#WIDE_FROM} rows or more, so a first clip that runs on them while the wide build finishes gets the
+     * DecoderBuilds#WIDE_FROM} rows or more, so a first clip that runs on them while the wide build finishes gets the
      * tokens of every later run: every layer's output, the logits and the task loss of two large prefills around a
      * decode step (on the narrow kernels either way), bit for bit.
      */
@@ -151,7 +151,7 @@ class OpenClDecoderTest {
     void standInRowKernelsGiveTheWideOnesBits() {
         DecoderWeights w = weights(51);
         int batch = 2, perRow = 150;
-        assertTrue(batch * perRow >= ClDecoderSession.WIDE_FROM, "the prefill takes the large-row kernels");
+        assertTrue(batch * perRow >= DecoderBuilds.WIDE_FROM, "the prefill takes the large-row kernels");
         List<Call> calls = calls(new Random(52), batch, 512, perRow, K, 140);
         List<List<Tensor>> outputs = new ArrayList<>();
         List<List<String>> kernels = new ArrayList<>();
@@ -180,6 +180,56 @@ class OpenClDecoderTest {
                     outputs.get(0).get(i).data(),
                     outputs.get(1).get(i).data(),
                     "output " + i + " (layers, final norm, logits, task loss per call), stand-in against wide");
+        }
+    }
+
+    /**
+     * The split row kernels (-Dautogaze.opencl.splitRows) give the narrow ones' bits, so switching them on changes no
+     * token: at batches 1 and 2, a prefill above the split limit (narrow kernels), then decode steps of K, one and
+     * seven tokens per row (split kernels) with one and three rows per work-group (the last group partial), with every
+     * layer's output read back (all rows) and with the logits alone (the last layer for each row's last token only);
+     * every layer's output, the logits and the task loss, bit for bit.
+     */
+    @Test
+    void splitRowKernelsGiveTheNarrowOnesBits() {
+        DecoderWeights w = weights(53);
+        int splitRows = 2 * K;
+        OpenClBackend cl = TestDevice.backend();
+        for (int batch = 1; batch <= 2; batch++) {
+            List<Call> calls = calls(new Random(54 + batch), batch, 128, splitRows + 1, K, 1, 7);
+            for (int[] shape : new int[][] {{1, 1}, {1, 0}, {3, 1}}) { // rows per group, every layer
+                boolean everyLayer = shape[1] == 1;
+                List<List<Tensor>> outputs = new ArrayList<>();
+                List<List<String>> kernels = new ArrayList<>();
+                for (RowSplit split : new RowSplit[] {RowSplit.OFF, new RowSplit(splitRows, shape[0])}) {
+                    List<Tensor> out = new ArrayList<>();
+                    List<String> used = new ArrayList<>();
+                    try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 64, true, false, false, split)) {
+                        for (Call call : calls) {
+                            List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
+                            DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
+                            used.add(dev.lastRowKernels());
+                            if (everyLayer) {
+                                out.addAll(layers);
+                            }
+                            out.add(heads.logits());
+                            out.add(heads.taskLoss());
+                        }
+                    }
+                    outputs.add(out);
+                    kernels.add(used);
+                }
+                assertEquals(List.of("narrow", "narrow", "narrow", "narrow"), kernels.get(0), "split kernels off");
+                assertEquals(List.of("narrow", "split", "split", "split"), kernels.get(1), "split kernels on");
+                for (int i = 0; i < outputs.get(0).size(); i++) {
+                    assertArrayEquals(
+                            outputs.get(0).get(i).data(),
+                            outputs.get(1).get(i).data(),
+                            "batch " + batch + ", " + shape[0] + " rows per group"
+                                    + (everyLayer ? ", every layer" : ", logits alone") + ": output " + i
+                                    + " (layers, final norm, logits, task loss per call), narrow against split");
+                }
+            }
         }
     }
 
@@ -417,13 +467,16 @@ class OpenClDecoderTest {
      * A frame decoded on the device (each step's ids and embeddings gathered there) equals the same frame run step by
      * step with forwardAndChoose, the host feeding each step's ids: every id, margin, probability and task loss bit for
      * bit; without a task-loss stop, with one that finishes row 0 after the first step (its later ids fed as pads), and
-     * with one that finishes every row there (the session stops after its first round trip of two steps).
+     * with one that finishes every row there (the session stops after its first round trip of two steps). Also with the
+     * frame's decode steps on the split row kernels (-Dautogaze.opencl.splitRows; the strided attention on both sides).
      */
     @Test
     void frameOnDeviceEqualsStepByStep() {
-        frameOnDeviceEqualsStepByStep(Stop.NONE);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0);
-        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF);
+        frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1));
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3));
     }
 
     private enum Stop {
@@ -432,7 +485,19 @@ class OpenClDecoderTest {
         EVERY_ROW
     }
 
-    private static void frameOnDeviceEqualsStepByStep(Stop which) {
+    /**
+     * A session of 64 cache entries with the backend's attention kernels, or, {@code strided}, the strided kernel and
+     * {@code split}'s calls on the split row kernels.
+     */
+    private static ClDecoderSession openFrameTest(
+            DecoderWeights w, int batch, boolean decodesFrames, boolean strided, RowSplit split) {
+        OpenClBackend cl = TestDevice.backend();
+        return strided
+                ? cl.openDecoder(w, batch, 64, 64, decodesFrames, false, false, split)
+                : cl.openDecoder(w, batch, 64, 64, decodesFrames);
+    }
+
+    private static void frameOnDeviceEqualsStepByStep(Stop which, RowSplit split) {
         DecoderWeights w = weights(41);
         int batch = 2, prefill = 20, tailLength = K;
         Random r = new Random(42);
@@ -451,9 +516,9 @@ class OpenClDecoderTest {
             }
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
-        OpenClBackend cl = TestDevice.backend();
-        try (DecoderSession frame = cl.openDecoder(w, batch, 64, 64, true);
-                DecoderSession steps = cl.openDecoder(w, batch, 64, 64, false)) {
+        boolean strided = split.most() > 0;
+        try (DecoderSession frame = openFrameTest(w, batch, true, strided, split);
+                DecoderSession steps = openFrameTest(w, batch, false, strided, RowSplit.OFF)) {
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
@@ -658,6 +723,30 @@ class OpenClDecoderTest {
         }
         return new FrameSteps(
                 x, perRow, positions, masks, tail, List.of(K, at == 0 ? 7 : 3), table, PAD, OptionalDouble.empty());
+    }
+
+    /**
+     * The split row kernels are off unless {@code -Dautogaze.opencl.splitRows=N}, with one row per work-group unless
+     * {@code -Dautogaze.opencl.splitGroupRows=R}; other values name the property.
+     */
+    @Test
+    void splitRowsSwitch() {
+        assertEquals(0, OpenClBackend.splitRows(null));
+        assertEquals(0, OpenClBackend.splitRows(" Off "));
+        assertEquals(40, OpenClBackend.splitRows(" 40"));
+        assertEquals(DecoderBuilds.WIDE_FROM - 1, OpenClBackend.splitRows("" + (DecoderBuilds.WIDE_FROM - 1)));
+        for (String bad : new String[] {"on", "0", "-3", "" + DecoderBuilds.WIDE_FROM, "4O"}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitRows(bad), bad);
+            assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_ROWS_PROPERTY + "=" + bad), e.getMessage());
+        }
+        assertEquals(1, OpenClBackend.splitGroupRows(null));
+        assertEquals(RowSplit.MAX_PER_GROUP, OpenClBackend.splitGroupRows(" " + RowSplit.MAX_PER_GROUP));
+        for (String bad : new String[] {"off", "0", "" + (RowSplit.MAX_PER_GROUP + 1)}) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitGroupRows(bad), bad);
+            assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY + "=" + bad), e.getMessage());
+        }
     }
 
     /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */

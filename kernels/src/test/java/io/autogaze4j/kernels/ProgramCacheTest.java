@@ -2,7 +2,6 @@ package io.autogaze4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +66,11 @@ class ProgramCacheTest {
     }
 
     private List<Path> entries() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
+        return entries(dir);
+    }
+
+    private static List<Path> entries(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
             return files.toList();
         }
     }
@@ -132,24 +135,24 @@ class ProgramCacheTest {
     }
 
     /**
-     * The decoder programs (step kernels; narrow rows; tiled attention; stand-in and wide rows) come from the cache on
-     * the second open, same logits. The counts are taken after the backend closed: a session waits only for the builds
-     * its calls need, and closing waits for the rest.
+     * The decoder programs (step kernels; narrow rows; tiled attention, for two rows; stand-in and wide rows, for a call
+     * of 256+ rows) come from the cache on the second open, same logits. The counts are taken after the backend closed:
+     * a call waits only for the builds it needs, and closing waits for the rest of those started.
      */
     @Test
     void decoderProgramsLoadFromTheCache() {
         ProgramCache cache = ProgramCache.at(dir);
         DecoderWeights w = OpenClDecoderTest.weights(31);
-        int batch = 2, perRow = 12;
+        int batch = 2, perRow = 130;
         Tensor x = Tensor.wrap(
                 OpenClOpsTest.random(new Random(32), batch * perRow * w.hidden()), batch * perRow, w.hidden());
         int[][] positions = firstPositions(batch, perRow);
-        byte[][] masks = firstMasks(batch, perRow, 64);
+        byte[][] masks = firstMasks(batch, perRow, 256);
         float[][] logits = new float[2][];
         for (int open = 0; open < 2; open++) {
             OpenClBackend cl = OpenClBackend.open(device(), cache);
             try (cl;
-                    DecoderSession s = cl.openDecoder(w, batch, 16, 64)) {
+                    DecoderSession s = cl.openDecoder(w, batch, 16, 256)) {
                 DecoderHeads heads = s.forward(x, perRow, positions, masks, null);
                 logits[open] = heads.logits().data();
             }
@@ -162,16 +165,24 @@ class ProgramCacheTest {
     }
 
     /**
-     * {@code prepareFor} builds every program of a model run in the background: closing the backend waits for them and
-     * leaves their binaries in the cache; a run after {@code prepareFor} builds nothing twice and computes the same.
+     * {@code prepareFor} starts in the background what every run of the model needs (ops.cl, the step and narrow row
+     * kernels; with {@code prebuild=all} every program it may run): closing the backend waits for them and leaves their
+     * binaries in the cache; a batch-1 run after {@code prepareFor} builds nothing twice, nothing more, and computes the
+     * same.
      */
     @Test
     void preparedBuildsRunInTheBackgroundAndAreTheOnesUsed() throws IOException {
         DecoderWeights w = OpenClDecoderTest.weights(33);
-        try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.at(dir))) {
-            cl.prepareFor(w);
+        for (Prebuild prebuild : new Prebuild[] {Prebuild.ON, Prebuild.ALL}) {
+            Path cache = dir.resolve(prebuild.name());
+            try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.at(cache), prebuild)) {
+                cl.prepareFor(w);
+            }
+            assertEquals(
+                    prebuild == Prebuild.ALL ? 6 : 3,
+                    entries(cache).size(),
+                    "programs stored by the background builds of prebuild=" + prebuild);
         }
-        assertEquals(6, entries().size(), "ops.cl and decoder.cl's five builds stored by the background builds");
         Path fresh = dir.resolve("fresh");
         Tensor x = Tensor.wrap(OpenClOpsTest.random(new Random(34), 5 * w.hidden()), 5, w.hidden());
         int[][] positions = {{0, 1, 2, 3, 4}};
@@ -189,7 +200,7 @@ class ProgramCacheTest {
                             s.forward(x, 5, positions, masks, null).logits().data();
                 }
             }
-            assertEquals(new ProgramBuilds(6, 0), cl.programBuilds(), "builds after closing, prepared: " + prepared);
+            assertEquals(new ProgramBuilds(3, 0), cl.programBuilds(), "builds after closing, prepared: " + prepared);
         }
         assertArrayEquals(logits[0], logits[1], "logits with and without prepareFor");
     }
@@ -243,16 +254,6 @@ class ProgramCacheTest {
                     IllegalStateException.class, () -> ctx.programIfBuilt(broken), "asked without waiting");
             assertTrue(again.getMessage().contains("StepLayout.defines()"), "the build log: " + again.getMessage());
         }
-    }
-
-    @Test
-    void prebuildSwitchTakesOnOrOff() {
-        assertTrue(ClContext.backgroundBuilds(null));
-        assertTrue(ClContext.backgroundBuilds(" ON "));
-        assertFalse(ClContext.backgroundBuilds("off"));
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> ClContext.backgroundBuilds("later"));
-        assertTrue(e.getMessage().contains(ClContext.PREBUILD_PROPERTY + "=later"), e.getMessage());
     }
 
     @Test
