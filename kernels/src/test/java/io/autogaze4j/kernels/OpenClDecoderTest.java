@@ -259,8 +259,8 @@ class OpenClDecoderTest {
 
     /**
      * The streamed attention's variants give the bits of today's kernels (every output in registers, the last token on
-     * {@code attention_stream} with lastOnly): output shares of all queries but one (SR 1: 47 KB of local memory,
-     * within NVIDIA's 48 KB) or two (with SE, probabilities computed once per lane) in local memory, the one-query
+     * {@code attention_stream} with lastOnly): output shares of all queries but two (SR 2: 45.7 KB of local memory,
+     * within NVIDIA's 48 KB) or three (with SE, probabilities computed once per lane) in local memory, the one-query
      * last-token kernel; two batch rows, keys split over many work-groups, steps of K, one and seven tokens
      * after a 300-token prefill (three chunks of keys), an older entry masked out; every layer's output, the logits and
      * the task loss bit for bit, read with every layer's output (the decode kernel in every layer) and with the logits
@@ -272,13 +272,13 @@ class OpenClDecoderTest {
         StreamShape today = new StreamShape(32, 8, OptionalInt.empty(), false, 6, 16, false);
         List<StreamShape> variants = List.of(
                 StreamShape.DEFAULT,
-                new StreamShape(32, 8, OptionalInt.of(1), false, 6, 16, false),
-                new StreamShape(32, 8, OptionalInt.of(2), true, 6, 16, true));
+                new StreamShape(32, 8, OptionalInt.of(2), false, 6, 16, false),
+                new StreamShape(32, 8, OptionalInt.of(3), true, 6, 16, true));
         assertEquals(OptionalInt.empty(), StreamShape.DEFAULT.registerQueries(), "the default keeps all in registers");
         try (ClContext ctx = ClContext.open(OpenClBackend.preferredDevice(), ProgramCache.off())) {
             String options =
                     ClDecoderSession.builds(ctx, w, variants.get(1)).tiled().options();
-            assertTrue(options.contains(" -D SR=1 "), "the tiled build takes the shape's constants: " + options);
+            assertTrue(options.contains(" -D SR=2 "), "the tiled build takes the shape's constants: " + options);
         }
         for (boolean everyLayer : new boolean[] {true, false}) {
             List<float[]> expected = streamOutputs(w, today, everyLayer);
