@@ -635,30 +635,8 @@ public final class OpenClBackend implements Backend {
                 streamShape);
     }
 
-    /** As above with this backend's split row kernels and a chosen streamed attention shape (tests compare shapes). */
+    /** A decoder session with every choice given (see {@link ClDecoderSession}); tests compare streamed shapes. */
     ClDecoderSession openDecoder(
-            DecoderWeights weights,
-            int batch,
-            int maxCapacity,
-            int splitTarget,
-            boolean decodesFrames,
-            boolean tiledAttention,
-            boolean streamAttention,
-            StreamShape shape) {
-        return openDecoder(
-                weights,
-                batch,
-                maxCapacity,
-                splitTarget,
-                decodesFrames,
-                tiledAttention,
-                streamAttention,
-                rowSplit,
-                shape);
-    }
-
-    /** A decoder session with every choice given (see {@link ClDecoderSession}). */
-    private ClDecoderSession openDecoder(
             DecoderWeights weights,
             int batch,
             int maxCapacity,
