@@ -61,19 +61,9 @@ final class ClDecoderSession implements DecoderSession {
      * smaller, and a decode step's group walks its keys chunk by chunk: more groups keep more loads in flight).
      */
     private static final int TILED_SPLIT_FACTOR = 4;
-    /** Streamed decode attention (decoder.cl attention_stream): key lanes, each chunk's keys coalesced over them. */
-    private static final int STREAM_LANES = 32;
-    /** Streamed decode attention: head dimensions of every query's output per work-item. */
-    private static final int STREAM_DIMS = 8;
-    /**
-     * Streamed decode attention: times more work-groups than the strided kernel wants before key splits stop (its
-     * work-items hold ~150 registers, so a GPU compute unit keeps only a few groups in flight; more groups than fit at
-     * once even out the rows' uneven ends).
-     */
-    private static final int STREAM_SPLIT_FACTOR = 6;
     /** Batch rows per heads_logits work-group (decoder.cl keeps them in a float4: each head weight read once for 4). */
     private static final int LOGIT_ROWS = 4;
-    /** Most key splits per attention query block. */
+    /** Most key splits per attention query block (the streamed kernel: {@link StreamShape#maxSplits}). */
     private static final int MAX_SPLITS = 16;
     /** Fewest keys per attention work-item worth a split of their own. */
     private static final int KEYS_PER_ITEM = 4;
@@ -183,6 +173,8 @@ final class ClDecoderSession implements DecoderSession {
     private final boolean streaming;
     /** Attention work-groups below which decode steps split their keys. */
     private final int splitTarget;
+    /** The streamed decode attention's shape (the backend's {@link StreamShape#fromProperties}). */
+    private final StreamShape streamShape;
 
     private int lastSplits;
     /**
@@ -204,6 +196,9 @@ final class ClDecoderSession implements DecoderSession {
      *                        layer's last-token attention run the streamed kernel (else the tiled decode kernel and the
      *                        strided one; the backend's {@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
      * @param rowSplit        the calls that run on the split row kernels, and their rows per work-group
+     * @param streamShape     the streamed attention's launch and variant
+     * @throws IllegalArgumentException when the streamed attention runs with a shape other than the defaults' that the
+     *     model's heads do not take
      */
     ClDecoderSession(
             OpenClBackend backend,
@@ -215,7 +210,8 @@ final class ClDecoderSession implements DecoderSession {
             boolean decodesFrames,
             boolean tiledAttention,
             boolean streamAttention,
-            RowSplit rowSplit) {
+            RowSplit rowSplit,
+            StreamShape streamShape) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -228,7 +224,13 @@ final class ClDecoderSession implements DecoderSession {
         this.fuseFeed = backend.fusesFeed();
         DecoderWeights h = w.host;
         this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
-        this.streaming = tiled && streamAttention && streams(h);
+        boolean streamFits = streamShape.fits(h.headDim());
+        if (tiled && streamAttention && (streamFits || !streamShape.defaultLaunch())) {
+            // a shape set by properties must fit the heads; the defaults' falls back to the tiled decode kernel
+            streamShape.check(w.k, h.headDim());
+        }
+        this.streaming = tiled && streamAttention && streamFits;
+        this.streamShape = streamShape;
         this.splitTarget = splitTarget;
         this.rowSplit = rowSplit;
         this.hidden = h.hidden();
@@ -237,7 +239,7 @@ final class ClDecoderSession implements DecoderSession {
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
         this.logitWg = logitGroupSize(ctx);
-        this.builds = builds(ctx, h);
+        this.builds = builds(ctx, h, streamShape);
         // in the background, while the buffers below are made (unless started when the model loaded): what this
         // session needs from its first call on; only the step and narrow builds are waited for here, the tiled
         // attention when a step first needs it (tiledAttention); a call of many rows starts the wide one (rowKernels)
@@ -270,10 +272,10 @@ final class ClDecoderSession implements DecoderSession {
         headsLogits = ClContext.ownedKernel(stepProgram, "heads_logits");
         headsChoose = ClContext.ownedKernel(stepProgram, "heads_choose");
         frame = new ClFrameLoop(ctx, stepProgram, batch, k, hidden);
-        strided =
-                Attention.of(stepProgram, "attention", layers, QUERY_BLOCK, attWg, splitTarget, attWg * KEYS_PER_ITEM);
-        lastTokenName = streaming ? "attention_stream" : strided.name();
-        lastTokenGroup = streaming ? streamGroupSize(h) : attWg;
+        strided = Attention.of(
+                stepProgram, "attention", layers, QUERY_BLOCK, attWg, splitTarget, MAX_SPLITS, attWg * KEYS_PER_ITEM);
+        lastTokenName = streaming ? "attention_stream" : strided.name(); // (the profile label of either streamed one)
+        lastTokenGroup = streaming ? streamShape.groupSize(h.headDim()) : attWg;
         attentionLastToken = streaming ? null : ClContext.ownedKernel(stepProgram, lastTokenName);
         mlpLastToken = ClContext.ownedKernel(narrowProgram, "mlp");
         if (rowSplit.most() > 0) {
@@ -399,17 +401,31 @@ final class ClDecoderSession implements DecoderSession {
      * @param queries      query rows per work-group
      * @param groupSize    work-items per work-group
      * @param splitTarget  work-groups below which a step splits its keys
+     * @param maxSplits    most key splits per query block
      * @param keysPerSplit fewest keys worth a split of their own
      */
     private record Attention(
-            List<cl_kernel> perLayer, String name, int queries, int groupSize, int splitTarget, int keysPerSplit) {
+            List<cl_kernel> perLayer,
+            String name,
+            int queries,
+            int groupSize,
+            int splitTarget,
+            int maxSplits,
+            int keysPerSplit) {
         static Attention of(
-                cl_program p, String name, int layers, int queries, int groupSize, int splitTarget, int keysPerSplit) {
+                cl_program p,
+                String name,
+                int layers,
+                int queries,
+                int groupSize,
+                int splitTarget,
+                int maxSplits,
+                int keysPerSplit) {
             List<cl_kernel> kernels = new ArrayList<>();
             for (int l = 0; l < layers; l++) {
                 kernels.add(ClContext.ownedKernel(p, name));
             }
-            return new Attention(List.copyOf(kernels), name, queries, groupSize, splitTarget, keysPerSplit);
+            return new Attention(List.copyOf(kernels), name, queries, groupSize, splitTarget, maxSplits, keysPerSplit);
         }
 
         /**
@@ -418,7 +434,7 @@ final class ClDecoderSession implements DecoderSession {
          */
         static Attention tiled(cl_program p, String name, int layers, int queries, int headDim, int splitTarget) {
             int groupSize = queries / OWNER_QUERIES * (headDim / OWNER_DIMS);
-            return of(p, name, layers, queries, groupSize, splitTarget * TILED_SPLIT_FACTOR, 2 * CHUNK);
+            return of(p, name, layers, queries, groupSize, splitTarget * TILED_SPLIT_FACTOR, MAX_SPLITS, 2 * CHUNK);
         }
 
         /** Query blocks per batch row of a step with {@code perRow} new tokens. */
@@ -433,7 +449,7 @@ final class ClDecoderSession implements DecoderSession {
         int splits(int groups, int visible) {
             int byOccupancy = (splitTarget + groups - 1) / groups;
             int bySize = (visible + keysPerSplit - 1) / keysPerSplit;
-            return Math.max(1, Math.min(MAX_SPLITS, Math.min(byOccupancy, bySize)));
+            return Math.max(1, Math.min(maxSplits, Math.min(byOccupancy, bySize)));
         }
 
         void release() {
@@ -467,22 +483,25 @@ final class ClDecoderSession implements DecoderSession {
             cl_program p = ctx.program(builds.tiled());
             DecoderWeights h = w.host;
             int layers = keys.length;
+            int streamGroup = streamShape.groupSize(h.headDim());
             Attention stream = streaming
                     ? Attention.of(
                             p,
                             "attention_stream",
                             layers,
                             ClDecoderWeights.heads(h),
-                            streamGroupSize(h),
-                            splitTarget * STREAM_SPLIT_FACTOR,
-                            2 * streamGroupSize(h))
+                            streamGroup,
+                            splitTarget * streamShape.splitFactor(),
+                            streamShape.maxSplits(),
+                            2 * streamGroup)
                     : null;
             tiledKernels = new TiledAttention(
                     Attention.tiled(p, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget),
                     Attention.tiled(p, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget),
                     stream);
             if (streaming) {
-                attentionLastToken = ClContext.ownedKernel(p, stream.name());
+                attentionLastToken =
+                        ClContext.ownedKernel(p, streamShape.lastKernel() ? "attention_stream_last" : stream.name());
             }
             bind();
         }
@@ -571,15 +590,18 @@ final class ClDecoderSession implements DecoderSession {
         return a.splits(batch * a.blocks(perRow) * w.host.heads(), visible);
     }
 
-    /** The builds of decoder.cl for sessions of {@code h} on {@code ctx}. */
-    static DecoderBuilds builds(ClContext ctx, DecoderWeights h) {
+    /** The builds of decoder.cl for sessions of {@code h} on {@code ctx}, the streamed attention of {@code stream}. */
+    static DecoderBuilds builds(ClContext ctx, DecoderWeights h, StreamShape stream) {
         String options = options(ctx, h);
         int slices = narrowSlices(h);
         ClContext.ProgramSource narrow = rowBuild(options, 1, slices);
         return new DecoderBuilds(
                 new ClContext.ProgramSource("decoder.cl", "step kernels", options + " -D STEP_KERNELS"),
                 narrow,
-                new ClContext.ProgramSource("decoder.cl", "tiled attention", options + " -D TILED_KERNELS"),
+                new ClContext.ProgramSource(
+                        "decoder.cl",
+                        "tiled attention",
+                        options + stream.defines(ClDecoderWeights.heads(h)) + " -D TILED_KERNELS"),
                 slices == 1 ? narrow : rowBuild(options, 1, 1),
                 rowBuild(options, WIDE_ROWS, 1));
     }
@@ -609,9 +631,7 @@ final class ClDecoderSession implements DecoderSession {
                 + QUERY_BLOCK + " -D ATT_WG=" + attentionGroupSize(ctx) + " -D SEL_WG=" + chooseGroupSize(ctx)
                 + " -D LOGIT_WG=" + logitGroupSize(ctx) + " -D LOGIT_ROWS=" + LOGIT_ROWS + " -D TQ="
                 + TILE_QUERIES + " -D TK=" + TILE_KEYS + " -D OQ=" + OWNER_QUERIES + " -D OD=" + OWNER_DIMS + " -D KC="
-                + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + " -D SQ="
-                + ClDecoderWeights.heads(h)
-                + " -D SL=" + STREAM_LANES + " -D SD=" + STREAM_DIMS + StepLayout.defines();
+                + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
     }
 
     /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */
@@ -627,19 +647,6 @@ final class ClDecoderSession implements DecoderSession {
     private static int narrowSlices(DecoderWeights h) {
         boolean divides = h.hidden() % NARROW_SLICES == 0 && ClDecoderWeights.intermediate(h) % NARROW_SLICES == 0;
         return divides ? NARROW_SLICES : 1;
-    }
-
-    /**
-     * Whether decoder.cl has the streamed kernel for {@code h}'s heads (its guard: dimensions in whole
-     * {@link #STREAM_DIMS} and float4 shares, more work-items than one merged row).
-     */
-    private static boolean streams(DecoderWeights h) {
-        return h.headDim() % STREAM_DIMS == 0 && h.headDim() % 4 == 0 && streamGroupSize(h) > h.headDim();
-    }
-
-    /** Work-items per streamed attention work-group: one per key of a chunk, {@link #STREAM_LANES} per dimension group. */
-    private static int streamGroupSize(DecoderWeights h) {
-        return STREAM_LANES * (h.headDim() / STREAM_DIMS);
     }
 
     /** Work-items per attention work-group. */
@@ -716,7 +723,9 @@ final class ClDecoderSession implements DecoderSession {
                 }
             }
         }
-        if (attentionLastToken != null) {
+        if (attentionLastToken != null && streaming && streamShape.lastKernel()) {
+            bindTiled(attentionLastToken, layers - 1);
+        } else if (attentionLastToken != null) {
             bindAttention(attentionLastToken, layers - 1, 1);
         }
         bindMlp(mlpLastToken, last, 1);
@@ -1312,7 +1321,10 @@ final class ClDecoderSession implements DecoderSession {
                 lastOnly);
     }
 
-    /** Binds a tiled attention kernel ({@code attention_prefill} or {@code attention_decode}) to layer {@code layer}'s caches. */
+    /**
+     * Binds a tiled attention kernel ({@code attention_prefill}, {@code attention_decode} or, for the last token, {@code
+     * attention_stream_last}) to layer {@code layer}'s caches.
+     */
     private void bindTiled(cl_kernel kernel, int layer) {
         ClContext.args(
                 kernel, params, q, keys[layer], values[layer], mask, partOut, partStats, cap, w.host.attentionScale());

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * @param step    the step kernels (attention, feed_step, heads_logits, heads_choose)
  * @param narrow  the narrow row kernels: one row per work-group, k loops in slices (decode steps and calls of fewer than
  *                {@link #WIDE_FROM} rows)
- * @param tiled   the tiled attention kernels (attention_prefill, attention_decode, attention_stream)
+ * @param tiled   the tiled attention kernels (attention_prefill, attention_decode, attention_stream,
+ *                attention_stream_last)
  * @param standIn the row kernels with one row per work-group and each k loop in one chain: the wide ones' sums, run in
  *                their place while their build is still running; {@code narrow} itself when that has one k slice
  * @param wide    the wide row kernels: several rows per work-group, each k loop in one chain (prefills)

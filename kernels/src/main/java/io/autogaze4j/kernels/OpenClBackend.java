@@ -131,6 +131,8 @@ public final class OpenClBackend implements Backend {
     private final RowSplit rowSplit;
     /** Frames per time chunk of the vision sessions, 0 for whole clips ({@link #VISION_CHUNKS_PROPERTY}). */
     private final int visionChunkFrames;
+    /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
+    private final StreamShape streamShape;
 
     private boolean closed;
 
@@ -154,6 +156,7 @@ public final class OpenClBackend implements Backend {
                 splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
+        this.streamShape = StreamShape.fromProperties();
     }
 
     /**
@@ -359,9 +362,9 @@ public final class OpenClBackend implements Backend {
         return ctx.startedBuilds();
     }
 
-    /** decoder.cl's builds for {@code decoder} on this backend's device. */
+    /** decoder.cl's builds for {@code decoder} on this backend's device, with its streamed attention shape. */
     DecoderBuilds decoderBuilds(DecoderWeights decoder) {
-        return ClDecoderSession.builds(ctx, decoder);
+        return ClDecoderSession.builds(ctx, decoder, streamShape);
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -395,6 +398,7 @@ public final class OpenClBackend implements Backend {
                 + (fuseFeed ? "" : ", feed_step unfused")
                 // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
+                + streamShape.differences()
                 + ")";
     }
 
@@ -667,7 +671,7 @@ public final class OpenClBackend implements Backend {
 
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}), with this backend's split row kernels; tests choose them.
+     * {@link ClDecoderSession}), with this backend's split row kernels and streamed attention shape; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -694,6 +698,29 @@ public final class OpenClBackend implements Backend {
             boolean tiledAttention,
             boolean streamAttention,
             RowSplit rowSplit) {
+        return openDecoder(
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                streamShape);
+    }
+
+    /** A decoder session with every choice given (see {@link ClDecoderSession}); tests compare streamed shapes. */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            RowSplit rowSplit,
+            StreamShape shape) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
@@ -707,7 +734,8 @@ public final class OpenClBackend implements Backend {
                     decodesFrames,
                     tiledAttention,
                     streamAttention,
-                    rowSplit);
+                    rowSplit,
+                    shape);
         }
     }
 

@@ -111,7 +111,8 @@ public final class ProgramBuildTimes {
     private static List<ClContext.ProgramSource> programs(ClContext ctx) {
         List<ClContext.ProgramSource> all = new ArrayList<>();
         all.add(OpenClBackend.opsSource(ctx.info));
-        all.addAll(ClDecoderSession.builds(ctx, demoShapes()).all());
+        all.addAll(
+                ClDecoderSession.builds(ctx, demoShapes(), StreamShape.DEFAULT).all());
         return all;
     }
 

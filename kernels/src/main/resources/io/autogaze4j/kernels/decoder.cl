@@ -10,8 +10,10 @@
 // attention work-group), ATT_WG and SEL_WG (work-group sizes of attention and heads_choose, powers of two), LOGIT_WG
 // and LOGIT_ROWS (work-items and batch rows of a heads_logits work-group; LOGIT_ROWS is 4, a float4); the tiled
 // attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
-// prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes) and
-// SD (head dimensions per work-item). Optional (compile-time knobs for A/B runs through
+// prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes), SD
+// (head dimensions per work-item), SR (queries whose output shares stay in registers, the rest in local memory; SQ
+// unless set) and SE (1: each lane's probabilities computed once; 0 unless set), set by the host from its properties
+// (kernels/StreamShape.java), not through the options. Optional (compile-time knobs for A/B runs through
 // -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
 // heads_logits' k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (0, the default: the
 // streamed attention loads each key and value right before its use; 1: a chunk's values and the next chunk's keys a
@@ -36,9 +38,10 @@
 //
 // Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
 // heads_logits, heads_choose; -D STEP_KERNELS) once, the tiled attention kernels (attention_prefill, attention_decode,
-// attention_stream; -D TILED_KERNELS) once and the row kernels (qkv_rope, feed_qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS
-// with ROWS and KS) once per row variant, so no kernel is compiled twice, the builds can run side by side and a session waits only
-// for the ones it runs (cold start: the NVIDIA compiler takes seconds per build; a single batch row runs the strided
+// attention_stream, attention_stream_last; -D TILED_KERNELS) once and the row kernels (qkv_rope, feed_qkv_rope, mlp_qkv,
+// mlp; -D ROW_KERNELS with ROWS and KS) once per row variant, so no kernel is compiled twice, the builds can run side by
+// side and a session waits only for the ones it runs (cold start: the NVIDIA compiler takes seconds per build; a single
+// batch row runs the strided
 // `attention` alone, never the tiled kernels). Each section below is guarded by the build it belongs to. Contract of
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
 // sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
@@ -679,10 +682,30 @@ __kernel void attention_decode(__global const int* st, __global const float* q, 
 #define SWG (SL * SG)            // work-items, keys per chunk
 #define SCOL (HEAD_DIM + 1)      // a merged row: the output's dimensions, then the exp sum
 #define SMQ (SWG / SCOL)         // queries merged per round
-#define SPOOL (2 * SQ * SWG > SMQ * SL * SCOL ? 2 * SQ * SWG : SMQ * SL * SCOL)
+#ifndef SR
+#define SR SQ                    // queries whose output shares stay in registers (the rest: local memory)
+#endif
+#if SR < 0 || SR > SQ
+#error "SR (queries of the streamed attention whose output shares stay in registers) must be in 0..SQ"
+#endif
+#ifndef SE
+#define SE 0                     // 1: each lane's probabilities computed once, not by each of its SG work-items
+#endif
 #ifndef STREAM_PREFETCH
 #define STREAM_PREFETCH 0
 #endif
+// Local floats of a streamed kernel for at most NQ queries: two score blocks [NQ][SWG] while walking the keys, the
+// merge rows of min(SMQ, NQ) queries after; the output shares of queries SR .. NQ - 1 (at least one float: OpenCL C
+// has no empty arrays).
+#define STREAM_MERGED(NQ) (SMQ < (NQ) ? SMQ : (NQ))
+#define STREAM_POOL(NQ) (2 * (NQ) * SWG > STREAM_MERGED(NQ) * SL * SCOL ? 2 * (NQ) * SWG : STREAM_MERGED(NQ) * SL * SCOL)
+#define STREAM_SHARES(NQ) ((NQ) > SR ? ((NQ) - SR) * SD * SWG : 1)
+// SE: whether a kernel for NQ queries shares the probabilities (one query has no work to share); local floats of its
+// corrections [NQ][SL] (the lane maxima at the end)
+#define STREAM_SHARED(NQ) (SE && (NQ) > 1)
+#define STREAM_CORRS(NQ) (STREAM_SHARED(NQ) ? (NQ) * SL : 1)
+// Where work-item t keeps dimension dd of query qq's share (qq >= SR): neighbouring work-items, neighbouring banks.
+#define SHARE_AT(qq, dd, t) ((((qq) - SR) * SD + (dd)) * SWG + (t))
 
 /** Key j's HEAD_DIM values into kv (zero past the split: nothing is read outside the written cache); whether the mask has it. */
 inline bool stream_keys(__global const float* kb, __global const uchar* mk, int cap, int j, int hi, float* kv) {
@@ -704,31 +727,36 @@ inline void stream_values(__global const float* vb, int cap, int j, int dg, int 
     }
 }
 
-// Streamed attention of a decode step (at most SQ new tokens per batch row, the model's K) or, with lastOnly, of each
-// batch row's last token: keys and values go from the dimension-major cache straight into registers, never through
-// local memory, and each chunk of SWG keys costs one barrier. Work-group (batch row, split; head): SWG = SL x SG
-// work-items. Per chunk: (1) work-item t scores key c0 + t against every query (its HEAD_DIM key values in registers,
-// the queries read from local memory at one address for the whole work-group) into a double-buffered score block;
-// (2) work-item (dimension group dg, lane) takes keys c0 + lane + SL * i (loads coalesced over the lanes) and head
-// dimensions dg * SD .. + SD - 1 of every query's output, with its own online softmax over its lane's keys (the SG
-// work-items of a lane keep equal maxima). At the end the lanes are merged to the max over them and written as by
-// `attention`, so the MLP kernels merge either. Shapes from the host (-D SQ, SL, SD).
-// CPU twin: tensor/AttentionKernel.attendRows.
-// Test: OpenClDecoderTest.streamAttentionMatchesHostSession.
-__kernel void attention_stream(__global const int* st, __global const float* q, __global const float* kc,
-                               __global const float* vc, __global const uchar* mask, __global float* po,
-                               __global float* pml, int cap, float scale, int lastOnly) {
-    __local float4 qs[SQ * HEAD_DIM / 4];
-    __local float pool[SPOOL]; // two score blocks [SQ][SWG] while walking the keys, the merge rows after
-    __local float top[SQ];
+// Streamed attention for at most NQ queries per batch row (a literal at each kernel: the loops over queries unroll, so
+// a kernel holds registers for its NQ queries only): keys and values go from the dimension-major cache straight into
+// registers, never through local memory, and each chunk of SWG keys costs one barrier. Work-group (batch row, split;
+// head): SWG = SL x SG work-items. Per chunk: (1) work-item t scores key c0 + t against every query (its HEAD_DIM key
+// values in registers, the queries read from local memory at one address for the whole work-group) into a
+// double-buffered score block; (2) work-item (dimension group dg, lane) takes keys c0 + lane + SL * i (loads coalesced
+// over the lanes) and head dimensions dg * SD .. + SD - 1 of every query's output, with its own online softmax over its
+// lane's keys (the SG work-items of a lane keep equal maxima). Queries below SR keep that share of the output in
+// registers, the others in local memory (`shares`, loaded and stored around each chunk's update: fewer registers per
+// work-item, more work-groups in flight; the same operations, so the same bits). With SE (and NQ > 1) the lane's max,
+// correction and probabilities of query qq are computed once, by the lane's work-item of dimension group qq % SG, which
+// also keeps the lane's max and exp sum of qq (a quarter of the exps, fewer registers, one more barrier per chunk; the
+// same operations on the same values, so the same bits). At the end the lanes are merged to the max over them and
+// written as by `attention`, so the MLP kernels merge either. Local scratch from the kernel (OpenCL C 1.2 declares it at
+// kernel scope): qs [NQ][HEAD_DIM], pool STREAM_POOL(NQ), top [NQ], shares STREAM_SHARES(NQ), corrs STREAM_CORRS(NQ).
+// Every output is the same sequence of operations whatever NQ, SR and SE, so every kernel built from it gives the same
+// bits for the same query.
+inline void attend_stream(const int NQ, __global const int* st, __global const float* q, __global const float* kc,
+                          __global const float* vc, __global const uchar* mask, __global float* po,
+                          __global float* pml, int cap, float scale, int lastOnly, __local float4* qs,
+                          __local float* pool, __local float* top, __local float* shares, __local float* corrs) {
+    const bool shared = STREAM_SHARED(NQ);
     __local float* qf = (__local float*) qs;
     int t = get_local_id(0);
     int h = get_group_id(1);
     int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
     int sp = get_group_id(0) % splits, b = get_group_id(0) / splits;
     int s0 = lastOnly ? perRow - 1 : 0;
-    int nq = lastOnly ? 1 : min(SQ, perRow);
-    for (int e = t; e < SQ * HEAD_DIM; e += SWG) {
+    int nq = lastOnly ? 1 : min(NQ, perRow);
+    for (int e = t; e < NQ * HEAD_DIM; e += SWG) {
         int qq = e / HEAD_DIM;
         qf[e] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + e % HEAD_DIM] : 0.0f;
     }
@@ -741,13 +769,19 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
     int run = ((visible + splits - 1) / splits + SWG - 1) / SWG * SWG;
     int lo = sp * run, hi = min(visible, lo + run);
     int dg = t / SL, lane = t % SL;
-    float o[SQ][SD], m[SQ], l[SQ];
+    // m, l: each query's max and exp sum over the lane's keys so far; with SE those of the queries this work-item owns,
+    // query qq at qq / SG
+    float o[SR > 0 ? SR : 1][SD], m[SQ], l[SQ];
 #pragma unroll
-    for (int qq = 0; qq < SQ; qq++) {
+    for (int qq = 0; qq < NQ; qq++) {
         m[qq] = -INFINITY;
         l[qq] = 0.0f;
         for (int dd = 0; dd < SD; dd++) {
-            o[qq][dd] = 0.0f;
+            if (qq < SR) {
+                o[qq][dd] = 0.0f;
+            } else {
+                shares[SHARE_AT(qq, dd, t)] = 0.0f;
+            }
         }
     }
     float kv[HEAD_DIM], vv[SG][SD];
@@ -757,7 +791,7 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
 #endif
     int buf = 0;
     for (int c0 = lo; c0 < hi; c0 += SWG) {
-        __local float* sc = pool + buf * SQ * SWG;
+        __local float* sc = pool + buf * NQ * SWG;
         // STREAM_PREFETCH 1: this chunk's values load while its keys are scored, the next chunk's keys while the
         // values are summed, so every load has a phase's work to hide behind; 0: each load right before its use
 #if STREAM_PREFETCH
@@ -768,7 +802,7 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
         // (1) scores of key j; query s sees key j when the mask has it and j <= first + s
         int j = c0 + t;
 #pragma unroll
-        for (int qq = 0; qq < SQ; qq++) {
+        for (int qq = 0; qq < NQ; qq++) {
             if (qq < nq) {
                 float dot = 0.0f;
 #pragma unroll
@@ -789,68 +823,132 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
 #else
         stream_values(vb, cap, c0 + lane, dg, hi, vv);
 #endif
+        if (shared) {
+            // (2a) query qq's max, correction and probabilities for the lane, by its owner: corrections to corrs, the
+            // probabilities in place of the scores
 #pragma unroll
-        for (int qq = 0; qq < SQ; qq++) {
-            if (qq < nq) {
-                float s[SG];
-                float mx = m[qq];
+            for (int qq = 0; qq < NQ; qq++) {
+                if (qq < nq && qq % SG == dg) {
+                    float s[SG];
+                    float mx = m[qq / SG];
 #pragma unroll
-                for (int i = 0; i < SG; i++) {
-                    s[i] = sc[qq * SWG + lane + SL * i];
-                    mx = fmax(mx, s[i]);
-                }
-                if (mx > m[qq]) { // (also: mx stays -inf while the lane has seen nothing)
-                    float corr = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - mx);
-                    l[qq] *= corr;
-                    for (int dd = 0; dd < SD; dd++) {
-                        o[qq][dd] *= corr;
+                    for (int i = 0; i < SG; i++) {
+                        s[i] = sc[qq * SWG + lane + SL * i];
+                        mx = fmax(mx, s[i]);
                     }
-                    m[qq] = mx;
-                }
+                    float corr = 1.0f;
+                    if (mx > m[qq / SG]) {
+                        corr = m[qq / SG] == -INFINITY ? 0.0f : exp(m[qq / SG] - mx);
+                        l[qq / SG] *= corr;
+                        m[qq / SG] = mx;
+                    }
+                    corrs[qq * SL + lane] = corr;
 #pragma unroll
-                for (int i = 0; i < SG; i++) {
-                    float p = s[i] == -INFINITY ? 0.0f : exp(s[i] - mx);
-                    l[qq] += p;
-                    for (int dd = 0; dd < SD; dd++) {
-                        o[qq][dd] = fma(p, vv[i][dd], o[qq][dd]);
+                    for (int i = 0; i < SG; i++) {
+                        float p = s[i] == -INFINITY ? 0.0f : exp(s[i] - mx);
+                        l[qq / SG] += p;
+                        sc[qq * SWG + lane + SL * i] = p;
+                    }
+                }
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+#pragma unroll
+        for (int qq = 0; qq < NQ; qq++) {
+            if (qq < nq) {
+                float s[SG], acc[SD];
+                for (int dd = 0; dd < SD; dd++) {
+                    acc[dd] = qq < SR ? o[qq][dd] : shares[SHARE_AT(qq, dd, t)];
+                }
+                if (shared) {
+                    // (2b) the owner's correction (1: the max did not grow; x 1 changes no bits) and probabilities
+                    float corr = corrs[qq * SL + lane];
+                    if (corr != 1.0f) {
+                        for (int dd = 0; dd < SD; dd++) {
+                            acc[dd] *= corr;
+                        }
+                    }
+#pragma unroll
+                    for (int i = 0; i < SG; i++) {
+                        float p = sc[qq * SWG + lane + SL * i];
+                        for (int dd = 0; dd < SD; dd++) {
+                            acc[dd] = fma(p, vv[i][dd], acc[dd]);
+                        }
+                    }
+                } else {
+                    float mx = m[qq];
+#pragma unroll
+                    for (int i = 0; i < SG; i++) {
+                        s[i] = sc[qq * SWG + lane + SL * i];
+                        mx = fmax(mx, s[i]);
+                    }
+                    if (mx > m[qq]) { // (also: mx stays -inf while the lane has seen nothing)
+                        float corr = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - mx);
+                        l[qq] *= corr;
+                        for (int dd = 0; dd < SD; dd++) {
+                            acc[dd] *= corr;
+                        }
+                        m[qq] = mx;
+                    }
+#pragma unroll
+                    for (int i = 0; i < SG; i++) {
+                        float p = s[i] == -INFINITY ? 0.0f : exp(s[i] - mx);
+                        l[qq] += p;
+                        for (int dd = 0; dd < SD; dd++) {
+                            acc[dd] = fma(p, vv[i][dd], acc[dd]);
+                        }
+                    }
+                }
+                for (int dd = 0; dd < SD; dd++) {
+                    if (qq < SR) {
+                        o[qq][dd] = acc[dd];
+                    } else {
+                        shares[SHARE_AT(qq, dd, t)] = acc[dd];
                     }
                 }
             }
         }
         buf = 1 - buf; // the next chunk scores into the other block: its barrier also ends this chunk's reads
     }
-    // (3) merge the lanes: each query's max over them, then SMQ queries per round, every work-item leaving its share
-    // scaled to that max in a merge row and work-item (query, column) summing the rows in lane order
+    // (3) merge the lanes: each query's max over them, then STREAM_MERGED(NQ) queries per round, every work-item
+    // leaving its share scaled to that max in a merge row and work-item (query, column) summing the rows in lane order
+    // (with SE the lane maxima stay in corrs, which the merge rows do not overwrite: every work-item reads its queries')
+    const int merged = STREAM_MERGED(NQ);
+    __local float* laneMax = shared ? corrs : pool;
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int qq = 0; dg == 0 && qq < SQ; qq++) {
-        pool[qq * SL + lane] = m[qq];
+#pragma unroll
+    for (int qq = 0; qq < NQ; qq++) {
+        if (shared ? qq % SG == dg : dg == 0) {
+            laneMax[qq * SL + lane] = m[shared ? qq / SG : qq];
+        }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     if (t < nq) {
         float mx = -INFINITY;
         for (int ln = 0; ln < SL; ln++) {
-            mx = fmax(mx, pool[t * SL + ln]);
+            mx = fmax(mx, laneMax[t * SL + ln]);
         }
         top[t] = mx;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int q0 = 0; q0 < nq; q0 += SMQ) {
+    for (int q0 = 0; q0 < nq; q0 += merged) {
 #pragma unroll
-        for (int qq = 0; qq < SQ; qq++) {
-            if (qq >= q0 && qq < q0 + SMQ && qq < nq) {
-                float f = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - top[qq]);
+        for (int qq = 0; qq < NQ; qq++) {
+            if (qq >= q0 && qq < q0 + merged && qq < nq) {
+                float mq = shared ? laneMax[qq * SL + lane] : m[qq];
+                float f = mq == -INFINITY ? 0.0f : exp(mq - top[qq]);
                 __local float* row = pool + ((qq - q0) * SL + lane) * SCOL;
                 for (int dd = 0; dd < SD; dd++) {
-                    row[dg * SD + dd] = o[qq][dd] * f;
+                    row[dg * SD + dd] = (qq < SR ? o[qq][dd] : shares[SHARE_AT(qq, dd, t)]) * f;
                 }
-                if (dg == 0) {
-                    row[HEAD_DIM] = l[qq] * f;
+                if (shared ? qq % SG == dg : dg == 0) {
+                    row[HEAD_DIM] = l[shared ? qq / SG : qq] * f;
                 }
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         int qq = q0 + t / SCOL, col = t % SCOL;
-        if (t < SMQ * SCOL && qq < nq) {
+        if (t < merged * SCOL && qq < nq) {
             float sum = 0.0f;
             for (int ln = 0; ln < SL; ln++) {
                 sum += pool[((t / SCOL) * SL + ln) * SCOL + col];
@@ -865,6 +963,37 @@ __kernel void attention_stream(__global const int* st, __global const float* q, 
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
+}
+
+// Streamed attention of a decode step (at most SQ new tokens per batch row, the model's K) or, with lastOnly, of each
+// batch row's last token (attend_stream). Shapes from the host (-D SQ, SL, SD, SR, SE).
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.streamAttentionMatchesHostSession; its variants (SR, SE, the one-query kernel below):
+// OpenClDecoderTest.streamVariantsGiveTheDefaultBits.
+__kernel void attention_stream(__global const int* st, __global const float* q, __global const float* kc,
+                               __global const float* vc, __global const uchar* mask, __global float* po,
+                               __global float* pml, int cap, float scale, int lastOnly) {
+    __local float4 qs[SQ * HEAD_DIM / 4];
+    __local float pool[STREAM_POOL(SQ)];
+    __local float top[SQ];
+    __local float shares[STREAM_SHARES(SQ)];
+    __local float corrs[STREAM_CORRS(SQ)];
+    attend_stream(SQ, st, q, kc, vc, mask, po, pml, cap, scale, lastOnly, qs, pool, top, shares, corrs);
+}
+
+// The last layer's attention of each batch row's last token: attention_stream with lastOnly, built for one query (its
+// registers and local memory for one query, not SQ: more work-groups in flight), the same bits.
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.streamVariantsGiveTheDefaultBits.
+__kernel void attention_stream_last(__global const int* st, __global const float* q, __global const float* kc,
+                                    __global const float* vc, __global const uchar* mask, __global float* po,
+                                    __global float* pml, int cap, float scale) {
+    __local float4 qs[HEAD_DIM / 4];
+    __local float pool[STREAM_POOL(1)];
+    __local float top[1];
+    __local float shares[STREAM_SHARES(1)];
+    __local float corrs[STREAM_CORRS(1)];
+    attend_stream(1, st, q, kc, vc, mask, po, pml, cap, scale, 1, qs, pool, top, shares, corrs);
 }
 #endif // streamed attention
 #endif // TILED_KERNELS

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -255,6 +256,63 @@ class OpenClDecoderTest {
                 }
             }
         }
+    }
+
+    /**
+     * The streamed attention's variants give the bits of today's kernels (every output in registers, the last token on
+     * {@code attention_stream} with lastOnly): output shares of all queries but two (SR 2: 45.7 KB of local memory,
+     * within NVIDIA's 48 KB) or three (with SE, probabilities computed once per lane) in local memory, the one-query
+     * last-token kernel; two batch rows, keys split over many work-groups, steps of K, one and seven tokens
+     * after a 300-token prefill (three chunks of keys), an older entry masked out; every layer's output, the logits and
+     * the task loss bit for bit, read with every layer's output (the decode kernel in every layer) and with the logits
+     * alone (the last layer on the last-token kernel).
+     */
+    @Test
+    void streamVariantsGiveTheDefaultBits() {
+        DecoderWeights w = weights(53);
+        StreamShape today = new StreamShape(32, 8, OptionalInt.empty(), false, 6, 16, false);
+        List<StreamShape> variants = List.of(
+                StreamShape.DEFAULT,
+                new StreamShape(32, 8, OptionalInt.of(2), false, 6, 16, false),
+                new StreamShape(32, 8, OptionalInt.of(3), true, 6, 16, true));
+        assertEquals(OptionalInt.empty(), StreamShape.DEFAULT.registerQueries(), "the default keeps all in registers");
+        try (ClContext ctx = ClContext.open(OpenClBackend.preferredDevice(), ProgramCache.off())) {
+            String options =
+                    ClDecoderSession.builds(ctx, w, variants.get(1)).tiled().options();
+            assertTrue(options.contains(" -D SR=2 "), "the tiled build takes the shape's constants: " + options);
+        }
+        for (boolean everyLayer : new boolean[] {true, false}) {
+            List<float[]> expected = streamOutputs(w, today, everyLayer);
+            for (StreamShape variant : variants) {
+                List<float[]> got = streamOutputs(w, variant, everyLayer);
+                for (int i = 0; i < expected.size(); i++) {
+                    assertArrayEquals(
+                            expected.get(i),
+                            got.get(i),
+                            "output " + i + " (per call: layers, final norm, logits, task loss) of " + variant
+                                    + (everyLayer ? "" : ", logits alone"));
+                }
+            }
+        }
+    }
+
+    /** Every output of {@link #streamVariantsGiveTheDefaultBits}'s calls on a session of {@code shape}. */
+    private static List<float[]> streamOutputs(DecoderWeights w, StreamShape shape, boolean everyLayer) {
+        List<float[]> out = new ArrayList<>();
+        try (ClDecoderSession dev =
+                TestDevice.backend().openDecoder(w, 2, 400, 4096, true, true, true, RowSplit.OFF, shape)) {
+            for (Call call : calls(new Random(54), 2, 400, 300, K, 1, 7, K)) {
+                List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
+                DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
+                for (int l = 0; everyLayer && l < layers.size(); l++) {
+                    out.add(layers.get(l).data());
+                }
+                out.add(heads.logits().data());
+                out.add(heads.taskLoss().data());
+            }
+            assertTrue(dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
+        }
+        return out;
     }
 
     /**

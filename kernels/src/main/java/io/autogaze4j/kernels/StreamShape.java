@@ -1,0 +1,197 @@
+package io.autogaze4j.kernels;
+
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The shape of the streamed decode attention (decoder.cl {@code attend_stream}): its launch (key lanes, head dimensions
+ * per work-item, key splits) and where it keeps the outputs (registers or local memory), read from system properties
+ * when the backend opens ({@link #fromProperties}), so a device sweep needs no new jars. Only the tiled attention build
+ * gets the compile-time constants ({@link #defines}): a sweep rebuilds that program alone.
+ *
+ * <p>Bits: {@link #registerQueries}, {@link #sharedExp} and {@link #lastKernel} keep every result's bits (the same
+ * operations in the same order). {@link #lanes}, {@link #dims}, {@link #splitFactor} and {@link #maxSplits} change which
+ * keys a lane or a split sums, so the results change within float rounding (as they already do between devices of
+ * other compute-unit counts), never beyond the parity tolerance.
+ *
+ * @param lanes           key lanes SL: work-items per dimension group, each chunk's keys coalesced over them; more than
+ *                        {@code dims}, a multiple of 32 (a GPU warp) to keep the loads coalesced
+ * @param dims            head dimensions SD of every query's output per work-item; must divide the head dimension
+ * @param registerQueries queries SR whose output shares stay in registers, the others' in local memory ({@code
+ *                        (K - SR) x lanes x headDim} floats: 4 KB per query at the defaults); empty: all K
+ * @param sharedExp       each lane's probabilities (and max, correction, exp sum) computed once, by one of its
+ *                        work-items, and shared through local memory, not by each of the lane's {@code headDim / dims}
+ *                        work-items (fewer exps and registers, one more barrier per chunk of keys)
+ * @param splitFactor     times more work-groups than the strided kernel wants before key splits stop
+ * @param maxSplits       most key splits per batch row and head
+ * @param lastKernel      the last layer's last-token attention runs {@code attention_stream_last} (built for one query:
+ *                        its registers and local memory for one, not K); false: {@code attention_stream} with lastOnly
+ */
+record StreamShape(
+        int lanes,
+        int dims,
+        OptionalInt registerQueries,
+        boolean sharedExp,
+        int splitFactor,
+        int maxSplits,
+        boolean lastKernel) {
+    /** System property of {@link #lanes}. */
+    static final String LANES_PROPERTY = "autogaze.opencl.streamLanes";
+    /** System property of {@link #dims}. */
+    static final String DIMS_PROPERTY = "autogaze.opencl.streamDims";
+    /** System property of {@link #registerQueries}. */
+    static final String REGISTER_QUERIES_PROPERTY = "autogaze.opencl.streamRegisterQueries";
+    /** System property of {@link #sharedExp} ({@code on} or {@code off}, the default). */
+    static final String SHARED_EXP_PROPERTY = "autogaze.opencl.streamSharedExp";
+    /** System property of {@link #splitFactor}. */
+    static final String SPLIT_FACTOR_PROPERTY = "autogaze.opencl.streamSplitFactor";
+    /** System property of {@link #maxSplits}. */
+    static final String MAX_SPLITS_PROPERTY = "autogaze.opencl.streamMaxSplits";
+    /** System property of {@link #lastKernel} ({@code on} or {@code off}). */
+    static final String LAST_KERNEL_PROPERTY = "autogaze.opencl.streamLastKernel";
+
+    /**
+     * The defaults: 32 lanes x 4 groups of 8 dimensions (128 work-items), every output in registers, up to 6x the
+     * strided kernel's work-groups (its work-items hold ~150 registers, so a GPU compute unit keeps only a few groups in
+     * flight; more groups than fit at once even out the rows' uneven ends), at most 16 splits, the one-query kernel for
+     * the last token.
+     */
+    static final StreamShape DEFAULT = new StreamShape(32, 8, OptionalInt.empty(), false, 6, 16, true);
+
+    /** A define of one of the constants this shape sets, in the compiler options property. */
+    private static final Pattern SET_HERE = Pattern.compile("-D\\s*(SQ|SL|SD|SR|SE)(?![A-Za-z0-9_])");
+
+    StreamShape {
+        if (dims < 1 || lanes <= dims) {
+            throw new IllegalArgumentException("streamed attention: " + lanes + " lanes x " + dims
+                    + " dimensions per work-item; needs dims >= 1 and lanes > dims (-D" + LANES_PROPERTY + ", -D"
+                    + DIMS_PROPERTY + ")");
+        }
+        if (registerQueries.isPresent() && registerQueries.getAsInt() < 0) {
+            throw new IllegalArgumentException(
+                    "-D" + REGISTER_QUERIES_PROPERTY + "=" + registerQueries.getAsInt() + ": expected 0 or more");
+        }
+        if (splitFactor < 1 || maxSplits < 1) {
+            throw new IllegalArgumentException(
+                    "streamed attention: split factor " + splitFactor + ", max splits " + maxSplits
+                            + "; both must be >= 1 (-D" + SPLIT_FACTOR_PROPERTY + ", -D" + MAX_SPLITS_PROPERTY + ")");
+        }
+    }
+
+    /** The shape the system properties give (each unset one: its default); see {@link #of}. */
+    static StreamShape fromProperties() {
+        return of(System::getProperty);
+    }
+
+    /**
+     * The shape the properties {@code property} looks up give (each unset one: its default).
+     *
+     * @throws IllegalArgumentException for a value that is not a whole number (or on/off), a shape the kernel cannot
+     *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define SQ, SL, SD, SR or SE themselves (the
+     *     host would launch another shape than the kernel's)
+     */
+    static StreamShape of(UnaryOperator<String> property) {
+        String options = property.apply(ClContext.OPTIONS_PROPERTY);
+        Matcher set = SET_HERE.matcher(options == null ? "" : options);
+        if (set.find()) {
+            throw new IllegalArgumentException("-D" + ClContext.OPTIONS_PROPERTY + " defines " + set.group(1)
+                    + ", which sets the streamed attention's launch too: use -D" + LANES_PROPERTY + ", -D"
+                    + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + " or -D" + SHARED_EXP_PROPERTY
+                    + " (SQ is the model's K)");
+        }
+        String registers = property.apply(REGISTER_QUERIES_PROPERTY);
+        String shared = property.apply(SHARED_EXP_PROPERTY);
+        return new StreamShape(
+                number(property, LANES_PROPERTY, DEFAULT.lanes),
+                number(property, DIMS_PROPERTY, DEFAULT.dims),
+                registers == null
+                        ? OptionalInt.empty()
+                        : OptionalInt.of(number(property, REGISTER_QUERIES_PROPERTY, 0)),
+                shared != null && OnOffProperty.isOn(SHARED_EXP_PROPERTY, shared, "shared probabilities"),
+                number(property, SPLIT_FACTOR_PROPERTY, DEFAULT.splitFactor),
+                number(property, MAX_SPLITS_PROPERTY, DEFAULT.maxSplits),
+                OnOffProperty.isOn(
+                        LAST_KERNEL_PROPERTY,
+                        property.apply(LAST_KERNEL_PROPERTY),
+                        "the streamed last-token attention built for one query"));
+    }
+
+    private static int number(UnaryOperator<String> property, String name, int unset) {
+        String value = property.apply(name);
+        if (value == null) {
+            return unset;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + name + "=" + value + ": expected a whole number", e);
+        }
+    }
+
+    /** Work-items per work-group (and keys per chunk) for heads of {@code headDim}: {@link #lanes} per dimension group. */
+    int groupSize(int headDim) {
+        return lanes * (headDim / dims);
+    }
+
+    /** Whether decoder.cl builds the streamed kernels for heads of {@code headDim} (its guard). */
+    boolean fits(int headDim) {
+        return headDim % dims == 0 && headDim % 4 == 0;
+    }
+
+    /**
+     * Checks this shape against a model of {@code k} heads (queries per decode step) and head dimension {@code headDim}.
+     *
+     * @throws IllegalArgumentException when the kernel cannot take it, naming the property to change
+     */
+    void check(int k, int headDim) {
+        if (!fits(headDim)) {
+            throw new IllegalArgumentException(
+                    "-D" + DIMS_PROPERTY + "=" + dims + " does not divide the head dimension " + headDim
+                            + " (or that is not a multiple of 4): the streamed attention cannot run");
+        }
+        if (registerQueries.orElse(k) > k) {
+            throw new IllegalArgumentException("-D" + REGISTER_QUERIES_PROPERTY + "=" + registerQueries.getAsInt()
+                    + " exceeds the model's " + k + " queries per decode step");
+        }
+    }
+
+    /** The launch of the defaults' kernels ({@link #lanes} and {@link #dims}), whatever the other knobs. */
+    boolean defaultLaunch() {
+        return lanes == DEFAULT.lanes && dims == DEFAULT.dims;
+    }
+
+    /** The compile-time constants of decoder.cl's streamed attention for a model of {@code k} heads. */
+    String defines(int k) {
+        return " -D SQ=" + k + " -D SL=" + lanes + " -D SD=" + dims + " -D SR=" + registerQueries.orElse(k) + " -D SE="
+                + (sharedExp ? 1 : 0);
+    }
+
+    /** The knobs that differ from {@link #DEFAULT}, for the backend's name (empty at the defaults). */
+    String differences() {
+        StringBuilder s = new StringBuilder();
+        if (lanes != DEFAULT.lanes || dims != DEFAULT.dims) {
+            s.append(", streamed attention ")
+                    .append(lanes)
+                    .append(" lanes x ")
+                    .append(dims)
+                    .append(" dims");
+        }
+        registerQueries.ifPresent(r -> s.append(", ").append(r).append(" streamed queries in registers"));
+        if (sharedExp) {
+            s.append(", shared probabilities");
+        }
+        if (splitFactor != DEFAULT.splitFactor || maxSplits != DEFAULT.maxSplits) {
+            s.append(", stream splits x")
+                    .append(splitFactor)
+                    .append(" (at most ")
+                    .append(maxSplits)
+                    .append(')');
+        }
+        if (!lastKernel) {
+            s.append(", last token on attention_stream");
+        }
+        return s.toString();
+    }
+}

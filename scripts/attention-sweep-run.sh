@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine from the repository root, with devicerun/ unpacked by scripts/device-unpack.sh (this tree's
+# jars carried as devjars/, scripts/prepare-device-jars.sh): a sweep of the streamed decode attention's shapes and
+# variants (kernels/StreamShape.java: system properties read when the backend opens, so no new jars), one JVM per
+# config running the end-to-end benchmark at one batch size with the per-kernel profile, then a table of
+# attention_stream/next and attention_stream/last (device us per launch), the wall ms per call (median) and the
+# registers and spills ptxas reported for the streamed kernels (-cl-nv-verbose, printed when a program is built).
+# Every config shares one compiler options set and a fresh program cache, so a first JVM builds every program once and
+# each config rebuilds only the tiled attention program (its -D SL, SD, SR).
+# Environment: BATCH=128, RUNS=3, WARMUP=1; CONFIGS: lines "name | JVM flags" replacing the grid below (flags may be
+# empty); BASE=1 (0: skip): config 0 runs the pieces' own jars (devicerun/base: main's kernels, a control) when
+# there; BITS=1 (0: skip): first runs OpenClDecoderTest#streamVariantsGiveTheDefaultBits on this device (the variants
+# give today's bits; needs kernels-tests.jar from devjars/). Logs go to $OUT (or a temporary folder).
+set -u
+source scripts/device-env.sh
+P=-Dautogaze.opencl
+# Shapes and variants (docs/benchmarks.md, Streamed decode attention: tuning). 1-6 give the same bits; the split
+# factor and SD=4 sum in another order (results within float rounding).
+GRID="today: last token on attention_stream | $P.streamLastKernel=off
+default: one-query last-token kernel |
+SR=5: 5 queries in registers, 5 in local | $P.streamRegisterQueries=5
+SR=2: 2 in registers, 8 in local | $P.streamRegisterQueries=2
+SE: probabilities once per lane | $P.streamSharedExp=on
+SE, SR=2 | $P.streamSharedExp=on $P.streamRegisterQueries=2
+split factor 12 | $P.streamSplitFactor=12
+SD=4: 256 work-items, 4 dims each | $P.streamDims=4"
+CONFIGS=${CONFIGS:-$GRID}
+LOGS=${OUT:-$(mktemp -d)}/attention-sweep
+mkdir -p "$LOGS"
+# a fresh program cache of ours and of the driver's: each tiled build of the sweep is compiled here, its log printed
+export CUDA_CACHE_PATH=$LOGS/cuda-cache
+COMMON=(-XX:MaxRAMPercentage=70 "$P.options=-cl-nv-verbose" "$P.printBuildLog=true" "$P.cache=$LOGS/program-cache")
+CLASSPATH_NOW="$D/lib/*"
+bench() { # "JVM flags" benchmark-arguments...: one JVM of the benchmark, on the jars of $CLASSPATH_NOW
+  local flags=$1
+  shift
+  # shellcheck disable=SC2086 # flags: zero or more options, split on spaces
+  "${JAVA[@]}" "${COMMON[@]}" $flags -cp "$CLASSPATH_NOW" io.autogaze4j.bench.EndToEndBenchmark \
+    --model "$D/fixtures/model_k10" --backend opencl "$@" 2>&1 | grep -v '^WARNING'
+}
+if [ "${BITS:-1}" = 1 ]; then
+  echo "=== bits: OpenClDecoderTest#streamVariantsGiveTheDefaultBits on this device"
+  "${JAVA[@]}" -cp "$D/lib/*:$D/tests/*" io.autogaze4j.model.DeviceParityRun \
+    io.autogaze4j.kernels.OpenClDecoderTest#streamVariantsGiveTheDefaultBits 2>&1 | grep -v '^WARNING' \
+    | grep -E 'tests (successful|failed)|=>|Exception|expected' | head -20
+fi
+registers() { # log: registers and spills of the streamed kernels in the build logs of a JVM (-cl-nv-verbose)
+  awk '
+    /Compiling entry function/ { fn = $0; sub(/.*function .?/, "", fn); sub(/[^a-z_].*/, "", fn) }
+    /spill stores/ { spill = $0; sub(/.*frame, /, "", spill); gsub(/ bytes spill/, "", spill) }
+    /Used [0-9]+ registers/ && fn ~ /^attention_stream/ {
+      r = $0; sub(/.*Used /, "", r); sub(/ registers.*/, "", r); printf "%s %s regs (%s); ", fn, r, spill }' "$1"
+}
+echo "=== warm-up JVM: builds every program once (batch 2: the tiled attention too)"
+bench "" --batch 2 --runs 1 --warmup 0 > "$LOGS/warm-up.log"
+grep -E '^model|^batch' "$LOGS/warm-up.log" || tail -5 "$LOGS/warm-up.log"
+rows=()
+i=0
+run_config() { # number name flags: one config, its row of the table
+  local log=$LOGS/config-$1.log
+  echo "=== $1: $2 ($3)"
+  bench "$3" --batch "${BATCH:-128}" --runs "${RUNS:-3}" --warmup "${WARMUP:-1}" --profile > "$log"
+  grep -E '^model|^batch|Exception|error' "$log" | head -4
+  local wall next last kernels regs
+  wall=$(grep -o 'median [0-9.]* ms per call' "$log" | head -1 | awk '{print $2}')
+  next=$(awk '$1 == "attention_stream/next" {v = $(NF - 1)} END {print v}' "$log")
+  last=$(awk '$1 == "attention_stream/last" {v = $(NF - 1)} END {print v}' "$log")
+  kernels=$(grep -o 'kernels [0-9.]* ms' "$log" | tail -1 | awk '{print $2}')
+  regs=$(registers "$log")
+  rows+=("| $1 | $2 | ${next:-?} | ${last:-?} | ${kernels:-?} | ${wall:-?} | ${regs:-as the warm-up (cached)} |")
+}
+if [ "${BASE:-1}" = 1 ] && [ -d "$D/base" ]; then
+  # the pieces' own jars (devicerun/base, main before this branch): today's kernels in today's code, a control
+  third=$(find "$D/lib" -name '*.jar' ! -name 'autogaze4j-*' | tr '\n' ':')
+  CLASSPATH_NOW="$D/base/*:$third"
+  echo "=== warm-up JVM of the base jars ($(cat "$D/base/COMMIT" 2>/dev/null))"
+  bench "" --batch 2 --runs 1 --warmup 0 > "$LOGS/warm-up-base.log"
+  echo "ptxas, base jars: $(registers "$LOGS/warm-up-base.log")"
+  run_config 0 "base jars $(cat "$D/base/COMMIT" 2>/dev/null)" ""
+  CLASSPATH_NOW="$D/lib/*"
+fi
+warm=$(registers "$LOGS/warm-up.log")
+echo "ptxas, default shape (built by the warm-up JVM): ${warm:-none reported}"
+while IFS= read -r line; do
+  [ -z "$line" ] && continue
+  i=$((i + 1))
+  name=${line%%|*}
+  name=${name% }
+  flags=${line#*|}
+  [ "$flags" = "$line" ] && flags=""
+  run_config "$i" "$name" "$flags"
+done <<< "$CONFIGS"
+echo
+echo "batch ${BATCH:-128}, ${RUNS:-3} runs after ${WARMUP:-1} warm-up, $(date -u +%Y-%m-%dT%H:%MZ), logs in $LOGS"
+echo "| # | config | attention_stream/next (us per launch) | /last (us per launch) | kernels (ms per call)" \
+  "| wall (ms per call, median) | ptxas |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+exit 0
