@@ -43,12 +43,9 @@ final class ClFrameLoop implements AutoCloseable {
     private final int k;
     private final int hidden;
     /**
-     * Every step's parameters of the frame, step s from byte {@code at[s]} (a multiple of the sub-buffer alignment) to
-     * {@code at[s + 1]}; then a carry header.
+     * Where the frame being enqueued has each step's parameters in its slot's {@link Slot#params}: step s from byte
+     * {@code at[s]} (a multiple of the sub-buffer alignment) to {@code at[s + 1]}; then a carry header.
      */
-    private cl_mem params;
-
-    private long paramsBytes;
     private long[] at = new long[1];
     /** The device copy of the embedding table and the array it came from (uploaded again only for another array). */
     private cl_mem table;
@@ -76,7 +73,15 @@ final class ClFrameLoop implements AutoCloseable {
         long resultsBytes;
         /** Steps of the frame whose results are read ({@link #readLater}): the last one is what a next frame carries. */
         int steps;
-        /** Each step's region of {@link #params} (the frame's parameters), step 0 first. */
+        /**
+         * The frame's parameters (every step's, then a carry header: {@link #at}). One per slot, not shared: a buffer
+         * must outlive the sub-buffers made of it, and the other slot's frame may still hold its step regions when this
+         * one grows (the NVIDIA driver crashed releasing a sub-buffer of a released parent).
+         */
+        cl_mem params;
+
+        long paramsBytes;
+        /** Each step's region of {@link #params}, step 0 first. */
         cl_mem[] stepParams = new cl_mem[0];
         /** The pending read of the results, null when none (or awaited). */
         cl_event read;
@@ -84,6 +89,15 @@ final class ClFrameLoop implements AutoCloseable {
         long frame;
         /** The upload stage was sent from and no read has confirmed the transfer done yet. */
         boolean sent;
+
+        /** A parameters buffer of at least {@code bytes}; only with no step regions of the old one left. */
+        void ensureParams(long bytes) {
+            if (bytes > paramsBytes) {
+                ClContext.release(params);
+                paramsBytes = Math.max(bytes, paramsBytes * 2);
+                params = ctx.alloc(paramsBytes);
+            }
+        }
 
         void ensure(long bytes) {
             if (bytes > resultsBytes) {
@@ -118,7 +132,7 @@ final class ClFrameLoop implements AutoCloseable {
             } finally {
                 upload.close();
                 releaseSteps();
-                ClContext.release(results);
+                ClContext.release(results, params);
             }
         }
     }
@@ -190,16 +204,12 @@ final class ClFrameLoop implements AutoCloseable {
             int[][] none = new int[batch][carried];
             StepLayout.pack(slice(packed, steps), carryHeader, none, none, masks, null, hidden);
         }
-        if (at[steps + 1] > paramsBytes) {
-            ClContext.release(params);
-            paramsBytes = Math.max(at[steps + 1], paramsBytes * 2);
-            params = ctx.alloc(paramsBytes);
-        }
-        slot.upload.send(params, at[steps + 1]);
+        slot.ensureParams(at[steps + 1]);
+        slot.upload.send(slot.params, at[steps + 1]);
         slot.sent = true;
         slot.stepParams = new cl_mem[steps];
         for (int s = 0; s < steps; s++) {
-            slot.stepParams[s] = ClContext.subBuffer(params, at[s], at[s + 1] - at[s]);
+            slot.stepParams[s] = ClContext.subBuffer(slot.params, at[s], at[s + 1] - at[s]);
         }
         if (plan.embeddings().data() != tableSource) {
             ClContext.release(table);
@@ -237,6 +247,7 @@ final class ClFrameLoop implements AutoCloseable {
             carry = ctx.alloc(carryBytes);
         }
         int steps = at.length - 2;
+        cl_mem params = slots[current].params;
         ctx.copy(params, at[steps], carry, 0, headerBytes);
         ClContext.args(feedStep, carry, previous.results, table, previous.steps - 1, 0, 0f);
         ctx.launch(feedStep, "feed_step/carry", new long[] {(long) carryHeader.rows() * hidden}, null);
@@ -342,7 +353,7 @@ final class ClFrameLoop implements AutoCloseable {
                 slot.close();
             }
         } finally {
-            ClContext.release(params, table, carry);
+            ClContext.release(table, carry);
             ClContext.release(feedStep);
         }
     }
