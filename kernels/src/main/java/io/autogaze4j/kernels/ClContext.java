@@ -181,16 +181,7 @@ final class ClContext implements AutoCloseable {
         if (value == null) {
             return 1;
         }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(
-                "-D" + FLUSH_PROPERTY + "=" + value + ": expected a count of commands >= 1 between flushes");
+        return CountProperty.count(FLUSH_PROPERTY, value, Integer.MAX_VALUE, "commands between two flushes");
     }
 
     /** Every OpenCL device of every platform; empty when no runtime or driver is installed. */

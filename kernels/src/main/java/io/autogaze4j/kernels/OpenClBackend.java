@@ -167,14 +167,13 @@ public final class OpenClBackend implements Backend {
      * @throws IllegalArgumentException for any other value
      */
     static int splitRows(String value) {
-        if (value == null || value.trim().equalsIgnoreCase("off")) {
+        if (value == null) {
             return 0;
         }
-        return rowCount(
+        return CountProperty.countOrOff(
                 SPLIT_ROWS_PROPERTY,
                 value,
                 DecoderBuilds.WIDE_FROM - 1,
-                "off or a row count",
                 "the most rows of a decoder call run on the split row kernels");
     }
 
@@ -187,30 +186,11 @@ public final class OpenClBackend implements Backend {
         if (value == null) {
             return 1;
         }
-        return rowCount(
+        return CountProperty.count(
                 SPLIT_GROUP_ROWS_PROPERTY,
                 value,
                 RowSplit.MAX_PER_GROUP,
-                "a row count",
                 "rows per work-group of the split row kernels");
-    }
-
-    /**
-     * {@code value}, the value of system property {@code property}, as a count from 1 to {@code most}.
-     *
-     * @throws IllegalArgumentException for anything else, naming the property, what it {@code expected} and its meaning
-     */
-    private static int rowCount(String property, String value, int most, String expected, String meaning) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= most) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(
-                "-D" + property + "=" + value + ": expected " + expected + " from 1 to " + most + " (" + meaning + ")");
     }
 
     /**
@@ -223,20 +203,7 @@ public final class OpenClBackend implements Backend {
         if (value == null) {
             return DEFAULT_VISION_CHUNK_FRAMES;
         }
-        String v = value.trim();
-        if (v.equalsIgnoreCase("off")) {
-            return 0;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what is expected
-        }
-        throw new IllegalArgumentException("-D" + VISION_CHUNKS_PROPERTY + "=" + value
-                + ": expected off or frames per vision chunk (a whole number >= 1)");
+        return CountProperty.countOrOff(VISION_CHUNKS_PROPERTY, value, Integer.MAX_VALUE, "frames per vision chunk");
     }
 
     /**
