@@ -36,13 +36,13 @@ bench() { # "JVM flags" benchmark-arguments...: one JVM of the benchmark, on the
   shift
   # shellcheck disable=SC2086 # flags: zero or more options, split on spaces
   "${JAVA[@]}" "${COMMON[@]}" $flags -cp "$CLASSPATH_NOW" io.autogaze4j.bench.EndToEndBenchmark \
-    --model "$D/fixtures/model_k10" --backend opencl "$@" 2>&1 | grep -v '^WARNING'
+    --model "$D/fixtures/model_k10" --backend opencl "$@" 2>&1 | grep -a -v '^WARNING'
 }
 if [ "${BITS:-1}" = 1 ]; then
   echo "=== bits: OpenClDecoderTest#streamVariantsGiveTheDefaultBits on this device"
   "${JAVA[@]}" -cp "$D/lib/*:$D/tests/*" io.autogaze4j.model.DeviceParityRun \
-    io.autogaze4j.kernels.OpenClDecoderTest#streamVariantsGiveTheDefaultBits 2>&1 | grep -v '^WARNING' \
-    | grep -E 'tests (successful|failed)|=>|Exception|expected' | head -20
+    io.autogaze4j.kernels.OpenClDecoderTest#streamVariantsGiveTheDefaultBits 2>&1 | grep -a -v '^WARNING' \
+    | grep -a -E 'tests (successful|failed)|=>|Exception|expected' | head -20
 fi
 registers() { # log: registers and spills of the streamed kernels in the build logs of a JVM (-cl-nv-verbose)
   awk '
@@ -53,19 +53,19 @@ registers() { # log: registers and spills of the streamed kernels in the build l
 }
 echo "=== warm-up JVM: builds every program once (batch 2: the tiled attention too)"
 bench "" --batch 2 --runs 1 --warmup 0 > "$LOGS/warm-up.log"
-grep -E '^model|^batch' "$LOGS/warm-up.log" || tail -5 "$LOGS/warm-up.log"
+grep -a -E '^model|^batch' "$LOGS/warm-up.log" || tail -5 "$LOGS/warm-up.log"
 rows=()
 i=0
 run_config() { # number name flags: one config, its row of the table
   local log=$LOGS/config-$1.log
   echo "=== $1: $2 ($3)"
   bench "$3" --batch "${BATCH:-128}" --runs "${RUNS:-3}" --warmup "${WARMUP:-1}" --profile > "$log"
-  grep -E '^model|^batch|Exception|error' "$log" | head -4
+  grep -a -E '^model|^batch|Exception|error' "$log" | head -4
   local wall next last kernels regs
-  wall=$(grep -o 'median [0-9.]* ms per call' "$log" | head -1 | awk '{print $2}')
+  wall=$(grep -a -o 'median [0-9.]* ms per call' "$log" | head -1 | awk '{print $2}')
   next=$(awk '$1 == "attention_stream/next" {v = $(NF - 1)} END {print v}' "$log")
   last=$(awk '$1 == "attention_stream/last" {v = $(NF - 1)} END {print v}' "$log")
-  kernels=$(grep -o 'kernels [0-9.]* ms' "$log" | tail -1 | awk '{print $2}')
+  kernels=$(grep -a -o 'kernels [0-9.]* ms' "$log" | tail -1 | awk '{print $2}')
   regs=$(registers "$log")
   rows+=("| $1 | $2 | ${next:-?} | ${last:-?} | ${kernels:-?} | ${wall:-?} | ${regs:-as the warm-up (cached)} |")
 }

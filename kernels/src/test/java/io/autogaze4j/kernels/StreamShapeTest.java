@@ -20,7 +20,7 @@ class StreamShapeTest {
         StreamShape shape = of(Map.of());
         assertEquals(StreamShape.DEFAULT, shape);
         assertEquals(128, shape.groupSize(32));
-        assertEquals(" -D SQ=10 -D SL=32 -D SD=8 -D SR=10 -D SE=0", shape.defines(10));
+        assertEquals(" -D SQ=10 -D SL=32 -D SD=8 -D SR=10 -D SE=1", shape.defines(10));
         assertEquals("", shape.differences());
     }
 
@@ -30,14 +30,14 @@ class StreamShapeTest {
                 StreamShape.LANES_PROPERTY, "64",
                 StreamShape.DIMS_PROPERTY, " 4 ",
                 StreamShape.REGISTER_QUERIES_PROPERTY, "2",
-                StreamShape.SHARED_EXP_PROPERTY, "ON",
+                StreamShape.SHARED_EXP_PROPERTY, "Off",
                 StreamShape.SPLIT_FACTOR_PROPERTY, "12",
                 StreamShape.MAX_SPLITS_PROPERTY, "4",
                 StreamShape.LAST_KERNEL_PROPERTY, "off"));
-        assertEquals(new StreamShape(64, 4, OptionalInt.of(2), true, 12, 4, false), shape);
+        assertEquals(new StreamShape(64, 4, OptionalInt.of(2), false, 12, 4, false), shape);
         assertEquals(512, shape.groupSize(32));
-        assertEquals(" -D SQ=10 -D SL=64 -D SD=4 -D SR=2 -D SE=1", shape.defines(10));
-        assertTrue(shape.differences().contains("shared probabilities"), shape.differences());
+        assertEquals(" -D SQ=10 -D SL=64 -D SD=4 -D SR=2 -D SE=0", shape.defines(10));
+        assertTrue(shape.differences().contains("not shared"), shape.differences());
         assertFalse(shape.defaultLaunch());
         shape.check(10, 32);
     }
