@@ -154,7 +154,7 @@ final class ClDecoderSession implements DecoderSession {
      */
     private cl_mem st;
     /** A frame's decode steps gather their ids in layer 0 ({@code feed_qkv_rope}), not in a {@code feed_step} launch. */
-    private boolean fuseFeed;
+    private final boolean fuseFeed;
     /** The split kernels' SiLU-gated intermediate activations [row][intermediate] (null without them). */
     private cl_mem gated;
     /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
@@ -546,11 +546,6 @@ final class ClDecoderSession implements DecoderSession {
             standIn = bound(Variant.of("stand-in", ctx.program(builds.standIn()), keys.length, 1, hidden));
         }
         return standIn;
-    }
-
-    /** Whether a frame's decode steps run {@code feed_qkv_rope} rather than {@code feed_step} and {@code qkv_rope} (tests). */
-    void fuseFeed(boolean on) {
-        fuseFeed = on;
     }
 
     /** Pins which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more (tests). */
