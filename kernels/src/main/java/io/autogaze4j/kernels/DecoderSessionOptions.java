@@ -10,6 +10,8 @@ import java.util.function.UnaryOperator;
  * <pre>{@code
  * cl.openDecoder(w, batch, 64, 64, cl.decoderOptions().withSplitTarget(4096).withTiledAttention(true))
  * }</pre>
+ * A new switch is a component here (its default, which may depend on the device, in {@link #of}) and a with-method;
+ * the other with-methods each pass it on (the compiler lists them); the session reads it from the record it is given.
  *
  * @param splitTarget     attention work-groups below which decode steps split their keys: the device's compute units x
  *                        {@link ClDecoderSession#GROUPS_PER_UNIT} (tests pass more to exercise the splits)
