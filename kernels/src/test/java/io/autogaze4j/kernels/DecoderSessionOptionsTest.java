@@ -44,11 +44,17 @@ class DecoderSessionOptionsTest {
                 defaults.withRowSplit(new RowSplit(40, 3)),
                 of(Map.of(OpenClBackend.SPLIT_ROWS_PROPERTY, "40", OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY, "3")));
         assertEquals(
-                defaults.withStreamShape(new StreamShape(32, 8, OptionalInt.of(2), false, 6, 16, true)),
-                of(Map.of(StreamShape.REGISTER_QUERIES_PROPERTY, "2")));
+                defaults.withStreamShape(twoRegisterQueries()), of(Map.of(StreamShape.REGISTER_QUERIES_PROPERTY, "2")));
         assertTrue(defaults.pipelinesFrames(), "frames pipelined by default");
         assertFalse(withOverlapOff(defaults).pipelinesFrames(), "no pipelining with the overlap off");
         assertFalse(defaults.withDecodesFrames(false).pipelinesFrames(), "none without the decode loop on the device");
+    }
+
+    /** {@link StreamShape#DEFAULT} with two queries' outputs in registers. */
+    private static StreamShape twoRegisterQueries() {
+        StreamShape d = StreamShape.DEFAULT;
+        return new StreamShape(
+                d.lanes(), d.dims(), OptionalInt.of(2), d.sharedExp(), d.splitFactor(), d.maxSplits(), d.lastKernel());
     }
 
     private static DecoderSessionOptions withOverlapOff(DecoderSessionOptions o) {
