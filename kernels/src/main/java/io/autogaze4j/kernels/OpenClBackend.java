@@ -133,6 +133,8 @@ public final class OpenClBackend implements Backend {
     private final int visionChunkFrames;
     /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
     private final StreamShape streamShape;
+    /** The decoder sessions' prefill attention ({@link PrefillShape#fromProperties}). */
+    private final PrefillShape prefillShape;
 
     private boolean closed;
 
@@ -157,6 +159,7 @@ public final class OpenClBackend implements Backend {
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
         this.streamShape = StreamShape.fromProperties();
+        this.prefillShape = PrefillShape.fromProperties();
     }
 
     /**
@@ -366,6 +369,7 @@ public final class OpenClBackend implements Backend {
                 // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + streamShape.differences()
+                + prefillShape.differences()
                 + ")";
     }
 
@@ -677,7 +681,10 @@ public final class OpenClBackend implements Backend {
                 streamShape);
     }
 
-    /** A decoder session with every choice given (see {@link ClDecoderSession}); tests compare streamed shapes. */
+    /**
+     * A decoder session with every choice but the prefill attention given (see {@link ClDecoderSession}); tests compare
+     * streamed shapes.
+     */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
             int batch,
@@ -688,6 +695,31 @@ public final class OpenClBackend implements Backend {
             boolean streamAttention,
             RowSplit rowSplit,
             StreamShape shape) {
+        return openDecoder(
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                shape,
+                prefillShape);
+    }
+
+    /** A decoder session with every choice given (see {@link ClDecoderSession}); tests compare prefill shapes. */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            RowSplit rowSplit,
+            StreamShape shape,
+            PrefillShape prefill) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
@@ -702,7 +734,8 @@ public final class OpenClBackend implements Backend {
                     tiledAttention,
                     streamAttention,
                     rowSplit,
-                    shape);
+                    shape,
+                    prefill);
         }
     }
 
