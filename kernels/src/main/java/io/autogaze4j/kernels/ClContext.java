@@ -643,6 +643,17 @@ final class ClContext implements AutoCloseable {
         return ev;
     }
 
+    /**
+     * Enqueues a marker and sends it to the device: its event is done once every command enqueued before it is; wait for
+     * it with {@link #await}.
+     */
+    cl_event marker() {
+        cl_event ev = new cl_event();
+        clEnqueueMarkerWithWaitList(queue, 0, null, ev);
+        flush();
+        return ev;
+    }
+
     /** Waits for a {@link #readLater} and releases its event: polling on GPUs (see {@link #readPolling}), blocking on CPUs. */
     void await(cl_event ev) {
         if (info.cpu()) {

@@ -86,6 +86,14 @@ public final class OpenClBackend implements Backend {
      * may wait for them, 1 waits for every frame's). Read when the backend opens.
      */
     public static final String VISION_CHUNKS_PROPERTY = "autogaze.opencl.visionChunks";
+    /**
+     * System property that keeps the vision tokens on the device for the decoder ({@code on}, the default: each vision
+     * submission's embeddings stay in a device buffer of their own, and a frame's prefill copies its rows from there,
+     * device to device; the same bits) or sends them through the host ({@code off}: read back after the vision
+     * kernels, uploaded again in each frame's prefill, about 19 MB per frame at batch 128). Read when the backend
+     * opens. For A/B runs on the same jars.
+     */
+    public static final String DEVICE_HANDOFF_PROPERTY = "autogaze.opencl.deviceHandoff";
     /** Frames per vision chunk when {@link #VISION_CHUNKS_PROPERTY} is unset. */
     static final int DEFAULT_VISION_CHUNK_FRAMES = 4;
 
@@ -131,6 +139,8 @@ public final class OpenClBackend implements Backend {
     private final RowSplit rowSplit;
     /** Frames per time chunk of the vision sessions, 0 for whole clips ({@link #VISION_CHUNKS_PROPERTY}). */
     private final int visionChunkFrames;
+    /** Vision sessions keep their tokens on the device for the decoder ({@link #DEVICE_HANDOFF_PROPERTY}). */
+    private final boolean deviceHandoff;
     /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
     private final StreamShape streamShape;
 
@@ -156,6 +166,7 @@ public final class OpenClBackend implements Backend {
                 splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
+        this.deviceHandoff = deviceHandoff(System.getProperty(DEVICE_HANDOFF_PROPERTY));
         this.streamShape = StreamShape.fromProperties();
     }
 
@@ -204,6 +215,16 @@ public final class OpenClBackend implements Backend {
             return DEFAULT_VISION_CHUNK_FRAMES;
         }
         return CountProperty.countOrOff(VISION_CHUNKS_PROPERTY, value, Integer.MAX_VALUE, "frames per vision chunk");
+    }
+
+    /**
+     * The value of {@link #DEVICE_HANDOFF_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean deviceHandoff(String value) {
+        return OnOffProperty.isOn(
+                DEVICE_HANDOFF_PROPERTY, value, "the vision tokens handed to the decoder on the device");
     }
 
     /**
@@ -363,6 +384,7 @@ public final class OpenClBackend implements Backend {
                                 ? ", vision in one piece"
                                 : ", vision chunks of " + visionChunkFrames + " frames")
                 + (fuseFeed ? "" : ", feed_step unfused")
+                + (deviceHandoff ? "" : ", vision tokens through the host")
                 // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + streamShape.differences()
@@ -748,6 +770,14 @@ public final class OpenClBackend implements Backend {
 
     /** A device vision encoder whose waves upload at most {@code waveBytes} of pixels each (tests use small waves). */
     ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes) {
+        return openVision(weights, batch, waveBytes, deviceHandoff);
+    }
+
+    /**
+     * A device vision encoder whose waves upload at most {@code waveBytes} of pixels each and whose submissions keep their
+     * tokens on the device or not ({@link #DEVICE_HANDOFF_PROPERTY}; tests choose).
+     */
+    ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes, boolean resident) {
         if (!encodesVision(weights)) {
             throw new UnsupportedOperationException("the OpenCL vision kernels do not take these weights' shapes");
         }
@@ -756,7 +786,30 @@ public final class OpenClBackend implements Backend {
             ClVisionSession.Constants constants =
                     visionConstants.computeIfAbsent(weights, k -> ClVisionSession.Constants.upload(ctx, k));
             return new ClVisionSession(
-                    this, ctx, stage, visionBuffers, constants, cpu, weights, batch, waveBytes, visionChunkFrames);
+                    this,
+                    ctx,
+                    stage,
+                    visionBuffers,
+                    constants,
+                    cpu,
+                    weights,
+                    batch,
+                    waveBytes,
+                    visionChunkFrames,
+                    resident);
+        }
+    }
+
+    /**
+     * Device tokens {@code [rows][frames][tokens][width]} holding {@code data}, as a vision session keeps them (tests: a
+     * decoder plan reading them in place without a vision encoder). The caller closes them.
+     */
+    ClDeviceTokens deviceTokens(float[] data, int rows, int frames, int tokens, int width) {
+        synchronized (ctx) {
+            checkOpen();
+            ClDeviceTokens t = new ClDeviceTokens(ctx, visionBuffers.tokens, rows, frames, tokens, width);
+            ctx.write(t.mem(), 0, data, data.length);
+            return t;
         }
     }
 
