@@ -44,8 +44,9 @@ import org.jocl.cl_mem;
  * in a buffer of their own ({@link ClDeviceTokens}, {@link Submitted#onDevice}) from which a decoder session of the same
  * context copies each frame's rows into its prefill ({@code FrameSteps.residentTokens}); nothing is read back unless
  * {@link Submitted#embeddings} is asked for. With it off they come back to the host through the page-locked stage, and
- * each frame's prefill uploads them again with the previous frame's gaze tokens in front. CPU twin: the model module's {@code VisionEncoder} (the same single operations on the host); tests: {@code
- * OpenClVisionTest} and the OpenCL vision, generation and streaming parity tests.
+ * each frame's prefill uploads them again with the previous frame's gaze tokens in front. CPU twin: the model module's
+ * {@code VisionEncoder} (the same single operations on the host); tests: {@code OpenClVisionTest}, {@code
+ * DeviceHandoffTest} and the OpenCL vision, generation and streaming parity tests.
  */
 final class ClVisionSession implements VisionSession {
     /** Largest pixel upload of one wave (a 16-frame 224x224 row is 9.6 MB, so 111 rows go in one wave). */

@@ -40,10 +40,10 @@ final class FrameGenerator {
 
     /**
      * Gazes the next {@code vision.frames()} frames of every row, in order: {@code vision.frame(t)} holds every row's
-     * {@code [196, hidden]} embeddings of the t-th (on the host or kept on the device), {@code budgets[t]} its token budget. Each frame is a prefill, decode
-     * steps until every row is finished, then the end-of-frame mask bookkeeping. Each frame's embeddings are asked for
-     * just before the frame is planned, and {@code vision} is told once the decoder holds it (it then submits the
-     * vision work of later frames behind it).
+     * {@code [196, hidden]} embeddings of the t-th (on the host or kept on the device), {@code budgets[t]} its token
+     * budget. Each frame is a prefill, decode steps until every row is finished, then the end-of-frame mask bookkeeping.
+     * Each frame's embeddings are asked for just before the frame is planned, and {@code vision} is told once the decoder
+     * holds it (it then submits the vision work of later frames behind it).
      *
      * <p>With a decoder that {@link io.autogaze4j.tensor.DecoderSession#pipelinesFrames pipelines frames} and no task-loss
      * stop, frame t + 1 is planned and enqueued before frame t's choices are read, so the device runs it while the host
