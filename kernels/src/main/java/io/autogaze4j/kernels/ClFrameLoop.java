@@ -280,6 +280,8 @@ final class ClFrameLoop implements AutoCloseable {
         ClDeviceTokens tokens = (ClDeviceTokens) frame.tokens();
         long tokenBytes = (long) hidden * Sizeof.cl_float;
         long dst = at[0] + (long) prefill.inputAt() * Sizeof.cl_int + hostPerRow * tokenBytes;
+        cl_event[] after = tokens.waitList(); // the vision work, where it ran on its own queue
+        cl_event copied = after.length == 0 ? null : new cl_event();
         clEnqueueCopyBufferRect(
                 ctx.queue,
                 tokens.mem(),
@@ -291,9 +293,12 @@ final class ClFrameLoop implements AutoCloseable {
                 0,
                 prefill.perRow() * tokenBytes,
                 0,
-                0,
-                null,
-                null);
+                after.length,
+                after.length == 0 ? null : after,
+                copied);
+        if (copied != null) {
+            tokens.readBy(copied);
+        }
     }
 
     /** Bytes {@code [at[s], at[s + 1])} of the packed stage. */

@@ -12,6 +12,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_event;
@@ -65,6 +66,8 @@ final class ClVisionSession implements VisionSession {
     private final int chunkFrames;
     /** Submissions keep their embeddings on the device ({@link OpenClBackend#DEVICE_HANDOFF_PROPERTY}). */
     private final boolean resident;
+    /** The session's commands go to the context's side queue ({@link OpenClBackend#VISION_QUEUE_PROPERTY}). */
+    private final boolean sideQueue;
     /** The device tokens this session made; those still open when it closes are closed then. */
     private final List<ClDeviceTokens> made = new ArrayList<>();
 
@@ -151,7 +154,8 @@ final class ClVisionSession implements VisionSession {
             int batch,
             long waveBytes,
             int chunkFrames,
-            boolean resident) {
+            boolean resident,
+            boolean sideQueue) {
         if (batch < 1) {
             throw new IllegalArgumentException("vision session batch must be >= 1, got " + batch);
         }
@@ -166,21 +170,23 @@ final class ClVisionSession implements VisionSession {
         this.waveBytes = waveBytes;
         this.chunkFrames = chunkFrames;
         this.resident = resident;
+        this.sideQueue = sideQueue;
         this.history = w.temporalKernel() - 1;
         this.histories = new cl_mem[w.trunk().size()];
         long historyBytes = (long) batch * history * w.tokens() * w.hidden() * Sizeof.cl_float;
         for (int blk = 0; blk < histories.length; blk++) {
             histories[blk] = ctx.alloc(historyBytes);
-            clEnqueueFillBuffer(
+            cl_mem history = histories[blk];
+            onQueue(() -> clEnqueueFillBuffer(
                     ctx.queue,
-                    histories[blk],
+                    history,
                     Pointer.to(new float[] {0f}),
                     Sizeof.cl_float,
                     0,
                     Math.max(Sizeof.cl_float, historyBytes),
                     0,
                     null,
-                    null);
+                    null));
         }
     }
 
@@ -218,31 +224,48 @@ final class ClVisionSession implements VisionSession {
         int size = w.inputSize();
         long rowBytes = (long) count * 3 * size * size * Sizeof.cl_float;
         int rowsPerWave = (int) Math.max(1, Math.min(batch, waveBytes / rowBytes));
-        Tensor[][] out = new Tensor[batch][];
         synchronized (ctx) {
             if (closed) {
                 throw new IllegalStateException("vision session is closed");
             }
             backend.checkOpen();
             buffers.settle(ctx);
-            if (resident) {
-                return submitResident(clip, first, count, rowsPerWave);
-            }
-            long t0 = System.nanoTime();
-            InFlight last = null;
-            for (int from = 0; from < batch; from += rowsPerWave) {
-                Wave wave = new Wave(from, Math.min(batch, from + rowsPerWave), first, count);
-                cl_mem e = enqueueWave(clip, wave, null);
-                if (wave.to() < batch) {
-                    collect(stage.fetch(e, floats(wave)), wave, out);
-                } else {
-                    last = new InFlight(wave, out, stage.fetchLater(e, floats(wave)));
-                }
-            }
-            buffers.inFlight = last;
-            ctx.hostTime("host: vision encoder: pixels staged, upload and kernels enqueued", System.nanoTime() - t0);
-            return last;
+            return onQueue(() -> resident
+                    ? submitResident(clip, first, count, rowsPerWave)
+                    : submitThroughHost(clip, first, count, rowsPerWave));
         }
+    }
+
+    /**
+     * {@code work}'s result with its commands on the context's side queue where this session's work goes there
+     * ({@link OpenClBackend#VISION_QUEUE_PROPERTY}), else on the queue in use. Every command of the session's buffers
+     * goes through here, so they are in order with each other.
+     */
+    private <T> T onQueue(Supplier<T> work) {
+        return sideQueue ? ctx.onSideQueue(work) : work.get();
+    }
+
+    /**
+     * Enqueues the submission's waves and the read of their embeddings into the page-locked stage; earlier waves are
+     * read at once (the next wave's pixels need the stage), the last one's read is left in flight. Under the context's
+     * lock.
+     */
+    private Submitted submitThroughHost(Tensor clip, int first, int count, int rowsPerWave) {
+        long t0 = System.nanoTime();
+        Tensor[][] out = new Tensor[batch][];
+        InFlight last = null;
+        for (int from = 0; from < batch; from += rowsPerWave) {
+            Wave wave = new Wave(from, Math.min(batch, from + rowsPerWave), first, count);
+            cl_mem e = enqueueWave(clip, wave, null);
+            if (wave.to() < batch) {
+                collect(stage.fetch(e, floats(wave)), wave, out);
+            } else {
+                last = new InFlight(wave, out, stage.fetchLater(e, floats(wave)));
+            }
+        }
+        buffers.inFlight = last;
+        ctx.hostTime("host: vision encoder: pixels staged, upload and kernels enqueued", System.nanoTime() - t0);
+        return last;
     }
 
     /**
@@ -270,6 +293,10 @@ final class ClVisionSession implements VisionSession {
                 ctx.await(uploaded);
             } else {
                 buffers.stageFree = uploaded;
+                if (sideQueue) { // the marker is also the end of the tokens' work, which the decoder's copy waits for
+                    clRetainEvent(uploaded);
+                    tokens.ready(uploaded);
+                }
             }
         }
         ctx.hostTime(
@@ -294,6 +321,7 @@ final class ClVisionSession implements VisionSession {
             synchronized (ctx) {
                 long t0 = System.nanoTime();
                 buffers.settle(ctx);
+                tokens.awaitReady();
                 collect(stage.fetch(tokens.mem(), floats(all)), all, out);
                 ctx.hostTime("host: vision encoder: device tokens read back", System.nanoTime() - t0);
             }

@@ -94,6 +94,14 @@ public final class OpenClBackend implements Backend {
      * opens. For A/B runs on the same jars.
      */
     public static final String DEVICE_HANDOFF_PROPERTY = "autogaze.opencl.deviceHandoff";
+    /**
+     * System property that sends the vision encoder's commands to a second in-order queue of the context ({@code on}: they
+     * may run beside the decoder's; events order the hand-off of the tokens and the reuse of their buffers) or keeps them
+     * on the decoder's queue ({@code off}, the default: the vision work of a later chunk runs between the decoder's
+     * frames). While kernel times are collected everything runs on the one profiled queue. Read when the backend opens.
+     * For A/B runs on the same jars.
+     */
+    public static final String VISION_QUEUE_PROPERTY = "autogaze.opencl.visionQueue";
     /** Frames per vision chunk when {@link #VISION_CHUNKS_PROPERTY} is unset. */
     static final int DEFAULT_VISION_CHUNK_FRAMES = 4;
 
@@ -141,6 +149,8 @@ public final class OpenClBackend implements Backend {
     private final int visionChunkFrames;
     /** Vision sessions keep their tokens on the device for the decoder ({@link #DEVICE_HANDOFF_PROPERTY}). */
     private final boolean deviceHandoff;
+    /** Vision sessions enqueue on the context's second queue ({@link #VISION_QUEUE_PROPERTY}). */
+    private final boolean visionQueue;
     /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
     private final StreamShape streamShape;
 
@@ -167,6 +177,10 @@ public final class OpenClBackend implements Backend {
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
         this.deviceHandoff = deviceHandoff(System.getProperty(DEVICE_HANDOFF_PROPERTY));
+        this.visionQueue = OnOffProperty.isOn(
+                VISION_QUEUE_PROPERTY,
+                System.getProperty(VISION_QUEUE_PROPERTY, "off"),
+                "the vision encoder on a second command queue");
         this.streamShape = StreamShape.fromProperties();
     }
 
@@ -385,6 +399,7 @@ public final class OpenClBackend implements Backend {
                                 : ", vision chunks of " + visionChunkFrames + " frames")
                 + (fuseFeed ? "" : ", feed_step unfused")
                 + (deviceHandoff ? "" : ", vision tokens through the host")
+                + (visionQueue ? ", vision on a second queue" : "")
                 // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + streamShape.differences()
@@ -778,6 +793,14 @@ public final class OpenClBackend implements Backend {
      * tokens on the device or not ({@link #DEVICE_HANDOFF_PROPERTY}; tests choose).
      */
     ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes, boolean resident) {
+        return openVision(weights, batch, waveBytes, resident, visionQueue);
+    }
+
+    /**
+     * A device vision encoder as {@link #openVision(VisionWeights, int, long, boolean)} whose commands go to the
+     * context's second queue or not ({@link #VISION_QUEUE_PROPERTY}; tests choose).
+     */
+    ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes, boolean resident, boolean sideQueue) {
         if (!encodesVision(weights)) {
             throw new UnsupportedOperationException("the OpenCL vision kernels do not take these weights' shapes");
         }
@@ -796,7 +819,8 @@ public final class OpenClBackend implements Backend {
                     batch,
                     waveBytes,
                     visionChunkFrames,
-                    resident);
+                    resident,
+                    sideQueue);
         }
     }
 

@@ -1,8 +1,11 @@
 package io.autogaze4j.kernels;
 
+import static org.jocl.CL.clReleaseEvent;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jocl.cl_event;
 import org.jocl.cl_mem;
 
 /**
@@ -12,8 +15,19 @@ import org.jocl.cl_mem;
  * Used under the context's lock.
  */
 final class TokenBuffers {
-    /** A device buffer of {@code bytes} bytes. */
-    record Buffer(cl_mem mem, long bytes) {}
+    /**
+     * A device buffer of {@code bytes} bytes; {@code readsDone}: null, or an event (owned here) done once the last
+     * command that read it on another queue is, which the next writer waits for ({@link ClContext#waitOn}).
+     */
+    record Buffer(cl_mem mem, long bytes, cl_event readsDone) {
+        /** Releases the buffer and the event. */
+        void release() {
+            ClContext.release(mem);
+            if (readsDone != null) {
+                clReleaseEvent(readsDone);
+            }
+        }
+    }
 
     private final List<Buffer> free = new ArrayList<>();
     private boolean released;
@@ -34,17 +48,18 @@ final class TokenBuffers {
             free.remove(best);
             return best;
         }
-        free.removeIf(b -> {
-            ClContext.release(b.mem());
-            return true;
-        });
-        return new Buffer(ctx.alloc(bytes), bytes);
+        free.forEach(Buffer::release);
+        free.clear();
+        return new Buffer(ctx.alloc(bytes), bytes, null);
     }
 
-    /** Takes {@code b} back for reuse (work enqueued on it before still runs first: one in-order queue). */
+    /**
+     * Takes {@code b} back for reuse: work enqueued on it before runs first (on its queue; {@code b.readsDone()}, when not
+     * null, says when the work of another queue is done).
+     */
     void giveBack(Buffer b) {
         if (released) {
-            ClContext.release(b.mem());
+            b.release();
         } else {
             free.add(b);
         }
@@ -53,7 +68,7 @@ final class TokenBuffers {
     /** Releases the free buffers; buffers given back later are released then. */
     void release() {
         released = true;
-        free.forEach(b -> ClContext.release(b.mem()));
+        free.forEach(Buffer::release);
         free.clear();
     }
 }

@@ -135,8 +135,10 @@ class OpenClGenerationParityTest extends GenerationParityTest {
      * ahead (no task-loss stop: carried tokens in front of the resident ones) and frame by frame (task-loss stop: the
      * pending tokens' embeddings from the host), then as a stream of pushes of 2 and 3 frames (a push's first frame has
      * the previous push's pending tokens), give bit for bit the ids, pads and confidences of the tokens sent through the
-     * host. The profile shows that no token went through the host with the hand-off on (with the decode loop on the
-     * device; without it the decoder takes host tokens and both runs read them back).
+     * host; so does a call with the vision encoder's commands on a second queue ({@code -Dautogaze.opencl.visionQueue=on}:
+     * events order the hand-off and the reuse of the token buffers). The profile shows that no token went through the
+     * host with the hand-off on (with the decode loop on the device; without it the decoder takes host tokens and both
+     * runs read them back).
      */
     @Test
     void deviceHandoffGivesTheBitsOfTheHostPath() throws Exception {
@@ -161,9 +163,14 @@ class OpenClGenerationParityTest extends GenerationParityTest {
         try (Backend off = openClWith(Map.of("autogaze.opencl.visionChunks", "2", HANDOFF, "off"));
                 AutoGaze throughHost = AutoGaze.load(Fixtures.dir("model_mtp4"), off);
                 Backend on = openClWith(Map.of("autogaze.opencl.visionChunks", "2", HANDOFF, "on"));
-                AutoGaze onDevice = AutoGaze.load(Fixtures.dir("model_mtp4"), on)) {
+                AutoGaze onDevice = AutoGaze.load(Fixtures.dir("model_mtp4"), on);
+                Backend side = openClWith(Map.of(
+                        "autogaze.opencl.visionChunks", "2", HANDOFF, "on", "autogaze.opencl.visionQueue", "on"));
+                AutoGaze onSideQueue = AutoGaze.load(Fixtures.dir("model_mtp4"), side)) {
             assertTrue(off.name().contains("vision tokens through the host"), off.name());
             assertFalse(on.name().contains("vision tokens through the host"), on.name());
+            assertFalse(on.name().contains("vision on a second queue"), on.name());
+            assertTrue(side.name().contains("vision on a second queue"), side.name());
             for (GazeOptions o : options) {
                 GazeResult expected = throughHost.gaze(clip, o);
                 on.profiling(Backend.Profiling.HOST);
@@ -175,6 +182,7 @@ class OpenClGenerationParityTest extends GenerationParityTest {
                         !profile.containsKey(viaHost) && !profile.containsKey(readBack),
                         o + ": " + profile.keySet());
                 assertSameResult(expected, actual, o.toString());
+                assertSameResult(expected, onSideQueue.gaze(clip, o), o + ", second queue");
                 List<GazeResult> hostPushes = pushes(throughHost, clip, o);
                 List<GazeResult> devicePushes = pushes(onDevice, clip, o);
                 for (int i = 0; i < 2; i++) {
