@@ -106,18 +106,7 @@ public record FrameSteps(
 
     /** The same plan with the first {@code perRow} prefill tokens of each row carried from the previous frame. */
     public FrameSteps carrying(int perRow) {
-        return new FrameSteps(
-                prefill,
-                prefillPerRow,
-                prefillPositions,
-                masks,
-                tail,
-                stepSizes,
-                embeddings,
-                padId,
-                taskLossStop,
-                perRow,
-                residentTokens);
+        return with(prefill, perRow, residentTokens);
     }
 
     /**
@@ -125,6 +114,11 @@ public record FrameSteps(
      * {@code hostPrefill} {@code [batch * (prefillPerRow - frame.count()), hidden]} holds the tokens before them.
      */
     public FrameSteps readingInPlace(Tensor hostPrefill, DeviceTokens.Frame frame) {
+        return with(hostPrefill, carriedPerRow, Optional.of(frame));
+    }
+
+    /** The same plan with another prefill tensor, carried count and resident tokens. */
+    private FrameSteps with(Tensor hostPrefill, int carried, Optional<DeviceTokens.Frame> resident) {
         return new FrameSteps(
                 hostPrefill,
                 prefillPerRow,
@@ -135,8 +129,8 @@ public record FrameSteps(
                 embeddings,
                 padId,
                 taskLossStop,
-                carriedPerRow,
-                Optional.of(frame));
+                carried,
+                resident);
     }
 
     /** Prefill tokens per row whose embeddings {@code prefill} holds: all but the resident ones. */
