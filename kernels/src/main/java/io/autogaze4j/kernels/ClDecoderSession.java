@@ -3,6 +3,7 @@ package io.autogaze4j.kernels;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.DeviceTokens;
 import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.SubmittedFrame;
 import io.autogaze4j.tensor.Tensor;
@@ -993,8 +994,9 @@ final class ClDecoderSession implements DecoderSession {
      * carries); returns the headers, step 0 first. Under the context's lock.
      */
     private List<StepLayout.Header> startFrame(FrameSteps plan) {
-        checkStep(plan.prefill(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
+        checkStep(plan.prefill(), plan.hostPerRow(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
         checkFrame(plan);
+        checkResident(plan);
         if (plan.carriedPerRow() > 0 && plan.carriedPerRow() != carriable) {
             throw new IllegalArgumentException("the plan carries " + plan.carriedPerRow()
                     + " tokens per row but the session's last call was not a frame without a task-loss stop whose last"
@@ -1065,6 +1067,28 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
+    /**
+     * Device tokens of the same context and width, with the decode loop on the device: a frame's prefill copies their
+     * rows device to device ({@link ClFrameLoop}).
+     */
+    @Override
+    public boolean readsInPlace(DeviceTokens tokens) {
+        return decodesFrames && tokens instanceof ClDeviceTokens d && d.livesIn(ctx) && d.width() == hidden;
+    }
+
+    /** Checks that a plan's resident tokens, if any, can be read in place here and are still open. */
+    private void checkResident(FrameSteps plan) {
+        if (plan.residentTokens().isEmpty()) {
+            return;
+        }
+        DeviceTokens tokens = plan.residentTokens().get().tokens();
+        if (!readsInPlace(tokens)) {
+            throw new IllegalArgumentException("the plan's resident tokens "
+                    + tokens.getClass().getSimpleName() + " are not this session's device's, of width " + hidden);
+        }
+        ((ClDeviceTokens) tokens).mem(); // throws when closed
+    }
+
     @Override
     public void rewind(int to) {
         if (!decodesFrames) {
@@ -1114,7 +1138,7 @@ final class ClDecoderSession implements DecoderSession {
      */
     private void enqueueStep(
             Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
-        checkStep(in, perRow, positions, masks, fedIds);
+        checkStep(in, perRow, perRow, positions, masks, fedIds);
         carriable = 0;
         int end = length + perRow;
         int lo = firstChangedMask(masks);
@@ -1127,15 +1151,18 @@ final class ClDecoderSession implements DecoderSession {
         length = end;
     }
 
-    /** Checks a step's shapes, positions and fed ids before anything reaches the device. */
-    private void checkStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds) {
+    /**
+     * Checks a step's shapes, positions and fed ids before anything reaches the device; {@code in} holds the first
+     * {@code inPerRow} of the {@code perRow} new tokens of each row (the others are read in place).
+     */
+    private void checkStep(Tensor in, int inPerRow, int perRow, int[][] positions, byte[][] masks, int[][] fedIds) {
         if (closed) {
             throw new IllegalStateException("decoder session is closed");
         }
-        int rows = batch * perRow;
+        int rows = batch * inPerRow;
         if (perRow < 1 || in.rank() != 2 || in.dim(0) != rows || in.dim(1) != hidden) {
             throw new IllegalArgumentException(
-                    "decoder input " + in + " does not match " + batch + " rows x " + perRow + " tokens x " + hidden);
+                    "decoder input " + in + " does not match " + batch + " rows x " + inPerRow + " tokens x " + hidden);
         }
         int end = length + perRow;
         if (end > cap) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** The device-resident decoder against the host reference session, with random model-shaped weights. */
 class OpenClDecoderTest {
-    private static final int H = 192, HEADS = 6, DIM = 32, INTER = 384, K = 10, V = 266, PAD = 265;
+    static final int H = 192, HEADS = 6, DIM = 32, INTER = 384, K = 10, V = 266, PAD = 265;
     /** The attention kernels a session can run: {tiled, streamed decode}: both, tiled alone, strided alone. */
     private static final boolean[][] KERNELS = {{true, true}, {true, false}, {false, false}};
 
@@ -775,7 +775,7 @@ class OpenClDecoderTest {
      * A frame of two steps (K ids, then 7 or 3) whose prefill {@code x} ({@code [batch * perRow, hidden]}, the per-row
      * count from its size) starts at cache entry {@code at}, positions counting on from there.
      */
-    private static FrameSteps framePlan(Tensor x, int at, byte[][] masks, Tensor table) {
+    static FrameSteps framePlan(Tensor x, int at, byte[][] masks, Tensor table) {
         int batch = masks.length;
         int perRow = x.dim(0) / batch;
         int[][] positions = new int[batch][perRow];
@@ -939,7 +939,7 @@ class OpenClDecoderTest {
         }
     }
 
-    private static void assertSameChoice(TokenChoice expected, TokenChoice actual, String what) {
+    static void assertSameChoice(TokenChoice expected, TokenChoice actual, String what) {
         assertArrayEquals(expected.taskLoss(), actual.taskLoss(), what + ": task loss");
         for (int b = 0; b < expected.tokens().length; b++) {
             assertArrayEquals(expected.tokens()[b], actual.tokens()[b], what + ": ids of row " + b);
