@@ -20,10 +20,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_buffer_region;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
@@ -50,6 +53,9 @@ import org.jocl.cl_queue_properties;
  * the cache (an INFO line says so).
  */
 final class ClContext implements AutoCloseable {
+    /** A line that includes another kernel source of this package: {@code #include "name.cl"}. */
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"([a-z_]+\\.cl)\"$");
+
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     /** System property: {@code on} (default) builds programs in the background, {@code off} on first use, one at a time. */
     static final String PREBUILD_PROPERTY = "autogaze.opencl.prebuild";
@@ -330,15 +336,21 @@ final class ClContext implements AutoCloseable {
         return new ProgramBuilds(sourceBuilds.get(), cacheLoads.get());
     }
 
-    private static String source(String name) {
+    /**
+     * The text of kernel source {@code name} with each line {@code #include "other.cl"} replaced by that source of this
+     * package (shared helpers such as grid_barrier.cl live once; the compiler never sees the include).
+     */
+    static String source(String name) {
+        String text;
         try (InputStream in = ClContext.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("kernel source " + name + " missing from the jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read kernel source " + name, e);
         }
+        return INCLUDE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(source(m.group(1))));
     }
 
     private cl_program fromSource(String name, String source, String options) {
@@ -422,6 +434,22 @@ final class ClContext implements AutoCloseable {
 
     cl_mem alloc(long bytes) {
         return clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(4, bytes), null, null);
+    }
+
+    /**
+     * {@code bytes} of {@code parent} from byte {@code origin} as a buffer of its own (a sub-buffer: the same memory);
+     * {@code origin} a multiple of {@link #subBufferAlignment}. Released before its parent.
+     */
+    cl_mem region(cl_mem parent, long origin, long bytes) {
+        return clCreateSubBuffer(
+                parent, CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, new cl_buffer_region(origin, bytes), null);
+    }
+
+    /** Bytes to which a {@link #region}'s origin must be aligned (the device's CL_DEVICE_MEM_BASE_ADDR_ALIGN). */
+    long subBufferAlignment() {
+        int[] bits = new int[1];
+        clGetDeviceInfo(device, CL_DEVICE_MEM_BASE_ADDR_ALIGN, Sizeof.cl_uint, Pointer.to(bits), null);
+        return Math.max(1, bits[0] / 8);
     }
 
     cl_mem upload(float[] data) {
@@ -551,16 +579,20 @@ final class ClContext implements AutoCloseable {
     /** Sets every argument of {@code k}: cl_mem, Integer or Float values in order. */
     static void args(cl_kernel k, Object... values) {
         for (int i = 0; i < values.length; i++) {
-            Object v = values[i];
-            if (v instanceof cl_mem m) {
-                clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(m));
-            } else if (v instanceof Integer n) {
-                clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {n}));
-            } else if (v instanceof Float f) {
-                clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {f}));
-            } else {
-                throw new IllegalArgumentException("unsupported kernel argument " + v);
-            }
+            arg(k, i, values[i]);
+        }
+    }
+
+    /** Sets argument {@code i} of {@code k}: a cl_mem, Integer or Float value. */
+    static void arg(cl_kernel k, int i, Object v) {
+        if (v instanceof cl_mem m) {
+            clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(m));
+        } else if (v instanceof Integer n) {
+            clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {n}));
+        } else if (v instanceof Float f) {
+            clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {f}));
+        } else {
+            throw new IllegalArgumentException("unsupported kernel argument " + v);
         }
     }
 

@@ -257,6 +257,19 @@ final class ClFrameLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Step {@code s} ({@code header}) as one persistent launch takes it, in place: its parameters where the frame's upload put them (no
+     * copy; a decode step's fed ids and embeddings are written there), its results straight into the frame's (no
+     * copy), a decode step fed from step {@code s - 1}'s results there.
+     */
+    ClPersistentStep.Step inPlace(int s, StepLayout.Header header) {
+        Slot slot = slots[current];
+        slot.steps = Math.max(slot.steps, s + 1);
+        long words = StepLayout.Results.bytes(batch, k) / Sizeof.cl_int;
+        return new ClPersistentStep.Step(
+                params, at[s] / Sizeof.cl_int, header, slot.results, s * words, s - 1, table, stop, threshold);
+    }
+
     /** Enqueues the copy of step {@code s}'s results ({@code stepResults}, written by the heads) into the frame's. */
     void keepResults(int s, cl_mem stepResults) {
         long bytes = StepLayout.Results.bytes(batch, k);

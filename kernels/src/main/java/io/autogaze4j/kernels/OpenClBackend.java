@@ -71,6 +71,14 @@ public final class OpenClBackend implements Backend {
      * twice). For A/B runs.
      */
     public static final String SPLIT_GROUP_ROWS_PROPERTY = "autogaze.opencl.splitGroupRows";
+    /**
+     * System property that runs decoder steps of few rows (at most {@link PersistentSteps#MOST_ROWS}: batch 1-4 decode
+     * steps at K = 10) as one launch of the persistent step kernel ({@code on}; {@link ClPersistentStep}: the step's
+     * kernels as phases between grid barriers, the same bits) or not ({@code off}, the default until measured on the
+     * H200, docs/benchmarks.md). GPUs only: on a CPU device it stays off. Needs the strided attention, the default at
+     * batch 1 ({@link #ATTENTION_PROPERTY}); sessions that run the tiled kernels run their steps as before.
+     */
+    public static final String PERSISTENT_PROPERTY = "autogaze.opencl.persistent";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -110,6 +118,8 @@ public final class OpenClBackend implements Backend {
     private final boolean overlap;
     /** The decoder calls that run on the split row kernels ({@link #SPLIT_ROWS_PROPERTY}). */
     private final RowSplit rowSplit;
+    /** The decoder steps that run as one persistent launch ({@link #PERSISTENT_PROPERTY}). */
+    private final PersistentSteps persistentSteps;
 
     private boolean closed;
 
@@ -131,6 +141,19 @@ public final class OpenClBackend implements Backend {
         this.rowSplit = new RowSplit(
                 splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
+        this.persistentSteps = persistentSteps(System.getProperty(PERSISTENT_PROPERTY), ctx.info);
+    }
+
+    /**
+     * The value of {@link #PERSISTENT_PROPERTY} on {@code device}: unset or {@code off} none; {@code on} steps of at
+     * most {@link PersistentSteps#MOST_ROWS} rows over one work-group per compute unit, on GPUs (a CPU device runs
+     * work-groups in turn, which a grid barrier cannot wait for).
+     */
+    static PersistentSteps persistentSteps(String value, OpenClDevice device) {
+        boolean on = value != null && OnOffProperty.isOn(PERSISTENT_PROPERTY, value, "one launch per decoder step");
+        return on && !device.cpu()
+                ? new PersistentSteps(PersistentSteps.MOST_ROWS, device.computeUnits())
+                : PersistentSteps.OFF;
     }
 
     /**
@@ -570,12 +593,13 @@ public final class OpenClBackend implements Backend {
                 decodesFrames,
                 attention.tiledFor(batch),
                 streamAttention,
-                rowSplit);
+                rowSplit,
+                persistentSteps);
     }
 
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}), with this backend's split row kernels; tests choose them.
+     * {@link ClDecoderSession}), with this backend's split row kernels and persistent steps; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -586,12 +610,20 @@ public final class OpenClBackend implements Backend {
             boolean tiledAttention,
             boolean streamAttention) {
         return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, rowSplit);
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                persistentSteps);
     }
 
     /**
      * A decoder session with a chosen attention split target, frame loop, attention kernels and calls on the split row
-     * kernels (see {@link ClDecoderSession}); tests choose them.
+     * kernels (see {@link ClDecoderSession}), no persistent steps; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -602,6 +634,32 @@ public final class OpenClBackend implements Backend {
             boolean tiledAttention,
             boolean streamAttention,
             RowSplit rowSplit) {
+        return openDecoder(
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                PersistentSteps.OFF);
+    }
+
+    /**
+     * A decoder session with a chosen attention split target, frame loop, attention kernels, calls on the split row
+     * kernels and persistent steps (see {@link ClDecoderSession}); tests choose them.
+     */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            RowSplit rowSplit,
+            PersistentSteps persistentSteps) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
@@ -615,7 +673,8 @@ public final class OpenClBackend implements Backend {
                     decodesFrames,
                     tiledAttention,
                     streamAttention,
-                    rowSplit);
+                    rowSplit,
+                    persistentSteps);
         }
     }
 

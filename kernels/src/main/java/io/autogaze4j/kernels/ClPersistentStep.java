@@ -1,0 +1,186 @@
+package io.autogaze4j.kernels;
+
+import java.nio.ByteBuffer;
+import org.jocl.Sizeof;
+import org.jocl.cl_event;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+/**
+ * A decoder step of few rows as one launch: decoder.cl's {@code persistent_step}, one work-group per compute unit
+ * (all resident), runs the step's kernels (feed_step, split_input, per layer split_qkv, attention, split_o,
+ * split_gate_up, split_down, then heads_logits and heads_choose) as phases separated by grid barriers (grid_barrier.cl),
+ * each phase giving the launch's work-groups the separate kernel's work-groups in turn through the same body functions,
+ * so the results are the separate kernels' bits. Where a step of ~20 launches paid ~4.4 us of launch each on the H200,
+ * it pays one launch and ~1.1 us per barrier (LaunchProbe).
+ *
+ * <p>The session binds the arguments that stay ({@link #bindSession}) and launches a step with the ones that change
+ * ({@link #enqueue}); a barrier wait that timed out (work-groups not all resident: the results are wrong) is counted on
+ * the device and reported by {@link Check#verify}.
+ */
+final class ClPersistentStep implements AutoCloseable {
+    /**
+     * Polls of a grid-barrier wait before it counts a timeout: a few hundred milliseconds on a GPU, far beyond any
+     * phase (LaunchProbe's PATIENCE).
+     */
+    static final int PATIENCE = LaunchProbe.PATIENCE;
+    /** Kernel arguments {@link #enqueue} sets; {@link #bindSession} sets the ones from here. */
+    private static final int STEP_ARGS = 12;
+
+    private final ClContext ctx;
+    private final cl_kernel kernel;
+    private final int groups;
+    private final int groupSize;
+    /** {arrived, generation, timeouts} of the grid barrier. */
+    private final cl_mem barrierState;
+
+    /**
+     * @param program   decoder.cl's PERSISTENT_KERNELS build
+     * @param groups    work-groups of a launch
+     * @param groupSize work-items per work-group (decoder.cl PWG)
+     */
+    ClPersistentStep(ClContext ctx, cl_program program, int groups, int groupSize) {
+        this.ctx = ctx;
+        this.kernel = ClContext.ownedKernel(program, "persistent_step");
+        this.groups = groups;
+        this.groupSize = groupSize;
+        this.barrierState = ctx.alloc(4 * Sizeof.cl_int);
+        ctx.write(barrierState, 0, new float[4], 4);
+    }
+
+    /**
+     * The buffers and values a session's steps share, in persistent_step's order after its step arguments.
+     *
+     * @param perLayerCache floats from one layer's cache to the next in {@code keys} and {@code values}
+     */
+    record SessionArgs(
+            cl_mem mask,
+            cl_mem forbidden,
+            cl_mem x,
+            cl_mem q,
+            cl_mem partOut,
+            cl_mem partStats,
+            cl_mem gated,
+            cl_mem logits,
+            cl_mem layerStack,
+            cl_mem ropeCos,
+            cl_mem ropeSin,
+            cl_mem keys,
+            cl_mem values,
+            long perLayerCache,
+            int cap,
+            float scale,
+            cl_mem finalNorm,
+            cl_mem lmHead,
+            cl_mem taskLossHead) {}
+
+    /** Binds the arguments that stay from one step to the next (again whenever a buffer is replaced). */
+    void bindSession(SessionArgs a) {
+        Object[] values = {
+            a.mask(),
+            a.forbidden(),
+            a.x(),
+            a.q(),
+            a.partOut(),
+            a.partStats(),
+            a.gated(),
+            a.logits(),
+            a.layerStack(),
+            a.ropeCos(),
+            a.ropeSin(),
+            a.keys(),
+            a.values(),
+            Math.toIntExact(a.perLayerCache()),
+            a.cap(),
+            a.scale(),
+            a.finalNorm(),
+            a.lmHead(),
+            a.taskLossHead(),
+            barrierState,
+            PATIENCE
+        };
+        for (int i = 0; i < values.length; i++) {
+            ClContext.arg(kernel, STEP_ARGS + i, values[i]);
+        }
+    }
+
+    /**
+     * Where a step reads its parameters and writes its results, and what it feeds.
+     *
+     * @param params     the buffer holding the step's parameters (StepLayout), from int {@code paramsAt}
+     * @param header     the step's header (its shape, also passed as arguments: see decoder.cl persistent_step)
+     * @param results    the buffer the step's results go to, from word {@code resultsAt}
+     * @param feedStep   -1, or the step whose results (at word {@code feedStep} x a step's words of {@code results}) give
+     *                   this step's fed ids and embeddings (feed_step)
+     * @param embeddings the embedding table feed_step reads (any buffer when {@code feedStep} is -1)
+     * @param stop       1 with a task-loss stop, else 0
+     * @param threshold  the stop's threshold
+     */
+    record Step(
+            cl_mem params,
+            long paramsAt,
+            StepLayout.Header header,
+            cl_mem results,
+            long resultsAt,
+            int feedStep,
+            cl_mem embeddings,
+            int stop,
+            float threshold) {}
+
+    /** Enqueues one step as one launch. */
+    void enqueue(Step s, String label) {
+        StepLayout.Header h = s.header();
+        Object[] values = {
+            s.params(),
+            Math.toIntExact(s.paramsAt()),
+            h.rows(),
+            h.batch(),
+            h.perRow(),
+            h.splits(),
+            s.results(),
+            Math.toIntExact(s.resultsAt()),
+            s.feedStep(),
+            s.stop(),
+            s.threshold(),
+            s.embeddings()
+        };
+        for (int i = 0; i < values.length; i++) {
+            ClContext.arg(kernel, i, values[i]);
+        }
+        ctx.launch(kernel, label, new long[] {(long) groups * groupSize}, new long[] {groupSize});
+    }
+
+    /** A pending read of the timeout count, enqueued behind the steps it covers. */
+    final class Check {
+        private final ByteBuffer count = ClContext.direct(Sizeof.cl_int * 4L);
+        private final cl_event read = ctx.readLater(barrierState, count, Sizeof.cl_int * 4L);
+
+        /**
+         * Waits for the read.
+         *
+         * @throws IllegalStateException when a grid-barrier wait timed out: the launch's work-groups were not all
+         *                               resident, and the steps' results are wrong
+         */
+        void verify() {
+            ctx.await(read);
+            int timeouts = count.getInt(2 * Sizeof.cl_int);
+            if (timeouts > 0) {
+                throw new IllegalStateException("persistent decoder step: " + timeouts + " grid-barrier waits timed out"
+                        + " (its " + groups + " work-groups were not all resident at once); run without -D"
+                        + OpenClBackend.PERSISTENT_PROPERTY + "=on");
+            }
+        }
+    }
+
+    /** Enqueues a read of the timeout count behind everything enqueued so far. */
+    Check check() {
+        return new Check();
+    }
+
+    @Override
+    public void close() {
+        ClContext.release(kernel);
+        ClContext.release(barrierState);
+    }
+}
