@@ -34,6 +34,11 @@ final class ClPersistentStep implements AutoCloseable {
     private final int groupSize;
     /** {arrived, generation, timeouts} of the grid barrier. */
     private final cl_mem barrierState;
+    /**
+     * A barrier wait timed out ({@link Check#verify}): the barrier's arrival count may be off for good, so that later
+     * launches could pass barriers early without a timeout; none is enqueued after.
+     */
+    private boolean broken;
 
     /**
      * @param program   decoder.cl's PERSISTENT_KERNELS build
@@ -128,8 +133,16 @@ final class ClPersistentStep implements AutoCloseable {
             int stop,
             float threshold) {}
 
-    /** Enqueues one step as one launch. */
+    /**
+     * Enqueues one step as one launch.
+     *
+     * @throws IllegalStateException after a {@link Check#verify} found a timed-out barrier wait
+     */
     void enqueue(Step s, String label) {
+        if (broken) {
+            throw new IllegalStateException("persistent decoder step: an earlier launch's grid barrier timed out; run"
+                    + " without -D" + OpenClBackend.PERSISTENT_PROPERTY + "=on");
+        }
         StepLayout.Header h = s.header();
         Object[] values = {
             s.params(),
@@ -166,6 +179,7 @@ final class ClPersistentStep implements AutoCloseable {
             ctx.await(read);
             int timeouts = count.getInt(2 * Sizeof.cl_int);
             if (timeouts > 0) {
+                broken = true;
                 throw new IllegalStateException("persistent decoder step: " + timeouts + " grid-barrier waits timed out"
                         + " (its " + groups + " work-groups were not all resident at once); run without -D"
                         + OpenClBackend.PERSISTENT_PROPERTY + "=on");
