@@ -299,7 +299,7 @@ class OpenClDecoderTest {
      * Persistent steps of at most {@code most} rows for tests: on a CPU device one work-group (PoCL need not run several
      * at once, and one takes every phase's work-groups in turn), on a GPU one per compute unit (the grid barriers, and
      * the choice with fewer work-items than lanes, as the switch runs them). On a CPU device only with
-     * {@code -D}{@value #PERSISTENT_ON_CPU}{@code =on}: PoCL 3.1's build of persistent_step took more than 10 minutes of
+     * {@code -D}{@value #PERSISTENT_ON_CPU}{@code =on}: PoCL 3.1's build of persistent_step took more than 15 minutes of
      * CPU on this project's 2-core machine (docs/benchmarks.md), too long for every CI run.
      */
     private static PersistentSteps testPersistent(int most) {
