@@ -134,7 +134,10 @@ final class ClDecoderSession implements DecoderSession {
     private final PersistentSteps persistentSteps;
     /** The persistent step kernel (null when {@link #persistentSteps} takes no step or the session cannot run it). */
     private final ClPersistentStep persistent;
-    /** With {@link #persistent}: every layer's keys and values in one buffer each, {@link #keys} and {@link #values} regions of them. */
+    /**
+     * With {@link #persistent}: every layer's keys and values in one buffer each, {@link #keys} and {@link #values}
+     * regions of them.
+     */
     private final cl_mem keyStack;
 
     private final cl_mem valueStack;

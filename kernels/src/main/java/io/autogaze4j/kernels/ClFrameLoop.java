@@ -258,9 +258,9 @@ final class ClFrameLoop implements AutoCloseable {
     }
 
     /**
-     * Step {@code s} ({@code header}) as one persistent launch takes it, in place: its parameters where the frame's upload put them (no
-     * copy; a decode step's fed ids and embeddings are written there), its results straight into the frame's (no
-     * copy), a decode step fed from step {@code s - 1}'s results there.
+     * Step {@code s} ({@code header}) as one persistent launch takes it, in place: its parameters where the frame's
+     * upload put them (no copy; a decode step's fed ids and embeddings are written there), its results straight into
+     * the frame's (no copy), a decode step fed from step {@code s - 1}'s results there.
      */
     ClPersistentStep.Step inPlace(int s, StepLayout.Header header) {
         Slot slot = slots[current];
