@@ -49,6 +49,12 @@
 // PERSISTENT_KERNELS with KS, SC, ROWS, PWG and LAYERS, built only when -Dautogaze.opencl.persistent is on) runs a whole
 // step of few rows in one launch: the step and split kernels' bodies (each of those kernels is a thin wrapper around a
 // body function of its ids, which that build leaves out) as phases between grid barriers (grid_barrier.cl).
+// Experiment (-D VOLATILE_GLOBALS): every global access volatile, so no load of a phase of persistent_step hits a
+// stale L1 line of another work-group's output (the NVIDIA L1 is not coherent across compute units).
+#ifdef VOLATILE_GLOBALS
+#define __global volatile __global
+#endif
+
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
 #endif
