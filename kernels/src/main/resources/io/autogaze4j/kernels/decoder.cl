@@ -51,7 +51,7 @@
 // body function of its ids, which that build leaves out) as phases between grid barriers (grid_barrier.cl).
 // Experiment (-D VOLATILE_GLOBALS): every global access volatile, so no load of a phase of persistent_step hits a
 // stale L1 line of another work-group's output (the NVIDIA L1 is not coherent across compute units).
-#ifdef VOLATILE_GLOBALS
+#if defined(VOLATILE_GLOBALS) && defined(PERSISTENT_KERNELS)
 #define __global volatile __global
 #endif
 
