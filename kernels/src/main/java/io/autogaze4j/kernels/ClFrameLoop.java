@@ -306,6 +306,16 @@ final class ClFrameLoop implements AutoCloseable {
         return slots[current].results;
     }
 
+    /**
+     * Step {@code s} ({@code header}) as one persistent launch takes it: its parameters where the frame's upload put
+     * them (a decode step's fed ids and embeddings are written there), its results into the frame's at
+     * {@link StepLayout#P_STEP} = s, a decode step fed from step {@code s - 1}'s results there.
+     */
+    ClPersistentStep.Step persistentStep(int s, StepLayout.Header header) {
+        Slot slot = slots[current];
+        return new ClPersistentStep.Step(slot.stepParams[s], header, slot.results, s - 1, table, stop, threshold);
+    }
+
     /** Enqueues the read of the results of the current frame's first {@code steps} steps, without waiting. */
     Pending readLater(int steps) {
         Slot slot = slots[current];

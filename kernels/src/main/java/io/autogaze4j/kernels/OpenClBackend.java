@@ -88,6 +88,21 @@ public final class OpenClBackend implements Backend {
     public static final String VISION_CHUNKS_PROPERTY = "autogaze.opencl.visionChunks";
     /** Frames per vision chunk when {@link #VISION_CHUNKS_PROPERTY} is unset. */
     static final int DEFAULT_VISION_CHUNK_FRAMES = 4;
+    /**
+     * System property that runs decoder steps of few rows (at most {@link PersistentSteps#MOST_ROWS}: batch 1-4 decode
+     * steps at K = 10) as one launch of the persistent step kernel ({@code on}; {@link ClPersistentStep}: the step's
+     * kernels as phases between grid barriers, the same bits) or not ({@code off}, the default until measured on the
+     * H200, docs/benchmarks.md). GPUs only: on a CPU device it stays off. Needs the strided attention, the default at
+     * batch 1 ({@link #ATTENTION_PROPERTY}); sessions that run the tiled kernels run their steps as before.
+     */
+    public static final String PERSISTENT_PROPERTY = "autogaze.opencl.persistent";
+    /**
+     * System property: {@code on} builds the persistent step kernel ({@link #PERSISTENT_PROPERTY}) with a clock of its
+     * phases (decoder.cl {@code PHASE_CLOCK}: work-group 0 reads the GPU's global timer after each grid barrier; NVIDIA
+     * only, inline PTX), which the profile shows as {@code phase NN ...} labels in microseconds per step; {@code off},
+     * the default, builds it without. For the batch-1 profile (docs/benchmarks.md); no other build changes.
+     */
+    public static final String PHASE_CLOCK_PROPERTY = "autogaze.opencl.phaseClock";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -133,6 +148,8 @@ public final class OpenClBackend implements Backend {
     private final int visionChunkFrames;
     /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
     private final StreamShape streamShape;
+    /** The decoder steps that run as one persistent launch ({@link #PERSISTENT_PROPERTY}). */
+    private final PersistentSteps persistentSteps;
 
     private boolean closed;
 
@@ -157,6 +174,25 @@ public final class OpenClBackend implements Backend {
                 splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
         this.streamShape = StreamShape.fromProperties();
+        this.persistentSteps = persistentSteps(
+                System.getProperty(PERSISTENT_PROPERTY), System.getProperty(PHASE_CLOCK_PROPERTY), ctx.info);
+    }
+
+    /**
+     * The value of {@link #PERSISTENT_PROPERTY} on {@code device}: unset or {@code off} none; {@code on} steps of at
+     * most {@link PersistentSteps#MOST_ROWS} rows over one work-group per compute unit, on GPUs (a CPU device runs
+     * work-groups in turn, which a grid barrier cannot wait for); {@code clock} the value of
+     * {@link #PHASE_CLOCK_PROPERTY} (unset: off).
+     *
+     * @throws IllegalArgumentException for a value other than on or off, naming the property
+     */
+    static PersistentSteps persistentSteps(String value, String clock, OpenClDevice device) {
+        boolean on = value != null && OnOffProperty.isOn(PERSISTENT_PROPERTY, value, "one launch per decoder step");
+        boolean clocked = clock != null
+                && OnOffProperty.isOn(PHASE_CLOCK_PROPERTY, clock, "the persistent step's phase clock");
+        return on && !device.cpu()
+                ? new PersistentSteps(PersistentSteps.MOST_ROWS, device.computeUnits(), clocked)
+                : PersistentSteps.OFF;
     }
 
     /**
@@ -633,12 +669,14 @@ public final class OpenClBackend implements Backend {
                 decodesFrames,
                 attention.tiledFor(batch),
                 streamAttention,
-                rowSplit);
+                rowSplit,
+                persistentSteps);
     }
 
     /**
      * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}), with this backend's split row kernels and streamed attention shape; tests choose them.
+     * {@link ClDecoderSession}), with this backend's split row kernels, streamed attention shape and persistent steps;
+     * tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -649,12 +687,20 @@ public final class OpenClBackend implements Backend {
             boolean tiledAttention,
             boolean streamAttention) {
         return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, rowSplit);
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                persistentSteps);
     }
 
     /**
      * A decoder session with a chosen attention split target, frame loop, attention kernels and calls on the split row
-     * kernels (see {@link ClDecoderSession}); tests choose them.
+     * kernels (see {@link ClDecoderSession}), no persistent steps; tests choose them.
      */
     ClDecoderSession openDecoder(
             DecoderWeights weights,
@@ -674,7 +720,36 @@ public final class OpenClBackend implements Backend {
                 tiledAttention,
                 streamAttention,
                 rowSplit,
-                streamShape);
+                streamShape,
+                PersistentSteps.OFF);
+    }
+
+    /**
+     * A decoder session with a chosen attention split target, frame loop, attention kernels, calls on the split row
+     * kernels and persistent steps, and this backend's streamed attention shape (see {@link ClDecoderSession}); tests
+     * choose them.
+     */
+    ClDecoderSession openDecoder(
+            DecoderWeights weights,
+            int batch,
+            int maxCapacity,
+            int splitTarget,
+            boolean decodesFrames,
+            boolean tiledAttention,
+            boolean streamAttention,
+            RowSplit rowSplit,
+            PersistentSteps persistentSteps) {
+        return openDecoder(
+                weights,
+                batch,
+                maxCapacity,
+                splitTarget,
+                decodesFrames,
+                tiledAttention,
+                streamAttention,
+                rowSplit,
+                streamShape,
+                persistentSteps);
     }
 
     /** A decoder session with every choice given (see {@link ClDecoderSession}); tests compare streamed shapes. */
@@ -687,7 +762,8 @@ public final class OpenClBackend implements Backend {
             boolean tiledAttention,
             boolean streamAttention,
             RowSplit rowSplit,
-            StreamShape shape) {
+            StreamShape shape,
+            PersistentSteps persistentSteps) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
@@ -702,7 +778,8 @@ public final class OpenClBackend implements Backend {
                     tiledAttention,
                     streamAttention,
                     rowSplit,
-                    shape);
+                    shape,
+                    persistentSteps);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.autogaze4j.kernels.ClDecoderSession.LargeRows;
 import io.autogaze4j.tensor.Backend;
@@ -21,6 +22,7 @@ import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -33,6 +35,8 @@ class OpenClDecoderTest {
     private static final int H = 192, HEADS = 6, DIM = 32, INTER = 384, K = 10, V = 266, PAD = 265;
     /** The attention kernels a session can run: {tiled, streamed decode}: both, tiled alone, strided alone. */
     private static final boolean[][] KERNELS = {{true, true}, {true, false}, {false, false}};
+    /** Test property that runs the persistent step kernel's tests on CPU devices too (testPersistent). */
+    private static final String PERSISTENT_ON_CPU = "autogaze.test.persistentOnCpu";
 
     private static LinearWeight lin(Random r, int in, int out) {
         float[] w = random(r, in * out);
@@ -235,6 +239,91 @@ class OpenClDecoderTest {
     }
 
     /**
+     * A decoder step of few rows as one persistent launch (-Dautogaze.opencl.persistent; see testPersistent for its
+     * work-groups) gives the separate kernels' bits, so
+     * switching it on changes no token: at batches 1 and 2, a prefill above its limit (the narrow kernels), then steps of
+     * K, one and seven tokens per row (the persistent kernel, the last layer for each row's last token only, the key
+     * splits of a 64-group split target), through forward (logits and task loss) and forwardAndChoose (ids, margins,
+     * probabilities, task loss), bit for bit; the strided attention on both sides.
+     */
+    @Test
+    void persistentStepGivesTheSeparateKernelsBits() {
+        DecoderWeights w = weights(57);
+        int most = 2 * K;
+        OpenClBackend cl = TestDevice.backend();
+        for (int batch = 1; batch <= 2; batch++) {
+            List<Call> calls = calls(new Random(58 + batch), batch, 128, most + 1, K, 1, 7);
+            List<List<Tensor>> outputs = new ArrayList<>();
+            List<List<TokenChoice>> choices = new ArrayList<>();
+            List<List<String>> kernels = new ArrayList<>();
+            for (PersistentSteps persistent : List.of(PersistentSteps.OFF, testPersistent(most))) {
+                List<Tensor> out = new ArrayList<>();
+                List<TokenChoice> chosen = new ArrayList<>();
+                List<String> used = new ArrayList<>();
+                try (ClDecoderSession logits =
+                                cl.openDecoder(w, batch, 128, 64, true, false, false, RowSplit.OFF, persistent);
+                        ClDecoderSession choice =
+                                cl.openDecoder(w, batch, 128, 64, true, false, false, RowSplit.OFF, persistent)) {
+                    for (int i = 0; i < calls.size(); i++) {
+                        Call call = calls.get(i);
+                        DecoderHeads heads = logits.forward(call.x, call.perRow, call.positions, call.masks, null);
+                        used.add(logits.lastRowKernels());
+                        out.add(heads.logits());
+                        out.add(heads.taskLoss());
+                        int[][] fed = i == 0 ? null : fedIds(batch, call.perRow);
+                        chosen.add(choice.forwardAndChoose(call.x, call.perRow, call.positions, call.masks, fed, PAD));
+                        used.add(choice.lastRowKernels());
+                    }
+                }
+                outputs.add(out);
+                choices.add(chosen);
+                kernels.add(used);
+            }
+            assertEquals(Collections.nCopies(8, "narrow"), kernels.get(0), "persistent steps off");
+            List<String> on = new ArrayList<>(Collections.nCopies(8, "persistent"));
+            on.set(0, "narrow");
+            on.set(1, "narrow");
+            assertEquals(on, kernels.get(1), "persistent steps on (the prefill above the limit on the narrow kernels)");
+            for (int i = 0; i < outputs.get(0).size(); i++) {
+                assertArrayEquals(
+                        outputs.get(0).get(i).data(),
+                        outputs.get(1).get(i).data(),
+                        "batch " + batch + ": output " + i
+                                + " (logits, task loss per call), separate against persistent");
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertSameChoice(choices.get(0).get(i), choices.get(1).get(i), "batch " + batch + ", call " + i);
+            }
+        }
+    }
+
+    /**
+     * Persistent steps of at most {@code most} rows for tests: on a CPU device one work-group (PoCL need not run several
+     * at once, and one takes every phase's work-groups in turn), on a GPU one per compute unit (the grid barriers, and
+     * the choice with fewer work-items than lanes, as the switch runs them). On a CPU device only with
+     * {@code -D}{@value #PERSISTENT_ON_CPU}{@code =on}: PoCL 3.1's build of persistent_step took more than 15 minutes of
+     * CPU on this project's 2-core machine (docs/benchmarks.md), too long for every CI run.
+     */
+    private static PersistentSteps testPersistent(int most) {
+        OpenClDevice device = TestDevice.backend().device();
+        assumeTrue(
+                !device.cpu() || "on".equals(System.getProperty(PERSISTENT_ON_CPU)),
+                "the persistent step kernel on a CPU device runs with -D" + PERSISTENT_ON_CPU + "=on");
+        return new PersistentSteps(most, device.cpu() ? 1 : device.computeUnits(), false);
+    }
+
+    /** Fed ids of a decode call of {@code perRow} tokens per row: any ids in the vocabulary. */
+    private static int[][] fedIds(int batch, int perRow) {
+        int[][] ids = new int[batch][perRow];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < perRow; j++) {
+                ids[b][j] = (31 * b + 7 * j + perRow) % V;
+            }
+        }
+        return ids;
+    }
+
+    /**
      * The streamed decode kernel on the shapes at its edges: steps of K, one and seven new tokens per row over a cache
      * of several chunks, split over many work-groups (a large split target) or not at all, an older entry masked out,
      * a step past K between them (the tiled decode kernel); with every layer's output read back, and with the logits
@@ -300,7 +389,8 @@ class OpenClDecoderTest {
     private static List<float[]> streamOutputs(DecoderWeights w, StreamShape shape, boolean everyLayer) {
         List<float[]> out = new ArrayList<>();
         try (ClDecoderSession dev =
-                TestDevice.backend().openDecoder(w, 2, 400, 4096, true, true, true, RowSplit.OFF, shape)) {
+                TestDevice.backend()
+                        .openDecoder(w, 2, 400, 4096, true, true, true, RowSplit.OFF, shape, PersistentSteps.OFF)) {
             for (Call call : calls(new Random(54), 2, 400, 300, K, 1, 7, K)) {
                 List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
                 DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
@@ -477,12 +567,25 @@ class OpenClDecoderTest {
     @Test
     void frameOnDeviceEqualsStepByStep() {
         for (boolean fused : new boolean[] {true, false}) {
-            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, fused);
-            frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, fused);
-            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF, fused);
+            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, PersistentSteps.OFF, 2, fused);
+            frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, PersistentSteps.OFF, 2, fused);
+            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF, PersistentSteps.OFF, 2, fused);
         }
-        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1), true);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3), true);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1), PersistentSteps.OFF, 2, true);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3), PersistentSteps.OFF, 2, true);
+    }
+
+    /**
+     * frameOnDeviceEqualsStepByStep with the frame's steps as persistent launches (-Dautogaze.opencl.persistent,
+     * testPersistent's work-groups; each decode step's ids and embeddings fed inside its launch): batch 2 without and
+     * with a task-loss stop (its prefill above the limit on the narrow kernels), batch 1 (its prefill persistent too).
+     */
+    @Test
+    void persistentFrameOnDeviceEqualsStepByStep() {
+        PersistentSteps persistent = testPersistent(2 * K);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 2, true);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, persistent, 2, true);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 1, true);
     }
 
     private enum Stop {
@@ -492,20 +595,26 @@ class OpenClDecoderTest {
     }
 
     /**
-     * A session of 64 cache entries with the backend's attention kernels, or, {@code strided}, the strided kernel and
-     * {@code split}'s calls on the split row kernels.
+     * A session of 64 cache entries with the backend's attention kernels, or, {@code strided}, the strided kernel,
+     * {@code split}'s calls on the split row kernels and {@code persistent}'s steps as one launch.
      */
     private static ClDecoderSession openFrameTest(
-            DecoderWeights w, int batch, boolean decodesFrames, boolean strided, RowSplit split) {
+            DecoderWeights w,
+            int batch,
+            boolean decodesFrames,
+            boolean strided,
+            RowSplit split,
+            PersistentSteps persistent) {
         OpenClBackend cl = TestDevice.backend();
         return strided
-                ? cl.openDecoder(w, batch, 64, 64, decodesFrames, false, false, split)
+                ? cl.openDecoder(w, batch, 64, 64, decodesFrames, false, false, split, persistent)
                 : cl.openDecoder(w, batch, 64, 64, decodesFrames);
     }
 
-    private static void frameOnDeviceEqualsStepByStep(Stop which, RowSplit split, boolean fused) {
+    private static void frameOnDeviceEqualsStepByStep(
+            Stop which, RowSplit split, PersistentSteps persistent, int batch, boolean fused) {
         DecoderWeights w = weights(41);
-        int batch = 2, prefill = 20, tailLength = K;
+        int prefill = 20, tailLength = K;
         Random r = new Random(42);
         Tensor x = Tensor.wrap(random(r, batch * prefill * H), batch * prefill, H);
         Tensor table = Tensor.wrap(random(r, V * H), V, H);
@@ -522,11 +631,13 @@ class OpenClDecoderTest {
             }
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
-        boolean strided = split.most() > 0;
-        try (ClDecoderSession frame = openFrameTest(w, batch, true, strided, split);
-                DecoderSession steps = openFrameTest(w, batch, false, strided, RowSplit.OFF)) {
+        boolean strided = split.most() > 0 || persistent.most() > 0;
+        try (ClDecoderSession frame = openFrameTest(w, batch, true, strided, split, persistent);
+                DecoderSession steps = openFrameTest(w, batch, false, strided, RowSplit.OFF, PersistentSteps.OFF)) {
             frame.fuseFeed(fused);
-            String what = which + (strided ? ", split rows" : "") + (fused ? ", fused" : ", feed_step");
+            String what = which + (strided ? ", strided" : "") + (split.most() > 0 ? ", split rows" : "")
+                    + (persistent.most() > 0 ? ", persistent" : "") + (fused ? ", fused" : ", feed_step") + ", batch "
+                    + batch;
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
@@ -540,6 +651,9 @@ class OpenClDecoderTest {
             };
             List<TokenChoice> got =
                     frame.forwardFrame(new FrameSteps(x, prefill, positions, masks, tail, sizes, table, PAD, stop));
+            if (persistent.most() > 0) {
+                assertEquals("persistent", frame.lastRowKernels(), what + ": the last decode step");
+            }
             boolean[] finished = new boolean[batch];
             int pads = 0;
             byte[][] grown = masks;
@@ -863,6 +977,32 @@ class OpenClDecoderTest {
                     assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitGroupRows(bad), bad);
             assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY + "=" + bad), e.getMessage());
         }
+    }
+
+    /**
+     * Decoder steps run as one persistent launch only with {@code -Dautogaze.opencl.persistent=on} and on a GPU (steps of
+     * at most {@link PersistentSteps#MOST_ROWS} rows, one work-group per compute unit), with a phase clock only with
+     * {@code -Dautogaze.opencl.phaseClock=on}; other values name the property.
+     */
+    @Test
+    void persistentSwitch() {
+        OpenClDevice gpu = new OpenClDevice(0, "NVIDIA CUDA", "NVIDIA H200", false, "OpenCL 3.0 CUDA", 1L << 37, 132);
+        OpenClDevice cpu =
+                new OpenClDevice(0, "Portable Computing Language", "pthread", true, "OpenCL 3.0 PoCL", 1L << 34, 2);
+        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps(null, null, gpu));
+        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps(" Off ", "on", gpu));
+        assertEquals(
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false),
+                OpenClBackend.persistentSteps(" on", null, gpu));
+        assertEquals(
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, true),
+                OpenClBackend.persistentSteps("on", " ON", gpu));
+        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps("on", null, cpu));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> OpenClBackend.persistentSteps("yes", null, gpu));
+        assertTrue(e.getMessage().contains(OpenClBackend.PERSISTENT_PROPERTY), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.persistentSteps("on", "1", gpu));
+        assertTrue(e.getMessage().contains(OpenClBackend.PHASE_CLOCK_PROPERTY), e.getMessage());
     }
 
     /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */
