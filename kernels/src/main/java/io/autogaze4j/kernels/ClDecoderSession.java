@@ -322,7 +322,8 @@ final class ClDecoderSession implements DecoderSession {
         }
         persistent = runsPersistent
                 ? new ClPersistentStep(
-                        ctx, ctx.program(persistentBuild(ctx, h, persistentSteps.phaseClock())),
+                        ctx,
+                        ctx.program(persistentBuild(ctx, h, persistentSteps.phaseClock())),
                         persistentSteps,
                         persistentGroupSize(h),
                         layers)
@@ -689,7 +690,8 @@ final class ClDecoderSession implements DecoderSession {
                 "decoder.cl",
                 "persistent step, " + persistentGroupSize(h) + " work-items" + (clocked ? ", phase clock" : ""),
                 options(ctx, h) + " -D PERSISTENT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS
-                        + " -D ROWS=1 -D PWG=" + persistentGroupSize(h) + " -D LAYERS=" + h.layers().size()
+                        + " -D ROWS=1 -D PWG=" + persistentGroupSize(h) + " -D LAYERS="
+                        + h.layers().size()
                         + (clocked ? " -D PHASE_CLOCK" : ""));
     }
 

@@ -188,8 +188,8 @@ public final class OpenClBackend implements Backend {
      */
     static PersistentSteps persistentSteps(String value, String clock, OpenClDevice device) {
         boolean on = value != null && OnOffProperty.isOn(PERSISTENT_PROPERTY, value, "one launch per decoder step");
-        boolean clocked = clock != null
-                && OnOffProperty.isOn(PHASE_CLOCK_PROPERTY, clock, "the persistent step's phase clock");
+        boolean clocked =
+                clock != null && OnOffProperty.isOn(PHASE_CLOCK_PROPERTY, clock, "the persistent step's phase clock");
         return on && !device.cpu()
                 ? new PersistentSteps(PersistentSteps.MOST_ROWS, device.computeUnits(), clocked)
                 : PersistentSteps.OFF;

@@ -388,9 +388,8 @@ class OpenClDecoderTest {
     /** Every output of {@link #streamVariantsGiveTheDefaultBits}'s calls on a session of {@code shape}. */
     private static List<float[]> streamOutputs(DecoderWeights w, StreamShape shape, boolean everyLayer) {
         List<float[]> out = new ArrayList<>();
-        try (ClDecoderSession dev =
-                TestDevice.backend()
-                        .openDecoder(w, 2, 400, 4096, true, true, true, RowSplit.OFF, shape, PersistentSteps.OFF)) {
+        try (ClDecoderSession dev = TestDevice.backend()
+                .openDecoder(w, 2, 400, 4096, true, true, true, RowSplit.OFF, shape, PersistentSteps.OFF)) {
             for (Call call : calls(new Random(54), 2, 400, 300, K, 1, 7, K)) {
                 List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
                 DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
