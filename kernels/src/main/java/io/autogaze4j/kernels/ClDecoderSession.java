@@ -682,7 +682,10 @@ final class ClDecoderSession implements DecoderSession {
      * The build of the persistent step kernel for sessions of {@code h} on {@code ctx} ({@link ClPersistentStep}: the
      * step and split kernels' bodies, the split ones with one row per work-group); built only by sessions that run it
      * ({@link OpenClBackend#PERSISTENT_PROPERTY}), in the foreground when such a session opens, so not one of
-     * {@link #builds}. {@code clocked}: the build that times its phases ({@link OpenClBackend#PHASE_CLOCK_PROPERTY}).
+     * {@link #builds}. {@code clocked}: the build that times its phases ({@link OpenClBackend#PHASE_CLOCK_PROPERTY}). On
+     * a CPU device (tests only: the switch stays off there) without the compiler's optimisations: PoCL 3.1 built it in
+     * 5.5 s so and in more than 15 minutes of CPU (not finished) with them, on a 2-core machine; the bits are the same
+     * (OpenClDecoderTest.persistentStepGivesTheSeparateKernelsBits).
      */
     static ClContext.ProgramSource persistentBuild(ClContext ctx, DecoderWeights h, boolean clocked) {
         int slices = narrowSlices(h);
@@ -692,7 +695,8 @@ final class ClDecoderSession implements DecoderSession {
                 options(ctx, h) + " -D PERSISTENT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS
                         + " -D ROWS=1 -D PWG=" + persistentGroupSize(h) + " -D LAYERS="
                         + h.layers().size()
-                        + (clocked ? " -D PHASE_CLOCK" : ""));
+                        + (clocked ? " -D PHASE_CLOCK" : "")
+                        + (ctx.info.cpu() ? " -cl-opt-disable" : ""));
     }
 
     /** Work-items per work-group of persistent_step: the split kernels' (decoder.cl PWG = SC x KS). */
