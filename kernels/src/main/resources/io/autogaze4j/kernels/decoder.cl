@@ -50,19 +50,19 @@
 // -Dautogaze.opencl.splitRows is set) do the narrow build's layer work for calls of few rows over many work-groups,
 // each a block of output columns of one row, with the narrow kernels' KS-slice sums (same bits; test:
 // OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits). The persistent step kernel (persistent_step; -D
-// PERSISTENT_KERNELS with KS, SC, ROWS, PWG and LAYERS, built only when -Dautogaze.opencl.persistent is on) runs a whole
-// step of few rows in one launch: the step and split kernels' bodies (each of those kernels is a thin wrapper around a
+// PERSISTENT_KERNELS with KS, SC, ROWS, PWG and LAYERS, built only when -Dautogaze.opencl.persistent is on) runs a
+// whole step of few rows in one launch: the step and split kernels' bodies (each of those kernels is a thin wrapper around a
 // body function of its ids, which that build leaves out) as phases between grid barriers (grid_barrier.cl).
 //
-// Fresh loads (the persistent build's memory rule): a load of a value another work-group of the same launch wrote (the
-// phase outputs x, q, po/pml, hs, logits and the results, the step's fed ids and embeddings, mask and forbidden-id
-// entries, and the cache rows of the step's new tokens) is FRESH_LOAD(type, lvalue): volatile in persistent_step's build,
-// so it bypasses the compute unit's L1, which is not coherent across compute units (plain loads after a grid barrier
-// read stale lines of other groups' outputs: wrong ids on the H200); the writer's side is the grid barrier's fences.
-// Values written before the launch (weights, RoPE tables, the cache rows of earlier steps) stay plain cached loads: a
-// kernel boundary makes them coherent. In every other build FRESH_LOAD is a plain load (a launch boundary separates
-// each writer from its readers). -D VOLATILE_GLOBALS (fallback for A/B runs) makes every global access of the
-// persistent build volatile instead.
+// Fresh loads (the persistent build's memory rule): a load of a value another work-group of the same launch wrote
+// (the phase outputs x, q, po/pml, hs, logits and the results, the step's fed ids and embeddings, mask and forbidden-id
+// entries, and the cache rows of the step's new tokens) is FRESH_LOAD(type, lvalue): volatile in persistent_step's
+// build, so it bypasses the compute unit's L1, which is not coherent across compute units (plain loads after a grid
+// barrier read stale lines of other groups' outputs: wrong ids on the H200); the writer's side is the grid barrier's
+// fences. Values written before the launch (weights, RoPE tables, the cache rows of earlier steps) stay plain cached
+// loads: a kernel boundary makes them coherent. In every other build FRESH_LOAD is a plain load (a launch boundary
+// separates each writer from its readers). -D VOLATILE_GLOBALS (fallback for A/B runs) makes every global access of
+// the persistent build volatile instead.
 #if defined(VOLATILE_GLOBALS) && defined(PERSISTENT_KERNELS)
 #define __global volatile __global
 #endif
@@ -116,8 +116,8 @@ inline int fed_id(__global const int* res, int s, int stop, float threshold, int
     bool finished = false;
     for (int t = 0; t < s && stop; t++) {
         for (int i = t == 0 ? 1 : 0; i < NHEADS; i++) {
-            finished |= meets(
-                    stop, threshold, FRESH_LOAD(float, loss[t * words + R_TASK_LOSS * batch * NHEADS + b * NHEADS + i]));
+            float tl = FRESH_LOAD(float, loss[t * words + R_TASK_LOSS * batch * NHEADS + b * NHEADS + i]);
+            finished |= meets(stop, threshold, tl);
         }
     }
     int at = s * words + b * NHEADS + j;
@@ -1702,14 +1702,14 @@ inline ulong global_time(void) {
 
 /**
  * The phase clock: with -D PHASE_CLOCK, work-item 0 of work-group 0 adds the time since the last mark to phase
- * `phase`'s sum in `clock` (nanoseconds; ClPersistentStep.phaseNames names them) and restarts `since`; without it,
+ * `phase`'s sum in `phaseClock` (nanoseconds; ClPersistentStep.phaseNames names them) and restarts `since`; without it,
  * nothing (the default build has no clock).
  */
-inline void phase_mark(__global ulong* clock, ulong* since, int phase) {
+inline void phase_mark(__global ulong* phaseClock, ulong* since, int phase) {
 #ifdef PHASE_CLOCK
     if (get_group_id(0) == 0 && get_local_id(0) == 0) {
         ulong now = global_time();
-        clock[phase] += now - *since;
+        phaseClock[phase] += now - *since;
         *since = now;
     }
 #endif
@@ -1723,7 +1723,7 @@ inline void phase_mark(__global ulong* clock, ulong* since, int phase) {
  * minutes.) Its fences make each group's writes of the phase visible in global memory before any group goes on; the
  * readers' side is FRESH_LOAD.
  */
-inline void phase_end(volatile __global int* state, int* patience, __local int* timedOut, __global ulong* clock,
+inline void phase_end(volatile __global int* state, int* patience, __local int* timedOut, __global ulong* phaseClock,
                       ulong* since, int phase) {
     if (grid_barrier(state, state + 1, get_num_groups(0), *patience, timedOut)) {
         if (get_local_id(0) == 0) {
@@ -1731,7 +1731,7 @@ inline void phase_end(volatile __global int* state, int* patience, __local int* 
         }
         *patience = 0;
     }
-    phase_mark(clock, since, phase);
+    phase_mark(phaseClock, since, phase);
 }
 
 /** Layer l's q/k/v phase over `rows` rows: split_qkv's work-groups (3 x HEADS heads, row groups) over the launch's. */
@@ -1757,7 +1757,7 @@ inline void layer_phases(__global const int* st, int perHead, int count, __globa
                         __global float* pml, __global float* hs, __global const uchar* mask, __global const float* lw,
                         int l, __global float* kcAll, __global float* vcAll, int cacheStride, int cap, float scale,
                         int lastOnly, volatile __global int* state, int* patience, __local float* pool,
-                        __local int* timedOut, __global ulong* clock, ulong* since, int phase) {
+                        __local int* timedOut, __global ulong* phaseClock, ulong* since, int phase) {
     __global const float* w = lw + l * LW_FLOATS;
     int group = get_group_id(0), groups = get_num_groups(0), lt = get_local_id(0);
     __local float* red = pool + QB * HEAD_DIM;
@@ -1768,7 +1768,7 @@ inline void layer_phases(__global const int* st, int perHead, int count, __globa
                        vg % perHead, vg / perHead, lt, (__local float (*)[HEAD_DIM]) pool, red, acc,
                        acc + ATT_WG);
     }
-    phase_end(state, patience, timedOut, clock, since, phase);
+    phase_end(state, patience, timedOut, phaseClock, since, phase);
     int rowGroups = (count + ROWS - 1) / ROWS;
     int hiddenBlocks = (HIDDEN + SC - 1) / SC, interBlocks = (INTER + SC - 1) / SC;
     __local float* splitRed = pool + ROWS * INTER;
@@ -1776,24 +1776,24 @@ inline void layer_phases(__global const int* st, int perHead, int count, __globa
         barrier(CLK_LOCAL_MEM_FENCE);
         split_o_group(st, x, po, pml, w + LW_O, lastOnly, vg % hiddenBlocks, vg / hiddenBlocks, lt, pool, splitRed);
     }
-    phase_end(state, patience, timedOut, clock, since, phase + 1);
+    phase_end(state, patience, timedOut, phaseClock, since, phase + 1);
     for (int vg = group; vg < interBlocks * rowGroups; vg += groups) {
         barrier(CLK_LOCAL_MEM_FENCE);
         split_gate_up_group(st, x, w + LW_POST_NORM, w + LW_GATE, w + LW_UP, hs, lastOnly, vg % interBlocks,
                             vg / interBlocks, lt, pool, splitRed);
     }
-    phase_end(state, patience, timedOut, clock, since, phase + 2);
+    phase_end(state, patience, timedOut, phaseClock, since, phase + 2);
     for (int vg = group; vg < hiddenBlocks * rowGroups; vg += groups) {
         barrier(CLK_LOCAL_MEM_FENCE);
         split_down_group(st, x, hs, w + LW_DOWN, lastOnly, vg % hiddenBlocks, vg / hiddenBlocks, lt, pool, splitRed);
     }
-    phase_end(state, patience, timedOut, clock, since, phase + 3);
+    phase_end(state, patience, timedOut, phaseClock, since, phase + 3);
 }
 
 // A whole decoder step of few rows in one launch (-Dautogaze.opencl.persistent): one work-group of PWG work-items per
 // compute unit, all resident, runs the step's kernels one after the other as phases separated by grid barriers, each
-// phase giving the launch's work-groups the original kernel's work-groups in turn (work-group vg of a phase of n: groups
-// g, g + groups, ...), through the same body functions, so every value has the separate kernels' bits. Phases:
+// phase giving the launch's work-groups the original kernel's work-groups in turn (work-group vg of a phase of n:
+// groups g, g + groups, ...), through the same body functions, so every value has the separate kernels' bits. Phases:
 // feed_step (decode steps of a frame: feedStep >= 0 is the step whose results `res` holds), split_input, layer 0's
 // split_qkv, then per layer attention, split_o, split_gate_up, split_down and the next layer's split_qkv (the last
 // layer's last tokens alone when the step has several per row), heads_logits and heads_choose, whose results go to
