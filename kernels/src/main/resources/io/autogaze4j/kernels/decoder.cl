@@ -123,8 +123,8 @@ inline int fed_id(__global const int* res, int s, int stop, float threshold, int
     int at = s * words + b * NHEADS + j;
     int id = FRESH_LOAD(int, res[at + R_ID * batch * NHEADS]);
     id = id < 0 ? 0 : id;
-    float tl = FRESH_LOAD(float, loss[at + R_TASK_LOSS * batch * NHEADS]);
-    if (finished || (!(s == 0 && j == 0) && meets(stop, threshold, tl))) {
+    if (finished
+        || (!(s == 0 && j == 0) && meets(stop, threshold, FRESH_LOAD(float, loss[at + R_TASK_LOSS * batch * NHEADS])))) {
         id = PAD_ID;
     }
     return id;
