@@ -4,9 +4,11 @@
 # docs/benchmarks.md "One launch per decoder step") in three parts, each alone with PART=parity, ab or phases (default:
 # all three, in that order; one device command may run 10 minutes):
 #   parity  the whole OpenCL parity suite with the switch on (its default build: fresh loads only where another
-#           work-group of the launch wrote); PARITY_FLAGS adds JVM flags (e.g. -Dautogaze.opencl.options=-DVOLATILE_GLOBALS)
-#   ab      EndToEndBenchmark at batch 1 (OPENCL=1) with the switch off, on, and on with every global access volatile
-#           (-DVOLATILE_GLOBALS), one JVM per side, alternated over ROUNDS=2 rounds, RUNS=5 WARMUP=2
+#           work-group of the launch wrote); PARITY_FLAGS adds JVM flags (e.g. -Dautogaze.opencl.persistentFrames=on,
+#           or -Dautogaze.opencl.options=-DVOLATILE_GLOBALS)
+#   ab      EndToEndBenchmark at batch 1 (OPENCL=1) with the switch off, on, on with every global access volatile
+#           (-DVOLATILE_GLOBALS), and on with a frame's steps in one launch (-Dautogaze.opencl.persistentFrames=on),
+#           one JVM per side, alternated over ROUNDS=2 rounds, RUNS=5 WARMUP=2
 #   phases  one --profile run with the switch on and its phase clock (-Dautogaze.opencl.phaseClock=on): the benchmark
 #           prints "phase NN ..." lines, microseconds per step of each phase (work-group 0's clock, NVIDIA inline PTX)
 # Logs go to $OUT (default /tmp): persistent-parity.log, persistent-ab.log, persistent-phases.log.
@@ -36,11 +38,11 @@ bench() { # a side's flags, then benchmark arguments
     --backend opencl --batch "${OPENCL:-1}" --runs "${RUNS:-5}" --warmup "${WARMUP:-2}" "$@" 2>&1 | grep -v '^WARNING'
 }
 if [[ ,$PART, == *,ab,* ]]; then
-  sides=("" "$ON" "$ON -Dautogaze.opencl.options=-DVOLATILE_GLOBALS")
+  sides=("" "$ON" "$ON -Dautogaze.opencl.options=-DVOLATILE_GLOBALS" "$ON -Dautogaze.opencl.persistentFrames=on")
   for round in $(seq 1 "${ROUNDS:-2}"); do
     echo "=== round $round"
-    order=(0 1 2)
-    [ $((round % 2)) = 0 ] && order=(2 1 0) # alternate who goes first
+    order=(0 1 2 3)
+    [ $((round % 2)) = 0 ] && order=(3 2 1 0) # alternate who goes first
     for i in "${order[@]}"; do
       bench "${sides[$i]}"
     done

@@ -1123,7 +1123,16 @@ final class ClDecoderSession implements DecoderSession {
             StepLayout.Header h = headers.get(s);
             lastSplits = h.splits();
             lastPersistent = persistentSteps.takes(h.rows());
-            if (lastPersistent) {
+            if (lastPersistent && persistentSteps.frames()) {
+                int end = s + 1; // the run of steps from s that run as persistent steps: one launch
+                while (end < to && persistentSteps.takes(headers.get(end).rows())) {
+                    end++;
+                }
+                persistent.enqueueFrame(frame.persistentSteps(s, end), "persistent_frame");
+                s = end - 1;
+                h = headers.get(s);
+                lastSplits = h.splits();
+            } else if (lastPersistent) {
                 persistent.enqueue(frame.persistentStep(s, h), "persistent_step" + (h.reset() ? "/first" : "/next"));
             } else {
                 boolean fused = s > 0 && fuseFeed && !rowSplit.takes(h.rows()); // (split_input reads fed embeddings)

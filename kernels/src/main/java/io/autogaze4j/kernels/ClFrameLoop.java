@@ -44,7 +44,8 @@ final class ClFrameLoop implements AutoCloseable {
     private final int hidden;
     /**
      * Where the frame being enqueued has each step's parameters in its slot's {@link Slot#params}: step s from byte
-     * {@code at[s]} (a multiple of the sub-buffer alignment) to {@code at[s + 1]}; then a carry header.
+     * {@code at[s]} (a multiple of the sub-buffer alignment) to {@code at[s + 1]}; then a carry header; then, from
+     * byte {@code at[steps + 1]}, the table of {@code at[s] / 4} that persistent_frame reads (ints).
      */
     private long[] at = new long[1];
     /** The device copy of the embedding table and the array it came from (uploaded again only for another array). */
@@ -183,7 +184,8 @@ final class ClFrameLoop implements AutoCloseable {
             at[s + 1] = (end + align - 1) / align * align;
         }
         at[steps + 1] = at[steps] + (carried > 0 ? (long) carryHeader.inputAt() * Sizeof.cl_int : 0);
-        ByteBuffer packed = slot.upload.reserve(at[steps + 1]);
+        long bytes = at[steps + 1] + (long) steps * Sizeof.cl_int;
+        ByteBuffer packed = slot.upload.reserve(bytes);
         int decodeFrom = headers.get(0).first() + headers.get(0).perRow();
         int end = headers.get(steps - 1).first() + headers.get(steps - 1).perRow();
         byte[][] masks = new byte[batch][];
@@ -204,8 +206,11 @@ final class ClFrameLoop implements AutoCloseable {
             int[][] none = new int[batch][carried];
             StepLayout.pack(slice(packed, steps), carryHeader, none, none, masks, null, hidden);
         }
-        slot.ensureParams(at[steps + 1]);
-        slot.upload.send(slot.params, at[steps + 1]);
+        for (int s = 0; s < steps; s++) {
+            packed.putInt((int) at[steps + 1] + s * Sizeof.cl_int, (int) (at[s] / Sizeof.cl_int));
+        }
+        slot.ensureParams(bytes);
+        slot.upload.send(slot.params, bytes);
         slot.sent = true;
         slot.stepParams = new cl_mem[steps];
         for (int s = 0; s < steps; s++) {
@@ -314,6 +319,13 @@ final class ClFrameLoop implements AutoCloseable {
     ClPersistentStep.Step persistentStep(int s, StepLayout.Header header) {
         Slot slot = slots[current];
         return new ClPersistentStep.Step(slot.stepParams[s], header, slot.results, s - 1, table, stop, threshold);
+    }
+
+    /** Steps {@code [from, to)} of the current frame as one persistent_frame launch takes them (see {@link #at}). */
+    ClPersistentStep.FrameRun persistentSteps(int from, int to) {
+        Slot slot = slots[current];
+        int stepsAt = Math.toIntExact(at[at.length - 1] / Sizeof.cl_int);
+        return new ClPersistentStep.FrameRun(slot.params, stepsAt, from, to, slot.results, table, stop, threshold);
     }
 
     /** Enqueues the read of the results of the current frame's first {@code steps} steps, without waiting. */

@@ -18,8 +18,11 @@ import org.jocl.cl_program;
  * so the results are the separate kernels' bits. Where a step of ~20 launches paid ~4.4 us of launch each on the H200,
  * it pays one launch and ~1.1 us per barrier (LaunchProbe).
  *
+ * <p>{@code persistent_frame} runs several consecutive steps of a frame so, in one launch (a grid barrier between
+ * steps, each decode step fed on the device from the one before; {@link PersistentSteps#frames}).
+ *
  * <p>The session binds the arguments that stay ({@link #bindSession}) and launches a step with the ones that change
- * ({@link #enqueue}); a barrier wait that timed out (work-groups not all resident: the results are wrong) is counted on
+ * ({@link #enqueue}, {@link #enqueueFrame}); a barrier wait that timed out (work-groups not all resident: the results are wrong) is counted on
  * the device and reported by {@link Check#verify}.
  */
 final class ClPersistentStep implements AutoCloseable {
@@ -30,9 +33,14 @@ final class ClPersistentStep implements AutoCloseable {
     static final int PATIENCE = LaunchProbe.PATIENCE;
     /** Kernel arguments {@link #enqueue} sets; {@link #bindSession} sets the ones from here. */
     private static final int STEP_ARGS = 10;
+    /** Kernel arguments {@link #enqueueFrame} sets; {@link #bindSession} sets the ones from here. */
+    private static final int FRAME_ARGS = 8;
 
     private final ClContext ctx;
     private final cl_kernel kernel;
+    /** {@code persistent_frame}: several steps per launch. */
+    private final cl_kernel frameKernel;
+
     private final int groups;
     private final int groupSize;
     /** {arrived, generation, timeouts} of the grid barrier. */
@@ -42,7 +50,7 @@ final class ClPersistentStep implements AutoCloseable {
      */
     private final List<String> phases;
     /**
-     * The phase clock: nanoseconds per phase summed over the launches, then the launch count (ulongs; decoder.cl
+     * The phase clock: nanoseconds per phase summed over the steps run, then the count of steps (ulongs; decoder.cl
      * persistent_step's phaseClock; one word when not clocked).
      */
     private final cl_mem phaseClock;
@@ -63,6 +71,7 @@ final class ClPersistentStep implements AutoCloseable {
     ClPersistentStep(ClContext ctx, cl_program program, PersistentSteps steps, int groupSize, int layers) {
         this.ctx = ctx;
         this.kernel = ClContext.ownedKernel(program, "persistent_step");
+        this.frameKernel = ClContext.ownedKernel(program, "persistent_frame");
         this.groups = steps.groups();
         this.groupSize = groupSize;
         this.barrierState = ctx.alloc(4 * Sizeof.cl_int);
@@ -147,6 +156,7 @@ final class ClPersistentStep implements AutoCloseable {
             phaseClock
         };
         ClContext.argsFrom(kernel, STEP_ARGS, values);
+        ClContext.argsFrom(frameKernel, FRAME_ARGS, values);
     }
 
     /**
@@ -177,10 +187,7 @@ final class ClPersistentStep implements AutoCloseable {
      * @throws IllegalStateException after a {@link Check#verify} found a timed-out barrier wait
      */
     void enqueue(Step s, String label) {
-        if (broken) {
-            throw new IllegalStateException("persistent decoder step: an earlier launch's grid barrier timed out; run"
-                    + " without -D" + OpenClBackend.PERSISTENT_PROPERTY + "=on");
-        }
+        checkNotBroken();
         StepLayout.Header h = s.header();
         ClContext.args(
                 kernel,
@@ -195,6 +202,54 @@ final class ClPersistentStep implements AutoCloseable {
                 s.threshold(),
                 s.embeddings());
         ctx.launch(kernel, label, new long[] {(long) groups * groupSize}, new long[] {groupSize});
+    }
+
+    /**
+     * Steps {@code [from, to)} of a frame, each as persistent_step runs it, in one launch.
+     *
+     * @param params     the frame's parameters: every step's region and, from int {@code stepsAt}, a table of each step's
+     *                   int index in it (ClFrameLoop)
+     * @param results    the frame's results, every step's at {@link StepLayout#P_STEP}; each decode step is fed from the
+     *                   one before there
+     * @param embeddings the embedding table the decode steps' feeding reads
+     * @param stop       1 with a task-loss stop, else 0
+     * @param threshold  the stop's threshold
+     */
+    record FrameRun(
+            cl_mem params,
+            int stepsAt,
+            int from,
+            int to,
+            cl_mem results,
+            cl_mem embeddings,
+            int stop,
+            float threshold) {}
+
+    /**
+     * Enqueues a frame's steps {@code [from, to)} as one launch.
+     *
+     * @throws IllegalStateException after a {@link Check#verify} found a timed-out barrier wait
+     */
+    void enqueueFrame(FrameRun f, String label) {
+        checkNotBroken();
+        ClContext.args(
+                frameKernel,
+                f.params(),
+                f.stepsAt(),
+                f.from(),
+                f.to(),
+                f.results(),
+                f.stop(),
+                f.threshold(),
+                f.embeddings());
+        ctx.launch(frameKernel, label, new long[] {(long) groups * groupSize}, new long[] {groupSize});
+    }
+
+    private void checkNotBroken() {
+        if (broken) {
+            throw new IllegalStateException("persistent decoder step: an earlier launch's grid barrier timed out; run"
+                    + " without -D" + OpenClBackend.PERSISTENT_PROPERTY + "=on");
+        }
     }
 
     /** A pending read of the timeout count, enqueued behind the steps it covers. */
@@ -229,16 +284,16 @@ final class ClPersistentStep implements AutoCloseable {
 
     /**
      * Adds each phase's time since the last report to the context's profile ({@link ClContext#deviceTime}: label
-     * {@code phase NN name}, one call per launch), so that the benchmark's --profile shows microseconds per step.
+     * {@code phase NN name}, one call per step), so that the benchmark's --profile shows microseconds per step.
      */
     private void reportPhases(ByteBuffer clock) {
         long[] now = new long[reported.length];
         for (int i = 0; i < now.length; i++) {
             now[i] = clock.getLong(i * Sizeof.cl_long);
         }
-        int launches = Math.toIntExact(now[phases.size()] - reported[phases.size()]);
+        int steps = Math.toIntExact(now[phases.size()] - reported[phases.size()]);
         for (int i = 0; i < phases.size(); i++) {
-            ctx.deviceTime(phases.get(i), now[i] - reported[i], launches);
+            ctx.deviceTime(phases.get(i), now[i] - reported[i], steps);
         }
         reported = now;
     }
@@ -251,6 +306,7 @@ final class ClPersistentStep implements AutoCloseable {
     @Override
     public void close() {
         ClContext.release(kernel);
+        ClContext.release(frameKernel);
         ClContext.release(barrierState, phaseClock);
     }
 }

@@ -103,6 +103,13 @@ public final class OpenClBackend implements Backend {
      * the default, builds it without. For the batch-1 profile (docs/benchmarks.md); no other build changes.
      */
     public static final String PHASE_CLOCK_PROPERTY = "autogaze.opencl.phaseClock";
+    /**
+     * System property: with {@link #PERSISTENT_PROPERTY} on, {@code on} runs a frame's consecutive persistent steps as
+     * one launch ({@code persistent_frame}: the steps' phases with a grid barrier between steps, each decode step fed
+     * on the device from the one before; one launch per frame, or per round trip with a task-loss stop); {@code off},
+     * the default, one launch per step. For A/B runs (docs/benchmarks.md).
+     */
+    public static final String PERSISTENT_FRAMES_PROPERTY = "autogaze.opencl.persistentFrames";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -175,23 +182,28 @@ public final class OpenClBackend implements Backend {
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
         this.streamShape = StreamShape.fromProperties();
         this.persistentSteps = persistentSteps(
-                System.getProperty(PERSISTENT_PROPERTY), System.getProperty(PHASE_CLOCK_PROPERTY), ctx.info);
+                System.getProperty(PERSISTENT_PROPERTY),
+                System.getProperty(PHASE_CLOCK_PROPERTY),
+                System.getProperty(PERSISTENT_FRAMES_PROPERTY),
+                ctx.info);
     }
 
     /**
      * The value of {@link #PERSISTENT_PROPERTY} on {@code device}: unset or {@code off} none; {@code on} steps of at
      * most {@link PersistentSteps#MOST_ROWS} rows over one work-group per compute unit, on GPUs (a CPU device runs
-     * work-groups in turn, which a grid barrier cannot wait for); {@code clock} the value of
-     * {@link #PHASE_CLOCK_PROPERTY} (unset: off).
+     * work-groups in turn, which a grid barrier cannot wait for); {@code clock} and {@code frames} the values of
+     * {@link #PHASE_CLOCK_PROPERTY} and {@link #PERSISTENT_FRAMES_PROPERTY} (unset: off).
      *
      * @throws IllegalArgumentException for a value other than on or off, naming the property
      */
-    static PersistentSteps persistentSteps(String value, String clock, OpenClDevice device) {
+    static PersistentSteps persistentSteps(String value, String clock, String frames, OpenClDevice device) {
         boolean on = value != null && OnOffProperty.isOn(PERSISTENT_PROPERTY, value, "one launch per decoder step");
         boolean clocked =
                 clock != null && OnOffProperty.isOn(PHASE_CLOCK_PROPERTY, clock, "the persistent step's phase clock");
+        boolean perFrame = frames != null
+                && OnOffProperty.isOn(PERSISTENT_FRAMES_PROPERTY, frames, "one persistent launch per frame");
         return on && !device.cpu()
-                ? new PersistentSteps(PersistentSteps.MOST_ROWS, device.computeUnits(), clocked)
+                ? new PersistentSteps(PersistentSteps.MOST_ROWS, device.computeUnits(), clocked, perFrame)
                 : PersistentSteps.OFF;
     }
 

@@ -354,11 +354,12 @@ __kernel void feed_qkv_rope(__global const int* st, __global uchar* mask, __glob
 
 /**
  * The body of `attention` for work-group (g, h) and work-item t: what the kernel does, for a kernel that runs many
- * groups' work in turn (persistent_step). Work-items past ATT_WG (a larger work-group's) only meet the barriers.
+ * groups' work in turn (persistent_step). Work-items past ATT_WG (a larger work-group's) only meet the barriers. Cache
+ * entries from `written` on were written in the same launch (CACHE_LOAD; persistent build only).
  */
 inline void attend_strided(__global const int* st, __global const float* q, __global const float* kc,
                            __global const float* vc, __global const uchar* mask, __global float* po,
-                           __global float* pml, int cap, float scale, int lastOnly, int g, int h, int t,
+                           __global float* pml, int cap, float scale, int lastOnly, int written, int g, int h, int t,
                            __local float (*qs)[HEAD_DIM], __local float* red, __local float (*acc)[HEAD_DIM + 1],
                            __local float (*partSums)[HEAD_DIM + 1]) {
     bool on = t < ATT_WG;
@@ -393,7 +394,7 @@ inline void attend_strided(__global const int* st, __global const float* q, __gl
         float kv[HEAD_DIM];
 #pragma unroll
         for (int d = 0; d < HEAD_DIM; d++) {
-            kv[d] = CACHE_LOAD(kb, d * cap + j, j, first);
+            kv[d] = CACHE_LOAD(kb, d * cap + j, j, written);
         }
         if (FRESH_LOAD(uchar, mk[j]) == 0) {
             continue;
@@ -417,7 +418,7 @@ inline void attend_strided(__global const int* st, __global const float* q, __gl
         }
 #pragma unroll
         for (int d = 0; d < HEAD_DIM; d++) {
-            kv[d] = CACHE_LOAD(vb, d * cap + j, j, first);
+            kv[d] = CACHE_LOAD(vb, d * cap + j, j, written);
         }
         for (int qq = 0; qq < QB; qq++) {
             if (sc[qq] > -INFINITY) {
@@ -492,7 +493,7 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
     __local float red[ATT_WG];
     __local float acc[ATT_WG][HEAD_DIM + 1];
     __local float partSums[MERGE_PARTS][HEAD_DIM + 1];
-    attend_strided(st, q, kc, vc, mask, po, pml, cap, scale, lastOnly, get_group_id(0), get_group_id(1),
+    attend_strided(st, q, kc, vc, mask, po, pml, cap, scale, lastOnly, 0, get_group_id(0), get_group_id(1),
                    get_local_id(0), qs, red, acc, partSums);
 }
 #endif
@@ -1756,7 +1757,7 @@ inline void qkv_phase(__global const int* st, int rows, __global const float* x,
 inline void layer_phases(__global const int* st, int perHead, int count, __global float* x, __global float* q, __global float* po,
                         __global float* pml, __global float* hs, __global const uchar* mask, __global const float* lw,
                         int l, __global float* kcAll, __global float* vcAll, int cacheStride, int cap, float scale,
-                        int lastOnly, volatile __global int* state, int* patience, __local float* pool,
+                        int lastOnly, int written, volatile __global int* state, int* patience, __local float* pool,
                         __local int* timedOut, __global ulong* phaseClock, ulong* since, int phase) {
     __global const float* w = lw + l * LW_FLOATS;
     int group = get_group_id(0), groups = get_num_groups(0), lt = get_local_id(0);
@@ -1765,7 +1766,7 @@ inline void layer_phases(__global const int* st, int perHead, int count, __globa
     for (int vg = group; vg < perHead * HEADS; vg += groups) {
         barrier(CLK_LOCAL_MEM_FENCE);
         attend_strided(st, q, kcAll + l * cacheStride, vcAll + l * cacheStride, mask, po, pml, cap, scale, lastOnly,
-                       vg % perHead, vg / perHead, lt, (__local float (*)[HEAD_DIM]) pool, red, acc,
+                       written, vg % perHead, vg / perHead, lt, (__local float (*)[HEAD_DIM]) pool, red, acc,
                        acc + ATT_WG);
     }
     phase_end(state, patience, timedOut, phaseClock, since, phase);
@@ -1790,79 +1791,158 @@ inline void layer_phases(__global const int* st, int perHead, int count, __globa
     phase_end(state, patience, timedOut, phaseClock, since, phase + 3);
 }
 
-// A whole decoder step of few rows in one launch (-Dautogaze.opencl.persistent): one work-group of PWG work-items per
-// compute unit, all resident, runs the step's kernels one after the other as phases separated by grid barriers, each
-// phase giving the launch's work-groups the original kernel's work-groups in turn (work-group vg of a phase of n:
-// groups g, g + groups, ...), through the same body functions, so every value has the separate kernels' bits. Phases:
-// feed_step (decode steps of a frame: feedStep >= 0 is the step whose results `res` holds), split_input, layer 0's
-// split_qkv, then per layer attention, split_o, split_gate_up, split_down and the next layer's split_qkv (the last
-// layer's last tokens alone when the step has several per row), heads_logits and heads_choose, whose results go to
-// `res` from step st[P_STEP]'s words on (as the heads kernels write them). The step's parameters are `st` (a frame's
-// step region: no copy); its shape (rows, batch, perRow, splits: the same as there) also comes as arguments, from which
-// every loop that holds a barrier takes its bounds (PoCL then knows them uniform over the work-group: its build of the
-// kernel took 3x as long with bounds read from memory). The layers' weights come from the layer stack lw, their caches
-// from kcAll / vcAll at layer * cacheStride. Loads of other groups' phase outputs are FRESH_LOAD (see the file header).
-// barrierState: {arrived, generation, timeouts}; patience: polls of a barrier wait before it counts a timeout;
-// phaseClock: with -D PHASE_CLOCK, ns per phase summed over launches, then the launch count (phase_mark).
-// CPU twin: tensor/HostDecoderSession.forward (with model/FrameGenerator.feed before and chooseOnHost after).
-// Test: OpenClDecoderTest.persistentStepGivesTheSeparateKernelsBits.
-__kernel void persistent_step(__global int* st, int rows, int batch, int perRow, int splits, __global float* res,
-                              int feedStep, int stop, float threshold, __global const float* embed,
-                              __global uchar* mask, __global uchar* forb, __global float* x, __global float* q,
-                              __global float* po, __global float* pml, __global float* hs, __global float* logits,
-                              __global const float* lw, __global const float* ropeCos, __global const float* ropeSin,
-                              __global float* kcAll, __global float* vcAll, int cacheStride, int cap, float scale,
-                              __global const float* finalNorm, __global const float* lm, __global const float* tlw,
-                              volatile __global int* barrierState, int patience, __global ulong* phaseClock) {
-    __local float4 pool4[(POOL_FLOATS + 3) / 4];
+/** The buffers and values of a session that persistent_step and persistent_frame take (see persistent_step). */
+typedef struct {
+    __global float* res;
+    __global const float* embed;
+    int stop;
+    float threshold;
+    __global uchar* mask;
+    __global uchar* forb;
+    __global float* x;
+    __global float* q;
+    __global float* po;
+    __global float* pml;
+    __global float* hs;
+    __global float* logits;
+    __global const float* lw;
+    __global const float* ropeCos;
+    __global const float* ropeSin;
+    __global float* kcAll;
+    __global float* vcAll;
+    int cacheStride;
+    int cap;
+    float scale;
+    __global const float* finalNorm;
+    __global const float* lm;
+    __global const float* tlw;
+    volatile __global int* barrierState;
+    __global ulong* phaseClock;
+} Persistent;
+
+/**
+ * One decoder step's phases (see persistent_step) of step `st` of shape (rows, batch, perRow, splits), fed from step
+ * feedStep's results (-1: none); cache entries from `written` on were written in this launch. Ends after the choice,
+ * without a grid barrier.
+ */
+inline void step_phases(__global int* st, int rows, int batch, int perRow, int splits, int feedStep, int written,
+                        Persistent a, __local float4* pool4, __local int* timedOut, int* waits, ulong* since) {
     __local float* pool = (__local float*) pool4;
-    __local int timedOut;
     int group = get_group_id(0), groups = get_num_groups(0), lt = get_local_id(0);
     int g0 = group * PWG + lt, items = groups * PWG;
-    int waits = patience;
-#ifdef PHASE_CLOCK
-    ulong since = global_time();
-#else
-    ulong since = 0;
-#endif
     for (int g = g0; g < (feedStep >= 0 ? rows * HIDDEN : 0); g += items) {
-        feed_item(st, (__global const int*) res, embed, feedStep, stop, threshold, g);
+        feed_item(st, (__global const int*) a.res, a.embed, feedStep, a.stop, a.threshold, g);
     }
-    phase_end(barrierState, &waits, &timedOut, phaseClock, &since, 0);
+    phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 0);
     for (int g = g0; g < input_items(st); g += items) {
-        input_item(st, mask, forb, x, cap, g);
+        input_item(st, a.mask, a.forb, a.x, a.cap, g);
     }
-    phase_end(barrierState, &waits, &timedOut, phaseClock, &since, 1);
+    phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 1);
     for (int l = 0; l < LAYERS; l++) {
-        qkv_phase(st, rows, x, lw, l, ropeCos, ropeSin, q, kcAll, vcAll, cacheStride, cap, pool);
-        phase_end(barrierState, &waits, &timedOut, phaseClock, &since, 2 + 5 * l);
+        qkv_phase(st, rows, a.x, a.lw, l, a.ropeCos, a.ropeSin, a.q, a.kcAll, a.vcAll, a.cacheStride, a.cap, pool);
+        phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 2 + 5 * l);
         int lastOnly = l == LAYERS - 1 && perRow > 1;
-        layer_phases(st, attention_groups(batch, perRow, splits, lastOnly), lastOnly ? batch : rows, x, q, po, pml, hs,
-                     mask, lw, l, kcAll, vcAll, cacheStride, cap, scale, lastOnly, barrierState, &waits, pool,
-                     &timedOut, phaseClock, &since, 3 + 5 * l);
+        layer_phases(st, attention_groups(batch, perRow, splits, lastOnly), lastOnly ? batch : rows, a.x, a.q, a.po,
+                     a.pml, a.hs, a.mask, a.lw, l, a.kcAll, a.vcAll, a.cacheStride, a.cap, a.scale, lastOnly, written,
+                     a.barrierState, waits, pool, timedOut, a.phaseClock, since, 3 + 5 * l);
     }
     int columnBlocks = (NHEADS * VOCAB + NHEADS + PWG - 1) / PWG, rowGroups = (batch + LOGIT_ROWS - 1) / LOGIT_ROWS;
     for (int vg = group; vg < columnBlocks * rowGroups; vg += groups) {
         barrier(CLK_LOCAL_MEM_FENCE);
-        logits_block(st, x, finalNorm, lm, tlw, logits, res, vg % columnBlocks, vg / columnBlocks, lt, PWG,
+        logits_block(st, a.x, a.finalNorm, a.lm, a.tlw, a.logits, a.res, vg % columnBlocks, vg / columnBlocks, lt, PWG,
                      pool + 4 * HIDDEN, pool + (4 + LOGIT_ROWS) * HIDDEN, pool4);
     }
-    phase_end(barrierState, &waits, &timedOut, phaseClock, &since, 2 + 5 * LAYERS);
+    phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 2 + 5 * LAYERS);
     __local float* bestTop = pool + NHEADS * VOCAB;
     __local int* bestId = (__local int*) (bestTop + 2 * SEL_WG);
     __local float* bestSecond = (__local float*) (bestId + 2 * SEL_WG);
     __local float* sums = bestSecond + 2 * SEL_WG;
     for (int b = group; b < batch; b += groups) {
         barrier(CLK_LOCAL_MEM_FENCE);
-        choose_row(st, logits, forb, res, b, lt, PWG, pool, bestTop, bestId, bestSecond, sums,
+        choose_row(st, a.logits, a.forb, a.res, b, lt, PWG, pool, bestTop, bestId, bestSecond, sums,
                    (__local int*) (sums + NHEADS * SEL_WG));
     }
 #ifdef PHASE_CLOCK
     barrier(CLK_LOCAL_MEM_FENCE); // (group 0's own choice done: the last phase's time is group 0's)
-    phase_mark(phaseClock, &since, 3 + 5 * LAYERS);
+    phase_mark(a.phaseClock, since, 3 + 5 * LAYERS);
     if (group == 0 && lt == 0) {
-        phaseClock[PHASE_COUNT] += 1;
+        a.phaseClock[PHASE_COUNT] += 1;
     }
 #endif
+}
+
+// The session's arguments of persistent_step and persistent_frame, after their own (ClPersistentStep.bindSession's
+// order), and the Persistent they make with the kernel's results, embedding table and task-loss stop.
+#define PERSISTENT_SESSION_ARGS                                                                                     \
+    __global uchar* mask, __global uchar* forb, __global float* x, __global float* q, __global float* po,          \
+        __global float* pml, __global float* hs, __global float* logits, __global const float* lw,                \
+        __global const float* ropeCos, __global const float* ropeSin, __global float* kcAll, __global float* vcAll, \
+        int cacheStride, int cap, float scale, __global const float* finalNorm, __global const float* lm,          \
+        __global const float* tlw, volatile __global int* barrierState, int patience, __global ulong* phaseClock
+#define PERSISTENT_SESSION(res, embed, stop, threshold)                                                                 \
+    {res, embed, stop, threshold, mask, forb, x, q, po, pml, hs, logits, lw, ropeCos, ropeSin, kcAll, vcAll,          \
+     cacheStride, cap, scale, finalNorm, lm, tlw, barrierState, phaseClock}
+
+/** The phase clock's start (with -D PHASE_CLOCK; else 0). */
+inline ulong clock_start(void) {
+#ifdef PHASE_CLOCK
+    return global_time();
+#else
+    return 0;
+#endif
+}
+
+// A whole decoder step of few rows in one launch (-Dautogaze.opencl.persistent): one work-group of PWG work-items per
+// compute unit, all resident, runs the step's kernels one after the other as phases separated by grid barriers, each
+// phase giving the launch's work-groups the original kernel's work-groups in turn (work-group vg of a phase of n:
+// groups g, g + groups, ...), through the same body functions, so every value has the separate kernels' bits. Phases
+// (step_phases): feed_step (decode steps of a frame: feedStep >= 0 is the step whose results `res` holds),
+// split_input, layer 0's split_qkv, then per layer attention, split_o, split_gate_up, split_down and the next layer's
+// split_qkv (the last layer's last tokens alone when the step has several per row), heads_logits and heads_choose,
+// whose results go to `res` from step st[P_STEP]'s words on (as the heads kernels write them). The step's parameters
+// are `st` (a frame's step region: no copy); its shape (rows, batch, perRow, splits: the same as there) also comes as
+// arguments, from which every loop that holds a barrier takes its bounds (PoCL then knows them uniform over the
+// work-group: its build of the kernel took 3x as long with bounds read from memory). The layers' weights come from the
+// layer stack lw, their caches from kcAll / vcAll at layer * cacheStride. Loads of other groups' phase outputs are
+// FRESH_LOAD (see the file header). barrierState: {arrived, generation, timeouts}; patience: polls of a barrier wait
+// before it counts a timeout; phaseClock: with -D PHASE_CLOCK, ns per phase summed over steps, then the step count
+// (phase_mark).
+// CPU twin: tensor/HostDecoderSession.forward (with model/FrameGenerator.feed before and chooseOnHost after).
+// Test: OpenClDecoderTest.persistentStepGivesTheSeparateKernelsBits.
+__kernel void persistent_step(__global int* st, int rows, int batch, int perRow, int splits, __global float* res,
+                              int feedStep, int stop, float threshold, __global const float* embed,
+                              PERSISTENT_SESSION_ARGS) {
+    __local float4 pool4[(POOL_FLOATS + 3) / 4];
+    __local int timedOut;
+    Persistent a = PERSISTENT_SESSION(res, embed, stop, threshold);
+    int waits = patience;
+    ulong since = clock_start();
+    step_phases(st, rows, batch, perRow, splits, feedStep, st[P_FIRST], a, pool4, &timedOut, &waits, &since);
+}
+
+// Steps from .. to - 1 of a frame in one launch (-Dautogaze.opencl.persistentFrames): persistent_step's phases for
+// each, a grid barrier between them, each decode step fed from the one before (feed_step of step s - 1's results in
+// `res`), so the host launches once per frame (once per round trip with a task-loss stop) where it launched once per
+// step. Step s's parameters are at int params[stepsAt + s] of `params` (the frame's upload: ClFrameLoop), its shape
+// read from its header; the cache entries from the first step's P_FIRST on are written in this launch (CACHE_LOAD).
+// Other arguments as persistent_step's.
+// CPU twin: tensor/HostDecoderSession.forward per step (with model/FrameGenerator.feed and chooseOnHost).
+// Test: OpenClDecoderTest.persistentFrameOnDeviceEqualsStepByStep.
+__kernel void persistent_frame(__global int* params, int stepsAt, int from, int to, __global float* res, int stop,
+                               float threshold, __global const float* embed, PERSISTENT_SESSION_ARGS) {
+    __local float4 pool4[(POOL_FLOATS + 3) / 4];
+    __local int timedOut;
+    Persistent a = PERSISTENT_SESSION(res, embed, stop, threshold);
+    int waits = patience;
+    ulong since = clock_start();
+    int written = params[params[stepsAt + from] + P_FIRST];
+    for (int s = from; s < to; s++) {
+        __global int* st = params + params[stepsAt + s];
+        step_phases(st, st[P_ROWS], st[P_BATCH], st[P_PER_ROW], st[P_SPLITS], s - 1, written, a, pool4, &timedOut,
+                    &waits, &since);
+        if (s + 1 < to) {
+            phase_end(barrierState, &waits, &timedOut, phaseClock, &since, 3 + 5 * LAYERS);
+        }
+    }
 }
 #endif // PERSISTENT_KERNELS

@@ -301,8 +301,13 @@ class OpenClDecoderTest {
      * -cl-opt-disable: PoCL 3.1 built it in 5.5 s so, in more than 15 minutes without; see ClDecoderSession.persistentBuild.)
      */
     private static PersistentSteps testPersistent(int most) {
+        return testPersistent(most, false);
+    }
+
+    /** {@link #testPersistent(int)}, with {@code frames}: a frame's persistent steps in one launch. */
+    private static PersistentSteps testPersistent(int most, boolean frames) {
         OpenClDevice device = TestDevice.backend().device();
-        return new PersistentSteps(most, device.cpu() ? 1 : device.computeUnits(), false);
+        return new PersistentSteps(most, device.cpu() ? 1 : device.computeUnits(), false, frames);
     }
 
     /** Fed ids of a decode call of {@code perRow} tokens per row: any ids in the vocabulary. */
@@ -569,15 +574,20 @@ class OpenClDecoderTest {
 
     /**
      * frameOnDeviceEqualsStepByStep with the frame's steps as persistent launches (-Dautogaze.opencl.persistent,
-     * testPersistent's work-groups; each decode step's ids and embeddings fed inside its launch): batch 2 without and
-     * with a task-loss stop (its prefill above the limit on the narrow kernels), batch 1 (its prefill persistent too).
+     * testPersistent's work-groups; each decode step's ids and embeddings fed inside its launch), one per step and one
+     * per frame (-Dautogaze.opencl.persistentFrames: the decode steps in one launch, or one per round trip with a
+     * task-loss stop): batch 2 without and with a task-loss stop (its prefill above the limit on the narrow kernels),
+     * batch 1 (its prefill persistent too).
      */
     @Test
     void persistentFrameOnDeviceEqualsStepByStep() {
-        PersistentSteps persistent = testPersistent(2 * K);
-        frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 2, true);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, persistent, 2, true);
-        frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 1, true);
+        for (boolean frames : new boolean[] {false, true}) {
+            PersistentSteps persistent = testPersistent(2 * K, frames);
+            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 2, true);
+            frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, persistent, 2, true);
+            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF, persistent, 2, true);
+            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 1, true);
+        }
     }
 
     private enum Stop {
@@ -628,7 +638,8 @@ class OpenClDecoderTest {
                 DecoderSession steps = openFrameTest(w, batch, false, strided, RowSplit.OFF, PersistentSteps.OFF)) {
             frame.fuseFeed(fused);
             String what = which + (strided ? ", strided" : "") + (split.most() > 0 ? ", split rows" : "")
-                    + (persistent.most() > 0 ? ", persistent" : "") + (fused ? ", fused" : ", feed_step") + ", batch "
+                    + (persistent.most() > 0 ? ", persistent" : "") + (persistent.frames() ? " frames" : "")
+                    + (fused ? ", fused" : ", feed_step") + ", batch "
                     + batch;
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
@@ -981,20 +992,25 @@ class OpenClDecoderTest {
         OpenClDevice gpu = new OpenClDevice(0, "NVIDIA CUDA", "NVIDIA H200", false, "OpenCL 3.0 CUDA", 1L << 37, 132);
         OpenClDevice cpu =
                 new OpenClDevice(0, "Portable Computing Language", "pthread", true, "OpenCL 3.0 PoCL", 1L << 34, 2);
-        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps(null, null, gpu));
-        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps(" Off ", "on", gpu));
+        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps(null, null, null, gpu));
+        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps(" Off ", "on", null, gpu));
         assertEquals(
-                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false),
-                OpenClBackend.persistentSteps(" on", null, gpu));
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false, false),
+                OpenClBackend.persistentSteps(" on", null, null, gpu));
         assertEquals(
-                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, true),
-                OpenClBackend.persistentSteps("on", " ON", gpu));
-        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps("on", null, cpu));
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> OpenClBackend.persistentSteps("yes", null, gpu));
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, true, false),
+                OpenClBackend.persistentSteps("on", " ON", null, gpu));
+        assertEquals(PersistentSteps.OFF, OpenClBackend.persistentSteps("on", null, null, cpu));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> OpenClBackend.persistentSteps("yes", null, null, gpu));
         assertTrue(e.getMessage().contains(OpenClBackend.PERSISTENT_PROPERTY), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.persistentSteps("on", "1", gpu));
+        e = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.persistentSteps("on", "1", null, gpu));
         assertTrue(e.getMessage().contains(OpenClBackend.PHASE_CLOCK_PROPERTY), e.getMessage());
+        assertEquals(
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false, true),
+                OpenClBackend.persistentSteps("on", "off", "on", gpu));
+        e = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.persistentSteps("on", null, "2", gpu));
+        assertTrue(e.getMessage().contains(OpenClBackend.PERSISTENT_FRAMES_PROPERTY), e.getMessage());
     }
 
     /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */
