@@ -22,8 +22,8 @@ import org.jocl.cl_program;
  * steps, each decode step fed on the device from the one before; {@link PersistentSteps#frames}).
  *
  * <p>The session binds the arguments that stay ({@link #bindSession}) and launches a step with the ones that change
- * ({@link #enqueue}, {@link #enqueueFrame}); a barrier wait that timed out (work-groups not all resident: the results are wrong) is counted on
- * the device and reported by {@link Check#verify}.
+ * ({@link #enqueue}, {@link #enqueueFrame}); a barrier wait that timed out (work-groups not all resident: the results
+ * are wrong) is counted on the device and reported by {@link Check#verify}.
  */
 final class ClPersistentStep implements AutoCloseable {
     /**
