@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -55,6 +57,9 @@ import org.jocl.cl_queue_properties;
  * binaries reach the cache (an INFO line says so); it starts none.
  */
 final class ClContext implements AutoCloseable {
+    /** A line that includes another kernel source of this package: {@code #include "name.cl"}. */
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"([a-z_]+\\.cl)\"$");
+
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     /**
      * System property, when programs are built ({@link Prebuild}): {@code on} (default) in the background, each as soon
@@ -428,15 +433,21 @@ final class ClContext implements AutoCloseable {
         }
     }
 
-    private static String source(String name) {
+    /**
+     * The text of kernel source {@code name} with each line {@code #include "other.cl"} replaced by that source of this
+     * package (shared helpers such as grid_barrier.cl live once; the compiler never sees the include).
+     */
+    static String source(String name) {
+        String text;
         try (InputStream in = ClContext.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("kernel source " + name + " missing from the jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read kernel source " + name, e);
         }
+        return INCLUDE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(source(m.group(1))));
     }
 
     private cl_program fromSource(String name, String source, String options) {
@@ -731,6 +742,18 @@ final class ClContext implements AutoCloseable {
             long[] acc = profile.computeIfAbsent(label, x -> new long[2]);
             acc[0] += nanos;
             acc[1]++;
+        }
+    }
+
+    /**
+     * With profiling on, adds {@code nanos} of device time in {@code calls} calls under {@code label}, measured by a
+     * kernel itself (the persistent step's phase clock) rather than by launch events.
+     */
+    synchronized void deviceTime(String label, long nanos, int calls) {
+        if (hostTiming) {
+            long[] acc = profile.computeIfAbsent(label, x -> new long[2]);
+            acc[0] += nanos;
+            acc[1] += calls;
         }
     }
 

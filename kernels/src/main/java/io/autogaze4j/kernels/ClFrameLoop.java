@@ -46,7 +46,8 @@ final class ClFrameLoop implements AutoCloseable {
     private final int hidden;
     /**
      * Where the frame being enqueued has each step's parameters in its slot's {@link Slot#params}: step s from byte
-     * {@code at[s]} (a multiple of the sub-buffer alignment) to {@code at[s + 1]}; then a carry header.
+     * {@code at[s]} (a multiple of the sub-buffer alignment) to {@code at[s + 1]}; then a carry header; then, from
+     * byte {@code at[steps + 1]}, the table of {@code at[s] / 4} that persistent_frame reads (ints).
      */
     private long[] at = new long[1];
     /** The device copy of the embedding table and the array it came from (uploaded again only for another array). */
@@ -185,7 +186,8 @@ final class ClFrameLoop implements AutoCloseable {
             at[s + 1] = (end + align - 1) / align * align;
         }
         at[steps + 1] = at[steps] + (carried > 0 ? (long) carryHeader.inputAt() * Sizeof.cl_int : 0);
-        ByteBuffer packed = slot.upload.reserve(at[steps + 1]);
+        long bytes = at[steps + 1] + (long) steps * Sizeof.cl_int;
+        ByteBuffer packed = slot.upload.reserve(bytes);
         int decodeFrom = headers.get(0).first() + headers.get(0).perRow();
         int end = headers.get(steps - 1).first() + headers.get(steps - 1).perRow();
         byte[][] masks = new byte[batch][];
@@ -210,8 +212,11 @@ final class ClFrameLoop implements AutoCloseable {
             int[][] none = new int[batch][carried];
             StepLayout.pack(slice(packed, steps), carryHeader, none, none, masks, null, hidden);
         }
-        slot.ensureParams(at[steps + 1]);
-        send(slot, plan, headers.get(0));
+        for (int s = 0; s < steps; s++) {
+            packed.putInt((int) at[steps + 1] + s * Sizeof.cl_int, (int) (at[s] / Sizeof.cl_int));
+        }
+        slot.ensureParams(bytes);
+        send(slot, plan, headers.get(0), bytes);
         slot.sent = true;
         slot.stepParams = new cl_mem[steps];
         for (int s = 0; s < steps; s++) {
@@ -251,12 +256,12 @@ final class ClFrameLoop implements AutoCloseable {
     /**
      * Enqueues the upload of the frame's parameters from its slot's stage: all of it, or, with resident tokens, all but
      * their rows of step 0's embeddings (a frame's vision tokens: 19 MB at batch 128), which {@link #enqueueResident}
-     * fills on the device: the bytes before step 0's embeddings, each row's host tokens, the bytes after them.
+     * fills on the device: the bytes before step 0's embeddings, each row's host tokens, the bytes after them
+     * ({@code bytes} in all, the step offsets of a persistent frame after the steps).
      */
-    private void send(Slot slot, FrameSteps plan, StepLayout.Header prefill) {
-        int steps = at.length - 2;
+    private void send(Slot slot, FrameSteps plan, StepLayout.Header prefill, long bytes) {
         if (plan.residentTokens().isEmpty()) {
-            slot.upload.send(slot.params, at[steps + 1]);
+            slot.upload.send(slot.params, bytes);
             return;
         }
         long inputs = at[0] + (long) prefill.inputAt() * Sizeof.cl_int;
@@ -267,8 +272,8 @@ final class ClFrameLoop implements AutoCloseable {
             slot.upload.sendRows(
                     slot.params, inputs, (long) plan.hostPerRow() * hidden * Sizeof.cl_float, rowBytes, batch);
         }
-        if (at[steps + 1] > end) {
-            slot.upload.send(slot.params, end, at[steps + 1] - end);
+        if (bytes > end) {
+            slot.upload.send(slot.params, end, bytes - end);
         }
     }
 
@@ -380,6 +385,23 @@ final class ClFrameLoop implements AutoCloseable {
     /** The current frame's results buffer: the heads write step s's at {@link StepLayout#P_STEP} = s. */
     cl_mem results() {
         return slots[current].results;
+    }
+
+    /**
+     * Step {@code s} ({@code header}) as one persistent launch takes it: its parameters where the frame's upload put
+     * them (a decode step's fed ids and embeddings are written there), its results into the frame's at
+     * {@link StepLayout#P_STEP} = s, a decode step fed from step {@code s - 1}'s results there.
+     */
+    ClPersistentStep.Step persistentStep(int s, StepLayout.Header header) {
+        Slot slot = slots[current];
+        return new ClPersistentStep.Step(slot.stepParams[s], header, slot.results, s - 1, table, stop, threshold);
+    }
+
+    /** Steps {@code [from, to)} of the current frame as one persistent_frame launch takes them (see {@link #at}). */
+    ClPersistentStep.FrameRun persistentSteps(int from, int to) {
+        Slot slot = slots[current];
+        int stepsAt = Math.toIntExact(at[at.length - 1] / Sizeof.cl_int);
+        return new ClPersistentStep.FrameRun(slot.params, stepsAt, from, to, slot.results, table, stop, threshold);
     }
 
     /** Enqueues the read of the results of the current frame's first {@code steps} steps, without waiting. */

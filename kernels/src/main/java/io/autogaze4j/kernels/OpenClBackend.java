@@ -104,6 +104,28 @@ public final class OpenClBackend implements Backend {
     public static final String VISION_QUEUE_PROPERTY = "autogaze.opencl.visionQueue";
     /** Frames per vision chunk when {@link #VISION_CHUNKS_PROPERTY} is unset. */
     static final int DEFAULT_VISION_CHUNK_FRAMES = 4;
+    /**
+     * System property that runs decoder steps of few rows (at most {@link PersistentSteps#MOST_ROWS}: batch 1-4 decode
+     * steps at K = 10) as one launch of the persistent step kernel ({@code on}; {@link ClPersistentStep}: the step's
+     * kernels as phases between grid barriers, the same bits) or not ({@code off}, the default until measured on the
+     * H200, docs/benchmarks.md). GPUs only: on a CPU device it stays off. Needs the strided attention, the default at
+     * batch 1 ({@link #ATTENTION_PROPERTY}); sessions that run the tiled kernels run their steps as before.
+     */
+    public static final String PERSISTENT_PROPERTY = "autogaze.opencl.persistent";
+    /**
+     * System property: {@code on} builds the persistent step kernel ({@link #PERSISTENT_PROPERTY}) with a clock of its
+     * phases (decoder.cl {@code PHASE_CLOCK}: work-group 0 reads the GPU's global timer after each grid barrier; NVIDIA
+     * only, inline PTX), which the profile shows as {@code phase NN ...} labels in microseconds per step; {@code off},
+     * the default, builds it without. For the batch-1 profile (docs/benchmarks.md); no other build changes.
+     */
+    public static final String PHASE_CLOCK_PROPERTY = "autogaze.opencl.phaseClock";
+    /**
+     * System property: with {@link #PERSISTENT_PROPERTY} on, {@code on} runs a frame's consecutive persistent steps as
+     * one launch ({@code persistent_frame}: the steps' phases with a grid barrier between steps, each decode step fed
+     * on the device from the one before; one launch per frame, or per round trip with a task-loss stop); {@code off},
+     * the default, one launch per step. For A/B runs (docs/benchmarks.md).
+     */
+    public static final String PERSISTENT_FRAMES_PROPERTY = "autogaze.opencl.persistentFrames";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -279,9 +301,9 @@ public final class OpenClBackend implements Backend {
         return ctx.startedBuilds();
     }
 
-    /** decoder.cl's builds for {@code decoder} on this backend's device, with its streamed attention shape. */
+    /** decoder.cl's builds for {@code decoder} on this backend's device, with its streamed and prefill attention shapes. */
     DecoderBuilds decoderBuilds(DecoderWeights decoder) {
-        return ClDecoderSession.builds(ctx, decoder, decoderOptions.streamShape());
+        return ClDecoderSession.builds(ctx, decoder, decoderOptions.streamShape(), decoderOptions.prefillShape());
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -319,6 +341,11 @@ public final class OpenClBackend implements Backend {
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + decoderOptions.streamShape().differences()
                 + decoderOptions.prefillShape().differences()
+                + (decoderOptions.persistentSteps().most() == 0
+                        ? ""
+                        : decoderOptions.persistentSteps().frames()
+                                ? ", persistent steps (a frame per launch)"
+                                : ", persistent steps")
                 + ")";
     }
 

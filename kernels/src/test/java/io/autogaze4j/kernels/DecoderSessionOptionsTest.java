@@ -29,7 +29,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 of(Map.of()));
     }
 
@@ -71,7 +72,8 @@ class DecoderSessionOptionsTest {
                 o.fuseFeed(),
                 o.rowSplit(),
                 o.streamShape(),
-                o.prefillShape());
+                o.prefillShape(),
+                o.persistentSteps());
     }
 
     @Test
@@ -104,7 +106,8 @@ class DecoderSessionOptionsTest {
                 true,
                 RowSplit.OFF,
                 StreamShape.DEFAULT,
-                PrefillShape.DEFAULT);
+                PrefillShape.DEFAULT,
+                PersistentSteps.OFF);
         RowSplit split = new RowSplit(20, 2);
         StreamShape shape = new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true);
         assertEquals(
@@ -117,7 +120,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withSplitTarget(7));
         assertEquals(
                 new DecoderSessionOptions(
@@ -129,7 +133,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withDecodesFrames(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -141,7 +146,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withTiledAttention(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -153,7 +159,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withTiledAttention(true));
         assertEquals(
                 new DecoderSessionOptions(
@@ -165,7 +172,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withStreamAttention(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -177,7 +185,8 @@ class DecoderSessionOptionsTest {
                         false,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withFuseFeed(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -189,17 +198,50 @@ class DecoderSessionOptionsTest {
                         true,
                         split,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withRowSplit(split));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, shape, PrefillShape.DEFAULT),
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        shape,
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withStreamShape(shape));
         PrefillShape prefill = new PrefillShape(false, 128, 2, 8, 64);
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT, prefill),
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        prefill,
+                        PersistentSteps.OFF),
                 d.withPrefillShape(prefill));
+        PersistentSteps persistent = new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false, true);
+        assertEquals(
+                new DecoderSessionOptions(
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT,
+                        persistent),
+                d.withPersistentSteps(persistent));
         assertTrue(d.withTiledAttention(true).tiledFor(1), "tiled at every batch size");
         assertFalse(d.withTiledAttention(false).tiledFor(128), "strided at every batch size");
     }
