@@ -241,8 +241,12 @@ class OpenClDecoderTest {
                 for (RowSplit split : new RowSplit[] {RowSplit.OFF, new RowSplit(splitRows, shape[0])}) {
                     List<Tensor> out = new ArrayList<>();
                     List<String> used = new ArrayList<>();
-                    DecoderSessionOptions strided =
-                            options(64).withTiledAttention(false).withRowSplit(split);
+                    // the separate row kernels whatever -Dautogaze.opencl.persistent says (the device parity run sets
+                    // it)
+                    DecoderSessionOptions strided = options(64)
+                            .withTiledAttention(false)
+                            .withRowSplit(split)
+                            .withPersistentSteps(PersistentSteps.OFF);
                     try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 128, strided)) {
                         for (Call call : calls) {
                             List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
@@ -933,7 +937,9 @@ class OpenClDecoderTest {
             expected = plain.forwardFrame(plan);
         }
         for (boolean fused : new boolean[] {true, false}) {
-            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, options(64).withFuseFeed(fused))) {
+            // the separate kernels whatever -Dautogaze.opencl.persistent says (the device parity run sets it)
+            DecoderSessionOptions separate = options(64).withFuseFeed(fused).withPersistentSteps(PersistentSteps.OFF);
+            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, separate)) {
                 List<TokenChoice> got;
                 Map<String, long[]> profile;
                 assertFalse(cl.queueProfiles(), "a plain queue unless kernel times are collected");
