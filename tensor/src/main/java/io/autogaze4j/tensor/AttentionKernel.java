@@ -132,13 +132,42 @@ final class AttentionKernel {
             float scale,
             float[] out) {
         KvCache c0 = caches.get(0);
+        long work = (long) caches.size() * c0.heads() * queries * (first + queries) * c0.headDim();
+        Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
+        Tasks tasks = tasks(p, ws, q, queries, caches, layer, first, bias, scale, out);
+        p.forEach(tasks.count(), tasks.body());
+    }
+
+    /**
+     * One call's attention as numbered tasks, for a parallel region that may hold other work too: the tasks of batch row
+     * {@code b} are {@code [b * perRow, (b + 1) * perRow)}, and each may run once the row's queries are in {@code q}, its
+     * keys and values in the caches and its key bias in {@code bias[b]}.
+     */
+    record Tasks(int count, int perRow, Parallel.WorkerTask body) {}
+
+    /**
+     * The tasks of {@link #attendRows(Parallel, Workspace, float[], int, List, int, int, float[][], float, float[])}
+     * with the same arguments, {@code bias[b]} read when a task of row {@code b} runs. Partial-result buffers are grown
+     * on {@code par} now; the tasks use {@code ws} until they have all run, so calls whose tasks run at the same time
+     * need a workspace each.
+     */
+    static Tasks tasks(
+            Parallel par,
+            Workspace ws,
+            float[] q,
+            int queries,
+            List<KvCache> caches,
+            int layer,
+            int first,
+            float[][] bias,
+            float scale,
+            float[] out) {
+        KvCache c0 = caches.get(0);
         int heads = c0.heads();
         int dim = c0.headDim();
         int rows = caches.size();
-        long work = (long) rows * heads * queries * (first + queries) * dim;
-        Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
         if (dim % KEY_CHUNK != 0) {
-            p.forEach(rows * heads * queries, t -> {
+            return new Tasks(rows * heads * queries, heads * queries, (worker, t) -> {
                 int b = t / (heads * queries);
                 int rest = t % (heads * queries);
                 scalar(
@@ -153,12 +182,11 @@ final class AttentionKernel {
                         rest / queries,
                         rest % queries);
             });
-            return;
         }
         Plan plan = Plan.of(rows, heads, queries, first, dim);
         int part = dim + 2;
         if (plan.splits > 1) {
-            growPartials(p, ws, plan.groupTasks, plan.group * QB * plan.segments * part);
+            growPartials(par, ws, plan.groupTasks, plan.group * QB * plan.segments * part);
             if (ws.pending.length() < plan.groupTasks) {
                 ws.pending = new AtomicIntegerArray(plan.groupTasks);
             }
@@ -167,7 +195,8 @@ final class AttentionKernel {
             }
         }
         int width = heads * dim;
-        p.forEach(plan.groupTasks * plan.splits, (worker, t) -> {
+        int count = plan.groupTasks * plan.splits;
+        return new Tasks(count, count / rows, (worker, t) -> {
             int groupTask = t / plan.splits;
             int split = t % plan.splits;
             int b = groupTask / (heads * plan.groups);
