@@ -187,29 +187,14 @@ final class CpuDecoderSession extends HostCacheSession {
         }
         LayerStages stages =
                 new LayerStages(call.rows(), call.perRow(), chunk, attentionPerRow, !call.lastOnlyInLastLayer());
-        par.forEach(
-                stages.tasks(),
-                (worker, t) -> stages.run(
-                        t,
-                        worker,
-                        (l, wk, c) -> {
-                            int r0 = c * chunk, r1 = Math.min(call.rows(), r0 + chunk);
-                            DecoderLayerWeights layer = w.layers().get(l);
-                            inputs(
-                                    layer,
-                                    l,
-                                    call,
-                                    scratch(wk),
-                                    r0,
-                                    r1,
-                                    0,
-                                    layer.qkv().out(),
-                                    null,
-                                    0);
-                        },
-                        (l, wk, i) -> attention[l].body().run(wk, i),
-                        (l, wk, c) ->
-                                outputsOfChunk(w.layers().get(l), attn, scratch(wk), c * chunk, call.rows(), chunk)));
+        LayerStages.Stage inputs = (l, worker, c) -> {
+            int r0 = c * chunk, r1 = Math.min(call.rows(), r0 + chunk);
+            inputs(l, call, scratch(worker), r0, r1, 0, w.layers().get(l).qkv().out(), null, 0);
+        };
+        LayerStages.Stage attend = (l, worker, i) -> attention[l].body().run(worker, i);
+        LayerStages.Stage outputs = (l, worker, c) ->
+                outputsOfChunk(w.layers().get(l), attn, scratch(worker), c * chunk, call.rows(), chunk);
+        par.forEach(stages.tasks(), (worker, t) -> stages.runNext(worker, inputs, attend, outputs));
     }
 
     /**
@@ -250,7 +235,7 @@ final class CpuDecoderSession extends HostCacheSession {
         par.forEach(chunks * pieces, (worker, t) -> {
             int r0 = t / pieces * chunk, r1 = Math.min(rows, r0 + chunk);
             int c0 = t % pieces * width, c1 = Math.min(n, c0 + width);
-            inputs(layer, l, call, scratch(worker), r0, r1, c0, c1, a, r0 * hidden);
+            inputs(l, call, scratch(worker), r0, r1, c0, c1, a, r0 * hidden);
         });
     }
 
@@ -261,17 +246,8 @@ final class CpuDecoderSession extends HostCacheSession {
      * #lastQ}, as row {@code b}). The task holding a batch row's first token in layer 0 also makes that row's key bias:
      * on the calling thread the biases took a batch-8 decode step ~35 us while every other thread waited.
      */
-    private void inputs(
-            DecoderLayerWeights layer,
-            int l,
-            Call call,
-            Scratch s,
-            int r0,
-            int r1,
-            int c0,
-            int c1,
-            float[] a,
-            int aOff) {
+    private void inputs(int l, Call call, Scratch s, int r0, int r1, int c0, int c1, float[] a, int aOff) {
+        DecoderLayerWeights layer = w.layers().get(l);
         int hidden = w.hidden();
         int dim = w.headDim();
         int perRow = call.perRow();
