@@ -13,6 +13,11 @@ import java.util.List;
  * output columns: region (1) by whole heads, region (3) as three column-split regions (output projection, gate/up,
  * down), the rows normalised once on the calling thread. The sum over k of every element stays one task's.
  *
+ * <p>A call with rows enough for {@link #MIN_TASKS} chunks (prefills; decode steps from batch 7) runs all its layers'
+ * stages as one parallel region ({@link LayerStages}): each stage task starts once the tasks whose results it reads
+ * have finished, so no thread waits at a barrier between stages (the last layer's last-token outputs and the heads
+ * follow as before).
+ *
  * <p>Every element goes through the same operations in the same order as in {@link HostDecoderSession}
  * on the CPU backend (the matmul sums over k in order whatever the row blocking, norms and gates work per
  * row or element), so the results are bit-identical to it, whatever the chunking or thread count.

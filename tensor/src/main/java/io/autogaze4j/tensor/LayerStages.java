@@ -135,34 +135,44 @@ final class LayerStages {
                 untaken.compareAndSet(from, from + 1);
                 from = untaken.get();
             }
-            for (int t = from; t < tasks(); t++) {
-                if (taken.get(t) == 0 && ready(t) && taken.compareAndSet(t, 0, 1)) {
-                    return t;
+            for (int t = from; t < tasks(); ) {
+                int next = taken.get(t) != 0 ? t + 1 : blockedUntil(t);
+                if (next == t) {
+                    if (taken.compareAndSet(t, 0, 1)) {
+                        return t;
+                    }
+                    next = t + 1;
                 }
+                t = next;
             }
             Thread.onSpinWait();
         }
         return -1;
     }
 
-    /** Whether the tasks that task {@code task} reads from have finished. */
-    private boolean ready(int task) {
+    /**
+     * {@code task} when the tasks it reads from have finished; else the first later task that does not wait for the
+     * same ones (an attention task's whole batch row waits with it), so that a search skips them at once.
+     */
+    private int blockedUntil(int task) {
         int l = layerOf(task);
         int i = task - layerStart[l];
         if (i < chunks) {
-            return l == 0 || remaining.get(outputsOf(l - 1, i)) == 0;
+            return l == 0 || remaining.get(outputsOf(l - 1, i)) == 0 ? task : task + 1;
         }
         i -= chunks;
-        if (i < batch * attentionPerRow[l]) {
-            return remaining.get(inputsOf(l, i / attentionPerRow[l])) == 0;
+        int rowTasks = attentionPerRow[l];
+        if (i < batch * rowTasks) {
+            int b = i / rowTasks;
+            return remaining.get(inputsOf(l, b)) == 0 ? task : layerStart[l] + chunks + (b + 1) * rowTasks;
         }
-        int c = i - batch * attentionPerRow[l];
+        int c = i - batch * rowTasks;
         for (int b = batchRowOf(c * chunk); b <= batchRowOf(rowEnd(c) - 1); b++) {
             if (remaining.get(attentionOf(l, b)) != 0) {
-                return false;
+                return task + 1;
             }
         }
-        return true;
+        return task;
     }
 
     private int layerOf(int task) {
