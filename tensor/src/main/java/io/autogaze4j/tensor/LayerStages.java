@@ -38,6 +38,9 @@ final class LayerStages {
         void run(int layer, int worker, int index);
     }
 
+    /** How long a thread spins for a ready task before it yields its core at each further try. */
+    private static final long SPIN_NANOS = 50_000;
+
     private final int layers, rows, perRow, chunk, chunks, batch;
     private final int[] attentionPerRow;
     private final boolean lastHasOutputs;
@@ -129,6 +132,7 @@ final class LayerStages {
 
     /** Marks the lowest-numbered ready untaken task as taken and returns it; -1 when a task of the region failed. */
     private int takeReady() {
+        long start = System.nanoTime();
         while (!failed) {
             int from = untaken.get();
             while (from < tasks() && taken.get(from) != 0) { // every task below the mark is taken
@@ -145,7 +149,11 @@ final class LayerStages {
                 }
                 t = next;
             }
-            Thread.onSpinWait();
+            if (System.nanoTime() - start < SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else { // more threads than free cores: let the threads whose tasks this one waits for run
+                Thread.yield();
+            }
         }
         return -1;
     }
