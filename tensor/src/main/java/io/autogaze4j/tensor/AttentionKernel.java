@@ -112,44 +112,28 @@ final class AttentionKernel {
         for (int b = 0; b < bias.length; b++) {
             bias[b] = keyBias(keyMasks[b], first + queries);
         }
-        attendRows(par, new Workspace(par.threads()), q, queries, caches, layer, first, bias, scale, out);
-    }
-
-    /**
-     * Like {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
-     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys) and buffers
-     * from {@code ws} (made for at least {@code par.threads()} threads).
-     */
-    static void attendRows(
-            Parallel par,
-            Workspace ws,
-            float[] q,
-            int queries,
-            List<KvCache> caches,
-            int layer,
-            int first,
-            float[][] bias,
-            float scale,
-            float[] out) {
-        KvCache c0 = caches.get(0);
-        long work = (long) caches.size() * c0.heads() * queries * (first + queries) * c0.headDim();
-        Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
-        Tasks tasks = tasks(p, ws, q, queries, caches, layer, first, bias, scale, out);
-        p.forEach(tasks.count(), tasks.body());
+        tasks(par, new Workspace(par.threads()), q, queries, caches, layer, first, bias, scale, out)
+                .runOn(par);
     }
 
     /**
      * One call's attention as numbered tasks, for a parallel region that may hold other work too: the tasks of batch row
      * {@code b} are {@code [b * perRow, (b + 1) * perRow)}, and each may run once the row's queries are in {@code q}, its
-     * keys and values in the caches and its key bias in {@code bias[b]}.
+     * keys and values in the caches and its key bias in {@code bias[b]}. {@code work}: the call's multiply-adds.
      */
-    record Tasks(int count, int perRow, Parallel.WorkerTask body) {}
+    record Tasks(int count, int perRow, long work, Parallel.WorkerTask body) {
+        /** Runs every task on {@code par}, or on the calling thread when the work is too small to pay for a region. */
+        void runOn(Parallel par) {
+            (work < (1 << 16) ? Parallel.SERIAL : par).forEach(count, body);
+        }
+    }
 
     /**
-     * The tasks of {@link #attendRows(Parallel, Workspace, float[], int, List, int, int, float[][], float, float[])}
-     * with the same arguments, {@code bias[b]} read when a task of row {@code b} runs. Partial-result buffers are grown
-     * on {@code par} now; the tasks use {@code ws} until they have all run, so calls whose tasks run at the same time
-     * need a workspace each.
+     * The tasks of {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
+     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys; {@code bias[b]} is
+     * read when a task of row {@code b} runs) and buffers from {@code ws} (made for at least {@code par.threads()}
+     * threads). Partial-result buffers are grown on {@code par} now; the tasks use {@code ws} until they have all run, so
+     * calls whose tasks run at the same time need a workspace each.
      */
     static Tasks tasks(
             Parallel par,
@@ -166,8 +150,9 @@ final class AttentionKernel {
         int heads = c0.heads();
         int dim = c0.headDim();
         int rows = caches.size();
+        long work = (long) rows * heads * queries * (first + queries) * dim;
         if (dim % KEY_CHUNK != 0) {
-            return new Tasks(rows * heads * queries, heads * queries, (worker, t) -> {
+            return new Tasks(rows * heads * queries, heads * queries, work, (worker, t) -> {
                 int b = t / (heads * queries);
                 int rest = t % (heads * queries);
                 scalar(
@@ -196,7 +181,7 @@ final class AttentionKernel {
         }
         int width = heads * dim;
         int count = plan.groupTasks * plan.splits;
-        return new Tasks(count, count / rows, (worker, t) -> {
+        return new Tasks(count, count / rows, work, (worker, t) -> {
             int groupTask = t / plan.splits;
             int split = t % plan.splits;
             int b = groupTask / (heads * plan.groups);

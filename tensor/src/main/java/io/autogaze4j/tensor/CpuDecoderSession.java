@@ -136,8 +136,7 @@ final class CpuDecoderSession extends HostCacheSession {
             for (int l = 0; l < layers; l++) {
                 DecoderLayerWeights layer = w.layers().get(l);
                 attentionInputs(layer, l, call);
-                AttentionKernel.Tasks attention = attention(l, call, par);
-                par.forEach(attention.count(), attention.body());
+                attention(l, call, par).runOn(par);
                 if (!call.lastOnly(l, layers)) {
                     attentionOutputAndMlp(layer, rows, attn);
                     if (layerOutputs != null) {
