@@ -15,8 +15,7 @@ import java.util.List;
  *
  * <p>A call with rows enough for {@link #MIN_TASKS} chunks (prefills; decode steps from batch 7) runs all its layers'
  * stages as one parallel region ({@link LayerStages}): each stage task starts once the tasks whose results it reads
- * have finished, so no thread waits at a barrier between stages (the last layer's last-token outputs and the heads
- * follow as before).
+ * have finished, so no thread waits at a barrier between stages (the heads follow as before).
  *
  * <p>Every element goes through the same operations in the same order as in {@link HostDecoderSession}
  * on the CPU backend (the matmul sums over k in order whatever the row blocking, norms and gates work per
@@ -130,7 +129,8 @@ final class CpuDecoderSession extends HostCacheSession {
                 new KeyBias(masks, length() + perRow, perRow, new float[batch][]), // made in layer 0, shared by all
                 lastOnly);
         int layers = w.layers().size();
-        if (layerOutputs == null && (rows + chunkRows(rows) - 1) / chunkRows(rows) >= MIN_TASKS) {
+        boolean inOneRegion = layerOutputs == null && (rows + chunkRows(rows) - 1) / chunkRows(rows) >= MIN_TASKS;
+        if (inOneRegion) {
             layersInOneRegion(call);
         } else {
             for (int l = 0; l < layers; l++) {
@@ -144,17 +144,17 @@ final class CpuDecoderSession extends HostCacheSession {
                     }
                 }
             }
-        }
-        if (lastOnly) {
-            keepLastRows(x, batch, perRow, hidden);
-            attentionOutputAndMlp(w.layers().get(layers - 1), batch, lastAttn);
+            if (lastOnly) { // the last tokens' rows first: column-split regions work on rows 0..batch-1
+                keepLastRows(x, batch, perRow, hidden);
+                attentionOutputAndMlp(w.layers().get(layers - 1), batch, lastAttn);
+            }
         }
         advance(perRow);
         if (layerOutputs != null) {
             layerOutputs.add(backend.rmsNorm(
                     Tensor.wrap(Arrays.copyOf(x, rows * hidden), rows, hidden), w.finalNorm(), w.rmsNormEps()));
         }
-        if (!lastOnly) {
+        if (inOneRegion || !lastOnly) { // the last tokens' rows are still at (b + 1) * perRow - 1
             keepLastRows(x, batch, perRow, hidden);
         }
         Tensor normed = backend.rmsNorm(
@@ -176,9 +176,10 @@ final class CpuDecoderSession extends HostCacheSession {
 
     /**
      * Every layer's attention inputs, attention and attention outputs and MLP as one parallel region ({@link
-     * LayerStages}), for calls whose rows make at least {@link #MIN_TASKS} chunks; the last layer's outputs are left to
-     * the caller when it runs for each row's last token only. Its queries and attention outputs go to {@link #lastQ} and
-     * {@link #lastAttn}: the earlier layers' rows of {@link #q} and {@link #attn} may still be read meanwhile.
+     * LayerStages}), for calls whose rows make at least {@link #MIN_TASKS} chunks. A last layer that runs for each row's
+     * last token only puts their queries and attention outputs in {@link #lastQ} and {@link #lastAttn} (the earlier
+     * layers' rows of {@link #q} and {@link #attn} may still be read meanwhile) and their outputs, one task per batch row,
+     * in their rows of {@link #x}.
      */
     private void layersInOneRegion(Call call) {
         int layers = w.layers().size();
@@ -190,15 +191,19 @@ final class CpuDecoderSession extends HostCacheSession {
             attentionPerRow[l] = attention[l].perRow();
         }
         LayerStages stages =
-                new LayerStages(call.rows(), call.perRow(), chunk, attentionPerRow, !call.lastOnlyInLastLayer());
+                new LayerStages(call.rows(), call.perRow(), chunk, attentionPerRow, call.lastOnlyInLastLayer());
         LayerStages.Stage inputs = (l, worker, c) -> {
             int r0 = c * chunk, r1 = Math.min(call.rows(), r0 + chunk);
             inputs(l, call, scratch(worker), r0, r1, 0, w.layers().get(l).qkv().out(), null, 0);
         };
         LayerStages.Stage attend = (l, worker, i) -> attention[l].body().run(worker, i);
-        LayerStages.Stage outputs = (l, worker, c) ->
-                outputsOfChunk(w.layers().get(l), attn, scratch(worker), c * chunk, call.rows(), chunk);
-        par.forEach(stages.tasks(), (worker, t) -> stages.runNext(worker, inputs, attend, outputs));
+        LayerStages.Stage outputs = (l, worker, c) -> {
+            int r0 = c * chunk;
+            outputsOfRows(w.layers().get(l), attn, r0, scratch(worker), r0, Math.min(call.rows(), r0 + chunk) - r0);
+        };
+        LayerStages.Stage lastTokenOutputs = (l, worker, b) ->
+                outputsOfRows(w.layers().get(l), lastAttn, b, scratch(worker), (b + 1) * call.perRow() - 1, 1);
+        par.forEach(stages.tasks(), (worker, t) -> stages.runNext(worker, inputs, attend, outputs, lastTokenOutputs));
     }
 
     /**
@@ -317,7 +322,10 @@ final class CpuDecoderSession extends HostCacheSession {
         int gates = layer.gate().out();
         int chunk = chunkRows(rows), chunks = (rows + chunk - 1) / chunk;
         if (chunks >= MIN_TASKS) {
-            par.forEach(chunks, (worker, t) -> outputsOfChunk(layer, source, scratch(worker), t * chunk, rows, chunk));
+            par.forEach(chunks, (worker, t) -> {
+                int r0 = t * chunk;
+                outputsOfRows(layer, source, r0, scratch(worker), r0, Math.min(rows, r0 + chunk) - r0);
+            });
             return;
         }
         mlp = atLeast(mlp, rows * gates);
@@ -328,6 +336,7 @@ final class CpuDecoderSession extends HostCacheSession {
             outputProjection(
                     layer,
                     source,
+                    r0,
                     scratch(worker),
                     r0,
                     Math.min(rows, r0 + chunk) - r0,
@@ -355,23 +364,26 @@ final class CpuDecoderSession extends HostCacheSession {
     }
 
     /**
-     * Region (3)'s work on the chunk of rows from {@code r0} (at most {@code chunk} of {@code rows}), all columns, the
-     * attention outputs in {@code source}.
+     * Region (3)'s work on rows {@code r0..r0+m-1} of {@link #x}, all columns, their attention outputs in rows {@code
+     * from..from+m-1} of {@code source}.
      */
-    private void outputsOfChunk(DecoderLayerWeights layer, float[] source, Scratch s, int r0, int rows, int chunk) {
+    private void outputsOfRows(DecoderLayerWeights layer, float[] source, int from, Scratch s, int r0, int m) {
         int hidden = w.hidden();
-        int m = Math.min(rows, r0 + chunk) - r0;
-        outputProjection(layer, source, s, r0, m, 0, hidden);
+        outputProjection(layer, source, from, s, r0, m, 0, hidden);
         RowKernels.rmsNorm(x, r0 * hidden, layer.postNorm(), w.rmsNormEps(), s.normed, 0, m, hidden);
         gateUp(layer, s.normed, 0, s, m, 0, layer.gate().out(), s.mlp, 0);
         down(layer, s.mlp, 0, s, r0, m, 0, hidden);
     }
 
-    /** Columns {@code [c0, c1)} of rows {@code r0..r0+m-1}: {@code x += source · Wo (+ bias)}. */
-    private void outputProjection(DecoderLayerWeights layer, float[] source, Scratch s, int r0, int m, int c0, int c1) {
+    /**
+     * Columns {@code [c0, c1)} of rows {@code r0..r0+m-1}: {@code x += source · Wo (+ bias)}, their rows of {@code
+     * source} from row {@code from}.
+     */
+    private void outputProjection(
+            DecoderLayerWeights layer, float[] source, int from, Scratch s, int r0, int m, int c0, int c1) {
         int hidden = w.hidden();
         LinearWeight o = layer.o();
-        MatmulKernel.block(source, r0 * o.in(), o.in(), o.transposed(), hidden, o.bias(), s.narrow, 0, 0, m, c0, c1);
+        MatmulKernel.block(source, from * o.in(), o.in(), o.transposed(), hidden, o.bias(), s.narrow, 0, 0, m, c0, c1);
         addColumns(s.narrow, r0, m, c0, c1);
     }
 

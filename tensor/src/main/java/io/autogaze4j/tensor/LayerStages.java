@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * The stages of a decoder call's layers as the tasks of one parallel region, each task started once the earlier tasks
  * whose results it reads have finished, instead of after a barrier at the end of each stage. Per layer, in index order:
  * the attention inputs of each chunk of rows ({@code chunks} tasks), the attention tasks (grouped by batch row), and
- * the attention outputs and MLP of each chunk (left out of a layer that has none here: the last one, when it runs for
- * each row's last token only). A task needs:
+ * the attention outputs and MLP of each chunk (of each batch row's last token instead in the last layer, when it runs
+ * for those alone). A task needs:
  *
  * <ul>
  *   <li>inputs of chunk {@code c}, layer {@code l > 0}: outputs of chunk {@code c}, layer {@code l - 1} (its rows of the
@@ -16,20 +16,23 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       in layer {@code l - 1} has finished, since outputs wait for their rows' attention);
  *   <li>attention of batch row {@code b}: inputs of every chunk that holds one of {@code b}'s rows (queries, keys,
  *       values, and, in layer 0, the row's key bias);
- *   <li>outputs of chunk {@code c}: attention of every batch row that has a row in {@code c}.
+ *   <li>outputs of chunk {@code c}: attention of every batch row that has a row in {@code c};
+ *   <li>last-token outputs of batch row {@code b}: its attention (its last token's residual row was read by the
+ *       layer's inputs before that).
  * </ul>
  *
  * <p>The region runs as many {@link Parallel} tasks as there are stage tasks; each takes the lowest-numbered stage task
  * that is ready and not yet taken, waiting for one when none is. Taking tasks in plain index order instead made threads
  * wait on tasks they had taken too early (the next layer's, behind the last row's attention): replayed on 16 threads
- * with the task times of a batch-8 call, decode steps took 22 % above their work spread evenly that way and 4 % this
+ * with the task times of a batch-8 call, decode steps took 22 % above their work spread evenly that way and 5 % this
  * way. Every dependency is on a lower index, so the lowest untaken task always becomes ready: the region cannot
  * deadlock. Which thread runs a task, and when, does not change what it computes: results are those of one region per
  * stage. If a task fails, the others stop taking tasks and the region rethrows the failure.
  *
  * <p>At batch 8 a decode step's 80 rows make 20 chunks of four: as separate regions, the inputs and the outputs each
  * ran a second round of 4 tasks on 16 threads while 12 waited at the barrier; here those threads take ready tasks of
- * the next stage or layer.
+ * the next stage or layer. The last layer's 8 last tokens ran as three column-split regions after its attention; here
+ * each row's runs as soon as its attention is done, beside the other rows' attention.
  */
 final class LayerStages {
     /** One stage's work for task {@code index} of its stage in layer {@code layer}, on thread {@code worker}. */
@@ -43,7 +46,7 @@ final class LayerStages {
 
     private final int layers, rows, perRow, chunk, chunks, batch;
     private final int[] attentionPerRow;
-    private final boolean lastHasOutputs;
+    private final boolean lastTokensOnly;
     /** First task index of each layer, and of the region's end. */
     private final int[] layerStart;
     /**
@@ -62,9 +65,10 @@ final class LayerStages {
      * @param rows            the call's rows ({@code batch * perRow})
      * @param chunk           rows per inputs and outputs task
      * @param attentionPerRow per layer: attention tasks of each batch row
-     * @param lastHasOutputs  whether the last layer's outputs are part of the region
+     * @param lastTokensOnly  whether the last layer's outputs are those of each batch row's last token (one task per
+     *                        batch row) instead of each chunk's
      */
-    LayerStages(int rows, int perRow, int chunk, int[] attentionPerRow, boolean lastHasOutputs) {
+    LayerStages(int rows, int perRow, int chunk, int[] attentionPerRow, boolean lastTokensOnly) {
         this.layers = attentionPerRow.length;
         this.rows = rows;
         this.perRow = perRow;
@@ -72,12 +76,12 @@ final class LayerStages {
         this.chunks = (rows + chunk - 1) / chunk;
         this.batch = rows / perRow;
         this.attentionPerRow = attentionPerRow.clone();
-        this.lastHasOutputs = lastHasOutputs;
+        this.lastTokensOnly = lastTokensOnly;
         this.layerStart = new int[layers + 1];
         int perLayer = 2 * batch + chunks;
         this.remaining = new AtomicIntegerArray(layers * perLayer);
         for (int l = 0; l < layers; l++) {
-            layerStart[l + 1] = layerStart[l] + chunks + batch * attentionPerRow[l] + (hasOutputs(l) ? chunks : 0);
+            layerStart[l + 1] = layerStart[l] + chunks + batch * attentionPerRow[l] + (lastTokens(l) ? batch : chunks);
             for (int b = 0; b < batch; b++) {
                 remaining.set(inputsOf(l, b), lastChunkOf(b) - firstChunkOf(b) + 1);
                 remaining.set(attentionOf(l, b), attentionPerRow[l]);
@@ -97,10 +101,11 @@ final class LayerStages {
     /**
      * Takes the lowest-numbered ready stage task (waiting for one) and runs it on thread {@code worker}: {@code
      * inputs.run(l, worker, c)} for chunk {@code c}'s inputs of layer {@code l}, {@code attention.run(l, worker, i)} for
-     * attention task {@code i} of layer {@code l}, {@code outputs.run(l, worker, c)} for chunk {@code c}'s outputs. The
-     * region calls it {@link #tasks()} times.
+     * attention task {@code i} of layer {@code l}, {@code outputs.run(l, worker, c)} for chunk {@code c}'s outputs,
+     * {@code lastTokenOutputs.run(l, worker, b)} for those of batch row {@code b}'s last token. The region calls it
+     * {@link #tasks()} times.
      */
-    void runNext(int worker, Stage inputs, Stage attention, Stage outputs) {
+    void runNext(int worker, Stage inputs, Stage attention, Stage outputs, Stage lastTokenOutputs) {
         int task = takeReady();
         if (task < 0) {
             return; // another task failed
@@ -122,6 +127,10 @@ final class LayerStages {
                 return;
             }
             int c = i - batch * attentionPerRow[l];
+            if (lastTokens(l)) {
+                lastTokenOutputs.run(l, worker, c);
+                return; // nothing waits for them
+            }
             outputs.run(l, worker, c);
             remaining.decrementAndGet(outputsOf(l, c));
         } catch (RuntimeException | Error e) {
@@ -175,6 +184,9 @@ final class LayerStages {
             return remaining.get(inputsOf(l, b)) == 0 ? task : layerStart[l] + chunks + (b + 1) * rowTasks;
         }
         int c = i - batch * rowTasks;
+        if (lastTokens(l)) {
+            return remaining.get(attentionOf(l, c)) == 0 ? task : task + 1;
+        }
         for (int b = batchRowOf(c * chunk); b <= batchRowOf(rowEnd(c) - 1); b++) {
             if (remaining.get(attentionOf(l, b)) != 0) {
                 return task + 1;
@@ -191,8 +203,9 @@ final class LayerStages {
         return l;
     }
 
-    private boolean hasOutputs(int layer) {
-        return layer < layers - 1 || lastHasOutputs;
+    /** Whether layer {@code layer}'s outputs are those of each batch row's last token. */
+    private boolean lastTokens(int layer) {
+        return lastTokensOnly && layer == layers - 1;
     }
 
     private int rowEnd(int c) {

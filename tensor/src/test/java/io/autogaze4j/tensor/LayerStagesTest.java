@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link LayerStages} runs every stage task once, and only after the tasks whose results it reads: chunks of rows that
- * span two batch rows, a ragged last chunk, layers with different attention task counts and a last layer without
- * outputs. A failing task ends the region with its exception instead of leaving the others waiting.
+ * span two batch rows, a ragged last chunk, layers with different attention task counts, and a last layer whose outputs
+ * are each batch row's last token's or each chunk's. A failing task ends the region with its exception instead of leaving the others waiting.
  */
 class LayerStagesTest {
     private static final int ROWS = 50, PER_ROW = 10, CHUNK = 4, CHUNKS = 13, BATCH = 5;
@@ -27,19 +27,24 @@ class LayerStagesTest {
     @Timeout(60)
     void everyTaskRunsOnceAfterTheTasksItReads() {
         for (int threads : new int[] {1, 4, 16}) {
-            for (boolean lastHasOutputs : new boolean[] {false, true}) {
-                String what = threads + " threads, last layer " + (lastHasOutputs ? "with" : "without") + " outputs";
-                LayerStages stages = new LayerStages(ROWS, PER_ROW, CHUNK, ATTENTION_PER_ROW, lastHasOutputs);
-                int outputLayers = lastHasOutputs ? LAYERS : LAYERS - 1;
+            for (boolean lastTokensOnly : new boolean[] {false, true}) {
+                String what = threads + " threads, last layer's outputs " + (lastTokensOnly ? "by row" : "by chunk");
+                LayerStages stages = new LayerStages(ROWS, PER_ROW, CHUNK, ATTENTION_PER_ROW, lastTokensOnly);
+                int chunkOutputLayers = lastTokensOnly ? LAYERS - 1 : LAYERS;
                 int attentionTasks = 0;
                 for (int a : ATTENTION_PER_ROW) {
                     attentionTasks += a * BATCH;
                 }
-                assertEquals(LAYERS * CHUNKS + attentionTasks + outputLayers * CHUNKS, stages.tasks(), what);
+                int lastTokenTasks = lastTokensOnly ? BATCH : 0;
+                assertEquals(
+                        LAYERS * CHUNKS + attentionTasks + chunkOutputLayers * CHUNKS + lastTokenTasks,
+                        stages.tasks(),
+                        what);
                 // Runs of each task: [layer][chunk] for inputs and outputs, [layer][task] for attention.
                 AtomicIntegerArray inputs = new AtomicIntegerArray(LAYERS * CHUNKS);
                 AtomicIntegerArray outputs = new AtomicIntegerArray(LAYERS * CHUNKS);
                 AtomicIntegerArray attention = new AtomicIntegerArray(LAYERS * 3 * BATCH);
+                AtomicIntegerArray lastTokens = new AtomicIntegerArray(BATCH);
                 List<String> violations = new CopyOnWriteArrayList<>();
                 LayerStages.Stage in = (l, worker, c) -> {
                     if (l > 0 && outputs.get((l - 1) * CHUNKS + c) != 1) {
@@ -69,19 +74,32 @@ class LayerStagesTest {
                     pause();
                     outputs.incrementAndGet(l * CHUNKS + c);
                 };
+                LayerStages.Stage last = (l, worker, b) -> {
+                    for (int i = 0; i < ATTENTION_PER_ROW[l]; i++) {
+                        if (l != LAYERS - 1 || attention.get(l * 3 * BATCH + b * ATTENTION_PER_ROW[l] + i) != 1) {
+                            violations.add("last-token outputs " + l + "/" + b + " before attention of their row");
+                        }
+                    }
+                    pause();
+                    lastTokens.incrementAndGet(b);
+                };
                 try (Parallel par = Parallel.withThreads(threads)) {
-                    par.forEach(stages.tasks(), (worker, t) -> stages.runNext(worker, in, attend, out));
+                    par.forEach(stages.tasks(), (worker, t) -> stages.runNext(worker, in, attend, out, last));
                 }
                 assertEquals(List.of(), violations, what);
                 for (int l = 0; l < LAYERS; l++) {
                     for (int c = 0; c < CHUNKS; c++) {
                         assertEquals(1, inputs.get(l * CHUNKS + c), "inputs " + l + "/" + c + ", " + what);
-                        int expected = l < outputLayers ? 1 : 0;
+                        int expected = l < chunkOutputLayers ? 1 : 0;
                         assertEquals(expected, outputs.get(l * CHUNKS + c), "outputs " + l + "/" + c + ", " + what);
                     }
                     for (int i = 0; i < ATTENTION_PER_ROW[l] * BATCH; i++) {
                         assertEquals(1, attention.get(l * 3 * BATCH + i), "attention " + l + "/" + i + ", " + what);
                     }
+                }
+                for (int b = 0; b < BATCH; b++) {
+                    assertEquals(
+                            lastTokenTasks / BATCH, lastTokens.get(b), "last-token outputs of row " + b + ", " + what);
                 }
             }
         }
@@ -92,7 +110,7 @@ class LayerStagesTest {
     void aFailingTaskEndsTheRegionWithItsException() {
         IllegalStateException failure = new IllegalStateException("attention failed");
         for (int threads : new int[] {1, 4}) {
-            LayerStages stages = new LayerStages(ROWS, PER_ROW, CHUNK, ATTENTION_PER_ROW, false);
+            LayerStages stages = new LayerStages(ROWS, PER_ROW, CHUNK, ATTENTION_PER_ROW, true);
             AtomicReference<String> after = new AtomicReference<>();
             LayerStages.Stage in = (l, worker, c) -> {};
             LayerStages.Stage attend = (l, worker, i) -> {
@@ -108,7 +126,7 @@ class LayerStagesTest {
             try (Parallel par = Parallel.withThreads(threads)) {
                 RuntimeException thrown = assertThrows(
                         RuntimeException.class,
-                        () -> par.forEach(stages.tasks(), (worker, t) -> stages.runNext(worker, in, attend, out)));
+                        () -> par.forEach(stages.tasks(), (worker, t) -> stages.runNext(worker, in, attend, out, out)));
                 assertSame(failure, thrown, threads + " threads");
             }
             assertTrue(after.get() == null, after.get());
