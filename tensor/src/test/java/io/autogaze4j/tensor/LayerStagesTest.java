@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@link LayerStages} runs every stage task once, and only after the tasks whose results it reads: chunks of rows that
  * span two batch rows, a ragged last chunk, layers with different attention task counts, and a last layer whose outputs
- * are each batch row's last token's or each chunk's. A failing task ends the region with its exception instead of leaving the others waiting.
+ * are each batch row's last token's or each chunk's. A failing task ends the region with its exception instead of
+ * leaving the others waiting.
  */
 class LayerStagesTest {
     private static final int ROWS = 50, PER_ROW = 10, CHUNK = 4, CHUNKS = 13, BATCH = 5;
