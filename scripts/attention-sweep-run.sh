@@ -4,9 +4,10 @@
 # variants (kernels/StreamShape.java: system properties read when the backend opens, so no new jars), one JVM per
 # config running the end-to-end benchmark at one batch size with the per-kernel profile, then a table of
 # attention_stream/next and attention_stream/last (device us per launch), the wall ms per call (median) and the
-# registers and spills ptxas reported for the streamed kernels (-cl-nv-verbose, printed when a program is built).
-# Every config shares one compiler options set and a fresh program cache, so a first JVM builds every program once and
-# each config rebuilds only the tiled attention program (its -D SL, SD, SR).
+# registers and spills ptxas reported for the tiled build's attention kernels (-cl-nv-verbose, printed when a program is
+# built; streamMaxRegisters bounds them all, attention_prefill too). Every config shares one compiler options set and a
+# fresh program cache, so a first JVM builds every program once and each config rebuilds only the tiled attention
+# program (its -D SL, SD, SR, SE, SI, STREAM_PREFETCH and -cl-nv-maxrregcount).
 # Environment: BATCH=128, RUNS=3, WARMUP=1; CONFIGS: lines "name | JVM flags" replacing the grid below (flags may be
 # empty); BASE=1 (0: skip): config 0 runs the pieces' own jars (devicerun/base: main's kernels, a control) when
 # there; BITS=1 (0: skip): first runs OpenClDecoderTest#streamVariantsGiveTheDefaultBits on this device (the variants
@@ -14,16 +15,17 @@
 set -u
 source scripts/device-env.sh
 P=-Dautogaze.opencl
-# Shapes and variants (docs/benchmarks.md, Streamed decode attention: tuning). 1-6 give the same bits; the split
-# factor and SD=4 sum in another order (results within float rounding).
-GRID="today: last token on attention_stream | $P.streamLastKernel=off
-default: one-query last-token kernel |
-SR=5: 5 queries in registers, 5 in local | $P.streamRegisterQueries=5
-SR=2: 2 in registers, 8 in local | $P.streamRegisterQueries=2
-SE: probabilities once per lane | $P.streamSharedExp=on
-SE, SR=2 | $P.streamSharedExp=on $P.streamRegisterQueries=2
-split factor 12 | $P.streamSplitFactor=12
-SD=4: 256 work-items, 4 dims each | $P.streamDims=4"
+# Shapes and variants (docs/benchmarks.md, Streamed decode attention: tuning and variants): occupancy (registers per
+# work-item: 168 keeps 3 groups of 128 per H200 compute unit, 128 four, 96 five) and loads in flight. 1-7 give the same
+# bits; SD=4 sums in another order (results within float rounding).
+GRID="default |
+SI: queries interleaved | $P.streamInterleave=on
+SI, at most 168 registers | $P.streamInterleave=on $P.streamMaxRegisters=168
+at most 128 registers | $P.streamMaxRegisters=128
+prefetch, at most 168 registers | $P.streamPrefetch=on $P.streamMaxRegisters=168
+SR=5, prefetch, at most 128 registers | $P.streamRegisterQueries=5 $P.streamPrefetch=on $P.streamMaxRegisters=128
+SR=5, at most 96 registers | $P.streamRegisterQueries=5 $P.streamMaxRegisters=96
+SD=4: 256 work-items, at most 96 registers | $P.streamDims=4 $P.streamMaxRegisters=96"
 CONFIGS=${CONFIGS:-$GRID}
 LOGS=${OUT:-$(mktemp -d)}/attention-sweep
 mkdir -p "$LOGS"
@@ -44,11 +46,11 @@ if [ "${BITS:-1}" = 1 ]; then
     io.autogaze4j.kernels.OpenClDecoderTest#streamVariantsGiveTheDefaultBits 2>&1 | grep -a -v '^WARNING' \
     | grep -a -E 'tests (successful|failed)|=>|Exception|expected' | head -20
 fi
-registers() { # log: registers and spills of the streamed kernels in the build logs of a JVM (-cl-nv-verbose)
+registers() { # log: registers and spills of the tiled build's attention kernels in a JVM's build logs (-cl-nv-verbose)
   awk '
     /Compiling entry function/ { fn = $0; sub(/.*function .?/, "", fn); sub(/[^a-z_].*/, "", fn) }
     /spill stores/ { spill = $0; sub(/.*frame, /, "", spill); gsub(/ bytes spill/, "", spill) }
-    /Used [0-9]+ registers/ && fn ~ /^attention_stream/ {
+    /Used [0-9]+ registers/ && fn ~ /^attention_(stream|prefill|decode)/ {
       r = $0; sub(/.*Used /, "", r); sub(/ registers.*/, "", r); printf "%s %s regs (%s); ", fn, r, spill }' "$1"
 }
 echo "=== warm-up JVM: builds every program once (batch 2: the tiled attention too)"

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * when the backend opens ({@link #fromProperties}), so a device sweep needs no new jars. Only the tiled attention build
  * gets the compile-time constants ({@link #defines}): a sweep rebuilds that program alone.
  *
- * <p>Bits: {@link #registerQueries}, {@link #sharedExp}, {@link #lastKernel}, {@link #interleave} and {@link
- * #maxRegisters} keep every result's bits (the same operations in the same order). {@link #lanes}, {@link #dims}, {@link #splitFactor} and {@link #maxSplits} change which
+ * <p>Bits: {@link #registerQueries}, {@link #sharedExp}, {@link #lastKernel}, {@link #interleave}, {@link
+ * #prefetch} and {@link #maxRegisters} keep every result's bits (the same operations in the same order). {@link #lanes}, {@link #dims}, {@link #splitFactor} and {@link #maxSplits} change which
  * keys a lane or a split sums, so the results change within float rounding (as they already do between devices of
  * other compute-unit counts), never beyond the parity tolerance.
  *
@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *                        its registers and local memory for one, not K); false: {@code attention_stream} with lastOnly
  * @param interleave      the per-chunk loops over queries run all K queries without branches (queries past the step's
  *                        score -inf): the queries' dot products and softmax chains interleave, each in its own order
+ * @param prefetch        each chunk's values load while its keys are scored and the next chunk's keys while the values
+ *                        are summed ({@code STREAM_PREFETCH}; ~32 more registers per work-item), not right before use
  * @param maxRegisters    the most registers per work-item the NVIDIA compiler may give the tiled attention build's
  *                        kernels ({@code -cl-nv-maxrregcount}): more work-groups per compute unit, perhaps spills;
  *                        empty: the compiler's choice. NVIDIA devices only ({@link #compilerOptions})
@@ -43,6 +45,7 @@ record StreamShape(
         int maxSplits,
         boolean lastKernel,
         boolean interleave,
+        boolean prefetch,
         OptionalInt maxRegisters) {
     /** System property of {@link #lanes}. */
     static final String LANES_PROPERTY = "autogaze.opencl.streamLanes";
@@ -60,6 +63,8 @@ record StreamShape(
     static final String LAST_KERNEL_PROPERTY = "autogaze.opencl.streamLastKernel";
     /** System property of {@link #interleave} ({@code on} or {@code off}, the default). */
     static final String INTERLEAVE_PROPERTY = "autogaze.opencl.streamInterleave";
+    /** System property of {@link #prefetch} ({@code on} or {@code off}, the default). */
+    static final String PREFETCH_PROPERTY = "autogaze.opencl.streamPrefetch";
     /** System property of {@link #maxRegisters}. */
     static final String MAX_REGISTERS_PROPERTY = "autogaze.opencl.streamMaxRegisters";
     /** The range of {@link #maxRegisters}: NVIDIA's compiler takes 16 to 255 registers per thread. */
@@ -72,10 +77,11 @@ record StreamShape(
      * the last token, each lane's probabilities computed once (H200, batch 128: 406 -> 306 us per launch).
      */
     static final StreamShape DEFAULT =
-            new StreamShape(32, 8, OptionalInt.empty(), true, 6, 16, true, false, OptionalInt.empty());
+            new StreamShape(32, 8, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
 
     /** A define of one of the constants this shape sets, in the compiler options property. */
-    private static final Pattern SET_HERE = Pattern.compile("-D\\s*(SQ|SL|SD|SR|SE|SI)(?![A-Za-z0-9_])");
+    private static final Pattern SET_HERE =
+            Pattern.compile("-D\\s*(SQ|SL|SD|SR|SE|SI|STREAM_PREFETCH)(?![A-Za-z0-9_])");
 
     StreamShape {
         if (dims < 1 || lanes <= dims) {
@@ -108,7 +114,8 @@ record StreamShape(
      * The shape the properties {@code property} looks up give (each unset one: its default).
      *
      * @throws IllegalArgumentException for a value that is not a whole number (or on/off), a shape the kernel cannot
-     *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define SQ, SL, SD, SR, SE or SI themselves
+     *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define SQ, SL, SD, SR, SE, SI or STREAM_PREFETCH
+     *     themselves
      *     (the host would launch another shape than the kernel's)
      */
     static StreamShape of(UnaryOperator<String> property) {
@@ -117,12 +124,13 @@ record StreamShape(
         if (set.find()) {
             throw new IllegalArgumentException("-D" + ClContext.OPTIONS_PROPERTY + " defines " + set.group(1)
                     + ", which sets the streamed attention's launch too: use -D" + LANES_PROPERTY + ", -D"
-                    + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + ", -D" + SHARED_EXP_PROPERTY + " or -D"
-                    + INTERLEAVE_PROPERTY + " (SQ is the model's K)");
+                    + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + ", -D" + SHARED_EXP_PROPERTY + ", -D"
+                    + INTERLEAVE_PROPERTY + " or -D" + PREFETCH_PROPERTY + " (SQ is the model's K)");
         }
         String registers = property.apply(REGISTER_QUERIES_PROPERTY);
         String shared = property.apply(SHARED_EXP_PROPERTY);
         String interleave = property.apply(INTERLEAVE_PROPERTY);
+        String prefetch = property.apply(PREFETCH_PROPERTY);
         String maxRegisters = property.apply(MAX_REGISTERS_PROPERTY);
         return new StreamShape(
                 number(property, LANES_PROPERTY, DEFAULT.lanes),
@@ -142,6 +150,9 @@ record StreamShape(
                 interleave == null
                         ? DEFAULT.interleave
                         : OnOffProperty.isOn(INTERLEAVE_PROPERTY, interleave, "queries interleaved"),
+                prefetch == null
+                        ? DEFAULT.prefetch
+                        : OnOffProperty.isOn(PREFETCH_PROPERTY, prefetch, "keys and values loaded a phase ahead"),
                 maxRegisters == null
                         ? OptionalInt.empty()
                         : OptionalInt.of(number(property, MAX_REGISTERS_PROPERTY, 0)));
@@ -194,7 +205,8 @@ record StreamShape(
     /** The compile-time constants of decoder.cl's streamed attention for a model of {@code k} heads. */
     String defines(int k) {
         return " -D SQ=" + k + " -D SL=" + lanes + " -D SD=" + dims + " -D SR=" + registerQueries.orElse(k) + " -D SE="
-                + (sharedExp ? 1 : 0) + " -D SI=" + (interleave ? 1 : 0);
+                + (sharedExp ? 1 : 0) + " -D SI=" + (interleave ? 1 : 0)
+                + " -D STREAM_PREFETCH=" + (prefetch ? 1 : 0);
     }
 
     /**
@@ -242,6 +254,9 @@ record StreamShape(
         }
         if (interleave) {
             s.append(", streamed queries interleaved");
+        }
+        if (prefetch) {
+            s.append(", streamed keys and values prefetched");
         }
         maxRegisters.ifPresent(
                 r -> s.append(", tiled attention build at most ").append(r).append(" registers"));

@@ -12,13 +12,13 @@
 // attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
 // prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes), SD
 // (head dimensions per work-item), SR (queries whose output shares stay in registers, the rest in local memory; SQ
-// unless set), SE (1: each lane's probabilities computed once; 0 unless set) and SI (1: the queries' loops branch-free
-// and interleaved; 0 unless set), set by the host from its properties
+// unless set), SE (1: each lane's probabilities computed once; 0 unless set), SI (1: the queries' loops branch-free
+// and interleaved; 0 unless set) and STREAM_PREFETCH (0 unless set: the streamed attention loads each key and value
+// right before its use; 1: a chunk's values and the next chunk's keys a phase ahead, which on the H200 ran 20% slower
+// before SE: more registers per work-item, fewer work-groups in flight), set by the host from its properties
 // (kernels/StreamShape.java), not through the options. Optional (compile-time knobs for A/B runs through
 // -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
-// heads_logits' k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (0, the default: the
-// streamed attention loads each key and value right before its use; 1: a chunk's values and the next chunk's keys a
-// phase ahead, which on the H200 ran 20% slower: more registers per work-item, fewer work-groups in flight).
+// heads_logits' k loops (less unrolling compiles faster, may run slower).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks

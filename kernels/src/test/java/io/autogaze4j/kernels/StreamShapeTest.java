@@ -25,7 +25,7 @@ class StreamShapeTest {
         StreamShape shape = of(Map.of());
         assertEquals(StreamShape.DEFAULT, shape);
         assertEquals(128, shape.groupSize(32));
-        assertEquals(" -D SQ=10 -D SL=32 -D SD=8 -D SR=10 -D SE=1 -D SI=0", shape.defines(10));
+        assertEquals(" -D SQ=10 -D SL=32 -D SD=8 -D SR=10 -D SE=1 -D SI=0 -D STREAM_PREFETCH=0", shape.defines(10));
         assertEquals("", shape.differences());
         assertEquals("", shape.compilerOptions(PORTABLE));
     }
@@ -41,14 +41,17 @@ class StreamShapeTest {
                 StreamShape.MAX_SPLITS_PROPERTY, "4",
                 StreamShape.LAST_KERNEL_PROPERTY, "off",
                 StreamShape.INTERLEAVE_PROPERTY, "on",
+                StreamShape.PREFETCH_PROPERTY, " ON",
                 StreamShape.MAX_REGISTERS_PROPERTY, "96"));
-        assertEquals(new StreamShape(64, 4, OptionalInt.of(2), false, 12, 4, false, true, OptionalInt.of(96)), shape);
+        assertEquals(
+                new StreamShape(64, 4, OptionalInt.of(2), false, 12, 4, false, true, true, OptionalInt.of(96)), shape);
         assertEquals(512, shape.groupSize(32));
-        assertEquals(" -D SQ=10 -D SL=64 -D SD=4 -D SR=2 -D SE=0 -D SI=1", shape.defines(10));
+        assertEquals(" -D SQ=10 -D SL=64 -D SD=4 -D SR=2 -D SE=0 -D SI=1 -D STREAM_PREFETCH=1", shape.defines(10));
         assertEquals(" -cl-nv-maxrregcount=96", shape.compilerOptions(NVIDIA));
         assertTrue(shape.differences().contains("not shared"), shape.differences());
         assertTrue(shape.differences().contains("interleaved"), shape.differences());
         assertTrue(shape.differences().contains("96 registers"), shape.differences());
+        assertTrue(shape.differences().contains("prefetched"), shape.differences());
         assertFalse(shape.defaultLaunch());
         shape.check(10, 32);
     }
@@ -71,7 +74,8 @@ class StreamShapeTest {
                 IllegalArgumentException.class,
                 () -> of(Map.of(StreamShape.MAX_REGISTERS_PROPERTY, "128")).compilerOptions(PORTABLE));
         assertTrue(notNvidia.getMessage().contains("Portable Computing Language"), notNvidia.getMessage());
-        of(Map.of(ClContext.OPTIONS_PROPERTY, "-D STREAM_PREFETCH=1 -D SLOW=1")); // other constants pass
+        assertRefused(Map.of(ClContext.OPTIONS_PROPERTY, "-D STREAM_PREFETCH=1"), StreamShape.PREFETCH_PROPERTY);
+        of(Map.of(ClContext.OPTIONS_PROPERTY, "-D K_UNROLL=4 -D SLOW=1")); // other constants pass
         IllegalArgumentException dims = assertThrows(
                 IllegalArgumentException.class,
                 () -> of(Map.of(StreamShape.DIMS_PROPERTY, "3")).check(10, 32));
