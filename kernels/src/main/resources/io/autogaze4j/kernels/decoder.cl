@@ -748,10 +748,10 @@ inline void stream_values(__global const float* vb, int cap, int j, int dg, int 
 // 0), the dot products with dimensions outer, the corrections multiplied in always (x 1 changes no bits) and each exp
 // computed then selected: straight-line code whose NQ independent chains the compiler can interleave, where the
 // branches made each query's 32-long chain of multiply-adds wait on the previous one (more registers; the same bits).
-// At the end the lanes are merged to the max over them and written as by `attention`, so the MLP kernels merge either. Local scratch from the kernel (OpenCL C 1.2 declares it at
-// kernel scope): qs [NQ][HEAD_DIM], pool STREAM_POOL(NQ), top [NQ], shares STREAM_SHARES(NQ), corrs STREAM_CORRS(NQ).
-// Every output is the same sequence of operations whatever NQ, SR, SE and SI, so every kernel built from it gives the same
-// bits for the same query.
+// At the end the lanes are merged to the max over them and written as by `attention`, so the MLP kernels merge either.
+// Local scratch from the kernel (OpenCL C 1.2 declares it at kernel scope): qs [NQ][HEAD_DIM], pool STREAM_POOL(NQ),
+// top [NQ], shares STREAM_SHARES(NQ), corrs STREAM_CORRS(NQ). Every output is the same sequence of operations whatever
+// NQ, SR, SE, SI and STREAM_PREFETCH, so every kernel built from it gives the same bits for the same query.
 inline void attend_stream(const int NQ, __global const int* st, __global const float* q, __global const float* kc,
                           __global const float* vc, __global const uchar* mask, __global float* po,
                           __global float* pml, int cap, float scale, int lastOnly, __local float4* qs,
@@ -1031,8 +1031,8 @@ inline void attend_stream(const int NQ, __global const int* st, __global const f
 // Streamed attention of a decode step (at most SQ new tokens per batch row, the model's K) or, with lastOnly, of each
 // batch row's last token (attend_stream). Shapes from the host (-D SQ, SL, SD, SR, SE, SI).
 // CPU twin: tensor/AttentionKernel.attendRows.
-// Test: OpenClDecoderTest.streamAttentionMatchesHostSession; its variants (SR, SE, SI, the one-query kernel below):
-// OpenClDecoderTest.streamVariantsGiveTheDefaultBits.
+// Test: OpenClDecoderTest.streamAttentionMatchesHostSession; its variants (SR, SE, SI, STREAM_PREFETCH, the one-query
+// kernel below): OpenClDecoderTest.streamVariantsGiveTheDefaultBits.
 __kernel void attention_stream(__global const int* st, __global const float* q, __global const float* kc,
                                __global const float* vc, __global const uchar* mask, __global float* po,
                                __global float* pml, int cap, float scale, int lastOnly) {
