@@ -115,7 +115,7 @@ final class ClDecoderSession implements DecoderSession {
     private LargeRows largeRows = LargeRows.WIDE_WHEN_BUILT;
     /** The row kernels of the last call ({@link #lastRowKernels}: tests). */
     private Variant lastRows;
-    /** The calls that run on {@link #split} (the backend's {@link OpenClBackend#SPLIT_ROWS_PROPERTY}). */
+    /** The calls that run on {@link #split} ({@link DecoderSessionOptions#rowSplit}). */
     private final RowSplit rowSplit;
     /** The split row kernels (null when {@link #rowSplit} takes no call). */
     private final SplitKernels split;
@@ -154,7 +154,7 @@ final class ClDecoderSession implements DecoderSession {
      */
     private cl_mem st;
     /** A frame's decode steps gather their ids in layer 0 ({@code feed_qkv_rope}), not in a {@code feed_step} launch. */
-    private boolean fuseFeed;
+    private final boolean fuseFeed;
     /** The split kernels' SiLU-gated intermediate activations [row][intermediate] (null without them). */
     private cl_mem gated;
     /** Page-locked staging of each step's single upload: parameters, then the new embeddings. */
@@ -165,15 +165,17 @@ final class ClDecoderSession implements DecoderSession {
     private int partCapacity;
     private int paramCapacity;
     private int length;
-    /** {@link #forwardFrame} is offered (the backend's {@link OpenClBackend#FRAME_LOOP_PROPERTY}). */
+    /** {@link #forwardFrame} is offered ({@link DecoderSessionOptions#decodesFrames}). */
     private final boolean decodesFrames;
-    /** The tiled attention kernels run prefills and decode steps (the backend's {@link OpenClBackend#ATTENTION_PROPERTY}). */
+    /** {@link #submitFrame} is offered ({@link DecoderSessionOptions#pipelinesFrames}). */
+    private final boolean pipelinesFrames;
+    /** The tiled attention kernels run prefills and decode steps ({@link DecoderSessionOptions#attention}). */
     private final boolean tiled;
     /** With {@link #tiled}: the streamed kernel runs short decode steps and the last-token attention. */
     private final boolean streaming;
     /** Attention work-groups below which decode steps split their keys. */
     private final int splitTarget;
-    /** The streamed decode attention's shape (the backend's {@link StreamShape#fromProperties}). */
+    /** The streamed decode attention's shape ({@link DecoderSessionOptions#streamShape}). */
     private final StreamShape streamShape;
 
     private int lastSplits;
@@ -186,17 +188,9 @@ final class ClDecoderSession implements DecoderSession {
     private boolean closed;
 
     /**
-     * @param splitTarget attention work-groups below which decode steps split their keys (the device's compute
-     *                    units x {@link #GROUPS_PER_UNIT} in use; tests pass more to exercise the splits)
-     * @param decodesFrames whether {@link #forwardFrame} is offered (else every step is a host round trip)
-     * @param tiledAttention whether the tiled attention kernels run prefills and decode steps (else the strided one;
-     *                       the last layer's last-token attention is strided either way); heads whose dimension is
-     *                       not a multiple of {@link #OWNER_DIMS} get the strided kernel
-     * @param streamAttention whether, with the tiled kernels, decode steps of at most K new tokens per row and the last
-     *                        layer's last-token attention run the streamed kernel (else the tiled decode kernel and the
-     *                        strided one; the backend's {@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
-     * @param rowSplit        the calls that run on the split row kernels, and their rows per work-group
-     * @param streamShape     the streamed attention's launch and variant
+     * @param maxCapacity cache entries per batch row
+     * @param options     the session's switches; heads whose dimension is not a multiple of {@link #OWNER_DIMS} get
+     *                    the strided attention whatever {@link DecoderSessionOptions#attention} says
      * @throws IllegalArgumentException when the streamed attention runs with a shape other than the defaults' that the
      *     model's heads do not take
      */
@@ -206,12 +200,7 @@ final class ClDecoderSession implements DecoderSession {
             ClDecoderWeights w,
             int batch,
             int maxCapacity,
-            int splitTarget,
-            boolean decodesFrames,
-            boolean tiledAttention,
-            boolean streamAttention,
-            RowSplit rowSplit,
-            StreamShape streamShape) {
+            DecoderSessionOptions options) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -220,19 +209,21 @@ final class ClDecoderSession implements DecoderSession {
         this.w = w;
         this.batch = batch;
         this.cap = maxCapacity;
-        this.decodesFrames = decodesFrames;
-        this.fuseFeed = backend.fusesFeed();
+        this.decodesFrames = options.decodesFrames();
+        this.pipelinesFrames = options.pipelinesFrames();
+        this.fuseFeed = options.fuseFeed();
         DecoderWeights h = w.host;
-        this.tiled = tiledAttention && h.headDim() % OWNER_DIMS == 0;
+        this.tiled = options.tiledFor(batch) && h.headDim() % OWNER_DIMS == 0;
+        StreamShape streamShape = options.streamShape();
         boolean streamFits = streamShape.fits(h.headDim());
-        if (tiled && streamAttention && (streamFits || !streamShape.defaultLaunch())) {
+        if (tiled && options.streamAttention() && (streamFits || !streamShape.defaultLaunch())) {
             // a shape set by properties must fit the heads; the defaults' falls back to the tiled decode kernel
             streamShape.check(w.k, h.headDim());
         }
-        this.streaming = tiled && streamAttention && streamFits;
+        this.streaming = tiled && options.streamAttention() && streamFits;
         this.streamShape = streamShape;
-        this.splitTarget = splitTarget;
-        this.rowSplit = rowSplit;
+        this.splitTarget = options.splitTarget();
+        this.rowSplit = options.rowSplit();
         this.hidden = h.hidden();
         this.k = w.k;
         this.vocab = w.vocab;
@@ -555,11 +546,6 @@ final class ClDecoderSession implements DecoderSession {
             standIn = bound(Variant.of("stand-in", ctx.program(builds.standIn()), keys.length, 1, hidden));
         }
         return standIn;
-    }
-
-    /** Whether a frame's decode steps run {@code feed_qkv_rope} rather than {@code feed_step} and {@code qkv_rope} (tests). */
-    void fuseFeed(boolean on) {
-        fuseFeed = on;
     }
 
     /** Pins which kernels serve calls of {@link DecoderBuilds#WIDE_FROM} rows or more (tests). */
@@ -937,7 +923,7 @@ final class ClDecoderSession implements DecoderSession {
 
     @Override
     public boolean pipelinesFrames() {
-        return decodesFrames && backend.overlapsFrames();
+        return pipelinesFrames;
     }
 
     /** Enqueues a frame without a task-loss stop; the choices are read when asked for (two frames may be in flight). */

@@ -117,22 +117,10 @@ public final class OpenClBackend implements Backend {
     private final PinnedStage stage;
     /** The vision sessions' per-wave device buffers (one session runs at a time, under the context's lock). */
     private final ClVisionSession.Buffers visionBuffers = new ClVisionSession.Buffers();
-    /** Decoder sessions decode whole frames on the device ({@link DecoderSession#decodesFrames}). */
-    private final boolean frameLoop;
-    /** The decoder sessions' attention kernels ({@link #ATTENTION_PROPERTY}). */
-    private final AttentionChoice attention;
-    /** The decoder sessions' streamed decode attention ({@link #STREAM_ATTENTION_PROPERTY}). */
-    private final boolean streamAttention;
-    /** Decoder sessions pipeline frames ({@link #OVERLAP_PROPERTY}). */
-    private final boolean overlap;
-    /** Decoder sessions gather a frame's fed ids in layer 0 ({@link #FUSE_FEED_PROPERTY}). */
-    private final boolean fuseFeed;
-    /** The decoder calls that run on the split row kernels ({@link #SPLIT_ROWS_PROPERTY}). */
-    private final RowSplit rowSplit;
+    /** The switches of the decoder sessions {@link #openDecoder(DecoderWeights, int, int, int)} opens. */
+    private final DecoderSessionOptions decoderOptions;
     /** Frames per time chunk of the vision sessions, 0 for whole clips ({@link #VISION_CHUNKS_PROPERTY}). */
     private final int visionChunkFrames;
-    /** The decoder sessions' streamed attention shape ({@link StreamShape#fromProperties}). */
-    private final StreamShape streamShape;
 
     private boolean closed;
 
@@ -144,53 +132,8 @@ public final class OpenClBackend implements Backend {
         this.opsSource = opsSource(ctx.info);
         this.splitK = splitK;
         this.stage = new PinnedStage(ctx);
-        this.frameLoop = frameLoop(System.getProperty(FRAME_LOOP_PROPERTY));
-        this.attention = AttentionChoice.of(System.getProperty(ATTENTION_PROPERTY));
-        this.streamAttention = OnOffProperty.isOn(
-                STREAM_ATTENTION_PROPERTY,
-                System.getProperty(STREAM_ATTENTION_PROPERTY),
-                "the streamed decode attention");
-        this.overlap = overlap(System.getProperty(OVERLAP_PROPERTY));
-        this.fuseFeed = fuseFeed(System.getProperty(FUSE_FEED_PROPERTY));
-        this.rowSplit = new RowSplit(
-                splitRows(System.getProperty(SPLIT_ROWS_PROPERTY)),
-                splitGroupRows(System.getProperty(SPLIT_GROUP_ROWS_PROPERTY)));
+        this.decoderOptions = DecoderSessionOptions.fromProperties(ctx.info);
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
-        this.streamShape = StreamShape.fromProperties();
-    }
-
-    /**
-     * The value of {@link #SPLIT_ROWS_PROPERTY}: unset or {@code off} 0 (no call runs the split row kernels), else the
-     * most rows of a call that runs them, from 1 to {@link DecoderBuilds#WIDE_FROM} - 1 (from there the wide kernels
-     * run, whose sums are not the split ones').
-     *
-     * @throws IllegalArgumentException for any other value
-     */
-    static int splitRows(String value) {
-        if (value == null) {
-            return 0;
-        }
-        return CountProperty.countOrOff(
-                SPLIT_ROWS_PROPERTY,
-                value,
-                DecoderBuilds.WIDE_FROM - 1,
-                "the most rows of a decoder call run on the split row kernels");
-    }
-
-    /**
-     * The value of {@link #SPLIT_GROUP_ROWS_PROPERTY}: unset 1, else a row count from 1 to {@link RowSplit#MAX_PER_GROUP}.
-     *
-     * @throws IllegalArgumentException for any other value
-     */
-    static int splitGroupRows(String value) {
-        if (value == null) {
-            return 1;
-        }
-        return CountProperty.count(
-                SPLIT_GROUP_ROWS_PROPERTY,
-                value,
-                RowSplit.MAX_PER_GROUP,
-                "rows per work-group of the split row kernels");
     }
 
     /**
@@ -207,31 +150,12 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * The value of {@link #FUSE_FEED_PROPERTY}: unset or {@code on} true, {@code off} false.
-     *
-     * @throws IllegalArgumentException for any other value
+     * The switches of the decoder sessions {@link #openDecoder(DecoderWeights, int, int, int)} opens, from the system
+     * properties; tests change some and pass them to {@link #openDecoder(DecoderWeights, int, int, int,
+     * DecoderSessionOptions)}.
      */
-    static boolean fuseFeed(String value) {
-        return OnOffProperty.isOn(FUSE_FEED_PROPERTY, value, "a frame's fed ids gathered in layer 0 (feed_qkv_rope)");
-    }
-
-    /** Whether decoder sessions gather a frame's fed ids in layer 0 ({@link #FUSE_FEED_PROPERTY}). */
-    boolean fusesFeed() {
-        return fuseFeed;
-    }
-
-    /**
-     * The value of {@link #OVERLAP_PROPERTY}: unset or {@code on} true, {@code off} false.
-     *
-     * @throws IllegalArgumentException for any other value
-     */
-    static boolean overlap(String value) {
-        return OnOffProperty.isOn(OVERLAP_PROPERTY, value, "frame f + 1 enqueued while the device runs frame f");
-    }
-
-    /** Whether decoder sessions with the decode loop on the device pipeline frames ({@link #OVERLAP_PROPERTY}). */
-    boolean overlapsFrames() {
-        return overlap;
+    DecoderSessionOptions decoderOptions() {
+        return decoderOptions;
     }
 
     /** Output columns per work-item of the ops.cl kernels on {@code device}: one float16 on CPUs, float4 on GPUs. */
@@ -247,15 +171,6 @@ public final class OpenClBackend implements Backend {
                 "vision kernels",
                 "-cl-std=CL1.2 -D VW=" + columns + " -D VF=float" + columns + " -D VLOAD=vload" + columns
                         + " -D VSTORE=vstore" + columns + " -D MR=" + ROWS_PER_ITEM);
-    }
-
-    /**
-     * The value of {@link #FRAME_LOOP_PROPERTY}: unset or {@code on} true, {@code off} false.
-     *
-     * @throws IllegalArgumentException for any other value
-     */
-    static boolean frameLoop(String value) {
-        return OnOffProperty.isOn(FRAME_LOOP_PROPERTY, value, "the decode loop on the device");
     }
 
     /** Kernel {@code name} of ops.cl, building the program on the first call. */
@@ -331,7 +246,7 @@ public final class OpenClBackend implements Backend {
 
     /** decoder.cl's builds for {@code decoder} on this backend's device, with its streamed attention shape. */
     DecoderBuilds decoderBuilds(DecoderWeights decoder) {
-        return ClDecoderSession.builds(ctx, decoder, streamShape);
+        return ClDecoderSession.builds(ctx, decoder, decoderOptions.streamShape());
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -352,20 +267,20 @@ public final class OpenClBackend implements Backend {
     public String name() {
         // benchmarks print the name: an A/B with the loop off says so
         return "opencl (" + ctx.info.name() + ", " + ctx.info.platform()
-                + (frameLoop ? ", decode loop on the device" : "")
-                + (attention == AttentionChoice.AUTO
+                + (decoderOptions.decodesFrames() ? ", decode loop on the device" : "")
+                + (decoderOptions.attention() == AttentionChoice.AUTO
                         ? ""
-                        : ", " + attention.name().toLowerCase(Locale.ROOT) + " attention")
-                + (streamAttention ? "" : ", tiled decode attention")
+                        : ", " + decoderOptions.attention().name().toLowerCase(Locale.ROOT) + " attention")
+                + (decoderOptions.streamAttention() ? "" : ", tiled decode attention")
                 + (visionChunkFrames == DEFAULT_VISION_CHUNK_FRAMES
                         ? ""
                         : visionChunkFrames == 0
                                 ? ", vision in one piece"
                                 : ", vision chunks of " + visionChunkFrames + " frames")
-                + (fuseFeed ? "" : ", feed_step unfused")
+                + (decoderOptions.fuseFeed() ? "" : ", feed_step unfused")
                 // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
-                + streamShape.differences()
+                + decoderOptions.streamShape().differences()
                 + ")";
     }
 
@@ -618,91 +533,19 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public DecoderSession openDecoder(DecoderWeights weights, int batch, int initialCapacity, int maxCapacity) {
-        return openDecoder(
-                weights, batch, maxCapacity, ctx.info.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT, frameLoop);
-    }
-
-    /** A decoder session with a chosen attention split target and frame loop, and this backend's attention kernels. */
-    ClDecoderSession openDecoder(
-            DecoderWeights weights, int batch, int maxCapacity, int splitTarget, boolean decodesFrames) {
-        return openDecoder(
-                weights,
-                batch,
-                maxCapacity,
-                splitTarget,
-                decodesFrames,
-                attention.tiledFor(batch),
-                streamAttention,
-                rowSplit);
+        return openDecoder(weights, batch, initialCapacity, maxCapacity, decoderOptions);
     }
 
     /**
-     * A decoder session with a chosen attention split target, frame loop and attention kernels (see
-     * {@link ClDecoderSession}), with this backend's split row kernels and streamed attention shape; tests choose them.
+     * A decoder session with the switches {@code options} (tests change some of {@link #decoderOptions()}); the device
+     * caches hold {@code maxCapacity} entries from the start, so {@code initialCapacity} is not used.
      */
     ClDecoderSession openDecoder(
-            DecoderWeights weights,
-            int batch,
-            int maxCapacity,
-            int splitTarget,
-            boolean decodesFrames,
-            boolean tiledAttention,
-            boolean streamAttention) {
-        return openDecoder(
-                weights, batch, maxCapacity, splitTarget, decodesFrames, tiledAttention, streamAttention, rowSplit);
-    }
-
-    /**
-     * A decoder session with a chosen attention split target, frame loop, attention kernels and calls on the split row
-     * kernels (see {@link ClDecoderSession}); tests choose them.
-     */
-    ClDecoderSession openDecoder(
-            DecoderWeights weights,
-            int batch,
-            int maxCapacity,
-            int splitTarget,
-            boolean decodesFrames,
-            boolean tiledAttention,
-            boolean streamAttention,
-            RowSplit rowSplit) {
-        return openDecoder(
-                weights,
-                batch,
-                maxCapacity,
-                splitTarget,
-                decodesFrames,
-                tiledAttention,
-                streamAttention,
-                rowSplit,
-                streamShape);
-    }
-
-    /** A decoder session with every choice given (see {@link ClDecoderSession}); tests compare streamed shapes. */
-    ClDecoderSession openDecoder(
-            DecoderWeights weights,
-            int batch,
-            int maxCapacity,
-            int splitTarget,
-            boolean decodesFrames,
-            boolean tiledAttention,
-            boolean streamAttention,
-            RowSplit rowSplit,
-            StreamShape shape) {
+            DecoderWeights weights, int batch, int initialCapacity, int maxCapacity, DecoderSessionOptions options) {
         synchronized (ctx) {
             checkOpen();
             ClDecoderWeights dw = decoderWeights.computeIfAbsent(weights, k -> new ClDecoderWeights(ctx, k));
-            return new ClDecoderSession(
-                    this,
-                    ctx,
-                    dw,
-                    batch,
-                    maxCapacity,
-                    splitTarget,
-                    decodesFrames,
-                    tiledAttention,
-                    streamAttention,
-                    rowSplit,
-                    shape);
+            return new ClDecoderSession(this, ctx, dw, batch, maxCapacity, options);
         }
     }
 

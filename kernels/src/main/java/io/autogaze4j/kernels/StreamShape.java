@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /**
  * The shape of the streamed decode attention (decoder.cl {@code attend_stream}): its launch (key lanes, head dimensions
  * per work-item, key splits) and where it keeps the outputs (registers or local memory), read from system properties
- * when the backend opens ({@link #fromProperties}), so a device sweep needs no new jars. Only the tiled attention build
- * gets the compile-time constants ({@link #defines}): a sweep rebuilds that program alone.
+ * when the backend opens ({@link #of}, through {@link DecoderSessionOptions#fromProperties}), so a device sweep needs no
+ * new jars. Only the tiled attention build gets the compile-time constants ({@link #defines}): a sweep rebuilds that
+ * program alone.
  *
  * <p>Bits: {@link #registerQueries}, {@link #sharedExp}, {@link #lastKernel}, {@link #interleave}, {@link #prefetch}
  * and {@link #maxRegisters} keep every result's bits (the same operations in the same order). {@link #lanes}, {@link
@@ -104,11 +105,6 @@ record StreamShape(
                     "streamed attention: split factor " + splitFactor + ", max splits " + maxSplits
                             + "; both must be >= 1 (-D" + SPLIT_FACTOR_PROPERTY + ", -D" + MAX_SPLITS_PROPERTY + ")");
         }
-    }
-
-    /** The shape the system properties give (each unset one: its default); see {@link #of}. */
-    static StreamShape fromProperties() {
-        return of(System::getProperty);
     }
 
     /**

@@ -116,7 +116,9 @@ class DecoderBuildsTest {
             batchOneRun(cl, w);
             List<ProgramSource> largeRows = List.of(builds.standIn(), builds.wide());
             assertNotStarted(cl, List.of(builds.tiled(), builds.standIn(), builds.wide()), "by a batch-1 run");
-            try (ClDecoderSession s = cl.openDecoder(w, 2, CAP, 64, true)) {
+            DecoderSessionOptions options =
+                    cl.decoderOptions().withSplitTarget(64).withDecodesFrames(true);
+            try (ClDecoderSession s = cl.openDecoder(w, 2, CAP, CAP, options)) {
                 assertStarted(cl, List.of(builds.tiled()), "when a session of two rows opens");
                 Random r = new Random(74);
                 feed(s, w, 12, r);

@@ -105,7 +105,7 @@ class OpenClDecoderTest {
     void deviceSessionMatchesHostSession() {
         DecoderWeights w = weights(11);
         for (boolean[] kernels : KERNELS) {
-            try (DecoderSession dev = TestDevice.backend().openDecoder(w, 3, 64, 64, true, kernels[0], kernels[1])) {
+            try (DecoderSession dev = TestDevice.backend().openDecoder(w, 3, 64, 64, options(64, kernels))) {
                 assertSessionsAgree(w, 3, 64, calls(new Random(12), 3), dev, true);
             }
         }
@@ -116,8 +116,8 @@ class OpenClDecoderTest {
     void keySplitAttentionOverALongCacheMatchesHostSession() {
         DecoderWeights w = weights(13);
         for (boolean[] kernels : KERNELS) {
-            try (ClDecoderSession dev = TestDevice.backend()
-                    .openDecoder(w, 1, 640, 64, true, kernels[0], kernels[1])) { // as on a device of 32 compute units
+            // split target 64: as on a device of 32 compute units
+            try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 1, 640, 640, options(64, kernels))) {
                 assertSessionsAgree(w, 1, 640, calls(new Random(14), 1, 640, 600, 1, 2), dev, true);
                 assertTrue(
                         dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
@@ -134,7 +134,9 @@ class OpenClDecoderTest {
     void tiledAttentionMatchesHostSession() {
         DecoderWeights w = weights(17);
         for (int splitTarget : new int[] {1, 4096}) {
-            try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 256, splitTarget, true, true, false)) {
+            DecoderSessionOptions tiled =
+                    options(splitTarget).withTiledAttention(true).withStreamAttention(false);
+            try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 256, 256, tiled)) {
                 assertSessionsAgree(w, 2, 256, calls(new Random(18), 2, 256, 70, 16, 17, 1, 10, 64), dev, true);
                 assertEquals(
                         splitTarget == 1, dev.lastKeySplits() == 1, dev.lastKeySplits() + " splits at " + splitTarget);
@@ -160,7 +162,7 @@ class OpenClDecoderTest {
         for (LargeRows pin : new LargeRows[] {LargeRows.STAND_IN, LargeRows.WIDE}) {
             List<Tensor> out = new ArrayList<>();
             List<String> used = new ArrayList<>();
-            try (ClDecoderSession dev = cl.openDecoder(w, batch, 512, 64, true)) {
+            try (ClDecoderSession dev = cl.openDecoder(w, batch, 512, 512, options(64))) {
                 dev.pinLargeRows(pin);
                 for (Call call : calls) {
                     List<Tensor> layers = new ArrayList<>();
@@ -205,7 +207,9 @@ class OpenClDecoderTest {
                 for (RowSplit split : new RowSplit[] {RowSplit.OFF, new RowSplit(splitRows, shape[0])}) {
                     List<Tensor> out = new ArrayList<>();
                     List<String> used = new ArrayList<>();
-                    try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 64, true, false, false, split)) {
+                    DecoderSessionOptions strided =
+                            options(64).withTiledAttention(false).withRowSplit(split);
+                    try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 128, strided)) {
                         for (Call call : calls) {
                             List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
                             DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
@@ -246,8 +250,9 @@ class OpenClDecoderTest {
         DecoderWeights w = weights(19);
         for (int splitTarget : new int[] {1, 4096}) {
             for (boolean everyLayer : new boolean[] {true, false}) {
-                try (ClDecoderSession dev =
-                        TestDevice.backend().openDecoder(w, 2, 700, splitTarget, true, true, true)) {
+                DecoderSessionOptions streamed =
+                        options(splitTarget).withTiledAttention(true).withStreamAttention(true);
+                try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 700, 700, streamed)) {
                     assertSessionsAgree(w, 2, 700, calls(new Random(20), 2, 700, 600, K, 1, 7, 16, K), dev, everyLayer);
                     assertEquals(
                             splitTarget == 1,
@@ -304,8 +309,12 @@ class OpenClDecoderTest {
     /** Every output of {@link #streamVariantsGiveTheDefaultBits}'s calls on a session of {@code shape}. */
     private static List<float[]> streamOutputs(DecoderWeights w, StreamShape shape, boolean everyLayer) {
         List<float[]> out = new ArrayList<>();
-        try (ClDecoderSession dev =
-                TestDevice.backend().openDecoder(w, 2, 400, 4096, true, true, true, RowSplit.OFF, shape)) {
+        DecoderSessionOptions streamed = options(4096)
+                .withTiledAttention(true)
+                .withStreamAttention(true)
+                .withRowSplit(RowSplit.OFF)
+                .withStreamShape(shape);
+        try (ClDecoderSession dev = TestDevice.backend().openDecoder(w, 2, 400, 400, streamed)) {
             for (Call call : calls(new Random(54), 2, 400, 300, K, 1, 7, K)) {
                 List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
                 DecoderHeads heads = dev.forward(call.x, call.perRow, call.positions, call.masks, layers);
@@ -318,6 +327,23 @@ class OpenClDecoderTest {
             assertTrue(dev.lastKeySplits() > 1, "the last step split its keys (" + dev.lastKeySplits() + " splits)");
         }
         return out;
+    }
+
+    /**
+     * The test backend's decoder session switches with the decode loop on the device and attention split target
+     * {@code splitTarget} in place of the device's (its compute units x 2), so that the key splits a test runs do not
+     * depend on the test device.
+     */
+    static DecoderSessionOptions options(int splitTarget) {
+        return TestDevice.backend()
+                .decoderOptions()
+                .withSplitTarget(splitTarget)
+                .withDecodesFrames(true);
+    }
+
+    /** {@link #options(int)} with the attention kernels {@code kernels}, one of {@link #KERNELS}. */
+    private static DecoderSessionOptions options(int splitTarget, boolean[] kernels) {
+        return options(splitTarget).withTiledAttention(kernels[0]).withStreamAttention(kernels[1]);
     }
 
     /**
@@ -497,15 +523,14 @@ class OpenClDecoderTest {
     }
 
     /**
-     * A session of 64 cache entries with the backend's attention kernels, or, {@code strided}, the strided kernel and
-     * {@code split}'s calls on the split row kernels.
+     * A session of 64 cache entries with the switches {@code options}, or, {@code strided}, those with the strided
+     * kernel and {@code split}'s calls on the split row kernels.
      */
     private static ClDecoderSession openFrameTest(
-            DecoderWeights w, int batch, boolean decodesFrames, boolean strided, RowSplit split) {
-        OpenClBackend cl = TestDevice.backend();
-        return strided
-                ? cl.openDecoder(w, batch, 64, 64, decodesFrames, false, false, split)
-                : cl.openDecoder(w, batch, 64, 64, decodesFrames);
+            DecoderWeights w, int batch, DecoderSessionOptions options, boolean strided, RowSplit split) {
+        DecoderSessionOptions chosen =
+                strided ? options.withTiledAttention(false).withRowSplit(split) : options;
+        return TestDevice.backend().openDecoder(w, batch, 64, 64, chosen);
     }
 
     private static void frameOnDeviceEqualsStepByStep(Stop which, RowSplit split, boolean fused) {
@@ -528,9 +553,9 @@ class OpenClDecoderTest {
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
         boolean strided = split.most() > 0;
-        try (ClDecoderSession frame = openFrameTest(w, batch, true, strided, split);
-                DecoderSession steps = openFrameTest(w, batch, false, strided, RowSplit.OFF)) {
-            frame.fuseFeed(fused);
+        try (ClDecoderSession frame = openFrameTest(w, batch, options(64).withFuseFeed(fused), strided, split);
+                DecoderSession steps =
+                        openFrameTest(w, batch, options(64).withDecodesFrames(false), strided, RowSplit.OFF)) {
             String what = which + (strided ? ", split rows" : "") + (fused ? ", fused" : ", feed_step");
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
@@ -615,11 +640,11 @@ class OpenClDecoderTest {
      */
     @Test
     void frameLoopSwitch() {
-        assertTrue(OpenClBackend.frameLoop(null));
-        assertTrue(OpenClBackend.frameLoop(" On "));
-        assertFalse(OpenClBackend.frameLoop(" OFF "));
+        assertTrue(DecoderSessionOptions.frameLoop(null));
+        assertTrue(DecoderSessionOptions.frameLoop(" On "));
+        assertFalse(DecoderSessionOptions.frameLoop(" OFF "));
         IllegalArgumentException bad =
-                assertThrows(IllegalArgumentException.class, () -> OpenClBackend.frameLoop("false"));
+                assertThrows(IllegalArgumentException.class, () -> DecoderSessionOptions.frameLoop("false"));
         assertTrue(bad.getMessage().contains(OpenClBackend.FRAME_LOOP_PROPERTY), bad.getMessage());
         DecoderWeights w = weights(41);
         int batch = 1, prefill = 4;
@@ -629,12 +654,13 @@ class OpenClDecoderTest {
         byte[][] masks = {{1, 1, 1, 1}};
         FrameSteps plan =
                 new FrameSteps(x, prefill, positions, masks, positions, List.of(K), table, PAD, OptionalDouble.empty());
-        try (DecoderSession off = TestDevice.backend().openDecoder(w, batch, 64, 64, false)) {
+        try (DecoderSession off =
+                TestDevice.backend().openDecoder(w, batch, 64, 64, options(64).withDecodesFrames(false))) {
             assertFalse(off.decodesFrames());
             assertThrows(UnsupportedOperationException.class, () -> off.forwardFrame(plan));
             assertThrows(UnsupportedOperationException.class, () -> off.rewind(0));
         }
-        try (DecoderSession on = TestDevice.backend().openDecoder(w, batch, 64, 64, true)) {
+        try (DecoderSession on = TestDevice.backend().openDecoder(w, batch, 64, 64, options(64))) {
             assertTrue(on.decodesFrames());
             FrameSteps tooWide = new FrameSteps(
                     x, prefill, positions, masks, positions, List.of(K, K + 1), table, PAD, OptionalDouble.empty());
@@ -674,8 +700,8 @@ class OpenClDecoderTest {
         float[] second = random(r, batch * (carried + vision) * H);
         int secondAt = prefill + K;
         OpenClBackend cl = TestDevice.backend();
-        try (DecoderSession inTurn = cl.openDecoder(w, batch, 64, 64, true);
-                DecoderSession ahead = cl.openDecoder(w, batch, 64, 64, true)) {
+        try (DecoderSession inTurn = cl.openDecoder(w, batch, 64, 64, options(64));
+                DecoderSession ahead = cl.openDecoder(w, batch, 64, 64, options(64))) {
             assertTrue(ahead.pipelinesFrames());
             List<TokenChoice> expected1 = inTurn.forwardFrame(first);
             float[] given = second.clone();
@@ -692,7 +718,7 @@ class OpenClDecoderTest {
                     framePlan(Tensor.wrap(given, batch * (carried + vision), H), secondAt, masks, table));
             FrameSteps carrying = framePlan(Tensor.wrap(zeroed, batch * (carried + vision), H), secondAt, masks, table)
                     .carrying(carried);
-            try (DecoderSession fresh = cl.openDecoder(w, batch, 64, 64, true)) {
+            try (DecoderSession fresh = cl.openDecoder(w, batch, 64, 64, options(64))) {
                 assertThrows(IllegalArgumentException.class, () -> fresh.submitFrame(carrying));
             }
             var got1 = ahead.submitFrame(first);
@@ -753,12 +779,11 @@ class OpenClDecoderTest {
         FrameSteps plan = framePlan(Tensor.wrap(random(r, 20 * H), 20, H), 0, masks, table); // a prefill, a decode step
         OpenClBackend cl = TestDevice.backend();
         List<TokenChoice> expected;
-        try (ClDecoderSession plain = cl.openDecoder(w, 1, 64, 64, true)) {
+        try (ClDecoderSession plain = cl.openDecoder(w, 1, 64, 64, options(64))) {
             expected = plain.forwardFrame(plan);
         }
         for (boolean fused : new boolean[] {true, false}) {
-            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, true)) {
-                s.fuseFeed(fused);
+            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, options(64).withFuseFeed(fused))) {
                 List<TokenChoice> got;
                 Map<String, long[]> profile;
                 assertFalse(cl.queueProfiles(), "a plain queue unless kernel times are collected");
@@ -805,9 +830,9 @@ class OpenClDecoderTest {
         List<TokenChoice> expected = null;
         for (LargeRows pin : new LargeRows[] {LargeRows.WIDE, LargeRows.STAND_IN}) {
             for (boolean fused : new boolean[] {false, true}) {
-                try (ClDecoderSession s = cl.openDecoder(w, batch, 64, 64, true)) {
+                try (ClDecoderSession s =
+                        cl.openDecoder(w, batch, 64, 64, options(64).withFuseFeed(fused))) {
                     s.pinLargeRows(pin);
-                    s.fuseFeed(fused);
                     List<TokenChoice> got = s.forwardFrame(plan);
                     String what = pin + (fused ? ", fused" : ", feed_step");
                     assertEquals(pin == LargeRows.WIDE ? "wide" : "stand-in", s.lastRowKernels(), what);
@@ -833,9 +858,10 @@ class OpenClDecoderTest {
      */
     @Test
     void fuseFeedAndFlushSwitches() {
-        assertTrue(OpenClBackend.fuseFeed(null));
-        assertFalse(OpenClBackend.fuseFeed(" Off"));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.fuseFeed("no"));
+        assertTrue(DecoderSessionOptions.fuseFeed(null));
+        assertFalse(DecoderSessionOptions.fuseFeed(" Off"));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> DecoderSessionOptions.fuseFeed("no"));
         assertTrue(bad.getMessage().contains(OpenClBackend.FUSE_FEED_PROPERTY), bad.getMessage());
         assertEquals(1, ClContext.flushEvery(null));
         assertEquals(14, ClContext.flushEvery(" 14 "));
@@ -852,20 +878,20 @@ class OpenClDecoderTest {
      */
     @Test
     void splitRowsSwitch() {
-        assertEquals(0, OpenClBackend.splitRows(null));
-        assertEquals(0, OpenClBackend.splitRows(" Off "));
-        assertEquals(40, OpenClBackend.splitRows(" 40"));
-        assertEquals(DecoderBuilds.WIDE_FROM - 1, OpenClBackend.splitRows("" + (DecoderBuilds.WIDE_FROM - 1)));
+        assertEquals(0, DecoderSessionOptions.splitRows(null));
+        assertEquals(0, DecoderSessionOptions.splitRows(" Off "));
+        assertEquals(40, DecoderSessionOptions.splitRows(" 40"));
+        assertEquals(DecoderBuilds.WIDE_FROM - 1, DecoderSessionOptions.splitRows("" + (DecoderBuilds.WIDE_FROM - 1)));
         for (String bad : new String[] {"on", "0", "-3", "" + DecoderBuilds.WIDE_FROM, "4O"}) {
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitRows(bad), bad);
+                    assertThrows(IllegalArgumentException.class, () -> DecoderSessionOptions.splitRows(bad), bad);
             assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_ROWS_PROPERTY + "=" + bad), e.getMessage());
         }
-        assertEquals(1, OpenClBackend.splitGroupRows(null));
-        assertEquals(RowSplit.MAX_PER_GROUP, OpenClBackend.splitGroupRows(" " + RowSplit.MAX_PER_GROUP));
+        assertEquals(1, DecoderSessionOptions.splitGroupRows(null));
+        assertEquals(RowSplit.MAX_PER_GROUP, DecoderSessionOptions.splitGroupRows(" " + RowSplit.MAX_PER_GROUP));
         for (String bad : new String[] {"off", "0", "" + (RowSplit.MAX_PER_GROUP + 1)}) {
             IllegalArgumentException e =
-                    assertThrows(IllegalArgumentException.class, () -> OpenClBackend.splitGroupRows(bad), bad);
+                    assertThrows(IllegalArgumentException.class, () -> DecoderSessionOptions.splitGroupRows(bad), bad);
             assertTrue(e.getMessage().contains(OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY + "=" + bad), e.getMessage());
         }
     }
@@ -873,12 +899,14 @@ class OpenClDecoderTest {
     /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */
     @Test
     void overlapSwitch() {
-        assertTrue(OpenClBackend.overlap(null));
-        assertTrue(OpenClBackend.overlap(" ON"));
-        assertFalse(OpenClBackend.overlap("off"));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> OpenClBackend.overlap("1"));
+        assertTrue(DecoderSessionOptions.overlap(null));
+        assertTrue(DecoderSessionOptions.overlap(" ON"));
+        assertFalse(DecoderSessionOptions.overlap("off"));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> DecoderSessionOptions.overlap("1"));
         assertTrue(bad.getMessage().contains(OpenClBackend.OVERLAP_PROPERTY), bad.getMessage());
-        try (DecoderSession off = TestDevice.backend().openDecoder(weights(41), 1, 64, 64, false)) {
+        try (DecoderSession off = TestDevice.backend()
+                .openDecoder(weights(41), 1, 64, 64, options(64).withDecodesFrames(false))) {
             assertFalse(off.pipelinesFrames(), "no overlap without the decode loop on the device");
         }
     }

@@ -223,7 +223,7 @@ class ProgramCacheTest {
             byte[][] masks = firstMasks(batch, perRow, 32);
             for (boolean tiled : new boolean[] {false, true}) {
                 try (OpenClBackend cl = OpenClBackend.open(device(), ProgramCache.off());
-                        DecoderSession s = cl.openDecoder(w, batch, 32, 64, false, tiled, true)) {
+                        DecoderSession s = cl.openDecoder(w, batch, 32, 32, stepByStep(cl, tiled))) {
                     s.forward(x, perRow, positions, masks, null);
                     assertEquals(
                             new ProgramBuilds(tiled ? 3 : 2, 0),
@@ -238,6 +238,15 @@ class ProgramCacheTest {
                 System.setProperty(ClContext.PREBUILD_PROPERTY, old);
             }
         }
+    }
+
+    /** {@code cl}'s decoder switches with every step a host round trip and the tiled (else the strided) attention. */
+    private static DecoderSessionOptions stepByStep(OpenClBackend cl, boolean tiled) {
+        return cl.decoderOptions()
+                .withSplitTarget(64)
+                .withDecodesFrames(false)
+                .withTiledAttention(tiled)
+                .withStreamAttention(true);
     }
 
     /** A build that fails in the background is reported, with the compiler's log, when the program is asked for. */

@@ -1,0 +1,199 @@
+package io.autogaze4j.kernels;
+
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * The per-session switches of an OpenCL decoder session ({@link ClDecoderSession}): which kernels it runs and how it
+ * schedules a frame. The backend reads them from the system properties once, when it opens ({@link #fromProperties});
+ * that is the one place each property is parsed. Tests open sessions with some switches changed:
+ * <pre>{@code
+ * cl.openDecoder(w, batch, 64, 64, cl.decoderOptions().withSplitTarget(4096).withTiledAttention(true))
+ * }</pre>
+ * A new switch is a component here (its default, which may depend on the device, in {@link #of}) and a with-method;
+ * the other with-methods each pass it on (the compiler lists them); the session reads it from the record it is given.
+ *
+ * @param splitTarget     attention work-groups below which decode steps split their keys: the device's compute units x
+ *                        {@link ClDecoderSession#GROUPS_PER_UNIT} (tests pass more to exercise the splits)
+ * @param decodesFrames   whether {@link ClDecoderSession#forwardFrame} is offered, else every step is a host round trip
+ *                        ({@link OpenClBackend#FRAME_LOOP_PROPERTY})
+ * @param attention       which attention kernels run prefills and decode steps, by batch size
+ *                        ({@link OpenClBackend#ATTENTION_PROPERTY}); the last layer's last-token attention is strided
+ *                        either way, and heads whose dimension the tiled kernels do not take get the strided kernel
+ * @param streamAttention whether, with the tiled kernels, decode steps of at most K new tokens per row and the last
+ *                        layer's last-token attention run the streamed kernel, else the tiled decode kernel and the
+ *                        strided one ({@link OpenClBackend#STREAM_ATTENTION_PROPERTY})
+ * @param overlap         whether a session with the decode loop on the device pipelines frames
+ *                        ({@link OpenClBackend#OVERLAP_PROPERTY})
+ * @param fuseFeed        whether a frame's decode steps gather their ids in layer 0 ({@code feed_qkv_rope}), not in a
+ *                        {@code feed_step} launch before {@code qkv_rope} ({@link OpenClBackend#FUSE_FEED_PROPERTY})
+ * @param rowSplit        the calls that run on the split row kernels, and their rows per work-group
+ *                        ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}, {@link OpenClBackend#SPLIT_GROUP_ROWS_PROPERTY})
+ * @param streamShape     the streamed attention's launch and variant ({@link StreamShape#of})
+ */
+record DecoderSessionOptions(
+        int splitTarget,
+        boolean decodesFrames,
+        AttentionChoice attention,
+        boolean streamAttention,
+        boolean overlap,
+        boolean fuseFeed,
+        RowSplit rowSplit,
+        StreamShape streamShape) {
+
+    DecoderSessionOptions {
+        Objects.requireNonNull(attention, "attention");
+        Objects.requireNonNull(rowSplit, "rowSplit");
+        Objects.requireNonNull(streamShape, "streamShape");
+    }
+
+    /** The options the system properties give on {@code device} (each unset property: its default); see {@link #of}. */
+    static DecoderSessionOptions fromProperties(OpenClDevice device) {
+        return of(System::getProperty, device);
+    }
+
+    /**
+     * The options the properties {@code property} looks up give on {@code device} (each unset one: its default).
+     *
+     * @throws IllegalArgumentException for a value a property does not take, naming the property and the value
+     */
+    static DecoderSessionOptions of(UnaryOperator<String> property, OpenClDevice device) {
+        return new DecoderSessionOptions(
+                device.computeUnits() * ClDecoderSession.GROUPS_PER_UNIT,
+                frameLoop(property.apply(OpenClBackend.FRAME_LOOP_PROPERTY)),
+                AttentionChoice.of(property.apply(OpenClBackend.ATTENTION_PROPERTY)),
+                OnOffProperty.isOn(
+                        OpenClBackend.STREAM_ATTENTION_PROPERTY,
+                        property.apply(OpenClBackend.STREAM_ATTENTION_PROPERTY),
+                        "the streamed decode attention"),
+                overlap(property.apply(OpenClBackend.OVERLAP_PROPERTY)),
+                fuseFeed(property.apply(OpenClBackend.FUSE_FEED_PROPERTY)),
+                new RowSplit(
+                        splitRows(property.apply(OpenClBackend.SPLIT_ROWS_PROPERTY)),
+                        splitGroupRows(property.apply(OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY))),
+                StreamShape.of(property));
+    }
+
+    /**
+     * The value of {@link OpenClBackend#FRAME_LOOP_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean frameLoop(String value) {
+        return OnOffProperty.isOn(OpenClBackend.FRAME_LOOP_PROPERTY, value, "the decode loop on the device");
+    }
+
+    /**
+     * The value of {@link OpenClBackend#OVERLAP_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean overlap(String value) {
+        return OnOffProperty.isOn(
+                OpenClBackend.OVERLAP_PROPERTY, value, "frame f + 1 enqueued while the device runs frame f");
+    }
+
+    /**
+     * The value of {@link OpenClBackend#FUSE_FEED_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean fuseFeed(String value) {
+        return OnOffProperty.isOn(
+                OpenClBackend.FUSE_FEED_PROPERTY, value, "a frame's fed ids gathered in layer 0 (feed_qkv_rope)");
+    }
+
+    /**
+     * The value of {@link OpenClBackend#SPLIT_ROWS_PROPERTY}: unset or {@code off} 0 (no call runs the split row
+     * kernels), else the most rows of a call that runs them, from 1 to {@link DecoderBuilds#WIDE_FROM} - 1 (from there
+     * the wide kernels run, whose sums are not the split ones').
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitRows(String value) {
+        if (value == null) {
+            return 0;
+        }
+        return CountProperty.countOrOff(
+                OpenClBackend.SPLIT_ROWS_PROPERTY,
+                value,
+                DecoderBuilds.WIDE_FROM - 1,
+                "the most rows of a decoder call run on the split row kernels");
+    }
+
+    /**
+     * The value of {@link OpenClBackend#SPLIT_GROUP_ROWS_PROPERTY}: unset 1, else a row count from 1 to
+     * {@link RowSplit#MAX_PER_GROUP}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static int splitGroupRows(String value) {
+        if (value == null) {
+            return 1;
+        }
+        return CountProperty.count(
+                OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY,
+                value,
+                RowSplit.MAX_PER_GROUP,
+                "rows per work-group of the split row kernels");
+    }
+
+    /** Whether a session of {@code batch} rows runs the tiled attention kernels ({@link #attention}). */
+    boolean tiledFor(int batch) {
+        return attention.tiledFor(batch);
+    }
+
+    /** Whether a session with the decode loop on the device pipelines frames: {@link #decodesFrames} and {@link #overlap}. */
+    boolean pipelinesFrames() {
+        return decodesFrames && overlap;
+    }
+
+    /** These options with attention work-groups {@code target} below which decode steps split their keys. */
+    DecoderSessionOptions withSplitTarget(int target) {
+        return new DecoderSessionOptions(
+                target, decodesFrames, attention, streamAttention, overlap, fuseFeed, rowSplit, streamShape);
+    }
+
+    /** These options with the decode loop on the device ({@code true}) or every step a host round trip. */
+    DecoderSessionOptions withDecodesFrames(boolean on) {
+        return new DecoderSessionOptions(
+                splitTarget, on, attention, streamAttention, overlap, fuseFeed, rowSplit, streamShape);
+    }
+
+    /** These options with the tiled attention kernels ({@code true}) or the strided one at every batch size. */
+    DecoderSessionOptions withTiledAttention(boolean tiled) {
+        return new DecoderSessionOptions(
+                splitTarget,
+                decodesFrames,
+                tiled ? AttentionChoice.TILED : AttentionChoice.STRIDED,
+                streamAttention,
+                overlap,
+                fuseFeed,
+                rowSplit,
+                streamShape);
+    }
+
+    /** These options with the streamed decode attention on or off (where the tiled kernels run). */
+    DecoderSessionOptions withStreamAttention(boolean on) {
+        return new DecoderSessionOptions(
+                splitTarget, decodesFrames, attention, on, overlap, fuseFeed, rowSplit, streamShape);
+    }
+
+    /** These options with a frame's fed ids gathered in layer 0 ({@code true}) or by a {@code feed_step} launch. */
+    DecoderSessionOptions withFuseFeed(boolean on) {
+        return new DecoderSessionOptions(
+                splitTarget, decodesFrames, attention, streamAttention, overlap, on, rowSplit, streamShape);
+    }
+
+    /** These options with {@code split}'s calls on the split row kernels. */
+    DecoderSessionOptions withRowSplit(RowSplit split) {
+        return new DecoderSessionOptions(
+                splitTarget, decodesFrames, attention, streamAttention, overlap, fuseFeed, split, streamShape);
+    }
+
+    /** These options with the streamed attention of shape {@code shape}. */
+    DecoderSessionOptions withStreamShape(StreamShape shape) {
+        return new DecoderSessionOptions(
+                splitTarget, decodesFrames, attention, streamAttention, overlap, fuseFeed, rowSplit, shape);
+    }
+}
