@@ -54,7 +54,16 @@ class DecoderSessionOptionsTest {
     private static StreamShape twoRegisterQueries() {
         StreamShape d = StreamShape.DEFAULT;
         return new StreamShape(
-                d.lanes(), d.dims(), OptionalInt.of(2), d.sharedExp(), d.splitFactor(), d.maxSplits(), d.lastKernel());
+                d.lanes(),
+                d.dims(),
+                OptionalInt.of(2),
+                d.sharedExp(),
+                d.splitFactor(),
+                d.maxSplits(),
+                d.lastKernel(),
+                d.interleave(),
+                d.prefetch(),
+                d.maxRegisters());
     }
 
     private static DecoderSessionOptions withOverlapOff(DecoderSessionOptions o) {
@@ -92,7 +101,8 @@ class DecoderSessionOptionsTest {
         DecoderSessionOptions d = new DecoderSessionOptions(
                 132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT);
         RowSplit split = new RowSplit(20, 2);
-        StreamShape shape = new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true);
+        StreamShape shape =
+                new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
         assertEquals(
                 new DecoderSessionOptions(
                         7, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT),
