@@ -3,11 +3,11 @@
 # jars carried as devjars/, scripts/prepare-device-jars.sh): a sweep of the streamed decode attention's shapes and
 # variants (kernels/StreamShape.java: system properties read when the backend opens, so no new jars), one JVM per
 # config running the end-to-end benchmark at one batch size with the per-kernel profile, then a table of
-# attention_stream/next and attention_stream/last (device us per launch), the wall ms per call (median) and the
-# registers and spills ptxas reported for the tiled build's attention kernels (-cl-nv-verbose, printed when a program is
-# built; streamMaxRegisters bounds them all, attention_prefill too). Every config shares one compiler options set and a
-# fresh program cache, so a first JVM builds every program once and each config rebuilds only the tiled attention
-# program (its -D SL, SD, SR, SE, SI, STREAM_PREFETCH and -cl-nv-maxrregcount).
+# attention_stream/next, attention_stream/last and attention_prefill (device us per launch), the wall ms per call
+# (median) and the registers and spills ptxas reported for the tiled build's attention kernels (-cl-nv-verbose, printed
+# when a program is built; streamMaxRegisters bounds them all, attention_prefill too). Every config shares one compiler
+# options set and a fresh program cache, so a first JVM builds every program once and each config rebuilds only the
+# tiled attention program (its -D SL, SD, SR, SE, SI, STREAM_PREFETCH and -cl-nv-maxrregcount).
 # Environment: BATCH=128, RUNS=3, WARMUP=1; CONFIGS: lines "name | JVM flags" replacing the grid below (flags may be
 # empty); BASE=1 (0: skip): config 0 runs the pieces' own jars (devicerun/base: main's kernels, a control) when
 # there; BITS=1 (0: skip): first runs OpenClDecoderTest#streamVariantsGiveTheDefaultBits on this device (the variants
@@ -67,9 +67,12 @@ run_config() { # number name flags: one config, its row of the table
   wall=$(grep -a -o 'median [0-9.]* ms per call' "$log" | head -1 | awk '{print $2}')
   next=$(awk '$1 == "attention_stream/next" {v = $(NF - 1)} END {print v}' "$log")
   last=$(awk '$1 == "attention_stream/last" {v = $(NF - 1)} END {print v}' "$log")
+  # the prefill's kernels share the tiled build, so streamMaxRegisters bounds them too
+  prefill=$(awk '$1 ~ /^attention_prefill/ {v = v (v ? " " : "") $1 " " $(NF - 1)} END {print v}' "$log")
   kernels=$(grep -a -o 'kernels [0-9.]* ms' "$log" | tail -1 | awk '{print $2}')
   regs=$(registers "$log")
-  rows+=("| $1 | $2 | ${next:-?} | ${last:-?} | ${kernels:-?} | ${wall:-?} | ${regs:-as the warm-up (cached)} |")
+  local row="| $1 | $2 | ${next:-?} | ${last:-?} | ${prefill:-?} | ${kernels:-?} | ${wall:-?}"
+  rows+=("$row | ${regs:-as the warm-up (cached)} |")
 }
 if [ "${BASE:-1}" = 1 ] && [ -d "$D/base" ]; then
   # the pieces' own jars (devicerun/base, main before this branch): today's kernels in today's code, a control
@@ -94,8 +97,8 @@ while IFS= read -r line; do
 done <<< "$CONFIGS"
 echo
 echo "batch ${BATCH:-128}, ${RUNS:-3} runs after ${WARMUP:-1} warm-up, $(date -u +%Y-%m-%dT%H:%MZ), logs in $LOGS"
-echo "| # | config | attention_stream/next (us per launch) | /last (us per launch) | kernels (ms per call)" \
-  "| wall (ms per call, median) | ptxas |"
-echo "|---|---|---|---|---|---|---|"
+echo "| # | config | attention_stream/next (us per launch) | /last (us per launch)" \
+  "| attention_prefill (us per launch) | kernels (ms per call) | wall (ms per call, median) | ptxas |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 exit 0
