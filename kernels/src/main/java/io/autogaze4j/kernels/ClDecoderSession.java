@@ -177,6 +177,8 @@ final class ClDecoderSession implements DecoderSession {
     private final int splitTarget;
     /** The streamed decode attention's shape ({@link DecoderSessionOptions#streamShape}). */
     private final StreamShape streamShape;
+    /** The tiled prefill attention's kernel and shape ({@link DecoderSessionOptions#prefillShape}). */
+    private final PrefillShape prefillShape;
 
     private int lastSplits;
     /**
@@ -192,7 +194,7 @@ final class ClDecoderSession implements DecoderSession {
      * @param options     the session's switches; heads whose dimension is not a multiple of {@link #OWNER_DIMS} get
      *                    the strided attention whatever {@link DecoderSessionOptions#attention} says
      * @throws IllegalArgumentException when the streamed attention runs with a shape other than the defaults' that the
-     *     model's heads do not take
+     *     model's heads do not take, or the prefill's staged chunk does not fit
      */
     ClDecoderSession(
             OpenClBackend backend,
@@ -222,6 +224,10 @@ final class ClDecoderSession implements DecoderSession {
         }
         this.streaming = tiled && options.streamAttention() && streamFits;
         this.streamShape = streamShape;
+        if (tiled) {
+            options.prefillShape().check(h.headDim());
+        }
+        this.prefillShape = options.prefillShape();
         this.splitTarget = options.splitTarget();
         this.rowSplit = options.rowSplit();
         this.hidden = h.hidden();
@@ -230,7 +236,7 @@ final class ClDecoderSession implements DecoderSession {
         this.attWg = attentionGroupSize(ctx);
         this.selWg = chooseGroupSize(ctx);
         this.logitWg = logitGroupSize(ctx);
-        this.builds = builds(ctx, h, streamShape);
+        this.builds = builds(ctx, h, streamShape, prefillShape);
         // in the background, while the buffers below are made (unless started when the model loaded): what this
         // session needs from its first call on; only the step and narrow builds are waited for here, the tiled
         // attention when a step first needs it (tiledAttention); a call of many rows starts the wide one (rowKernels)
@@ -487,7 +493,18 @@ final class ClDecoderSession implements DecoderSession {
                             2 * streamGroup)
                     : null;
             tiledKernels = new TiledAttention(
-                    Attention.tiled(p, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget),
+                    prefillShape.registers()
+                            ? Attention.of(
+                                    p,
+                                    "attention_prefill_reg",
+                                    layers,
+                                    prefillShape.queries(),
+                                    prefillShape.items(),
+                                    splitTarget * TILED_SPLIT_FACTOR,
+                                    MAX_SPLITS,
+                                    2 * prefillShape.chunk())
+                            : Attention.tiled(
+                                    p, "attention_prefill", layers, PREFILL_QUERIES, h.headDim(), splitTarget),
                     Attention.tiled(p, "attention_decode", layers, DECODE_QUERIES, h.headDim(), splitTarget),
                     stream);
             if (streaming) {
@@ -576,8 +593,19 @@ final class ClDecoderSession implements DecoderSession {
         return a.splits(batch * a.blocks(perRow) * w.host.heads(), visible);
     }
 
-    /** The builds of decoder.cl for sessions of {@code h} on {@code ctx}, the streamed attention of {@code stream}. */
+    /**
+     * The builds of decoder.cl for sessions of {@code h} on {@code ctx}, the streamed attention of {@code stream}, the
+     * default prefill attention.
+     */
     static DecoderBuilds builds(ClContext ctx, DecoderWeights h, StreamShape stream) {
+        return builds(ctx, h, stream, PrefillShape.DEFAULT);
+    }
+
+    /**
+     * The builds of decoder.cl for sessions of {@code h} on {@code ctx}, the streamed attention of {@code stream} and the
+     * prefill attention of {@code prefill}.
+     */
+    static DecoderBuilds builds(ClContext ctx, DecoderWeights h, StreamShape stream, PrefillShape prefill) {
         String options = options(ctx, h);
         int slices = narrowSlices(h);
         ClContext.ProgramSource narrow = rowBuild(options, 1, slices);
@@ -587,8 +615,8 @@ final class ClDecoderSession implements DecoderSession {
                 new ClContext.ProgramSource(
                         "decoder.cl",
                         "tiled attention",
-                        options + stream.defines(ClDecoderWeights.heads(h)) + stream.compilerOptions(ctx.info)
-                                + " -D TILED_KERNELS"),
+                        options + stream.defines(ClDecoderWeights.heads(h)) + prefill.defines()
+                                + stream.compilerOptions(ctx.info) + " -D TILED_KERNELS"),
                 slices == 1 ? narrow : rowBuild(options, 1, 1),
                 rowBuild(options, WIDE_ROWS, 1));
     }

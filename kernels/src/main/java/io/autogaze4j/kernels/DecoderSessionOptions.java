@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
  * @param rowSplit        the calls that run on the split row kernels, and their rows per work-group
  *                        ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}, {@link OpenClBackend#SPLIT_GROUP_ROWS_PROPERTY})
  * @param streamShape     the streamed attention's launch and variant ({@link StreamShape#of})
+ * @param prefillShape    the tiled prefill attention's kernel and shape ({@link PrefillShape#of})
  */
 record DecoderSessionOptions(
         int splitTarget,
@@ -39,12 +40,14 @@ record DecoderSessionOptions(
         boolean overlap,
         boolean fuseFeed,
         RowSplit rowSplit,
-        StreamShape streamShape) {
+        StreamShape streamShape,
+        PrefillShape prefillShape) {
 
     DecoderSessionOptions {
         Objects.requireNonNull(attention, "attention");
         Objects.requireNonNull(rowSplit, "rowSplit");
         Objects.requireNonNull(streamShape, "streamShape");
+        Objects.requireNonNull(prefillShape, "prefillShape");
     }
 
     /** The options the system properties give on {@code device} (each unset property: its default); see {@link #of}. */
@@ -71,7 +74,8 @@ record DecoderSessionOptions(
                 new RowSplit(
                         splitRows(property.apply(OpenClBackend.SPLIT_ROWS_PROPERTY)),
                         splitGroupRows(property.apply(OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY))),
-                StreamShape.of(property));
+                StreamShape.of(property),
+                PrefillShape.of(property));
     }
 
     /**
@@ -151,13 +155,21 @@ record DecoderSessionOptions(
     /** These options with attention work-groups {@code target} below which decode steps split their keys. */
     DecoderSessionOptions withSplitTarget(int target) {
         return new DecoderSessionOptions(
-                target, decodesFrames, attention, streamAttention, overlap, fuseFeed, rowSplit, streamShape);
+                target,
+                decodesFrames,
+                attention,
+                streamAttention,
+                overlap,
+                fuseFeed,
+                rowSplit,
+                streamShape,
+                prefillShape);
     }
 
     /** These options with the decode loop on the device ({@code true}) or every step a host round trip. */
     DecoderSessionOptions withDecodesFrames(boolean on) {
         return new DecoderSessionOptions(
-                splitTarget, on, attention, streamAttention, overlap, fuseFeed, rowSplit, streamShape);
+                splitTarget, on, attention, streamAttention, overlap, fuseFeed, rowSplit, streamShape, prefillShape);
     }
 
     /** These options with the tiled attention kernels ({@code true}) or the strided one at every batch size. */
@@ -170,30 +182,69 @@ record DecoderSessionOptions(
                 overlap,
                 fuseFeed,
                 rowSplit,
-                streamShape);
+                streamShape,
+                prefillShape);
     }
 
     /** These options with the streamed decode attention on or off (where the tiled kernels run). */
     DecoderSessionOptions withStreamAttention(boolean on) {
         return new DecoderSessionOptions(
-                splitTarget, decodesFrames, attention, on, overlap, fuseFeed, rowSplit, streamShape);
+                splitTarget, decodesFrames, attention, on, overlap, fuseFeed, rowSplit, streamShape, prefillShape);
     }
 
     /** These options with a frame's fed ids gathered in layer 0 ({@code true}) or by a {@code feed_step} launch. */
     DecoderSessionOptions withFuseFeed(boolean on) {
         return new DecoderSessionOptions(
-                splitTarget, decodesFrames, attention, streamAttention, overlap, on, rowSplit, streamShape);
+                splitTarget,
+                decodesFrames,
+                attention,
+                streamAttention,
+                overlap,
+                on,
+                rowSplit,
+                streamShape,
+                prefillShape);
     }
 
     /** These options with {@code split}'s calls on the split row kernels. */
     DecoderSessionOptions withRowSplit(RowSplit split) {
         return new DecoderSessionOptions(
-                splitTarget, decodesFrames, attention, streamAttention, overlap, fuseFeed, split, streamShape);
+                splitTarget,
+                decodesFrames,
+                attention,
+                streamAttention,
+                overlap,
+                fuseFeed,
+                split,
+                streamShape,
+                prefillShape);
     }
 
     /** These options with the streamed attention of shape {@code shape}. */
     DecoderSessionOptions withStreamShape(StreamShape shape) {
         return new DecoderSessionOptions(
-                splitTarget, decodesFrames, attention, streamAttention, overlap, fuseFeed, rowSplit, shape);
+                splitTarget,
+                decodesFrames,
+                attention,
+                streamAttention,
+                overlap,
+                fuseFeed,
+                rowSplit,
+                shape,
+                prefillShape);
+    }
+
+    /** These options with the tiled prefill attention of kernel and shape {@code shape}. */
+    DecoderSessionOptions withPrefillShape(PrefillShape shape) {
+        return new DecoderSessionOptions(
+                splitTarget,
+                decodesFrames,
+                attention,
+                streamAttention,
+                overlap,
+                fuseFeed,
+                rowSplit,
+                streamShape,
+                shape);
     }
 }

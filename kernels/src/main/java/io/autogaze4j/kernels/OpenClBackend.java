@@ -281,6 +281,7 @@ public final class OpenClBackend implements Backend {
                 // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + decoderOptions.streamShape().differences()
+                + decoderOptions.prefillShape().differences()
                 + ")";
     }
 

@@ -16,9 +16,11 @@
 // and interleaved; 0 unless set) and STREAM_PREFETCH (0 unless set: the streamed attention loads each key and value
 // right before its use; 1: a chunk's values and the next chunk's keys a phase ahead, which on the H200 ran 20% slower
 // before SE: more registers per work-item, fewer work-groups in flight), set by the host from its properties
-// (kernels/StreamShape.java), not through the options. Optional (compile-time knobs for A/B runs through
-// -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels' and
-// heads_logits' k loops (less unrolling compiles faster, may run slower).
+// (kernels/StreamShape.java), not through the options; the register prefill's PW (work-items per work-group), PQI
+// (queries per work-item), PB (keys per score block) and PKC (keys per staged chunk), likewise
+// (kernels/PrefillShape.java; absent: attention_prefill_reg is not built). Optional (compile-time knobs for A/B runs
+// through -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels'
+// and heads_logits' k loops (less unrolling compiles faster, may run slower).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -39,10 +41,10 @@
 //
 // Builds (kernels/ClDecoderSession.builds): the file is compiled several times, the step kernels (attention, feed_step,
 // heads_logits, heads_choose; -D STEP_KERNELS) once, the tiled attention kernels (attention_prefill, attention_decode,
-// attention_stream, attention_stream_last; -D TILED_KERNELS) once and the row kernels (qkv_rope, feed_qkv_rope, mlp_qkv,
-// mlp; -D ROW_KERNELS with ROWS and KS) once per row variant, so no kernel is compiled twice, the builds can run side by
-// side and a session waits only for the ones it runs (cold start: the NVIDIA compiler takes seconds per build; a single
-// batch row runs the strided
+// attention_stream, attention_stream_last, attention_prefill_reg; -D TILED_KERNELS) once and the row kernels (qkv_rope,
+// feed_qkv_rope, mlp_qkv, mlp; -D ROW_KERNELS with ROWS and KS) once per row variant, so no kernel is compiled twice,
+// the builds can run side by side and a session waits only for the ones it runs (cold start: the NVIDIA compiler takes
+// seconds per build; a single batch row runs the strided
 // `attention` alone, never the tiled kernels). Each section below is guarded by the build it belongs to. Contract of
 // the row kernels with KS=1: every output is one fused multiply-add chain over k in increasing order and no kernel
 // sums across rows, so ROWS=1 gives ROWS=8's bits; the host runs ROWS=1 KS=1 in place of the wide build while that
@@ -472,6 +474,30 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
 #define KV_AT(r, d4) ((r) * (HEAD_DIM / 4) + ((d4) ^ ((r) & SWIZZLE)))
 
 /**
+ * Stages the n keys and values from key c0 of one batch row and head (kb, vb: its [HEAD_DIM][cap] caches) as
+ * [n][HEAD_DIM] rows (KV_AT) and which of them are visible (before hi and unmasked in mk; zeros and 0 from hi on):
+ * work-item t of wg takes (key jj, dimensions 4 d4 ..), four loads per array, each coalesced over the keys, and one
+ * 16-byte local store.
+ */
+inline void stage_chunk(int n, __global const float* kb, __global const float* vb, __global const uchar* mk, int cap,
+                        int c0, int hi, int t, int wg, __local float4* ks, __local float4* vs, __local uchar* vis) {
+    for (int e = t; e < n * (HEAD_DIM / 4); e += wg) {
+        int jj = e % n, d4 = e / n, j = c0 + jj;
+        float4 kv = (float4) (0.0f), vv = (float4) (0.0f);
+        if (j < hi) {
+            int at = 4 * d4 * cap + j;
+            kv = (float4) (kb[at], kb[at + cap], kb[at + 2 * cap], kb[at + 3 * cap]);
+            vv = (float4) (vb[at], vb[at + cap], vb[at + 2 * cap], vb[at + 3 * cap]);
+        }
+        ks[KV_AT(jj, d4)] = kv;
+        vs[KV_AT(jj, d4)] = vv;
+    }
+    for (int jj = t; jj < n; jj += wg) {
+        vis[jj] = c0 + jj < hi && mk[c0 + jj] != 0;
+    }
+}
+
+/**
  * Tiled attention of the work-group's queries (at most NQ, a multiple of TQ and OQ); see above. Local scratch:
  * qs [NQ][D4], ks and vs [KC][HEAD_DIM / 4] (KV_AT), sc [NQ][C4] (float4s), pm [KC / TK][NQ], mrow [2][NQ], vis [KC].
  */
@@ -521,22 +547,8 @@ inline void attend_tiled(int NQ, __global const int* st, __global const float* q
     }
     int cur = 0; // mrow[cur]: each query's max over the chunks so far
     for (int c0 = lo; c0 < hi; c0 += KC) {
-        // (1) keys and values [KC][HEAD_DIM] from the dimension-major cache: work-item (key jj, dimensions 4 d4 ..)
-        // makes four loads, each coalesced over the keys, and one 16-byte local store
-        for (int e = t; e < KC * (HEAD_DIM / 4); e += wg) {
-            int jj = e % KC, d4 = e / KC, j = c0 + jj;
-            float4 kv = (float4) (0.0f), vv = (float4) (0.0f);
-            if (j < hi) {
-                int at = 4 * d4 * cap + j;
-                kv = (float4) (kb[at], kb[at + cap], kb[at + 2 * cap], kb[at + 3 * cap]);
-                vv = (float4) (vb[at], vb[at + cap], vb[at + 2 * cap], vb[at + 3 * cap]);
-            }
-            ks[KV_AT(jj, d4)] = kv;
-            vs[KV_AT(jj, d4)] = vv;
-        }
-        for (int jj = t; jj < KC; jj += wg) {
-            vis[jj] = c0 + jj < hi && mk[c0 + jj] != 0;
-        }
+        // (1) keys and values, and which keys are visible
+        stage_chunk(KC, kb, vb, mk, cap, c0, hi, t, wg, ks, vs, vis);
         barrier(CLK_LOCAL_MEM_FENCE);
         // (2) score tiles: queries qt * TQ + i, keys kt + jj * ktiles (strided, so neighbouring tiles read neighbouring
         // rows); query s sees key j when j <= first + s
@@ -677,6 +689,160 @@ __kernel void attention_decode(__global const int* st, __global const float* q, 
     ATTEND_TILED(DQ);
 }
 #endif // HEAD_DIM % 4 == 0
+
+#if defined(PW) && HEAD_DIM % 4 == 0
+// Prefill attention with the queries in registers (-Dautogaze.opencl.registerPrefill, on by default): a work-group
+// of PW work-items takes PW x PQI query rows of one batch row and head (work-item t: rows t * PQI .. + PQI - 1, its
+// queries and their outputs in registers) and walks one key split in chunks of PKC keys staged in local memory; each
+// work-item scores blocks of PB keys against its PQI queries, rescales its outputs when a query's max grows and adds
+// the block's probabilities x values. All work-items read a staged key or value row at one address (a broadcast, no
+// bank conflicts), each 16-byte local load serving 4 x PQI multiply-adds, with no local stores: attend_tiled loads 8
+// times per 64 multiply-adds of its score tiles, 6 per 32 of its output owners, and passes its scores and
+// probabilities through local memory. Two barriers per chunk (the staging), none between scores and outputs (a
+// work-item's scores are its own). Blocks of keys no query sees (masked, past the split) are skipped whole (a uniform
+// branch: one batch row per work-group). Shapes from the host (kernels/PrefillShape.java: -D PW, PQI, PB, PKC).
+#if PKC % PB != 0
+#error "register prefill: PB must divide PKC"
+#endif
+#define PQB (PW * PQI)                                                                     // query rows per work-group
+
+// Prefill attention, queries in registers (above). Work-group (batch row, query block, split; head): PW
+// work-items. The unnormalised output, max and exp sum per query row, head and split are written as by `attention`.
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.tiledAttentionMatchesHostSession, OpenClDecoderTest.prefillShapesMatchHostSession.
+__kernel __attribute__((reqd_work_group_size(PW, 1, 1)))
+void attention_prefill_reg(__global const int* st, __global const float* q, __global const float* kc,
+                           __global const float* vc, __global const uchar* mask, __global float* po,
+                           __global float* pml, int cap, float scale) {
+    __local float4 ks[PKC * HEAD_DIM / 4];
+    __local float4 vs[PKC * HEAD_DIM / 4];
+    __local uchar vis[PKC];
+    int t = get_local_id(0);
+    int h = get_group_id(1);
+    int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
+    int blocks = (perRow + PQB - 1) / PQB;
+    int g = get_group_id(0);
+    int sp = g % splits;
+    g /= splits;
+    int b = g / blocks, s0 = (g % blocks) * PQB;
+    int nq = min(PQB, perRow - s0);
+    // this work-item's queries: block rows t * PQI + i (rows past nq repeat the last one, never written); query s sees
+    // key j when j <= first + s
+    bool live = t * PQI < nq;
+    float4 qv[PQI][HEAD_DIM / 4];
+    float4 o[PQI][HEAD_DIM / 4];
+    float m[PQI], l[PQI];
+    int seenTo[PQI];
+#pragma unroll
+    for (int i = 0; i < PQI; i++) {
+        int row = min(t * PQI + i, nq - 1);
+        seenTo[i] = first + s0 + row;
+        __global const float* qr = q + (b * perRow + s0 + row) * HIDDEN + h * HEAD_DIM;
+#pragma unroll
+        for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+            qv[i][d4] = vload4(d4, qr);
+            o[i][d4] = (float4) (0.0f);
+        }
+        m[i] = -INFINITY;
+        l[i] = 0.0f;
+    }
+    __global const float* kb = kc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const float* vb = vc + (b * HEADS + h) * HEAD_DIM * cap;
+    __global const uchar* mk = mask + b * cap;
+    // keys seen by the block's last query, split in runs of whole chunks
+    int visible = first + s0 + nq;
+    int run = ((visible + splits - 1) / splits + PKC - 1) / PKC * PKC;
+    int lo = sp * run, hi = min(visible, lo + run);
+    for (int c0 = lo; c0 < hi; c0 += PKC) {
+        stage_chunk(PKC, kb, vb, mk, cap, c0, hi, t, PW, ks, vs, vis);
+        barrier(CLK_LOCAL_MEM_FENCE);
+        int n = min(PKC, hi - c0);
+        for (int kb0 = 0; live && kb0 < n; kb0 += PB) {
+            bool any = false;
+#pragma unroll
+            for (int u = 0; u < PB; u++) {
+                any |= vis[kb0 + u] != 0;
+            }
+            if (!any) {
+                continue;
+            }
+            // the block's scores (scaled; -INFINITY where the query does not see the key)
+            float s[PQI][PB];
+#pragma unroll
+            for (int i = 0; i < PQI; i++) {
+#pragma unroll
+                for (int u = 0; u < PB; u++) {
+                    s[i][u] = 0.0f;
+                }
+            }
+#pragma unroll
+            for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+#pragma unroll
+                for (int u = 0; u < PB; u++) {
+                    float4 kv = ks[KV_AT(kb0 + u, d4)];
+#pragma unroll
+                    for (int i = 0; i < PQI; i++) {
+                        float a = fma(qv[i][d4].x, kv.x, s[i][u]);
+                        a = fma(qv[i][d4].y, kv.y, a);
+                        a = fma(qv[i][d4].z, kv.z, a);
+                        s[i][u] = fma(qv[i][d4].w, kv.w, a);
+                    }
+                }
+            }
+#pragma unroll
+            for (int i = 0; i < PQI; i++) {
+                float top = m[i];
+#pragma unroll
+                for (int u = 0; u < PB; u++) {
+                    bool seen = vis[kb0 + u] != 0 && c0 + kb0 + u <= seenTo[i];
+                    s[i][u] = seen ? s[i][u] * scale : -INFINITY;
+                    top = fmax(top, s[i][u]);
+                }
+                if (top > m[i]) { // the max grew: rescale what the earlier keys added (nothing yet: corr 0)
+                    float corr = m[i] == -INFINITY ? 0.0f : exp(m[i] - top);
+                    l[i] *= corr;
+#pragma unroll
+                    for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+                        o[i][d4] *= corr;
+                    }
+                    m[i] = top;
+                }
+#pragma unroll
+                for (int u = 0; u < PB; u++) {
+                    s[i][u] = s[i][u] == -INFINITY ? 0.0f : exp(s[i][u] - m[i]);
+                    l[i] += s[i][u];
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < PB; u++) {
+#pragma unroll
+                for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+                    float4 vv = vs[KV_AT(kb0 + u, d4)];
+#pragma unroll
+                    for (int i = 0; i < PQI; i++) {
+                        o[i][d4] = fma((float4) (s[i][u]), vv, o[i][d4]);
+                    }
+                }
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+#pragma unroll
+    for (int i = 0; i < PQI; i++) {
+        int row = t * PQI + i;
+        if (row < nq) {
+            int at = ((b * perRow + s0 + row) * HEADS + h) * splits + sp;
+            __global float* out = po + at * HEAD_DIM;
+#pragma unroll
+            for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+                vstore4(o[i][d4], d4, out);
+            }
+            pml[2 * at] = m[i];
+            pml[2 * at + 1] = l[i];
+        }
+    }
+}
+#endif // register prefill
 
 #if defined(SQ) && HEAD_DIM % SD == 0 && HEAD_DIM % 4 == 0 && SL * HEAD_DIM / SD > HEAD_DIM
 #define SG (HEAD_DIM / SD)       // dimension groups of the value phase (= keys per lane and chunk)

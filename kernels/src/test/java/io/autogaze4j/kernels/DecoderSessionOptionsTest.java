@@ -28,7 +28,8 @@ class DecoderSessionOptionsTest {
                         true,
                         true,
                         RowSplit.OFF,
-                        StreamShape.DEFAULT),
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 of(Map.of()));
     }
 
@@ -45,6 +46,9 @@ class DecoderSessionOptionsTest {
                 of(Map.of(OpenClBackend.SPLIT_ROWS_PROPERTY, "40", OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY, "3")));
         assertEquals(
                 defaults.withStreamShape(twoRegisterQueries()), of(Map.of(StreamShape.REGISTER_QUERIES_PROPERTY, "2")));
+        assertEquals(
+                defaults.withPrefillShape(PrefillShape.of(Map.of(PrefillShape.ITEMS_PROPERTY, "64")::get)),
+                of(Map.of(PrefillShape.ITEMS_PROPERTY, "64")));
         assertTrue(defaults.pipelinesFrames(), "frames pipelined by default");
         assertFalse(withOverlapOff(defaults).pipelinesFrames(), "no pipelining with the overlap off");
         assertFalse(defaults.withDecodesFrames(false).pipelinesFrames(), "none without the decode loop on the device");
@@ -75,7 +79,8 @@ class DecoderSessionOptionsTest {
                 false,
                 o.fuseFeed(),
                 o.rowSplit(),
-                o.streamShape());
+                o.streamShape(),
+                o.prefillShape());
     }
 
     @Test
@@ -88,7 +93,8 @@ class DecoderSessionOptionsTest {
             OpenClBackend.FUSE_FEED_PROPERTY,
             OpenClBackend.SPLIT_ROWS_PROPERTY,
             OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY,
-            StreamShape.LANES_PROPERTY
+            StreamShape.LANES_PROPERTY,
+            PrefillShape.ITEMS_PROPERTY
         }) {
             IllegalArgumentException e =
                     assertThrows(IllegalArgumentException.class, () -> of(Map.of(property, "maybe")), property);
@@ -99,41 +105,111 @@ class DecoderSessionOptionsTest {
     @Test
     void eachWitherChangesItsSwitchAlone() {
         DecoderSessionOptions d = new DecoderSessionOptions(
-                132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT);
+                132,
+                true,
+                AttentionChoice.AUTO,
+                true,
+                true,
+                true,
+                RowSplit.OFF,
+                StreamShape.DEFAULT,
+                PrefillShape.DEFAULT);
         RowSplit split = new RowSplit(20, 2);
         StreamShape shape =
                 new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
         assertEquals(
                 new DecoderSessionOptions(
-                        7, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT),
+                        7,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 d.withSplitTarget(7));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, false, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT),
+                        132,
+                        false,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 d.withDecodesFrames(false));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.STRIDED, true, true, true, RowSplit.OFF, StreamShape.DEFAULT),
+                        132,
+                        true,
+                        AttentionChoice.STRIDED,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 d.withTiledAttention(false));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.TILED, true, true, true, RowSplit.OFF, StreamShape.DEFAULT),
+                        132,
+                        true,
+                        AttentionChoice.TILED,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 d.withTiledAttention(true));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.AUTO, false, true, true, RowSplit.OFF, StreamShape.DEFAULT),
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        false,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 d.withStreamAttention(false));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.AUTO, true, true, false, RowSplit.OFF, StreamShape.DEFAULT),
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        false,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 d.withFuseFeed(false));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.AUTO, true, true, true, split, StreamShape.DEFAULT),
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        split,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT),
                 d.withRowSplit(split));
         assertEquals(
-                new DecoderSessionOptions(132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, shape),
+                new DecoderSessionOptions(
+                        132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, shape, PrefillShape.DEFAULT),
                 d.withStreamShape(shape));
+        PrefillShape prefill = new PrefillShape(false, 128, 2, 8, 64);
+        assertEquals(
+                new DecoderSessionOptions(
+                        132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT, prefill),
+                d.withPrefillShape(prefill));
         assertTrue(d.withTiledAttention(true).tiledFor(1), "tiled at every batch size");
         assertFalse(d.withTiledAttention(false).tiledFor(128), "strided at every batch size");
     }

@@ -145,6 +145,39 @@ class OpenClDecoderTest {
     }
 
     /**
+     * The tiled prefill kernel and register-prefill shapes at their edges against the host (the default shape: {@link
+     * #tiledAttentionMatchesHostSession}): one query per work-item with blocks of 4 keys (two query blocks, one
+     * partial), three queries per work-item of 32 work-items with chunks of 32 keys (the last work-item's rows partly
+     * past the block); prefills of 110 and 70 tokens (the second over the first's keys, an older entry masked out)
+     * around a decode step, with keys split over many work-groups (a large split target) and not split at all.
+     */
+    @Test
+    void prefillShapesMatchHostSession() {
+        DecoderWeights w = weights(57);
+        List<PrefillShape> shapes = List.of(
+                new PrefillShape(false, 128, 2, 8, 64),
+                new PrefillShape(true, 100, 1, 4, 64),
+                new PrefillShape(true, 32, 3, 4, 32));
+        OpenClBackend cl = TestDevice.backend();
+        for (PrefillShape shape : shapes) {
+            for (int splitTarget : new int[] {1, 4096}) {
+                DecoderSessionOptions options = options(splitTarget)
+                        .withTiledAttention(true)
+                        .withStreamShape(StreamShape.DEFAULT)
+                        .withPrefillShape(shape);
+                try (ClDecoderSession dev = cl.openDecoder(w, 2, 300, 300, options)) {
+                    List<Call> calls = calls(new Random(58), 2, 300, 110, K, 70);
+                    assertSessionsAgree(w, 2, 300, calls, dev, true);
+                    assertEquals(
+                            splitTarget == 1,
+                            dev.lastKeySplits() == 1,
+                            shape + ": " + dev.lastKeySplits() + " splits at " + splitTarget);
+                }
+            }
+        }
+    }
+
+    /**
      * The stand-in row kernels (one row per work-group, one k chain) give the wide ones' bits on calls of {@link
      * DecoderBuilds#WIDE_FROM} rows or more, so a first clip that runs on them while the wide build finishes gets the
      * tokens of every later run: every layer's output, the logits and the task loss of two large prefills around a
