@@ -44,7 +44,7 @@ if [ "${PARITY:-1}" = all ]; then
   # the whole OpenCL parity suite: every test class of the model module that runs on the OpenCL backend, and the
   # device decoder against the host one (kernels module; its test jar travels since the stand-in row kernels)
   kernels=()
-  [ -e "$D/tests/kernels-tests.jar" ] && kernels=(io.autogaze4j.kernels.OpenClDecoderTest)
+  [ -e "$D/tests/kernels-tests.jar" ] && kernels=(io.autogaze4j.kernels.OpenClDecoderTest io.autogaze4j.kernels.DeviceHandoffTest)
   "${JAVA[@]}" -cp "$D/lib/*:$D/tests/*" -Dautogaze.fixtures="$D/fixtures" $M.DeviceParityRun \
     $M.OpenClGenerationParityTest $M.OpenClStreamingParityTest $M.OpenClVisionParityTest $M.OpenClTilingParityTest \
     $M.OpenClPreprocessParityTest "${kernels[@]}" 2>&1 \

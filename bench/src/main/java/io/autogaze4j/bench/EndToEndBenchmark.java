@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The headline figure: one call of {@code AutoGaze.gaze} on {@code batch} 16-frame 224x224 clips (ratio 0.75, no task-loss
@@ -22,9 +23,15 @@ import java.util.Map;
  * at a predicted task loss at or below R. {@code --profile} adds, on a backend that {@link Backend#profiles() profiles},
  * two runs per batch size: one with host timers only (enqueueing, waiting, the vision encoder) and one with device-side
  * kernel timing (OpenCL profiling events): device milliseconds per kernel (the vision encoder's labelled "vision: ...",
- * and their sum) and the gap between the run's wall time and its kernels (launch latency, transfers, host work).
+ * and their sum) and the gap between the run's wall time and its kernels (launch latency, transfers, host work). A
+ * backend that times parts of a kernel itself (OpenCL's persistent decoder step with
+ * {@code -Dautogaze.opencl.phaseClock=on}) adds them as labels {@code phase NN ...}, printed apart as microseconds per
+ * step and not added to the kernels' sum (they are parts of one kernel's time).
  */
 public final class EndToEndBenchmark {
+    /** Profile labels of a kernel's parts timed by the kernel itself (see the class comment). */
+    private static final String PHASE_PREFIX = "phase ";
+
     private EndToEndBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -125,8 +132,11 @@ public final class EndToEndBenchmark {
         long t0 = System.nanoTime();
         gaze.gaze(clip, options);
         double wall = (System.nanoTime() - t0) / 1e6;
-        Map<String, long[]> p = backend.profile();
+        Map<String, long[]> p = new TreeMap<>(backend.profile());
         backend.profiling(Backend.Profiling.OFF);
+        Map<String, long[]> phases = new TreeMap<>(p);
+        phases.keySet().removeIf(label -> !label.startsWith(PHASE_PREFIX));
+        p.keySet().removeAll(phases.keySet());
         double busy = p.entrySet().stream()
                         .filter(e -> !e.getKey().startsWith("host"))
                         .mapToLong(e -> e.getValue()[0])
@@ -145,6 +155,10 @@ public final class EndToEndBenchmark {
                 vision,
                 wall - busy);
         printTimes(p);
+        if (!phases.isEmpty()) {
+            System.out.println("  phases of the persistent decoder step (its own clock, work-group 0), us per step:");
+            printTimes(phases);
+        }
     }
 
     /** One line per label: total milliseconds, count and microseconds per call. */

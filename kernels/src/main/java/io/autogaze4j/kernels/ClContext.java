@@ -21,6 +21,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -54,6 +57,9 @@ import org.jocl.cl_queue_properties;
  * binaries reach the cache (an INFO line says so); it starts none.
  */
 final class ClContext implements AutoCloseable {
+    /** A line that includes another kernel source of this package: {@code #include "name.cl"}. */
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"([a-z_]+\\.cl)\"$");
+
     private static final System.Logger LOG = System.getLogger("io.autogaze4j.opencl");
     /**
      * System property, when programs are built ({@link Prebuild}): {@code on} (default) in the background, each as soon
@@ -96,6 +102,8 @@ final class ClContext implements AutoCloseable {
     private final cl_command_queue plainQueue;
     /** The profiling-enabled queue, made when first needed; null before. */
     private cl_command_queue profiledQueue;
+    /** The second in-order queue ({@link #onSideQueue}), made when first needed; null before. */
+    private cl_command_queue sideQueue;
     /** Alignment in bytes of a sub-buffer's origin ({@code CL_DEVICE_MEM_BASE_ADDR_ALIGN}). */
     final int subBufferAlign;
     /** The device reports {@code cl_khr_command_buffer} (recording a frame's commands once: docs/benchmarks.md). */
@@ -425,15 +433,21 @@ final class ClContext implements AutoCloseable {
         }
     }
 
-    private static String source(String name) {
+    /**
+     * The text of kernel source {@code name} with each line {@code #include "other.cl"} replaced by that source of this
+     * package (shared helpers such as grid_barrier.cl live once; the compiler never sees the include).
+     */
+    static String source(String name) {
+        String text;
         try (InputStream in = ClContext.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("kernel source " + name + " missing from the jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read kernel source " + name, e);
         }
+        return INCLUDE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(source(m.group(1))));
     }
 
     private cl_program fromSource(String name, String source, String options) {
@@ -643,6 +657,17 @@ final class ClContext implements AutoCloseable {
         return ev;
     }
 
+    /**
+     * Enqueues a marker and sends it to the device: its event is done once every command enqueued before it is; wait for
+     * it with {@link #await}.
+     */
+    cl_event marker() {
+        cl_event ev = new cl_event();
+        clEnqueueMarkerWithWaitList(queue, 0, null, ev);
+        flush();
+        return ev;
+    }
+
     /** Waits for a {@link #readLater} and releases its event: polling on GPUs (see {@link #readPolling}), blocking on CPUs. */
     void await(cl_event ev) {
         if (info.cpu()) {
@@ -720,8 +745,53 @@ final class ClContext implements AutoCloseable {
         }
     }
 
+    /**
+     * With profiling on, adds {@code nanos} of device time in {@code calls} calls under {@code label}, measured by a
+     * kernel itself (the persistent step's phase clock) rather than by launch events.
+     */
+    synchronized void deviceTime(String label, long nanos, int calls) {
+        if (hostTiming) {
+            long[] acc = profile.computeIfAbsent(label, x -> new long[2]);
+            acc[0] += nanos;
+            acc[1] += calls;
+        }
+    }
+
     void finish() {
         clFinish(queue);
+    }
+
+    /**
+     * Returns {@code work}'s result with the commands it enqueues on the side queue, a second in-order queue of this
+     * context, sent to the device after it; while kernel times are collected, on the queue in use (which profiles
+     * them). Commands of the two queues are ordered only by events: the caller makes a command wait for the other
+     * queue's where it reads what that one writes. Under this context's lock.
+     */
+    <T> T onSideQueue(Supplier<T> work) {
+        if (pending != null) {
+            return work.get();
+        }
+        if (sideQueue == null) {
+            sideQueue = createQueue(false);
+        }
+        flush(); // the main queue's commands so far (flushEvery > 1 may hold some back)
+        cl_command_queue main = queue;
+        queue = sideQueue;
+        try {
+            return work.get();
+        } finally {
+            flush();
+            queue = main;
+        }
+    }
+
+    /**
+     * Enqueues a barrier on the queue in use that waits for {@code ev} (of either queue), then releases {@code ev}: later
+     * commands of this queue start after it.
+     */
+    void waitOn(cl_event ev) {
+        clEnqueueBarrierWithWaitList(queue, 1, new cl_event[] {ev}, null);
+        clReleaseEvent(ev);
     }
 
     /**
@@ -733,6 +803,9 @@ final class ClContext implements AutoCloseable {
         cl_command_queue wanted = on && kernels ? profiled() : plainQueue;
         if (wanted != queue) {
             clFinish(queue); // the queues are in order, but not with each other
+            if (sideQueue != null) {
+                clFinish(sideQueue); // kernel times move the side queue's work to the profiled queue, and back
+            }
             queue = wanted;
             unflushed = 0;
         }
@@ -831,6 +904,10 @@ final class ClContext implements AutoCloseable {
         }
         if (profiledQueue != null && profiledQueue != plainQueue) {
             clReleaseCommandQueue(profiledQueue);
+        }
+        if (sideQueue != null) {
+            clFinish(sideQueue);
+            clReleaseCommandQueue(sideQueue);
         }
         clReleaseCommandQueue(plainQueue);
         clReleaseContext(context);

@@ -3,6 +3,7 @@ package io.autogaze4j.kernels;
 import io.autogaze4j.tensor.DecoderHeads;
 import io.autogaze4j.tensor.DecoderSession;
 import io.autogaze4j.tensor.DecoderWeights;
+import io.autogaze4j.tensor.DeviceTokens;
 import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.SubmittedFrame;
 import io.autogaze4j.tensor.Tensor;
@@ -121,6 +122,21 @@ final class ClDecoderSession implements DecoderSession {
     private final SplitKernels split;
     /** Whether the last call ran its layers on the split row kernels ({@link #lastRowKernels}: tests). */
     private boolean lastSplit;
+    /** The steps that run as one launch (the backend's {@link OpenClBackend#PERSISTENT_PROPERTY}). */
+    private final PersistentSteps persistentSteps;
+    /** The persistent step kernel (null when {@link #persistentSteps} takes no step or the session cannot run it). */
+    private final ClPersistentStep persistent;
+    /**
+     * With {@link #persistent}: every layer's keys and values in one buffer each, {@link #keys} and {@link #values}
+     * regions of them.
+     */
+    private final cl_mem keyStack;
+
+    private final cl_mem valueStack;
+    /** Floats from one layer's cache to the next in {@link #keyStack} and {@link #valueStack}. */
+    private final long perLayerCache;
+    /** Whether the last call ran as one persistent launch ({@link #lastRowKernels}: tests). */
+    private boolean lastPersistent;
 
     /** The strided attention kernel (every step where the tiled kernels do not run). */
     private final Attention strided;
@@ -203,6 +219,7 @@ final class ClDecoderSession implements DecoderSession {
             int batch,
             int maxCapacity,
             DecoderSessionOptions options) {
+        PersistentSteps persistentSteps = options.persistentSteps();
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -245,9 +262,27 @@ final class ClDecoderSession implements DecoderSession {
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];
         values = new cl_mem[layers];
-        for (int l = 0; l < layers; l++) {
-            keys[l] = ctx.alloc(cacheFloats * Sizeof.cl_float);
-            values[l] = ctx.alloc(cacheFloats * Sizeof.cl_float);
+        boolean runsPersistent = persistentSteps.most() > 0 && persistentFits(h, tiled, ctx);
+        this.persistentSteps = runsPersistent ? persistentSteps : PersistentSteps.OFF;
+        if (runsPersistent) {
+            // one buffer per cache kind, layer l's region from a multiple of the device's sub-buffer alignment
+            long align = ctx.subBufferAlign;
+            long stride = (cacheFloats * Sizeof.cl_float + align - 1) / align * align;
+            perLayerCache = stride / Sizeof.cl_float;
+            keyStack = ctx.alloc(stride * layers);
+            valueStack = ctx.alloc(stride * layers);
+            for (int l = 0; l < layers; l++) {
+                keys[l] = ClContext.subBuffer(keyStack, l * stride, cacheFloats * Sizeof.cl_float);
+                values[l] = ClContext.subBuffer(valueStack, l * stride, cacheFloats * Sizeof.cl_float);
+            }
+        } else {
+            perLayerCache = 0;
+            keyStack = null;
+            valueStack = null;
+            for (int l = 0; l < layers; l++) {
+                keys[l] = ctx.alloc(cacheFloats * Sizeof.cl_float);
+                values[l] = ctx.alloc(cacheFloats * Sizeof.cl_float);
+            }
         }
         mask = ctx.alloc(((long) batch * cap + 3) / 4 * 4);
         forbidden = ctx.alloc((long) batch * vocab);
@@ -281,6 +316,14 @@ final class ClDecoderSession implements DecoderSession {
         } else {
             split = null;
         }
+        persistent = runsPersistent
+                ? new ClPersistentStep(
+                        ctx,
+                        ctx.program(persistentBuild(ctx, h, persistentSteps.phaseClock())),
+                        persistentSteps,
+                        persistentGroupSize(h),
+                        layers)
+                : null;
         upload = new PinnedStage(ctx);
         ensureCapacity(256, 256 * 2 + StepLayout.P_HEADER + batch * 512 + 256 * hidden, 256 * h.heads());
     }
@@ -570,9 +613,9 @@ final class ClDecoderSession implements DecoderSession {
         largeRows = choice;
     }
 
-    /** The name of the row kernels of the last call: narrow, wide, stand-in or split (tests). */
+    /** The name of the row kernels of the last call: narrow, wide, stand-in, split or persistent (tests). */
     String lastRowKernels() {
-        return lastSplit ? "split" : lastRows.name();
+        return lastPersistent ? "persistent" : lastSplit ? "split" : lastRows.name();
     }
 
     /** The attention kernel of a step with {@code perRow} new tokens per batch row. */
@@ -649,6 +692,45 @@ final class ClDecoderSession implements DecoderSession {
                 + CHUNK + " -D PQ=" + PREFILL_QUERIES + " -D DQ=" + DECODE_QUERIES + StepLayout.defines();
     }
 
+    /**
+     * The build of the persistent step kernel for sessions of {@code h} on {@code ctx} ({@link ClPersistentStep}: the
+     * step and split kernels' bodies, the split ones with one row per work-group); built only by sessions that run it
+     * ({@link OpenClBackend#PERSISTENT_PROPERTY}), in the foreground when such a session opens, so not one of
+     * {@link #builds}. {@code clocked}: the build that times its phases ({@link OpenClBackend#PHASE_CLOCK_PROPERTY}). On
+     * a CPU device (tests only: the switch stays off there) without the compiler's optimisations: PoCL 3.1 built it in
+     * 5.5 s so and in more than 15 minutes of CPU (not finished) with them, on a 2-core machine; the bits are the same
+     * (OpenClDecoderTest.persistentStepGivesTheSeparateKernelsBits).
+     */
+    static ClContext.ProgramSource persistentBuild(ClContext ctx, DecoderWeights h, boolean clocked) {
+        int slices = narrowSlices(h);
+        return new ClContext.ProgramSource(
+                "decoder.cl",
+                "persistent step, " + persistentGroupSize(h) + " work-items" + (clocked ? ", phase clock" : ""),
+                options(ctx, h) + " -D PERSISTENT_KERNELS -D KS=" + slices + " -D SC=" + SPLIT_COLUMNS
+                        + " -D ROWS=1 -D PWG=" + persistentGroupSize(h) + " -D LAYERS="
+                        + h.layers().size()
+                        + (clocked ? " -D PHASE_CLOCK" : "")
+                        + (ctx.info.cpu() ? " -cl-opt-disable" : ""));
+    }
+
+    /** Work-items per work-group of persistent_step: the split kernels' (decoder.cl PWG = SC x KS). */
+    private static int persistentGroupSize(DecoderWeights h) {
+        return SPLIT_COLUMNS * narrowSlices(h);
+    }
+
+    /**
+     * Whether this session can run steps as one launch: persistent_step takes the strided attention (a session whose
+     * steps run the tiled kernels does not) and split work-groups of one head (head size {@link #SPLIT_COLUMNS}) whose
+     * work-items are at least the attention's and the choice's reductions need.
+     */
+    private static boolean persistentFits(DecoderWeights h, boolean tiled, ClContext ctx) {
+        int size = persistentGroupSize(h);
+        return !tiled
+                && h.headDim() == SPLIT_COLUMNS
+                && size >= attentionGroupSize(ctx)
+                && size >= ClDecoderWeights.heads(h);
+    }
+
     /** The build of the row kernels with {@code rows} rows per work-group and each k loop in {@code slices} slices. */
     private static ClContext.ProgramSource rowBuild(String options, int rows, int slices) {
         return new ClContext.ProgramSource(
@@ -703,7 +785,7 @@ final class ClDecoderSession implements DecoderSession {
             long bytes = (long) rowCapacity * hidden * Sizeof.cl_float;
             x = ctx.alloc(bytes);
             q = ctx.alloc(bytes);
-            if (split != null) {
+            if (split != null || persistentSteps.most() > 0) {
                 ClContext.release(gated);
                 gated = ctx.alloc((long) rowCapacity * ClDecoderWeights.intermediate(w.host) * Sizeof.cl_float);
             }
@@ -746,6 +828,28 @@ final class ClDecoderSession implements DecoderSession {
         bindMlp(mlpLastToken, last, 1);
         if (split != null) {
             bindSplit();
+        }
+        if (persistent != null) {
+            persistent.bindSession(new ClPersistentStep.SessionArgs(
+                    mask,
+                    forbidden,
+                    x,
+                    q,
+                    partOut,
+                    partStats,
+                    gated,
+                    logits,
+                    w.layerStack(ctx),
+                    ropeCos,
+                    ropeSin,
+                    keyStack,
+                    valueStack,
+                    perLayerCache,
+                    cap,
+                    w.host.attentionScale(),
+                    w.finalNorm,
+                    w.lmHead,
+                    w.taskLossHead));
         }
         ClContext.args(headsLogits, params, x, w.finalNorm, w.lmHead, w.taskLossHead, logits, results);
         ClContext.args(headsChoose, params, logits, forbidden, results);
@@ -865,7 +969,7 @@ final class ClDecoderSession implements DecoderSession {
     public DecoderHeads forward(Tensor x, int perRow, int[][] positions, byte[][] masks, List<Tensor> layerOutputs) {
         synchronized (ctx) {
             enqueueStep(x, perRow, positions, masks, null, layerOutputs);
-            enqueueHeads(results);
+            verifyPersistent();
             float[] lg = new float[batch * k * vocab];
             float[] tl = new float[batch * k];
             ctx.read(logits, 0, lg, lg.length);
@@ -888,9 +992,9 @@ final class ClDecoderSession implements DecoderSession {
         synchronized (ctx) {
             long t0 = System.nanoTime();
             enqueueStep(x, perRow, positions, masks, fedIds, null);
-            enqueueHeads(results);
             long t1 = System.nanoTime();
             StepLayout.Results r = readResults();
+            verifyPersistent();
             ctx.hostTime("host: enqueue step", t1 - t0);
             ctx.hostTime("host: wait for choice", System.nanoTime() - t1);
             return r.choice();
@@ -932,7 +1036,12 @@ final class ClDecoderSession implements DecoderSession {
                 int from = out.size(), to = Math.min(headers.size(), from + chunk);
                 enqueueSteps(headers, from, to);
                 long t1 = System.nanoTime();
-                List<StepLayout.Results> read = frame.await(frame.readLater(to));
+                ClFrameLoop.Pending pending = frame.readLater(to);
+                ClPersistentStep.Check check = persistentCheck(headers.subList(from, to));
+                List<StepLayout.Results> read = frame.await(pending);
+                if (check != null) {
+                    check.verify();
+                }
                 for (int s = from; s < to; s++) {
                     TokenChoice c = read.get(s).choice();
                     for (int b = 0; b < batch; b++) {
@@ -975,12 +1084,17 @@ final class ClDecoderSession implements DecoderSession {
             List<StepLayout.Header> headers = startFrame(plan);
             enqueueSteps(headers, 0, headers.size());
             ClFrameLoop.Pending pending = frame.readLater(headers.size());
+            ClPersistentStep.Check check = persistentCheck(headers);
             carriable = plan.stepSizes().get(plan.steps() - 1);
             ctx.hostTime("host: enqueue frame", System.nanoTime() - t0);
             return () -> {
                 long t1 = System.nanoTime();
                 List<TokenChoice> out = new ArrayList<>();
-                for (StepLayout.Results r : frame.await(pending)) {
+                List<StepLayout.Results> results = frame.await(pending);
+                if (check != null) {
+                    check.verify();
+                }
+                for (StepLayout.Results r : results) {
                     out.add(r.choice());
                 }
                 ctx.hostTime("host: wait for frame", System.nanoTime() - t1);
@@ -994,8 +1108,9 @@ final class ClDecoderSession implements DecoderSession {
      * carries); returns the headers, step 0 first. Under the context's lock.
      */
     private List<StepLayout.Header> startFrame(FrameSteps plan) {
-        checkStep(plan.prefill(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
+        checkStep(plan.prefill(), plan.hostPerRow(), plan.prefillPerRow(), plan.prefillPositions(), plan.masks(), null);
         checkFrame(plan);
+        checkResident(plan);
         if (plan.carriedPerRow() > 0 && plan.carriedPerRow() != carriable) {
             throw new IllegalArgumentException("the plan carries " + plan.carriedPerRow()
                     + " tokens per row but the session's last call was not a frame without a task-loss stop whose last"
@@ -1021,13 +1136,33 @@ final class ClDecoderSession implements DecoderSession {
     private void enqueueSteps(List<StepLayout.Header> headers, int from, int to) {
         for (int s = from; s < to; s++) {
             StepLayout.Header h = headers.get(s);
-            boolean fused = s > 0 && fuseFeed && !rowSplit.takes(h.rows()); // (split_input reads fed embeddings)
-            st = frame.enqueueInput(s, h, !fused);
             lastSplits = h.splits();
-            enqueueLayers(h, null, fused);
-            enqueueHeads(frame.results());
+            lastPersistent = persistentSteps.takes(h.rows());
+            if (lastPersistent && persistentSteps.frames()) {
+                int end = s + 1; // the run of steps from s that run as persistent steps: one launch
+                while (end < to && persistentSteps.takes(headers.get(end).rows())) {
+                    end++;
+                }
+                persistent.enqueueFrame(frame.persistentSteps(s, end), "persistent_frame");
+                s = end - 1;
+                h = headers.get(s);
+                lastSplits = h.splits();
+            } else if (lastPersistent) {
+                persistent.enqueue(frame.persistentStep(s, h), "persistent_step" + (h.reset() ? "/first" : "/next"));
+            } else {
+                boolean fused = s > 0 && fuseFeed && !rowSplit.takes(h.rows()); // (split_input reads fed embeddings)
+                st = frame.enqueueInput(s, h, !fused);
+                enqueueLayers(h, null, fused);
+                enqueueHeads(frame.results());
+            }
             length = h.first() + h.perRow();
         }
+    }
+
+    /** A check of the persistent launches of the frame just enqueued, or null when it ran none. */
+    private ClPersistentStep.Check persistentCheck(List<StepLayout.Header> headers) {
+        boolean ran = headers.stream().anyMatch(h -> persistentSteps.takes(h.rows()));
+        return ran ? persistent.check() : null;
     }
 
     private static boolean allTrue(boolean[] a) {
@@ -1066,6 +1201,28 @@ final class ClDecoderSession implements DecoderSession {
         }
     }
 
+    /**
+     * Device tokens of the same context and width, with the decode loop on the device: a frame's prefill copies their
+     * rows device to device ({@link ClFrameLoop}).
+     */
+    @Override
+    public boolean readsInPlace(DeviceTokens tokens) {
+        return decodesFrames && tokens instanceof ClDeviceTokens d && d.livesIn(ctx) && d.width() == hidden;
+    }
+
+    /** Checks that a plan's resident tokens, if any, can be read in place here and are still open. */
+    private void checkResident(FrameSteps plan) {
+        if (plan.residentTokens().isEmpty()) {
+            return;
+        }
+        DeviceTokens tokens = plan.residentTokens().get().tokens();
+        if (!readsInPlace(tokens)) {
+            throw new IllegalArgumentException("the plan's resident tokens "
+                    + tokens.getClass().getSimpleName() + " are not this session's device's, of width " + hidden);
+        }
+        ((ClDeviceTokens) tokens).mem(); // throws when closed
+    }
+
     @Override
     public void rewind(int to) {
         if (!decodesFrames) {
@@ -1101,6 +1258,17 @@ final class ClDecoderSession implements DecoderSession {
         return headers;
     }
 
+    /**
+     * After a call that ran as one persistent launch: checks that its grid barriers held.
+     *
+     * @throws IllegalStateException when they did not (see {@link ClPersistentStep.Check#verify})
+     */
+    private void verifyPersistent() {
+        if (lastPersistent) {
+            persistent.check().verify();
+        }
+    }
+
     /** Waits for the step and reads its results buffer (polling on GPUs, see {@link ClContext#readPolling}). */
     private StepLayout.Results readResults() {
         resultStage.clear();
@@ -1109,13 +1277,13 @@ final class ClDecoderSession implements DecoderSession {
     }
 
     /**
-     * Uploads one step's inputs and enqueues every layer (the caller adds {@link #enqueueHeads}). {@code fedIds} null means
-     * a frame's
+     * Uploads one step's inputs and enqueues every layer and the heads, as one persistent launch where that takes the
+     * step ({@link #persistentSteps}; not when every layer's output is asked for). {@code fedIds} null means a frame's
      * first step (forbidden ids are reset); otherwise those ids become forbidden.
      */
     private void enqueueStep(
             Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds, List<Tensor> layerOutputs) {
-        checkStep(in, perRow, positions, masks, fedIds);
+        checkStep(in, perRow, perRow, positions, masks, fedIds);
         carriable = 0;
         int end = length + perRow;
         int lo = firstChangedMask(masks);
@@ -1123,20 +1291,31 @@ final class ClDecoderSession implements DecoderSession {
         StepLayout.Header header =
                 new StepLayout.Header(perRow, length, lo, end - lo, fedIds == null, batch, lastSplits, 0);
         upload(header, positions, fedIds, masks, in);
-        st = params;
-        enqueueLayers(header, layerOutputs, false);
+        lastPersistent = layerOutputs == null && persistentSteps.takes(header.rows());
+        if (lastPersistent) {
+            persistent.enqueue(
+                    new ClPersistentStep.Step(params, header, results, -1, x, 0, 0f),
+                    "persistent_step" + (header.reset() ? "/first" : "/next"));
+        } else {
+            st = params;
+            enqueueLayers(header, layerOutputs, false);
+            enqueueHeads(results);
+        }
         length = end;
     }
 
-    /** Checks a step's shapes, positions and fed ids before anything reaches the device. */
-    private void checkStep(Tensor in, int perRow, int[][] positions, byte[][] masks, int[][] fedIds) {
+    /**
+     * Checks a step's shapes, positions and fed ids before anything reaches the device; {@code in} holds the first
+     * {@code inPerRow} of the {@code perRow} new tokens of each row (the others are read in place).
+     */
+    private void checkStep(Tensor in, int inPerRow, int perRow, int[][] positions, byte[][] masks, int[][] fedIds) {
         if (closed) {
             throw new IllegalStateException("decoder session is closed");
         }
-        int rows = batch * perRow;
+        int rows = batch * inPerRow;
         if (perRow < 1 || in.rank() != 2 || in.dim(0) != rows || in.dim(1) != hidden) {
             throw new IllegalArgumentException(
-                    "decoder input " + in + " does not match " + batch + " rows x " + perRow + " tokens x " + hidden);
+                    "decoder input " + in + " does not match " + batch + " rows x " + inPerRow + " tokens x " + hidden);
         }
         int end = length + perRow;
         if (end > cap) {
@@ -1375,6 +1554,10 @@ final class ClDecoderSession implements DecoderSession {
             closed = true;
             ClContext.release(keys);
             ClContext.release(values);
+            ClContext.release(keyStack, valueStack);
+            if (persistent != null) {
+                persistent.close();
+            }
             ClContext.release(
                     mask, forbidden, logits, results, ropeCos, ropeSin, x, q, partOut, partStats, params, gated);
             if (split != null) {

@@ -29,6 +29,9 @@ final class ClDecoderWeights implements AutoCloseable {
     final cl_mem finalNorm;
     final cl_mem lmHead;
     final cl_mem taskLossHead;
+    /** Every layer's weights in one buffer (made when first asked for: {@link #layerStack}). */
+    private cl_mem layerStack;
+
     private float[][] ropeTable = {new float[0], new float[0]};
     private int ropePositions;
 
@@ -51,6 +54,38 @@ final class ClDecoderWeights implements AutoCloseable {
         finalNorm = ctx.upload(w.finalNorm());
         lmHead = ctx.upload(w.lmHead().transposed());
         taskLossHead = ctx.upload(w.taskLossHead().transposed());
+    }
+
+    /**
+     * Every layer's weights in one device buffer, layer after layer, each in decoder.cl's LW_ order: input norm
+     * [hidden], q, k, v, o [hidden][hidden], post norm [hidden], gate, up [hidden][intermediate], down
+     * [intermediate][hidden] (linear weights [in][out], as the per-layer buffers): what persistent_step reads, one kernel
+     * argument for any number of layers. Made on first use, released with the weights.
+     */
+    synchronized cl_mem layerStack(ClContext ctx) {
+        if (layerStack == null) {
+            List<float[]> parts = new ArrayList<>();
+            for (DecoderLayerWeights l : host.layers()) {
+                parts.addAll(List.of(
+                        l.inputNorm(),
+                        l.q().transposed(),
+                        l.k().transposed(),
+                        l.v().transposed(),
+                        l.o().transposed(),
+                        l.postNorm(),
+                        l.gate().transposed(),
+                        l.up().transposed(),
+                        l.down().transposed()));
+            }
+            float[] all = new float[parts.stream().mapToInt(a -> a.length).sum()];
+            int at = 0;
+            for (float[] a : parts) {
+                System.arraycopy(a, 0, all, at, a.length);
+                at += a.length;
+            }
+            layerStack = ctx.upload(all);
+        }
+        return layerStack;
     }
 
     int intermediate() {
@@ -104,6 +139,9 @@ final class ClDecoderWeights implements AutoCloseable {
             for (cl_mem m : new cl_mem[] {l.inputNorm, l.q, l.k, l.v, l.o, l.postNorm, l.gate, l.up, l.down}) {
                 ClContext.release(m);
             }
+        }
+        if (layerStack != null) {
+            ClContext.release(layerStack);
         }
         ClContext.release(finalNorm);
         ClContext.release(lmHead);

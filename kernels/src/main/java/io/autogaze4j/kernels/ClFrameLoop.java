@@ -2,9 +2,11 @@ package io.autogaze4j.kernels;
 
 import static org.jocl.CL.clEnqueueCopyBufferRect;
 
+import io.autogaze4j.tensor.DeviceTokens;
 import io.autogaze4j.tensor.FrameSteps;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +46,8 @@ final class ClFrameLoop implements AutoCloseable {
     private final int hidden;
     /**
      * Where the frame being enqueued has each step's parameters in its slot's {@link Slot#params}: step s from byte
-     * {@code at[s]} (a multiple of the sub-buffer alignment) to {@code at[s + 1]}; then a carry header.
+     * {@code at[s]} (a multiple of the sub-buffer alignment) to {@code at[s + 1]}; then a carry header; then, from
+     * byte {@code at[steps + 1]}, the table of {@code at[s] / 4} that persistent_frame reads (ints).
      */
     private long[] at = new long[1];
     /** The device copy of the embedding table and the array it came from (uploaded again only for another array). */
@@ -183,7 +186,8 @@ final class ClFrameLoop implements AutoCloseable {
             at[s + 1] = (end + align - 1) / align * align;
         }
         at[steps + 1] = at[steps] + (carried > 0 ? (long) carryHeader.inputAt() * Sizeof.cl_int : 0);
-        ByteBuffer packed = slot.upload.reserve(at[steps + 1]);
+        long bytes = at[steps + 1] + (long) steps * Sizeof.cl_int;
+        ByteBuffer packed = slot.upload.reserve(bytes);
         int decodeFrom = headers.get(0).first() + headers.get(0).perRow();
         int end = headers.get(steps - 1).first() + headers.get(steps - 1).perRow();
         byte[][] masks = new byte[batch][];
@@ -194,8 +198,12 @@ final class ClFrameLoop implements AutoCloseable {
         for (int s = 0; s < steps; s++) {
             StepLayout.Header h = headers.get(s);
             int[][] positions = s == 0 ? plan.prefillPositions() : tailPositions(plan.tail(), h.perRow());
-            float[] embeddings = s == 0 ? plan.prefill().data() : null;
+            boolean hostRows = s == 0 && plan.residentTokens().isPresent();
+            float[] embeddings = s == 0 && !hostRows ? plan.prefill().data() : null;
             StepLayout.pack(slice(packed, s), h, positions, new int[batch][h.perRow()], masks, embeddings, hidden);
+            if (hostRows) {
+                packHostRows(slice(packed, s), h, plan);
+            }
             for (int b = 0; b < batch; b++) {
                 System.arraycopy(masks[b], h.maskLo(), deviceMask[b], h.maskLo(), h.maskSpan());
             }
@@ -204,8 +212,11 @@ final class ClFrameLoop implements AutoCloseable {
             int[][] none = new int[batch][carried];
             StepLayout.pack(slice(packed, steps), carryHeader, none, none, masks, null, hidden);
         }
-        slot.ensureParams(at[steps + 1]);
-        slot.upload.send(slot.params, at[steps + 1]);
+        for (int s = 0; s < steps; s++) {
+            packed.putInt((int) at[steps + 1] + s * Sizeof.cl_int, (int) (at[s] / Sizeof.cl_int));
+        }
+        slot.ensureParams(bytes);
+        send(slot, plan, headers.get(0), bytes);
         slot.sent = true;
         slot.stepParams = new cl_mem[steps];
         for (int s = 0; s < steps; s++) {
@@ -222,6 +233,76 @@ final class ClFrameLoop implements AutoCloseable {
         threshold = (float) plan.taskLossStop().orElse(0);
         if (carried > 0) {
             enqueueCarry(previous, carryHeader, headers.get(0), plan.prefillPerRow());
+        }
+        plan.residentTokens().ifPresent(frame -> enqueueResident(frame, headers.get(0), plan.hostPerRow()));
+    }
+
+    /**
+     * Puts the host's prefill tokens of a plan with resident tokens ({@link FrameSteps#hostPerRow} per row, in
+     * {@code plan.prefill()}) in front of each row's place in step 0's embeddings ({@code stepZero}, its region).
+     */
+    private void packHostRows(ByteBuffer stepZero, StepLayout.Header prefill, FrameSteps plan) {
+        int host = plan.hostPerRow();
+        FloatBuffer floats = stepZero.asFloatBuffer();
+        for (int b = 0; b < batch; b++) {
+            floats.put(
+                    prefill.inputAt() + b * prefill.perRow() * hidden,
+                    plan.prefill().data(),
+                    b * host * hidden,
+                    host * hidden);
+        }
+    }
+
+    /**
+     * Enqueues the upload of the frame's parameters from its slot's stage: all of it, or, with resident tokens, all but
+     * their rows of step 0's embeddings (a frame's vision tokens: 19 MB at batch 128), which {@link #enqueueResident}
+     * fills on the device: the bytes before step 0's embeddings, each row's host tokens, the bytes after them
+     * ({@code bytes} in all, the step offsets of a persistent frame after the steps).
+     */
+    private void send(Slot slot, FrameSteps plan, StepLayout.Header prefill, long bytes) {
+        if (plan.residentTokens().isEmpty()) {
+            slot.upload.send(slot.params, bytes);
+            return;
+        }
+        long inputs = at[0] + (long) prefill.inputAt() * Sizeof.cl_int;
+        long end = at[0] + (long) prefill.ints(hidden) * Sizeof.cl_int;
+        slot.upload.send(slot.params, 0, inputs);
+        long rowBytes = (long) prefill.perRow() * hidden * Sizeof.cl_float;
+        if (plan.hostPerRow() > 0) {
+            slot.upload.sendRows(
+                    slot.params, inputs, (long) plan.hostPerRow() * hidden * Sizeof.cl_float, rowBytes, batch);
+        }
+        if (bytes > end) {
+            slot.upload.send(slot.params, end, bytes - end);
+        }
+    }
+
+    /**
+     * Enqueues the copy of {@code frame}'s tokens, device to device, behind each row's host tokens in step 0's
+     * embeddings ({@code prefill}, of which {@code hostPerRow} tokens per row come before them).
+     */
+    private void enqueueResident(DeviceTokens.Frame frame, StepLayout.Header prefill, int hostPerRow) {
+        ClDeviceTokens tokens = (ClDeviceTokens) frame.tokens();
+        long tokenBytes = (long) hidden * Sizeof.cl_float;
+        long dst = at[0] + (long) prefill.inputAt() * Sizeof.cl_int + hostPerRow * tokenBytes;
+        cl_event[] after = tokens.waitList(); // the vision work, where it ran on its own queue
+        cl_event copied = after.length == 0 ? null : new cl_event();
+        clEnqueueCopyBufferRect(
+                ctx.queue,
+                tokens.mem(),
+                slots[current].params,
+                new long[] {tokens.frameOffset(frame.frame()), 0, 0},
+                new long[] {dst, 0, 0},
+                new long[] {frame.count() * tokenBytes, batch, 1},
+                tokens.rowPitch(),
+                0,
+                prefill.perRow() * tokenBytes,
+                0,
+                after.length,
+                after.length == 0 ? null : after,
+                copied);
+        if (copied != null) {
+            tokens.readBy(copied);
         }
     }
 
@@ -304,6 +385,23 @@ final class ClFrameLoop implements AutoCloseable {
     /** The current frame's results buffer: the heads write step s's at {@link StepLayout#P_STEP} = s. */
     cl_mem results() {
         return slots[current].results;
+    }
+
+    /**
+     * Step {@code s} ({@code header}) as one persistent launch takes it: its parameters where the frame's upload put
+     * them (a decode step's fed ids and embeddings are written there), its results into the frame's at
+     * {@link StepLayout#P_STEP} = s, a decode step fed from step {@code s - 1}'s results there.
+     */
+    ClPersistentStep.Step persistentStep(int s, StepLayout.Header header) {
+        Slot slot = slots[current];
+        return new ClPersistentStep.Step(slot.stepParams[s], header, slot.results, s - 1, table, stop, threshold);
+    }
+
+    /** Steps {@code [from, to)} of the current frame as one persistent_frame launch takes them (see {@link #at}). */
+    ClPersistentStep.FrameRun persistentSteps(int from, int to) {
+        Slot slot = slots[current];
+        int stepsAt = Math.toIntExact(at[at.length - 1] / Sizeof.cl_int);
+        return new ClPersistentStep.FrameRun(slot.params, stepsAt, from, to, slot.results, table, stop, threshold);
     }
 
     /** Enqueues the read of the results of the current frame's first {@code steps} steps, without waiting. */

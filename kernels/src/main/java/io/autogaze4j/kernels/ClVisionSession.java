@@ -3,11 +3,16 @@ package io.autogaze4j.kernels;
 import static org.jocl.CL.*;
 
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.DeviceTokens;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.VisionSession;
 import io.autogaze4j.tensor.VisionWeights;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_event;
@@ -36,10 +41,13 @@ import org.jocl.cl_mem;
  * wave's read is enqueued: the model enqueues decoder frames of an earlier chunk behind it ({@link #chunkFrames}, from
  * {@link OpenClBackend#VISION_CHUNKS_PROPERTY}) and takes the embeddings when it needs them.
  *
- * <p>The embeddings come back to the host: the decoder session's frame plan takes host tensors ({@code
- * FrameSteps.prefill}), and each frame's prefill puts the previous frame's gaze tokens in front of its vision tokens.
- * CPU twin: the model module's {@code VisionEncoder} (the same single operations on the host); tests: {@code
- * OpenClVisionTest} and the OpenCL vision, generation and streaming parity tests.
+ * <p>With {@link OpenClBackend#DEVICE_HANDOFF_PROPERTY} on (the default) a submission's embeddings stay on the device,
+ * in a buffer of their own ({@link ClDeviceTokens}, {@link Submitted#onDevice}) from which a decoder session of the same
+ * context copies each frame's rows into its prefill ({@code FrameSteps.residentTokens}); nothing is read back unless
+ * {@link Submitted#embeddings} is asked for. With it off they come back to the host through the page-locked stage, and
+ * each frame's prefill uploads them again with the previous frame's gaze tokens in front. CPU twin: the model module's
+ * {@code VisionEncoder} (the same single operations on the host); tests: {@code OpenClVisionTest}, {@code
+ * DeviceHandoffTest} and the OpenCL vision, generation and streaming parity tests.
  */
 final class ClVisionSession implements VisionSession {
     /** Largest pixel upload of one wave (a 16-frame 224x224 row is 9.6 MB, so 111 rows go in one wave). */
@@ -56,6 +64,12 @@ final class ClVisionSession implements VisionSession {
     private final long waveBytes;
     /** Frames per time chunk the model should submit ({@link #chunkFrames}); 0: whole clips. */
     private final int chunkFrames;
+    /** Submissions keep their embeddings on the device ({@link OpenClBackend#DEVICE_HANDOFF_PROPERTY}). */
+    private final boolean resident;
+    /** The session's commands go to the context's side queue ({@link OpenClBackend#VISION_QUEUE_PROPERTY}). */
+    private final boolean sideQueue;
+    /** The device tokens this session made; those still open when it closes are closed then. */
+    private final List<ClDeviceTokens> made = new ArrayList<>();
 
     private final int history;
     private final Constants constants;
@@ -76,18 +90,35 @@ final class ClVisionSession implements VisionSession {
         final OpenClBackend.Scratch extended = new OpenClBackend.Scratch();
         final OpenClBackend.Scratch trunkOut = new OpenClBackend.Scratch();
         final OpenClBackend.Scratch embeddings = new OpenClBackend.Scratch();
+        /** The buffers of submissions whose embeddings stay on the device. */
+        final TokenBuffers tokens = new TokenBuffers();
         /** The submission whose read into the backend's page-locked stage is in flight; null when none. */
         InFlight inFlight;
+        /**
+         * Done once the last pixel upload of a submission that reads nothing back has left the page-locked stage; null
+         * when none is pending.
+         */
+        cl_event stageFree;
 
-        /** Takes the embeddings of the submission in flight out of the stage, so that the stage and buffers are free. */
-        void settle() {
+        /**
+         * Takes the embeddings of the submission in flight out of the stage, or waits for the pixel upload still
+         * reading it, so that the stage and buffers are free.
+         */
+        void settle(ClContext ctx) {
             if (inFlight != null) {
                 inFlight.settle();
+            }
+            if (stageFree != null) {
+                cl_event ev = stageFree;
+                stageFree = null;
+                ctx.await(ev);
             }
         }
 
         void release() {
             inFlight = null; // releasing the stage waits for the device
+            stageFree = null;
+            tokens.release();
             pixels.release();
             patches.release();
             normed.release();
@@ -122,7 +153,9 @@ final class ClVisionSession implements VisionSession {
             VisionWeights w,
             int batch,
             long waveBytes,
-            int chunkFrames) {
+            int chunkFrames,
+            boolean resident,
+            boolean sideQueue) {
         if (batch < 1) {
             throw new IllegalArgumentException("vision session batch must be >= 1, got " + batch);
         }
@@ -136,21 +169,24 @@ final class ClVisionSession implements VisionSession {
         this.batch = batch;
         this.waveBytes = waveBytes;
         this.chunkFrames = chunkFrames;
+        this.resident = resident;
+        this.sideQueue = sideQueue;
         this.history = w.temporalKernel() - 1;
         this.histories = new cl_mem[w.trunk().size()];
         long historyBytes = (long) batch * history * w.tokens() * w.hidden() * Sizeof.cl_float;
         for (int blk = 0; blk < histories.length; blk++) {
             histories[blk] = ctx.alloc(historyBytes);
-            clEnqueueFillBuffer(
+            cl_mem history = histories[blk];
+            onQueue(() -> clEnqueueFillBuffer(
                     ctx.queue,
-                    histories[blk],
+                    history,
                     Pointer.to(new float[] {0f}),
                     Sizeof.cl_float,
                     0,
                     Math.max(Sizeof.cl_float, historyBytes),
                     0,
                     null,
-                    null);
+                    null));
         }
     }
 
@@ -167,7 +203,12 @@ final class ClVisionSession implements VisionSession {
     @Override
     public Tensor[][] encode(Tensor clip) {
         checkClip(clip);
-        return submit(clip, 0, clip.dim(1)).embeddings();
+        Submitted s = submit(clip, 0, clip.dim(1));
+        try {
+            return s.embeddings();
+        } finally {
+            s.onDevice().ifPresent(DeviceTokens::close);
+        }
     }
 
     /**
@@ -183,27 +224,113 @@ final class ClVisionSession implements VisionSession {
         int size = w.inputSize();
         long rowBytes = (long) count * 3 * size * size * Sizeof.cl_float;
         int rowsPerWave = (int) Math.max(1, Math.min(batch, waveBytes / rowBytes));
-        Tensor[][] out = new Tensor[batch][];
         synchronized (ctx) {
             if (closed) {
                 throw new IllegalStateException("vision session is closed");
             }
             backend.checkOpen();
-            buffers.settle();
-            long t0 = System.nanoTime();
-            InFlight last = null;
-            for (int from = 0; from < batch; from += rowsPerWave) {
-                Wave wave = new Wave(from, Math.min(batch, from + rowsPerWave), first, count);
-                cl_mem e = enqueueWave(clip, wave);
-                if (wave.to() < batch) {
-                    collect(stage.fetch(e, floats(wave)), wave, out);
-                } else {
-                    last = new InFlight(wave, out, stage.fetchLater(e, floats(wave)));
+            buffers.settle(ctx);
+            return onQueue(() -> resident
+                    ? submitResident(clip, first, count, rowsPerWave)
+                    : submitThroughHost(clip, first, count, rowsPerWave));
+        }
+    }
+
+    /**
+     * {@code work}'s result with its commands on the context's side queue where this session's work goes there
+     * ({@link OpenClBackend#VISION_QUEUE_PROPERTY}), else on the queue in use. Every command of the session's buffers
+     * goes through here, so they are in order with each other.
+     */
+    private <T> T onQueue(Supplier<T> work) {
+        return sideQueue ? ctx.onSideQueue(work) : work.get();
+    }
+
+    /**
+     * Enqueues the submission's waves and the read of their embeddings into the page-locked stage; earlier waves are
+     * read at once (the next wave's pixels need the stage), the last one's read is left in flight. Under the context's
+     * lock.
+     */
+    private Submitted submitThroughHost(Tensor clip, int first, int count, int rowsPerWave) {
+        long t0 = System.nanoTime();
+        Tensor[][] out = new Tensor[batch][];
+        InFlight last = null;
+        for (int from = 0; from < batch; from += rowsPerWave) {
+            Wave wave = new Wave(from, Math.min(batch, from + rowsPerWave), first, count);
+            cl_mem e = enqueueWave(clip, wave, null);
+            if (wave.to() < batch) {
+                collect(stage.fetch(e, floats(wave)), wave, out);
+            } else {
+                last = new InFlight(wave, out, stage.fetchLater(e, floats(wave)));
+            }
+        }
+        buffers.inFlight = last;
+        ctx.hostTime("host: vision encoder: pixels staged, upload and kernels enqueued", System.nanoTime() - t0);
+        return last;
+    }
+
+    /**
+     * Enqueues the submission's waves with their embeddings written into device tokens of its own (the last stage
+     * writes them there when one wave takes every row, else each wave's are copied in), and no read. Each wave's pixel
+     * upload must leave the page-locked stage before the next wave refills it (waited for), the last one before the
+     * next submission's ({@link Buffers#stageFree}). Under the context's lock.
+     */
+    private Submitted submitResident(Tensor clip, int first, int count, int rowsPerWave) {
+        long t0 = System.nanoTime();
+        int width = w.outProj().out();
+        ClDeviceTokens tokens = new ClDeviceTokens(ctx, buffers.tokens, batch, count, w.tokens(), width);
+        made.removeIf(ClDeviceTokens::closed);
+        made.add(tokens);
+        for (int from = 0; from < batch; from += rowsPerWave) {
+            Wave wave = new Wave(from, Math.min(batch, from + rowsPerWave), first, count);
+            boolean whole = wave.rows() == batch;
+            cl_mem e = enqueueWave(clip, wave, whole ? tokens.mem() : null);
+            if (!whole) {
+                long bytes = (long) floats(wave) * Sizeof.cl_float;
+                ctx.copy(e, 0, tokens.mem(), (long) wave.from() * count * w.tokens() * width * Sizeof.cl_float, bytes);
+            }
+            cl_event uploaded = ctx.marker();
+            if (wave.to() < batch) {
+                ctx.await(uploaded);
+            } else {
+                buffers.stageFree = uploaded;
+                if (sideQueue) { // the marker is also the end of the tokens' work, which the decoder's copy waits for
+                    clRetainEvent(uploaded);
+                    tokens.ready(uploaded);
                 }
             }
-            buffers.inFlight = last;
-            ctx.hostTime("host: vision encoder: pixels staged, upload and kernels enqueued", System.nanoTime() - t0);
-            return last;
+        }
+        ctx.hostTime(
+                "host: vision encoder: pixels staged, upload and kernels enqueued (tokens kept on the device)",
+                System.nanoTime() - t0);
+        return new Resident(tokens, new Wave(0, batch, first, count));
+    }
+
+    /** A submission whose embeddings stay on the device: read back only when {@link #embeddings} is asked for. */
+    private final class Resident implements Submitted {
+        private final ClDeviceTokens tokens;
+        private final Wave all;
+
+        Resident(ClDeviceTokens tokens, Wave all) {
+            this.tokens = tokens;
+            this.all = all;
+        }
+
+        @Override
+        public Tensor[][] embeddings() {
+            Tensor[][] out = new Tensor[batch][];
+            synchronized (ctx) {
+                long t0 = System.nanoTime();
+                buffers.settle(ctx);
+                tokens.awaitReady();
+                collect(stage.fetch(tokens.mem(), floats(all)), all, out);
+                ctx.hostTime("host: vision encoder: device tokens read back", System.nanoTime() - t0);
+            }
+            return out;
+        }
+
+        @Override
+        public Optional<DeviceTokens> onDevice() {
+            return Optional.of(tokens);
         }
     }
 
@@ -302,9 +429,9 @@ final class ClVisionSession implements VisionSession {
 
     /**
      * Enqueues the wave's frames through every stage (pixels uploaded through the page-locked stage) and returns the
-     * device buffer of their embeddings {@code [f][tokens][out]}.
+     * device buffer of their embeddings {@code [f][tokens][out]}: {@code into}, or the backend's wave buffer when null.
      */
-    private cl_mem enqueueWave(Tensor clip, Wave wave) {
+    private cl_mem enqueueWave(Tensor clip, Wave wave, cl_mem into) {
         int frames = wave.frames();
         int tokens = w.tokens();
         int hidden = w.hidden();
@@ -330,7 +457,7 @@ final class ClVisionSession implements VisionSession {
             y = z;
         }
         int width = w.outProj().out();
-        cl_mem e = buffers.embeddings.of(ctx, cells * width);
+        cl_mem e = into != null ? into : buffers.embeddings.of(ctx, cells * width);
         backend.enqueueLinear(y, (int) cells, w.outProj(), e, "vision: matmul (projection)");
         cl_kernel addPeriodic = backend.ops("add_periodic");
         ClContext.args(addPeriodic, (int) (cells * width), tokens * width, e, constants.posEmbed());
@@ -416,8 +543,9 @@ final class ClVisionSession implements VisionSession {
             closed = true;
             try {
                 if (buffers.inFlight != null && buffers.inFlight.owner() == this) {
-                    buffers.settle(); // its read event is released once done
+                    buffers.settle(ctx); // its read event is released once done
                 }
+                made.forEach(ClDeviceTokens::close);
             } finally {
                 ClContext.release(histories);
             }

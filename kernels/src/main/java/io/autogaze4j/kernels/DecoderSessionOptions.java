@@ -31,6 +31,8 @@ import java.util.function.UnaryOperator;
  *                        ({@link OpenClBackend#SPLIT_ROWS_PROPERTY}, {@link OpenClBackend#SPLIT_GROUP_ROWS_PROPERTY})
  * @param streamShape     the streamed attention's launch and variant ({@link StreamShape#of})
  * @param prefillShape    the tiled prefill attention's kernel and shape ({@link PrefillShape#of})
+ * @param persistentSteps the decoder steps that run as one persistent launch ({@link OpenClBackend#PERSISTENT_PROPERTY},
+ *                        {@link OpenClBackend#PHASE_CLOCK_PROPERTY}, {@link OpenClBackend#PERSISTENT_FRAMES_PROPERTY})
  */
 record DecoderSessionOptions(
         int splitTarget,
@@ -41,13 +43,15 @@ record DecoderSessionOptions(
         boolean fuseFeed,
         RowSplit rowSplit,
         StreamShape streamShape,
-        PrefillShape prefillShape) {
+        PrefillShape prefillShape,
+        PersistentSteps persistentSteps) {
 
     DecoderSessionOptions {
         Objects.requireNonNull(attention, "attention");
         Objects.requireNonNull(rowSplit, "rowSplit");
         Objects.requireNonNull(streamShape, "streamShape");
         Objects.requireNonNull(prefillShape, "prefillShape");
+        Objects.requireNonNull(persistentSteps, "persistentSteps");
     }
 
     /** The options the system properties give on {@code device} (each unset property: its default); see {@link #of}. */
@@ -75,7 +79,12 @@ record DecoderSessionOptions(
                         splitRows(property.apply(OpenClBackend.SPLIT_ROWS_PROPERTY)),
                         splitGroupRows(property.apply(OpenClBackend.SPLIT_GROUP_ROWS_PROPERTY))),
                 StreamShape.of(property),
-                PrefillShape.of(property));
+                PrefillShape.of(property),
+                persistentSteps(
+                        property.apply(OpenClBackend.PERSISTENT_PROPERTY),
+                        property.apply(OpenClBackend.PHASE_CLOCK_PROPERTY),
+                        property.apply(OpenClBackend.PERSISTENT_FRAMES_PROPERTY),
+                        device));
     }
 
     /**
@@ -142,6 +151,28 @@ record DecoderSessionOptions(
                 "rows per work-group of the split row kernels");
     }
 
+    /**
+     * The value of {@link OpenClBackend#PERSISTENT_PROPERTY} on {@code device}: unset or {@code off} none; {@code on}
+     * steps of at most {@link PersistentSteps#MOST_ROWS} rows over one work-group per compute unit, on GPUs (a CPU
+     * device runs work-groups in turn, which a grid barrier cannot wait for); {@code clock} and {@code frames} the
+     * values of {@link OpenClBackend#PHASE_CLOCK_PROPERTY} and {@link OpenClBackend#PERSISTENT_FRAMES_PROPERTY} (unset:
+     * off).
+     *
+     * @throws IllegalArgumentException for a value other than on or off, naming the property
+     */
+    static PersistentSteps persistentSteps(String value, String clock, String frames, OpenClDevice device) {
+        boolean on = value != null
+                && OnOffProperty.isOn(OpenClBackend.PERSISTENT_PROPERTY, value, "one launch per decoder step");
+        boolean clocked = clock != null
+                && OnOffProperty.isOn(OpenClBackend.PHASE_CLOCK_PROPERTY, clock, "the persistent step's phase clock");
+        boolean perFrame = frames != null
+                && OnOffProperty.isOn(
+                        OpenClBackend.PERSISTENT_FRAMES_PROPERTY, frames, "one persistent launch per frame");
+        return on && !device.cpu()
+                ? new PersistentSteps(PersistentSteps.MOST_ROWS, device.computeUnits(), clocked, perFrame)
+                : PersistentSteps.OFF;
+    }
+
     /** Whether a session of {@code batch} rows runs the tiled attention kernels ({@link #attention}). */
     boolean tiledFor(int batch) {
         return attention.tiledFor(batch);
@@ -163,13 +194,23 @@ record DecoderSessionOptions(
                 fuseFeed,
                 rowSplit,
                 streamShape,
-                prefillShape);
+                prefillShape,
+                persistentSteps);
     }
 
     /** These options with the decode loop on the device ({@code true}) or every step a host round trip. */
     DecoderSessionOptions withDecodesFrames(boolean on) {
         return new DecoderSessionOptions(
-                splitTarget, on, attention, streamAttention, overlap, fuseFeed, rowSplit, streamShape, prefillShape);
+                splitTarget,
+                on,
+                attention,
+                streamAttention,
+                overlap,
+                fuseFeed,
+                rowSplit,
+                streamShape,
+                prefillShape,
+                persistentSteps);
     }
 
     /** These options with the tiled attention kernels ({@code true}) or the strided one at every batch size. */
@@ -183,13 +224,23 @@ record DecoderSessionOptions(
                 fuseFeed,
                 rowSplit,
                 streamShape,
-                prefillShape);
+                prefillShape,
+                persistentSteps);
     }
 
     /** These options with the streamed decode attention on or off (where the tiled kernels run). */
     DecoderSessionOptions withStreamAttention(boolean on) {
         return new DecoderSessionOptions(
-                splitTarget, decodesFrames, attention, on, overlap, fuseFeed, rowSplit, streamShape, prefillShape);
+                splitTarget,
+                decodesFrames,
+                attention,
+                on,
+                overlap,
+                fuseFeed,
+                rowSplit,
+                streamShape,
+                prefillShape,
+                persistentSteps);
     }
 
     /** These options with a frame's fed ids gathered in layer 0 ({@code true}) or by a {@code feed_step} launch. */
@@ -203,7 +254,8 @@ record DecoderSessionOptions(
                 on,
                 rowSplit,
                 streamShape,
-                prefillShape);
+                prefillShape,
+                persistentSteps);
     }
 
     /** These options with {@code split}'s calls on the split row kernels. */
@@ -217,7 +269,8 @@ record DecoderSessionOptions(
                 fuseFeed,
                 split,
                 streamShape,
-                prefillShape);
+                prefillShape,
+                persistentSteps);
     }
 
     /** These options with the streamed attention of shape {@code shape}. */
@@ -231,7 +284,8 @@ record DecoderSessionOptions(
                 fuseFeed,
                 rowSplit,
                 shape,
-                prefillShape);
+                prefillShape,
+                persistentSteps);
     }
 
     /** These options with the tiled prefill attention of kernel and shape {@code shape}. */
@@ -245,6 +299,22 @@ record DecoderSessionOptions(
                 fuseFeed,
                 rowSplit,
                 streamShape,
-                shape);
+                shape,
+                persistentSteps);
+    }
+
+    /** These options with {@code steps} run as one persistent launch. */
+    DecoderSessionOptions withPersistentSteps(PersistentSteps steps) {
+        return new DecoderSessionOptions(
+                splitTarget,
+                decodesFrames,
+                attention,
+                streamAttention,
+                overlap,
+                fuseFeed,
+                rowSplit,
+                streamShape,
+                prefillShape,
+                steps);
     }
 }

@@ -86,8 +86,46 @@ public final class OpenClBackend implements Backend {
      * may wait for them, 1 waits for every frame's). Read when the backend opens.
      */
     public static final String VISION_CHUNKS_PROPERTY = "autogaze.opencl.visionChunks";
+    /**
+     * System property that keeps the vision tokens on the device for the decoder ({@code on}, the default: each vision
+     * submission's embeddings stay in a device buffer of their own, and a frame's prefill copies its rows from there,
+     * device to device; the same bits) or sends them through the host ({@code off}: read back after the vision
+     * kernels, uploaded again in each frame's prefill, about 19 MB per frame at batch 128). Read when the backend
+     * opens. For A/B runs on the same jars.
+     */
+    public static final String DEVICE_HANDOFF_PROPERTY = "autogaze.opencl.deviceHandoff";
+    /**
+     * System property that sends the vision encoder's commands to a second in-order queue of the context ({@code on}: they
+     * may run beside the decoder's; events order the hand-off of the tokens and the reuse of their buffers) or keeps them
+     * on the decoder's queue ({@code off}, the default: the vision work of a later chunk runs between the decoder's
+     * frames). While kernel times are collected everything runs on the one profiled queue. Read when the backend opens.
+     * For A/B runs on the same jars.
+     */
+    public static final String VISION_QUEUE_PROPERTY = "autogaze.opencl.visionQueue";
     /** Frames per vision chunk when {@link #VISION_CHUNKS_PROPERTY} is unset. */
     static final int DEFAULT_VISION_CHUNK_FRAMES = 4;
+    /**
+     * System property that runs decoder steps of few rows (at most {@link PersistentSteps#MOST_ROWS}: batch 1-4 decode
+     * steps at K = 10) as one launch of the persistent step kernel ({@code on}; {@link ClPersistentStep}: the step's
+     * kernels as phases between grid barriers, the same bits) or not ({@code off}, the default until measured on the
+     * H200, docs/benchmarks.md). GPUs only: on a CPU device it stays off. Needs the strided attention, the default at
+     * batch 1 ({@link #ATTENTION_PROPERTY}); sessions that run the tiled kernels run their steps as before.
+     */
+    public static final String PERSISTENT_PROPERTY = "autogaze.opencl.persistent";
+    /**
+     * System property: {@code on} builds the persistent step kernel ({@link #PERSISTENT_PROPERTY}) with a clock of its
+     * phases (decoder.cl {@code PHASE_CLOCK}: work-group 0 reads the GPU's global timer after each grid barrier; NVIDIA
+     * only, inline PTX), which the profile shows as {@code phase NN ...} labels in microseconds per step; {@code off},
+     * the default, builds it without. For the batch-1 profile (docs/benchmarks.md); no other build changes.
+     */
+    public static final String PHASE_CLOCK_PROPERTY = "autogaze.opencl.phaseClock";
+    /**
+     * System property: with {@link #PERSISTENT_PROPERTY} on, {@code on} runs a frame's consecutive persistent steps as
+     * one launch ({@code persistent_frame}: the steps' phases with a grid barrier between steps, each decode step fed
+     * on the device from the one before; one launch per frame, or per round trip with a task-loss stop); {@code off},
+     * the default, one launch per step. For A/B runs (docs/benchmarks.md).
+     */
+    public static final String PERSISTENT_FRAMES_PROPERTY = "autogaze.opencl.persistentFrames";
 
     /** Output rows per work-item of the ops.cl kernels ({@code MR}). */
     private static final int ROWS_PER_ITEM = 4;
@@ -121,6 +159,10 @@ public final class OpenClBackend implements Backend {
     private final DecoderSessionOptions decoderOptions;
     /** Frames per time chunk of the vision sessions, 0 for whole clips ({@link #VISION_CHUNKS_PROPERTY}). */
     private final int visionChunkFrames;
+    /** Vision sessions keep their tokens on the device for the decoder ({@link #DEVICE_HANDOFF_PROPERTY}). */
+    private final boolean deviceHandoff;
+    /** Vision sessions enqueue on the context's second queue ({@link #VISION_QUEUE_PROPERTY}). */
+    private final boolean visionQueue;
 
     private boolean closed;
 
@@ -134,6 +176,11 @@ public final class OpenClBackend implements Backend {
         this.stage = new PinnedStage(ctx);
         this.decoderOptions = DecoderSessionOptions.fromProperties(ctx.info);
         this.visionChunkFrames = visionChunkFrames(System.getProperty(VISION_CHUNKS_PROPERTY));
+        this.deviceHandoff = deviceHandoff(System.getProperty(DEVICE_HANDOFF_PROPERTY));
+        this.visionQueue = OnOffProperty.isOn(
+                VISION_QUEUE_PROPERTY,
+                System.getProperty(VISION_QUEUE_PROPERTY, "off"),
+                "the vision encoder on a second command queue");
     }
 
     /**
@@ -147,6 +194,16 @@ public final class OpenClBackend implements Backend {
             return DEFAULT_VISION_CHUNK_FRAMES;
         }
         return CountProperty.countOrOff(VISION_CHUNKS_PROPERTY, value, Integer.MAX_VALUE, "frames per vision chunk");
+    }
+
+    /**
+     * The value of {@link #DEVICE_HANDOFF_PROPERTY}: unset or {@code on} true, {@code off} false.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    static boolean deviceHandoff(String value) {
+        return OnOffProperty.isOn(
+                DEVICE_HANDOFF_PROPERTY, value, "the vision tokens handed to the decoder on the device");
     }
 
     /**
@@ -244,9 +301,9 @@ public final class OpenClBackend implements Backend {
         return ctx.startedBuilds();
     }
 
-    /** decoder.cl's builds for {@code decoder} on this backend's device, with its streamed attention shape. */
+    /** decoder.cl's builds for {@code decoder} on this backend's device, with its streamed and prefill attention shapes. */
     DecoderBuilds decoderBuilds(DecoderWeights decoder) {
-        return ClDecoderSession.builds(ctx, decoder, decoderOptions.streamShape());
+        return ClDecoderSession.builds(ctx, decoder, decoderOptions.streamShape(), decoderOptions.prefillShape());
     }
 
     private static OpenClBackend create(ClContext ctx, boolean splitK) {
@@ -278,10 +335,17 @@ public final class OpenClBackend implements Backend {
                                 ? ", vision in one piece"
                                 : ", vision chunks of " + visionChunkFrames + " frames")
                 + (decoderOptions.fuseFeed() ? "" : ", feed_step unfused")
+                + (deviceHandoff ? "" : ", vision tokens through the host")
+                + (visionQueue ? ", vision on a second queue" : "")
                 // whether recording a frame's commands once could be tried here (docs/benchmarks.md)
                 + (ctx.info.cpu() ? "" : ctx.commandBuffers ? ", cl_khr_command_buffer" : ", no cl_khr_command_buffer")
                 + decoderOptions.streamShape().differences()
                 + decoderOptions.prefillShape().differences()
+                + (decoderOptions.persistentSteps().most() == 0
+                        ? ""
+                        : decoderOptions.persistentSteps().frames()
+                                ? ", persistent steps (a frame per launch)"
+                                : ", persistent steps")
                 + ")";
     }
 
@@ -592,6 +656,22 @@ public final class OpenClBackend implements Backend {
 
     /** A device vision encoder whose waves upload at most {@code waveBytes} of pixels each (tests use small waves). */
     ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes) {
+        return openVision(weights, batch, waveBytes, deviceHandoff);
+    }
+
+    /**
+     * A device vision encoder whose waves upload at most {@code waveBytes} of pixels each and whose submissions keep their
+     * tokens on the device or not ({@link #DEVICE_HANDOFF_PROPERTY}; tests choose).
+     */
+    ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes, boolean resident) {
+        return openVision(weights, batch, waveBytes, resident, visionQueue);
+    }
+
+    /**
+     * A device vision encoder as {@link #openVision(VisionWeights, int, long, boolean)} whose commands go to the
+     * context's second queue or not ({@link #VISION_QUEUE_PROPERTY}; tests choose).
+     */
+    ClVisionSession openVision(VisionWeights weights, int batch, long waveBytes, boolean resident, boolean sideQueue) {
         if (!encodesVision(weights)) {
             throw new UnsupportedOperationException("the OpenCL vision kernels do not take these weights' shapes");
         }
@@ -600,7 +680,31 @@ public final class OpenClBackend implements Backend {
             ClVisionSession.Constants constants =
                     visionConstants.computeIfAbsent(weights, k -> ClVisionSession.Constants.upload(ctx, k));
             return new ClVisionSession(
-                    this, ctx, stage, visionBuffers, constants, cpu, weights, batch, waveBytes, visionChunkFrames);
+                    this,
+                    ctx,
+                    stage,
+                    visionBuffers,
+                    constants,
+                    cpu,
+                    weights,
+                    batch,
+                    waveBytes,
+                    visionChunkFrames,
+                    resident,
+                    sideQueue);
+        }
+    }
+
+    /**
+     * Device tokens {@code [rows][frames][tokens][width]} holding {@code data}, as a vision session keeps them (tests: a
+     * decoder plan reading them in place without a vision encoder). The caller closes them.
+     */
+    ClDeviceTokens deviceTokens(float[] data, int rows, int frames, int tokens, int width) {
+        synchronized (ctx) {
+            checkOpen();
+            ClDeviceTokens t = new ClDeviceTokens(ctx, visionBuffers.tokens, rows, frames, tokens, width);
+            ctx.write(t.mem(), 0, data, data.length);
+            return t;
         }
     }
 

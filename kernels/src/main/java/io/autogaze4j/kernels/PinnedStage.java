@@ -65,6 +65,29 @@ final class PinnedStage implements AutoCloseable {
         }
     }
 
+    /**
+     * Enqueues the upload of {@code rows} runs of {@code bytes} bytes, run r at byte {@code at + r * pitch} of the stage,
+     * to the same places of {@code dst}, leaving the bytes between the runs of {@code dst} as they are.
+     */
+    void sendRows(cl_mem dst, long at, long bytes, long pitch, int rows) {
+        long[] origin = {at, 0, 0};
+        clEnqueueWriteBufferRect(
+                ctx.queue,
+                dst,
+                CL_FALSE,
+                origin,
+                origin,
+                new long[] {bytes, rows, 1},
+                pitch,
+                0,
+                pitch,
+                0,
+                Pointer.to(mapped),
+                0,
+                null,
+                null);
+    }
+
     /** Downloads {@code n} floats of {@code src} into the stage, after everything enqueued before, and waits. */
     FloatBuffer fetch(cl_mem src, int n) {
         FloatBuffer view = floats(n);

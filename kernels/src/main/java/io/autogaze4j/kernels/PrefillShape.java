@@ -35,11 +35,12 @@ record PrefillShape(boolean registers, int items, int queriesPerItem, int keyBlo
     static final String CHUNK_PROPERTY = "autogaze.opencl.prefillChunk";
 
     /**
-     * The defaults: 128 work-items of 2 queries (one block for a frame's 206 prefill rows: 4 warps, 103 work-items
-     * live), blocks of 8 keys, chunks of 64 keys (16 KB of local memory at head dimension 32). Not yet measured
-     * against {@code attention_prefill} on a GPU (docs/benchmarks.md, Tiled attention kernels: the sweep).
+     * The defaults: 224 work-items of 1 query (one block for a frame's 206 prefill rows, 92 % of the work-items live;
+     * 128 registers), blocks of 8 keys, chunks of 64 keys (16 KB of local memory at head dimension 32). Measured on the
+     * H200 at batch 128 (docs/benchmarks.md, Prefill attention with the queries in registers): 3,206 us per launch
+     * against 3,403 for {@code attention_prefill} and 3,483 for 128 x 2 (255 registers, spilling).
      */
-    static final PrefillShape DEFAULT = new PrefillShape(true, 128, 2, 8, 64);
+    static final PrefillShape DEFAULT = new PrefillShape(true, 224, 1, 8, 64);
 
     /** Most work-items per work-group (NVIDIA's limit; the OpenCL minimum is lower, so larger fail on launch). */
     static final int MOST_ITEMS = 1024;

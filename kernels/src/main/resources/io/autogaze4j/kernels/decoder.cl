@@ -52,12 +52,45 @@
 // split_gate_up, split_down, split_qkv; -D SPLIT_KERNELS with KS, SC and ROWS, built only when
 // -Dautogaze.opencl.splitRows is set) do the narrow build's layer work for calls of few rows over many work-groups,
 // each a block of output columns of one row, with the narrow kernels' KS-slice sums (same bits; test:
-// OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits).
+// OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits). The persistent step kernel (persistent_step; -D
+// PERSISTENT_KERNELS with KS, SC, ROWS, PWG and LAYERS, built only when -Dautogaze.opencl.persistent is on) runs a
+// whole step of few rows in one launch: the step and split kernels' bodies (each of those kernels is a thin wrapper around a
+// body function of its ids, which that build leaves out) as phases between grid barriers (grid_barrier.cl).
+//
+// Fresh loads (the persistent build's memory rule): a load of a value another work-group of the same launch wrote
+// (the phase outputs x, q, po/pml, hs, logits and the results, the step's fed ids and embeddings, mask and forbidden-id
+// entries, and the cache rows of the step's new tokens) is FRESH_LOAD(type, lvalue): volatile in persistent_step's
+// build, so it bypasses the compute unit's L1, which is not coherent across compute units (plain loads after a grid
+// barrier read stale lines of other groups' outputs: wrong ids on the H200); the writer's side is the grid barrier's
+// fences. Values written before the launch (weights, RoPE tables, the cache rows of earlier steps) stay plain cached
+// loads: a kernel boundary makes them coherent. In every other build FRESH_LOAD is a plain load (a launch boundary
+// separates each writer from its readers). -D VOLATILE_GLOBALS (fallback for A/B runs) makes every global access of
+// the persistent build volatile instead.
+#if defined(VOLATILE_GLOBALS) && defined(PERSISTENT_KERNELS)
+#define __global volatile __global
+#endif
+#if defined(PERSISTENT_KERNELS) && !defined(VOLATILE_GLOBALS)
+#define FRESH volatile __global
+#else
+#define FRESH __global
+#endif
+#define FRESH_LOAD(T, lvalue) (*(FRESH const T*) &(lvalue))
+// Cache entry `at` of key or value j, read by the attention: fresh for the rows written in this launch (j >= written).
+#ifdef PERSISTENT_KERNELS
+#define CACHE_LOAD(cache, at, j, written) ((j) >= (written) ? FRESH_LOAD(float, (cache)[at]) : (cache)[at])
+#else
+#define CACHE_LOAD(cache, at, j, written) ((cache)[at])
+#endif
+
 #ifndef P_HEADER
 #error "build decoder.cl with StepLayout.defines()"
 #endif
-#if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) + defined(SPLIT_KERNELS) != 1
-#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS, -D TILED_KERNELS or -D SPLIT_KERNELS (and KS, SC, ROWS)"
+#if defined(ROW_KERNELS) + defined(STEP_KERNELS) + defined(TILED_KERNELS) + defined(SPLIT_KERNELS) + defined(PERSISTENT_KERNELS) != 1
+#error "build decoder.cl with exactly one of -D ROW_KERNELS (and ROWS, KS), -D STEP_KERNELS, -D TILED_KERNELS, -D SPLIT_KERNELS (and KS, SC, ROWS) or -D PERSISTENT_KERNELS (and KS, SC, ROWS, PWG, LAYERS)"
+#endif
+#ifdef PERSISTENT_KERNELS // its phases are the step and split kernels' bodies (their kernels come along)
+#define STEP_KERNELS
+#define SPLIT_KERNELS
 #endif
 // (the defaults are spelled out as literals below, so a compiler that does not expand macros in a pragma builds them
 // exactly as before)
@@ -86,13 +119,15 @@ inline int fed_id(__global const int* res, int s, int stop, float threshold, int
     bool finished = false;
     for (int t = 0; t < s && stop; t++) {
         for (int i = t == 0 ? 1 : 0; i < NHEADS; i++) {
-            finished |= meets(stop, threshold, loss[t * words + R_TASK_LOSS * batch * NHEADS + b * NHEADS + i]);
+            float tl = FRESH_LOAD(float, loss[t * words + R_TASK_LOSS * batch * NHEADS + b * NHEADS + i]);
+            finished |= meets(stop, threshold, tl);
         }
     }
     int at = s * words + b * NHEADS + j;
-    int id = res[at + R_ID * batch * NHEADS];
+    int id = FRESH_LOAD(int, res[at + R_ID * batch * NHEADS]);
     id = id < 0 ? 0 : id;
-    if (finished || (!(s == 0 && j == 0) && meets(stop, threshold, loss[at + R_TASK_LOSS * batch * NHEADS]))) {
+    if (finished
+        || (!(s == 0 && j == 0) && meets(stop, threshold, FRESH_LOAD(float, loss[at + R_TASK_LOSS * batch * NHEADS])))) {
         id = PAD_ID;
     }
     return id;
@@ -118,7 +153,8 @@ inline void prepare_item(__global const int* st, __global uchar* mask, __global 
         } else {
             int perRow = st[P_PER_ROW];
             for (int j = 0; j < perRow; j++) {
-                int id = fed >= 0 ? fed_id(res, fed, stop, threshold, batch, b, j) : st[P_HEADER + rows + b * perRow + j];
+                int id = fed >= 0 ? fed_id(res, fed, stop, threshold, batch, b, j)
+                                  : FRESH_LOAD(int, st[P_HEADER + rows + b * perRow + j]);
                 f[id] = 1;
             }
         }
@@ -319,34 +355,27 @@ __kernel void feed_qkv_rope(__global const int* st, __global uchar* mask, __glob
 #ifdef STEP_KERNELS
 #define MERGE_PARTS 4 // row runs summed in parallel when a work-group merges its work-items (ATT_WG % 4 == 0)
 
-// Scaled dot-product attention of QB consecutive query rows of one batch row and one head against one split
-// of the visible unmasked keys: each work-item runs QB online softmaxes over a strided subset of the split's
-// keys (each key is loaded once for the QB queries), then the work-group merges them query by query and
-// writes the unnormalised output with its max score and exp sum. Splits (P_SPLITS) give decode steps, whose
-// few query blocks would leave most of a GPU idle, enough work-groups.
-// Work-group (batch row, query block, split; head): ATT_WG work-items; query s sees keys j <= first + s.
-// lastOnly: only each batch row's last query (the last layer, whose other rows reach no head).
-// CPU twin: tensor/AttentionKernel.attendRows.
-// Test: OpenClDecoderTest.keySplitAttentionOverALongCacheMatchesHostSession.
-__kernel void attention(__global const int* st, __global const float* q, __global const float* kc,
-                        __global const float* vc, __global const uchar* mask, __global float* po,
-                        __global float* pml, int cap, float scale, int lastOnly) {
-    __local float qs[QB][HEAD_DIM];
-    __local float red[ATT_WG];
-    __local float acc[ATT_WG][HEAD_DIM + 1];
-    __local float partSums[MERGE_PARTS][HEAD_DIM + 1];
-    int t = get_local_id(0);
-    int h = get_group_id(1);
+/**
+ * The body of `attention` for work-group (g, h) and work-item t: what the kernel does, for a kernel that runs many
+ * groups' work in turn (persistent_step). Work-items past ATT_WG (a larger work-group's) only meet the barriers. Cache
+ * entries from `written` on were written in the same launch (CACHE_LOAD; persistent build only).
+ */
+inline void attend_strided(__global const int* st, __global const float* q, __global const float* kc,
+                           __global const float* vc, __global const uchar* mask, __global float* po,
+                           __global float* pml, int cap, float scale, int lastOnly, int written, int g, int h, int t,
+                           __local float (*qs)[HEAD_DIM], __local float* red, __local float (*acc)[HEAD_DIM + 1],
+                           __local float (*partSums)[HEAD_DIM + 1]) {
+    bool on = t < ATT_WG;
     int perRow = st[P_PER_ROW], first = st[P_FIRST], splits = st[P_SPLITS];
     int blocks = lastOnly ? 1 : (perRow + QB - 1) / QB;
-    int g = get_group_id(0);
     int sp = g % splits;
     g /= splits;
     int b = g / blocks, s0 = lastOnly ? perRow - 1 : (g % blocks) * QB;
     int nq = min(QB, perRow - s0);
-    for (int e = t; e < QB * HEAD_DIM; e += ATT_WG) {
+    for (int e = t; on && e < QB * HEAD_DIM; e += ATT_WG) {
         int qq = e / HEAD_DIM;
-        qs[qq][e % HEAD_DIM] = qq < nq ? q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + e % HEAD_DIM] : 0.0f;
+        qs[qq][e % HEAD_DIM] =
+                qq < nq ? FRESH_LOAD(float, q[(b * perRow + s0 + qq) * HIDDEN + h * HEAD_DIM + e % HEAD_DIM]) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     __global const float* kb = kc + (b * HEADS + h) * HEAD_DIM * cap;
@@ -363,14 +392,14 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
     int visible = first + s0 + nq; // keys seen by the block's last query
     int chunk = (visible + splits - 1) / splits;
     int hi = min(visible, (sp + 1) * chunk);
-    for (int j = sp * chunk + t; j < hi; j += ATT_WG) {
+    for (int j = sp * chunk + t; on && j < hi; j += ATT_WG) {
         // keys are loaded before the mask is looked at, so the loads do not wait for it
         float kv[HEAD_DIM];
 #pragma unroll
         for (int d = 0; d < HEAD_DIM; d++) {
-            kv[d] = kb[d * cap + j];
+            kv[d] = CACHE_LOAD(kb, d * cap + j, j, written);
         }
-        if (mk[j] == 0) {
+        if (FRESH_LOAD(uchar, mk[j]) == 0) {
             continue;
         }
         float sc[QB];
@@ -392,7 +421,7 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         }
 #pragma unroll
         for (int d = 0; d < HEAD_DIM; d++) {
-            kv[d] = vb[d * cap + j];
+            kv[d] = CACHE_LOAD(vb, d * cap + j, j, written);
         }
         for (int qq = 0; qq < QB; qq++) {
             if (sc[qq] > -INFINITY) {
@@ -405,7 +434,9 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         }
     }
     for (int qq = 0; qq < QB; qq++) {
-        red[t] = m[qq];
+        if (on) {
+            red[t] = m[qq];
+        }
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int stride = ATT_WG / 2; stride > 0; stride >>= 1) {
             if (t < stride) {
@@ -414,13 +445,15 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
             barrier(CLK_LOCAL_MEM_FENCE);
         }
         float f = m[qq] == -INFINITY ? 0.0f : exp(m[qq] - red[0]);
-        for (int d = 0; d < HEAD_DIM; d++) {
-            acc[t][d] = o[qq][d] * f;
+        if (on) {
+            for (int d = 0; d < HEAD_DIM; d++) {
+                acc[t][d] = o[qq][d] * f;
+            }
+            acc[t][HEAD_DIM] = l[qq] * f;
         }
-        acc[t][HEAD_DIM] = l[qq] * f;
         barrier(CLK_LOCAL_MEM_FENCE);
         // sum the work-items' rows column by column: MERGE_PARTS runs of rows in parallel, then the parts in order
-        for (int task = t; task < MERGE_PARTS * (HEAD_DIM + 1); task += ATT_WG) {
+        for (int task = t; on && task < MERGE_PARTS * (HEAD_DIM + 1); task += ATT_WG) {
             int col = task % (HEAD_DIM + 1), part = task / (HEAD_DIM + 1);
             float sum = 0.0f;
             for (int r = part * (ATT_WG / MERGE_PARTS); r < (part + 1) * (ATT_WG / MERGE_PARTS); r++) {
@@ -429,7 +462,7 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
             partSums[part][col] = sum;
         }
         barrier(CLK_LOCAL_MEM_FENCE);
-        for (int col = t; qq < nq && col <= HEAD_DIM; col += ATT_WG) {
+        for (int col = t; on && qq < nq && col <= HEAD_DIM; col += ATT_WG) {
             float sum = partSums[0][col];
             for (int part = 1; part < MERGE_PARTS; part++) {
                 sum += partSums[part][col];
@@ -444,6 +477,33 @@ __kernel void attention(__global const int* st, __global const float* q, __globa
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
+}
+
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
+// Scaled dot-product attention of QB consecutive query rows of one batch row and one head against one split
+// of the visible unmasked keys: each work-item runs QB online softmaxes over a strided subset of the split's
+// keys (each key is loaded once for the QB queries), then the work-group merges them query by query and
+// writes the unnormalised output with its max score and exp sum. Splits (P_SPLITS) give decode steps, whose
+// few query blocks would leave most of a GPU idle, enough work-groups.
+// Work-group (batch row, query block, split; head): ATT_WG work-items; query s sees keys j <= first + s.
+// lastOnly: only each batch row's last query (the last layer, whose other rows reach no head).
+// CPU twin: tensor/AttentionKernel.attendRows.
+// Test: OpenClDecoderTest.keySplitAttentionOverALongCacheMatchesHostSession.
+__kernel void attention(__global const int* st, __global const float* q, __global const float* kc,
+                        __global const float* vc, __global const uchar* mask, __global float* po,
+                        __global float* pml, int cap, float scale, int lastOnly) {
+    __local float qs[QB][HEAD_DIM];
+    __local float red[ATT_WG];
+    __local float acc[ATT_WG][HEAD_DIM + 1];
+    __local float partSums[MERGE_PARTS][HEAD_DIM + 1];
+    attend_strided(st, q, kc, vc, mask, po, pml, cap, scale, lastOnly, 0, get_group_id(0), get_group_id(1),
+                   get_local_id(0), qs, red, acc, partSums);
+}
+#endif
+
+/** Work-groups of the attention kernel over a step's query blocks and key splits, per head (its grid's first axis). */
+inline int attention_groups(int batch, int perRow, int splits, int lastOnly) {
+    return batch * (lastOnly ? 1 : (perRow + QB - 1) / QB) * splits;
 }
 #endif // STEP_KERNELS
 
@@ -1232,18 +1292,18 @@ __kernel void attention_stream_last(__global const int* st, __global const float
 inline float merged_attention(__global const float* po, __global const float* pml, int splits, int r, int c) {
     int at = (r * HEADS + c / HEAD_DIM) * splits, d = c % HEAD_DIM;
     if (splits == 1) {
-        return po[at * HEAD_DIM + d] / pml[2 * at + 1];
+        return FRESH_LOAD(float, po[at * HEAD_DIM + d]) / FRESH_LOAD(float, pml[2 * at + 1]);
     }
     float top = -INFINITY;
     for (int s = 0; s < splits; s++) {
-        top = fmax(top, pml[2 * (at + s)]);
+        top = fmax(top, FRESH_LOAD(float, pml[2 * (at + s)]));
     }
     float num = 0.0f, den = 0.0f;
     for (int s = 0; s < splits; s++) {
-        float ms = pml[2 * (at + s)];
+        float ms = FRESH_LOAD(float, pml[2 * (at + s)]);
         float f = ms == -INFINITY ? 0.0f : exp(ms - top);
-        num = fma(po[(at + s) * HEAD_DIM + d], f, num);
-        den = fma(pml[2 * (at + s) + 1], f, den);
+        num = fma(FRESH_LOAD(float, po[(at + s) * HEAD_DIM + d]), f, num);
+        den = fma(FRESH_LOAD(float, pml[2 * (at + s) + 1]), f, den);
     }
     return num / den;
 }
@@ -1308,7 +1368,6 @@ inline void mlp_rows(__global const int* st, __global float* x, __global const f
     barrier(CLK_LOCAL_MEM_FENCE); // also: every work-item is done reading hs before a fused layer reuses it
 }
 
-
 // The last layer's output projection and MLP, in place on x. lastOnly (ROWS == 1): work-group b takes batch
 // row b's last token only.
 // CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
@@ -1348,17 +1407,10 @@ __kernel void mlp_qkv(__global const int* st, __global float* x, __global const 
 #endif // ROW_KERNELS
 
 #ifdef STEP_KERNELS
-// A decode step's fed ids and embeddings gathered on the device from the step just chosen (FrameSteps: a whole frame
-// enqueued without a host round trip per step). feed_qkv_rope does the same inside layer 0; this kernel serves the
-// carried tokens and -Dautogaze.opencl.fuseFeed=off. `res` holds every step's results so far; this is step `s` + 1.
-// Work-item (r, d) of rows x HIDDEN: new token r = b * perRow + j is fed_id(s, b, j). It writes embedding column d into
-// the step's input and, for d == 0, the id into the fed-id slots that qkv_rope forbids.
-// CPU twin: model/FrameGenerator.feed (after FrameGenerator.step).
-// Test: OpenClDecoderTest.frameOnDeviceEqualsStepByStep; end to end: model OpenClGenerationParityTest.
-__kernel void feed_step(__global int* st, __global const int* res, __global const float* embed, int s, int stop,
-                        float threshold) {
+/** Work-item g of feed_step (nothing past rows x HIDDEN). */
+inline void feed_item(__global int* st, __global const int* res, __global const float* embed, int s, int stop,
+                      float threshold, int g) {
     int rows = st[P_ROWS], perRow = st[P_PER_ROW], batch = st[P_BATCH];
-    int g = get_global_id(0);
     if (g >= rows * HIDDEN) {
         return;
     }
@@ -1371,49 +1423,54 @@ __kernel void feed_step(__global int* st, __global const int* res, __global cons
     input[r * HIDDEN + d] = embed[id * HIDDEN + d];
 }
 
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
+// A decode step's fed ids and embeddings gathered on the device from the step just chosen (FrameSteps: a whole frame
+// enqueued without a host round trip per step). feed_qkv_rope does the same inside layer 0; this kernel serves the
+// carried tokens and -Dautogaze.opencl.fuseFeed=off. `res` holds every step's results so far; this is step `s` + 1.
+// Work-item (r, d) of rows x HIDDEN: new token r = b * perRow + j is fed_id(s, b, j). It writes embedding column d into
+// the step's input and, for d == 0, the id into the fed-id slots that qkv_rope forbids.
+// CPU twin: model/FrameGenerator.feed (after FrameGenerator.step).
+// Test: OpenClDecoderTest.frameOnDeviceEqualsStepByStep; end to end: model OpenClGenerationParityTest.
+__kernel void feed_step(__global int* st, __global const int* res, __global const float* embed, int s, int stop,
+                        float threshold) {
+    feed_item(st, res, embed, s, stop, threshold, get_global_id(0));
+}
+#endif
+
 #if LOGIT_ROWS != 4
 #error "heads_logits keeps LOGIT_ROWS = 4 rows in a float4"
 #endif
-// Final RMSNorm of the last new token of LOGIT_ROWS batch rows (side by side in a float4: each weight loaded once
-// for the four rows), then one column each: column c < NHEADS * VOCAB is logit c to `logits` [b][K][VOCAB], column
-// NHEADS * VOCAB + i is head i's task loss to word b*K + i of section R_TASK_LOSS of res. Every value is one fused
-// multiply-add chain over the hidden index in increasing order, so its bits do not depend on how the columns and rows
-// are spread over work-groups.
-// Work-group (column block, row group): LOGIT_WG work-items.
-// CPU twin: tensor/HostDecoderSession.forward (its rmsNorm and the lm / task-loss head linears).
-// Test: OpenClDecoderTest.deviceSessionMatchesHostSession.
-__kernel void heads_logits(__global const int* st, __global const float* x, __global const float* normW,
-                           __global const float* lm, __global const float* tlw, __global float* logits,
-                           __global float* res) {
-    __local float raw[LOGIT_ROWS * HIDDEN];
-    __local float inv[LOGIT_ROWS];
-    __local float4 hn[HIDDEN]; // hn[i].sN: normed input i of row N of the group
-    int t = get_local_id(0);
-    int c = get_global_id(0);
+/**
+ * The body of heads_logits for column block `block` of `wg` columns (work-item t: column block * wg + t) and row group
+ * `rowGroup`: what the kernel does with wg = LOGIT_WG; the columns' sums do not depend on wg.
+ */
+inline void logits_block(__global const int* st, __global const float* x, __global const float* normW,
+                         __global const float* lm, __global const float* tlw, __global float* logits,
+                         __global float* res, int block, int rowGroup, int t, int wg, __local float* raw,
+                         __local float* inv, __local float4* hn) {
+    int c = block * wg + t;
     int batch = st[P_BATCH], perRow = st[P_PER_ROW];
     res += st[P_STEP] * R_SECTIONS * batch * NHEADS; // this step's results
-    int b0 = get_group_id(1) * LOGIT_ROWS;
+    int b0 = rowGroup * LOGIT_ROWS;
     int rows = min(LOGIT_ROWS, batch - b0);
-    for (int e = t; e < LOGIT_ROWS * HIDDEN; e += LOGIT_WG) {
+    for (int e = t; e < LOGIT_ROWS * HIDDEN; e += wg) {
         int rr = e / HIDDEN;
-        raw[e] = rr < rows ? x[((b0 + rr + 1) * perRow - 1) * HIDDEN + e % HIDDEN] : 0.0f;
+        raw[e] = rr < rows ? FRESH_LOAD(float, x[((b0 + rr + 1) * perRow - 1) * HIDDEN + e % HIDDEN]) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     if (t < LOGIT_ROWS) {
         inv[t] = inv_rms(raw + t * HIDDEN);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int i = t; i < HIDDEN; i += LOGIT_WG) {
+    for (int i = t; i < HIDDEN; i += wg) {
         float4 r4 = (float4) (raw[i], raw[HIDDEN + i], raw[2 * HIDDEN + i], raw[3 * HIDDEN + i]);
         hn[i] = normW[i] * (r4 * vload4(0, inv));
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     int logitColumns = NHEADS * VOCAB;
-    if (c >= logitColumns + NHEADS) {
-        return;
-    }
+    bool isColumn = c < logitColumns + NHEADS; // (no early return: a kernel that loops over groups goes on)
     bool isLogit = c < logitColumns;
-    __global const float* col = isLogit ? lm + c : tlw + (c - logitColumns);
+    __global const float* col = isLogit ? lm + min(c, logitColumns - 1) : tlw + min(c - logitColumns, NHEADS - 1);
     int stride = isLogit ? logitColumns : NHEADS;
     float4 acc = (float4) (0.0f);
 #if LOGIT_UNROLL == 16
@@ -1432,11 +1489,31 @@ __kernel void heads_logits(__global const int* st, __global const float* x, __gl
         int b = b0 + rr;
         if (rr < rows && isLogit) {
             logits[b * logitColumns + c] = out[rr];
-        } else if (rr < rows) {
+        } else if (rr < rows && isColumn) {
             res[R_TASK_LOSS * bk + b * NHEADS + c - logitColumns] = out[rr];
         }
     }
 }
+
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
+// Final RMSNorm of the last new token of LOGIT_ROWS batch rows (side by side in a float4: each weight loaded once
+// for the four rows), then one column each: column c < NHEADS * VOCAB is logit c to `logits` [b][K][VOCAB], column
+// NHEADS * VOCAB + i is head i's task loss to word b*K + i of section R_TASK_LOSS of res. Every value is one fused
+// multiply-add chain over the hidden index in increasing order, so its bits do not depend on how the columns and rows
+// are spread over work-groups.
+// Work-group (column block, row group): LOGIT_WG work-items.
+// CPU twin: tensor/HostDecoderSession.forward (its rmsNorm and the lm / task-loss head linears).
+// Test: OpenClDecoderTest.deviceSessionMatchesHostSession.
+__kernel void heads_logits(__global const int* st, __global const float* x, __global const float* normW,
+                           __global const float* lm, __global const float* tlw, __global float* logits,
+                           __global float* res) {
+    __local float raw[LOGIT_ROWS * HIDDEN];
+    __local float inv[LOGIT_ROWS];
+    __local float4 hn[HIDDEN]; // hn[i].sN: normed input i of row N of the group
+    logits_block(st, x, normW, lm, tlw, logits, res, get_group_id(0), get_group_id(1), get_local_id(0), LOGIT_WG, raw,
+                 inv, hn);
+}
+#endif
 
 #define CHOICE_TAIL 16 // lanes of a choice reduction that every work-item merges itself (fewer barriers)
 
@@ -1458,12 +1535,12 @@ inline void merge_best(float* top, int* id, float* second, float o, int oid, flo
 /**
  * Pairwise sums of each head's SEL_WG lanes `s` [NHEADS][SEL_WG] into lane 0, stride SEL_WG / 2 first (the order of
  * the one-head tree the choice used before); the last CHOICE_TAIL lanes of head i summed by work-item i alone, in the
- * same order. Starts and ends with a barrier.
+ * same order; work-item t of `wg` (at least NHEADS) takes every wg-th sum of a level. Starts and ends with a barrier.
  */
-inline void sum_lanes(__local float* s, int t) {
+inline void sum_lanes(__local float* s, int t, int wg) {
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int stride = SEL_WG / 2; stride >= CHOICE_TAIL; stride >>= 1) {
-        for (int g = t; g < NHEADS * stride; g += SEL_WG) {
+        for (int g = t; g < NHEADS * stride; g += wg) {
             int i = g / stride, l = g % stride;
             s[i * SEL_WG + l] += s[i * SEL_WG + l + stride];
         }
@@ -1479,6 +1556,84 @@ inline void sum_lanes(__local float* s, int t) {
     barrier(CLK_LOCAL_MEM_FENCE);
 }
 
+/**
+ * The body of heads_choose for batch row b, work-item t of `wg`: the kernel's SEL_WG lanes (lane l: ids l + j * SEL_WG)
+ * taken by work-item l % wg, so a work-group of another size (persistent_step's) makes the same sums in the same order;
+ * with wg = SEL_WG each work-item is its lane. Local scratch as heads_choose declares it.
+ */
+inline void choose_row(__global const int* st, __global const float* logits, __global const uchar* forb,
+                       __global float* res, int b, int t, int wg, __local float* lg, __local float* bestTop,
+                       __local int* bestId, __local float* bestSecond, __local float* sums, __local int* chosen) {
+    int bk = st[P_BATCH] * NHEADS;
+    res += st[P_STEP] * R_SECTIONS * bk; // this step's results
+    for (int lane = t; lane < SEL_WG; lane += wg) {
+        for (int v = lane; v < VOCAB; v += SEL_WG) {
+            bool out = v == PAD_ID || FRESH_LOAD(uchar, forb[b * VOCAB + v]);
+            for (int i = 0; i < NHEADS; i++) {
+                lg[i * VOCAB + v] = out ? -INFINITY : FRESH_LOAD(float, logits[(b * NHEADS + i) * VOCAB + v]);
+            }
+        }
+    }
+    for (int i = 0; i < NHEADS; i++) {
+        __local const float* row = lg + i * VOCAB;
+        int slot = (i & 1) * SEL_WG;
+        for (int lane = t; lane < SEL_WG; lane += wg) {
+            float top = -INFINITY, second = -INFINITY;
+            int id = -1;
+            for (int v = lane; v < VOCAB; v += SEL_WG) {
+                merge_best(&top, &id, &second, row[v], row[v] > -INFINITY ? v : -1, -INFINITY);
+            }
+            bestTop[slot + lane] = top;
+            bestId[slot + lane] = id;
+            bestSecond[slot + lane] = second;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int stride = SEL_WG / 2; stride >= CHOICE_TAIL; stride >>= 1) {
+            for (int lane = t; lane < stride; lane += wg) {
+                float top = bestTop[slot + lane], second = bestSecond[slot + lane];
+                int id = bestId[slot + lane];
+                int o = slot + lane + stride;
+                merge_best(&top, &id, &second, bestTop[o], bestId[o], bestSecond[o]);
+                bestTop[slot + lane] = top;
+                bestId[slot + lane] = id;
+                bestSecond[slot + lane] = second;
+            }
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        float top = bestTop[slot], second = bestSecond[slot];
+        int id = bestId[slot];
+        for (int l = 1; l < min(SEL_WG, CHOICE_TAIL); l++) {
+            merge_best(&top, &id, &second, bestTop[slot + l], bestId[slot + l], bestSecond[slot + l]);
+        }
+        // softmax probability of the chosen id over this head's processed logits: 1 / sum exp(l - top)
+        for (int lane = t; lane < SEL_WG; lane += wg) {
+            float part = 0.0f;
+            for (int v = lane; v < VOCAB; v += SEL_WG) {
+                if (row[v] > -INFINITY) {
+                    part += exp(row[v] - top);
+                }
+            }
+            sums[i * SEL_WG + lane] = part;
+        }
+        if (t == 0) {
+            chosen[i] = id;
+            res[R_MARGIN * bk + b * NHEADS + i] = id >= 0 ? top - second : NAN;
+            ((__global int*) res)[R_ID * bk + b * NHEADS + i] = id;
+        }
+        // the id's owner (the work-item of its lane, which alone reads it) takes it out of the later heads
+        if (id >= 0 && id % SEL_WG % wg == t) {
+            for (int later = i + 1; later < NHEADS; later++) {
+                lg[later * VOCAB + id] = -INFINITY;
+            }
+        }
+    }
+    sum_lanes(sums, t, wg);
+    if (t < NHEADS) {
+        res[R_PROBABILITY * bk + b * NHEADS + t] = chosen[t] >= 0 ? 1.0f / sums[t * SEL_WG] : NAN;
+    }
+}
+
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
 // The greedy multi-head choice of batch row b (spec 4.3) on its logits (heads_logits): with the forbidden ids and the
 // pad id at -inf, head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1. Writes the margin
 // (best - second best), the id (an int) and its softmax probability of head i to word b*K + i of sections R_MARGIN,
@@ -1497,68 +1652,10 @@ __kernel void heads_choose(__global const int* st, __global const float* logits,
     __local float bestSecond[2 * SEL_WG];
     __local float sums[NHEADS * SEL_WG];
     __local int chosen[NHEADS];
-    int t = get_local_id(0);
-    int b = get_group_id(0);
-    int bk = st[P_BATCH] * NHEADS;
-    res += st[P_STEP] * R_SECTIONS * bk; // this step's results
-    for (int v = t; v < VOCAB; v += SEL_WG) {
-        bool out = v == PAD_ID || forb[b * VOCAB + v];
-        for (int i = 0; i < NHEADS; i++) {
-            lg[i * VOCAB + v] = out ? -INFINITY : logits[(b * NHEADS + i) * VOCAB + v];
-        }
-    }
-    for (int i = 0; i < NHEADS; i++) {
-        __local const float* row = lg + i * VOCAB;
-        float top = -INFINITY, second = -INFINITY;
-        int id = -1;
-        for (int v = t; v < VOCAB; v += SEL_WG) {
-            merge_best(&top, &id, &second, row[v], row[v] > -INFINITY ? v : -1, -INFINITY);
-        }
-        int slot = (i & 1) * SEL_WG;
-        bestTop[slot + t] = top;
-        bestId[slot + t] = id;
-        bestSecond[slot + t] = second;
-        barrier(CLK_LOCAL_MEM_FENCE);
-        for (int stride = SEL_WG / 2; stride >= CHOICE_TAIL; stride >>= 1) {
-            if (t < stride) {
-                int o = slot + t + stride;
-                merge_best(&top, &id, &second, bestTop[o], bestId[o], bestSecond[o]);
-                bestTop[slot + t] = top;
-                bestId[slot + t] = id;
-                bestSecond[slot + t] = second;
-            }
-            barrier(CLK_LOCAL_MEM_FENCE);
-        }
-        top = bestTop[slot];
-        id = bestId[slot];
-        second = bestSecond[slot];
-        for (int l = 1; l < min(SEL_WG, CHOICE_TAIL); l++) {
-            merge_best(&top, &id, &second, bestTop[slot + l], bestId[slot + l], bestSecond[slot + l]);
-        }
-        // softmax probability of the chosen id over this head's processed logits: 1 / sum exp(l - top)
-        float part = 0.0f;
-        for (int v = t; v < VOCAB; v += SEL_WG) {
-            if (row[v] > -INFINITY) {
-                part += exp(row[v] - top);
-            }
-        }
-        sums[i * SEL_WG + t] = part;
-        if (t == 0) {
-            chosen[i] = id;
-            res[R_MARGIN * bk + b * NHEADS + i] = id >= 0 ? top - second : NAN;
-            ((__global int*) res)[R_ID * bk + b * NHEADS + i] = id;
-        }
-        if (id >= 0 && id % SEL_WG == t) {
-            for (int later = i + 1; later < NHEADS; later++) {
-                lg[later * VOCAB + id] = -INFINITY;
-            }
-        }
-    }
-    sum_lanes(sums, t);
-    if (t < NHEADS) {
-        res[R_PROBABILITY * bk + b * NHEADS + t] = chosen[t] >= 0 ? 1.0f / sums[t * SEL_WG] : NAN;
-    }
+    choose_row(st, logits, forb, res, get_group_id(0), get_local_id(0), SEL_WG, lg, bestTop, bestId, bestSecond, sums,
+               chosen);
 }
+#endif
 #endif // STEP_KERNELS
 
 #ifdef SPLIT_KERNELS
@@ -1589,7 +1686,7 @@ inline void split_residual(__global const int* st, __global float* x, int lastOn
                            float* acc) {
     for (int rr = 0; rr < valid; rr++) {
         int at = split_row(st, lastOnly, j0 + rr) * HIDDEN + col;
-        x[at] = x[at] + acc[rr];
+        x[at] = FRESH_LOAD(float, x[at]) + acc[rr];
     }
 }
 
@@ -1601,7 +1698,7 @@ inline void split_norm_rows(__global const int* st, __global const float* x, __g
                             int lastOnly, int j0, int valid, int lt, int wg, __local float* a) {
     for (int e = lt; e < ROWS * HIDDEN; e += wg) {
         int rr = e / HIDDEN;
-        a[e] = rr < valid ? x[split_row(st, lastOnly, j0 + rr) * HIDDEN + e % HIDDEN] : 0.0f;
+        a[e] = rr < valid ? FRESH_LOAD(float, x[split_row(st, lastOnly, j0 + rr) * HIDDEN + e % HIDDEN]) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     float inv[ROWS];
@@ -1615,35 +1712,45 @@ inline void split_norm_rows(__global const int* st, __global const float* x, __g
     barrier(CLK_LOCAL_MEM_FENCE);
 }
 
+/** Work-item g of split_input. */
+inline void input_item(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x, int cap,
+                       int g) {
+    int n = st[P_ROWS] * HIDDEN;
+    if (g < n) {
+        x[g] = as_float(FRESH_LOAD(int, st[st[P_INPUT] + g]));
+    } else {
+        prepare_item(st, mask, forb, cap, g - n, 0, -1, 0, 0.0f);
+    }
+}
+
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
 // Layer 0's inputs (before its split_qkv): the rows' new embeddings from the parameter buffer into x, then, past them,
 // the step's mask and forbidden-id updates (as qkv_rope does); one work-item per element or update.
 // CPU twin: tensor/CpuDecoderSession.attentionInputs.
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
 __kernel void split_input(__global const int* st, __global uchar* mask, __global uchar* forb, __global float* x,
                           int cap) {
-    int g = get_global_id(0), n = st[P_ROWS] * HIDDEN;
-    if (g < n) {
-        x[g] = as_float(st[st[P_INPUT] + g]);
-    } else {
-        prepare_item(st, mask, forb, cap, g - n, 0, -1, 0, 0.0f);
-    }
+    input_item(st, mask, forb, x, cap, get_global_id(0));
+}
+#endif
+
+/** Work-items of split_input a step needs: one per element of its embeddings, per mask entry, per batch row. */
+inline int input_items(__global const int* st) {
+    return st[P_ROWS] * HIDDEN + st[P_BATCH] * st[P_MASK_SPAN] + st[P_BATCH];
 }
 
-// Output projection of the merged attention + residual, in place on x; lastOnly: batch row b's last token.
-// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
-// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
-__kernel void split_o(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
-                      __global const float* wo, int lastOnly) {
-    __local float a[ROWS * HIDDEN];
-    __local float red[KS * ROWS * SC];
-    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
-    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0), splits = st[P_SPLITS];
+/** The body of split_o for work-group (columns, rowGroup), work-item lt. */
+inline void split_o_group(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
+                          __global const float* wo, int lastOnly, int columns, int rowGroup, int lt, __local float* a,
+                          __local float* red) {
+    int c = lt % SC, part = lt / SC;
+    int j0 = rowGroup * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0), splits = st[P_SPLITS];
     for (int e = lt; e < ROWS * HIDDEN; e += SPLIT_WG) {
         int rr = e / HIDDEN;
         a[e] = rr < valid ? merged_attention(po, pml, splits, split_row(st, lastOnly, j0 + rr), e % HIDDEN) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    int col = get_group_id(0) * SC + c;
+    int col = columns * SC + c;
     float acc[ROWS];
     rows_times(a, HIDDEN, wo, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
     if (part == 0 && col < HIDDEN) {
@@ -1651,17 +1758,26 @@ __kernel void split_o(__global const int* st, __global float* x, __global const 
     }
 }
 
-// RMSNorm, then SiLU(gate) * up of a block of intermediate columns, into hs [row][INTER].
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
+// Output projection of the merged attention + residual, in place on x; lastOnly: batch row b's last token.
 // CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
-__kernel void split_gate_up(__global const int* st, __global const float* x, __global const float* normW,
-                            __global const float* wg, __global const float* wu, __global float* hs, int lastOnly) {
+__kernel void split_o(__global const int* st, __global float* x, __global const float* po, __global const float* pml,
+                      __global const float* wo, int lastOnly) {
     __local float a[ROWS * HIDDEN];
     __local float red[KS * ROWS * SC];
-    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
-    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0);
+    split_o_group(st, x, po, pml, wo, lastOnly, get_group_id(0), get_group_id(1), get_local_id(0), a, red);
+}
+#endif
+
+/** The body of split_gate_up for work-group (columns, rowGroup), work-item lt. */
+inline void split_gate_up_group(__global const int* st, __global const float* x, __global const float* normW,
+                                __global const float* wg, __global const float* wu, __global float* hs, int lastOnly,
+                                int columns, int rowGroup, int lt, __local float* a, __local float* red) {
+    int c = lt % SC, part = lt / SC;
+    int j0 = rowGroup * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0);
     split_norm_rows(st, x, normW, lastOnly, j0, valid, lt, SPLIT_WG, a);
-    int col = get_group_id(0) * SC + c, at = min(col, INTER - 1);
+    int col = columns * SC + c, at = min(col, INTER - 1);
     float g[ROWS], u[ROWS];
     rows_times(a, HIDDEN, wg, INTER, at, c, part, SC, red, g);
     rows_times(a, HIDDEN, wu, INTER, at, c, part, SC, red, u);
@@ -1672,21 +1788,30 @@ __kernel void split_gate_up(__global const int* st, __global const float* x, __g
     }
 }
 
-// Down projection of hs + residual, in place on x.
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
+// RMSNorm, then SiLU(gate) * up of a block of intermediate columns, into hs [row][INTER].
 // CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
-__kernel void split_down(__global const int* st, __global float* x, __global const float* hs, __global const float* wd,
-                         int lastOnly) {
-    __local float a[ROWS * INTER];
+__kernel void split_gate_up(__global const int* st, __global const float* x, __global const float* normW,
+                            __global const float* wg, __global const float* wu, __global float* hs, int lastOnly) {
+    __local float a[ROWS * HIDDEN];
     __local float red[KS * ROWS * SC];
-    int lt = get_local_id(0), c = lt % SC, part = lt / SC;
-    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0);
+    split_gate_up_group(st, x, normW, wg, wu, hs, lastOnly, get_group_id(0), get_group_id(1), get_local_id(0), a, red);
+}
+#endif
+
+/** The body of split_down for work-group (columns, rowGroup), work-item lt. */
+inline void split_down_group(__global const int* st, __global float* x, __global const float* hs,
+                             __global const float* wd, int lastOnly, int columns, int rowGroup, int lt,
+                             __local float* a, __local float* red) {
+    int c = lt % SC, part = lt / SC;
+    int j0 = rowGroup * ROWS, valid = min(ROWS, split_count(st, lastOnly) - j0);
     for (int e = lt; e < ROWS * INTER; e += SPLIT_WG) {
         int rr = e / INTER;
-        a[e] = rr < valid ? hs[split_row(st, lastOnly, j0 + rr) * INTER + e % INTER] : 0.0f;
+        a[e] = rr < valid ? FRESH_LOAD(float, hs[split_row(st, lastOnly, j0 + rr) * INTER + e % INTER]) : 0.0f;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    int col = get_group_id(0) * SC + c;
+    int col = columns * SC + c;
     float acc[ROWS];
     rows_times(a, INTER, wd, HIDDEN, min(col, HIDDEN - 1), c, part, SC, red, acc);
     if (part == 0 && col < HIDDEN) {
@@ -1694,20 +1819,27 @@ __kernel void split_down(__global const int* st, __global float* x, __global con
     }
 }
 
-// RMSNorm, then one head of q, k or v (group g of 3 * HEADS: q heads, k heads, v heads) with rotary embedding for q
-// and k; q to `q`, k and v into the layer's caches. Every row of the call (no lastOnly).
-// CPU twin: tensor/CpuDecoderSession.attentionInputs.
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
+// Down projection of hs + residual, in place on x.
+// CPU twin: tensor/CpuDecoderSession.attentionOutputAndMlp.
 // Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
-__kernel void split_qkv(__global const int* st, __global const float* x, __global const float* normW,
-                        __global const float* wq, __global const float* wk, __global const float* wv,
-                        __global const float* ropeCos, __global const float* ropeSin, __global float* q,
-                        __global float* kc, __global float* vc, int cap) {
-    __local float a[ROWS * HIDDEN];
-    __local float red[KS * ROWS * HEAD_DIM];
-    __local float out[ROWS * HEAD_DIM];
-    int lt = get_local_id(0), d = lt % HEAD_DIM, part = lt / HEAD_DIM;
-    int j0 = get_group_id(1) * ROWS, valid = min(ROWS, st[P_ROWS] - j0);
-    int which = get_group_id(0) / HEADS, head = get_group_id(0) % HEADS;
+__kernel void split_down(__global const int* st, __global float* x, __global const float* hs, __global const float* wd,
+                         int lastOnly) {
+    __local float a[ROWS * INTER];
+    __local float red[KS * ROWS * SC];
+    split_down_group(st, x, hs, wd, lastOnly, get_group_id(0), get_group_id(1), get_local_id(0), a, red);
+}
+#endif
+
+/** The body of split_qkv for work-group (g: q, k or v and head, rowGroup), work-item lt. */
+inline void split_qkv_group(__global const int* st, __global const float* x, __global const float* normW,
+                            __global const float* wq, __global const float* wk, __global const float* wv,
+                            __global const float* ropeCos, __global const float* ropeSin, __global float* q,
+                            __global float* kc, __global float* vc, int cap, int g, int rowGroup, int lt,
+                            __local float* a, __local float* red, __local float* out) {
+    int d = lt % HEAD_DIM, part = lt / HEAD_DIM;
+    int j0 = rowGroup * ROWS, valid = min(ROWS, st[P_ROWS] - j0);
+    int which = g / HEADS, head = g % HEADS;
     split_norm_rows(st, x, normW, 0, j0, valid, lt, QKV_WG, a);
     __global const float* w = which == 0 ? wq : which == 1 ? wk : wv;
     int col = head * HEAD_DIM + d;
@@ -1719,12 +1851,9 @@ __kernel void split_qkv(__global const int* st, __global const float* x, __globa
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    if (part != 0) {
-        return;
-    }
     int perRow = st[P_PER_ROW], first = st[P_FIRST], halfDim = HEAD_DIM / 2, i = d % halfDim;
     int pd = d < halfDim ? d + halfDim : d - halfDim;
-    for (int rr = 0; rr < valid; rr++) {
+    for (int rr = 0; part == 0 && rr < valid; rr++) { // (no early return: a kernel that loops over groups goes on)
         int r = j0 + rr, b = r / perRow, s = r % perRow;
         int at = ((b * HEADS + head) * HEAD_DIM + d) * cap + first + s;
         if (which == 2) {
@@ -1742,4 +1871,307 @@ __kernel void split_qkv(__global const int* st, __global const float* x, __globa
         }
     }
 }
+
+#ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
+// RMSNorm, then one head of q, k or v (group g of 3 * HEADS: q heads, k heads, v heads) with rotary embedding for q
+// and k; q to `q`, k and v into the layer's caches. Every row of the call (no lastOnly).
+// CPU twin: tensor/CpuDecoderSession.attentionInputs.
+// Test: OpenClDecoderTest.splitRowKernelsGiveTheNarrowOnesBits.
+__kernel void split_qkv(__global const int* st, __global const float* x, __global const float* normW,
+                        __global const float* wq, __global const float* wk, __global const float* wv,
+                        __global const float* ropeCos, __global const float* ropeSin, __global float* q,
+                        __global float* kc, __global float* vc, int cap) {
+    __local float a[ROWS * HIDDEN];
+    __local float red[KS * ROWS * HEAD_DIM];
+    __local float out[ROWS * HEAD_DIM];
+    split_qkv_group(st, x, normW, wq, wk, wv, ropeCos, ropeSin, q, kc, vc, cap, get_group_id(0), get_group_id(1),
+                    get_local_id(0), a, red, out);
+}
+#endif
+
 #endif // SPLIT_KERNELS
+
+#ifdef PERSISTENT_KERNELS
+#include "grid_barrier.cl"
+
+#if PWG != SC * KS || SC != HEAD_DIM || PWG < ATT_WG || PWG < NHEADS || PWG < LOGIT_ROWS
+#error "persistent_step: PWG must be SC * KS with SC == HEAD_DIM (the split kernels' groups), at least ATT_WG, NHEADS and LOGIT_ROWS"
+#endif
+
+// A layer's weights in the layer stack (ClDecoderWeights.stack packs them in this order; linear weights [in][out]),
+// LW_FLOATS per layer.
+#define LW_INPUT_NORM 0
+#define LW_Q (LW_INPUT_NORM + HIDDEN)
+#define LW_K (LW_Q + HIDDEN * HIDDEN)
+#define LW_V (LW_K + HIDDEN * HIDDEN)
+#define LW_O (LW_V + HIDDEN * HIDDEN)
+#define LW_POST_NORM (LW_O + HIDDEN * HIDDEN)
+#define LW_GATE (LW_POST_NORM + HIDDEN)
+#define LW_UP (LW_GATE + HIDDEN * INTER)
+#define LW_DOWN (LW_UP + HIDDEN * INTER)
+#define LW_FLOATS (LW_DOWN + INTER * HIDDEN)
+
+// Local scratch of each phase (floats; the phases take turns on one pool).
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define ATT_SCRATCH (QB * HEAD_DIM + ATT_WG + (ATT_WG + MERGE_PARTS) * (HEAD_DIM + 1))
+#define SPLIT_SCRATCH (ROWS * INTER + KS * ROWS * SC + ROWS * HEAD_DIM)
+#define LOGITS_SCRATCH (4 * HIDDEN + LOGIT_ROWS * HIDDEN + LOGIT_ROWS)
+#define CHOOSE_SCRATCH (NHEADS * VOCAB + 6 * SEL_WG + NHEADS * SEL_WG + NHEADS)
+#define POOL_FLOATS MAX2(MAX2(ATT_SCRATCH, SPLIT_SCRATCH), MAX2(LOGITS_SCRATCH, CHOOSE_SCRATCH))
+// Phases of a step (the phase clock's slots; ClPersistentStep.phaseNames): feed, input, 5 per layer, logits, choice.
+#define PHASE_COUNT (4 + 5 * LAYERS)
+
+#ifdef PHASE_CLOCK
+/** The GPU's global nanosecond timer (NVIDIA inline PTX: the phase clock is an NVIDIA-only profile build). */
+inline ulong global_time(void) {
+    ulong t;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+    return t;
+}
+#endif
+
+/**
+ * The phase clock: with -D PHASE_CLOCK, work-item 0 of work-group 0 adds the time since the last mark to phase
+ * `phase`'s sum in `phaseClock` (nanoseconds; ClPersistentStep.phaseNames names them) and restarts `since`; without it,
+ * nothing (the default build has no clock).
+ */
+inline void phase_mark(__global ulong* phaseClock, ulong* since, int phase) {
+#ifdef PHASE_CLOCK
+    if (get_group_id(0) == 0 && get_local_id(0) == 0) {
+        ulong now = global_time();
+        phaseClock[phase] += now - *since;
+        *since = now;
+    }
+#endif
+}
+
+/**
+ * The grid barrier that ends phase `phase` of persistent_step (and its clock mark). A timed-out wait (work-groups not
+ * all resident) is counted in state[2], which the host checks (ClPersistentStep), and sets *patience to 0: the launch's
+ * results are wrong, so its later barriers give up at once rather than wait for groups that do not come. (No early
+ * return: PoCL replicates the code after a conditional exit for each one, and its build of this kernel then took
+ * minutes.) Its fences make each group's writes of the phase visible in global memory before any group goes on; the
+ * readers' side is FRESH_LOAD.
+ */
+inline void phase_end(volatile __global int* state, int* patience, __local int* timedOut, __global ulong* phaseClock,
+                      ulong* since, int phase) {
+    if (grid_barrier(state, state + 1, get_num_groups(0), *patience, timedOut)) {
+        if (get_local_id(0) == 0) {
+            atomic_inc(state + 2);
+        }
+        *patience = 0;
+    }
+    phase_mark(phaseClock, since, phase);
+}
+
+/** Layer l's q/k/v phase over `rows` rows: split_qkv's work-groups (3 x HEADS heads, row groups) over the launch's. */
+inline void qkv_phase(__global const int* st, int rows, __global const float* x, __global const float* lw, int l,
+                      __global const float* ropeCos, __global const float* ropeSin, __global float* q,
+                      __global float* kcAll, __global float* vcAll, int cacheStride, int cap, __local float* pool) {
+    __global const float* w = lw + l * LW_FLOATS;
+    int rowGroups = (rows + ROWS - 1) / ROWS;
+    for (int vg = get_group_id(0); vg < 3 * HEADS * rowGroups; vg += get_num_groups(0)) {
+        barrier(CLK_LOCAL_MEM_FENCE); // the scratch of the group before is read
+        split_qkv_group(st, x, w + LW_INPUT_NORM, w + LW_Q, w + LW_K, w + LW_V, ropeCos, ropeSin, q,
+                        kcAll + l * cacheStride, vcAll + l * cacheStride, cap, vg % (3 * HEADS), vg / (3 * HEADS),
+                        get_local_id(0), pool, pool + ROWS * INTER, pool + ROWS * INTER + KS * ROWS * SC);
+    }
+}
+
+/**
+ * Layer l's attention (the strided kernel's `perHead` work-groups per head), then its output projection, gate/up and
+ * down phases over `count` rows (the split kernels'), each ended by a grid barrier; lastOnly: each batch row's last
+ * token.
+ */
+inline void layer_phases(__global const int* st, int perHead, int count, __global float* x, __global float* q, __global float* po,
+                        __global float* pml, __global float* hs, __global const uchar* mask, __global const float* lw,
+                        int l, __global float* kcAll, __global float* vcAll, int cacheStride, int cap, float scale,
+                        int lastOnly, int written, volatile __global int* state, int* patience, __local float* pool,
+                        __local int* timedOut, __global ulong* phaseClock, ulong* since, int phase) {
+    __global const float* w = lw + l * LW_FLOATS;
+    int group = get_group_id(0), groups = get_num_groups(0), lt = get_local_id(0);
+    __local float* red = pool + QB * HEAD_DIM;
+    __local float (*acc)[HEAD_DIM + 1] = (__local float (*)[HEAD_DIM + 1]) (red + ATT_WG);
+    for (int vg = group; vg < perHead * HEADS; vg += groups) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        attend_strided(st, q, kcAll + l * cacheStride, vcAll + l * cacheStride, mask, po, pml, cap, scale, lastOnly,
+                       written, vg % perHead, vg / perHead, lt, (__local float (*)[HEAD_DIM]) pool, red, acc,
+                       acc + ATT_WG);
+    }
+    phase_end(state, patience, timedOut, phaseClock, since, phase);
+    int rowGroups = (count + ROWS - 1) / ROWS;
+    int hiddenBlocks = (HIDDEN + SC - 1) / SC, interBlocks = (INTER + SC - 1) / SC;
+    __local float* splitRed = pool + ROWS * INTER;
+    for (int vg = group; vg < hiddenBlocks * rowGroups; vg += groups) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        split_o_group(st, x, po, pml, w + LW_O, lastOnly, vg % hiddenBlocks, vg / hiddenBlocks, lt, pool, splitRed);
+    }
+    phase_end(state, patience, timedOut, phaseClock, since, phase + 1);
+    for (int vg = group; vg < interBlocks * rowGroups; vg += groups) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        split_gate_up_group(st, x, w + LW_POST_NORM, w + LW_GATE, w + LW_UP, hs, lastOnly, vg % interBlocks,
+                            vg / interBlocks, lt, pool, splitRed);
+    }
+    phase_end(state, patience, timedOut, phaseClock, since, phase + 2);
+    for (int vg = group; vg < hiddenBlocks * rowGroups; vg += groups) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        split_down_group(st, x, hs, w + LW_DOWN, lastOnly, vg % hiddenBlocks, vg / hiddenBlocks, lt, pool, splitRed);
+    }
+    phase_end(state, patience, timedOut, phaseClock, since, phase + 3);
+}
+
+/** The buffers and values of a session that persistent_step and persistent_frame take (see persistent_step). */
+typedef struct {
+    __global float* res;
+    __global const float* embed;
+    int stop;
+    float threshold;
+    __global uchar* mask;
+    __global uchar* forb;
+    __global float* x;
+    __global float* q;
+    __global float* po;
+    __global float* pml;
+    __global float* hs;
+    __global float* logits;
+    __global const float* lw;
+    __global const float* ropeCos;
+    __global const float* ropeSin;
+    __global float* kcAll;
+    __global float* vcAll;
+    int cacheStride;
+    int cap;
+    float scale;
+    __global const float* finalNorm;
+    __global const float* lm;
+    __global const float* tlw;
+    volatile __global int* barrierState;
+    __global ulong* phaseClock;
+} Persistent;
+
+/**
+ * One decoder step's phases (see persistent_step) of step `st` of shape (rows, batch, perRow, splits), fed from step
+ * feedStep's results (-1: none); cache entries from `written` on were written in this launch. Ends after the choice,
+ * without a grid barrier.
+ */
+inline void step_phases(__global int* st, int rows, int batch, int perRow, int splits, int feedStep, int written,
+                        Persistent a, __local float4* pool4, __local int* timedOut, int* waits, ulong* since) {
+    __local float* pool = (__local float*) pool4;
+    int group = get_group_id(0), groups = get_num_groups(0), lt = get_local_id(0);
+    int g0 = group * PWG + lt, items = groups * PWG;
+    for (int g = g0; g < (feedStep >= 0 ? rows * HIDDEN : 0); g += items) {
+        feed_item(st, (__global const int*) a.res, a.embed, feedStep, a.stop, a.threshold, g);
+    }
+    phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 0);
+    for (int g = g0; g < input_items(st); g += items) {
+        input_item(st, a.mask, a.forb, a.x, a.cap, g);
+    }
+    phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 1);
+    for (int l = 0; l < LAYERS; l++) {
+        qkv_phase(st, rows, a.x, a.lw, l, a.ropeCos, a.ropeSin, a.q, a.kcAll, a.vcAll, a.cacheStride, a.cap, pool);
+        phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 2 + 5 * l);
+        int lastOnly = l == LAYERS - 1 && perRow > 1;
+        layer_phases(st, attention_groups(batch, perRow, splits, lastOnly), lastOnly ? batch : rows, a.x, a.q, a.po,
+                     a.pml, a.hs, a.mask, a.lw, l, a.kcAll, a.vcAll, a.cacheStride, a.cap, a.scale, lastOnly, written,
+                     a.barrierState, waits, pool, timedOut, a.phaseClock, since, 3 + 5 * l);
+    }
+    int columnBlocks = (NHEADS * VOCAB + NHEADS + PWG - 1) / PWG, rowGroups = (batch + LOGIT_ROWS - 1) / LOGIT_ROWS;
+    for (int vg = group; vg < columnBlocks * rowGroups; vg += groups) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        logits_block(st, a.x, a.finalNorm, a.lm, a.tlw, a.logits, a.res, vg % columnBlocks, vg / columnBlocks, lt, PWG,
+                     pool + 4 * HIDDEN, pool + (4 + LOGIT_ROWS) * HIDDEN, pool4);
+    }
+    phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 2 + 5 * LAYERS);
+    __local float* bestTop = pool + NHEADS * VOCAB;
+    __local int* bestId = (__local int*) (bestTop + 2 * SEL_WG);
+    __local float* bestSecond = (__local float*) (bestId + 2 * SEL_WG);
+    __local float* sums = bestSecond + 2 * SEL_WG;
+    for (int b = group; b < batch; b += groups) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        choose_row(st, a.logits, a.forb, a.res, b, lt, PWG, pool, bestTop, bestId, bestSecond, sums,
+                   (__local int*) (sums + NHEADS * SEL_WG));
+    }
+#ifdef PHASE_CLOCK
+    barrier(CLK_LOCAL_MEM_FENCE); // (group 0's own choice done: the last phase's time is group 0's)
+    phase_mark(a.phaseClock, since, 3 + 5 * LAYERS);
+    if (group == 0 && lt == 0) {
+        a.phaseClock[PHASE_COUNT] += 1;
+    }
+#endif
+}
+
+// The session's arguments of persistent_step and persistent_frame, after their own (ClPersistentStep.bindSession's
+// order), and the Persistent they make with the kernel's results, embedding table and task-loss stop.
+#define PERSISTENT_SESSION_ARGS                                                                                     \
+    __global uchar* mask, __global uchar* forb, __global float* x, __global float* q, __global float* po,          \
+        __global float* pml, __global float* hs, __global float* logits, __global const float* lw,                \
+        __global const float* ropeCos, __global const float* ropeSin, __global float* kcAll, __global float* vcAll, \
+        int cacheStride, int cap, float scale, __global const float* finalNorm, __global const float* lm,          \
+        __global const float* tlw, volatile __global int* barrierState, int patience, __global ulong* phaseClock
+#define PERSISTENT_SESSION(res, embed, stop, threshold)                                                                 \
+    {res, embed, stop, threshold, mask, forb, x, q, po, pml, hs, logits, lw, ropeCos, ropeSin, kcAll, vcAll,          \
+     cacheStride, cap, scale, finalNorm, lm, tlw, barrierState, phaseClock}
+
+/** The phase clock's start (with -D PHASE_CLOCK; else 0). */
+inline ulong clock_start(void) {
+#ifdef PHASE_CLOCK
+    return global_time();
+#else
+    return 0;
+#endif
+}
+
+// A whole decoder step of few rows in one launch (-Dautogaze.opencl.persistent): one work-group of PWG work-items per
+// compute unit, all resident, runs the step's kernels one after the other as phases separated by grid barriers, each
+// phase giving the launch's work-groups the original kernel's work-groups in turn (work-group vg of a phase of n:
+// groups g, g + groups, ...), through the same body functions, so every value has the separate kernels' bits. Phases
+// (step_phases): feed_step (decode steps of a frame: feedStep >= 0 is the step whose results `res` holds),
+// split_input, layer 0's split_qkv, then per layer attention, split_o, split_gate_up, split_down and the next layer's
+// split_qkv (the last layer's last tokens alone when the step has several per row), heads_logits and heads_choose,
+// whose results go to `res` from step st[P_STEP]'s words on (as the heads kernels write them). The step's parameters
+// are `st` (a frame's step region: no copy); its shape (rows, batch, perRow, splits: the same as there) also comes as
+// arguments, from which every loop that holds a barrier takes its bounds (PoCL then knows them uniform over the
+// work-group: its build of the kernel took 3x as long with bounds read from memory). The layers' weights come from the
+// layer stack lw, their caches from kcAll / vcAll at layer * cacheStride. Loads of other groups' phase outputs are
+// FRESH_LOAD (see the file header). barrierState: {arrived, generation, timeouts}; patience: polls of a barrier wait
+// before it counts a timeout; phaseClock: with -D PHASE_CLOCK, ns per phase summed over steps, then the step count
+// (phase_mark).
+// CPU twin: tensor/HostDecoderSession.forward (with model/FrameGenerator.feed before and chooseOnHost after).
+// Test: OpenClDecoderTest.persistentStepGivesTheSeparateKernelsBits.
+__kernel void persistent_step(__global int* st, int rows, int batch, int perRow, int splits, __global float* res,
+                              int feedStep, int stop, float threshold, __global const float* embed,
+                              PERSISTENT_SESSION_ARGS) {
+    __local float4 pool4[(POOL_FLOATS + 3) / 4];
+    __local int timedOut;
+    Persistent a = PERSISTENT_SESSION(res, embed, stop, threshold);
+    int waits = patience;
+    ulong since = clock_start();
+    step_phases(st, rows, batch, perRow, splits, feedStep, st[P_FIRST], a, pool4, &timedOut, &waits, &since);
+}
+
+// Steps from .. to - 1 of a frame in one launch (-Dautogaze.opencl.persistentFrames): persistent_step's phases for
+// each, a grid barrier between them, each decode step fed from the one before (feed_step of step s - 1's results in
+// `res`), so the host launches once per frame (once per round trip with a task-loss stop) where it launched once per
+// step. Step s's parameters are at int params[stepsAt + s] of `params` (the frame's upload: ClFrameLoop), its shape
+// read from its header; the cache entries from the first step's P_FIRST on are written in this launch (CACHE_LOAD).
+// Other arguments as persistent_step's.
+// CPU twin: tensor/HostDecoderSession.forward per step (with model/FrameGenerator.feed and chooseOnHost).
+// Test: OpenClDecoderTest.persistentFrameOnDeviceEqualsStepByStep.
+__kernel void persistent_frame(__global int* params, int stepsAt, int from, int to, __global float* res, int stop,
+                               float threshold, __global const float* embed, PERSISTENT_SESSION_ARGS) {
+    __local float4 pool4[(POOL_FLOATS + 3) / 4];
+    __local int timedOut;
+    Persistent a = PERSISTENT_SESSION(res, embed, stop, threshold);
+    int waits = patience;
+    ulong since = clock_start();
+    int written = params[params[stepsAt + from] + P_FIRST];
+    for (int s = from; s < to; s++) {
+        __global int* st = params + params[stepsAt + s];
+        step_phases(st, st[P_ROWS], st[P_BATCH], st[P_PER_ROW], st[P_SPLITS], s - 1, written, a, pool4, &timedOut,
+                    &waits, &since);
+        if (s + 1 < to) {
+            phase_end(barrierState, &waits, &timedOut, phaseClock, &since, 3 + 5 * LAYERS);
+        }
+    }
+}
+#endif // PERSISTENT_KERNELS

@@ -29,7 +29,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 of(Map.of()));
     }
 
@@ -80,7 +81,8 @@ class DecoderSessionOptionsTest {
                 o.fuseFeed(),
                 o.rowSplit(),
                 o.streamShape(),
-                o.prefillShape());
+                o.prefillShape(),
+                o.persistentSteps());
     }
 
     @Test
@@ -113,7 +115,8 @@ class DecoderSessionOptionsTest {
                 true,
                 RowSplit.OFF,
                 StreamShape.DEFAULT,
-                PrefillShape.DEFAULT);
+                PrefillShape.DEFAULT,
+                PersistentSteps.OFF);
         RowSplit split = new RowSplit(20, 2);
         StreamShape shape =
                 new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
@@ -127,7 +130,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withSplitTarget(7));
         assertEquals(
                 new DecoderSessionOptions(
@@ -139,7 +143,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withDecodesFrames(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -151,7 +156,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withTiledAttention(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -163,7 +169,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withTiledAttention(true));
         assertEquals(
                 new DecoderSessionOptions(
@@ -175,7 +182,8 @@ class DecoderSessionOptionsTest {
                         true,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withStreamAttention(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -187,7 +195,8 @@ class DecoderSessionOptionsTest {
                         false,
                         RowSplit.OFF,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withFuseFeed(false));
         assertEquals(
                 new DecoderSessionOptions(
@@ -199,17 +208,50 @@ class DecoderSessionOptionsTest {
                         true,
                         split,
                         StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT),
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withRowSplit(split));
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, shape, PrefillShape.DEFAULT),
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        shape,
+                        PrefillShape.DEFAULT,
+                        PersistentSteps.OFF),
                 d.withStreamShape(shape));
         PrefillShape prefill = new PrefillShape(false, 128, 2, 8, 64);
         assertEquals(
                 new DecoderSessionOptions(
-                        132, true, AttentionChoice.AUTO, true, true, true, RowSplit.OFF, StreamShape.DEFAULT, prefill),
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        prefill,
+                        PersistentSteps.OFF),
                 d.withPrefillShape(prefill));
+        PersistentSteps persistent = new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false, true);
+        assertEquals(
+                new DecoderSessionOptions(
+                        132,
+                        true,
+                        AttentionChoice.AUTO,
+                        true,
+                        true,
+                        true,
+                        RowSplit.OFF,
+                        StreamShape.DEFAULT,
+                        PrefillShape.DEFAULT,
+                        persistent),
+                d.withPersistentSteps(persistent));
         assertTrue(d.withTiledAttention(true).tiledFor(1), "tiled at every batch size");
         assertFalse(d.withTiledAttention(false).tiledFor(128), "strided at every batch size");
     }

@@ -21,6 +21,7 @@ import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.TokenChoice;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 /** The device-resident decoder against the host reference session, with random model-shaped weights. */
 class OpenClDecoderTest {
-    private static final int H = 192, HEADS = 6, DIM = 32, INTER = 384, K = 10, V = 266, PAD = 265;
+    static final int H = 192, HEADS = 6, DIM = 32, INTER = 384, K = 10, V = 266, PAD = 265;
     /** The attention kernels a session can run: {tiled, streamed decode}: both, tiled alone, strided alone. */
     private static final boolean[][] KERNELS = {{true, true}, {true, false}, {false, false}};
 
@@ -240,8 +241,12 @@ class OpenClDecoderTest {
                 for (RowSplit split : new RowSplit[] {RowSplit.OFF, new RowSplit(splitRows, shape[0])}) {
                     List<Tensor> out = new ArrayList<>();
                     List<String> used = new ArrayList<>();
-                    DecoderSessionOptions strided =
-                            options(64).withTiledAttention(false).withRowSplit(split);
+                    // the separate row kernels whatever -Dautogaze.opencl.persistent says (the device parity run sets
+                    // it)
+                    DecoderSessionOptions strided = options(64)
+                            .withTiledAttention(false)
+                            .withRowSplit(split)
+                            .withPersistentSteps(PersistentSteps.OFF);
                     try (ClDecoderSession dev = cl.openDecoder(w, batch, 128, 128, strided)) {
                         for (Call call : calls) {
                             List<Tensor> layers = everyLayer ? new ArrayList<>() : null;
@@ -269,6 +274,90 @@ class OpenClDecoderTest {
                 }
             }
         }
+    }
+
+    /**
+     * A decoder step of few rows as one persistent launch (-Dautogaze.opencl.persistent; see testPersistent for its
+     * work-groups) gives the separate kernels' bits, so
+     * switching it on changes no token: at batches 1 and 2, a prefill above its limit (the narrow kernels), then steps of
+     * K, one and seven tokens per row (the persistent kernel, the last layer for each row's last token only, the key
+     * splits of a 64-group split target), through forward (logits and task loss) and forwardAndChoose (ids, margins,
+     * probabilities, task loss), bit for bit; the strided attention on both sides.
+     */
+    @Test
+    void persistentStepGivesTheSeparateKernelsBits() {
+        DecoderWeights w = weights(57);
+        int most = 2 * K;
+        OpenClBackend cl = TestDevice.backend();
+        for (int batch = 1; batch <= 2; batch++) {
+            List<Call> calls = calls(new Random(58 + batch), batch, 128, most + 1, K, 1, 7);
+            List<List<Tensor>> outputs = new ArrayList<>();
+            List<List<TokenChoice>> choices = new ArrayList<>();
+            List<List<String>> kernels = new ArrayList<>();
+            for (PersistentSteps persistent : List.of(PersistentSteps.OFF, testPersistent(most))) {
+                List<Tensor> out = new ArrayList<>();
+                List<TokenChoice> chosen = new ArrayList<>();
+                List<String> used = new ArrayList<>();
+                try (ClDecoderSession logits = cl.openDecoder(w, batch, 128, 128, persistentOptions(persistent));
+                        ClDecoderSession choice = cl.openDecoder(w, batch, 128, 128, persistentOptions(persistent))) {
+                    for (int i = 0; i < calls.size(); i++) {
+                        Call call = calls.get(i);
+                        DecoderHeads heads = logits.forward(call.x, call.perRow, call.positions, call.masks, null);
+                        used.add(logits.lastRowKernels());
+                        out.add(heads.logits());
+                        out.add(heads.taskLoss());
+                        int[][] fed = i == 0 ? null : fedIds(batch, call.perRow);
+                        chosen.add(choice.forwardAndChoose(call.x, call.perRow, call.positions, call.masks, fed, PAD));
+                        used.add(choice.lastRowKernels());
+                    }
+                }
+                outputs.add(out);
+                choices.add(chosen);
+                kernels.add(used);
+            }
+            assertEquals(Collections.nCopies(8, "narrow"), kernels.get(0), "persistent steps off");
+            List<String> on = new ArrayList<>(Collections.nCopies(8, "persistent"));
+            on.set(0, "narrow");
+            on.set(1, "narrow");
+            assertEquals(on, kernels.get(1), "persistent steps on (the prefill above the limit on the narrow kernels)");
+            for (int i = 0; i < outputs.get(0).size(); i++) {
+                assertArrayEquals(
+                        outputs.get(0).get(i).data(),
+                        outputs.get(1).get(i).data(),
+                        "batch " + batch + ": output " + i
+                                + " (logits, task loss per call), separate against persistent");
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertSameChoice(choices.get(0).get(i), choices.get(1).get(i), "batch " + batch + ", call " + i);
+            }
+        }
+    }
+
+    /**
+     * Persistent steps of at most {@code most} rows for tests: on a CPU device one work-group (PoCL need not run several
+     * at once, and one takes every phase's work-groups in turn), on a GPU one per compute unit (the grid barriers, and
+     * the choice with fewer work-items than lanes, as the switch runs them). (On a CPU device the build has
+     * -cl-opt-disable: PoCL 3.1 built it in 5.5 s so, in more than 15 minutes without; see ClDecoderSession.persistentBuild.)
+     */
+    private static PersistentSteps testPersistent(int most) {
+        return testPersistent(most, false);
+    }
+
+    /** {@link #testPersistent(int)}, with {@code frames}: a frame's persistent steps in one launch. */
+    private static PersistentSteps testPersistent(int most, boolean frames) {
+        OpenClDevice device = TestDevice.backend().device();
+        return new PersistentSteps(most, device.cpu() ? 1 : device.computeUnits(), false, frames);
+    }
+
+    /** Fed ids of a decode call of {@code perRow} tokens per row: any ids in the vocabulary. */
+    private static int[][] fedIds(int batch, int perRow) {
+        int[][] ids = new int[batch][perRow];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < perRow; j++) {
+                ids[b][j] = (31 * b + 7 * j + perRow) % V;
+            }
+        }
+        return ids;
     }
 
     /**
@@ -375,6 +464,11 @@ class OpenClDecoderTest {
     }
 
     /** {@link #options(int)} with the attention kernels {@code kernels}, one of {@link #KERNELS}. */
+    /** Options of a 64-group split target with the strided attention and {@code persistent}'s steps as one launch. */
+    private static DecoderSessionOptions persistentOptions(PersistentSteps persistent) {
+        return options(64).withTiledAttention(false).withStreamAttention(false).withPersistentSteps(persistent);
+    }
+
     private static DecoderSessionOptions options(int splitTarget, boolean[] kernels) {
         return options(splitTarget).withTiledAttention(kernels[0]).withStreamAttention(kernels[1]);
     }
@@ -541,12 +635,30 @@ class OpenClDecoderTest {
     @Test
     void frameOnDeviceEqualsStepByStep() {
         for (boolean fused : new boolean[] {true, false}) {
-            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, fused);
-            frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, fused);
-            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF, fused);
+            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, PersistentSteps.OFF, 2, fused);
+            frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, PersistentSteps.OFF, 2, fused);
+            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF, PersistentSteps.OFF, 2, fused);
         }
-        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1), true);
-        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3), true);
+        frameOnDeviceEqualsStepByStep(Stop.NONE, new RowSplit(2 * K, 1), PersistentSteps.OFF, 2, true);
+        frameOnDeviceEqualsStepByStep(Stop.ROW_0, new RowSplit(2 * K, 3), PersistentSteps.OFF, 2, true);
+    }
+
+    /**
+     * frameOnDeviceEqualsStepByStep with the frame's steps as persistent launches (-Dautogaze.opencl.persistent,
+     * testPersistent's work-groups; each decode step's ids and embeddings fed inside its launch), one per step and one
+     * per frame (-Dautogaze.opencl.persistentFrames: the decode steps in one launch, or one per round trip with a
+     * task-loss stop): batch 2 without and with a task-loss stop (its prefill above the limit on the narrow kernels),
+     * batch 1 (its prefill persistent too).
+     */
+    @Test
+    void persistentFrameOnDeviceEqualsStepByStep() {
+        for (boolean frames : new boolean[] {false, true}) {
+            PersistentSteps persistent = testPersistent(2 * K, frames);
+            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 2, true);
+            frameOnDeviceEqualsStepByStep(Stop.ROW_0, RowSplit.OFF, persistent, 2, true);
+            frameOnDeviceEqualsStepByStep(Stop.EVERY_ROW, RowSplit.OFF, persistent, 2, true);
+            frameOnDeviceEqualsStepByStep(Stop.NONE, RowSplit.OFF, persistent, 1, true);
+        }
     }
 
     private enum Stop {
@@ -557,18 +669,25 @@ class OpenClDecoderTest {
 
     /**
      * A session of 64 cache entries with the switches {@code options}, or, {@code strided}, those with the strided
-     * kernel and {@code split}'s calls on the split row kernels.
+     * kernel, {@code split}'s calls on the split row kernels and {@code persistent}'s steps as one launch.
      */
     private static ClDecoderSession openFrameTest(
-            DecoderWeights w, int batch, DecoderSessionOptions options, boolean strided, RowSplit split) {
-        DecoderSessionOptions chosen =
-                strided ? options.withTiledAttention(false).withRowSplit(split) : options;
+            DecoderWeights w,
+            int batch,
+            DecoderSessionOptions options,
+            boolean strided,
+            RowSplit split,
+            PersistentSteps persistent) {
+        DecoderSessionOptions chosen = strided
+                ? options.withTiledAttention(false).withRowSplit(split).withPersistentSteps(persistent)
+                : options;
         return TestDevice.backend().openDecoder(w, batch, 64, 64, chosen);
     }
 
-    private static void frameOnDeviceEqualsStepByStep(Stop which, RowSplit split, boolean fused) {
+    private static void frameOnDeviceEqualsStepByStep(
+            Stop which, RowSplit split, PersistentSteps persistent, int batch, boolean fused) {
         DecoderWeights w = weights(41);
-        int batch = 2, prefill = 20, tailLength = K;
+        int prefill = 20, tailLength = K;
         Random r = new Random(42);
         Tensor x = Tensor.wrap(random(r, batch * prefill * H), batch * prefill, H);
         Tensor table = Tensor.wrap(random(r, V * H), V, H);
@@ -585,11 +704,15 @@ class OpenClDecoderTest {
             }
         }
         List<Integer> sizes = List.of(K, K, 7, 3);
-        boolean strided = split.most() > 0;
-        try (ClDecoderSession frame = openFrameTest(w, batch, options(64).withFuseFeed(fused), strided, split);
-                DecoderSession steps =
-                        openFrameTest(w, batch, options(64).withDecodesFrames(false), strided, RowSplit.OFF)) {
-            String what = which + (strided ? ", split rows" : "") + (fused ? ", fused" : ", feed_step");
+        boolean strided = split.most() > 0 || persistent.most() > 0;
+        try (ClDecoderSession frame =
+                        openFrameTest(w, batch, options(64).withFuseFeed(fused), strided, split, persistent);
+                DecoderSession steps = openFrameTest(
+                        w, batch, options(64).withDecodesFrames(false), strided, RowSplit.OFF, PersistentSteps.OFF)) {
+            String what = which + (strided ? ", strided" : "") + (split.most() > 0 ? ", split rows" : "")
+                    + (persistent.most() > 0 ? ", persistent" : "") + (persistent.frames() ? " frames" : "")
+                    + (fused ? ", fused" : ", feed_step") + ", batch "
+                    + batch;
             TokenChoice expected = steps.forwardAndChoose(x, prefill, positions, masks, null, PAD);
             // ROW_0: a threshold that row 0's lowest task loss of the first step (head 0 aside) meets
             float threshold = Float.POSITIVE_INFINITY;
@@ -603,6 +726,9 @@ class OpenClDecoderTest {
             };
             List<TokenChoice> got =
                     frame.forwardFrame(new FrameSteps(x, prefill, positions, masks, tail, sizes, table, PAD, stop));
+            if (persistent.most() > 0) {
+                assertEquals("persistent", frame.lastRowKernels(), what + ": the last decode step");
+            }
             boolean[] finished = new boolean[batch];
             int pads = 0;
             byte[][] grown = masks;
@@ -780,7 +906,7 @@ class OpenClDecoderTest {
      * A frame of two steps (K ids, then 7 or 3) whose prefill {@code x} ({@code [batch * perRow, hidden]}, the per-row
      * count from its size) starts at cache entry {@code at}, positions counting on from there.
      */
-    private static FrameSteps framePlan(Tensor x, int at, byte[][] masks, Tensor table) {
+    static FrameSteps framePlan(Tensor x, int at, byte[][] masks, Tensor table) {
         int batch = masks.length;
         int perRow = x.dim(0) / batch;
         int[][] positions = new int[batch][perRow];
@@ -816,7 +942,9 @@ class OpenClDecoderTest {
             expected = plain.forwardFrame(plan);
         }
         for (boolean fused : new boolean[] {true, false}) {
-            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, options(64).withFuseFeed(fused))) {
+            // the separate kernels whatever -Dautogaze.opencl.persistent says (the device parity run sets it)
+            DecoderSessionOptions separate = options(64).withFuseFeed(fused).withPersistentSteps(PersistentSteps.OFF);
+            try (ClDecoderSession s = cl.openDecoder(w, 1, 64, 64, separate)) {
                 List<TokenChoice> got;
                 Map<String, long[]> profile;
                 assertFalse(cl.queueProfiles(), "a plain queue unless kernel times are collected");
@@ -929,6 +1057,39 @@ class OpenClDecoderTest {
         }
     }
 
+    /**
+     * Decoder steps run as one persistent launch only with {@code -Dautogaze.opencl.persistent=on} and on a GPU (steps of
+     * at most {@link PersistentSteps#MOST_ROWS} rows, one work-group per compute unit), with a phase clock only with
+     * {@code -Dautogaze.opencl.phaseClock=on}; other values name the property.
+     */
+    @Test
+    void persistentSwitch() {
+        OpenClDevice gpu = new OpenClDevice(0, "NVIDIA CUDA", "NVIDIA H200", false, "OpenCL 3.0 CUDA", 1L << 37, 132);
+        OpenClDevice cpu =
+                new OpenClDevice(0, "Portable Computing Language", "pthread", true, "OpenCL 3.0 PoCL", 1L << 34, 2);
+        assertEquals(PersistentSteps.OFF, DecoderSessionOptions.persistentSteps(null, null, null, gpu));
+        assertEquals(PersistentSteps.OFF, DecoderSessionOptions.persistentSteps(" Off ", "on", null, gpu));
+        assertEquals(
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false, false),
+                DecoderSessionOptions.persistentSteps(" on", null, null, gpu));
+        assertEquals(
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, true, false),
+                DecoderSessionOptions.persistentSteps("on", " ON", null, gpu));
+        assertEquals(PersistentSteps.OFF, DecoderSessionOptions.persistentSteps("on", null, null, cpu));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> DecoderSessionOptions.persistentSteps("yes", null, null, gpu));
+        assertTrue(e.getMessage().contains(OpenClBackend.PERSISTENT_PROPERTY), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> DecoderSessionOptions.persistentSteps("on", "1", null, gpu));
+        assertTrue(e.getMessage().contains(OpenClBackend.PHASE_CLOCK_PROPERTY), e.getMessage());
+        assertEquals(
+                new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false, true),
+                DecoderSessionOptions.persistentSteps("on", "off", "on", gpu));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> DecoderSessionOptions.persistentSteps("on", null, "2", gpu));
+        assertTrue(e.getMessage().contains(OpenClBackend.PERSISTENT_FRAMES_PROPERTY), e.getMessage());
+    }
+
     /** The overlap of frames is on unless {@code -Dautogaze.opencl.overlap=off}; other values name the property. */
     @Test
     void overlapSwitch() {
@@ -944,7 +1105,7 @@ class OpenClDecoderTest {
         }
     }
 
-    private static void assertSameChoice(TokenChoice expected, TokenChoice actual, String what) {
+    static void assertSameChoice(TokenChoice expected, TokenChoice actual, String what) {
         assertArrayEquals(expected.taskLoss(), actual.taskLoss(), what + ": task loss");
         for (int b = 0; b < expected.tokens().length; b++) {
             assertArrayEquals(expected.tokens()[b], actual.tokens()[b], what + ": ids of row " + b);

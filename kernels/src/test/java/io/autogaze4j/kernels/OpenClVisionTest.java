@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.tensor.Backend;
+import io.autogaze4j.tensor.DeviceTokens;
 import io.autogaze4j.tensor.LinearWeight;
 import io.autogaze4j.tensor.Tensor;
 import io.autogaze4j.tensor.VisionSession;
@@ -198,6 +199,66 @@ class OpenClVisionTest {
                 assertThrows(IllegalArgumentException.class, () -> s.submit(clip, -1, 1));
             }
         }
+    }
+
+    /**
+     * With the hand-off on, a submission's embeddings stay on the device ({@link VisionSession.Submitted#onDevice}): read
+     * back frame by frame or whole, they are the bits of the host path (hand-off off), in one wave and in a wave per
+     * row, with the session's commands on the decoder's queue or on a second one ({@link
+     * OpenClBackend#VISION_QUEUE_PROPERTY}; the host path there too). The host path keeps nothing on the device, and
+     * closing a session closes the tokens it made.
+     */
+    @Test
+    void residentTokensAreTheBitsOfTheHostPath() {
+        OpenClBackend cl = TestDevice.backend();
+        Random r = new Random(10);
+        VisionWeights w = weights(r);
+        int rows = 3, frames = 5;
+        Tensor clip = Tensor.wrap(random(r, rows * frames * 3 * SIZE * SIZE), rows, frames, 3, SIZE, SIZE);
+        long rowBytes = 2L * 3 * SIZE * SIZE * Float.BYTES;
+        for (long waveBytes : new long[] {ClVisionSession.WAVE_BYTES, rowBytes}) {
+            for (boolean side : new boolean[] {false, true}) {
+                residentTokensAreTheBitsOfTheHostPath(cl, w, clip, waveBytes, side);
+            }
+        }
+    }
+
+    private static void residentTokensAreTheBitsOfTheHostPath(
+            OpenClBackend cl, VisionWeights w, Tensor clip, long waveBytes, boolean side) {
+        int rows = clip.dim(0);
+        String where = " (waves of " + waveBytes + " bytes" + (side ? ", second queue)" : ")");
+        Tensor[][] first, second;
+        try (ClVisionSession s = cl.openVision(w, rows, waveBytes, false, side)) {
+            VisionSession.Submitted a = s.submit(clip, 0, 3);
+            assertTrue(a.onDevice().isEmpty(), "the host path keeps nothing on the device");
+            first = a.embeddings();
+            second = s.submit(clip, 3, 2).embeddings();
+        }
+        DeviceTokens kept;
+        try (ClVisionSession s = cl.openVision(w, rows, waveBytes, true, side)) {
+            VisionSession.Submitted a = s.submit(clip, 0, 3);
+            VisionSession.Submitted b = s.submit(clip, 3, 2);
+            DeviceTokens onDevice = a.onDevice().orElseThrow();
+            assertEquals(
+                    List.of(rows, 3, w.tokens(), OUT),
+                    List.of(onDevice.rows(), onDevice.frames(), onDevice.tokens(), onDevice.width()));
+            for (int t = 0; t < 3; t++) {
+                Tensor[] frame = onDevice.toHost(t);
+                for (int row = 0; row < rows; row++) {
+                    assertArrayEquals(first[row][t].data(), frame[row].data(), "row " + row + " frame " + t + where);
+                }
+            }
+            onDevice.close();
+            Tensor[][] back = b.embeddings();
+            for (int row = 0; row < rows; row++) {
+                for (int t = 0; t < 2; t++) {
+                    assertArrayEquals(
+                            second[row][t].data(), back[row][t].data(), "row " + row + " frame " + (3 + t) + where);
+                }
+            }
+            kept = b.onDevice().orElseThrow();
+        }
+        assertThrows(IllegalStateException.class, () -> kept.toHost(0), "closed with its session");
     }
 
     @Test

@@ -17,8 +17,8 @@ class PrefillShapeTest {
     void unsetPropertiesGiveTheDefaults() {
         PrefillShape shape = of(Map.of());
         assertEquals(PrefillShape.DEFAULT, shape);
-        assertEquals(256, shape.queries());
-        assertEquals(" -D PW=128 -D PQI=2 -D PB=8 -D PKC=64", shape.defines());
+        assertEquals(224, shape.queries());
+        assertEquals(" -D PW=224 -D PQI=1 -D PB=8 -D PKC=64", shape.defines());
         assertEquals("", shape.differences());
         shape.check(32);
     }
@@ -26,14 +26,14 @@ class PrefillShapeTest {
     @Test
     void propertiesSetEveryKnob() {
         PrefillShape shape = of(Map.of(
-                PrefillShape.ITEMS_PROPERTY, "224",
-                PrefillShape.QUERIES_PROPERTY, " 1 ",
+                PrefillShape.ITEMS_PROPERTY, "128",
+                PrefillShape.QUERIES_PROPERTY, " 2 ",
                 PrefillShape.KEY_BLOCK_PROPERTY, "16",
                 PrefillShape.CHUNK_PROPERTY, "32"));
-        assertEquals(new PrefillShape(true, 224, 1, 16, 32), shape);
-        assertEquals(224, shape.queries());
-        assertEquals(" -D PW=224 -D PQI=1 -D PB=16 -D PKC=32", shape.defines());
-        assertTrue(shape.differences().contains("224 x 1"), shape.differences());
+        assertEquals(new PrefillShape(true, 128, 2, 16, 32), shape);
+        assertEquals(256, shape.queries());
+        assertEquals(" -D PW=128 -D PQI=2 -D PB=16 -D PKC=32", shape.defines());
+        assertTrue(shape.differences().contains("128 x 2"), shape.differences());
         PrefillShape tiled = of(Map.of(PrefillShape.REGISTERS_PROPERTY, "OFF"));
         assertEquals("", tiled.defines(), "the tiled prefill needs no constants");
         assertTrue(tiled.differences().contains("attention_prefill"), tiled.differences());

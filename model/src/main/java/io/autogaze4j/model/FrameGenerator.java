@@ -2,6 +2,7 @@ package io.autogaze4j.model;
 
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.DecoderHeads;
+import io.autogaze4j.tensor.DeviceTokens;
 import io.autogaze4j.tensor.FrameSteps;
 import io.autogaze4j.tensor.SubmittedFrame;
 import io.autogaze4j.tensor.Tensor;
@@ -38,11 +39,11 @@ final class FrameGenerator {
     record FrameOutput(int[][] ids, float[][] confidence) {}
 
     /**
-     * Gazes the next {@code vision.frames()} frames of every row, in order: {@code vision.frame(t)[b]} is row b's
-     * {@code [196, hidden]} embeddings of the t-th, {@code budgets[t]} its token budget. Each frame is a prefill, decode
-     * steps until every row is finished, then the end-of-frame mask bookkeeping. Each frame's embeddings are asked for
-     * just before the frame is planned, and {@code vision} is told once the decoder holds it (it then submits the
-     * vision work of later frames behind it).
+     * Gazes the next {@code vision.frames()} frames of every row, in order: {@code vision.frame(t)} holds every row's
+     * {@code [196, hidden]} embeddings of the t-th (on the host or kept on the device), {@code budgets[t]} its token
+     * budget. Each frame is a prefill, decode steps until every row is finished, then the end-of-frame mask bookkeeping.
+     * Each frame's embeddings are asked for just before the frame is planned, and {@code vision} is told once the decoder
+     * holds it (it then submits the vision work of later frames behind it).
      *
      * <p>With a decoder that {@link io.autogaze4j.tensor.DecoderSession#pipelinesFrames pipelines frames} and no task-loss
      * stop, frame t + 1 is planned and enqueued before frame t's choices are read, so the device runs it while the host
@@ -82,10 +83,10 @@ final class FrameGenerator {
     private record Started(Frame frame, SubmittedFrame choices, AttentionMask[] predicted) {}
 
     /** The frame's prefill and, where the decoder takes whole frames, its steps enqueued (or run). */
-    private Started start(GazeState st, Tensor[] vision, int budget, Budget.TaskLossStop stop) {
+    private Started start(GazeState st, FrameTokens vision, int budget, Budget.TaskLossStop stop) {
         long t0 = System.nanoTime();
         int nPending = st.pending == null ? 0 : st.pending[0].length;
-        Frame f = prefill(st.masks, st.pending, nPending, vision, budget, st.decoder.length());
+        Frame f = prefill(st.masks, st.pending, nPending, tokensFor(st, vision, budget), budget, st.decoder.length());
         FrameSteps plan = frameOnDevice(st, f, st.maskArrays(), stop);
         backend.hostTime("host: generator: prefill (embeddings, masks, positions)", System.nanoTime() - t0);
         SubmittedFrame choices = null;
@@ -104,7 +105,7 @@ final class FrameGenerator {
      * every row keeps all {@code f.budget} tokens of {@code f} (no task-loss stop), its last step's ids are the carried
      * tokens of this frame's prefill.
      */
-    private Started startAhead(GazeState st, Frame f, Tensor[] vision, int budget) {
+    private Started startAhead(GazeState st, Frame f, FrameTokens vision, int budget) {
         long t0 = System.nanoTime();
         int batch = st.batch();
         AttentionMask[] masks = new AttentionMask[batch];
@@ -115,7 +116,7 @@ final class FrameGenerator {
             }
         }
         int carried = f.plannedSizes.get(f.plannedSizes.size() - 1);
-        Frame next = prefill(masks, null, carried, vision, budget, st.decoder.length());
+        Frame next = prefill(masks, null, carried, tokensFor(st, vision, budget), budget, st.decoder.length());
         FrameSteps plan = frameOnDevice(st, next, GazeState.maskArrays(masks), Budget.TaskLossStop.NONE);
         backend.hostTime("host: generator: next frame planned ahead", System.nanoTime() - t0);
         if (plan == null) {
@@ -207,7 +208,7 @@ final class FrameGenerator {
      * one piece, the rules that turn them into ids and masks stay here (the device applies the same to feed its steps).
      */
     private FrameSteps frameOnDevice(GazeState st, Frame f, byte[][] masks, Budget.TaskLossStop stop) {
-        if (!st.decoder.decodesFrames() || f.budget >= vocab) {
+        if (!plansOnDevice(st, f.budget)) {
             return null;
         }
         List<Integer> sizes = new ArrayList<>();
@@ -215,7 +216,7 @@ final class FrameGenerator {
             sizes.add(Math.min(k, f.budget - taken));
         }
         f.plannedSizes = List.copyOf(sizes);
-        return new FrameSteps(
+        FrameSteps plan = new FrameSteps(
                 f.query,
                 f.queryLength,
                 f.positions,
@@ -225,13 +226,29 @@ final class FrameGenerator {
                 w.embeddingTable(),
                 pad,
                 stop.on() ? OptionalDouble.of(stop.threshold()) : OptionalDouble.empty());
+        return f.resident == null ? plan : plan.readingInPlace(f.query, f.resident);
+    }
+
+    /** Whether a frame of {@code budget} tokens is planned on the device ({@link #frameOnDevice}). */
+    private boolean plansOnDevice(GazeState st, int budget) {
+        return st.decoder.decodesFrames() && budget < vocab;
+    }
+
+    /**
+     * The frame's vision tokens as its prefill takes them: where they stay on the device, as they are if the frame is
+     * planned on the device (its plan reads them there), else read back.
+     */
+    private FrameTokens tokensFor(GazeState st, FrameTokens vision, int budget) {
+        return vision.device() == null || plansOnDevice(st, budget) ? vision : FrameTokens.onHost(vision.host());
     }
 
     /**
      * One frame's loop state for a batch of rows.
      *
      * <p>Tokens so far: {@code ids[b][0..count)} and their {@code confidence} (every row has the same count).
-     * The next decoder call: {@code query} {@code [B * queryLength, hidden]} at {@code positions [B][queryLength]}.
+     * The next decoder call: {@code query} {@code [B * queryLength, hidden]} at {@code positions [B][queryLength]}; a
+     * prefill whose vision tokens stay on the device ({@code resident}) has only the tokens before them in
+     * {@code query}.
      */
     private static final class Frame {
         final int budget;
@@ -255,6 +272,8 @@ final class FrameGenerator {
         int deviceLength;
         /** Ids per step of the frame's plan on the device, step 0 first; null when decoded step by step. */
         List<Integer> plannedSizes;
+        /** The prefill's vision tokens where they stay on the device (its plan reads them there); null: in the query. */
+        DeviceTokens.Frame resident;
 
         Frame(int batch, int budget, int[][] tail, int frameStart, Tensor query, int queryLength, int[][] positions) {
             this.budget = budget;
@@ -275,26 +294,33 @@ final class FrameGenerator {
 
     /**
      * The frame's first decoder call: the previous frame's {@code nPending} pending tokens ({@code pending}, or left
-     * zero when null: carried on the device), then this frame's vision tokens, appended to {@code masks}.
+     * zero when null: carried on the device), then this frame's vision tokens, appended to {@code masks}. Vision tokens
+     * on the device stay there: the query holds the pending tokens alone.
      */
     private Frame prefill(
-            AttentionMask[] masks, int[][] pending, int nPending, Tensor[] vision, int budget, int cacheLength) {
+            AttentionMask[] masks, int[][] pending, int nPending, FrameTokens vision, int budget, int cacheLength) {
         int batch = masks.length;
         int hidden = w.config.decoder().hiddenSize();
-        int visionTokens = vision[0].dim(0);
+        int visionTokens = vision.count();
         int prefill = nPending + visionTokens;
-        float[] x = new float[batch * prefill * hidden];
+        boolean resident = vision.device() != null;
+        int hostPerRow = resident ? nPending : prefill;
+        Tensor[] host = resident ? null : vision.host();
+        float[] x = new float[batch * hostPerRow * hidden];
         for (int b = 0; b < batch; b++) {
             if (pending != null && nPending > 0) {
-                System.arraycopy(w.embedTokens(pending[b]).data(), 0, x, b * prefill * hidden, nPending * hidden);
+                System.arraycopy(w.embedTokens(pending[b]).data(), 0, x, b * hostPerRow * hidden, nPending * hidden);
             }
-            System.arraycopy(vision[b].data(), 0, x, (b * prefill + nPending) * hidden, visionTokens * hidden);
+            if (!resident) {
+                System.arraycopy(host[b].data(), 0, x, (b * prefill + nPending) * hidden, visionTokens * hidden);
+            }
         }
         Positions p = appendVision(masks, visionTokens, prefill);
         int frameStart = masks[0].maskLength(); // the frame's gaze tokens come after its vision tokens
         Frame f = new Frame(
-                batch, budget, p.tail(), frameStart, Tensor.wrap(x, batch * prefill, hidden), prefill, p.prefill());
+                batch, budget, p.tail(), frameStart, Tensor.wrap(x, batch * hostPerRow, hidden), prefill, p.prefill());
         f.cacheLength = cacheLength;
+        f.resident = vision.device();
         return f;
     }
 

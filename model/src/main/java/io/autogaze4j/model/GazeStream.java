@@ -69,12 +69,15 @@ public final class GazeStream implements AutoCloseable {
         model.backend().hostTime("host: gaze call: input checked", System.nanoTime() - t0);
         int first = state.frames;
         List<StepTrace> trace = options.recordTrace() ? new ArrayList<>() : null;
-        VisionChunks vision = new VisionChunks(state.vision, model.encoder().inputClip(frames), model.backend());
         int[] budgets = new int[frames.frames()];
         for (int t = 0; t < frames.frames(); t++) {
             budgets[t] = budget.tokens(first + t);
         }
-        List<FrameGenerator.FrameOutput> perFrame = model.generator().run(state, vision, budgets, budget.stop(), trace);
+        List<FrameGenerator.FrameOutput> perFrame;
+        try (VisionChunks vision = new VisionChunks(
+                state.vision, model.encoder().inputClip(frames), model.backend(), state.decoder::readsInPlace)) {
+            perFrame = model.generator().run(state, vision, budgets, budget.stop(), trace);
+        }
         long t1 = System.nanoTime();
         GazeResult result = assemble(first, perFrame, trace);
         model.backend().hostTime("host: gaze call: result assembled", System.nanoTime() - t1);

@@ -2,12 +2,15 @@ package io.autogaze4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.autogaze4j.tensor.Backend;
 import io.autogaze4j.tensor.BackendKind;
 import io.autogaze4j.weights.SafetensorsFile;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +19,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dautogaze.opencl.frameLoop=off} (a decoder step per round trip).
  */
 class OpenClGenerationParityTest extends GenerationParityTest {
+    /** The OpenCL backend's switch of the vision tokens' hand-off on the device. */
+    private static final String HANDOFF = "autogaze.opencl.deviceHandoff";
 
     @Override
     AutoGaze model(String name) {
@@ -103,16 +108,112 @@ class OpenClGenerationParityTest extends GenerationParityTest {
 
     /** A fresh OpenCL backend opened with system property {@code property} set to {@code value} (restored after). */
     private static Backend openClWith(String property, String value) {
-        String before = System.getProperty(property);
-        System.setProperty(property, value);
+        return openClWith(Map.of(property, value));
+    }
+
+    /** A fresh OpenCL backend opened with the system properties {@code values} set (restored after). */
+    private static Backend openClWith(Map<String, String> values) {
+        Map<String, String> before = new HashMap<>();
+        values.keySet().forEach(p -> before.put(p, System.getProperty(p)));
+        values.forEach(System::setProperty);
         try {
             return Backend.named(BackendKind.OPENCL, 1);
         } finally {
-            if (before == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, before);
+            before.forEach((p, v) -> {
+                if (v == null) {
+                    System.clearProperty(p);
+                } else {
+                    System.setProperty(p, v);
+                }
+            });
+        }
+    }
+
+    /**
+     * The vision tokens handed to the decoder on the device ({@code -Dautogaze.opencl.deviceHandoff}, on by default)
+     * change where the bytes go, not what is computed: two rows of five frames in vision chunks of 2, with frames enqueued
+     * ahead (no task-loss stop: carried tokens in front of the resident ones) and frame by frame (task-loss stop: the
+     * pending tokens' embeddings from the host), then as a stream of pushes of 2 and 3 frames (a push's first frame has
+     * the previous push's pending tokens), give bit for bit the ids, pads and confidences of the tokens sent through the
+     * host; so does a call with the vision encoder's commands on a second queue ({@code -Dautogaze.opencl.visionQueue=on}:
+     * events order the hand-off and the reuse of the token buffers). The profile shows that no token went through the
+     * host with the hand-off on (with the decode loop on the device; without it the decoder takes host tokens and both
+     * runs read them back).
+     */
+    @Test
+    void deviceHandoffGivesTheBitsOfTheHostPath() throws Exception {
+        VideoClip clip = fiveFrames(1);
+        List<GazeOptions> options = List.of(
+                GazeOptions.builder().gazingRatio(0.3).noTaskLossStop().build(),
+                GazeOptions.builder().gazingRatio(0.3).taskLossRequirement(0.7).build());
+        boolean loopOn = !"off".equals(System.getProperty("autogaze.opencl.frameLoop"));
+        String viaHost = "host: vision encoder: wait for the tokens, read back";
+        String readBack = "host: vision encoder: device tokens read back";
+        try (Backend off = openClWith(Map.of("autogaze.opencl.visionChunks", "2", HANDOFF, "off"));
+                AutoGaze throughHost = AutoGaze.load(Fixtures.dir("model_mtp4"), off);
+                Backend on = openClWith(Map.of("autogaze.opencl.visionChunks", "2", HANDOFF, "on"));
+                AutoGaze onDevice = AutoGaze.load(Fixtures.dir("model_mtp4"), on);
+                Backend side = openClWith(Map.of(
+                        "autogaze.opencl.visionChunks", "2", HANDOFF, "on", "autogaze.opencl.visionQueue", "on"));
+                AutoGaze onSideQueue = AutoGaze.load(Fixtures.dir("model_mtp4"), side)) {
+            assertTrue(off.name().contains("vision tokens through the host"), off.name());
+            assertFalse(on.name().contains("vision tokens through the host"), on.name());
+            assertFalse(on.name().contains("vision on a second queue"), on.name());
+            assertTrue(side.name().contains("vision on a second queue"), side.name());
+            for (GazeOptions o : options) {
+                GazeResult expected = throughHost.gaze(clip, o);
+                on.profiling(Backend.Profiling.HOST);
+                GazeResult actual = onDevice.gaze(clip, o);
+                Map<String, long[]> profile = on.profile();
+                on.profiling(Backend.Profiling.OFF);
+                assertEquals(
+                        loopOn,
+                        !profile.containsKey(viaHost) && !profile.containsKey(readBack),
+                        o + ": " + profile.keySet());
+                assertSameResult(expected, actual, o.toString());
+                assertSameResult(expected, onSideQueue.gaze(clip, o), o + ", second queue");
+                List<GazeResult> hostPushes = pushes(throughHost, clip, o);
+                List<GazeResult> devicePushes = pushes(onDevice, clip, o);
+                for (int i = 0; i < 2; i++) {
+                    assertSameResult(hostPushes.get(i), devicePushes.get(i), o + ": push " + i);
+                }
             }
+        }
+    }
+
+    /**
+     * Two rows of five frames: the batch2 clip's three frames in a cycle from frame {@code first} (0: every frame, then
+     * the first two again).
+     */
+    private static VideoClip fiveFrames(int first) throws Exception {
+        VideoClip three;
+        try (SafetensorsFile f = Fixtures.open("batch2")) {
+            three = VideoClip.of(Fixtures.tensor(f, "input.video"));
+        }
+        int rows = three.batch(), frames = 5, size = three.height(), per = 3 * size * size;
+        float[] data = new float[rows * frames * per];
+        for (int b = 0; b < rows; b++) {
+            for (int t = 0; t < frames; t++) {
+                System.arraycopy(three.frame(b, (first + t) % 3).data(), 0, data, (b * frames + t) * per, per);
+            }
+        }
+        return VideoClip.of(data, rows, frames, size, size);
+    }
+
+    /** {@code clip} pushed to a stream of {@code model} as frames 0-1, then 2-4. */
+    private static List<GazeResult> pushes(AutoGaze model, VideoClip clip, GazeOptions o) {
+        try (GazeStream s = model.openStream(clip.batch(), o)) {
+            return List.of(s.push(clip.frames(0, 2)), s.push(clip.frames(2, 5)));
+        }
+    }
+
+    /** The same ids, pads, confidences and tokens per frame, bit for bit. */
+    private static void assertSameResult(GazeResult expected, GazeResult actual, String what) {
+        assertArrayEquals(expected.numGazingEachFrame(), actual.numGazingEachFrame(), what + ": tokens per frame");
+        for (int b = 0; b < expected.gazingPos().length; b++) {
+            assertArrayEquals(expected.gazingPos()[b], actual.gazingPos()[b], what + ": ids of row " + b);
+            assertArrayEquals(expected.padded()[b], actual.padded()[b], what + ": pads of row " + b);
+            assertArrayEquals(expected.confidence()[b], actual.confidence()[b], what + ": confidence of row " + b);
         }
     }
 
@@ -125,18 +226,7 @@ class OpenClGenerationParityTest extends GenerationParityTest {
      */
     @Test
     void visionChunksGiveTheBitsOfOnePiece() throws Exception {
-        VideoClip three;
-        try (SafetensorsFile f = Fixtures.open("batch2")) {
-            three = VideoClip.of(Fixtures.tensor(f, "input.video"));
-        }
-        int rows = three.batch(), frames = 5, size = three.height(), per = 3 * size * size;
-        float[] data = new float[rows * frames * per];
-        for (int b = 0; b < rows; b++) {
-            for (int t = 0; t < frames; t++) {
-                System.arraycopy(three.frame(b, t % 3).data(), 0, data, (b * frames + t) * per, per);
-            }
-        }
-        VideoClip clip = VideoClip.of(data, rows, frames, size, size);
+        VideoClip clip = fiveFrames(0);
         List<GazeOptions> options = List.of(
                 GazeOptions.builder().gazingRatio(0.25).noTaskLossStop().build(),
                 GazeOptions.builder().gazingRatio(0.25).taskLossRequirement(0.7).build());
@@ -153,12 +243,7 @@ class OpenClGenerationParityTest extends GenerationParityTest {
                 long[] submitted = chunked.profile().get(label);
                 chunked.profiling(Backend.Profiling.OFF);
                 assertEquals(2, submitted == null ? 0 : submitted[1], o + ": later chunks submitted");
-                assertArrayEquals(expected.numGazingEachFrame(), actual.numGazingEachFrame(), o.toString());
-                for (int b = 0; b < rows; b++) {
-                    assertArrayEquals(expected.gazingPos()[b], actual.gazingPos()[b], o + ": ids of row " + b);
-                    assertArrayEquals(expected.padded()[b], actual.padded()[b], o + ": pads of row " + b);
-                    assertArrayEquals(expected.confidence()[b], actual.confidence()[b], o + ": confidence of row " + b);
-                }
+                assertSameResult(expected, actual, o.toString());
             }
         }
     }

@@ -112,15 +112,30 @@ final class AttentionKernel {
         for (int b = 0; b < bias.length; b++) {
             bias[b] = keyBias(keyMasks[b], first + queries);
         }
-        attendRows(par, new Workspace(par.threads()), q, queries, caches, layer, first, bias, scale, out);
+        tasks(par, new Workspace(par.threads()), q, queries, caches, layer, first, bias, scale, out)
+                .runOn(par);
     }
 
     /**
-     * Like {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
-     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys) and buffers
-     * from {@code ws} (made for at least {@code par.threads()} threads).
+     * One call's attention as numbered tasks, for a parallel region that may hold other work too: the tasks of batch row
+     * {@code b} are {@code [b * perRow, (b + 1) * perRow)}, and each may run once the row's queries are in {@code q}, its
+     * keys and values in the caches and its key bias in {@code bias[b]}. {@code work}: the call's multiply-adds.
      */
-    static void attendRows(
+    record Tasks(int count, int perRow, long work, Parallel.WorkerTask body) {
+        /** Runs every task on {@code par}, or on the calling thread when the work is too small to pay for a region. */
+        void runOn(Parallel par) {
+            (work < (1 << 16) ? Parallel.SERIAL : par).forEach(count, body);
+        }
+    }
+
+    /**
+     * The tasks of {@link #attendRows(Parallel, float[], int, List, int, int, byte[][], float, float[])} with each row's
+     * mask already turned into its {@link #keyBias} (covering at least {@code first + queries} keys; {@code bias[b]} is
+     * read when a task of row {@code b} runs) and buffers from {@code ws} (made for at least {@code par.threads()}
+     * threads). Partial-result buffers are grown on {@code par} now; the tasks use {@code ws} until they have all run, so
+     * calls whose tasks run at the same time need a workspace each.
+     */
+    static Tasks tasks(
             Parallel par,
             Workspace ws,
             float[] q,
@@ -136,9 +151,8 @@ final class AttentionKernel {
         int dim = c0.headDim();
         int rows = caches.size();
         long work = (long) rows * heads * queries * (first + queries) * dim;
-        Parallel p = work < (1 << 16) ? Parallel.SERIAL : par;
         if (dim % KEY_CHUNK != 0) {
-            p.forEach(rows * heads * queries, t -> {
+            return new Tasks(rows * heads * queries, heads * queries, work, (worker, t) -> {
                 int b = t / (heads * queries);
                 int rest = t % (heads * queries);
                 scalar(
@@ -153,12 +167,11 @@ final class AttentionKernel {
                         rest / queries,
                         rest % queries);
             });
-            return;
         }
         Plan plan = Plan.of(rows, heads, queries, first, dim);
         int part = dim + 2;
         if (plan.splits > 1) {
-            growPartials(p, ws, plan.groupTasks, plan.group * QB * plan.segments * part);
+            growPartials(par, ws, plan.groupTasks, plan.group * QB * plan.segments * part);
             if (ws.pending.length() < plan.groupTasks) {
                 ws.pending = new AtomicIntegerArray(plan.groupTasks);
             }
@@ -167,7 +180,8 @@ final class AttentionKernel {
             }
         }
         int width = heads * dim;
-        p.forEach(plan.groupTasks * plan.splits, (worker, t) -> {
+        int count = plan.groupTasks * plan.splits;
+        return new Tasks(count, count / rows, work, (worker, t) -> {
             int groupTask = t / plan.splits;
             int split = t % plan.splits;
             int b = groupTask / (heads * plan.groups);

@@ -91,6 +91,15 @@ public interface DecoderSession extends AutoCloseable {
     }
 
     /**
+     * Whether this session's frame plans ({@link #forwardFrame}, {@link #submitFrame}) may take {@code tokens} as their
+     * prefill's last tokens in place ({@link FrameSteps#residentTokens}): they live where this session computes, so
+     * they need no trip through the host. The default is false.
+     */
+    default boolean readsInPlace(DeviceTokens tokens) {
+        return false;
+    }
+
+    /**
      * Drops every cache entry from {@code length} on (a frame decoded by {@link #forwardFrame} that ended before its
      * last planned step): the next call writes from there.
      *

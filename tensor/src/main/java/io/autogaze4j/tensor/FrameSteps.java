@@ -1,6 +1,7 @@
 package io.autogaze4j.tensor;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -22,7 +23,12 @@ import java.util.OptionalDouble;
  * session gathers their embeddings where the logits live (what {@code prefill} holds for them is ignored), so the frame
  * can be enqueued before the previous one's choices are read.
  *
- * @param prefill          {@code [batch * prefillPerRow, hidden]} embeddings of step 0
+ * <p>With {@code residentTokens} (only for a session that {@link DecoderSession#readsInPlace reads them in place}), the
+ * last {@code residentTokens.count()} prefill tokens of each row are that frame of embeddings kept on the device (a
+ * frame's vision tokens), read there: {@code prefill} then holds only the {@link #hostPerRow} tokens before them.
+ *
+ * @param prefill          {@code [batch * hostPerRow(), hidden]} embeddings of step 0 ({@code hostPerRow()} is
+ *                         {@code prefillPerRow} unless tokens are resident)
  * @param prefillPerRow    new tokens per row in step 0
  * @param prefillPositions {@code [batch][prefillPerRow]} rotary positions of step 0
  * @param masks            per row, the mask of every cache entry up to and including step 0's
@@ -32,6 +38,8 @@ import java.util.OptionalDouble;
  * @param padId            the pad id (forbidden throughout)
  * @param taskLossStop     the float32 stop threshold, or empty for no task-loss stop
  * @param carriedPerRow    prefill tokens per row carried from the previous frame's last step (0: none)
+ * @param residentTokens   the embeddings of the prefill's last tokens of each row where they live, or empty: all in
+ *                         {@code prefill}
  */
 public record FrameSteps(
         Tensor prefill,
@@ -43,7 +51,8 @@ public record FrameSteps(
         Tensor embeddings,
         int padId,
         OptionalDouble taskLossStop,
-        int carriedPerRow) {
+        int carriedPerRow,
+        Optional<DeviceTokens.Frame> residentTokens) {
     /** Checks the step list and copies it. */
     public FrameSteps {
         stepSizes = List.copyOf(stepSizes);
@@ -59,6 +68,15 @@ public record FrameSteps(
             throw new IllegalArgumentException(
                     carriedPerRow + " carried tokens per row in a prefill of " + prefillPerRow);
         }
+        int resident = residentTokens.map(DeviceTokens.Frame::count).orElse(0);
+        if (carriedPerRow + resident > prefillPerRow) {
+            throw new IllegalArgumentException(carriedPerRow + " carried and " + resident
+                    + " resident tokens per row in a prefill of " + prefillPerRow);
+        }
+        if (residentTokens.isPresent() && residentTokens.get().tokens().rows() != prefillPositions.length) {
+            throw new IllegalArgumentException("resident tokens of "
+                    + residentTokens.get().tokens().rows() + " rows for a prefill of " + prefillPositions.length);
+        }
     }
 
     /** A plan whose prefill embeddings are all given (nothing carried from the previous frame). */
@@ -72,12 +90,7 @@ public record FrameSteps(
             Tensor embeddings,
             int padId,
             OptionalDouble taskLossStop) {
-        this(prefill, prefillPerRow, prefillPositions, masks, tail, stepSizes, embeddings, padId, taskLossStop, 0);
-    }
-
-    /** The same plan with the first {@code perRow} prefill tokens of each row carried from the previous frame. */
-    public FrameSteps carrying(int perRow) {
-        return new FrameSteps(
+        this(
                 prefill,
                 prefillPerRow,
                 prefillPositions,
@@ -87,7 +100,42 @@ public record FrameSteps(
                 embeddings,
                 padId,
                 taskLossStop,
-                perRow);
+                0,
+                Optional.empty());
+    }
+
+    /** The same plan with the first {@code perRow} prefill tokens of each row carried from the previous frame. */
+    public FrameSteps carrying(int perRow) {
+        return with(prefill, perRow, residentTokens);
+    }
+
+    /**
+     * The same plan with the last {@code frame.count()} prefill tokens of each row read in place from {@code frame};
+     * {@code hostPrefill} {@code [batch * (prefillPerRow - frame.count()), hidden]} holds the tokens before them.
+     */
+    public FrameSteps readingInPlace(Tensor hostPrefill, DeviceTokens.Frame frame) {
+        return with(hostPrefill, carriedPerRow, Optional.of(frame));
+    }
+
+    /** The same plan with another prefill tensor, carried count and resident tokens. */
+    private FrameSteps with(Tensor hostPrefill, int carried, Optional<DeviceTokens.Frame> resident) {
+        return new FrameSteps(
+                hostPrefill,
+                prefillPerRow,
+                prefillPositions,
+                masks,
+                tail,
+                stepSizes,
+                embeddings,
+                padId,
+                taskLossStop,
+                carried,
+                resident);
+    }
+
+    /** Prefill tokens per row whose embeddings {@code prefill} holds: all but the resident ones. */
+    public int hostPerRow() {
+        return prefillPerRow - residentTokens.map(DeviceTokens.Frame::count).orElse(0);
     }
 
     /** Decoder steps of the frame, the prefill included. */

@@ -1,5 +1,7 @@
 package io.autogaze4j.tensor;
 
+import java.util.Optional;
+
 /**
  * A running vision encoder (stem, LayerNorm, causal trunk, projection, position table; {@link VisionWeights}) for a batch
  * of independent rows. It keeps each row's trunk history, the last {@code temporalKernel - 1} inputs of every trunk block
@@ -48,6 +50,16 @@ public interface VisionSession extends AutoCloseable {
     interface Submitted {
         /** Waits for them: {@code [row][t]} each row's embeddings of the submitted frames, {@code t} from 0. */
         Tensor[][] embeddings();
+
+        /**
+         * The embeddings where the encoder keeps them, for a decoder session of the same backend to read in place
+         * ({@link DecoderSession#readsInPlace}), or empty where they come to the host. When present, {@link #embeddings}
+         * reads them back only if called, and the caller closes them (after {@link #embeddings}, or once every frame plan
+         * that reads them is enqueued). Does not wait. The default is empty.
+         */
+        default Optional<DeviceTokens> onDevice() {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -61,6 +61,69 @@ class FrameStepsTest {
                 () -> new FrameSteps(x, 1, positions, masks, new int[2][1], List.of(K), table, 3, none));
     }
 
+    /** Device tokens of {@code rows} rows, 2 frames of 2 tokens of width 2, that hold nothing (the plan's checks only). */
+    private static DeviceTokens tokens(int rows) {
+        return new DeviceTokens() {
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public int frames() {
+                return 2;
+            }
+
+            @Override
+            public int tokens() {
+                return 2;
+            }
+
+            @Override
+            public int width() {
+                return 2;
+            }
+
+            @Override
+            public Tensor[] toHost(int t) {
+                throw new UnsupportedOperationException("not read in this test");
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Test
+    void aPlanReadsItsLastTokensInPlaceWithRoomForTheCarriedOnes() {
+        int[][] positions = {{0, 1, 2}};
+        FrameSteps p = new FrameSteps(
+                Tensor.wrap(new float[6], 3, 2),
+                3,
+                positions,
+                new byte[][] {{1, 1, 1}},
+                positions,
+                List.of(K),
+                Tensor.wrap(new float[8], 4, 2),
+                3,
+                OptionalDouble.empty());
+        assertEquals(3, p.hostPerRow(), "every token from the host unless asked");
+        assertTrue(p.residentTokens().isEmpty());
+        DeviceTokens one = tokens(1);
+        FrameSteps inPlace = p.readingInPlace(Tensor.wrap(new float[2], 1, 2), one.frame(1));
+        assertEquals(1, inPlace.hostPerRow());
+        assertEquals(1, inPlace.residentTokens().orElseThrow().frame());
+        assertEquals(1, inPlace.prefill().dim(0), "the host's tokens alone");
+        assertEquals(inPlace.residentTokens(), inPlace.carrying(1).residentTokens(), "carrying keeps them");
+        assertThrows(IllegalArgumentException.class, () -> inPlace.carrying(2), "2 carried + 2 resident in 3");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> p.readingInPlace(
+                        Tensor.wrap(new float[2], 1, 2), tokens(2).frame(0)),
+                "tokens of 2 rows for a plan of 1");
+        assertThrows(IllegalArgumentException.class, () -> one.frame(2), "a frame the tokens do not have");
+    }
+
     @Test
     void aPlanCarriesAtMostItsPrefill() {
         FrameSteps p = plan(OptionalDouble.empty());

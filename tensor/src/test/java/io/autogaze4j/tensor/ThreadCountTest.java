@@ -27,17 +27,23 @@ class ThreadCountTest {
         // Per call: tokens per row. Two "frames" of 206 tokens with decode steps of 10 between them, and a last token
         // alone: up to 680 keys (three softmax segments), so attention splits rows' keys and grows its partial buffers.
         int[] steps = {206, 10, 10, 1, 206, 10, 10, 206, 10};
-        int batch = 5; // 50 decode rows: chunks of four spanning two batch rows, and a ragged last one
-        List<float[]> first = null;
-        for (int threads : THREADS) {
-            List<float[]> outputs = decoderOutputs(threads, batch, steps);
-            if (first == null) {
-                first = outputs;
-                continue;
-            }
-            assertEquals(first.size(), outputs.size());
-            for (int i = 0; i < outputs.size(); i++) {
-                assertArrayEquals(first.get(i), outputs.get(i), "output " + i + " on " + threads + " threads vs 1");
+        // Batch 5: 50 decode rows, chunks of four spanning two batch rows and a ragged last one, each stage its own
+        // region; batch 7: 70 decode rows, 18 chunks, every layer's stages in one region (LayerStages).
+        for (int batch : new int[] {5, 7}) {
+            List<float[]> first = null;
+            for (int threads : THREADS) {
+                List<float[]> outputs = decoderOutputs(threads, batch, steps);
+                if (first == null) {
+                    first = outputs;
+                    continue;
+                }
+                assertEquals(first.size(), outputs.size());
+                for (int i = 0; i < outputs.size(); i++) {
+                    assertArrayEquals(
+                            first.get(i),
+                            outputs.get(i),
+                            "output " + i + " on " + threads + " threads vs 1, batch " + batch);
+                }
             }
         }
     }
