@@ -4,9 +4,10 @@
 # variants (kernels/StreamShape.java: system properties read when the backend opens, so no new jars), one JVM per
 # config running the end-to-end benchmark at one batch size with the per-kernel profile, then a table of
 # attention_stream/next and attention_stream/last (device us per launch), the wall ms per call (median) and the
-# registers and spills ptxas reported for the streamed kernels (-cl-nv-verbose, printed when a program is built).
-# Every config shares one compiler options set and a fresh program cache, so a first JVM builds every program once and
-# each config rebuilds only the tiled attention program (its -D SL, SD, SR).
+# registers and spills ptxas reported for the streamed kernels (-cl-nv-verbose, printed when a program is built; with
+# KERNEL=attention_prefill the prefill's too: streamMaxRegisters bounds the whole tiled build). Every config shares one
+# compiler options set and a fresh program cache, so a first JVM builds every program once and each config rebuilds
+# only the tiled attention program (its -D SL, SD, SR, SE, SI, STREAM_PREFETCH and -cl-nv-maxrregcount).
 # Environment: BATCH=128, RUNS=3, WARMUP=1; CONFIGS: lines "name | JVM flags" replacing the grid below (flags may be
 # empty); KERNEL=attention_prefill: one more column, the device us per launch of the kernels whose profile label starts
 # with KERNEL (summed over their labels, launch-weighted: attention_prefill/first and attention_prefill_reg/first when
@@ -19,16 +20,17 @@
 set -u
 source scripts/device-env.sh
 P=-Dautogaze.opencl
-# Shapes and variants (docs/benchmarks.md, Streamed decode attention: tuning). 1-6 give the same bits; the split
-# factor and SD=4 sum in another order (results within float rounding).
-GRID="today: last token on attention_stream | $P.streamLastKernel=off
-default: one-query last-token kernel |
-SR=5: 5 queries in registers, 5 in local | $P.streamRegisterQueries=5
-SR=2: 2 in registers, 8 in local | $P.streamRegisterQueries=2
-SE: probabilities once per lane | $P.streamSharedExp=on
-SE, SR=2 | $P.streamSharedExp=on $P.streamRegisterQueries=2
-split factor 12 | $P.streamSplitFactor=12
-SD=4: 256 work-items, 4 dims each | $P.streamDims=4"
+# Shapes and variants (docs/benchmarks.md, Streamed decode attention: tuning and variants): occupancy (registers per
+# work-item: 168 keeps 3 groups of 128 per H200 compute unit, 128 four, 96 five) and loads in flight. 1-7 give the same
+# bits; SD=4 sums in another order (results within float rounding).
+GRID="default |
+SI: queries interleaved | $P.streamInterleave=on
+SI, at most 168 registers | $P.streamInterleave=on $P.streamMaxRegisters=168
+at most 128 registers | $P.streamMaxRegisters=128
+prefetch, at most 168 registers | $P.streamPrefetch=on $P.streamMaxRegisters=168
+SR=5, prefetch, at most 128 registers | $P.streamRegisterQueries=5 $P.streamPrefetch=on $P.streamMaxRegisters=128
+SR=5, at most 96 registers | $P.streamRegisterQueries=5 $P.streamMaxRegisters=96
+SD=4: 256 work-items, at most 96 registers | $P.streamDims=4 $P.streamMaxRegisters=96"
 CONFIGS=${CONFIGS:-$GRID}
 LOGS=${OUT:-$(mktemp -d)}/attention-sweep
 mkdir -p "$LOGS"

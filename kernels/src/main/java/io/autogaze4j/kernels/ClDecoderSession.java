@@ -658,7 +658,8 @@ final class ClDecoderSession implements DecoderSession {
                 new ClContext.ProgramSource(
                         "decoder.cl",
                         "tiled attention",
-                        options + stream.defines(ClDecoderWeights.heads(h)) + prefill.defines() + " -D TILED_KERNELS"),
+                        options + stream.defines(ClDecoderWeights.heads(h)) + prefill.defines()
+                                + stream.compilerOptions(ctx.info) + " -D TILED_KERNELS"),
                 slices == 1 ? narrow : rowBuild(options, 1, 1),
                 rowBuild(options, WIDE_ROWS, 1));
     }

@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
  * new jars. Only the tiled attention build gets the compile-time constants ({@link #defines}): a sweep rebuilds that
  * program alone.
  *
- * <p>Bits: {@link #registerQueries}, {@link #sharedExp} and {@link #lastKernel} keep every result's bits (the same
- * operations in the same order). {@link #lanes}, {@link #dims}, {@link #splitFactor} and {@link #maxSplits} change which
- * keys a lane or a split sums, so the results change within float rounding (as they already do between devices of
- * other compute-unit counts), never beyond the parity tolerance.
+ * <p>Bits: {@link #registerQueries}, {@link #sharedExp}, {@link #lastKernel}, {@link #interleave}, {@link #prefetch}
+ * and {@link #maxRegisters} keep every result's bits (the same operations in the same order). {@link #lanes}, {@link
+ * #dims}, {@link #splitFactor} and {@link #maxSplits} change which keys a lane or a split sums, so the results change
+ * within float rounding (as they already do between devices of other compute-unit counts), never beyond the parity
+ * tolerance.
  *
  * @param lanes           key lanes SL: work-items per dimension group, each chunk's keys coalesced over them; more than
  *                        {@code dims}, a multiple of 32 (a GPU warp) to keep the loads coalesced
@@ -29,6 +30,13 @@ import java.util.regex.Pattern;
  * @param maxSplits       most key splits per batch row and head
  * @param lastKernel      the last layer's last-token attention runs {@code attention_stream_last} (built for one query:
  *                        its registers and local memory for one, not K); false: {@code attention_stream} with lastOnly
+ * @param interleave      the per-chunk loops over queries run all K queries without branches (queries past the step's
+ *                        score -inf): the queries' dot products and softmax chains interleave, each in its own order
+ * @param prefetch        each chunk's values load while its keys are scored and the next chunk's keys while the values
+ *                        are summed ({@code STREAM_PREFETCH}; ~32 more registers per work-item), not right before use
+ * @param maxRegisters    the most registers per work-item the NVIDIA compiler may give the tiled attention build's
+ *                        kernels ({@code -cl-nv-maxrregcount}): more work-groups per compute unit, perhaps spills;
+ *                        empty: the compiler's choice. NVIDIA devices only ({@link #compilerOptions})
  */
 record StreamShape(
         int lanes,
@@ -37,7 +45,10 @@ record StreamShape(
         boolean sharedExp,
         int splitFactor,
         int maxSplits,
-        boolean lastKernel) {
+        boolean lastKernel,
+        boolean interleave,
+        boolean prefetch,
+        OptionalInt maxRegisters) {
     /** System property of {@link #lanes}. */
     static final String LANES_PROPERTY = "autogaze.opencl.streamLanes";
     /** System property of {@link #dims}. */
@@ -52,6 +63,14 @@ record StreamShape(
     static final String MAX_SPLITS_PROPERTY = "autogaze.opencl.streamMaxSplits";
     /** System property of {@link #lastKernel} ({@code on} or {@code off}). */
     static final String LAST_KERNEL_PROPERTY = "autogaze.opencl.streamLastKernel";
+    /** System property of {@link #interleave} ({@code on} or {@code off}, the default). */
+    static final String INTERLEAVE_PROPERTY = "autogaze.opencl.streamInterleave";
+    /** System property of {@link #prefetch} ({@code on} or {@code off}, the default). */
+    static final String PREFETCH_PROPERTY = "autogaze.opencl.streamPrefetch";
+    /** System property of {@link #maxRegisters}. */
+    static final String MAX_REGISTERS_PROPERTY = "autogaze.opencl.streamMaxRegisters";
+    /** The range of {@link #maxRegisters}: NVIDIA's compiler takes 16 to 255 registers per thread. */
+    private static final int FEWEST_REGISTERS = 16, MOST_REGISTERS = 255;
 
     /**
      * The defaults: 32 lanes x 4 groups of 8 dimensions (128 work-items), every output in registers, up to 6x the
@@ -59,16 +78,23 @@ record StreamShape(
      * flight; more groups than fit at once even out the rows' uneven ends), at most 16 splits, the one-query kernel for
      * the last token, each lane's probabilities computed once (H200, batch 128: 406 -> 306 us per launch).
      */
-    static final StreamShape DEFAULT = new StreamShape(32, 8, OptionalInt.empty(), true, 6, 16, true);
+    static final StreamShape DEFAULT =
+            new StreamShape(32, 8, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
 
     /** A define of one of the constants this shape sets, in the compiler options property. */
-    private static final Pattern SET_HERE = Pattern.compile("-D\\s*(SQ|SL|SD|SR|SE)(?![A-Za-z0-9_])");
+    private static final Pattern SET_HERE =
+            Pattern.compile("-D\\s*(SQ|SL|SD|SR|SE|SI|STREAM_PREFETCH)(?![A-Za-z0-9_])");
 
     StreamShape {
         if (dims < 1 || lanes <= dims) {
             throw new IllegalArgumentException("streamed attention: " + lanes + " lanes x " + dims
                     + " dimensions per work-item; needs dims >= 1 and lanes > dims (-D" + LANES_PROPERTY + ", -D"
                     + DIMS_PROPERTY + ")");
+        }
+        if (maxRegisters.isPresent()
+                && (maxRegisters.getAsInt() < FEWEST_REGISTERS || maxRegisters.getAsInt() > MOST_REGISTERS)) {
+            throw new IllegalArgumentException("-D" + MAX_REGISTERS_PROPERTY + "=" + maxRegisters.getAsInt()
+                    + ": expected " + FEWEST_REGISTERS + " to " + MOST_REGISTERS + " registers per work-item");
         }
         if (registerQueries.isPresent() && registerQueries.getAsInt() < 0) {
             throw new IllegalArgumentException(
@@ -85,8 +111,9 @@ record StreamShape(
      * The shape the properties {@code property} looks up give (each unset one: its default).
      *
      * @throws IllegalArgumentException for a value that is not a whole number (or on/off), a shape the kernel cannot
-     *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define SQ, SL, SD, SR or SE themselves (the
-     *     host would launch another shape than the kernel's)
+     *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define SQ, SL, SD, SR, SE, SI or STREAM_PREFETCH
+     *     themselves
+     *     (the host would launch another shape than the kernel's)
      */
     static StreamShape of(UnaryOperator<String> property) {
         String options = property.apply(ClContext.OPTIONS_PROPERTY);
@@ -94,11 +121,14 @@ record StreamShape(
         if (set.find()) {
             throw new IllegalArgumentException("-D" + ClContext.OPTIONS_PROPERTY + " defines " + set.group(1)
                     + ", which sets the streamed attention's launch too: use -D" + LANES_PROPERTY + ", -D"
-                    + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + " or -D" + SHARED_EXP_PROPERTY
-                    + " (SQ is the model's K)");
+                    + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + ", -D" + SHARED_EXP_PROPERTY + ", -D"
+                    + INTERLEAVE_PROPERTY + " or -D" + PREFETCH_PROPERTY + " (SQ is the model's K)");
         }
         String registers = property.apply(REGISTER_QUERIES_PROPERTY);
         String shared = property.apply(SHARED_EXP_PROPERTY);
+        String interleave = property.apply(INTERLEAVE_PROPERTY);
+        String prefetch = property.apply(PREFETCH_PROPERTY);
+        String maxRegisters = property.apply(MAX_REGISTERS_PROPERTY);
         return new StreamShape(
                 number(property, LANES_PROPERTY, DEFAULT.lanes),
                 number(property, DIMS_PROPERTY, DEFAULT.dims),
@@ -113,7 +143,16 @@ record StreamShape(
                 OnOffProperty.isOn(
                         LAST_KERNEL_PROPERTY,
                         property.apply(LAST_KERNEL_PROPERTY),
-                        "the streamed last-token attention built for one query"));
+                        "the streamed last-token attention built for one query"),
+                interleave == null
+                        ? DEFAULT.interleave
+                        : OnOffProperty.isOn(INTERLEAVE_PROPERTY, interleave, "queries interleaved"),
+                prefetch == null
+                        ? DEFAULT.prefetch
+                        : OnOffProperty.isOn(PREFETCH_PROPERTY, prefetch, "keys and values loaded a phase ahead"),
+                maxRegisters == null
+                        ? OptionalInt.empty()
+                        : OptionalInt.of(number(property, MAX_REGISTERS_PROPERTY, 0)));
     }
 
     private static int number(UnaryOperator<String> property, String name, int unset) {
@@ -163,7 +202,27 @@ record StreamShape(
     /** The compile-time constants of decoder.cl's streamed attention for a model of {@code k} heads. */
     String defines(int k) {
         return " -D SQ=" + k + " -D SL=" + lanes + " -D SD=" + dims + " -D SR=" + registerQueries.orElse(k) + " -D SE="
-                + (sharedExp ? 1 : 0);
+                + (sharedExp ? 1 : 0) + " -D SI=" + (interleave ? 1 : 0)
+                + " -D STREAM_PREFETCH=" + (prefetch ? 1 : 0);
+    }
+
+    /**
+     * Compiler options of the tiled attention build beyond {@link #defines}: {@link #maxRegisters} as NVIDIA's
+     * {@code -cl-nv-maxrregcount} (it bounds every kernel of that build: the prefill and tiled decode kernels too).
+     *
+     * @throws IllegalArgumentException when {@link #maxRegisters} is set for a device of another platform (its compiler
+     *     would refuse the option)
+     */
+    String compilerOptions(OpenClDevice device) {
+        if (maxRegisters.isEmpty()) {
+            return "";
+        }
+        if (!device.platform().contains("NVIDIA")) {
+            throw new IllegalArgumentException("-D" + MAX_REGISTERS_PROPERTY + "=" + maxRegisters.getAsInt()
+                    + " is an option of NVIDIA's OpenCL compiler; device " + device.name() + " is on platform '"
+                    + device.platform() + "'");
+        }
+        return " -cl-nv-maxrregcount=" + maxRegisters.getAsInt();
     }
 
     /** The knobs that differ from {@link #DEFAULT}, for the backend's name (empty at the defaults). */
@@ -190,6 +249,14 @@ record StreamShape(
         if (!lastKernel) {
             s.append(", last token on attention_stream");
         }
+        if (interleave) {
+            s.append(", streamed queries interleaved");
+        }
+        if (prefetch) {
+            s.append(", streamed keys and values prefetched");
+        }
+        maxRegisters.ifPresent(
+                r -> s.append(", tiled attention build at most ").append(r).append(" registers"));
         return s.toString();
     }
 }

@@ -12,14 +12,15 @@
 // attention's shapes TQ x TK (score tile), OQ x OD (output share), KC (keys per chunk), PQ and DQ (query rows per
 // prefill and decode work-group); the streamed decode attention's SQ (most queries: the model's K), SL (key lanes), SD
 // (head dimensions per work-item), SR (queries whose output shares stay in registers, the rest in local memory; SQ
-// unless set) and SE (1: each lane's probabilities computed once; 0 unless set), set by the host from its properties
+// unless set), SE (1: each lane's probabilities computed once; 0 unless set), SI (1: the queries' loops branch-free
+// and interleaved; 0 unless set) and STREAM_PREFETCH (0 unless set: the streamed attention loads each key and value
+// right before its use; 1: a chunk's values and the next chunk's keys a phase ahead, which on the H200 ran 20% slower
+// before SE: more registers per work-item, fewer work-groups in flight), set by the host from its properties
 // (kernels/StreamShape.java), not through the options; the register prefill's PW (work-items per work-group), PQI
 // (queries per work-item), PB (keys per score block) and PKC (keys per staged chunk), likewise
 // (kernels/PrefillShape.java; absent: attention_prefill_reg is not built). Optional (compile-time knobs for A/B runs
 // through -Dautogaze.opencl.options="-D K_UNROLL=4"): K_UNROLL and LOGIT_UNROLL, the unroll counts of the row kernels'
-// and heads_logits' k loops (less unrolling compiles faster, may run slower); STREAM_PREFETCH (0, the default: the
-// streamed attention loads each key and value right before its use; 1: a chunk's values and the next chunk's keys a
-// phase ahead, which on the H200 ran 20% slower: more registers per work-item, fewer work-groups in flight).
+// and heads_logits' k loops (less unrolling compiles faster, may run slower).
 //
 // Layouts: activations [row][HIDDEN] with row = b * perRow + s; KV caches per layer
 // [b][head][d][cap] (dimension-major, so neighbouring work-items read neighbouring keys); masks
@@ -917,6 +918,9 @@ void attention_prefill_reg(__global const int* st, __global const float* q, __gl
 #ifndef SE
 #define SE 0                     // 1: each lane's probabilities computed once, not by each of its SG work-items
 #endif
+#ifndef SI
+#define SI 0                     // 1: the per-chunk loops run every query of NQ, branch-free (see attend_stream)
+#endif
 #ifndef STREAM_PREFETCH
 #define STREAM_PREFETCH 0
 #endif
@@ -965,11 +969,15 @@ inline void stream_values(__global const float* vb, int cap, int j, int dg, int 
 // work-item, more work-groups in flight; the same operations, so the same bits). With SE (and NQ > 1) the lane's max,
 // correction and probabilities of query qq are computed once, by the lane's work-item of dimension group qq % SG, which
 // also keeps the lane's max and exp sum of qq (a quarter of the exps, fewer registers, one more barrier per chunk; the
-// same operations on the same values, so the same bits). At the end the lanes are merged to the max over them and
-// written as by `attention`, so the MLP kernels merge either. Local scratch from the kernel (OpenCL C 1.2 declares it at
-// kernel scope): qs [NQ][HEAD_DIM], pool STREAM_POOL(NQ), top [NQ], shares STREAM_SHARES(NQ), corrs STREAM_CORRS(NQ).
-// Every output is the same sequence of operations whatever NQ, SR and SE, so every kernel built from it gives the same
-// bits for the same query.
+// same operations on the same values, so the same bits). With SI the per-chunk loops run all NQ queries without a
+// branch per query (queries past nq score -inf, so their probabilities are 0 and their outputs, never written, stay
+// 0), the dot products with dimensions outer, the corrections multiplied in always (x 1 changes no bits) and each exp
+// computed then selected: straight-line code whose NQ independent chains the compiler can interleave, where the
+// branches made each query's 32-long chain of multiply-adds wait on the previous one (more registers; the same bits).
+// At the end the lanes are merged to the max over them and written as by `attention`, so the MLP kernels merge either.
+// Local scratch from the kernel (OpenCL C 1.2 declares it at kernel scope): qs [NQ][HEAD_DIM], pool STREAM_POOL(NQ),
+// top [NQ], shares STREAM_SHARES(NQ), corrs STREAM_CORRS(NQ). Every output is the same sequence of operations whatever
+// NQ, SR, SE, SI and STREAM_PREFETCH, so every kernel built from it gives the same bits for the same query.
 inline void attend_stream(const int NQ, __global const int* st, __global const float* q, __global const float* kc,
                           __global const float* vc, __global const uchar* mask, __global float* po,
                           __global float* pml, int cap, float scale, int lastOnly, __local float4* qs,
@@ -1027,6 +1035,30 @@ inline void attend_stream(const int NQ, __global const int* st, __global const f
 #endif
         // (1) scores of key j; query s sees key j when the mask has it and j <= first + s
         int j = c0 + t;
+#if SI
+        // every query's dot at once, dimensions outer: NQ independent chains (each over d in order: the same bits);
+        // queries past nq score -inf (their rows of sc then give zero probabilities)
+        float dots[SQ];
+#pragma unroll
+        for (int qq = 0; qq < NQ; qq++) {
+            dots[qq] = 0.0f;
+        }
+#pragma unroll
+        for (int d4 = 0; d4 < HEAD_DIM / 4; d4++) {
+#pragma unroll
+            for (int qq = 0; qq < NQ; qq++) {
+                float4 qv = qs[qq * (HEAD_DIM / 4) + d4];
+                dots[qq] = fma(qv.x, kv[4 * d4], dots[qq]);
+                dots[qq] = fma(qv.y, kv[4 * d4 + 1], dots[qq]);
+                dots[qq] = fma(qv.z, kv[4 * d4 + 2], dots[qq]);
+                dots[qq] = fma(qv.w, kv[4 * d4 + 3], dots[qq]);
+            }
+        }
+#pragma unroll
+        for (int qq = 0; qq < NQ; qq++) {
+            sc[qq * SWG + t] = qq < nq && on && j <= first + s0 + qq ? dots[qq] * scale : -INFINITY;
+        }
+#else
 #pragma unroll
         for (int qq = 0; qq < NQ; qq++) {
             if (qq < nq) {
@@ -1042,6 +1074,7 @@ inline void attend_stream(const int NQ, __global const int* st, __global const f
                 sc[qq * SWG + t] = on && j <= first + s0 + qq ? dot * scale : -INFINITY;
             }
         }
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
         // (2) the lane's keys: online softmax and values
 #if STREAM_PREFETCH
@@ -1052,6 +1085,35 @@ inline void attend_stream(const int NQ, __global const int* st, __global const f
         if (shared) {
             // (2a) query qq's max, correction and probabilities for the lane, by its owner: corrections to corrs, the
             // probabilities in place of the scores
+#if SI
+            // SI: the owner's queries dg, dg + SG, ... one after another without branches (each exp computed, then
+            // selected: the same values), so their chains interleave
+#pragma unroll
+            for (int k = 0; k < (NQ + SG - 1) / SG; k++) {
+                int qq = dg + SG * k;
+                if (k < NQ / SG || qq < NQ) {
+                    float s[SG];
+                    float mx = m[k];
+#pragma unroll
+                    for (int i = 0; i < SG; i++) {
+                        s[i] = sc[qq * SWG + lane + SL * i];
+                        mx = fmax(mx, s[i]);
+                    }
+                    float grow = m[k] == -INFINITY ? 0.0f : exp(m[k] - mx);
+                    float corr = mx > m[k] ? grow : 1.0f;
+                    l[k] *= corr; // (x 1 changes no bits)
+                    m[k] = mx > m[k] ? mx : m[k];
+                    corrs[qq * SL + lane] = corr;
+#pragma unroll
+                    for (int i = 0; i < SG; i++) {
+                        float e = exp(s[i] - mx);
+                        float p = s[i] == -INFINITY ? 0.0f : e;
+                        l[k] += p;
+                        sc[qq * SWG + lane + SL * i] = p;
+                    }
+                }
+            }
+#else
 #pragma unroll
             for (int qq = 0; qq < NQ; qq++) {
                 if (qq < nq && qq % SG == dg) {
@@ -1077,11 +1139,12 @@ inline void attend_stream(const int NQ, __global const int* st, __global const f
                     }
                 }
             }
+#endif
             barrier(CLK_LOCAL_MEM_FENCE);
         }
 #pragma unroll
         for (int qq = 0; qq < NQ; qq++) {
-            if (qq < nq) {
+            if (SI || qq < nq) {
                 float s[SG], acc[SD];
                 for (int dd = 0; dd < SD; dd++) {
                     acc[dd] = qq < SR ? o[qq][dd] : shares[SHARE_AT(qq, dd, t)];
@@ -1089,7 +1152,7 @@ inline void attend_stream(const int NQ, __global const int* st, __global const f
                 if (shared) {
                     // (2b) the owner's correction (1: the max did not grow; x 1 changes no bits) and probabilities
                     float corr = corrs[qq * SL + lane];
-                    if (corr != 1.0f) {
+                    if (SI || corr != 1.0f) {
                         for (int dd = 0; dd < SD; dd++) {
                             acc[dd] *= corr;
                         }
@@ -1192,10 +1255,10 @@ inline void attend_stream(const int NQ, __global const int* st, __global const f
 }
 
 // Streamed attention of a decode step (at most SQ new tokens per batch row, the model's K) or, with lastOnly, of each
-// batch row's last token (attend_stream). Shapes from the host (-D SQ, SL, SD, SR, SE).
+// batch row's last token (attend_stream). Shapes from the host (-D SQ, SL, SD, SR, SE, SI).
 // CPU twin: tensor/AttentionKernel.attendRows.
-// Test: OpenClDecoderTest.streamAttentionMatchesHostSession; its variants (SR, SE, the one-query kernel below):
-// OpenClDecoderTest.streamVariantsGiveTheDefaultBits.
+// Test: OpenClDecoderTest.streamAttentionMatchesHostSession; its variants (SR, SE, SI, STREAM_PREFETCH, the one-query
+// kernel below): OpenClDecoderTest.streamVariantsGiveTheDefaultBits.
 __kernel void attention_stream(__global const int* st, __global const float* q, __global const float* kc,
                                __global const float* vc, __global const uchar* mask, __global float* po,
                                __global float* pml, int cap, float scale, int lastOnly) {

@@ -59,7 +59,16 @@ class DecoderSessionOptionsTest {
     private static StreamShape twoRegisterQueries() {
         StreamShape d = StreamShape.DEFAULT;
         return new StreamShape(
-                d.lanes(), d.dims(), OptionalInt.of(2), d.sharedExp(), d.splitFactor(), d.maxSplits(), d.lastKernel());
+                d.lanes(),
+                d.dims(),
+                OptionalInt.of(2),
+                d.sharedExp(),
+                d.splitFactor(),
+                d.maxSplits(),
+                d.lastKernel(),
+                d.interleave(),
+                d.prefetch(),
+                d.maxRegisters());
     }
 
     private static DecoderSessionOptions withOverlapOff(DecoderSessionOptions o) {
@@ -109,7 +118,8 @@ class DecoderSessionOptionsTest {
                 PrefillShape.DEFAULT,
                 PersistentSteps.OFF);
         RowSplit split = new RowSplit(20, 2);
-        StreamShape shape = new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true);
+        StreamShape shape =
+                new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
         assertEquals(
                 new DecoderSessionOptions(
                         7,

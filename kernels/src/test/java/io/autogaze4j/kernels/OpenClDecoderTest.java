@@ -397,11 +397,16 @@ class OpenClDecoderTest {
     @Test
     void streamVariantsGiveTheDefaultBits() {
         DecoderWeights w = weights(53);
-        StreamShape today = new StreamShape(32, 8, OptionalInt.empty(), false, 6, 16, false);
+        OptionalInt all = OptionalInt.empty();
+        StreamShape today = new StreamShape(32, 8, all, false, 6, 16, false, false, false, all);
         List<StreamShape> variants = List.of(
                 StreamShape.DEFAULT,
-                new StreamShape(32, 8, OptionalInt.of(2), false, 6, 16, false),
-                new StreamShape(32, 8, OptionalInt.of(3), true, 6, 16, true));
+                new StreamShape(32, 8, OptionalInt.of(2), false, 6, 16, false, false, true, all),
+                new StreamShape(32, 8, OptionalInt.of(3), true, 6, 16, true, false, false, all),
+                // interleaved queries: with shared probabilities (the default's) and prefetched keys and values, and
+                // without them and with the K-query kernel taking the last token (nine queries past the step's)
+                new StreamShape(32, 8, all, true, 6, 16, true, true, true, all),
+                new StreamShape(32, 8, OptionalInt.of(3), false, 6, 16, false, true, false, all));
         assertEquals(OptionalInt.empty(), StreamShape.DEFAULT.registerQueries(), "the default keeps all in registers");
         try (ClContext ctx = ClContext.open(OpenClBackend.preferredDevice(), ProgramCache.off())) {
             String options =
