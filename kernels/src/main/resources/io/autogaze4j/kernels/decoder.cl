@@ -1579,9 +1579,9 @@ inline void choose_row(__global const int* st, __global const float* logits, __g
     }
 }
 
-#ifdef PARALLEL_CHOICE
-// The choice of all heads at once (-D PARALLEL_CHOICE, through -Dautogaze.opencl.options): the same ids, margins and
-// probabilities, bit for bit, as choose_row's head-after-head reductions. Head i can lose at most i ids to the heads
+#ifndef SEQUENTIAL_CHOICE
+// The choice of all heads at once (the default; -D SEQUENTIAL_CHOICE through -Dautogaze.opencl.options builds
+// choose_row's head-after-head reductions instead, for A/B runs): the same ids, margins and probabilities, bit for bit. Head i can lose at most i ids to the heads
 // before it, so its best CHOICE_LIST = NHEADS + 1 ids (ordered by logit, ties to the lower id) hold its best and runner-up
 // after the exclusions: every head's list is found at once (segment scans, then one tree of list merges), one
 // work-item resolves the heads in order on the short lists, and the exp sums of all heads are the lane sums of before.
@@ -1589,7 +1589,7 @@ inline void choose_row(__global const int* st, __global const float* logits, __g
 // Local scratch of the choice past lg (floats): choose_row's bestTop, bestId, bestSecond, sums and chosen.
 #define CHOICE_REST ((6 + NHEADS) * SEL_WG + NHEADS)
 #if 2 * NHEADS * CHOICE_LIST > CHOICE_REST - 2 * NHEADS
-#error "PARALLEL_CHOICE: SEL_WG too small for one candidate list per head"
+#error "parallel choice: SEL_WG too small for one candidate list per head"
 #endif
 
 /** Whether candidate (x, xi) ranks before (y, yi): a larger logit, or the same and a lower id; yi < 0: an empty slot. */
@@ -1730,16 +1730,18 @@ inline void choose_row_parallel(__global const int* st, __global const float* lo
 // pad id at -inf, head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1. Writes the margin
 // (best - second best), the id (an int) and its softmax probability of head i to word b*K + i of sections R_MARGIN,
 // R_ID and R_PROBABILITY of res. Work-item t owns ids v = t + j * SEL_WG of every head (loads them, applies the
-// exclusions and sums their exps itself: no barrier for those); per head one reduction of (best, id, runner-up)
-// triples; the probabilities' exp sums of all heads in one reduction at the end, in the order of the single-head
-// tree before (the same bits when VOCAB <= 2 * SEL_WG: the lanes past the vocabulary only added zeros).
+// exclusions and sums their exps itself: no barrier for those); the probabilities' exp sums of all heads in one
+// reduction at the end, in the order of the single-head tree before (the same bits when VOCAB <= 2 * SEL_WG: the lanes
+// past the vocabulary only added zeros). The best ids: all heads at once (choose_row_parallel, the default) or, with
+// -D SEQUENTIAL_CHOICE, per head one reduction of (best, id, runner-up) triples (choose_row); the same bits.
 // Work-group b: SEL_WG work-items.
 // CPU twin: model/FrameGenerator.chooseOnHost.
-// Test: OpenClDecoderTest.deviceChoiceEqualsHostChoiceOnTheSameLogits; end to end: model OpenClGenerationParityTest.
+// Test: OpenClDecoderTest.deviceChoiceEqualsHostChoiceOnTheSameLogits, parallelChoiceGivesTheSequentialChoicesBits;
+// end to end: model OpenClGenerationParityTest.
 __kernel void heads_choose(__global const int* st, __global const float* logits, __global const uchar* forb,
                            __global float* res) {
     __local float lg[NHEADS * VOCAB];
-#ifdef PARALLEL_CHOICE
+#ifndef SEQUENTIAL_CHOICE
     __local float rest[CHOICE_REST];
     choose_row_parallel(st, logits, forb, res, get_group_id(0), get_local_id(0), SEL_WG, lg, rest);
 #else
@@ -2179,7 +2181,7 @@ inline void step_phases(__global int* st, int rows, int batch, int perRow, int s
                      pool + 4 * HIDDEN, pool + (4 + LOGIT_ROWS) * HIDDEN, pool4);
     }
     phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 2 + 5 * LAYERS);
-#ifdef PARALLEL_CHOICE
+#ifndef SEQUENTIAL_CHOICE
     for (int b = group; b < batch; b += groups) {
         barrier(CLK_LOCAL_MEM_FENCE);
         choose_row_parallel(st, a.logits, a.forb, a.res, b, lt, PWG, pool, pool + NHEADS * VOCAB);

@@ -594,8 +594,8 @@ class OpenClDecoderTest {
     }
 
     /**
-     * The parallel choice ({@code -D PARALLEL_CHOICE}, decoder.cl choose_row_parallel) gives the head-after-head
-     * choice's ids, margins and probabilities bit for bit, on logits made hard for it: random heads; heads tied at the
+     * The parallel choice (decoder.cl choose_row_parallel, the default) gives the head-after-head choice's
+     * ({@code -D SEQUENTIAL_CHOICE}, choose_row) ids, margins and probabilities bit for bit, on logits made hard for it: random heads; heads tied at the
      * top (the runner-up equal to the best); every head the same (head i takes the (i+1)-th best id, so it needs its
      * best i + 2), with ties across heads; calls that forbid all ids but a few, then all of them (id -1, NaN).
      */
@@ -603,8 +603,8 @@ class OpenClDecoderTest {
     void parallelChoiceGivesTheSequentialChoicesBits() {
         int device = TestDevice.backend().device().index();
         int[] edgeCases = new int[2];
-        try (OpenClBackend sequential = OpenClBackend.open(device, "");
-                OpenClBackend parallel = OpenClBackend.open(device, "-D PARALLEL_CHOICE")) {
+        try (OpenClBackend sequential = OpenClBackend.open(device, "-D SEQUENTIAL_CHOICE");
+                OpenClBackend parallel = OpenClBackend.open(device, "")) {
             for (DecoderWeights w :
                     List.of(weights(61), tiedAtTheTop(weights(62)), sameHeads(tiedAtTheTop(weights(63))))) {
                 List<Call> calls = calls(new Random(64), 5, 320, 30, 10, 260);
