@@ -530,7 +530,7 @@ class OpenClDecoderTest {
             for (int c = 0; c < calls.size(); c++) {
                 Call call = calls.get(c);
                 if (c > 0) {
-                    fed = fedIds(c, batch, call.perRow);
+                    fed = choiceFeeds(c, batch, call.perRow);
                     for (int b = 0; b < batch; b++) {
                         for (int id : fed[b]) {
                             fedSoFar[b].add(id);
@@ -583,7 +583,7 @@ class OpenClDecoderTest {
     }
 
     /** The ids call {@code c} (from 1) feeds: distinct over a row's calls until they cover every cell id. */
-    private static int[][] fedIds(int c, int batch, int perRow) {
+    private static int[][] choiceFeeds(int c, int batch, int perRow) {
         int[][] fed = new int[batch][perRow];
         for (int b = 0; b < batch; b++) {
             for (int s = 0; s < perRow; s++) {
@@ -595,9 +595,10 @@ class OpenClDecoderTest {
 
     /**
      * The parallel choice (decoder.cl choose_row_parallel, the default) gives the head-after-head choice's
-     * ({@code -D SEQUENTIAL_CHOICE}, choose_row) ids, margins and probabilities bit for bit, on logits made hard for it: random heads; heads tied at the
-     * top (the runner-up equal to the best); every head the same (head i takes the (i+1)-th best id, so it needs its
-     * best i + 2), with ties across heads; calls that forbid all ids but a few, then all of them (id -1, NaN).
+     * ({@code -D SEQUENTIAL_CHOICE}, choose_row) ids, margins and probabilities bit for bit, on logits made hard for
+     * it: random heads; heads tied at the top (the runner-up equal to the best); every head the same (head i takes the
+     * (i+1)-th best id, so it needs its best i + 2), with ties across heads; calls that forbid all ids but a few, then
+     * all of them (id -1, NaN).
      */
     @Test
     void parallelChoiceGivesTheSequentialChoicesBits() {
@@ -629,14 +630,14 @@ class OpenClDecoderTest {
         assertTrue(edgeCases[1] > 0, "some heads found every id forbidden");
     }
 
-    /** The device's choices of each call on {@code cl}, each call after the first feeding {@link #fedIds}. */
+    /** The device's choices of each call on {@code cl}, each call after the first feeding {@link #choiceFeeds}. */
     private static List<TokenChoice> choices(OpenClBackend cl, DecoderWeights w, List<Call> calls) {
         int batch = calls.get(0).positions.length;
         List<TokenChoice> out = new ArrayList<>();
         try (DecoderSession session = cl.openDecoder(w, batch, 16, calls.get(0).masks[0].length)) {
             for (int c = 0; c < calls.size(); c++) {
                 Call call = calls.get(c);
-                int[][] fed = c == 0 ? null : fedIds(c, batch, call.perRow);
+                int[][] fed = c == 0 ? null : choiceFeeds(c, batch, call.perRow);
                 out.add(session.forwardAndChoose(call.x, call.perRow, call.positions, call.masks, fed, PAD));
             }
         }
