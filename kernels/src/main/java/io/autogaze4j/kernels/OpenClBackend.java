@@ -274,7 +274,7 @@ public final class OpenClBackend implements Backend {
         return create(ClContext.open(index), splitK);
     }
 
-    /** Opens device {@code index}, adding compiler options {@code extraOptions} to every build (tests: a build define). */
+    /** Opens device {@code index}, adding {@code extraOptions} to every build's compiler options (tests: a define). */
     static OpenClBackend open(int index, String extraOptions) {
         ClContext ctx = ClContext.open(index, ProgramCache.configured(), extraOptions);
         return create(ctx, !ctx.info.cpu());

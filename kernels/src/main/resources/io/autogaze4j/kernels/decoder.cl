@@ -1581,10 +1581,11 @@ inline void choose_row(__global const int* st, __global const float* logits, __g
 
 #ifndef SEQUENTIAL_CHOICE
 // The choice of all heads at once (the default; -D SEQUENTIAL_CHOICE through -Dautogaze.opencl.options builds
-// choose_row's head-after-head reductions instead, for A/B runs): the same ids, margins and probabilities, bit for bit. Head i can lose at most i ids to the heads
-// before it, so its best CHOICE_LIST = NHEADS + 1 ids (ordered by logit, ties to the lower id) hold its best and runner-up
-// after the exclusions: every head's list is found at once (segment scans, then one tree of list merges), one
-// work-item resolves the heads in order on the short lists, and the exp sums of all heads are the lane sums of before.
+// choose_row's head-after-head reductions instead, for A/B runs): the same ids, margins and probabilities, bit for
+// bit. Head i can lose at most i ids to the heads before it, so its best CHOICE_LIST = NHEADS + 1 ids (ordered by
+// logit, ties to the lower id) hold its best and runner-up after the exclusions: every head's list is found at once
+// (segment scans, then one tree of list merges), one work-item resolves the heads in order on the short lists, and the
+// exp sums of all heads are the lane sums of before.
 #define CHOICE_LIST (NHEADS + 1)
 // Local scratch of the choice past lg (floats): choose_row's bestTop, bestId, bestSecond, sums and chosen.
 #define CHOICE_REST ((6 + NHEADS) * SEL_WG + NHEADS)
@@ -1592,7 +1593,7 @@ inline void choose_row(__global const int* st, __global const float* logits, __g
 #error "parallel choice: SEL_WG too small for one candidate list per head"
 #endif
 
-/** Whether candidate (x, xi) ranks before (y, yi): a larger logit, or the same and a lower id; yi < 0: an empty slot. */
+/** Whether candidate (x, xi) ranks before (y, yi): a larger logit, or the same and a lower id (yi < 0: empty slot). */
 inline bool ranks_before(float x, int xi, float y, int yi) {
     return yi < 0 || x > y || (x == y && xi < yi);
 }
@@ -1675,6 +1676,8 @@ inline void choose_row_parallel(__global const int* st, __global const float* lo
     barrier(CLK_LOCAL_MEM_FENCE);
     // in head order: the first and second of head i's list not chosen by a head before it
     if (t == 0) {
+        int picked[NHEADS]; // (in registers: the head loop unrolled, every index a constant)
+#pragma unroll
         for (int i = 0; i < NHEADS; i++) {
             int at = i * segments * CHOICE_LIST;
             float top = -INFINITY, second = -INFINITY;
@@ -1683,7 +1686,7 @@ inline void choose_row_parallel(__global const int* st, __global const float* lo
                 int c = candId[at + k];
                 bool taken = false;
                 for (int j = 0; j < i; j++) {
-                    taken |= chosen[j] == c;
+                    taken |= picked[j] == c;
                 }
                 if (!taken && id < 0) {
                     top = candTop[at + k];
@@ -1693,6 +1696,7 @@ inline void choose_row_parallel(__global const int* st, __global const float* lo
                     break;
                 }
             }
+            picked[i] = id;
             tops[i] = top;
             chosen[i] = id;
             res[R_MARGIN * bk + b * NHEADS + i] = id >= 0 ? top - second : NAN;
