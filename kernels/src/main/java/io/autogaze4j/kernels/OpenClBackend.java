@@ -274,6 +274,12 @@ public final class OpenClBackend implements Backend {
         return create(ClContext.open(index), splitK);
     }
 
+    /** Opens device {@code index}, adding {@code extraOptions} to every build's compiler options (tests: a define). */
+    static OpenClBackend open(int index, String extraOptions) {
+        ClContext ctx = ClContext.open(index, ProgramCache.configured(), extraOptions);
+        return create(ctx, !ctx.info.cpu());
+    }
+
     /** Opens device {@code index} with the program cache {@code cache} (tests use their own directory). */
     static OpenClBackend open(int index, ProgramCache cache) {
         ClContext ctx = ClContext.open(index, cache);

@@ -1557,6 +1557,22 @@ inline void sum_lanes(__local float* s, int t, int wg) {
 }
 
 /**
+ * Loads batch row b's logits of every head into lg [NHEADS][VOCAB], the pad id and the forbidden ids at -inf; work-item
+ * t of `wg` loads the ids of lanes t, t + wg, ... (lane l: ids l + j * SEL_WG), so it alone reads them until a barrier.
+ */
+inline void load_choice_logits(__global const float* logits, __global const uchar* forb, int b, int t, int wg,
+                               __local float* lg) {
+    for (int lane = t; lane < SEL_WG; lane += wg) {
+        for (int v = lane; v < VOCAB; v += SEL_WG) {
+            bool out = v == PAD_ID || FRESH_LOAD(uchar, forb[b * VOCAB + v]);
+            for (int i = 0; i < NHEADS; i++) {
+                lg[i * VOCAB + v] = out ? -INFINITY : FRESH_LOAD(float, logits[(b * NHEADS + i) * VOCAB + v]);
+            }
+        }
+    }
+}
+
+/**
  * The body of heads_choose for batch row b, work-item t of `wg`: the kernel's SEL_WG lanes (lane l: ids l + j * SEL_WG)
  * taken by work-item l % wg, so a work-group of another size (persistent_step's) makes the same sums in the same order;
  * with wg = SEL_WG each work-item is its lane. Local scratch as heads_choose declares it.
@@ -1566,14 +1582,7 @@ inline void choose_row(__global const int* st, __global const float* logits, __g
                        __local int* bestId, __local float* bestSecond, __local float* sums, __local int* chosen) {
     int bk = st[P_BATCH] * NHEADS;
     res += st[P_STEP] * R_SECTIONS * bk; // this step's results
-    for (int lane = t; lane < SEL_WG; lane += wg) {
-        for (int v = lane; v < VOCAB; v += SEL_WG) {
-            bool out = v == PAD_ID || FRESH_LOAD(uchar, forb[b * VOCAB + v]);
-            for (int i = 0; i < NHEADS; i++) {
-                lg[i * VOCAB + v] = out ? -INFINITY : FRESH_LOAD(float, logits[(b * NHEADS + i) * VOCAB + v]);
-            }
-        }
-    }
+    load_choice_logits(logits, forb, b, t, wg, lg);
     for (int i = 0; i < NHEADS; i++) {
         __local const float* row = lg + i * VOCAB;
         int slot = (i & 1) * SEL_WG;
@@ -1633,20 +1642,176 @@ inline void choose_row(__global const int* st, __global const float* logits, __g
     }
 }
 
+#ifndef SEQUENTIAL_CHOICE
+// The choice of all heads at once (the default; -D SEQUENTIAL_CHOICE through -Dautogaze.opencl.options builds
+// choose_row's head-after-head reductions instead, for A/B runs): the same ids, margins and probabilities, bit for
+// bit. Head i can lose at most i ids to the heads before it, so its best CHOICE_LIST = NHEADS + 1 ids (ordered by
+// logit, ties to the lower id) hold its best and runner-up after the exclusions: every head's list is found at once
+// (segment scans, then one tree of list merges), one work-item resolves the heads in order on the short lists, and the
+// exp sums of all heads are the lane sums of before.
+#define CHOICE_LIST (NHEADS + 1)
+// Local scratch of the choice past lg (floats): choose_row's bestTop, bestId, bestSecond, sums and chosen.
+#define CHOICE_REST ((6 + NHEADS) * SEL_WG + NHEADS)
+#if 2 * NHEADS * CHOICE_LIST > CHOICE_REST - 2 * NHEADS
+#error "parallel choice: SEL_WG too small for one candidate list per head"
+#endif
+
+/** Whether candidate (x, xi) ranks before (y, yi): a larger logit, or the same and a lower id (yi < 0: empty slot). */
+inline bool ranks_before(float x, int xi, float y, int yi) {
+    return yi < 0 || x > y || (x == y && xi < yi);
+}
+
+/**
+ * choose_row's results from all heads at once, for batch row b by work-item t of `wg` (at least NHEADS). Local scratch:
+ * lg [NHEADS][VOCAB] and `rest` (CHOICE_REST floats: the candidate lists, later the lane sums; the heads' best logits
+ * and ids at its end).
+ */
+inline void choose_row_parallel(__global const int* st, __global const float* logits, __global const uchar* forb,
+                                __global float* res, int b, int t, int wg, __local float* lg, __local float* rest) {
+    int bk = st[P_BATCH] * NHEADS;
+    res += st[P_STEP] * R_SECTIONS * bk; // this step's results
+    __local float* tops = rest + CHOICE_REST - 2 * NHEADS;
+    __local int* chosen = (__local int*) (tops + NHEADS);
+    // segments per head: a power of two, one work-item each, their lists (values, then ids) before tops
+    int segments = 1;
+    while (2 * segments * NHEADS <= wg && 2 * (2 * segments) * NHEADS * CHOICE_LIST <= CHOICE_REST - 2 * NHEADS) {
+        segments *= 2;
+    }
+    int listWords = segments * NHEADS * CHOICE_LIST;
+    __local float* candTop = rest;
+    __local int* candId = (__local int*) (rest + listWords);
+    load_choice_logits(logits, forb, b, t, wg, lg);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // each (head, segment) work-item: its head's best CHOICE_LIST ids among v = segment + j * segments
+    if (t < segments * NHEADS) {
+        int i = t / segments, seg = t % segments;
+        float top[CHOICE_LIST];
+        int id[CHOICE_LIST];
+        for (int k = 0; k < CHOICE_LIST; k++) {
+            top[k] = -INFINITY;
+            id[k] = -1;
+        }
+        for (int v = seg; v < VOCAB; v += segments) {
+            float x = lg[i * VOCAB + v];
+            if (x > -INFINITY && ranks_before(x, v, top[CHOICE_LIST - 1], id[CHOICE_LIST - 1])) {
+                for (int k = CHOICE_LIST - 1; k > 0; k--) { // insertion from the back: slot k takes k-1 or v
+                    if (ranks_before(x, v, top[k - 1], id[k - 1])) {
+                        top[k] = top[k - 1];
+                        id[k] = id[k - 1];
+                    } else if (ranks_before(x, v, top[k], id[k])) {
+                        top[k] = x;
+                        id[k] = v;
+                    }
+                }
+                if (ranks_before(x, v, top[0], id[0])) {
+                    top[0] = x;
+                    id[0] = v;
+                }
+            }
+        }
+        for (int k = 0; k < CHOICE_LIST; k++) {
+            candTop[t * CHOICE_LIST + k] = top[k];
+            candId[t * CHOICE_LIST + k] = id[k];
+        }
+    }
+    // the tree: list seg takes the best CHOICE_LIST of itself and list seg + width (disjoint ids: a strict order)
+    for (int width = 1; width < segments; width *= 2) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        int pairs = segments / (2 * width);
+        for (int g = t; g < pairs * NHEADS; g += wg) {
+            int a = ((g / pairs) * segments + g % pairs * 2 * width) * CHOICE_LIST, c = a + width * CHOICE_LIST;
+            float top[CHOICE_LIST];
+            int id[CHOICE_LIST];
+            int ia = 0, ic = 0;
+            for (int k = 0; k < CHOICE_LIST; k++) { // both lists have CHOICE_LIST entries: neither runs out
+                bool fromA = ranks_before(candTop[a + ia], candId[a + ia], candTop[c + ic], candId[c + ic]);
+                top[k] = fromA ? candTop[a + ia] : candTop[c + ic];
+                id[k] = fromA ? candId[a + ia] : candId[c + ic];
+                ia += fromA;
+                ic += !fromA;
+            }
+            for (int k = 0; k < CHOICE_LIST; k++) {
+                candTop[a + k] = top[k];
+                candId[a + k] = id[k];
+            }
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // in head order: the first and second of head i's list not chosen by a head before it
+    if (t == 0) {
+        int picked[NHEADS]; // (in registers: the head loop unrolled, every index a constant)
+#pragma unroll
+        for (int i = 0; i < NHEADS; i++) {
+            int at = i * segments * CHOICE_LIST;
+            float top = -INFINITY, second = -INFINITY;
+            int id = -1;
+            for (int k = 0; k < CHOICE_LIST && candId[at + k] >= 0; k++) {
+                int c = candId[at + k];
+                bool taken = false;
+                for (int j = 0; j < i; j++) {
+                    taken |= picked[j] == c;
+                }
+                if (!taken && id < 0) {
+                    top = candTop[at + k];
+                    id = c;
+                } else if (!taken) {
+                    second = candTop[at + k];
+                    break;
+                }
+            }
+            picked[i] = id;
+            tops[i] = top;
+            chosen[i] = id;
+            res[R_MARGIN * bk + b * NHEADS + i] = id >= 0 ? top - second : NAN;
+            ((__global int*) res)[R_ID * bk + b * NHEADS + i] = id;
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (t < NHEADS && chosen[t] >= 0) { // the heads' ids differ: no two work-items write one word
+        for (int later = t + 1; later < NHEADS; later++) {
+            lg[later * VOCAB + chosen[t]] = -INFINITY;
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // softmax probability of head i's id over its remaining logits: choose_row's lane sums, in its order
+    for (int lane = t; lane < SEL_WG; lane += wg) {
+        for (int i = 0; i < NHEADS; i++) {
+            float part = 0.0f, top = tops[i];
+            for (int v = lane; v < VOCAB; v += SEL_WG) {
+                if (lg[i * VOCAB + v] > -INFINITY) {
+                    part += exp(lg[i * VOCAB + v] - top);
+                }
+            }
+            rest[i * SEL_WG + lane] = part;
+        }
+    }
+    sum_lanes(rest, t, wg);
+    if (t < NHEADS) {
+        res[R_PROBABILITY * bk + b * NHEADS + t] = chosen[t] >= 0 ? 1.0f / rest[t * SEL_WG] : NAN;
+    }
+}
+#endif
+
 #ifndef PERSISTENT_KERNELS // (persistent_step runs its body)
 // The greedy multi-head choice of batch row b (spec 4.3) on its logits (heads_logits): with the forbidden ids and the
 // pad id at -inf, head i takes the first maximal logit; its id becomes -inf for heads i+1..K-1. Writes the margin
 // (best - second best), the id (an int) and its softmax probability of head i to word b*K + i of sections R_MARGIN,
 // R_ID and R_PROBABILITY of res. Work-item t owns ids v = t + j * SEL_WG of every head (loads them, applies the
-// exclusions and sums their exps itself: no barrier for those); per head one reduction of (best, id, runner-up)
-// triples; the probabilities' exp sums of all heads in one reduction at the end, in the order of the single-head
-// tree before (the same bits when VOCAB <= 2 * SEL_WG: the lanes past the vocabulary only added zeros).
+// exclusions and sums their exps itself: no barrier for those); the probabilities' exp sums of all heads in one
+// reduction at the end, in the order of the single-head tree before (the same bits when VOCAB <= 2 * SEL_WG: the lanes
+// past the vocabulary only added zeros). The best ids: all heads at once (choose_row_parallel, the default) or, with
+// -D SEQUENTIAL_CHOICE, per head one reduction of (best, id, runner-up) triples (choose_row); the same bits.
 // Work-group b: SEL_WG work-items.
 // CPU twin: model/FrameGenerator.chooseOnHost.
-// Test: OpenClDecoderTest.deviceChoiceEqualsHostChoiceOnTheSameLogits; end to end: model OpenClGenerationParityTest.
+// Test: OpenClDecoderTest.deviceChoiceEqualsHostChoiceOnTheSameLogits, parallelChoiceGivesTheSequentialChoicesBits;
+// end to end: model OpenClGenerationParityTest.
 __kernel void heads_choose(__global const int* st, __global const float* logits, __global const uchar* forb,
                            __global float* res) {
     __local float lg[NHEADS * VOCAB];
+#ifndef SEQUENTIAL_CHOICE
+    __local float rest[CHOICE_REST];
+    choose_row_parallel(st, logits, forb, res, get_group_id(0), get_local_id(0), SEL_WG, lg, rest);
+#else
     __local float bestTop[2 * SEL_WG]; // two halves, head i in half i & 1: the next head's stores cannot race
     __local int bestId[2 * SEL_WG];    // the reads of the last
     __local float bestSecond[2 * SEL_WG];
@@ -1654,6 +1819,7 @@ __kernel void heads_choose(__global const int* st, __global const float* logits,
     __local int chosen[NHEADS];
     choose_row(st, logits, forb, res, get_group_id(0), get_local_id(0), SEL_WG, lg, bestTop, bestId, bestSecond, sums,
                chosen);
+#endif
 }
 #endif
 #endif // STEP_KERNELS
@@ -2082,6 +2248,12 @@ inline void step_phases(__global int* st, int rows, int batch, int perRow, int s
                      pool + 4 * HIDDEN, pool + (4 + LOGIT_ROWS) * HIDDEN, pool4);
     }
     phase_end(a.barrierState, waits, timedOut, a.phaseClock, since, 2 + 5 * LAYERS);
+#ifndef SEQUENTIAL_CHOICE
+    for (int b = group; b < batch; b += groups) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        choose_row_parallel(st, a.logits, a.forb, a.res, b, lt, PWG, pool, pool + NHEADS * VOCAB);
+    }
+#else
     __local float* bestTop = pool + NHEADS * VOCAB;
     __local int* bestId = (__local int*) (bestTop + 2 * SEL_WG);
     __local float* bestSecond = (__local float*) (bestId + 2 * SEL_WG);
@@ -2091,6 +2263,7 @@ inline void step_phases(__global int* st, int rows, int batch, int perRow, int s
         choose_row(st, a.logits, a.forb, a.res, b, lt, PWG, pool, bestTop, bestId, bestSecond, sums,
                    (__local int*) (sums + NHEADS * SEL_WG));
     }
+#endif
 #ifdef PHASE_CLOCK
     barrier(CLK_LOCAL_MEM_FENCE); // (group 0's own choice done: the last phase's time is group 0's)
     phase_mark(a.phaseClock, since, 3 + 5 * LAYERS);

@@ -535,11 +535,10 @@ class OpenClDecoderTest {
             for (int c = 0; c < calls.size(); c++) {
                 Call call = calls.get(c);
                 if (c > 0) {
-                    fed = new int[batch][call.perRow];
+                    fed = choiceFeeds(c, batch, call.perRow);
                     for (int b = 0; b < batch; b++) {
-                        for (int s = 0; s < call.perRow; s++) {
-                            fed[b][s] = (7 * s + 3 * b + c) % PAD;
-                            fedSoFar[b].add(fed[b][s]);
+                        for (int id : fed[b]) {
+                            fedSoFar[b].add(id);
                         }
                     }
                 }
@@ -588,6 +587,79 @@ class OpenClDecoderTest {
         return edgeCases;
     }
 
+    /** The ids call {@code c} (from 1) feeds: distinct over a row's calls until they cover every cell id. */
+    private static int[][] choiceFeeds(int c, int batch, int perRow) {
+        int[][] fed = new int[batch][perRow];
+        for (int b = 0; b < batch; b++) {
+            for (int s = 0; s < perRow; s++) {
+                fed[b][s] = (7 * s + 3 * b + c) % PAD;
+            }
+        }
+        return fed;
+    }
+
+    /**
+     * The parallel choice (decoder.cl choose_row_parallel, the default) gives the head-after-head choice's
+     * ({@code -D SEQUENTIAL_CHOICE}, choose_row) ids, margins and probabilities bit for bit, on logits made hard for
+     * it: random heads; heads tied at the top (the runner-up equal to the best); every head the same (head i takes the
+     * (i+1)-th best id, so it needs its best i + 2), with ties across heads; calls that forbid all ids but a few, then
+     * all of them (id -1, NaN).
+     */
+    @Test
+    void parallelChoiceGivesTheSequentialChoicesBits() {
+        int device = TestDevice.backend().device().index();
+        int[] edgeCases = new int[2];
+        try (OpenClBackend sequential = OpenClBackend.open(device, "-D SEQUENTIAL_CHOICE");
+                OpenClBackend parallel = OpenClBackend.open(device, "")) {
+            for (DecoderWeights w :
+                    List.of(weights(61), tiedAtTheTop(weights(62)), sameHeads(tiedAtTheTop(weights(63))))) {
+                List<Call> calls = calls(new Random(64), 5, 320, 30, 10, 260);
+                List<TokenChoice> expected = choices(sequential, w, calls);
+                List<TokenChoice> got = choices(parallel, w, calls);
+                for (int c = 0; c < calls.size(); c++) {
+                    TokenChoice e = expected.get(c), g = got.get(c);
+                    for (int b = 0; b < e.tokens().length; b++) {
+                        String where = "row " + b + " of call " + c;
+                        assertArrayEquals(e.tokens()[b], g.tokens()[b], "ids of " + where);
+                        assertArrayEquals(e.margins()[b], g.margins()[b], "margins of " + where);
+                        assertArrayEquals(e.probabilities()[b], g.probabilities()[b], "probabilities of " + where);
+                        for (int i = 0; i < K; i++) {
+                            edgeCases[0] += e.margins()[b][i] == 0 ? 1 : 0;
+                            edgeCases[1] += e.tokens()[b][i] < 0 ? 1 : 0;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(edgeCases[0] > 0, "some heads tied at the top");
+        assertTrue(edgeCases[1] > 0, "some heads found every id forbidden");
+    }
+
+    /** The device's choices of each call on {@code cl}, each call after the first feeding {@link #choiceFeeds}. */
+    private static List<TokenChoice> choices(OpenClBackend cl, DecoderWeights w, List<Call> calls) {
+        int batch = calls.get(0).positions.length;
+        List<TokenChoice> out = new ArrayList<>();
+        try (DecoderSession session = cl.openDecoder(w, batch, 16, calls.get(0).masks[0].length)) {
+            for (int c = 0; c < calls.size(); c++) {
+                Call call = calls.get(c);
+                int[][] fed = c == 0 ? null : choiceFeeds(c, batch, call.perRow);
+                out.add(session.forwardAndChoose(call.x, call.perRow, call.positions, call.masks, fed, PAD));
+            }
+        }
+        return out;
+    }
+
+    /** {@code w} with every head's lm head columns those of head 0: the heads' logits the same. */
+    private static DecoderWeights sameHeads(DecoderWeights w) {
+        float[] lm = w.lmHead().transposed().clone(); // [H][K * V]
+        for (int i = 0; i < H; i++) {
+            for (int h = 1; h < K; h++) {
+                System.arraycopy(lm, i * K * V, lm, i * K * V + h * V, V);
+            }
+        }
+        return withLmHead(w, lm);
+    }
+
     /** Sets id {@code v} to -inf in heads {@code from..K-1} of one row's logits {@code [K][V]}. */
     private static void forbid(float[] s, int from, int v) {
         for (int h = from; h < K; h++) {
@@ -611,6 +683,11 @@ class OpenClDecoderTest {
                 lm[at + 100] = -big;
             }
         }
+        return withLmHead(w, lm);
+    }
+
+    /** {@code w} with the lm head {@code lm} [H][K * V]. */
+    private static DecoderWeights withLmHead(DecoderWeights w, float[] lm) {
         return new DecoderWeights(
                 w.hidden(),
                 w.heads(),
