@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
  * new jars. Only the tiled attention build gets the compile-time constants ({@link #defines}): a sweep rebuilds that
  * program alone.
  *
- * <p>Bits: {@link #registerQueries}, {@link #sharedExp}, {@link #lastKernel}, {@link #interleave}, {@link #prefetch}
- * and {@link #maxRegisters} keep every result's bits (the same operations in the same order). {@link #lanes}, {@link
- * #dims}, {@link #splitFactor} and {@link #maxSplits} change which keys a lane or a split sums, so the results change
- * within float rounding (as they already do between devices of other compute-unit counts), never beyond the parity
- * tolerance.
+ * <p>Bits: {@link #registerQueries}, {@link #sharedExp}, {@link #lastKernel}, {@link #prefetch} and {@link
+ * #maxRegisters} keep every result's bits (the same operations in the same order). {@link #interleave} does on PoCL
+ * but not on the H200 (a logit 1 ulp apart, 2026-11-30: the NVIDIA compiler contracts the interleaved chains
+ * otherwise; it was also slower there, 321 against 306 us per launch). {@link #lanes}, {@link #dims}, {@link
+ * #splitFactor} and {@link #maxSplits} change which keys a lane or a split sums, so the results change within float
+ * rounding (as they already do between devices of other compute-unit counts), never beyond the parity tolerance.
  *
  * @param lanes           key lanes SL: work-items per dimension group, each chunk's keys coalesced over them; more than
  *                        {@code dims}, a multiple of 32 (a GPU warp) to keep the loads coalesced
