@@ -1,6 +1,7 @@
 package io.autogaze4j.kernels;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -10,8 +11,8 @@ import java.util.function.UnaryOperator;
  * <pre>{@code
  * cl.openDecoder(w, batch, 64, 64, cl.decoderOptions().withSplitTarget(4096).withTiledAttention(true))
  * }</pre>
- * A new switch is a component here (its default, which may depend on the device, in {@link #of}) and a with-method;
- * the other with-methods each pass it on (the compiler lists them); the session reads it from the record it is given.
+ * A new switch is a component here (its default, which may depend on the device, in {@link #of}), a field of {@link
+ * Copy} (copied and built in one place each) and a with-method; the session reads it from the record it is given.
  *
  * @param splitTarget     attention work-groups below which decode steps split their keys: the device's compute units x
  *                        {@link ClDecoderSession#GROUPS_PER_UNIT} (tests pass more to exercise the splits)
@@ -185,136 +186,94 @@ record DecoderSessionOptions(
 
     /** These options with attention work-groups {@code target} below which decode steps split their keys. */
     DecoderSessionOptions withSplitTarget(int target) {
-        return new DecoderSessionOptions(
-                target,
-                decodesFrames,
-                attention,
-                streamAttention,
-                overlap,
-                fuseFeed,
-                rowSplit,
-                streamShape,
-                prefillShape,
-                persistentSteps);
+        return with(c -> c.splitTarget = target);
     }
 
     /** These options with the decode loop on the device ({@code true}) or every step a host round trip. */
     DecoderSessionOptions withDecodesFrames(boolean on) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                on,
-                attention,
-                streamAttention,
-                overlap,
-                fuseFeed,
-                rowSplit,
-                streamShape,
-                prefillShape,
-                persistentSteps);
+        return with(c -> c.decodesFrames = on);
     }
 
     /** These options with the tiled attention kernels ({@code true}) or the strided one at every batch size. */
     DecoderSessionOptions withTiledAttention(boolean tiled) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                decodesFrames,
-                tiled ? AttentionChoice.TILED : AttentionChoice.STRIDED,
-                streamAttention,
-                overlap,
-                fuseFeed,
-                rowSplit,
-                streamShape,
-                prefillShape,
-                persistentSteps);
+        return with(c -> c.attention = tiled ? AttentionChoice.TILED : AttentionChoice.STRIDED);
     }
 
     /** These options with the streamed decode attention on or off (where the tiled kernels run). */
     DecoderSessionOptions withStreamAttention(boolean on) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                decodesFrames,
-                attention,
-                on,
-                overlap,
-                fuseFeed,
-                rowSplit,
-                streamShape,
-                prefillShape,
-                persistentSteps);
+        return with(c -> c.streamAttention = on);
     }
 
     /** These options with a frame's fed ids gathered in layer 0 ({@code true}) or by a {@code feed_step} launch. */
     DecoderSessionOptions withFuseFeed(boolean on) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                decodesFrames,
-                attention,
-                streamAttention,
-                overlap,
-                on,
-                rowSplit,
-                streamShape,
-                prefillShape,
-                persistentSteps);
+        return with(c -> c.fuseFeed = on);
     }
 
     /** These options with {@code split}'s calls on the split row kernels. */
     DecoderSessionOptions withRowSplit(RowSplit split) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                decodesFrames,
-                attention,
-                streamAttention,
-                overlap,
-                fuseFeed,
-                split,
-                streamShape,
-                prefillShape,
-                persistentSteps);
+        return with(c -> c.rowSplit = split);
     }
 
     /** These options with the streamed attention of shape {@code shape}. */
     DecoderSessionOptions withStreamShape(StreamShape shape) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                decodesFrames,
-                attention,
-                streamAttention,
-                overlap,
-                fuseFeed,
-                rowSplit,
-                shape,
-                prefillShape,
-                persistentSteps);
+        return with(c -> c.streamShape = shape);
     }
 
     /** These options with the tiled prefill attention of kernel and shape {@code shape}. */
     DecoderSessionOptions withPrefillShape(PrefillShape shape) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                decodesFrames,
-                attention,
-                streamAttention,
-                overlap,
-                fuseFeed,
-                rowSplit,
-                streamShape,
-                shape,
-                persistentSteps);
+        return with(c -> c.prefillShape = shape);
     }
 
     /** These options with {@code steps} run as one persistent launch. */
     DecoderSessionOptions withPersistentSteps(PersistentSteps steps) {
-        return new DecoderSessionOptions(
-                splitTarget,
-                decodesFrames,
-                attention,
-                streamAttention,
-                overlap,
-                fuseFeed,
-                rowSplit,
-                streamShape,
-                prefillShape,
-                steps);
+        return with(c -> c.persistentSteps = steps);
+    }
+
+    /** These options with {@code change} made to a copy of their components. */
+    private DecoderSessionOptions with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The components of a {@link DecoderSessionOptions} while a with-method changes one (the record checks them). */
+    private static final class Copy {
+        int splitTarget;
+        boolean decodesFrames;
+        AttentionChoice attention;
+        boolean streamAttention;
+        boolean overlap;
+        boolean fuseFeed;
+        RowSplit rowSplit;
+        StreamShape streamShape;
+        PrefillShape prefillShape;
+        PersistentSteps persistentSteps;
+
+        Copy(DecoderSessionOptions o) {
+            splitTarget = o.splitTarget;
+            decodesFrames = o.decodesFrames;
+            attention = o.attention;
+            streamAttention = o.streamAttention;
+            overlap = o.overlap;
+            fuseFeed = o.fuseFeed;
+            rowSplit = o.rowSplit;
+            streamShape = o.streamShape;
+            prefillShape = o.prefillShape;
+            persistentSteps = o.persistentSteps;
+        }
+
+        DecoderSessionOptions build() {
+            return new DecoderSessionOptions(
+                    splitTarget,
+                    decodesFrames,
+                    attention,
+                    streamAttention,
+                    overlap,
+                    fuseFeed,
+                    rowSplit,
+                    streamShape,
+                    prefillShape,
+                    persistentSteps);
+        }
     }
 }

@@ -106,152 +106,33 @@ class DecoderSessionOptionsTest {
 
     @Test
     void eachWitherChangesItsSwitchAlone() {
-        DecoderSessionOptions d = new DecoderSessionOptions(
-                132,
-                true,
-                AttentionChoice.AUTO,
-                true,
-                true,
-                true,
-                RowSplit.OFF,
-                StreamShape.DEFAULT,
-                PrefillShape.DEFAULT,
-                PersistentSteps.OFF);
+        DecoderSessionOptions d = of(Map.of());
         RowSplit split = new RowSplit(20, 2);
         StreamShape shape =
                 new StreamShape(64, 4, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
-        assertEquals(
-                new DecoderSessionOptions(
-                        7,
-                        true,
-                        AttentionChoice.AUTO,
-                        true,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withSplitTarget(7));
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        false,
-                        AttentionChoice.AUTO,
-                        true,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withDecodesFrames(false));
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.STRIDED,
-                        true,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withTiledAttention(false));
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.TILED,
-                        true,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withTiledAttention(true));
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.AUTO,
-                        false,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withStreamAttention(false));
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.AUTO,
-                        true,
-                        true,
-                        false,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withFuseFeed(false));
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.AUTO,
-                        true,
-                        true,
-                        true,
-                        split,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withRowSplit(split));
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.AUTO,
-                        true,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        shape,
-                        PrefillShape.DEFAULT,
-                        PersistentSteps.OFF),
-                d.withStreamShape(shape));
         PrefillShape prefill = new PrefillShape(false, 128, 2, 8, 64);
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.AUTO,
-                        true,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        prefill,
-                        PersistentSteps.OFF),
-                d.withPrefillShape(prefill));
         PersistentSteps persistent = new PersistentSteps(PersistentSteps.MOST_ROWS, 132, false, true);
-        assertEquals(
-                new DecoderSessionOptions(
-                        132,
-                        true,
-                        AttentionChoice.AUTO,
-                        true,
-                        true,
-                        true,
-                        RowSplit.OFF,
-                        StreamShape.DEFAULT,
-                        PrefillShape.DEFAULT,
-                        persistent),
-                d.withPersistentSteps(persistent));
+        // each with-method sets its component, and setting it back gives the record it started from (nothing else
+        // moved)
+        assertEquals(7, d.withSplitTarget(7).splitTarget());
+        assertEquals(d, d.withSplitTarget(7).withSplitTarget(d.splitTarget()));
+        assertFalse(d.withDecodesFrames(false).decodesFrames());
+        assertEquals(d, d.withDecodesFrames(false).withDecodesFrames(true));
+        assertEquals(AttentionChoice.STRIDED, d.withTiledAttention(false).attention());
+        assertEquals(AttentionChoice.TILED, d.withTiledAttention(true).attention());
+        assertEquals(d.withTiledAttention(false), d.withTiledAttention(true).withTiledAttention(false));
+        assertFalse(d.withStreamAttention(false).streamAttention());
+        assertEquals(d, d.withStreamAttention(false).withStreamAttention(true));
+        assertFalse(d.withFuseFeed(false).fuseFeed());
+        assertEquals(d, d.withFuseFeed(false).withFuseFeed(true));
+        assertEquals(split, d.withRowSplit(split).rowSplit());
+        assertEquals(d, d.withRowSplit(split).withRowSplit(RowSplit.OFF));
+        assertEquals(shape, d.withStreamShape(shape).streamShape());
+        assertEquals(d, d.withStreamShape(shape).withStreamShape(StreamShape.DEFAULT));
+        assertEquals(prefill, d.withPrefillShape(prefill).prefillShape());
+        assertEquals(d, d.withPrefillShape(prefill).withPrefillShape(PrefillShape.DEFAULT));
+        assertEquals(persistent, d.withPersistentSteps(persistent).persistentSteps());
+        assertEquals(d, d.withPersistentSteps(persistent).withPersistentSteps(PersistentSteps.OFF));
         assertTrue(d.withTiledAttention(true).tiledFor(1), "tiled at every batch size");
         assertFalse(d.withTiledAttention(false).tiledFor(128), "strided at every batch size");
     }
