@@ -219,7 +219,6 @@ final class ClDecoderSession implements DecoderSession {
             int batch,
             int maxCapacity,
             DecoderSessionOptions options) {
-        PersistentSteps persistentSteps = options.persistentSteps();
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -262,8 +261,8 @@ final class ClDecoderSession implements DecoderSession {
         long cacheFloats = (long) batch * hidden * cap;
         keys = new cl_mem[layers];
         values = new cl_mem[layers];
-        boolean runsPersistent = persistentSteps.most() > 0 && persistentFits(h, tiled, ctx);
-        this.persistentSteps = runsPersistent ? persistentSteps : PersistentSteps.OFF;
+        boolean runsPersistent = options.persistentSteps().most() > 0 && persistentFits(h, tiled, ctx);
+        this.persistentSteps = runsPersistent ? options.persistentSteps() : PersistentSteps.OFF;
         if (runsPersistent) {
             // one buffer per cache kind, layer l's region from a multiple of the device's sub-buffer alignment
             long align = ctx.subBufferAlign;
@@ -634,14 +633,6 @@ final class ClDecoderSession implements DecoderSession {
     private int keySplits(int perRow, int visible) {
         Attention a = attentionFor(perRow);
         return a.splits(batch * a.blocks(perRow) * w.host.heads(), visible);
-    }
-
-    /**
-     * The builds of decoder.cl for sessions of {@code h} on {@code ctx}, the streamed attention of {@code stream}, the
-     * default prefill attention.
-     */
-    static DecoderBuilds builds(ClContext ctx, DecoderWeights h, StreamShape stream) {
-        return builds(ctx, h, stream, PrefillShape.DEFAULT);
     }
 
     /**

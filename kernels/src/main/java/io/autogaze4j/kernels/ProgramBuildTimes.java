@@ -111,8 +111,8 @@ public final class ProgramBuildTimes {
     private static List<ClContext.ProgramSource> programs(ClContext ctx) {
         List<ClContext.ProgramSource> all = new ArrayList<>();
         all.add(OpenClBackend.opsSource(ctx.info));
-        all.addAll(
-                ClDecoderSession.builds(ctx, demoShapes(), StreamShape.DEFAULT).all());
+        all.addAll(ClDecoderSession.builds(ctx, demoShapes(), StreamShape.DEFAULT, PrefillShape.DEFAULT)
+                .all());
         return all;
     }
 

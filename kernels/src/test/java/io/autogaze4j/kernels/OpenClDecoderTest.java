@@ -408,8 +408,9 @@ class OpenClDecoderTest {
         // bits. SI is a rounding-level variant (StreamShape), checked within the parity tolerance by the model's tests.
         assertEquals(OptionalInt.empty(), StreamShape.DEFAULT.registerQueries(), "the default keeps all in registers");
         try (ClContext ctx = ClContext.open(OpenClBackend.preferredDevice(), ProgramCache.off())) {
-            String options =
-                    ClDecoderSession.builds(ctx, w, variants.get(1)).tiled().options();
+            String options = ClDecoderSession.builds(ctx, w, variants.get(1), PrefillShape.DEFAULT)
+                    .tiled()
+                    .options();
             assertTrue(options.contains(" -D SR=2 "), "the tiled build takes the shape's constants: " + options);
         }
         for (boolean everyLayer : new boolean[] {true, false}) {
