@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jocl.CL;
@@ -70,6 +71,29 @@ final class ClContext implements AutoCloseable {
     static final String PREBUILD_PROPERTY = "autogaze.opencl.prebuild";
     /** System property: compiler options added to every build (diagnostics and compile-time knobs, e.g. -D K_UNROLL=4). */
     static final String OPTIONS_PROPERTY = "autogaze.opencl.options";
+
+    /** A {@code -D} define of one of {@code constants} in compiler options (for {@link #refuseDefines}). */
+    static Pattern defines(String... constants) {
+        return Pattern.compile("-D\\s*(" + String.join("|", constants) + ")(?![A-Za-z0-9_])");
+    }
+
+    /**
+     * Refuses compiler options ({@link #OPTIONS_PROPERTY}, as {@code property} looks it up) that define a constant
+     * {@code defines} matches: a shape that sets those constants itself (StreamShape, PrefillShape) would launch
+     * another shape than the kernel was built for.
+     *
+     * @param sets    what the constants set, for the message ("the streamed attention's launch")
+     * @param instead what to use instead, for the message
+     * @throws IllegalArgumentException naming the property and the constant
+     */
+    static void refuseDefines(UnaryOperator<String> property, Pattern defines, String sets, String instead) {
+        String options = property.apply(OPTIONS_PROPERTY);
+        Matcher set = defines.matcher(options == null ? "" : options);
+        if (set.find()) {
+            throw new IllegalArgumentException(
+                    "-D" + OPTIONS_PROPERTY + " defines " + set.group(1) + ", which sets " + sets + " too: " + instead);
+        }
+    }
     /**
      * System property: commands enqueued on a GPU between two flushes (default 1: a flush after each launch and copy,
      * so the device starts each one at once; more: fewer driver calls per command, for A/B runs of the host's enqueue

@@ -1,7 +1,6 @@
 package io.autogaze4j.kernels;
 
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -50,7 +49,7 @@ record PrefillShape(boolean registers, int items, int queriesPerItem, int keyBlo
     static final int MOST_STAGED_BYTES = 32 * 1024;
 
     /** A define of one of the constants this shape sets, in the compiler options property. */
-    private static final Pattern SET_HERE = Pattern.compile("-D\\s*(PW|PQI|PB|PKC)(?![A-Za-z0-9_])");
+    private static final Pattern SET_HERE = ClContext.defines("PW", "PQI", "PB", "PKC");
 
     PrefillShape {
         if (items < 1 || items > MOST_ITEMS || queriesPerItem < 1 || queriesPerItem > MOST_QUERIES) {
@@ -71,13 +70,12 @@ record PrefillShape(boolean registers, int items, int queriesPerItem, int keyBlo
      *     take, or compiler options ({@link ClContext#OPTIONS_PROPERTY}) that define PW, PQI, PB or PKC themselves
      */
     static PrefillShape of(UnaryOperator<String> property) {
-        String options = property.apply(ClContext.OPTIONS_PROPERTY);
-        Matcher set = SET_HERE.matcher(options == null ? "" : options);
-        if (set.find()) {
-            throw new IllegalArgumentException("-D" + ClContext.OPTIONS_PROPERTY + " defines " + set.group(1)
-                    + ", which sets the register prefill's launch too: use -D" + ITEMS_PROPERTY + ", -D"
-                    + QUERIES_PROPERTY + ", -D" + KEY_BLOCK_PROPERTY + " or -D" + CHUNK_PROPERTY);
-        }
+        ClContext.refuseDefines(
+                property,
+                SET_HERE,
+                "the register prefill's launch",
+                "use -D" + ITEMS_PROPERTY + ", -D" + QUERIES_PROPERTY + ", -D" + KEY_BLOCK_PROPERTY + " or -D"
+                        + CHUNK_PROPERTY);
         return new PrefillShape(
                 OnOffProperty.isOn(
                         REGISTERS_PROPERTY,

@@ -2,7 +2,6 @@ package io.autogaze4j.kernels;
 
 import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -83,8 +82,7 @@ record StreamShape(
             new StreamShape(32, 8, OptionalInt.empty(), true, 6, 16, true, false, false, OptionalInt.empty());
 
     /** A define of one of the constants this shape sets, in the compiler options property. */
-    private static final Pattern SET_HERE =
-            Pattern.compile("-D\\s*(SQ|SL|SD|SR|SE|SI|STREAM_PREFETCH)(?![A-Za-z0-9_])");
+    private static final Pattern SET_HERE = ClContext.defines("SQ", "SL", "SD", "SR", "SE", "SI", "STREAM_PREFETCH");
 
     StreamShape {
         if (dims < 1 || lanes <= dims) {
@@ -117,14 +115,13 @@ record StreamShape(
      *     (the host would launch another shape than the kernel's)
      */
     static StreamShape of(UnaryOperator<String> property) {
-        String options = property.apply(ClContext.OPTIONS_PROPERTY);
-        Matcher set = SET_HERE.matcher(options == null ? "" : options);
-        if (set.find()) {
-            throw new IllegalArgumentException("-D" + ClContext.OPTIONS_PROPERTY + " defines " + set.group(1)
-                    + ", which sets the streamed attention's launch too: use -D" + LANES_PROPERTY + ", -D"
-                    + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + ", -D" + SHARED_EXP_PROPERTY + ", -D"
-                    + INTERLEAVE_PROPERTY + " or -D" + PREFETCH_PROPERTY + " (SQ is the model's K)");
-        }
+        ClContext.refuseDefines(
+                property,
+                SET_HERE,
+                "the streamed attention's launch",
+                "use -D" + LANES_PROPERTY + ", -D" + DIMS_PROPERTY + ", -D" + REGISTER_QUERIES_PROPERTY + ", -D"
+                        + SHARED_EXP_PROPERTY + ", -D" + INTERLEAVE_PROPERTY + " or -D" + PREFETCH_PROPERTY
+                        + " (SQ is the model's K)");
         String registers = property.apply(REGISTER_QUERIES_PROPERTY);
         String shared = property.apply(SHARED_EXP_PROPERTY);
         String interleave = property.apply(INTERLEAVE_PROPERTY);
